@@ -1,0 +1,87 @@
+//! What a device does in one block, and how long the block takes (spec §3–5).
+
+use serde::Serialize;
+
+use super::environment::Environment;
+
+/// The feasible cases of a block (spec §3), plus `single` for `k = 1`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Case {
+    #[serde(rename = "single")]
+    Single,
+    #[serde(rename = "conv")]
+    Conv,
+    #[serde(rename = "conv+fc")]
+    ConvFc,
+    #[serde(rename = "fc-data")]
+    FcData,
+    #[serde(rename = "fc-model")]
+    FcModel,
+    #[serde(rename = "fc-hybrid")]
+    FcHybrid,
+}
+
+impl Case {
+    pub fn name(self) -> &'static str {
+        match self {
+            Case::Single => "single",
+            Case::Conv => "conv",
+            Case::ConvFc => "conv+fc",
+            Case::FcData => "fc-data",
+            Case::FcModel => "fc-model",
+            Case::FcHybrid => "fc-hybrid",
+        }
+    }
+}
+
+/// ζ(d) and the three terms of φ(d) for one device in one block, in FLOPs and bits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Load {
+    pub flops: u64,
+    /// Gateway → device: the input it is missing.
+    pub ti_bits: u64,
+    /// Device → gateway: the previous round's output that others need now.
+    pub tau_bits: u64,
+    /// Device → gateway: this round's output.
+    pub to_bits: u64,
+}
+
+impl Load {
+    pub fn bits(&self) -> u64 {
+        self.ti_bits + self.tau_bits + self.to_bits
+    }
+
+    /// Compute and transfer seconds: `ζ/F` and `φ·k/G` (each device gets `G/k`).
+    pub fn timing(&self, env: &Environment, k: u32) -> Timing {
+        Timing {
+            compute_s: self.flops as f64 / env.flops_per_second(),
+            transfer_s: self.bits() as f64 * f64::from(k) / env.bits_per_second(),
+        }
+    }
+}
+
+/// Seconds a device spends computing and transferring in a block (no overlap).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Timing {
+    pub compute_s: f64,
+    pub transfer_s: f64,
+}
+
+impl Timing {
+    pub fn total(&self) -> f64 {
+        self.compute_s + self.transfer_s
+    }
+}
+
+/// The block time `e = max_d [ζ(d)/F + φ(d)·k/G]` and the device that sets it
+/// (the first such device on a tie).
+pub fn block_time(loads: &[Load], env: &Environment, k: u32) -> (Timing, usize) {
+    let mut best = (Timing::default(), 0);
+    for (d, load) in loads.iter().enumerate() {
+        let t = load.timing(env, k);
+        if d == 0 || t.total() > best.0.total() {
+            best = (t, d);
+        }
+    }
+    best
+}

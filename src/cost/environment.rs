@@ -1,0 +1,114 @@
+//! The environment of a solve: how many devices may be used, how fast they are, and
+//! how much bandwidth the gateway shares among them (spec §1).
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::model::Network;
+
+/// Bits of one tensor element (`b` in the spec).
+pub const BITS_PER_ELEMENT: u64 = 32;
+/// Most candidate devices `D`.
+pub const MAX_DEVICES: u32 = 256;
+/// Largest bandwidth in Mbps and largest device speed in GFLOPS.
+pub const MAX_RATE: f64 = 1e9;
+/// Most device-steps of block evaluation one solve may take (see [`Environment::check_work`]);
+/// about a second of native work, so no input can freeze a tab for long.
+pub const MAX_WORK: u64 = 2_000_000_000;
+
+/// `D`, `G` and `F` of the paper.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Environment {
+    /// Candidate devices `D`; the solver picks `k` in `1..=D`.
+    pub devices: u32,
+    /// Gateway bandwidth `G` in Mbps (1 Mbps = 1e6 bit/s), shared evenly by the `k` devices.
+    pub bandwidth_mbps: f64,
+    /// Speed `F` of one device in GFLOPS (1 GFLOPS = 1e9 FLOP/s).
+    pub gflops: f64,
+}
+
+/// Why an environment was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvironmentError(pub String);
+
+impl fmt::Display for EnvironmentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for EnvironmentError {}
+
+impl Environment {
+    /// The paper's Raspberry Pi 4 setting: 13.6 GFLOPS, 100 Mbps.
+    pub fn raspberry_pi4(devices: u32) -> Environment {
+        Environment {
+            devices,
+            bandwidth_mbps: 100.0,
+            gflops: 13.6,
+        }
+    }
+
+    /// Checks ranges: `1 ≤ D ≤ 256`, `0 < G, F ≤ 1e9`, all finite.
+    pub fn new(devices: u32, bandwidth_mbps: f64, gflops: f64) -> Result<Self, EnvironmentError> {
+        if devices == 0 || devices > MAX_DEVICES {
+            return Err(EnvironmentError(format!(
+                "devices must be between 1 and {MAX_DEVICES}, found {devices}"
+            )));
+        }
+        check_rate("bandwidth", "Mbps", bandwidth_mbps)?;
+        check_rate("gflops", "GFLOPS", gflops)?;
+        Ok(Environment {
+            devices,
+            bandwidth_mbps,
+            gflops,
+        })
+    }
+
+    /// `F` in FLOP/s.
+    pub fn flops_per_second(&self) -> f64 {
+        self.gflops * 1e9
+    }
+
+    /// `G` in bit/s.
+    pub fn bits_per_second(&self) -> f64 {
+        self.bandwidth_mbps * 1e6
+    }
+
+    /// Refuses a solve whose block evaluations would exceed [`MAX_WORK`]: about
+    /// `Σ_k k` device-steps for every pair of layers that can share a conv block.
+    pub fn check_work(&self, net: &Network) -> Result<(), EnvironmentError> {
+        let work = estimated_work(net, self.devices);
+        if work > MAX_WORK {
+            return Err(EnvironmentError(format!(
+                "{} devices on a {}-layer model would take about {work} block-evaluation \
+                 steps, more than the limit of {MAX_WORK}; use fewer devices",
+                self.devices,
+                net.len()
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn check_rate(name: &str, unit: &str, value: f64) -> Result<(), EnvironmentError> {
+    if !value.is_finite() || value <= 0.0 || value > MAX_RATE {
+        return Err(EnvironmentError(format!(
+            "{name} must be a number above 0 and at most {MAX_RATE:e} {unit}, found {value}"
+        )));
+    }
+    Ok(())
+}
+
+/// Device-steps of a full solve with up to `devices` devices.
+pub fn estimated_work(net: &Network, devices: u32) -> u64 {
+    let mut pairs = 0u64;
+    let mut run = 0u64;
+    for layer in &net.layers {
+        run = if layer.is_conv() { run + 1 } else { 0 };
+        pairs += run + 1;
+    }
+    let d = u64::from(devices);
+    pairs.saturating_mul(d * (d + 1) / 2)
+}

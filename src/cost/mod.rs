@@ -1,0 +1,14 @@
+//! The CODE cost model (spec §3–5): what every device computes and transfers in a
+//! block, and how long the block takes.
+
+mod block;
+pub mod conv_sweep;
+mod environment;
+pub mod fc;
+pub mod single;
+
+pub use block::{block_time, Case, Load, Timing};
+pub use environment::{
+    estimated_work, Environment, EnvironmentError, BITS_PER_ELEMENT, MAX_DEVICES, MAX_RATE,
+    MAX_WORK,
+};

@@ -1,0 +1,13 @@
+//! Models: what a user describes ([`Model`]), its JSON form, the zoo, and the validated
+//! [`Network`] with shapes, FLOPs and parameters that the cost model reads.
+
+mod error;
+pub mod json;
+mod layer;
+pub mod limits;
+mod network;
+pub mod zoo;
+
+pub use error::ModelError;
+pub use layer::{Conv, Fc, Layer, Model, Passthrough, Pool, Shape};
+pub use network::{Branch, Kind, LayerInfo, Network};

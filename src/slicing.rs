@@ -1,0 +1,98 @@
+//! Grids and halos (spec §2): equal splits, and the back-propagation of a row range
+//! through a pool and a conv. Rows are 0-based and inclusive, as in the spec.
+
+use serde::{Serialize, Serializer};
+
+use crate::model::{Conv, Pool};
+
+/// A non-empty inclusive range of rows (or of neurons, for FLs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rows {
+    pub first: u32,
+    pub last: u32,
+}
+
+impl Rows {
+    pub fn new(first: u32, last: u32) -> Self {
+        debug_assert!(first <= last);
+        Rows { first, last }
+    }
+
+    pub fn len(&self) -> u64 {
+        u64::from(self.last - self.first) + 1
+    }
+
+    /// Always false: an empty range is `None`. Present for the `len` convention.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    pub fn intersect(self, other: Rows) -> Option<Rows> {
+        let first = self.first.max(other.first);
+        let last = self.last.min(other.last);
+        (first <= last).then_some(Rows { first, last })
+    }
+
+    pub fn contains(&self, row: u32) -> bool {
+        self.first <= row && row <= self.last
+    }
+}
+
+/// Serialises as `[first, last]`.
+impl Serialize for Rows {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        [self.first, self.last].serialize(s)
+    }
+}
+
+/// Length of an optional range (0 for `None`).
+pub fn len(rows: Option<Rows>) -> u64 {
+    rows.map_or(0, |r| r.len())
+}
+
+/// Length of the intersection of two optional ranges.
+pub fn overlap(a: Option<Rows>, b: Option<Rows>) -> u64 {
+    match (a, b) {
+        (Some(a), Some(b)) => len(a.intersect(b)),
+        _ => 0,
+    }
+}
+
+/// Device `d`'s share (0-based) when `n` items are split over `k` devices: the first
+/// `n mod k` devices get `⌈n/k⌉` contiguous items, the rest `⌊n/k⌋`, from the top.
+/// `None` when the device gets nothing (it is idle).
+pub fn equal_split(n: u32, k: u32, d: u32) -> Option<Rows> {
+    let (base, extra) = (n / k, n % k);
+    let size = base + u32::from(d < extra);
+    if size == 0 {
+        return None;
+    }
+    let first = d * base + d.min(extra);
+    Some(Rows::new(first, first + size - 1))
+}
+
+/// The conv-output rows needed to produce pooled rows `rows` (`hc` conv-output rows).
+pub fn back_through_pool(rows: Rows, pool: Pool, hc: u32) -> Rows {
+    let first = rows.first * pool.stride;
+    let last = (u64::from(rows.last) * u64::from(pool.stride) + u64::from(pool.size) - 1)
+        .min(u64::from(hc) - 1) as u32;
+    Rows::new(first, last)
+}
+
+/// The input rows (of `h` real rows) needed to produce conv-output rows `rows`;
+/// padding rows are clipped, never transmitted or computed.
+pub fn back_through_conv(rows: Rows, conv: Conv, h: u32) -> Rows {
+    let s = i64::from(conv.stride);
+    let p = i64::from(conv.padding);
+    let first = (i64::from(rows.first) * s - p).max(0);
+    let last = (i64::from(rows.last) * s - p + i64::from(conv.kernel) - 1).min(i64::from(h) - 1);
+    Rows::new(first as u32, last as u32)
+}
+
+/// The conv-output rows a conv layer computes to hand on `rows` of its output.
+pub fn conv_rows_for_output(rows: Rows, conv: Conv, hc: u32) -> Rows {
+    match conv.pool {
+        Some(pool) => back_through_pool(rows, pool, hc),
+        None => rows,
+    }
+}

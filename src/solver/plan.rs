@@ -1,0 +1,297 @@
+//! The plan: everything a reader or a viewer needs about a solve, serialisable as the
+//! CLI's `--json` and the page's data. Layers are 1-based, rows and neurons 0-based
+//! inclusive `[first, last]`, FLOPs and bits exact integers, times in seconds.
+
+use serde::Serialize;
+
+use super::dp::{partition, Algorithm, Chosen, Partition};
+use crate::cost::conv_sweep::ConvSweep;
+use crate::cost::{block_time, fc, single, Case, Environment, Load, Timing};
+use crate::model::{Kind, Network};
+use crate::slicing::{equal_split, Rows};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ModelSummary {
+    pub name: String,
+    pub layers: usize,
+    pub flops: u64,
+    pub params: u64,
+}
+
+impl ModelSummary {
+    pub fn of(net: &Network) -> Self {
+        ModelSummary {
+            name: net.name.clone(),
+            layers: net.len(),
+            flops: net.flops(),
+            params: net.params(),
+        }
+    }
+}
+
+/// The optimum for one device count (a point of the paper's Fig. 8).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct KSummary {
+    pub devices: u32,
+    pub completion_s: f64,
+    pub compute_s: f64,
+    pub transfer_s: f64,
+    pub blocks: usize,
+}
+
+impl KSummary {
+    pub fn of(p: &Partition) -> Self {
+        KSummary {
+            devices: p.k,
+            completion_s: p.completion_s,
+            compute_s: p.compute_s(),
+            transfer_s: p.transfer_s(),
+            blocks: p.blocks.len(),
+        }
+    }
+}
+
+/// Rows one device handles at one conv layer of a block.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct LayerRows {
+    pub layer: usize,
+    /// Rows of the layer's output it produces: its own share plus halo.
+    pub rows: Option<Rows>,
+    /// Conv-output rows (before the layer's pool) it computes.
+    pub computed: Option<Rows>,
+    /// Its equal share of the layer's output, what layer-by-layer slicing would give it.
+    pub own: Option<Rows>,
+}
+
+/// Neurons one device handles at one FL of a block.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Neurons {
+    pub layer: usize,
+    /// Input elements it multiplies (the flattened previous output).
+    pub inputs: Option<Rows>,
+    /// Outputs it produces: all of them as a partial sum (data), or its slice (model).
+    pub outputs: Option<Rows>,
+    /// True when `outputs` are partial sums the gateway adds up.
+    pub partial_sum: bool,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct DevicePlan {
+    pub flops: u64,
+    pub ti_bits: u64,
+    pub tau_bits: u64,
+    pub to_bits: u64,
+    pub compute_s: f64,
+    pub transfer_s: f64,
+    /// Its grid of the block's last CL; `None` for FL blocks and idle devices.
+    pub out_rows: Option<Rows>,
+    /// Rows of the block's input it needs; `None` for FL blocks and idle devices.
+    pub in_rows: Option<Rows>,
+    /// Conv layers of the block, in order.
+    pub layers: Vec<LayerRows>,
+    /// FLs of the block, in order.
+    pub neurons: Vec<Neurons>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct BlockPlan {
+    pub round: usize,
+    pub first: usize,
+    pub last: usize,
+    pub case: Case,
+    pub completion_s: f64,
+    pub compute_s: f64,
+    pub transfer_s: f64,
+    /// 0-based index of the device that sets the block time.
+    pub critical_device: usize,
+    pub devices: Vec<DevicePlan>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Plan {
+    pub model: ModelSummary,
+    pub algorithm: Algorithm,
+    pub environment: Environment,
+    /// The chosen `k`.
+    pub devices: u32,
+    pub completion_s: f64,
+    pub compute_s: f64,
+    pub transfer_s: f64,
+    pub per_k: Vec<KSummary>,
+    pub blocks: Vec<BlockPlan>,
+}
+
+/// Solves for every `k` in `1..=D` and details the best (the smallest `k` on a tie).
+/// The environment must have been checked with [`Environment::check_work`].
+pub fn solve(net: &Network, env: &Environment, algorithm: Algorithm) -> Plan {
+    let partitions: Vec<Partition> = (1..=env.devices)
+        .map(|k| partition(net, env, k, algorithm))
+        .collect();
+    let best = partitions
+        .iter()
+        .reduce(|a, b| {
+            if b.completion_s < a.completion_s {
+                b
+            } else {
+                a
+            }
+        })
+        .expect("at least one device");
+    Plan {
+        model: ModelSummary::of(net),
+        algorithm,
+        environment: *env,
+        devices: best.k,
+        completion_s: best.completion_s,
+        compute_s: best.compute_s(),
+        transfer_s: best.transfer_s(),
+        per_k: partitions.iter().map(KSummary::of).collect(),
+        blocks: best
+            .blocks
+            .iter()
+            .enumerate()
+            .map(|(n, b)| detail(net, env, best.k, n + 1, b))
+            .collect(),
+    }
+}
+
+/// Recomputes one chosen block with every device's rows and neurons.
+pub fn detail(net: &Network, env: &Environment, k: u32, round: usize, block: &Chosen) -> BlockPlan {
+    let mut loads = Vec::new();
+    let mut devices = vec![Slices::default(); k as usize];
+    match block.case {
+        Case::Single => loads.push(single::load(net)),
+        Case::Conv | Case::ConvFc => {
+            let (grid, fc_layer) = match block.case {
+                Case::Conv => (block.last, None),
+                _ => (block.last - 1, Some(block.last)),
+            };
+            let mut sweep = ConvSweep::new(net, k, grid, fc_layer).with_trace();
+            while let Some(r) = sweep.step() {
+                if r == block.first {
+                    break;
+                }
+            }
+            loads = sweep.loads.clone();
+            for (d, dev) in devices.iter_mut().enumerate() {
+                dev.out_rows = sweep.trace()[0].rows[d];
+                dev.in_rows = sweep.input_rows()[d];
+                dev.layers = sweep
+                    .trace()
+                    .iter()
+                    .rev()
+                    .map(|t| LayerRows {
+                        layer: t.layer,
+                        rows: t.rows[d],
+                        computed: t.computed[d],
+                        own: equal_split(net.layer(t.layer).output.height, k, d as u32),
+                    })
+                    .collect();
+                if let Some(j) = fc_layer {
+                    let g = net.layer(grid).output;
+                    let row = g.width * g.channels;
+                    let inputs = dev
+                        .out_rows
+                        .map(|r| Rows::new(r.first * row, (r.last + 1) * row - 1));
+                    dev.neurons.push(fc_neurons(net, j, inputs));
+                }
+            }
+        }
+        Case::FcData => {
+            let layer = net.layer(block.last);
+            fc::data(layer, k, &mut loads);
+            for (d, dev) in devices.iter_mut().enumerate() {
+                let inputs = equal_split(layer.input.elements() as u32, k, d as u32);
+                dev.neurons.push(fc_neurons(net, block.last, inputs));
+            }
+        }
+        Case::FcModel => {
+            let layer = net.layer(block.last);
+            fc::model(layer, k, &mut loads);
+            for (d, dev) in devices.iter_mut().enumerate() {
+                let outputs = equal_split(layer.output.channels, k, d as u32);
+                let inputs = outputs.and(all(layer.input.elements()));
+                dev.neurons.push(Neurons {
+                    layer: block.last,
+                    inputs,
+                    outputs,
+                    partial_sum: false,
+                });
+            }
+        }
+        Case::FcHybrid => {
+            let (a, b) = (net.layer(block.first), net.layer(block.last));
+            fc::hybrid(a, b, k, &mut loads);
+            for (d, dev) in devices.iter_mut().enumerate() {
+                let mid = equal_split(a.output.channels, k, d as u32);
+                dev.neurons.push(Neurons {
+                    layer: block.first,
+                    inputs: mid.and(all(a.input.elements())),
+                    outputs: mid,
+                    partial_sum: false,
+                });
+                dev.neurons.push(fc_neurons(net, block.last, mid));
+            }
+        }
+    }
+    let kk = loads.len() as u32;
+    let (timing, critical) = block_time(&loads, env, kk);
+    debug_assert_eq!(timing, block.timing);
+    BlockPlan {
+        round,
+        first: block.first,
+        last: block.last,
+        case: block.case,
+        completion_s: timing.total(),
+        compute_s: timing.compute_s,
+        transfer_s: timing.transfer_s,
+        critical_device: critical,
+        devices: loads
+            .iter()
+            .zip(devices)
+            .map(|(load, s)| device_plan(load, load.timing(env, kk), s))
+            .collect(),
+    }
+}
+
+fn all(n: u64) -> Option<Rows> {
+    Some(Rows::new(0, (n - 1) as u32))
+}
+
+/// A data-parallel FL: its slice of inputs, a partial sum of all outputs when busy.
+fn fc_neurons(net: &Network, j: usize, inputs: Option<Rows>) -> Neurons {
+    let no = match net.layer(j).kind {
+        Kind::Fc { outputs } => u64::from(outputs),
+        Kind::Conv(_) => unreachable!("a data-parallel layer is an FL"),
+    };
+    Neurons {
+        layer: j,
+        inputs,
+        outputs: inputs.and(all(no)),
+        partial_sum: true,
+    }
+}
+
+/// What one device handles in a block, gathered before its loads are known.
+#[derive(Clone, Default)]
+struct Slices {
+    out_rows: Option<Rows>,
+    in_rows: Option<Rows>,
+    layers: Vec<LayerRows>,
+    neurons: Vec<Neurons>,
+}
+
+fn device_plan(load: &Load, t: Timing, s: Slices) -> DevicePlan {
+    DevicePlan {
+        flops: load.flops,
+        ti_bits: load.ti_bits,
+        tau_bits: load.tau_bits,
+        to_bits: load.to_bits,
+        compute_s: t.compute_s,
+        transfer_s: t.transfer_s,
+        out_rows: s.out_rows,
+        in_rows: s.in_rows,
+        layers: s.layers,
+        neurons: s.neurons,
+    }
+}

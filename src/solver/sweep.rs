@@ -1,0 +1,109 @@
+//! MLS against SLS, at one setting and across bandwidths.
+
+use serde::Serialize;
+
+use super::dp::{partition, Algorithm};
+use super::plan::{KSummary, ModelSummary};
+use crate::cost::Environment;
+use crate::model::Network;
+
+/// The best `k` and its completion time for one algorithm.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq)]
+pub struct Best {
+    pub devices: u32,
+    pub completion_s: f64,
+    pub blocks: usize,
+}
+
+/// MLS and SLS for every `k` (the data of Fig. 8) and the savings.
+#[derive(Clone, Debug, Serialize)]
+pub struct Comparison {
+    pub model: ModelSummary,
+    pub environment: Environment,
+    pub mls: Vec<KSummary>,
+    pub sls: Vec<KSummary>,
+    pub best_mls: Best,
+    pub best_sls: Best,
+    /// `100 · (SLS − MLS) / SLS` at the best `k` of each.
+    pub saving_vs_sls_pct: f64,
+    /// `100 · (T¹ − MLS) / T¹`.
+    pub saving_vs_one_device_pct: f64,
+}
+
+fn best(per_k: &[KSummary]) -> Best {
+    let b = per_k
+        .iter()
+        .reduce(|a, b| {
+            if b.completion_s < a.completion_s {
+                b
+            } else {
+                a
+            }
+        })
+        .expect("at least one device");
+    Best {
+        devices: b.devices,
+        completion_s: b.completion_s,
+        blocks: b.blocks,
+    }
+}
+
+pub(crate) fn saving_pct(reference: f64, value: f64) -> f64 {
+    100.0 * (reference - value) / reference
+}
+
+/// Solves MLS and SLS for every `k` in `1..=D`.
+pub fn compare(net: &Network, env: &Environment) -> Comparison {
+    let per_k = |a| {
+        (1..=env.devices)
+            .map(|k| KSummary::of(&partition(net, env, k, a)))
+            .collect::<Vec<_>>()
+    };
+    let (mls, sls) = (per_k(Algorithm::Mls), per_k(Algorithm::Sls));
+    let (best_mls, best_sls) = (best(&mls), best(&sls));
+    Comparison {
+        model: ModelSummary::of(net),
+        environment: *env,
+        saving_vs_sls_pct: saving_pct(best_sls.completion_s, best_mls.completion_s),
+        saving_vs_one_device_pct: saving_pct(mls[0].completion_s, best_mls.completion_s),
+        mls,
+        sls,
+        best_mls,
+        best_sls,
+    }
+}
+
+/// One bandwidth of Fig. 9.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq)]
+pub struct BandwidthPoint {
+    pub bandwidth_mbps: f64,
+    pub mls: Best,
+    pub sls: Best,
+    pub saving_pct: f64,
+}
+
+/// MLS and SLS at their best `k` for each bandwidth (other settings from `env`).
+pub fn sweep_bandwidth(
+    net: &Network,
+    env: &Environment,
+    bandwidths: &[f64],
+) -> Vec<BandwidthPoint> {
+    bandwidths
+        .iter()
+        .map(|&g| {
+            let c = compare(
+                net,
+                &Environment {
+                    bandwidth_mbps: g,
+                    ..*env
+                },
+            );
+            BandwidthPoint {
+                bandwidth_mbps: g,
+                mls: c.best_mls,
+                sls: c.best_sls,
+                saving_pct: c.saving_vs_sls_pct,
+            }
+        })
+        .collect()
+}
