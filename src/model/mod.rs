@@ -6,8 +6,10 @@ pub mod json;
 mod layer;
 pub mod limits;
 mod network;
+mod source;
 pub mod zoo;
 
 pub use error::ModelError;
 pub use layer::{Conv, Fc, Layer, Model, Passthrough, Pool, Shape};
 pub use network::{Branch, Kind, LayerInfo, Network};
+pub use source::load;

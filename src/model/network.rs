@@ -4,19 +4,22 @@
 //! that reaches them is known to be well formed: every size positive and bounded,
 //! every kernel and pool fits its input, no CL after an FL.
 
+use serde::Serialize;
+
 use super::error::ModelError;
 use super::layer::{Conv, Layer, Model, Passthrough, Shape};
 use super::limits;
 
 /// What kind of layer, with the geometry the slicing needs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
 pub enum Kind {
     Conv(Conv),
     Fc { outputs: u32 },
 }
 
 /// One layer with its derived shapes and costs.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct LayerInfo {
     /// 1-based, as in the paper.
     pub index: usize,
@@ -62,7 +65,7 @@ impl LayerInfo {
 }
 
 /// The derived facts of a passthrough branch.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Branch {
     pub spec: Passthrough,
     /// The tensor concatenated at the target, e.g. 19×19×256 in YOLOv2.
@@ -74,7 +77,7 @@ pub struct Branch {
 }
 
 /// A validated chain model.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Network {
     pub name: String,
     pub input: Shape,
