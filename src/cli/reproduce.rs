@@ -1,0 +1,182 @@
+//! `coopai reproduce`: Table I, Table II, the §V-A headline, Fig. 8 and Fig. 9, ours
+//! beside the paper's. `--markdown` gives the tables the README embeds.
+
+use super::args::Args;
+use super::{table, CliError};
+use crate::paper;
+use crate::reproduce::{reproduce, ModelReproduction};
+
+pub fn run(raw: &[String]) -> Result<String, CliError> {
+    let args = Args::parse(raw, &[], &["json", "markdown"])?;
+    let models = reproduce();
+    if args.switch("json") {
+        return Ok(serde_json::to_string_pretty(&models).expect("serialises") + "\n");
+    }
+    let render = if args.switch("markdown") {
+        table::markdown
+    } else {
+        table::text
+    };
+    Ok(report(&models, render))
+}
+
+fn pct(x: f64) -> String {
+    format!("{x:.2} %")
+}
+
+fn pp(ours: f64, paper: f64) -> String {
+    format!("{:+.2} pp", ours - paper)
+}
+
+/// Every section, each headed by a line naming it and the paper's setting.
+pub fn report(
+    models: &[ModelReproduction],
+    render: fn(&[&str], &[Vec<String>]) -> String,
+) -> String {
+    let mut out = format!(
+        "Setting of the paper (RP4): F = {} GFLOPS, G = {} Mbps, D = 1..{}.\n\n",
+        paper::GFLOPS,
+        paper::BANDWIDTH_MBPS,
+        paper::DEVICES
+    );
+    out += "Table I — model sizes (ours / paper)\n\n";
+    let rows: Vec<Vec<String>> = models
+        .iter()
+        .map(|m| {
+            let p = m.published;
+            vec![
+                m.model.into(),
+                format!("{0}×{0}", p.input),
+                format!("{:.2} / {}", m.params_m, p.params_m),
+                format!("{:.3} / {}", m.gflops, p.gflops),
+                format!("{:+.2} %", 100.0 * (m.gflops - p.gflops) / p.gflops),
+            ]
+        })
+        .collect();
+    out += &render(
+        &["model", "input", "params (M)", "GFLOPs", "GFLOPs diff"],
+        &rows,
+    );
+
+    out += "\nTable II — MLS blocks for k = 1..10 (ours / paper; * marks a difference)\n\n";
+    let mut headers = vec!["model"];
+    let ks: Vec<String> = (1..=10).map(|k| format!("k={k}")).collect();
+    headers.extend(ks.iter().map(String::as_str));
+    let rows: Vec<Vec<String>> = models
+        .iter()
+        .map(|m| {
+            let mut row = vec![m.model.to_string()];
+            for (ours, paper) in m.blocks().iter().zip(m.published.blocks) {
+                let mark = if *ours == paper { "" } else { "*" };
+                row.push(format!("{ours}/{paper}{mark}"));
+            }
+            row
+        })
+        .collect();
+    out += &render(&headers, &rows);
+
+    out += "\n§V-A — devices chosen and savings (ours / paper)\n\n";
+    let rows: Vec<Vec<String>> = models
+        .iter()
+        .map(|m| {
+            let (c, p) = (&m.by_devices, m.published);
+            vec![
+                m.model.into(),
+                format!("{} / {}", c.best_mls.devices, p.devices_mls),
+                format!("{} / {}", c.best_sls.devices, p.devices_sls),
+                format!(
+                    "{} / {}",
+                    pct(c.saving_vs_sls_pct),
+                    pct(p.saving_vs_sls_pct)
+                ),
+                pp(c.saving_vs_sls_pct, p.saving_vs_sls_pct),
+                format!(
+                    "{} / {}",
+                    pct(c.saving_vs_one_device_pct),
+                    pct(p.saving_vs_one_pct)
+                ),
+                pp(c.saving_vs_one_device_pct, p.saving_vs_one_pct),
+            ]
+        })
+        .collect();
+    out += &render(
+        &[
+            "model",
+            "k (MLS)",
+            "k (SLS)",
+            "saving vs SLS",
+            "diff",
+            "saving vs 1 device",
+            "diff",
+        ],
+        &rows,
+    );
+
+    out += "\nFig. 9 — MLS saving over SLS by gateway bandwidth, D = 10 (the paper prints only the largest)\n\n";
+    let mut headers = vec!["model"];
+    let gs: Vec<String> = paper::BANDWIDTHS_MBPS
+        .iter()
+        .map(|g| format!("{g}"))
+        .collect();
+    headers.extend(gs.iter().map(String::as_str));
+    headers.extend(["largest (ours / paper)", "diff"]);
+    let rows: Vec<Vec<String>> = models
+        .iter()
+        .map(|m| {
+            let mut row = vec![m.model.to_string()];
+            row.extend(
+                m.by_bandwidth
+                    .iter()
+                    .map(|b| format!("{:.2}", b.saving_pct)),
+            );
+            row.push(format!(
+                "{} / {}",
+                pct(m.max_bandwidth_saving_pct),
+                pct(m.published.max_bandwidth_saving_pct)
+            ));
+            row.push(pp(
+                m.max_bandwidth_saving_pct,
+                m.published.max_bandwidth_saving_pct,
+            ));
+            row
+        })
+        .collect();
+    out += &render(&headers, &rows);
+
+    for m in models {
+        out += &format!(
+            "\nFig. 8 — {}: completion time by k, seconds (the paper publishes only the plot)\n\n",
+            m.model
+        );
+        let rows: Vec<Vec<String>> = m
+            .by_devices
+            .mls
+            .iter()
+            .zip(&m.by_devices.sls)
+            .map(|(a, b)| {
+                vec![
+                    a.devices.to_string(),
+                    format!("{:.4}", a.completion_s),
+                    format!("{:.4}", a.compute_s),
+                    format!("{:.4}", a.transfer_s),
+                    format!("{:.4}", b.completion_s),
+                    format!("{:.4}", b.compute_s),
+                    format!("{:.4}", b.transfer_s),
+                ]
+            })
+            .collect();
+        out += &render(
+            &[
+                "k",
+                "MLS",
+                "MLS compute",
+                "MLS transfer",
+                "SLS",
+                "SLS compute",
+                "SLS transfer",
+            ],
+            &rows,
+        );
+    }
+    out
+}

@@ -1,0 +1,78 @@
+//! The options every planning subcommand shares: model, devices, bandwidth, FLOPS.
+
+use std::fs;
+use std::path::Path;
+
+use super::args::Args;
+use super::CliError;
+use crate::cost::{Environment, MAX_DEVICES};
+use crate::model::{self, json::MAX_JSON_BYTES, Network};
+use crate::paper;
+use crate::solver::Algorithm;
+
+pub const OPTIONS: [&str; 5] = ["model", "devices", "bandwidth", "gflops", "algorithm"];
+
+/// A model and an environment, checked.
+pub struct Setting {
+    pub net: Network,
+    pub env: Environment,
+    pub algorithm: Algorithm,
+}
+
+impl Setting {
+    pub fn from_args(args: &Args) -> Result<Setting, CliError> {
+        let source = args
+            .value("model")
+            .ok_or_else(|| CliError("--model is required (a zoo name or a model file)".into()))?;
+        let net = load_model(source)?;
+        let devices = args.parsed(
+            "devices",
+            paper::DEVICES,
+            &format!("a whole number from 1 to {MAX_DEVICES}"),
+        )?;
+        let bandwidth = args.parsed("bandwidth", paper::BANDWIDTH_MBPS, "a number of Mbps")?;
+        let gflops = args.parsed("gflops", paper::GFLOPS, "a number of GFLOPS")?;
+        let env = Environment::new(devices, bandwidth, gflops).map_err(|e| CliError(e.0))?;
+        env.check_work(&net).map_err(|e| CliError(e.0))?;
+        let algorithm = match args.value("algorithm") {
+            None => Algorithm::Mls,
+            Some(a) => Algorithm::parse(a)
+                .ok_or_else(|| CliError(format!("--algorithm expects mls or sls, found '{a}'")))?,
+        };
+        Ok(Setting {
+            net,
+            env,
+            algorithm,
+        })
+    }
+}
+
+/// A model file's text when `source` is a path, else `source` itself (a zoo name).
+fn load_model(source: &str) -> Result<Network, CliError> {
+    let path = Path::new(source);
+    let text = if path.is_file() {
+        let size = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        if size > MAX_JSON_BYTES as u64 {
+            return Err(CliError(format!(
+                "{source}: the file has {size} bytes, more than the limit of {MAX_JSON_BYTES}"
+            )));
+        }
+        let bytes = fs::read(path).map_err(|e| CliError(format!("{source}: {e}")))?;
+        String::from_utf8(bytes)
+            .map_err(|_| CliError(format!("{source}: the file is not UTF-8 text")))?
+    } else if model::zoo::by_name(source).is_some() {
+        source.to_string()
+    } else {
+        return Err(CliError(format!(
+            "--model '{source}' is neither a zoo model ({}) nor a readable file",
+            model::zoo::NAMES.join(", ")
+        )));
+    };
+    model::load(&text).map_err(|e| {
+        if path.is_file() {
+            CliError(format!("{source}: {e}"))
+        } else {
+            CliError(e.to_string())
+        }
+    })
+}
