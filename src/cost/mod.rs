@@ -2,12 +2,14 @@
 //! block, and how long the block takes.
 
 mod block;
+mod block_loads;
 pub mod conv_sweep;
 mod environment;
 pub mod fc;
 pub mod single;
 
 pub use block::{block_time, Case, Load, Timing};
+pub use block_loads::block_loads;
 pub use environment::{
     estimated_work, Environment, EnvironmentError, BITS_PER_ELEMENT, MAX_DEVICES, MAX_RATE,
     MAX_WORK,
