@@ -1,0 +1,338 @@
+//! Darknet sections to a [`Model`]: convolutions and connected layers become layers,
+//! each `[maxpool]` (and a global `[avgpool]`) is fused into the conv before it, YOLOv2's
+//! route/reorg pattern becomes the passthrough, cost-free sections are skipped, and
+//! anything the planner cannot represent exactly is refused with the reason.
+
+use super::passthrough;
+use super::section::Section;
+use crate::import::origins::{step, Origin, Origins};
+use crate::model::{Conv, Fc, Layer, Model, ModelError, Passthrough, Shape};
+
+/// Sections that keep the shape and cost nothing in the cost model (spec §1:
+/// "activation and batch norm are free"; dropout, softmax and the loss/detection heads
+/// do no multiply-adds the planner counts).
+const FREE: [&str; 12] = [
+    "dropout",
+    "softmax",
+    "soft",
+    "cost",
+    "region",
+    "detection",
+    "batchnorm",
+    "activation",
+    "logistic",
+    "normalization",
+    "lrn",
+    "l2norm",
+];
+
+/// What a Darknet layer (a section after `[net]`) produced, for `[route]` references.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Produced {
+    /// The conv output (before any pool) of this 1-based model layer.
+    Conv(usize),
+    Other,
+}
+
+/// The last conv while only cost-free sections followed it, so a pool may still fuse.
+#[derive(Clone, Copy)]
+struct Poolable {
+    index: usize,
+    input: Shape,
+    conv: Conv,
+    conv_out: Shape,
+}
+
+struct Builder {
+    model: Model,
+    origins: Origins,
+    shape: Shape,
+    seen_fc: bool,
+    poolable: Option<Poolable>,
+    /// What the main path's output last came from, for error messages.
+    last: String,
+    produced: Vec<Produced>,
+}
+
+/// Builds the model of a cfg; `sections` are all sections, `[net]` first.
+pub fn model(sections: &[Section<'_>]) -> Result<(Model, Origins), ModelError> {
+    let Some((net, layers)) = sections.split_first() else {
+        return Err(ModelError::at(
+            "line 1",
+            "found no sections, expected a Darknet cfg starting with [net]",
+        ));
+    };
+    if !matches!(net.name.to_ascii_lowercase().as_str(), "net" | "network") {
+        return Err(ModelError::at(
+            net.location(),
+            format!("found {}, expected [net] as the first section", net.label()),
+        ));
+    }
+    let input = Shape::new(
+        net.size("height", 1)?,
+        net.size("width", 1)?,
+        net.size("channels", 1)?,
+    );
+    crate::model::limits::check_shape(None, "input", input)
+        .map_err(|e| ModelError::at(net.location(), format!("[net]: {}", e.message)))?;
+    let mut b = Builder {
+        model: Model {
+            name: "darknet".into(),
+            input,
+            layers: Vec::new(),
+            passthrough: None,
+        },
+        origins: Origins::new(Origin::new(net.location(), "the cfg")),
+        shape: input,
+        seen_fc: false,
+        poolable: None,
+        last: "the input".into(),
+        produced: Vec::new(),
+    };
+    let mut at = 0;
+    while let Some(s) = layers.get(at) {
+        at += b.section(layers, at, s)?;
+    }
+    Ok((b.model, b.origins))
+}
+
+impl Builder {
+    /// Reads the section at `at`; returns how many sections it consumed.
+    fn section(
+        &mut self,
+        all: &[Section<'_>],
+        at: usize,
+        s: &Section<'_>,
+    ) -> Result<usize, ModelError> {
+        let name = s.name.to_ascii_lowercase();
+        let produced = match name.as_str() {
+            "convolutional" | "conv" => self.conv(s)?,
+            "connected" | "conn" => self.connected(s)?,
+            "maxpool" | "max" => self.maxpool(s)?,
+            "avgpool" | "avg" => self.avgpool(s)?,
+            "route" => return self.passthrough(all, at, s),
+            n if FREE.contains(&n) => Produced::Other,
+            _ => return Err(refused(s, &name)),
+        };
+        self.produced.push(produced);
+        Ok(1)
+    }
+
+    fn push(&mut self, layer: Layer, origin: Origin) -> Result<Produced, ModelError> {
+        let info = step(self.shape, layer).map_err(|m| origin.error(m))?;
+        let index = self.model.layers.len() + 1;
+        self.poolable = match layer {
+            Layer::Conv(conv) => Some(Poolable {
+                index,
+                input: self.shape,
+                conv,
+                conv_out: info.conv_out,
+            }),
+            Layer::Fc(_) => None,
+        };
+        self.last = format!("{} at {}", origin.label, origin.location);
+        self.shape = info.output;
+        self.model.layers.push(layer);
+        self.origins.layers.push(origin);
+        Ok(match layer {
+            Layer::Conv(_) => Produced::Conv(index),
+            Layer::Fc(_) => Produced::Other,
+        })
+    }
+
+    fn conv(&mut self, s: &Section<'_>) -> Result<Produced, ModelError> {
+        let conv = read_conv(s)?;
+        if self.seen_fc {
+            return Err(ModelError::at(
+                s.location(),
+                format!(
+                    "a [convolutional] cannot follow a [connected] (the tensor is flat after {})",
+                    self.last
+                ),
+            ));
+        }
+        self.push(Layer::Conv(conv), Origin::new(s.location(), s.label()))
+    }
+
+    fn connected(&mut self, s: &Section<'_>) -> Result<Produced, ModelError> {
+        let outputs = s.size("output", 1)?;
+        self.seen_fc = true;
+        self.push(
+            Layer::Fc(Fc { outputs }),
+            Origin::new(s.location(), s.label()),
+        )
+    }
+
+    /// The conv a pool section fuses into, or why there is none.
+    fn pool_target(&mut self, s: &Section<'_>) -> Result<Poolable, ModelError> {
+        self.poolable.take().ok_or_else(|| {
+            ModelError::at(
+                s.location(),
+                format!(
+                    "a {} must follow a [convolutional] that has no pool yet (the planner fuses \
+                     one pool into the conv before it), but it follows {}",
+                    s.label(),
+                    self.last
+                ),
+            )
+        })
+    }
+
+    /// Replaces the conv of `p` by `pooled`, checking the pool against its input.
+    fn fuse(&mut self, s: &Section<'_>, p: Poolable, pooled: Conv) -> Result<(), ModelError> {
+        let info = step(p.input, Layer::Conv(pooled))
+            .map_err(|m| ModelError::at(s.location(), format!("{}: {m}", s.label())))?;
+        self.model.layers[p.index - 1] = Layer::Conv(pooled);
+        self.shape = info.output;
+        self.last = format!("{} at {}", s.label(), s.location());
+        Ok(())
+    }
+
+    fn maxpool(&mut self, s: &Section<'_>) -> Result<Produced, ModelError> {
+        let stride = s.size_or("stride", 1, 1)?;
+        let size = s.size_or("size", 1, stride)?;
+        let padding = s.size_or("padding", 0, size - 1)?;
+        for key in ["stride_x", "stride_y"] {
+            s.require_neutral(key, stride, "the planner's pools have one stride")?;
+        }
+        let p = self.pool_target(s)?;
+        check_pool_padding(s, p.conv_out, size, stride, padding)?;
+        let pooled = p.conv.with_pool(size, stride);
+        self.fuse(s, p, pooled)?;
+        Ok(Produced::Other)
+    }
+
+    /// Darknet's `[avgpool]` is global: `H×W×C → 1×1×C`. A pool costs no FLOPs, so on a
+    /// square map it is exactly a fused pool of size and stride `H`.
+    fn avgpool(&mut self, s: &Section<'_>) -> Result<Produced, ModelError> {
+        if self.shape.height == 1 && self.shape.width == 1 {
+            return Ok(Produced::Other);
+        }
+        let p = self.pool_target(s)?;
+        let Shape { height, width, .. } = p.conv_out;
+        if height != width {
+            return Err(ModelError::at(
+                s.location(),
+                format!(
+                    "a global [avgpool] over a {height}×{width} map cannot be written as the \
+                     planner's square pool; expected a square map"
+                ),
+            ));
+        }
+        let pooled = p.conv.with_pool(height, height);
+        self.fuse(s, p, pooled)?;
+        Ok(Produced::Other)
+    }
+
+    fn passthrough(
+        &mut self,
+        all: &[Section<'_>],
+        at: usize,
+        s: &Section<'_>,
+    ) -> Result<usize, ModelError> {
+        let branch = passthrough::read(all, at, &self.produced)?;
+        if let Some(first) = &self.origins.passthrough {
+            return Err(ModelError::at(
+                s.location(),
+                format!(
+                    "a second passthrough; the planner supports one per model (the first is at {})",
+                    first.location
+                ),
+            ));
+        }
+        self.model.passthrough = Some(Passthrough {
+            source: branch.source,
+            target: self.model.layers.len() + 1,
+            filters: branch.filters,
+            reorg: branch.reorg,
+        });
+        self.origins.passthrough = Some(Origin::new(s.location(), "[route] (passthrough)"));
+        self.poolable = None;
+        self.last = format!("the passthrough's [route] at {}", s.location());
+        self.produced
+            .extend([Produced::Other; passthrough::SECTIONS]);
+        Ok(passthrough::SECTIONS)
+    }
+}
+
+/// A `[convolutional]` section: Darknet's `pad=1` means padding `size/2`, otherwise
+/// `padding` (default 0) is used.
+pub fn read_conv(s: &Section<'_>) -> Result<Conv, ModelError> {
+    let filters = s.size("filters", 1)?;
+    let size = s.size("size", 1)?;
+    let stride = s.size_or("stride", 1, 1)?;
+    let padding = if s.size_or("pad", 0, 0)? != 0 {
+        size / 2
+    } else {
+        s.size_or("padding", 0, 0)?
+    };
+    s.require_neutral("groups", 1, "a grouped convolution has a different cost")?;
+    s.require_neutral("dilation", 1, "a dilated kernel has a different footprint")?;
+    for key in ["stride_x", "stride_y"] {
+        s.require_neutral(key, stride, "the planner's convolutions have one stride")?;
+    }
+    Ok(Conv::same(filters, size).with_stride(stride, padding))
+}
+
+/// Darknet pads a maxpool by `padding` in total (default `size − 1`), starting windows
+/// at `−padding/2`. That equals the planner's unpadded pool only when windows start at
+/// 0 and the output size is the same; otherwise the rows each device needs would differ.
+fn check_pool_padding(
+    s: &Section<'_>,
+    conv_out: Shape,
+    size: u32,
+    stride: u32,
+    padding: u32,
+) -> Result<(), ModelError> {
+    let (h, w) = (conv_out.height, conv_out.width);
+    if size > h || size > w {
+        return Ok(()); // the fused step reports the pool larger than its input
+    }
+    let darknet = |n: u32| (n + padding - size) / stride + 1;
+    let plain = |n: u32| (n - size) / stride + 1;
+    if padding / 2 == 0 && darknet(h) == plain(h) && darknet(w) == plain(w) {
+        return Ok(());
+    }
+    Err(ModelError::at(
+        s.location(),
+        format!(
+            "Darknet pads this maxpool by {padding} (the default is size−1), giving {}×{} from \
+             {h}×{w}, but the planner's pools have no padding and would give {}×{}; \
+             expected padding=0 or a size and stride that fit the map",
+            darknet(h),
+            darknet(w),
+            plain(h),
+            plain(w)
+        ),
+    ))
+}
+
+/// Why a known section is refused, or that it is unknown.
+fn refused(s: &Section<'_>, name: &str) -> ModelError {
+    let why = match name {
+        "net" | "network" => "a second [net]; expected it only as the first section".into(),
+        "reorg" => "a [reorg] outside YOLOv2's passthrough pattern would reshape the main path \
+                    (space-to-depth), which a chain of conv and fc layers cannot represent"
+            .into(),
+        "shortcut" => "[shortcut] adds an earlier layer's output (a residual connection); the \
+                       planner handles chains plus YOLOv2's passthrough only"
+            .into(),
+        "upsample" | "deconvolutional" | "deconv" => format!(
+            "{} enlarges the map, which the planner's row slicing does not model",
+            s.label()
+        ),
+        "local" | "crop" | "rnn" | "gru" | "lstm" | "crnn" | "yolo" | "scale_channels" | "sam" => {
+            format!(
+                "{} is not a layer the planner's cost model covers",
+                s.label()
+            )
+        }
+        _ => format!(
+            "unknown section {}; expected one of [convolutional], [connected], [maxpool], \
+             [avgpool], [route]+[reorg] (YOLOv2's passthrough) or a cost-free one ({})",
+            s.label(),
+            FREE.map(|f| format!("[{f}]")).join(", ")
+        ),
+    };
+    ModelError::at(s.location(), why)
+}

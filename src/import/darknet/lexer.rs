@@ -1,0 +1,62 @@
+//! Darknet's cfg syntax, read as Darknet's own `read_cfg` reads it: `[section]` headers,
+//! `key=value` lines, `#` and `;` comments, surrounding whitespace ignored.
+
+use super::section::{Entry, Section};
+use crate::import::limits::MAX_CFG_SECTIONS;
+use crate::model::ModelError;
+
+/// The sections of `text`, each with its 1-based header line and its entries.
+pub fn sections(text: &str) -> Result<Vec<Section<'_>>, ModelError> {
+    let mut sections: Vec<Section<'_>> = Vec::new();
+    for (n, raw) in text.lines().enumerate() {
+        let line = n + 1;
+        let at = || format!("line {line}");
+        let trimmed = raw.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
+            continue;
+        }
+        if let Some(header) = trimmed.strip_prefix('[') {
+            let Some(name) = header.strip_suffix(']') else {
+                return Err(ModelError::at(
+                    at(),
+                    format!(
+                        "found '{}', expected a section header like [convolutional] with a closing ']'",
+                        crate::import::preview(trimmed)
+                    ),
+                ));
+            };
+            if sections.len() == MAX_CFG_SECTIONS {
+                return Err(ModelError::at(
+                    at(),
+                    format!("the cfg has more than {MAX_CFG_SECTIONS} sections"),
+                ));
+            }
+            sections.push(Section::new(name.trim(), line));
+            continue;
+        }
+        let Some((key, value)) = trimmed.split_once('=') else {
+            return Err(ModelError::at(
+                at(),
+                format!(
+                    "found '{}', expected key=value, a [section] header or a # comment",
+                    crate::import::preview(trimmed)
+                ),
+            ));
+        };
+        let Some(section) = sections.last_mut() else {
+            return Err(ModelError::at(
+                at(),
+                format!(
+                    "found '{}' before any section, expected [net] first",
+                    crate::import::preview(trimmed)
+                ),
+            ));
+        };
+        section.push(Entry {
+            key: key.trim(),
+            value: value.trim(),
+            line,
+        })?;
+    }
+    Ok(sections)
+}

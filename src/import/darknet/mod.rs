@@ -1,0 +1,31 @@
+//! Darknet `.cfg` files, the native format of YOLOv2 and of DeepThings.
+//!
+//! Each section after `[net]` is a Darknet layer. `[convolutional]` and `[connected]`
+//! become layers; `[maxpool]` and a global `[avgpool]` fuse into the conv before them
+//! when that is exact; YOLOv2's `[route]`/`[reorg]` pattern becomes the passthrough;
+//! cost-free sections are skipped; everything else is refused with the reason. Errors
+//! name the line.
+
+mod build;
+mod lexer;
+mod passthrough;
+mod section;
+
+use super::limits;
+use crate::model::{ModelError, Network};
+
+/// Reads and validates a Darknet cfg.
+pub fn load(text: &str) -> Result<Network, ModelError> {
+    limits::check_text(text)?;
+    let sections = lexer::sections(text)?;
+    let (model, origins) = build::model(&sections)?;
+    origins.finish(&model)
+}
+
+/// True when the first line that is not blank or a comment is a `[section]` header.
+pub fn looks_like(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with(';'))
+        .is_some_and(|l| l.starts_with('['))
+}

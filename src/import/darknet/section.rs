@@ -1,0 +1,142 @@
+//! One cfg section and typed, range-checked reads of its options, each error naming
+//! the line of the offending option.
+
+use crate::model::limits::MAX_SIZE;
+use crate::model::ModelError;
+
+/// A `key=value` line.
+#[derive(Clone, Copy, Debug)]
+pub struct Entry<'a> {
+    pub key: &'a str,
+    pub value: &'a str,
+    pub line: usize,
+}
+
+/// A `[name]` section and its entries.
+#[derive(Clone, Debug)]
+pub struct Section<'a> {
+    pub name: &'a str,
+    pub line: usize,
+    entries: Vec<Entry<'a>>,
+}
+
+impl<'a> Section<'a> {
+    pub fn new(name: &'a str, line: usize) -> Self {
+        Section {
+            name,
+            line,
+            entries: Vec::new(),
+        }
+    }
+
+    /// Adds an entry; a repeated key is an error because Darknet silently uses the first.
+    pub fn push(&mut self, entry: Entry<'a>) -> Result<(), ModelError> {
+        if let Some(first) = self.entries.iter().find(|e| e.key == entry.key) {
+            return Err(ModelError::at(
+                format!("line {}", entry.line),
+                format!(
+                    "'{}' is set again (first at line {}); Darknet would silently use the first",
+                    entry.key, first.line
+                ),
+            ));
+        }
+        self.entries.push(entry);
+        Ok(())
+    }
+
+    pub fn location(&self) -> String {
+        format!("line {}", self.line)
+    }
+
+    /// `[name]`, as the user wrote it.
+    pub fn label(&self) -> String {
+        format!("[{}]", self.name)
+    }
+
+    pub fn get(&self, key: &str) -> Option<Entry<'a>> {
+        self.entries.iter().find(|e| e.key == key).copied()
+    }
+
+    /// A whole number in `min..=MAX_SIZE`, or `default` when the key is absent.
+    pub fn size_or(&self, key: &str, min: u32, default: u32) -> Result<u32, ModelError> {
+        match self.get(key) {
+            None => Ok(default),
+            Some(e) => e.size(min),
+        }
+    }
+
+    /// A whole number in `min..=MAX_SIZE` that must be present.
+    pub fn size(&self, key: &str, min: u32) -> Result<u32, ModelError> {
+        match self.get(key) {
+            Some(e) => e.size(min),
+            None => Err(ModelError::at(
+                self.location(),
+                format!(
+                    "{} has no '{key}', expected a line {key}=N with N from {min} to {MAX_SIZE}",
+                    self.label()
+                ),
+            )),
+        }
+    }
+
+    /// Refuses an option that would change the geometry in a way the planner cannot
+    /// represent unless it has its neutral value (e.g. `groups=1`).
+    pub fn require_neutral(&self, key: &str, neutral: u32, why: &str) -> Result<(), ModelError> {
+        match self.get(key) {
+            Some(e) if e.size(0)? != neutral => Err(e.error(format!(
+                "found {}={}, expected {key}={neutral}: {why}",
+                key, e.value
+            ))),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Entry<'_> {
+    pub fn error(&self, message: String) -> ModelError {
+        ModelError::at(format!("line {}", self.line), message)
+    }
+
+    /// The value as a whole number in `min..=MAX_SIZE`.
+    pub fn size(&self, min: u32) -> Result<u32, ModelError> {
+        match self.value.parse::<i64>() {
+            Ok(v) if v >= i64::from(min) && v <= i64::from(MAX_SIZE) => Ok(v as u32),
+            _ => Err(self.error(format!(
+                "found {}={}, expected a whole number from {min} to {MAX_SIZE}",
+                self.key,
+                crate::import::preview(self.value)
+            ))),
+        }
+    }
+
+    /// The value as a comma-separated list of at most `max` whole numbers (Darknet's
+    /// route `layers`); the bound keeps a hostile list from allocating.
+    pub fn ints(&self, max: usize) -> Result<Vec<i64>, ModelError> {
+        if self.value.split(',').nth(max).is_some() {
+            return Err(self.error(format!(
+                "found {}={}, expected at most {max} layers",
+                self.key,
+                crate::import::preview(self.value)
+            )));
+        }
+        self.value
+            .split(',')
+            .map(|part| {
+                part.trim().parse::<i64>().map_err(|_| {
+                    self.error(format!(
+                        "found {}={}, expected whole numbers separated by commas",
+                        self.key,
+                        crate::import::preview(self.value)
+                    ))
+                })
+            })
+            .collect()
+    }
+}
+
+impl Section<'_> {
+    /// An error at this section's header line.
+    pub fn error_at(&self, message: String) -> ModelError {
+        ModelError::at(self.location(), format!("{}: {message}", self.label()))
+    }
+}

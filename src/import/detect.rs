@@ -1,0 +1,36 @@
+//! Which format a text is in, decided from its content alone (no file names: the page
+//! gets pasted text and the CLI may read any path).
+
+use super::{darknet, json_text, keras, limits, preview};
+use crate::model::{json, zoo, ModelError, Network};
+
+/// Detects the format of `text` and loads it: a zoo name, JSON (Keras when the top
+/// object has `class_name`, else the project's format) or a Darknet cfg.
+pub fn detect_and_load(text: &str) -> Result<Network, ModelError> {
+    limits::check_text(text)?;
+    let trimmed = text.trim();
+    if let Some(model) = zoo::by_name(trimmed) {
+        return Network::new(&model);
+    }
+    if trimmed.starts_with('{') {
+        // Parse the untrimmed text so that line numbers match what the user sees.
+        let value = json_text::parse(text)?;
+        return if value.get("class_name").is_some() {
+            keras::load_value(&value)
+        } else {
+            json::parse_network(text)
+        };
+    }
+    if darknet::looks_like(text) {
+        return darknet::load(text);
+    }
+    Err(ModelError::at(
+        "line 1",
+        format!(
+            "found '{}', expected a zoo model ({}), JSON starting with '{{' (the project's \
+             format or Keras model.to_json()) or a Darknet cfg starting with [net]",
+            preview(trimmed),
+            zoo::NAMES.join(", ")
+        ),
+    ))
+}

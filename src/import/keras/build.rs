@@ -1,0 +1,363 @@
+//! The layers of a Keras Sequential model to a [`Model`], tracking the tensor shape so
+//! that "same" padding and pools are resolved exactly as Keras computes them.
+
+use serde_json::Value;
+
+use super::node::Node;
+use super::padding;
+use crate::import::origins::{step, Origin, Origins};
+use crate::model::{Conv, Fc, Layer, Model, ModelError, Shape};
+
+/// Layers that keep the shape and cost nothing in the cost model (spec §1).
+const FREE: [&str; 8] = [
+    "Dropout",
+    "SpatialDropout2D",
+    "Activation",
+    "BatchNormalization",
+    "ReLU",
+    "LeakyReLU",
+    "Softmax",
+    "ELU",
+];
+
+const SUPPORTED: &str = "InputLayer, Conv2D, MaxPooling2D, AveragePooling2D, \
+                         GlobalAveragePooling2D, GlobalMaxPooling2D, ZeroPadding2D, Dense, \
+                         Flatten, Dropout, SpatialDropout2D, Activation, BatchNormalization, \
+                         ReLU, LeakyReLU, Softmax, ELU";
+
+/// The last conv while only cost-free layers followed it, so a pool may still fuse.
+#[derive(Clone, Copy)]
+struct Poolable {
+    index: usize,
+    input: Shape,
+    conv: Conv,
+    conv_out: Shape,
+}
+
+struct Builder {
+    model: Model,
+    origins: Origins,
+    shape: Shape,
+    /// After `Flatten`, a global pool or a flat `Dense`: only `Dense` may follow.
+    flat: bool,
+    poolable: Option<Poolable>,
+    /// Padding of a `ZeroPadding2D` waiting for its `Conv2D`, and where it was written.
+    pending_pad: Option<(u32, String)>,
+    /// What the tensor last came from, for error messages.
+    last: String,
+}
+
+/// Builds the model of a parsed Keras JSON document.
+pub fn model(value: &Value) -> Result<(Model, Origins), ModelError> {
+    let root = Node::root(value);
+    let class = root.field("class_name")?;
+    if class.str()? != "Sequential" {
+        return Err(class.expected(
+            "\"Sequential\" (a functional model may branch; the planner reads a chain of layers)",
+        ));
+    }
+    let config = root.field("config")?;
+    // Keras ≤ 2.1 wrote the layer list as the config itself.
+    let (layers, name) = if config.value.is_array() {
+        (config.clone(), None)
+    } else {
+        let name = config
+            .get("name")
+            .map(|n| n.str().map(str::to_owned))
+            .transpose()?;
+        (config.field("layers")?, name)
+    };
+    let layers = layers.items()?;
+    let input = input_shape(&layers, &config)?;
+    let mut b = Builder {
+        model: Model {
+            name: name.unwrap_or_else(|| "keras".into()),
+            input,
+            layers: Vec::new(),
+            passthrough: None,
+        },
+        origins: Origins::new(Origin::new("$.config", "the Keras model")),
+        shape: input,
+        flat: false,
+        poolable: None,
+        pending_pad: None,
+        last: "the input".into(),
+    };
+    for (i, layer) in layers.iter().enumerate() {
+        b.layer(i, layer)?;
+    }
+    if let Some((_, path)) = b.pending_pad {
+        return Err(ModelError::at(
+            path,
+            "ZeroPadding2D: found no Conv2D after it, expected one to fold the padding into",
+        ));
+    }
+    Ok((b.model, b.origins))
+}
+
+/// `[batch, height, width, channels]` from the `InputLayer`, the first layer's
+/// `batch_input_shape` (Keras 2) or its `build_config.input_shape` (Keras 3).
+fn input_shape(layers: &[Node<'_>], config: &Node<'_>) -> Result<Shape, ModelError> {
+    let Some(first) = layers.first() else {
+        return Err(config.error("found no layers, expected at least one"));
+    };
+    let cfg = first.field("config")?;
+    let shape = ["batch_input_shape", "batch_shape"]
+        .iter()
+        .find_map(|key| cfg.get(key))
+        .or_else(|| first.get("build_config").and_then(|b| b.get("input_shape")));
+    let Some(shape) = shape else {
+        return Err(first.error(
+            "found no input shape, expected an InputLayer with batch_shape or \
+             batch_input_shape, or batch_input_shape on the first layer",
+        ));
+    };
+    let dims = shape.items()?;
+    let [_, h, w, c] = dims.as_slice() else {
+        return Err(shape.expected("[batch, height, width, channels] (an image input)"));
+    };
+    let input = Shape::new(h.size(1)?, w.size(1)?, c.size(1)?);
+    crate::model::limits::check_shape(None, "input", input).map_err(|e| shape.error(e.message))?;
+    Ok(input)
+}
+
+impl Builder {
+    fn layer(&mut self, i: usize, layer: &Node<'_>) -> Result<(), ModelError> {
+        let class_node = layer.field("class_name")?;
+        let class = class_node.str()?;
+        let cfg = layer.field("config")?;
+        let label = match cfg
+            .get("name")
+            .and_then(|n| n.value.as_str().map(str::to_owned))
+        {
+            Some(name) => format!("{class} \"{}\"", crate::import::preview(&name)),
+            None => class.to_owned(),
+        };
+        let origin = Origin::new(layer.path.clone(), label);
+        if class != "Conv2D" && class != "Convolution2D" {
+            if let Some((_, path)) = &self.pending_pad {
+                return Err(ModelError::at(
+                    path.clone(),
+                    format!(
+                        "ZeroPadding2D: found {class} after it, expected a Conv2D to fold the \
+                         padding into"
+                    ),
+                ));
+            }
+        }
+        match class {
+            "InputLayer" if i == 0 => Ok(()),
+            "InputLayer" => Err(class_node.expected("an InputLayer only as the first layer")),
+            "Conv2D" | "Convolution2D" => self.conv(&cfg, origin),
+            "MaxPooling2D" | "MaxPool2D" | "AveragePooling2D" | "AvgPool2D" => {
+                self.pool(&cfg, origin)
+            }
+            "GlobalAveragePooling2D"
+            | "GlobalMaxPooling2D"
+            | "GlobalAvgPool2D"
+            | "GlobalMaxPool2D" => self.global_pool(&cfg, origin),
+            "ZeroPadding2D" => self.zero_padding(&cfg, origin),
+            "Dense" => self.dense(&cfg, origin),
+            "Flatten" => {
+                self.flat = true;
+                self.poolable = None;
+                Ok(())
+            }
+            c if FREE.contains(&c) => Ok(()),
+            _ => Err(class_node.expected(&format!("one of {SUPPORTED}"))),
+        }
+    }
+
+    fn push(&mut self, layer: Layer, origin: Origin) -> Result<(), ModelError> {
+        let info = step(self.shape, layer).map_err(|m| origin.error(m))?;
+        let index = self.model.layers.len() + 1;
+        self.poolable = match layer {
+            Layer::Conv(conv) => Some(Poolable {
+                index,
+                input: self.shape,
+                conv,
+                conv_out: info.conv_out,
+            }),
+            Layer::Fc(_) => None,
+        };
+        self.last = format!("{} at {}", origin.label, origin.location);
+        self.shape = info.output;
+        self.model.layers.push(layer);
+        self.origins.layers.push(origin);
+        Ok(())
+    }
+
+    /// Refuses a spatial layer once the tensor is flat.
+    fn check_spatial(&self, origin: &Origin) -> Result<(), ModelError> {
+        if self.flat {
+            return Err(origin.error(format!(
+                "needs an image tensor, but the tensor is flat after {}; expected only Dense \
+                 layers after Flatten, a global pool or a Dense",
+                self.last
+            )));
+        }
+        Ok(())
+    }
+
+    fn conv(&mut self, cfg: &Node<'_>, origin: Origin) -> Result<(), ModelError> {
+        self.check_spatial(&origin)?;
+        check_channels_last(cfg)?;
+        let filters = cfg.field("filters")?.size(1)?;
+        let kernel = cfg.field("kernel_size")?.square(1)?;
+        let stride = cfg.get("strides").map_or(Ok(1), |s| s.square(1))?;
+        if let Some(d) = cfg.get("dilation_rate") {
+            if d.square(1)? != 1 {
+                return Err(d.expected("1 (a dilated kernel has a different footprint)"));
+            }
+        }
+        if let Some(g) = cfg.get("groups") {
+            if g.size(1)? != 1 {
+                return Err(g.expected("1 (a grouped convolution has a different cost)"));
+            }
+        }
+        let before = self.pending_pad.take().map_or(0, |(p, _)| p);
+        let padding = match padding_mode(cfg)? {
+            (Mode::Valid, _) => 0,
+            (Mode::Same, node) => {
+                let (h, w) = (
+                    self.shape.height + 2 * before,
+                    self.shape.width + 2 * before,
+                );
+                padding::symmetric_same(h, w, kernel, stride).map_err(|m| node.error(m))?
+            }
+        };
+        let conv = Conv::same(filters, kernel).with_stride(stride, before + padding);
+        self.push(Layer::Conv(conv), origin)
+    }
+
+    /// The conv a pool fuses into, or why there is none.
+    fn pool_target(&mut self, origin: &Origin) -> Result<Poolable, ModelError> {
+        self.check_spatial(origin)?;
+        self.poolable.take().ok_or_else(|| {
+            origin.error(format!(
+                "a pool must follow a Conv2D that has no pool yet (the planner fuses one pool \
+                 into the conv before it), but it follows {}",
+                self.last
+            ))
+        })
+    }
+
+    fn fuse(&mut self, p: Poolable, pooled: Conv, origin: &Origin) -> Result<(), ModelError> {
+        let info = step(p.input, Layer::Conv(pooled)).map_err(|m| origin.error(m))?;
+        self.model.layers[p.index - 1] = Layer::Conv(pooled);
+        self.shape = info.output;
+        self.last = format!("{} at {}", origin.label, origin.location);
+        Ok(())
+    }
+
+    /// A max or average pool; either costs nothing, so only its geometry matters.
+    fn pool(&mut self, cfg: &Node<'_>, origin: Origin) -> Result<(), ModelError> {
+        check_channels_last(cfg)?;
+        let size = cfg.get("pool_size").map_or(Ok(2), |s| s.square(1))?;
+        let stride = cfg.get("strides").map_or(Ok(size), |s| s.square(1))?;
+        let mode = padding_mode(cfg)?;
+        let p = self.pool_target(&origin)?;
+        if let (Mode::Same, node) = mode {
+            let Shape { height, width, .. } = p.conv_out;
+            let (th, tw) = (
+                padding::same_total(height, size, stride),
+                padding::same_total(width, size, stride),
+            );
+            if th != 0 || tw != 0 {
+                return Err(node.error(format!(
+                    "found \"same\" pooling of size {size} and stride {stride} on a \
+                     {height}×{width} map, which Keras pads by {th} rows and {tw} columns; \
+                     expected \"valid\" or sizes that need no padding (the planner's pools \
+                     have none)"
+                )));
+            }
+        }
+        self.fuse(p, p.conv.with_pool(size, stride), &origin)
+    }
+
+    /// A global pool `H×W×C → C`, exactly a fused pool of size and stride `H` on a square map.
+    fn global_pool(&mut self, cfg: &Node<'_>, origin: Origin) -> Result<(), ModelError> {
+        check_channels_last(cfg)?;
+        if self.shape.height == 1 && self.shape.width == 1 && !self.flat {
+            self.flat = true;
+            return Ok(());
+        }
+        let p = self.pool_target(&origin)?;
+        let Shape { height, width, .. } = p.conv_out;
+        if height != width {
+            return Err(origin.error(format!(
+                "a global pool over a {height}×{width} map cannot be written as the planner's \
+                 square pool; expected a square map"
+            )));
+        }
+        self.fuse(p, p.conv.with_pool(height, height), &origin)?;
+        self.flat = true;
+        Ok(())
+    }
+
+    /// `ZeroPadding2D` with equal padding on every side, folded into the next `Conv2D`.
+    fn zero_padding(&mut self, cfg: &Node<'_>, origin: Origin) -> Result<(), ModelError> {
+        self.check_spatial(&origin)?;
+        check_channels_last(cfg)?;
+        let node = cfg.field("padding")?;
+        let sides: Vec<u32> = match node.value {
+            Value::Array(_) => node
+                .items()?
+                .iter()
+                .map(|side| match side.value {
+                    Value::Array(_) => side.items()?.iter().map(|n| n.size(0)).collect(),
+                    _ => side.size(0).map(|n| vec![n, n]),
+                })
+                .collect::<Result<Vec<_>, _>>()?
+                .concat(),
+            _ => vec![node.size(0)?],
+        };
+        match sides.split_first() {
+            Some((&p, rest)) if rest.iter().all(|&q| q == p) => {
+                self.pending_pad = Some((p, origin.location));
+                Ok(())
+            }
+            _ => {
+                Err(node
+                    .expected("equal padding on every side (the planner's padding is symmetric)"))
+            }
+        }
+    }
+
+    /// `Dense` on a flat tensor is an FL; on an image tensor Keras applies it to the
+    /// channels of every pixel, which is exactly a 1×1 conv.
+    fn dense(&mut self, cfg: &Node<'_>, origin: Origin) -> Result<(), ModelError> {
+        let units = cfg.field("units")?.size(1)?;
+        if self.flat {
+            self.push(Layer::Fc(Fc { outputs: units }), origin)
+        } else {
+            self.push(Layer::Conv(Conv::same(units, 1)), origin)
+        }
+    }
+}
+
+enum Mode {
+    Valid,
+    Same,
+}
+
+/// The `padding` option ("valid" when absent) and its node for errors.
+fn padding_mode<'a>(cfg: &Node<'a>) -> Result<(Mode, Node<'a>), ModelError> {
+    let Some(node) = cfg.get("padding") else {
+        return Ok((Mode::Valid, cfg.clone()));
+    };
+    match node.str()? {
+        "valid" => Ok((Mode::Valid, node)),
+        "same" => Ok((Mode::Same, node)),
+        _ => Err(node.expected("\"valid\" or \"same\"")),
+    }
+}
+
+fn check_channels_last(cfg: &Node<'_>) -> Result<(), ModelError> {
+    match cfg.get("data_format") {
+        Some(f) if f.str()? != "channels_last" => Err(f.expected(
+            "\"channels_last\" (the input shape is read as [batch, height, width, channels])",
+        )),
+        _ => Ok(()),
+    }
+}

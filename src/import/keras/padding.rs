@@ -1,0 +1,30 @@
+//! Keras/TensorFlow "same" padding against the planner's symmetric padding.
+//!
+//! "same" gives `⌈n/s⌉` outputs and pads `max((⌈n/s⌉−1)·s + k − n, 0)` in total, the odd
+//! extra row at the bottom (right). The planner pads `P` on every side, so "same" is
+//! exact only when that total is even, and the same along height and width.
+
+/// Total "same" padding along a side of `n` for kernel `k` and stride `s`.
+pub fn same_total(n: u32, k: u32, s: u32) -> u32 {
+    let (n, k, s) = (u64::from(n), u64::from(k), u64::from(s));
+    let out = n.div_ceil(s);
+    ((out.saturating_sub(1) * s + k).saturating_sub(n)) as u32
+}
+
+/// The symmetric padding equal to "same" on an `h × w` input, or why there is none.
+pub fn symmetric_same(h: u32, w: u32, k: u32, s: u32) -> Result<u32, String> {
+    let (th, tw) = (same_total(h, k, s), same_total(w, k, s));
+    if th == tw && th % 2 == 0 {
+        return Ok(th / 2);
+    }
+    Err(format!(
+        "found \"same\" with kernel {k} and stride {s} on a {h}×{w} input: Keras pads \
+         {}+{} rows and {}+{} columns (the extra one at the bottom/right), but the planner \
+         needs equal padding on every side; expected an odd kernel with stride 1, or sizes \
+         where the padding is symmetric",
+        th / 2,
+        th - th / 2,
+        tw / 2,
+        tw - tw / 2
+    ))
+}

@@ -1,0 +1,22 @@
+//! Importers for models written in other formats: Darknet `.cfg`, Keras Sequential
+//! JSON (`model.to_json()`), besides zoo names and the project's own JSON, with the
+//! format detected from the text itself. Every importer checks the text against
+//! [`limits`] before parsing and reports errors at a line or JSON path.
+
+pub mod darknet;
+mod detect;
+mod json_text;
+pub mod keras;
+pub mod limits;
+mod origins;
+
+pub use detect::detect_and_load;
+
+/// The first 40 characters of `text`, for messages about text that may be huge.
+pub(crate) fn preview(text: &str) -> String {
+    let mut p: String = text.chars().take(40).collect();
+    if text.chars().nth(40).is_some() {
+        p.push('…');
+    }
+    p
+}

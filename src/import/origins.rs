@@ -1,0 +1,78 @@
+//! Where each layer of an imported model came from, so that an error the core finds
+//! (a kernel larger than its input, a FLOP limit) points at the line or JSON path that
+//! wrote the layer rather than at a layer number the user never wrote.
+
+use crate::model::{Layer, LayerInfo, Model, ModelError, Network, Shape};
+
+/// A place in the source text and what stands there, e.g. `line 40` and `[convolutional]`.
+#[derive(Clone, Debug)]
+pub struct Origin {
+    pub location: String,
+    pub label: String,
+}
+
+impl Origin {
+    pub fn new(location: impl Into<String>, label: impl Into<String>) -> Self {
+        Origin {
+            location: location.into(),
+            label: label.into(),
+        }
+    }
+
+    /// An error at this place: `label: message`.
+    pub fn error(&self, message: impl std::fmt::Display) -> ModelError {
+        ModelError::at(self.location.clone(), format!("{}: {message}", self.label))
+    }
+}
+
+/// The origin of every layer, of the passthrough and of the whole model.
+#[derive(Debug)]
+pub struct Origins {
+    pub model: Origin,
+    pub layers: Vec<Origin>,
+    pub passthrough: Option<Origin>,
+}
+
+impl Origins {
+    pub fn new(model: Origin) -> Self {
+        Origins {
+            model,
+            layers: Vec::new(),
+            passthrough: None,
+        }
+    }
+
+    /// Validates `model` with the core, moving its errors to where the user wrote them.
+    pub fn finish(&self, model: &Model) -> Result<Network, ModelError> {
+        Network::new(model).map_err(|e| self.relocate(e))
+    }
+
+    fn relocate(&self, e: ModelError) -> ModelError {
+        let origin = match e.location.as_str() {
+            "passthrough" => self.passthrough.as_ref(),
+            loc => loc
+                .strip_prefix("layer ")
+                .and_then(|n| n.parse::<usize>().ok())
+                .and_then(|n| self.layers.get(n.wrapping_sub(1))),
+        };
+        match origin {
+            Some(o) => o.error(e.message),
+            None => self.model.error(e),
+        }
+    }
+}
+
+/// `layer` applied to `input` by the core's own rules: its shapes, or why it does not fit.
+/// Importers step through a model with this to resolve shape-dependent options (Keras
+/// "same" padding, Darknet pool padding, global pools) exactly as the core will.
+pub fn step(input: Shape, layer: Layer) -> Result<LayerInfo, String> {
+    let model = Model {
+        name: String::new(),
+        input,
+        layers: vec![layer],
+        passthrough: None,
+    };
+    Network::new(&model)
+        .map(|n| n.layers[0])
+        .map_err(|e| e.message)
+}
