@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds the wasm bindings into pkg/ and assembles the static site in target/site/
+# (www/ plus pkg/), which is what serve.sh serves and the Pages workflow publishes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+target_dir="${CARGO_TARGET_DIR:-target}"
+wasm="$target_dir/wasm32-unknown-unknown/release/coopai.wasm"
+site=target/site
+
+# `cargo rustc --crate-type cdylib` applies the release profile's LTO, which plain
+# `cargo build` skips for a crate that is both cdylib and rlib.
+cargo rustc --quiet --lib --release --target wasm32-unknown-unknown --crate-type cdylib
+wasm-bindgen --target web --no-typescript --out-dir pkg "$wasm"
+# The features rustc enables by default for wasm32, so wasm-opt keeps them.
+node_modules/.bin/wasm-opt -Oz \
+    --enable-bulk-memory --enable-multivalue --enable-mutable-globals \
+    --enable-nontrapping-float-to-int --enable-reference-types --enable-sign-ext \
+    pkg/coopai_bg.wasm -o pkg/coopai_bg.wasm
+
+rm -rf "$site"
+mkdir -p "$site/pkg"
+cp -r www/. "$site/"
+cp pkg/coopai.js pkg/coopai_bg.wasm "$site/pkg/"
+echo "build: site in $site ($(wc -c <"$site/pkg/coopai_bg.wasm") bytes of wasm)"

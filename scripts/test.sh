@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The second command of the README: every test. Formatting and lints (native and
+# wasm32), the native tests, the bindings' tests in headless Chromium, then the page's
+# end-to-end tests against a fresh build. Run scripts/setup.sh first on a new machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { echo; echo "== $*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (native and wasm32)"
+cargo clippy --all-targets -- -D warnings
+cargo clippy --lib --tests --target wasm32-unknown-unknown -- -D warnings
+
+step "native tests"
+cargo test
+cargo build --release --bin coopai
+
+step "wasm bindings in headless Chromium"
+# The runner drives Chromium through chromedriver with the options in webdriver.json.
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    CHROMEDRIVER="$(command -v chromedriver)" \
+    cargo test --target wasm32-unknown-unknown --test wasm
+
+step "page end-to-end tests"
+bash scripts/build.sh
+node --test --test-concurrency=1 tests/e2e/

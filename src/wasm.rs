@@ -1,0 +1,103 @@
+//! Thin JavaScript bindings for the page: every call loads the model, checks the
+//! environment and hands the core's result back as a plain JS object (numbers, not
+//! BigInts; `null` for absent values), or throws an `Error` with the core's message.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::cost::Environment;
+use crate::model::{self, zoo, Network};
+use crate::solver::{self, Algorithm};
+
+/// Names of the zoo models, in the order the page lists them.
+#[wasm_bindgen(js_name = zooNames)]
+pub fn zoo_names() -> Vec<String> {
+    zoo::NAMES.iter().map(|n| n.to_string()).collect()
+}
+
+/// The validated network of a zoo name or JSON model: every layer's shapes, FLOPs and
+/// parameters, and YOLOv2's passthrough branch.
+#[wasm_bindgen]
+pub fn describe(source: &str) -> Result<JsValue, JsError> {
+    to_js(&load(source)?)
+}
+
+/// The detailed plan of `algorithm` (`"mls"` or `"sls"`) at its best `k ≤ devices`.
+#[wasm_bindgen]
+pub fn solve(
+    source: &str,
+    devices: f64,
+    bandwidth_mbps: f64,
+    gflops: f64,
+    algorithm: &str,
+) -> Result<JsValue, JsError> {
+    let algorithm = Algorithm::parse(algorithm).ok_or_else(|| {
+        JsError::new(&format!(
+            "algorithm must be 'mls' or 'sls', found '{algorithm}'"
+        ))
+    })?;
+    let (net, env) = setting(source, devices, bandwidth_mbps, gflops)?;
+    to_js(&solver::solve(&net, &env, algorithm))
+}
+
+/// MLS and SLS for every `k` in `1..=devices` (the paper's Fig. 8) and the savings.
+#[wasm_bindgen]
+pub fn compare(
+    source: &str,
+    devices: f64,
+    bandwidth_mbps: f64,
+    gflops: f64,
+) -> Result<JsValue, JsError> {
+    let (net, env) = setting(source, devices, bandwidth_mbps, gflops)?;
+    to_js(&solver::compare(&net, &env))
+}
+
+/// MLS and SLS at their best `k` for each bandwidth in Mbps (the paper's Fig. 9).
+#[wasm_bindgen(js_name = sweepBandwidth)]
+pub fn sweep_bandwidth(
+    source: &str,
+    devices: f64,
+    gflops: f64,
+    bandwidths_mbps: Vec<f64>,
+) -> Result<JsValue, JsError> {
+    // Bandwidth does not enter the work check; each point is checked on its own.
+    let (net, env) = setting(source, devices, 1.0, gflops)?;
+    for &g in &bandwidths_mbps {
+        Environment::new(env.devices, g, env.gflops).map_err(err)?;
+    }
+    to_js(&solver::sweep_bandwidth(&net, &env, &bandwidths_mbps))
+}
+
+fn load(source: &str) -> Result<Network, JsError> {
+    console_error_panic_hook::set_once();
+    model::load(source).map_err(err)
+}
+
+/// The network and a checked environment, refused when the solve would take too long.
+fn setting(
+    source: &str,
+    devices: f64,
+    bandwidth_mbps: f64,
+    gflops: f64,
+) -> Result<(Network, Environment), JsError> {
+    let net = load(source)?;
+    if !(devices.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&devices)) {
+        return Err(JsError::new(&format!(
+            "devices must be a whole number, found {devices}"
+        )));
+    }
+    let env = Environment::new(devices as u32, bandwidth_mbps, gflops).map_err(err)?;
+    env.check_work(&net).map_err(err)?;
+    Ok((net, env))
+}
+
+fn err(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+/// JSON-compatible: u64 as numbers (FLOPs and bits stay below 2^53), maps as objects.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(err)
+}

@@ -1,0 +1,73 @@
+// Shared by the page tests and the benchmark: a static server for target/site on a free
+// loopback port, and headless Chromium (Debian's) through playwright-core, with every
+// console error and page error collected so a test can fail on them.
+
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const SITE = join(ROOT, 'target/site');
+export const SHOTS = join(ROOT, 'tests/e2e/screenshots');
+
+const TYPES = {
+  '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css',
+  '.wasm': 'application/wasm', '.png': 'image/png', '.json': 'application/json',
+};
+
+/** Serves the built site; cross-origin isolated so `performance.now()` is precise. */
+export async function serve() {
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    const file = join(SITE, path.endsWith('/') ? `${path}index.html` : path);
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-embedder-policy': 'require-corp',
+      });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() };
+}
+
+const ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** A fresh headless Chromium profile; `errors` gathers console errors and page errors. */
+export async function browser({ colorScheme = 'light', viewport = { width: 1280, height: 900 } } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'coopai-chromium-'));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ARGS,
+    colorScheme,
+    viewport,
+    acceptDownloads: true,
+  });
+  const errors = [];
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(e.message));
+  return {
+    page,
+    errors,
+    close: async () => { await context.close(); rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+/** Opens the page at `hash` and waits until the core has rendered. */
+export async function open(page, url, hash = '') {
+  await page.goto(`${url}${hash}`);
+  await page.waitForSelector('body[data-ready=true]');
+}

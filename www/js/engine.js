@@ -1,0 +1,48 @@
+// The page's calls into the wasm core, with the caching that keeps a slider drag fast:
+// networks are described once per model, and the bandwidth sweep (Fig. 9, about ten
+// full comparisons) only depends on model, devices and GFLOPS.
+
+import init, { describe, solve, sweepBandwidth, zooNames } from '../pkg/coopai.js';
+
+/** Bandwidths of the Fig. 9 chart, spanning the bandwidth slider. */
+export const SWEEP_MBPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+
+const networks = new Map();
+const sweeps = new Map();
+
+/** Loads the wasm module (next to the bindings, so it works under any sub-path). */
+export async function start() {
+  await init();
+  return zooNames();
+}
+
+export function network(model) {
+  if (!networks.has(model)) networks.set(model, describe(model));
+  return networks.get(model);
+}
+
+/** MLS and SLS plans for the state, and MLS's saving over SLS in percent. */
+export function plans(s) {
+  const mls = solve(s.model, s.devices, s.bandwidth, s.gflops, 'mls');
+  const sls = solve(s.model, s.devices, s.bandwidth, s.gflops, 'sls');
+  const saving = (100 * (sls.completion_s - mls.completion_s)) / sls.completion_s;
+  return { mls, sls, saving };
+}
+
+function sweepKey(s) {
+  return `${s.model}|${s.devices}|${s.gflops}`;
+}
+
+/** The cached sweep for the state, or `undefined` until {@link computeSweep} ran. */
+export function cachedSweep(s) {
+  return sweeps.get(sweepKey(s));
+}
+
+export function computeSweep(s) {
+  const key = sweepKey(s);
+  if (!sweeps.has(key)) {
+    if (sweeps.size > 64) sweeps.clear();
+    sweeps.set(key, sweepBandwidth(s.model, s.devices, s.gflops, SWEEP_MBPS));
+  }
+  return sweeps.get(key);
+}

@@ -1,0 +1,39 @@
+// Human-readable numbers with units: seconds, FLOPs, bits, tensor shapes.
+
+const SI = [
+  [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k'],
+];
+
+/** `1.23 G` style with the unit appended. */
+export function si(x, unit) {
+  for (const [scale, prefix] of SI) {
+    if (Math.abs(x) >= scale) return `${(x / scale).toPrecision(3)} ${prefix}${unit}`;
+  }
+  return `${Number(x.toPrecision(3))} ${unit}`;
+}
+
+/** Seconds to four significant digits, switching to ms below 0.1 s. */
+export function seconds(s) {
+  if (s !== 0 && Math.abs(s) < 0.1) return `${(s * 1000).toPrecision(3)} ms`;
+  return `${s.toPrecision(4)} s`;
+}
+
+export const flops = (x) => si(x, 'FLOP');
+export const bits = (x) => si(x, 'bit');
+
+export function shape(s) {
+  return `${s.height}×${s.width}×${s.channels}`;
+}
+
+export function rows(r) {
+  return r ? `rows ${r[0]}–${r[1]} (${r[1] - r[0] + 1})` : 'idle';
+}
+
+export function pct(x) {
+  return `${x.toFixed(2)} %`;
+}
+
+/** The value a slider shows: `13.6 GFLOPS`, `100 Mbps`. */
+export function quantity(x, unit) {
+  return `${Number(x.toPrecision(3))} ${unit}`;
+}

@@ -1,0 +1,78 @@
+// The whole setting of the page in one table, serialised to the URL hash (like
+// TensorFlow Playground's state.ts): every control reads and writes it, and a shared
+// link reproduces the view. Values from a hand-edited hash are clamped, with notes.
+
+/** @typedef {{kind: 'int'|'log'|'choice', fallback: any, min?: number, max?: number,
+ *   choices?: string[], label: string}} Field */
+
+/** The model choices are filled in at start from the wasm zoo list. */
+export const FIELDS = {
+  model: { kind: 'choice', fallback: 'vgg16', choices: [], label: 'model' },
+  devices: { kind: 'int', fallback: 10, min: 1, max: 32, label: 'devices' },
+  bandwidth: { kind: 'log', fallback: 100, min: 1, max: 1000, label: 'bandwidth' },
+  gflops: { kind: 'log', fallback: 13.6, min: 0.1, max: 100, label: 'GFLOPS' },
+  algorithm: { kind: 'choice', fallback: 'mls', choices: ['mls', 'sls', 'both'], label: 'algorithm' },
+  // The round shown in the halo and FL views; 0 picks the first fitting block.
+  round: { kind: 'int', fallback: 0, min: 0, max: 1000, label: 'round' },
+};
+
+/** The paper's Raspberry Pi 4 setting. */
+export const RPI4 = { gflops: 13.6, bandwidth: 100 };
+
+export function defaults() {
+  return Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [k, f.fallback]));
+}
+
+/** Three significant digits: what a log slider position maps to, and what the hash shows. */
+export function nice(x) {
+  return Number(x.toPrecision(3));
+}
+
+/** Clamps one raw string to its field, returning the value and a note when changed. */
+function readField(key, raw) {
+  const f = FIELDS[key];
+  if (f.kind === 'choice') {
+    const v = raw.trim().toLowerCase();
+    if (f.choices.includes(v)) return { value: v };
+    return { value: f.fallback, note: `unknown ${f.label} “${shorten(raw)}”, using ${f.fallback}` };
+  }
+  const n = Number(raw.trim());
+  if (raw.trim() === '' || !Number.isFinite(n)) {
+    return { value: f.fallback, note: `${f.label} “${shorten(raw)}” is not a number, using ${f.fallback}` };
+  }
+  let v = f.kind === 'int' ? Math.round(n) : n;
+  v = Math.min(f.max, Math.max(f.min, v));
+  if (v !== n) return { value: v, note: `${f.label} ${shorten(raw)} is outside ${f.min}..${f.max}, using ${v}` };
+  return { value: v };
+}
+
+function shorten(s) {
+  return s.length > 24 ? `${s.slice(0, 24)}…` : s;
+}
+
+/** Parses `#model=vgg16&devices=10…` into a full state and the notes on what was changed. */
+export function parseHash(hash) {
+  const state = defaults();
+  const notes = [];
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  for (const [key, raw] of params) {
+    if (!(key in FIELDS)) {
+      notes.push(`ignored unknown setting “${shorten(key)}”`);
+      continue;
+    }
+    const { value, note } = readField(key, raw);
+    state[key] = value;
+    if (note) notes.push(note);
+  }
+  return { state, notes };
+}
+
+/** The hash for a state; `round` only when a block was picked by hand. */
+export function toHash(state) {
+  const params = new URLSearchParams();
+  for (const key of Object.keys(FIELDS)) {
+    if (key === 'round' && state.round === 0) continue;
+    params.set(key, String(state[key]));
+  }
+  return `#${params}`;
+}

@@ -1,0 +1,113 @@
+// The network view: every layer as a shape sized by its output tensor (height by rows,
+// width by channels), CLs as boxes and FLs as pills, YOLOv2's passthrough as an arc,
+// and the blocks of each shown plan as coloured bands labelled round, case and time.
+
+import { el, svg, tip, caseColour } from '../svg.js';
+import { flops, seconds, shape } from '../format.js';
+
+const TOP = 44;
+const BOX_H = 130;
+const BAND_H = 30;
+
+function layerText(l) {
+  if (l.kind.type === 'fc') return `FC ${l.kind.outputs}`;
+  const c = l.kind;
+  const pool = c.pool ? `, pool ${c.pool.size}/${c.pool.stride}` : '';
+  return `conv ${c.kernel}×${c.kernel}/${c.stride}, ${c.filters} filters${pool}`;
+}
+
+function layerTip(l) {
+  const skip = l.skip_channels ? ` (+${l.skip_channels} passthrough channels)` : '';
+  return `Layer ${l.index}: ${layerText(l)}; input ${shape(l.input)}${skip} → output ${shape(l.output)}; ${flops(l.flops)}; ${l.params.toLocaleString('en')} parameters`;
+}
+
+/** One row of bands for a plan, spanning the layer columns of each block. */
+function bands(plan, label, y, colX, colW, theme) {
+  let out = el('text', { x: 4, y: y + BAND_H / 2 + 4, 'font-weight': 600 }, label);
+  for (const b of plan.blocks) {
+    const x = colX(b.first) - colW / 2 + 1;
+    const w = colX(b.last) - colX(b.first) + colW - 2;
+    const text = `R${b.round} · ${b.case} · ${seconds(b.completion_s)}`;
+    const short = w > text.length * 6.2 ? text : w > 24 ? `R${b.round}` : '';
+    out += el(
+      'g',
+      tip(`${label} round ${b.round}: layers ${b.first}–${b.last}, case ${b.case}, ${seconds(b.completion_s)} = ${seconds(b.compute_s)} compute + ${seconds(b.transfer_s)} transfer on device ${b.critical_device + 1} (the slowest)`),
+      el('rect', { x, y, width: w, height: BAND_H - 4, rx: 4, fill: caseColour(b.case, theme), 'fill-opacity': 0.85 }) +
+        el('text', { x: x + w / 2, y: y + BAND_H / 2 + 2, 'text-anchor': 'middle', fill: '#fff', 'font-size': 11 }, short),
+    );
+  }
+  return out;
+}
+
+/** A compute/transfer split bar with its caption. */
+function splitBar(plan, label, x, y, w, theme) {
+  const total = plan.completion_s;
+  const cw = (w * plan.compute_s) / total;
+  return (
+    el('g', tip(`${label} compute ${seconds(plan.compute_s)}`),
+      el('rect', { x, y, width: cw, height: 12, fill: theme.compute })) +
+    el('g', tip(`${label} transfer ${seconds(plan.transfer_s)}`),
+      el('rect', { x: x + cw, y, width: w - cw, height: 12, fill: theme.transfer })) +
+    el('text', { x: x + w + 8, y: y + 11 },
+      `${label}: k = ${plan.devices} · ${seconds(total)} = ${seconds(plan.compute_s)} compute + ${seconds(plan.transfer_s)} transfer`)
+  );
+}
+
+export function renderNetwork({ net, shown, mls, sls, saving, theme }) {
+  const items = [{ index: 0, output: net.input }, ...net.layers];
+  const colW = Math.max(34, Math.min(64, 920 / items.length));
+  const left = 46;
+  const width = Math.max(560, left + items.length * colW + 10);
+  const colX = (i) => left + i * colW + colW / 2;
+  const maxH = Math.max(...items.map((l) => l.output.height));
+  const maxC = Math.max(...items.map((l) => l.output.channels));
+  const fcMax = Math.max(1, ...net.layers.filter((l) => l.kind.type === 'fc').map((l) => l.output.channels));
+
+  let shapes = '';
+  for (const l of items) {
+    const x = colX(l.index);
+    const base = TOP + BOX_H;
+    if (l.index > 0 && l.kind.type === 'fc') {
+      const h = 24 + (BOX_H - 30) * (Math.log(l.output.channels + 1) / Math.log(fcMax + 1));
+      shapes += el('g', tip(layerTip(l)),
+        el('rect', { x: x - 5, y: base - h, width: 10, height: h, rx: 5, fill: theme.accent, 'fill-opacity': 0.25, stroke: theme.accent, 'stroke-width': 1.5, 'stroke-dasharray': '3 2' }));
+    } else {
+      const h = 8 + (BOX_H - 10) * Math.sqrt(l.output.height / maxH);
+      const w = 4 + (colW - 12) * (Math.log2(l.output.channels + 1) / Math.log2(maxC + 1));
+      const label = l.index === 0 ? `Input ${shape(l.output)}` : layerTip(l);
+      shapes += el('g', tip(label),
+        el('rect', { x: x - w / 2, y: base - h, width: w, height: h, rx: 2, fill: l.index === 0 ? theme.muted : theme.compute, 'fill-opacity': 0.75, stroke: theme.fg, 'stroke-opacity': 0.3 }));
+    }
+    shapes += el('text', { x, y: base + 14, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, l.index === 0 ? 'in' : l.index);
+  }
+
+  if (net.branch) {
+    const { source, target } = net.branch.spec;
+    const x1 = colX(source);
+    const x2 = colX(target);
+    shapes += el('g', tip(`Passthrough: layer ${source}'s conv output through a 1×1 conv and reorg ×${net.branch.spec.reorg} → ${shape(net.branch.shape)}, concatenated into layer ${target}'s input; ${flops(net.branch.flops)}`),
+      el('path', { d: `M${x1},${TOP - 2} C${x1},${TOP - 36} ${x2},${TOP - 36} ${x2},${TOP - 2}`, fill: 'none', stroke: theme.accent, 'stroke-width': 2, 'marker-end': 'url(#arrow)' }) +
+      el('text', { x: (x1 + x2) / 2, y: TOP - 30, 'text-anchor': 'middle', 'font-size': 11 }, `passthrough → ${shape(net.branch.shape)}`));
+  }
+
+  const rows = shown.map((a) => (a === 'mls' ? [mls, 'MLS'] : [sls, 'SLS']));
+  let y = TOP + BOX_H + 24;
+  let body = '';
+  for (const [plan, label] of rows) {
+    body += bands(plan, label, y, colX, colW, theme);
+    y += BAND_H;
+  }
+  y += 8;
+  const barW = Math.min(220, width / 4);
+  for (const [plan, label] of rows) {
+    body += splitBar(plan, label, left, y, barW, theme);
+    y += 20;
+  }
+  body += el('text', { 'data-testid': 'network-saving', x: left, y: y + 10, 'font-weight': 600 },
+    `MLS saves ${saving.toFixed(2)} % over SLS (${seconds(mls.completion_s)} with ${mls.devices} devices vs ${seconds(sls.completion_s)} with ${sls.devices})`);
+  y += 20;
+
+  const defs = el('defs', {}, el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 8, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' },
+    el('path', { d: 'M0,0 L10,5 L0,10 z', fill: theme.accent })));
+  return svg(width, y, `${net.name}: layers and blocks`, defs + shapes + body, theme);
+}
