@@ -5,6 +5,7 @@
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod cost;
+pub mod execute;
 pub mod import;
 pub mod model;
 pub mod paper;

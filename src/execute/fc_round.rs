@@ -1,0 +1,176 @@
+//! FL-only rounds: `fc` data (input elements split, partial sums), `fc` model (outputs
+//! split, every busy device gets the whole input) and `fc-hybrid` (model parallelism,
+//! then data parallelism on exactly that split). The input is at the gateway.
+
+use super::error::{at, device, ExecError};
+use super::link::Link;
+use super::ops::{fc_finish, fc_sum};
+use super::reference::{activated, all};
+use super::round::{Boundary, Ctx, Played};
+use super::tensor::RowStore;
+use crate::cost::Case;
+use crate::model::{Kind, Network};
+use crate::slicing::Rows;
+use crate::solver::{BlockPlan, Neurons};
+
+fn plan_error(round: usize, message: String) -> ExecError {
+    ExecError::Plan(format!("round {round}: {message}"))
+}
+
+fn outputs_of(net: &Network, j: usize) -> u32 {
+    match net.layer(j).kind {
+        Kind::Fc { outputs } => outputs,
+        Kind::Conv(c) => c.filters,
+    }
+}
+
+/// What device `d` does at layer `j`, with its ranges checked against the layer.
+fn neurons<'p>(
+    net: &Network,
+    block: &'p BlockPlan,
+    d: usize,
+    j: usize,
+    round: usize,
+) -> Result<&'p Neurons, ExecError> {
+    let n = block.devices[d]
+        .neurons
+        .iter()
+        .find(|n| n.layer == j)
+        .ok_or_else(|| plan_error(round, format!("device {d} has no neurons at layer {j}")))?;
+    let fits =
+        |r: Option<Rows>, n: u64| r.is_none_or(|r| r.first <= r.last && u64::from(r.last) < n);
+    let layer = net.layer(j);
+    if !fits(n.inputs, layer.input.elements()) || !fits(n.outputs, u64::from(outputs_of(net, j))) {
+        return Err(plan_error(
+            round,
+            format!("device {d}'s neurons at layer {j} are out of range"),
+        ));
+    }
+    Ok(n)
+}
+
+pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played, ExecError> {
+    let (net, round) = (ctx.net, ctx.round);
+    let (first, last) = (block.first, block.last);
+    let fl_only = first >= 1 && last <= net.len() && (first..=last).all(|j| !net.is_conv(j));
+    let layers_ok = match block.case {
+        Case::FcHybrid => last == first + 1,
+        _ => last == first,
+    };
+    if !fl_only || !layers_ok {
+        return Err(plan_error(
+            round,
+            format!("block {first}..{last} is not a {} block", block.case.name()),
+        ));
+    }
+    let input = net.layer(first).input;
+    let name = format!("input of layer {first}");
+    let row_len = (input.width * input.channels) as usize;
+    let gateway = before.gateway_input(name, input.height, row_len);
+    let k = block.devices.len();
+    let mut link = Link::new(k);
+    let no = outputs_of(net, last);
+    let lw = &ctx.weights.layers[last - 1];
+    let out = match block.case {
+        Case::FcModel => {
+            // The gateway concatenates the slices; a slice nobody sent stays missing.
+            let mut slices = RowStore::empty(format!("output of layer {last}"), no, 1);
+            for d in 0..k {
+                let n = neurons(net, block, d, last, round)?;
+                let (Some(inputs), Some(outs)) = (n.inputs, n.outputs) else {
+                    continue;
+                };
+                let x = gateway
+                    .elements(u64::from(inputs.first), inputs.len())
+                    .map_err(at(round, "gateway"))?;
+                let x = link.down(d, &x);
+                let y = fc_finish(
+                    fc_sum(lw, inputs.first as usize, &x, outs),
+                    lw,
+                    outs,
+                    activated(net, last),
+                );
+                for (o, v) in (outs.first..).zip(link.up(d, &y)) {
+                    slices.put(o, vec![v]);
+                }
+            }
+            slices.flat().map_err(at(round, "gateway"))?
+        }
+        _ => {
+            let mut sum = vec![0f32; no as usize];
+            for d in 0..k {
+                let Some(partial) = partial(ctx, block, d, &gateway, &mut link)? else {
+                    continue;
+                };
+                for (s, p) in sum.iter_mut().zip(link.up(d, &partial)) {
+                    *s += p;
+                }
+            }
+            fc_finish(sum, lw, all(no), activated(net, last))
+        }
+    };
+    let output = RowStore::full(format!("output of layer {last}"), no as usize, &out);
+    Ok(Played {
+        counts: link.counts(),
+        next: Boundary {
+            gateway: Some(output.clone()),
+            held: Vec::new(),
+            branch: before.branch,
+        },
+        output,
+    })
+}
+
+/// Device `d`'s partial sum of the block's last layer (`fc` data or `fc-hybrid`), or
+/// `None` when it is idle.
+fn partial(
+    ctx: &Ctx,
+    block: &BlockPlan,
+    d: usize,
+    gateway: &RowStore,
+    link: &mut Link,
+) -> Result<Option<Vec<f32>>, ExecError> {
+    let (net, round) = (ctx.net, ctx.round);
+    let (first, last) = (block.first, block.last);
+    let n = neurons(net, block, d, first, round)?;
+    let Some(inputs) = n.inputs else {
+        return Ok(None);
+    };
+    let x = gateway
+        .elements(u64::from(inputs.first), inputs.len())
+        .map_err(at(round, "gateway"))?;
+    let x = link.down(d, &x);
+    let (x, at_first) = if block.case == Case::FcHybrid {
+        // Model parallelism on the first layer: this device's slice of its outputs.
+        let Some(mid) = n.outputs else {
+            return Ok(None);
+        };
+        let lw = &ctx.weights.layers[first - 1];
+        let h = fc_finish(
+            fc_sum(lw, inputs.first as usize, &x, mid),
+            lw,
+            mid,
+            activated(net, first),
+        );
+        let mut held = RowStore::empty(
+            format!("output of layer {first}"),
+            outputs_of(net, first),
+            1,
+        );
+        for (o, v) in (mid.first..).zip(h) {
+            held.put(o, vec![v]);
+        }
+        let m = neurons(net, block, d, last, round)?;
+        let Some(use_rows) = m.inputs else {
+            return Ok(None);
+        };
+        let x = held
+            .elements(u64::from(use_rows.first), use_rows.len())
+            .map_err(at(round, device(d)))?;
+        (x, use_rows.first as usize)
+    } else {
+        (x, inputs.first as usize)
+    };
+    let lw = &ctx.weights.layers[last - 1];
+    Ok(Some(fc_sum(lw, at_first, &x, all(outputs_of(net, last)))))
+}

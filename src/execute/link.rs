@@ -1,0 +1,49 @@
+//! The gateway's links: every element that moves between the gateway and a device is
+//! copied through here and counted, so the counts are what actually crossed.
+
+use serde::Serialize;
+
+/// Elements moved for one device in one round, by the plan's three terms.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Elements {
+    /// Gateway → device, this round's input.
+    pub ti: u64,
+    /// Device → gateway, the previous round's output that others need now.
+    pub tau: u64,
+    /// Device → gateway, this round's output.
+    pub to: u64,
+}
+
+pub struct Link {
+    counted: Vec<Elements>,
+}
+
+impl Link {
+    pub fn new(devices: usize) -> Self {
+        Link {
+            counted: vec![Elements::default(); devices],
+        }
+    }
+
+    /// The gateway sends `data` to device `d` (`ti`).
+    pub fn down(&mut self, d: usize, data: &[f32]) -> Vec<f32> {
+        self.counted[d].ti += data.len() as u64;
+        data.to_vec()
+    }
+
+    /// Device `d` uploads part of the previous round's output (`τo`).
+    pub fn tau(&mut self, d: usize, data: &[f32]) -> Vec<f32> {
+        self.counted[d].tau += data.len() as u64;
+        data.to_vec()
+    }
+
+    /// Device `d` uploads this round's output (`to`).
+    pub fn up(&mut self, d: usize, data: &[f32]) -> Vec<f32> {
+        self.counted[d].to += data.len() as u64;
+        data.to_vec()
+    }
+
+    pub fn counts(self) -> Vec<Elements> {
+        self.counted
+    }
+}

@@ -1,0 +1,230 @@
+//! Executing a plan on real tensors, to show that the slicing computes the model and
+//! that the cost model counts the data that moves (issue 3).
+//!
+//! [`verify`] runs the unsliced model once ([`reference`]), then plays the gateway and
+//! the `k` devices round by round as the plan says. A device starts a round with only
+//! what it kept from the previous round and what the gateway sends it; every read goes
+//! through a [`tensor::RowStore`], which refuses rows that are not there, and every
+//! element that crosses the gateway is counted ([`link`]). Each round is compared with
+//! the unsliced computation ([`check`] says why a difference can be tolerated) and its
+//! counted traffic with the plan's `ti`, `τo` and `to`.
+
+mod check;
+mod conv_round;
+mod error;
+mod fc_round;
+mod link;
+mod ops;
+mod reference;
+mod report;
+mod rng;
+mod round;
+mod scale;
+mod tensor;
+mod weights;
+
+pub use error::ExecError;
+pub use link::Elements;
+pub use report::{DeviceTraffic, RoundReport, VerifyReport};
+pub use scale::scaled;
+pub use tensor::Missing;
+
+use crate::cost::Case;
+use crate::model::Network;
+use crate::solver::{BlockPlan, Plan};
+use reference::{layer_forward, Forward};
+use round::{Boundary, Ctx};
+use tensor::RowStore;
+use weights::Weights;
+
+/// Most parameters the executor will allocate (VGG19 has 1.44e8; 4 bytes each).
+pub const MAX_PARAMS: u64 = 200_000_000;
+/// Most FLOPs of one forward pass (a run does about three; YOLOv2 needs 6.3e10).
+pub const MAX_FLOPS: u64 = 100_000_000_000;
+
+/// Runs `plan` on `net` with weights and input drawn from `seed`, and reports per round
+/// the difference from the unsliced pass and the counted against the planned traffic.
+/// An `Err` means the plan could not even be played: it does not fit the network, or a
+/// device (or the gateway) needed a row that nobody sent.
+pub fn verify(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, ExecError> {
+    if net.params() > MAX_PARAMS || net.flops() > MAX_FLOPS {
+        return Err(ExecError::TooLarge(format!(
+            "{} has {} parameters and {} FLOPs; the executor runs at most {MAX_PARAMS} and \
+             {MAX_FLOPS} (try a smaller input)",
+            net.name,
+            net.params(),
+            net.flops()
+        )));
+    }
+    check_blocks(net, plan)?;
+    let weights = Weights::generate(net, seed);
+    let fwd = Forward::run(net, &weights).map_err(|m| ExecError::Plan(m.to_string()))?;
+    let mut boundary = Boundary::start(fwd.outputs[0].clone());
+    let mut previous = fwd.outputs[0].clone();
+    let mut rounds = Vec::with_capacity(plan.blocks.len());
+    for (n, block) in plan.blocks.iter().enumerate() {
+        let ctx = Ctx {
+            net,
+            weights: &weights,
+            round: n + 1,
+        };
+        let stored_branch = boundary.branch.clone();
+        let played = round::play(&ctx, block, boundary)?;
+        rounds.push(judge(
+            &ctx,
+            block,
+            &fwd,
+            &previous,
+            stored_branch.as_ref(),
+            &played,
+        )?);
+        previous = played.output;
+        boundary = played.next;
+    }
+    Ok(VerifyReport {
+        model: net.name.clone(),
+        algorithm: plan.algorithm,
+        devices: plan.devices,
+        seed,
+        ok: rounds.iter().all(|r| r.ok),
+        max_abs_diff: rounds.last().map_or(0.0, |r| r.max_abs_diff),
+        rounds,
+    })
+}
+
+/// The blocks must cover layers `1..=L` in order, each with one entry per device.
+fn check_blocks(net: &Network, plan: &Plan) -> Result<(), ExecError> {
+    let mut next = 1;
+    for b in &plan.blocks {
+        let devices = if b.case == Case::Single {
+            1
+        } else {
+            plan.devices as usize
+        };
+        if b.first != next || b.last < b.first || b.last > net.len() || b.devices.len() != devices {
+            return Err(ExecError::Plan(format!(
+                "round {} (layers {}..{}, {} devices) does not continue a plan of {} devices \
+                 over layers 1..{}",
+                b.round,
+                b.first,
+                b.last,
+                b.devices.len(),
+                plan.devices,
+                net.len()
+            )));
+        }
+        next = b.last + 1;
+    }
+    if next != net.len() + 1 {
+        return Err(ExecError::Plan(format!(
+            "the plan stops before layer {}",
+            net.len()
+        )));
+    }
+    Ok(())
+}
+
+fn flat(store: &RowStore, round: usize) -> Result<Vec<f32>, ExecError> {
+    store.flat().map_err(error::at(round, "gateway"))
+}
+
+/// Compares a played round with the unsliced pass and with the plan's traffic.
+fn judge(
+    ctx: &Ctx,
+    block: &BlockPlan,
+    fwd: &Forward,
+    previous: &RowStore,
+    stored_branch: Option<&RowStore>,
+    played: &round::Played,
+) -> Result<RoundReport, ExecError> {
+    let (net, round) = (ctx.net, ctx.round);
+    let sliced = flat(&played.output, round)?;
+    let unsliced = flat(&fwd.outputs[block.last], round)?;
+    let mut max_abs_diff = check::max_abs_diff(&sliced, &unsliced);
+    let max_abs_value = check::max_abs(&unsliced);
+
+    // The same block, unsliced, on the input this round started from.
+    let reuse = flat(previous, round)? == flat(&fwd.outputs[block.first - 1], round)?
+        && stored_branch.map(RowStore::flat)
+            == fwd_branch_before(net, fwd, block.first).map(RowStore::flat);
+    let (local, magnitude, local_branch) = if reuse {
+        let branch = fwd.branch.clone().filter(|_| produces_branch(net, block));
+        (unsliced.clone(), fwd.magnitude[block.last].clone(), branch)
+    } else {
+        let mut x = previous.clone();
+        let mut branch = stored_branch.cloned();
+        let mut magnitude = None;
+        let mut produced = None;
+        for index in block.first..=block.last {
+            let out = layer_forward(net, ctx.weights, index, &x, branch.as_ref())
+                .map_err(error::at(round, "reference"))?;
+            if out.branch.is_some() {
+                produced = out.branch.clone();
+                branch = out.branch;
+            }
+            magnitude = out.magnitude;
+            x = out.output;
+        }
+        (flat(&x, round)?, magnitude, produced)
+    };
+    let reordered = matches!(block.case, Case::ConvFc | Case::FcData | Case::FcHybrid);
+    let terms = net.layer(block.last).input.elements() + 1;
+    let bounds: Option<Vec<f64>> = magnitude
+        .filter(|_| reordered)
+        .map(|m| m.iter().map(|&s| check::order_bound(terms, s)).collect());
+    let mut local_diff = check::max_abs_diff(&sliced, &local);
+    let mut within_bound = check::within(&sliced, &local, bounds.as_deref());
+
+    if produces_branch(net, block) {
+        // The passthrough rows at the gateway are part of this round's output.
+        let got = played.next.branch.as_ref().map(RowStore::flat);
+        let want = fwd.branch.as_ref().map(RowStore::flat);
+        let local = local_branch.as_ref().map(RowStore::flat);
+        match (got, want, local) {
+            (Some(Ok(got)), Some(Ok(want)), Some(Ok(local))) => {
+                max_abs_diff = max_abs_diff.max(check::max_abs_diff(&got, &want));
+                local_diff = local_diff.max(check::max_abs_diff(&got, &local));
+                within_bound &= got == local;
+            }
+            _ => {
+                max_abs_diff = f32::INFINITY;
+                within_bound = false;
+            }
+        }
+    }
+
+    let devices: Vec<DeviceTraffic> = block
+        .devices
+        .iter()
+        .zip(&played.counts)
+        .enumerate()
+        .map(|(d, (plan, &counted))| DeviceTraffic::new(d, plan, counted))
+        .collect();
+    let traffic_ok = devices.iter().all(|d| d.ok);
+    Ok(RoundReport {
+        round,
+        first: block.first,
+        last: block.last,
+        case: block.case,
+        max_abs_diff,
+        max_abs_value,
+        local_diff,
+        within_bound,
+        traffic_ok,
+        ok: within_bound && traffic_ok,
+        devices,
+    })
+}
+
+/// Whether the block computes the passthrough's source (and so its rows).
+fn produces_branch(net: &Network, block: &BlockPlan) -> bool {
+    net.branch
+        .is_some_and(|b| (block.first..=block.last).contains(&b.spec.source))
+}
+
+/// The unsliced branch, if its source comes before layer `first`.
+fn fwd_branch_before<'f>(net: &Network, fwd: &'f Forward, first: usize) -> Option<&'f RowStore> {
+    fwd.branch
+        .as_ref()
+        .filter(|_| net.branch.is_some_and(|b| b.spec.source < first))
+}

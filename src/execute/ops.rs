@@ -1,0 +1,205 @@
+//! The f32 kernels, shared by the reference pass and the devices so that the same
+//! output element is always summed in the same order. Kernels read their input only
+//! through [`RowStore::row`]; padded positions are skipped, never read.
+
+use super::tensor::{Missing, RowStore};
+use super::weights::LayerWeights;
+use crate::model::{Conv, LayerInfo, Pool, Shape};
+use crate::slicing::Rows;
+
+fn relu(v: &mut [f32], on: bool) {
+    if on {
+        v.iter_mut().for_each(|x| *x = x.max(0.0));
+    }
+}
+
+/// Conv-output rows `rows` of `layer` (before its pool), then ReLU when `act`.
+/// `input` holds the layer's input rows with all input channels (main and skip).
+/// Each element is `Σ_{ky, kx, ci} w·x` in that order, then `+ bias`.
+pub fn conv_rows(
+    input: &RowStore,
+    layer: &LayerInfo,
+    conv: Conv,
+    lw: &LayerWeights,
+    rows: Rows,
+    act: bool,
+    name: String,
+) -> Result<RowStore, Missing> {
+    let (h, w) = (i64::from(layer.input.height), i64::from(layer.input.width));
+    let ci = layer.input_channels() as usize;
+    let out = layer.conv_out;
+    let (wc, co) = (out.width as usize, out.channels as usize);
+    let (k, s, p) = (
+        i64::from(conv.kernel),
+        i64::from(conv.stride),
+        i64::from(conv.padding),
+    );
+    let mut store = RowStore::empty(name, out.height, wc * co);
+    for yc in rows.first..=rows.last.min(out.height.saturating_sub(1)) {
+        let taps = (0..k)
+            .map(|ky| {
+                let yi = i64::from(yc) * s - p + ky;
+                if (0..h).contains(&yi) {
+                    input.row(yi as u32).map(Some)
+                } else {
+                    Ok(None)
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut row = vec![0f32; wc * co];
+        for (xo, acc) in row.chunks_exact_mut(co).enumerate() {
+            for (ky, tap) in taps.iter().enumerate() {
+                let Some(tap) = tap else { continue };
+                for kx in 0..k {
+                    let xi = xo as i64 * s - p + kx;
+                    if !(0..w).contains(&xi) {
+                        continue;
+                    }
+                    let px = &tap[xi as usize * ci..(xi as usize + 1) * ci];
+                    let base = (ky * k as usize + kx as usize) * ci * co;
+                    for (c, &v) in px.iter().enumerate() {
+                        let wr = &lw.w[base + c * co..base + (c + 1) * co];
+                        for (a, &wv) in acc.iter_mut().zip(wr) {
+                            *a += wv * v;
+                        }
+                    }
+                }
+            }
+            for (a, &b) in acc.iter_mut().zip(&lw.b) {
+                *a += b;
+            }
+        }
+        relu(&mut row, act);
+        store.put(yc, row);
+    }
+    Ok(store)
+}
+
+/// Output rows `rows` of a layer from its conv-output rows: max-pooled, or copied.
+pub fn output_rows(
+    conv_out: &RowStore,
+    out: Shape,
+    conv_shape: Shape,
+    pool: Option<Pool>,
+    rows: Rows,
+    name: String,
+) -> Result<RowStore, Missing> {
+    let co = out.channels as usize;
+    let mut store = RowStore::empty(name, out.height, out.width as usize * co);
+    for y in rows.first..=rows.last.min(out.height.saturating_sub(1)) {
+        let Some(pool) = pool else {
+            store.put(y, conv_out.row(y)?.to_vec());
+            continue;
+        };
+        let mut row = vec![f32::NEG_INFINITY; out.width as usize * co];
+        for dy in 0..pool.size {
+            let src = conv_out.row(y * pool.stride + dy)?;
+            for (x, acc) in row.chunks_exact_mut(co).enumerate() {
+                for dx in 0..pool.size as usize {
+                    let xi = x * pool.stride as usize + dx;
+                    debug_assert!(xi < conv_shape.width as usize);
+                    for (a, &v) in acc.iter_mut().zip(&src[xi * co..(xi + 1) * co]) {
+                        *a = a.max(v);
+                    }
+                }
+            }
+        }
+        store.put(y, row);
+    }
+    Ok(store)
+}
+
+/// Branch row `y` of a passthrough: the 1×1 conv (then ReLU) of the source's
+/// conv-output rows `y·r .. y·r + r − 1`, reorganised space-to-depth so that output
+/// channel `(dy·r + dx)·f + o` of pixel `x` comes from conv pixel `(y·r + dy, x·r + dx)`.
+pub fn branch_row(
+    conv_out: &RowStore,
+    source_channels: usize,
+    lw: &LayerWeights,
+    reorg: u32,
+    shape: Shape,
+    y: u32,
+) -> Result<Vec<f32>, Missing> {
+    let (r, f, cs) = (reorg as usize, lw.b.len(), source_channels);
+    let c = shape.channels as usize;
+    let mut row = vec![0f32; shape.width as usize * c];
+    for dy in 0..r {
+        let src = conv_out.row(y * reorg + dy as u32)?;
+        for (x, px_out) in row.chunks_exact_mut(c).enumerate() {
+            for dx in 0..r {
+                let xi = x * r + dx;
+                let acc = &mut px_out[(dy * r + dx) * f..(dy * r + dx + 1) * f];
+                for (ch, &v) in src[xi * cs..(xi + 1) * cs].iter().enumerate() {
+                    for (a, &wv) in acc.iter_mut().zip(&lw.w[ch * f..(ch + 1) * f]) {
+                        *a += wv * v;
+                    }
+                }
+                for (a, &b) in acc.iter_mut().zip(&lw.b) {
+                    *a = (*a + b).max(0.0);
+                }
+            }
+        }
+    }
+    Ok(row)
+}
+
+/// Rows `rows` of the channel concatenation `[main, skip]` of two `width`-wide tensors.
+pub fn concat_rows(
+    main: &RowStore,
+    skip: &RowStore,
+    width: u32,
+    rows: Rows,
+    name: String,
+) -> Result<RowStore, Missing> {
+    let w = width as usize;
+    let (cm, cs) = (main.row_len() / w, skip.row_len() / w);
+    let mut store = RowStore::empty(name, main.height(), w * (cm + cs));
+    for y in rows.first..=rows.last {
+        let (a, b) = (main.row(y)?, skip.row(y)?);
+        let mut row = Vec::with_capacity(w * (cm + cs));
+        for x in 0..w {
+            row.extend_from_slice(&a[x * cm..(x + 1) * cm]);
+            row.extend_from_slice(&b[x * cs..(x + 1) * cs]);
+        }
+        store.put(y, row);
+    }
+    Ok(store)
+}
+
+/// `Σ_i w[i][o]·x[i]` over the inputs `first .. first + x.len()`, for outputs
+/// `outputs` (all `No` outputs when data-parallel), in increasing `i`; no bias.
+pub fn fc_sum(lw: &LayerWeights, first: usize, x: &[f32], outputs: Rows) -> Vec<f32> {
+    let no = lw.b.len();
+    let (lo, hi) = (outputs.first as usize, outputs.last as usize + 1);
+    let mut acc = vec![0f32; hi - lo];
+    for (i, &v) in x.iter().enumerate() {
+        let row = &lw.w[(first + i) * no + lo..(first + i) * no + hi];
+        for (a, &wv) in acc.iter_mut().zip(row) {
+            *a += wv * v;
+        }
+    }
+    acc
+}
+
+/// Adds the bias of outputs `outputs` and applies ReLU when `act`.
+pub fn fc_finish(mut sum: Vec<f32>, lw: &LayerWeights, outputs: Rows, act: bool) -> Vec<f32> {
+    let bias = &lw.b[outputs.first as usize..=outputs.last as usize];
+    for (a, &b) in sum.iter_mut().zip(bias) {
+        *a += b;
+    }
+    relu(&mut sum, act);
+    sum
+}
+
+/// `Σ_i |w[i][o]·x[i]| + |b[o]|` for every output: the scale of the rounding error of
+/// any summation order of that dot product.
+pub fn fc_magnitude(lw: &LayerWeights, x: &[f32]) -> Vec<f64> {
+    let no = lw.b.len();
+    let mut acc: Vec<f64> = lw.b.iter().map(|b| f64::from(b.abs())).collect();
+    for (i, &v) in x.iter().enumerate() {
+        for (a, &wv) in acc.iter_mut().zip(&lw.w[i * no..(i + 1) * no]) {
+            *a += f64::from((wv * v).abs());
+        }
+    }
+    acc
+}

@@ -1,0 +1,73 @@
+//! What `verify` reports: per round, how far the sliced output is from the unsliced
+//! one and whether the traffic the executor counted is the traffic the plan priced.
+
+use serde::Serialize;
+
+use super::link::Elements;
+use crate::cost::{Case, BITS_PER_ELEMENT};
+use crate::solver::{Algorithm, DevicePlan};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DeviceTraffic {
+    /// 0-based, as in the plan.
+    pub device: usize,
+    /// The plan's `ti`, `τo`, `to` in elements (bits / 32).
+    pub planned: Elements,
+    /// Elements that crossed the gateway in the run.
+    pub counted: Elements,
+    pub ok: bool,
+}
+
+impl DeviceTraffic {
+    pub fn new(device: usize, plan: &DevicePlan, counted: Elements) -> Self {
+        let bits = [plan.ti_bits, plan.tau_bits, plan.to_bits];
+        let planned = Elements {
+            ti: bits[0] / BITS_PER_ELEMENT,
+            tau: bits[1] / BITS_PER_ELEMENT,
+            to: bits[2] / BITS_PER_ELEMENT,
+        };
+        let counted_bits = [counted.ti, counted.tau, counted.to].map(|e| e * BITS_PER_ELEMENT);
+        DeviceTraffic {
+            device,
+            planned,
+            counted,
+            ok: bits == counted_bits,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RoundReport {
+    pub round: usize,
+    pub first: usize,
+    pub last: usize,
+    pub case: Case,
+    /// Largest `|sliced − unsliced|` over the round's output (and the passthrough rows
+    /// it produces), against the unsliced forward pass of the whole model.
+    pub max_abs_diff: f32,
+    /// Largest `|unsliced|` over the same elements, for scale.
+    pub max_abs_value: f32,
+    /// Largest difference from the unsliced computation of this block on the same
+    /// input the round started from.
+    pub local_diff: f32,
+    /// Every element equal to that computation, or within its summation-order bound
+    /// when the gateway added partial sums (see `execute::check`).
+    pub within_bound: bool,
+    pub traffic_ok: bool,
+    pub ok: bool,
+    pub devices: Vec<DeviceTraffic>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct VerifyReport {
+    pub model: String,
+    pub algorithm: Algorithm,
+    /// `k` of the plan.
+    pub devices: u32,
+    pub seed: u64,
+    /// Every round within bound and with the planned traffic.
+    pub ok: bool,
+    /// `max_abs_diff` of the model's final output.
+    pub max_abs_diff: f32,
+    pub rounds: Vec<RoundReport>,
+}

@@ -1,0 +1,135 @@
+//! The row window: a `H × (W·C)` tensor of which only some rows are present.
+//!
+//! Every read goes through [`RowStore::row`], which fails for a row that is not held,
+//! so a device that computes from data it was never sent is caught instead of reading
+//! zeros. Padding is not data: the kernels skip padded positions and never ask for them.
+
+use std::fmt;
+
+/// A read of a row that the holder does not have.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Missing {
+    /// Which tensor, e.g. "input of layer 3" or "branch".
+    pub tensor: String,
+    pub row: u32,
+}
+
+impl fmt::Display for Missing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "row {} of the {} is not held", self.row, self.tensor)
+    }
+}
+
+/// Rows `0..height` of `row_len` elements each (`W·C`, channels fastest), some absent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowStore {
+    name: String,
+    row_len: usize,
+    rows: Vec<Option<Vec<f32>>>,
+}
+
+impl RowStore {
+    /// A store with no rows yet.
+    pub fn empty(name: impl Into<String>, height: u32, row_len: usize) -> Self {
+        RowStore {
+            name: name.into(),
+            row_len,
+            rows: vec![None; height as usize],
+        }
+    }
+
+    /// A complete store from `height · row_len` elements.
+    pub fn full(name: impl Into<String>, row_len: usize, data: &[f32]) -> Self {
+        let mut s = RowStore::empty(name, (data.len() / row_len.max(1)) as u32, row_len);
+        for (y, chunk) in data.chunks_exact(row_len).enumerate() {
+            s.rows[y] = Some(chunk.to_vec());
+        }
+        s
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn height(&self) -> u32 {
+        self.rows.len() as u32
+    }
+
+    pub fn row_len(&self) -> usize {
+        self.row_len
+    }
+
+    /// Row `y`, or [`Missing`] when it is not held (or outside the tensor).
+    pub fn row(&self, y: u32) -> Result<&[f32], Missing> {
+        match self.rows.get(y as usize) {
+            Some(Some(r)) => Ok(r),
+            _ => Err(Missing {
+                tensor: self.name.clone(),
+                row: y,
+            }),
+        }
+    }
+
+    pub fn has(&self, y: u32) -> bool {
+        matches!(self.rows.get(y as usize), Some(Some(_)))
+    }
+
+    /// Stores row `y` (ignored outside the tensor; callers pass rows of this tensor).
+    pub fn put(&mut self, y: u32, data: Vec<f32>) {
+        debug_assert_eq!(data.len(), self.row_len);
+        if let Some(slot) = self.rows.get_mut(y as usize) {
+            *slot = Some(data);
+        }
+    }
+
+    /// Elements `first..first + n` of the row-major flattening, read row by row.
+    pub fn elements(&self, first: u64, n: u64) -> Result<Vec<f32>, Missing> {
+        let mut out = Vec::with_capacity(n as usize);
+        let len = self.row_len as u64;
+        let mut e = first;
+        while e < first + n {
+            let (y, x) = (e / len, (e % len) as usize);
+            let row = self.row(u32::try_from(y).unwrap_or(u32::MAX))?;
+            let take = ((first + n - e) as usize).min(row.len() - x);
+            out.extend_from_slice(&row[x..x + take]);
+            e += take as u64;
+        }
+        Ok(out)
+    }
+
+    /// The whole tensor flattened, or the first missing row.
+    pub fn flat(&self) -> Result<Vec<f32>, Missing> {
+        self.elements(0, u64::from(self.height()) * self.row_len as u64)
+    }
+
+    /// Renames the store (the same rows seen as another layer's input).
+    pub fn renamed(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RowStore;
+
+    #[test]
+    fn absent_rows_are_errors_not_zeros() {
+        let mut s = RowStore::empty("t", 3, 2);
+        s.put(1, vec![1.0, 2.0]);
+        assert_eq!(s.row(1).unwrap(), &[1.0, 2.0]);
+        assert_eq!(s.row(0).unwrap_err().row, 0);
+        assert!(s.row(3).is_err());
+        assert_eq!(s.elements(2, 2).unwrap(), vec![1.0, 2.0]);
+        assert!(s.elements(1, 2).is_err());
+        assert!(s.flat().is_err());
+        assert!(s.has(1) && !s.has(0));
+    }
+
+    #[test]
+    fn elements_cross_rows() {
+        let s = RowStore::full("t", 3, &[0.0, 1.0, 2.0, 3.0, 4.0, 5.0]);
+        assert_eq!(s.elements(2, 3).unwrap(), vec![2.0, 3.0, 4.0]);
+        assert_eq!(s.flat().unwrap().len(), 6);
+    }
+}

@@ -1,0 +1,72 @@
+//! Seeded weights and input for a network: He-uniform weights (so activations keep
+//! their scale through ReLU and nothing collapses to zero) and small biases.
+
+use super::rng::SplitMix;
+use crate::model::{Kind, Network};
+
+/// Weights and bias of one layer. Conv: `[ky][kx][ci][co]`; FL: `[input][output]`,
+/// inputs in the row-major (`H`, `W`, `C`) order of the previous output.
+#[derive(Clone, Debug)]
+pub struct LayerWeights {
+    pub w: Vec<f32>,
+    pub b: Vec<f32>,
+}
+
+/// Everything a run needs besides the plan: one set shared by the reference pass and
+/// every device, as if the model had been deployed before the inference.
+#[derive(Clone, Debug)]
+pub struct Weights {
+    pub input: Vec<f32>,
+    /// By 0-based layer position (`layers[i - 1]` is layer `i`).
+    pub layers: Vec<LayerWeights>,
+    /// The passthrough's 1×1 conv, `[source channel][filter]`.
+    pub branch: Option<LayerWeights>,
+}
+
+fn he(g: &mut SplitMix, fan_in: u64, weights: u64, biases: u64) -> LayerWeights {
+    let a = (6.0 / fan_in as f64).sqrt() as f32;
+    LayerWeights {
+        w: (0..weights).map(|_| g.symmetric(a)).collect(),
+        b: (0..biases).map(|_| g.symmetric(0.1)).collect(),
+    }
+}
+
+impl Weights {
+    /// Draws the input and every layer's weights from `seed`, one stream per tensor.
+    pub fn generate(net: &Network, seed: u64) -> Weights {
+        let mut g = SplitMix::stream(seed, 0);
+        let input = (0..net.input.elements())
+            .map(|_| g.symmetric(1.0))
+            .collect();
+        let layers = net
+            .layers
+            .iter()
+            .map(|l| {
+                let mut g = SplitMix::stream(seed, l.index as u64);
+                match l.kind {
+                    Kind::Conv(c) => {
+                        let fan_in = u64::from(c.kernel).pow(2) * u64::from(l.input_channels());
+                        let co = u64::from(c.filters);
+                        he(&mut g, fan_in, fan_in * co, co)
+                    }
+                    Kind::Fc { outputs } => {
+                        let ni = l.input.elements();
+                        let no = u64::from(outputs);
+                        he(&mut g, ni, ni * no, no)
+                    }
+                }
+            })
+            .collect();
+        let branch = net.branch.map(|b| {
+            let mut g = SplitMix::stream(seed, u64::MAX);
+            let cs = u64::from(net.layer(b.spec.source).conv_out.channels);
+            let f = u64::from(b.spec.filters);
+            he(&mut g, cs, cs * f, f)
+        });
+        Weights {
+            input,
+            layers,
+            branch,
+        }
+    }
+}
