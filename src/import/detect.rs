@@ -29,7 +29,7 @@ pub fn detect_and_load(text: &str) -> Result<Network, ModelError> {
         format!(
             "found '{}', expected a zoo model ({}), JSON starting with '{{' (the project's \
              format or Keras model.to_json()) or a Darknet cfg starting with [net]",
-            preview(trimmed),
+            preview(trimmed.lines().next().unwrap_or_default()),
             zoo::NAMES.join(", ")
         ),
     ))

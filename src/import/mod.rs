@@ -12,9 +12,14 @@ mod origins;
 
 pub use detect::detect_and_load;
 
-/// The first 40 characters of `text`, for messages about text that may be huge.
+/// The first 40 characters of `text`, for messages about text that may be huge, with
+/// control characters replaced so that a message cannot drive a terminal.
 pub(crate) fn preview(text: &str) -> String {
-    let mut p: String = text.chars().take(40).collect();
+    let mut p: String = text
+        .chars()
+        .take(40)
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect();
     if text.chars().nth(40).is_some() {
         p.push('…');
     }

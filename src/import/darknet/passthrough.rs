@@ -24,7 +24,7 @@ const PATTERN: &str = "[route] layers=-N to a [convolutional], a 1×1 [convoluti
 /// Reads the pattern whose first `[route]` is section `at`; `produced` covers `0..at`.
 pub fn read(all: &[Section<'_>], at: usize, produced: &[Produced]) -> Result<Branch, ModelError> {
     let route = &all[at];
-    let refs = route_refs(route, at, 1)?;
+    let refs = route_refs(route, at, 2)?;
     let [from] = refs[..] else {
         return Err(route.error_at(format!(
             "a [route] that concatenates layers is only understood as the end of YOLOv2's \
