@@ -1,0 +1,279 @@
+//! Property tests with a seeded SplitMix64 generator (no fuzzing dependency needed):
+//!
+//! * random valid models written as Darknet cfg and Keras JSON import back exactly;
+//! * mutated and random text fed to every importer never panics, and whatever is
+//!   accepted is a model within the core's limits that round-trips through the
+//!   project's JSON;
+//! * random valid models solve with finite, positive times and MLS ≤ SLS for every k.
+//!
+//! The normal tests run a fixed, small number of cases. The long run is ignored:
+//! `FUZZ_SECONDS=60 cargo test --release --test import_fuzz -- --ignored --nocapture`
+//! prints how many executions it made and how fast.
+
+mod import_support;
+
+use std::time::{Duration, Instant};
+
+use coopai::cost::Environment;
+use coopai::import::{darknet, detect_and_load, keras};
+use coopai::model::{json, limits, zoo, Network};
+use coopai::solver::{solve, Algorithm};
+use import_support::{random_model, to_cfg, to_keras, Rng};
+
+/// Tokens that tend to break parsers or reach limits.
+const TOKENS: [&str; 28] = [
+    "-1",
+    "0",
+    "1",
+    "65536",
+    "65537",
+    "4294967296",
+    "99999999999999999999",
+    "NaN",
+    "-Infinity",
+    "1e400",
+    "3.5",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ":",
+    "\"",
+    "\n",
+    "=",
+    "null",
+    "é",
+    "🚀",
+    "\u{0}",
+    "[route]\nlayers=-3\n",
+    "[maxpool]\nsize=2\nstride=2\n",
+    "[reorg]\nstride=2\n",
+    "{\"class_name\": \"Conv2D\", \"config\": {}}",
+];
+
+/// Texts the mutations start from: the committed zoo files, the hostile corpus, and
+/// random models in both formats.
+fn seeds(rng: &mut Rng) -> Vec<String> {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut seeds = Vec::new();
+    for dir in ["tests/models", "tests/corpus"] {
+        for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
+            seeds.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
+        }
+    }
+    for _ in 0..8 {
+        let net = random_model(rng);
+        seeds.push(to_cfg(&net.model));
+        seeds.push(to_keras(&net.model));
+        seeds.push(json::to_json(&net.model));
+    }
+    seeds
+}
+
+/// One to four random edits: replace, delete or duplicate a span, insert a token, or
+/// truncate. Works on chars so the text stays valid UTF-8, as pasted text is.
+fn mutate(rng: &mut Rng, seed: &str) -> String {
+    let mut chars: Vec<char> = seed.chars().collect();
+    for _ in 0..rng.range(1, 4) {
+        let at = rng.below(chars.len() + 1);
+        let len = rng.range(1, 16) as usize;
+        let end = (at + len).min(chars.len());
+        match rng.range(0, 5) {
+            0 => {
+                if at < chars.len() {
+                    chars[at] = char::from(rng.range(0, 127) as u8);
+                }
+            }
+            1 => {
+                chars.drain(at..end);
+            }
+            2 => {
+                let span: Vec<char> = chars[at..end].to_vec();
+                chars.splice(at..at, span);
+            }
+            3 => {
+                let token = rng.pick(&TOKENS);
+                chars.splice(at..at, token.chars());
+            }
+            4 => {
+                // Replace a number with a token (a digit run at or after `at`).
+                if let Some(start) = (at..chars.len()).find(|&i| chars[i].is_ascii_digit()) {
+                    let stop = (start..chars.len())
+                        .find(|&i| !chars[i].is_ascii_digit())
+                        .unwrap_or(chars.len());
+                    let token = rng.pick(&TOKENS[..11]);
+                    chars.splice(start..stop, token.chars());
+                }
+            }
+            _ => chars.truncate(at),
+        }
+    }
+    chars.into_iter().collect()
+}
+
+/// An accepted model is within the core's limits and saves and reloads as project JSON.
+fn check_accepted(net: &Network) {
+    assert!(!net.layers.is_empty() && net.len() <= limits::MAX_LAYERS);
+    assert!(net.flops() <= limits::MAX_FLOPS);
+    let reloaded = detect_and_load(&json::to_json(&net.model)).unwrap();
+    assert_eq!(reloaded.model, net.model);
+}
+
+/// Feeds `iterations` mutants to every importer; returns executions and acceptances.
+fn fuzz_importers(rng: &mut Rng, iterations: u64) -> (u64, u64) {
+    let seeds = seeds(rng);
+    let (mut executions, mut accepted) = (0, 0);
+    for _ in 0..iterations {
+        let seed = rng.below(seeds.len());
+        let text = mutate(rng, &seeds[seed]);
+        for load in [detect_and_load, darknet::load, keras::load] {
+            match load(&text) {
+                Ok(net) => {
+                    check_accepted(&net);
+                    accepted += 1;
+                }
+                Err(e) => assert!(!e.message.is_empty()),
+            }
+            executions += 1;
+        }
+    }
+    (executions, accepted)
+}
+
+/// Writes `iterations` random models as cfg and Keras JSON and imports them back.
+fn round_trips(rng: &mut Rng, iterations: u64) -> (u64, u64) {
+    for _ in 0..iterations {
+        let net = random_model(rng);
+        for (format, text) in [("cfg", to_cfg(&net.model)), ("keras", to_keras(&net.model))] {
+            let back = detect_and_load(&text)
+                .unwrap_or_else(|e| panic!("{format} of {:?}: {e}\n{text}", net.model));
+            assert_eq!(back.model.layers, net.model.layers, "{format}\n{text}");
+            assert_eq!(back.model.input, net.model.input, "{format}");
+        }
+    }
+    (2 * iterations, 2 * iterations)
+}
+
+/// Solves `iterations` random models with random environments, MLS and SLS.
+fn fuzz_solver(rng: &mut Rng, iterations: u64) -> (u64, u64) {
+    for _ in 0..iterations {
+        let net = random_model(rng);
+        let env = Environment::new(
+            rng.range(1, 6) as u32,
+            rng.range(1, 100_000) as f64 / 100.0,
+            rng.range(1, 10_000) as f64 / 100.0,
+        )
+        .unwrap();
+        env.check_work(&net).unwrap();
+        let mls = solve(&net, &env, Algorithm::Mls);
+        let sls = solve(&net, &env, Algorithm::Sls);
+        for (m, s) in mls.per_k.iter().zip(&sls.per_k) {
+            for t in [m.completion_s, m.compute_s, m.transfer_s, s.completion_s] {
+                assert!(t.is_finite() && t >= 0.0, "{t} for {:?}", net.model);
+            }
+            assert!(m.completion_s > 0.0);
+            assert!(
+                m.completion_s <= s.completion_s * (1.0 + 1e-9),
+                "k={}: MLS {} > SLS {} for {:?} in {env:?}",
+                m.devices,
+                m.completion_s,
+                s.completion_s,
+                net.model
+            );
+        }
+        assert!(mls.completion_s <= sls.completion_s * (1.0 + 1e-9));
+        assert!(mls.per_k.iter().all(|k| k.completion_s >= mls.completion_s));
+    }
+    (2 * iterations, 2 * iterations)
+}
+
+#[test]
+fn random_models_round_trip_through_cfg_and_keras() {
+    round_trips(&mut Rng(1), 1_000);
+}
+
+#[test]
+fn mutated_text_never_panics_any_importer() {
+    let (executions, accepted) = fuzz_importers(&mut Rng(2), 5_000);
+    // Some mutants must still be valid models, or the checks on acceptance never run.
+    assert!(
+        accepted > executions / 100,
+        "{accepted} of {executions} accepted"
+    );
+}
+
+#[test]
+fn random_text_never_panics_any_importer() {
+    let mut rng = Rng(3);
+    for _ in 0..2_000 {
+        let text: String = (0..rng.range(0, 200))
+            .map(|_| {
+                *rng.pick(&[
+                    '[', ']', '{', '}', '"', ':', ',', '=', '\n', '1', '-', 'a', 'é',
+                ])
+            })
+            .collect();
+        for load in [detect_and_load, darknet::load, keras::load] {
+            if let Ok(net) = load(&text) {
+                check_accepted(&net);
+            }
+        }
+    }
+}
+
+#[test]
+fn random_models_solve_with_sane_times() {
+    fuzz_solver(&mut Rng(4), 300);
+}
+
+#[test]
+fn the_zoo_solves_from_every_format() {
+    let yolo = std::fs::read_to_string(format!(
+        "{}/tests/models/yolov2.cfg",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let net = detect_and_load(&yolo).unwrap();
+    let env = Environment::new(4, 100.0, 13.6).unwrap();
+    env.check_work(&net).unwrap();
+    let from_cfg = solve(&net, &env, Algorithm::Mls);
+    let from_zoo = solve(&Network::new(&zoo::yolov2()).unwrap(), &env, Algorithm::Mls);
+    assert_eq!(from_cfg.completion_s, from_zoo.completion_s);
+}
+
+/// The long run: each kind of fuzzing for `FUZZ_SECONDS` (default 60) seconds.
+#[test]
+#[ignore]
+fn long_fuzz_run() {
+    let seconds: u64 = std::env::var("FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
+    let seed: u64 = std::env::var("FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0xC00A1);
+    type Run = fn(&mut Rng, u64) -> (u64, u64);
+    let kinds: [(&str, Run, u64); 3] = [
+        ("importers (mutated text)", fuzz_importers, 2_000),
+        ("round trips (random models)", round_trips, 50),
+        ("solver (random models, MLS+SLS)", fuzz_solver, 10),
+    ];
+    for (name, run, batch) in kinds {
+        let mut rng = Rng(seed);
+        let start = Instant::now();
+        let (mut executions, mut accepted) = (0, 0);
+        while start.elapsed() < Duration::from_secs(seconds) {
+            let (e, a) = run(&mut rng, batch);
+            executions += e;
+            accepted += a;
+        }
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "{name}: {executions} executions ({accepted} accepted) in {secs:.1} s \
+             ({:.0}/s), seed {seed:#x}, 0 failures",
+            executions as f64 / secs
+        );
+    }
+}

@@ -1,0 +1,151 @@
+//! Shared by the import tests: a seeded generator, random valid models, and writers
+//! that put a model into Darknet cfg and Keras JSON text.
+#![allow(dead_code)]
+
+use coopai::model::{Conv, Fc, Layer, Model, Network, Shape};
+
+/// SplitMix64: a small seeded generator, so every failure replays from its seed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `lo..=hi`.
+    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next() % (hi - lo + 1)
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// A random valid chain (CLs with random kernels, strides, paddings and pools, then
+/// FLs), small enough to solve quickly; drawn again until the core accepts it.
+pub fn random_model(rng: &mut Rng) -> Network {
+    loop {
+        let size = rng.range(1, 64) as u32;
+        let input = Shape::new(size, rng.range(1, 64) as u32, rng.range(1, 8) as u32);
+        let mut layers = Vec::new();
+        for _ in 0..rng.range(0, 6) {
+            let kernel = rng.range(1, 7) as u32;
+            let mut conv = Conv::same(rng.range(1, 32) as u32, kernel).with_stride(
+                rng.range(1, 3) as u32,
+                rng.range(0, u64::from(kernel) - 1) as u32,
+            );
+            if rng.range(0, 2) == 0 {
+                conv = conv.with_pool(rng.range(1, 3) as u32, rng.range(1, 3) as u32);
+            }
+            layers.push(Layer::Conv(conv));
+        }
+        for _ in 0..rng.range(u64::from(layers.is_empty()), 3) {
+            layers.push(Layer::Fc(Fc {
+                outputs: rng.range(1, 64) as u32,
+            }));
+        }
+        let model = Model {
+            name: "random".into(),
+            input,
+            layers,
+            passthrough: None,
+        };
+        if let Ok(net) = Network::new(&model) {
+            return net;
+        }
+    }
+}
+
+/// The model as a Darknet cfg: explicit `padding`, pools with `padding=0`.
+pub fn to_cfg(model: &Model) -> String {
+    let s = model.input;
+    let mut out = format!(
+        "[net]\nheight={}\nwidth={}\nchannels={}\n\n",
+        s.height, s.width, s.channels
+    );
+    for layer in &model.layers {
+        match layer {
+            Layer::Conv(c) => {
+                out += &format!(
+                    "[convolutional]\nbatch_normalize=1\nfilters={}\nsize={}\nstride={}\npad=0\npadding={}\nactivation=leaky\n\n",
+                    c.filters, c.kernel, c.stride, c.padding
+                );
+                if let Some(p) = c.pool {
+                    out += &format!(
+                        "[maxpool]\nsize={}\nstride={}\npadding=0\n\n",
+                        p.size, p.stride
+                    );
+                }
+            }
+            Layer::Fc(f) => {
+                out += &format!(
+                    "[connected]\noutput={}\nactivation=relu\n\n[dropout]\n\n",
+                    f.outputs
+                )
+            }
+        }
+    }
+    out
+}
+
+/// The model as Keras Sequential JSON: "same" where Keras pads exactly like the model,
+/// otherwise `ZeroPadding2D` and "valid".
+pub fn to_keras(model: &Model) -> String {
+    let s = model.input;
+    let mut layers = vec![format!(
+        r#"{{"class_name": "InputLayer", "config": {{"batch_input_shape": [null, {}, {}, {}]}}}}"#,
+        s.height, s.width, s.channels
+    )];
+    let mut flat = false;
+    for layer in &model.layers {
+        match layer {
+            Layer::Conv(c) => {
+                let same = c.stride == 1 && c.kernel % 2 == 1 && c.padding == c.kernel / 2;
+                if !same && c.padding > 0 {
+                    layers.push(format!(
+                        r#"{{"class_name": "ZeroPadding2D", "config": {{"padding": [[{0}, {0}], [{0}, {0}]]}}}}"#,
+                        c.padding
+                    ));
+                }
+                layers.push(format!(
+                    r#"{{"class_name": "Conv2D", "config": {{"filters": {f}, "kernel_size": [{k}, {k}], "strides": [{s}, {s}], "padding": "{p}", "activation": "relu"}}}}"#,
+                    f = c.filters,
+                    k = c.kernel,
+                    s = c.stride,
+                    p = if same { "same" } else { "valid" }
+                ));
+                layers.push(r#"{"class_name": "BatchNormalization", "config": {}}"#.into());
+                if let Some(p) = c.pool {
+                    layers.push(format!(
+                        r#"{{"class_name": "MaxPooling2D", "config": {{"pool_size": {}, "strides": [{1}, {1}], "padding": "valid"}}}}"#,
+                        p.size, p.stride
+                    ));
+                }
+            }
+            Layer::Fc(f) => {
+                if !flat {
+                    layers.push(r#"{"class_name": "Flatten", "config": {}}"#.into());
+                    flat = true;
+                }
+                layers.push(format!(
+                    r#"{{"class_name": "Dense", "config": {{"units": {}}}}}"#,
+                    f.outputs
+                ));
+            }
+        }
+    }
+    format!(
+        "{{\"class_name\": \"Sequential\", \"config\": {{\"name\": \"{}\", \"layers\": [\n{}\n]}}}}",
+        model.name,
+        layers.join(",\n")
+    )
+}
