@@ -12,7 +12,7 @@ import { renderNetwork } from './views/network.js';
 import { renderChartK } from './views/chart-k.js';
 import { renderChartBandwidth } from './views/chart-bandwidth.js';
 import { renderTimeline } from './views/timeline.js';
-import { renderHalo, convBlocks } from './views/halo.js';
+import { renderHalo, convBlocks, pickConvBlock } from './views/halo.js';
 import { renderFl } from './views/fl.js';
 
 const VIEWS = {
@@ -69,7 +69,8 @@ function fillRounds(ctx) {
   const blocks = convBlocks(plan);
   select.replaceChildren(...blocks.map((b) => new Option(`round ${b.round}: layers ${b.first}–${b.last} (${b.case})`, b.round)));
   select.disabled = blocks.length === 0;
-  if (blocks.some((b) => b.round === state.round)) select.value = state.round;
+  const picked = pickConvBlock(plan, state.round);
+  if (picked) select.value = picked.round;
 }
 
 /** The sweep runs once the page has painted and the control has rested. */

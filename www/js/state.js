@@ -12,7 +12,7 @@ export const FIELDS = {
   bandwidth: { kind: 'log', fallback: 100, min: 1, max: 1000, label: 'bandwidth' },
   gflops: { kind: 'log', fallback: 13.6, min: 0.1, max: 100, label: 'GFLOPS' },
   algorithm: { kind: 'choice', fallback: 'mls', choices: ['mls', 'sls', 'both'], label: 'algorithm' },
-  // The round shown in the halo and FL views; 0 picks the first fitting block.
+  // The conv block shown in the halo view, by round; 0 picks the longest one.
   round: { kind: 'int', fallback: 0, min: 0, max: 1000, label: 'round' },
 };
 

@@ -59,6 +59,7 @@ export function readTheme() {
   const get = (n) => css.getPropertyValue(n).trim();
   return {
     dark: matchMedia('(prefers-color-scheme: dark)').matches,
+    still: matchMedia('(prefers-reduced-motion: reduce)').matches,
     fg: get('--fg'),
     bg: get('--panel'),
     muted: get('--muted'),
