@@ -11,6 +11,7 @@ use chains::{mixed, random_chain, with_passthrough, Rng};
 use coopai::cost::{Case, Environment};
 use coopai::execute::{verify, ExecError, VerifyReport};
 use coopai::model::Network;
+use coopai::slicing::equal_split;
 use coopai::solver::{Algorithm, Plan};
 use plans::{every_partition, of_blocks, optimal};
 
@@ -42,21 +43,28 @@ fn check(net: &Network, plan: &Plan, what: &str) -> VerifyReport {
 #[test]
 fn random_chains_for_every_k_mls_and_sls() {
     let mut rng = Rng(2026);
+    let (mut postponed, mut deep, mut sums) = (0, 0, 0);
     for n in 0..60 {
         let net = random_chain(&mut rng);
         for k in 1..=6 {
             for algorithm in [Algorithm::Mls, Algorithm::Sls] {
                 for g in [0.01, 100.0, 1e6] {
                     let plan = optimal(&net, &env(k, g), k, algorithm);
-                    check(
-                        &net,
-                        &plan,
-                        &format!("chain {n}, k {k}, {algorithm:?}, {g} Mbps"),
-                    );
+                    let what = format!("chain {n}, k {k}, {algorithm:?}, {g} Mbps");
+                    for r in check(&net, &plan, &what).rounds {
+                        postponed += usize::from(r.devices.iter().any(|d| d.counted.tau > 0));
+                        deep += usize::from(r.case == Case::Conv && r.last > r.first);
+                        sums += usize::from(r.local_diff > 0.0);
+                    }
                 }
             }
         }
     }
+    // The draw exercises postponed uploads, multi-layer grids and reordered sums.
+    assert!(
+        postponed > 50 && deep > 50 && sums > 0,
+        "{postponed} {deep} {sums}"
+    );
 }
 
 #[test]
@@ -79,4 +87,146 @@ fn every_partition_and_case_of_a_mixed_chain() {
         seen.contains(&("conv", true)),
         "no multi-layer conv block ran"
     );
+}
+
+#[test]
+fn every_partition_of_a_chain_with_a_passthrough() {
+    let net = with_passthrough();
+    let mut target_first = false;
+    for k in 2..=6 {
+        for blocks in every_partition(&net, k) {
+            let plan = of_blocks(&net, &env(k, 100.0), k, &blocks);
+            let report = check(&net, &plan, &format!("k {k}, {blocks:?}"));
+            target_first |= blocks
+                .iter()
+                .any(|&(first, last, _)| first == 4 && last > 4);
+            assert!(report
+                .rounds
+                .iter()
+                .any(|r| r.devices.iter().any(|d| d.counted.to > 0)));
+        }
+    }
+    assert!(target_first, "no block started at the passthrough's target");
+}
+
+#[test]
+fn the_tiny_zoo_model() {
+    for (name, scale) in [("tiny", 1)] {
+        let net = coopai::execute::scaled(&coopai::model::load(name).unwrap(), scale).unwrap();
+        for algorithm in [Algorithm::Mls, Algorithm::Sls] {
+            for k in [2, 3, 6] {
+                let plan = optimal(&net, &env(k, 100.0), k, algorithm);
+                check(&net, &plan, &format!("{name}, k {k}, {algorithm:?}"));
+            }
+        }
+    }
+}
+
+/// The first multi-device conv round of the mixed chain's best MLS plan for `k`.
+fn conv_plan(k: u32) -> (Network, Plan, usize) {
+    let net = mixed();
+    let plan = of_blocks(
+        &net,
+        &env(k, 100.0),
+        k,
+        &[
+            (1, 3, Case::Conv),
+            (4, 5, Case::ConvFc),
+            (6, 6, Case::FcData),
+        ],
+    );
+    (net, plan, 0)
+}
+
+#[test]
+fn a_halo_one_row_short_is_caught() {
+    for k in 2..=4 {
+        let (net, plan, b) = conv_plan(k);
+        check(&net, &plan, "intact");
+        // One row less at the top of a device's download (the row its neighbour owns).
+        let mut short = plan.clone();
+        let dev = &mut short.blocks[b].devices[1];
+        let rows = dev.in_rows.as_mut().unwrap();
+        rows.first += 1;
+        let err = verify(&net, &short, 7).unwrap_err();
+        assert!(
+            matches!(err, ExecError::Missing { round: 1, ref holder, .. } if holder == "device 1"),
+            "{err}"
+        );
+        // One row less of an intermediate layer: the next layer's read fails.
+        let mut short = plan.clone();
+        let layer = &mut short.blocks[b].devices[1].layers[0];
+        layer.rows.as_mut().unwrap().last -= 1;
+        let err = verify(&net, &short, 7).unwrap_err();
+        assert!(matches!(err, ExecError::Missing { round: 1, .. }), "{err}");
+        // The second round starts from rows the devices kept: dropping a row a device
+        // kept changes nothing, dropping one it must receive fails.
+        let held = net.layer(3).output.height;
+        let mut failed = 0;
+        for d in 0..k as usize {
+            let Some(need) = plan.blocks[1].devices[d].in_rows else {
+                continue;
+            };
+            let own = equal_split(held, k, d as u32);
+            for top in [true, false] {
+                let edge = if top { need.first } else { need.last };
+                if need.first == need.last {
+                    continue;
+                }
+                let mut short = plan.clone();
+                let rows = short.blocks[1].devices[d].in_rows.as_mut().unwrap();
+                if top {
+                    rows.first += 1
+                } else {
+                    rows.last -= 1
+                }
+                let result = verify(&net, &short, 7);
+                if own.is_some_and(|o| o.contains(edge)) {
+                    assert!(result.unwrap().ok);
+                } else {
+                    assert!(matches!(result, Err(ExecError::Missing { round: 2, .. })));
+                    failed += 1;
+                }
+            }
+        }
+        assert!(failed > 0);
+    }
+}
+
+#[test]
+fn traffic_and_values_that_differ_from_the_plan_are_reported() {
+    let (net, plan, _) = conv_plan(3);
+    let mut priced = plan.clone();
+    priced.blocks[1].devices[2].tau_bits += 32;
+    let report = verify(&net, &priced, 7).unwrap();
+    assert!(!report.ok && !report.rounds[1].traffic_ok && report.rounds[1].within_bound);
+    assert!(report.rounds[0].ok);
+
+    // A model-parallel device that multiplies only half of the input computes wrong values.
+    let k = 2;
+    let blocks = [
+        (1, 4, Case::Conv),
+        (5, 5, Case::FcModel),
+        (6, 6, Case::FcData),
+    ];
+    let mut plan = of_blocks(&net, &env(k, 100.0), k, &blocks);
+    check(&net, &plan, "intact");
+    let inputs = plan.blocks[1].devices[0].neurons[0]
+        .inputs
+        .as_mut()
+        .unwrap();
+    inputs.last /= 2;
+    let report = verify(&net, &plan, 7).unwrap();
+    assert!(!report.rounds[1].within_bound && report.rounds[1].max_abs_diff > 0.0);
+    assert!(!report.ok);
+}
+
+#[test]
+fn a_plan_for_another_network_is_refused() {
+    let (net, plan, _) = conv_plan(2);
+    let other = with_passthrough();
+    assert!(matches!(verify(&other, &plan, 1), Err(ExecError::Plan(_))));
+    let mut cut = plan.clone();
+    cut.blocks.pop();
+    assert!(matches!(verify(&net, &cut, 1), Err(ExecError::Plan(_))));
 }

@@ -1,4 +1,4 @@
-//! The `coopai` command line (native only): `solve`, `reproduce`, `bench`.
+//! The `coopai` command line (native only): `solve`, `reproduce`, `bench`, `verify`.
 //! Every failure is a one-line [`CliError`] and exit code 2, never a panic.
 
 mod args;
@@ -7,6 +7,7 @@ mod reproduce;
 mod setting;
 mod solve;
 mod table;
+mod verify;
 
 use std::fmt;
 
@@ -30,6 +31,8 @@ usage:
                [--algorithm mls|sls] [--json]
   coopai reproduce [--json | --markdown]
   coopai bench [--markdown]
+  coopai verify --model <zoo name | file> [--devices D] [--bandwidth MBPS] [--gflops GF]
+                [--algorithm mls|sls] [--scale S] [--seed N] [--json]
 
 zoo models: tiny, alexnet, vgg16, vgg19, yolov2
 defaults: --devices 10 --bandwidth 100 --gflops 13.6 --algorithm mls (the paper's RP4 setting)
@@ -44,9 +47,10 @@ pub fn run(args: &[String]) -> Result<String, CliError> {
         "solve" => solve::run(rest),
         "reproduce" => reproduce::run(rest),
         "bench" => bench::run(rest),
+        "verify" => verify::run(rest),
         "help" | "--help" | "-h" => Ok(USAGE.to_string()),
         other => Err(CliError(format!(
-            "unknown command '{other}' (try: solve, reproduce, bench)"
+            "unknown command '{other}' (try: solve, reproduce, bench, verify)"
         ))),
     }
 }
