@@ -12,7 +12,9 @@ cargo fmt --all -- --check
 
 step "cargo clippy (native and wasm32)"
 cargo clippy --all-targets -- -D warnings
-cargo clippy --lib --tests --target wasm32-unknown-unknown -- -D warnings
+# Only the library: the CLI binary is native-only. `--profile test` includes its tests.
+cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --profile test -- -D warnings
 
 step "native tests"
 cargo test
@@ -22,7 +24,7 @@ step "wasm bindings in headless Chromium"
 # The runner drives Chromium through chromedriver with the options in webdriver.json.
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
     CHROMEDRIVER="$(command -v chromedriver)" \
-    cargo test --target wasm32-unknown-unknown --test wasm
+    cargo test --target wasm32-unknown-unknown --lib
 
 step "page end-to-end tests"
 bash scripts/build.sh

@@ -1,0 +1,135 @@
+//! The bindings, run in headless Chromium: results arrive as plain JS objects (numbers,
+//! not BigInts; `null` where the core has `None`) equal to the core's, and bad input
+//! throws an `Error` carrying the core's message. They live in the library rather than
+//! in `tests/` because an integration test would also build the CLI binary for wasm32.
+
+use crate::cost::Environment;
+use crate::model;
+use crate::solver::{self, Algorithm};
+use crate::wasm;
+use js_sys::{Reflect, JSON};
+use serde_json::Value;
+use wasm_bindgen::{JsError, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn json(v: JsValue) -> Value {
+    serde_wasm_bindgen::from_value(v).expect("a JSON-like value")
+}
+
+fn message(e: JsError) -> String {
+    js_sys::Error::from(JsValue::from(e)).message().into()
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &key.into()).expect("an object")
+}
+
+#[wasm_bindgen_test]
+fn zoo_names_list_the_zoo_in_page_order() {
+    assert_eq!(
+        wasm::zoo_names(),
+        ["tiny", "alexnet", "vgg16", "vgg19", "yolov2"]
+    );
+}
+
+#[wasm_bindgen_test]
+fn solve_matches_the_core_and_the_paper() {
+    let plan = wasm::solve("vgg16", 10.0, 100.0, 13.6, "mls").unwrap();
+    let flops = get(&get(&plan, "model"), "flops");
+    assert!(
+        flops.as_f64().is_some(),
+        "FLOPs must be a number, not a BigInt"
+    );
+    let net = model::load("vgg16").unwrap();
+    let core = solver::solve(&net, &Environment::raspberry_pi4(10), Algorithm::Mls);
+    // Both through JS, so integers compare as the same JS numbers.
+    let expected = JSON::parse(&serde_json::to_string(&core).unwrap()).unwrap();
+    assert_eq!(
+        JSON::stringify(&plan).unwrap(),
+        JSON::stringify(&expected).unwrap()
+    );
+    // Table II of the paper: 7 devices in 4 blocks.
+    assert_eq!((core.devices, core.blocks.len()), (7, 4));
+}
+
+#[wasm_bindgen_test]
+fn absent_rows_are_null() {
+    let plan = json(wasm::solve("vgg16", 10.0, 100.0, 13.6, "mls").unwrap());
+    let last = plan["blocks"].as_array().unwrap().last().unwrap().clone();
+    assert!(last["case"].as_str().unwrap().starts_with("fc"));
+    assert_eq!(last["devices"][0]["out_rows"], Value::Null);
+}
+
+#[wasm_bindgen_test]
+fn describe_shows_the_yolov2_passthrough() {
+    let net = json(wasm::describe("yolov2").unwrap());
+    assert_eq!(net["layers"].as_array().unwrap().len(), 22);
+    assert_eq!(net["branch"]["shape"]["channels"], 256);
+    assert_eq!(
+        json(wasm::describe("alexnet").unwrap())["branch"],
+        Value::Null
+    );
+}
+
+#[wasm_bindgen_test]
+fn compare_gives_the_saving_over_sls() {
+    let c = json(wasm::compare("vgg16", 10.0, 100.0, 13.6).unwrap());
+    assert_eq!(c["mls"].as_array().unwrap().len(), 10);
+    let saving = c["saving_vs_sls_pct"].as_f64().unwrap();
+    assert!((saving - 31.53).abs() < 0.01, "saving {saving}");
+}
+
+#[wasm_bindgen_test]
+fn sweep_gives_one_point_per_bandwidth() {
+    let points = json(wasm::sweep_bandwidth("alexnet", 10.0, 13.6, vec![40.0, 400.0]).unwrap());
+    let points = points.as_array().unwrap();
+    assert_eq!(points.len(), 2);
+    assert_eq!(points[1]["bandwidth_mbps"], 400.0);
+    let (slow, fast) = (
+        &points[0]["mls"]["completion_s"],
+        &points[1]["mls"]["completion_s"],
+    );
+    assert!(fast.as_f64() < slow.as_f64());
+}
+
+#[wasm_bindgen_test]
+fn bad_input_throws_the_core_message() {
+    let model_err = |src: &str| model::load(src).unwrap_err().to_string();
+    let env_err = |d, g, f| Environment::new(d, g, f).unwrap_err().to_string();
+    let cases = [
+        (
+            wasm::solve("nope", 10.0, 100.0, 13.6, "mls"),
+            model_err("nope"),
+        ),
+        (wasm::compare("{", 10.0, 100.0, 13.6), model_err("{")),
+        (
+            wasm::solve("vgg16", 0.0, 100.0, 13.6, "mls"),
+            env_err(0, 100.0, 13.6),
+        ),
+        (
+            wasm::solve("vgg16", 10.0, f64::NAN, 13.6, "mls"),
+            env_err(10, f64::NAN, 13.6),
+        ),
+        (
+            wasm::solve("vgg16", 10.0, 100.0, -1.0, "sls"),
+            env_err(10, 100.0, -1.0),
+        ),
+        (
+            wasm::sweep_bandwidth("vgg16", 10.0, 13.6, vec![100.0, 0.0]),
+            env_err(10, 0.0, 13.6),
+        ),
+        (
+            wasm::solve("vgg16", 2.5, 100.0, 13.6, "mls"),
+            "devices must be a whole number, found 2.5".into(),
+        ),
+        (
+            wasm::solve("vgg16", 10.0, 100.0, 13.6, "best"),
+            "algorithm must be 'mls' or 'sls', found 'best'".into(),
+        ),
+    ];
+    for (result, expected) in cases {
+        assert_eq!(message(result.expect_err(&expected)), expected);
+    }
+}
