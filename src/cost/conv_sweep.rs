@@ -39,6 +39,8 @@ pub struct ConvSweep<'a> {
     branch_up: Vec<u64>,
     computed: Vec<Option<Rows>>,
     need: Vec<Option<Rows>>,
+    /// What each device holds of the block's input (the previous block's grids).
+    held: Vec<Option<Rows>>,
     shared: Vec<u64>,
     union: Vec<Rows>,
     /// The loads of the block found by the last successful [`ConvSweep::step`].
@@ -87,6 +89,7 @@ impl<'a> ConvSweep<'a> {
             branch_up: vec![0; n],
             computed: vec![None; n],
             need: vec![None; n],
+            held: vec![None; n],
             shared: vec![0; n],
             union: Vec::with_capacity(n),
             loads: vec![Load::default(); n],
@@ -175,25 +178,21 @@ impl<'a> ConvSweep<'a> {
         }
 
         let row_bits = u64::from(layer.input.width) * u64::from(layer.input.channels) * B;
-        let held_by_devices = r > 1 && net.is_conv(r - 1);
-        let k = self.k;
-        let held = |d: usize| {
-            if held_by_devices {
-                equal_split(layer.input.height, k, d as u32)
-            } else {
-                None
+        if r > 1 && net.is_conv(r - 1) {
+            let h = layer.input.height;
+            for (d, held) in self.held.iter_mut().enumerate() {
+                *held = equal_split(h, self.k, d as u32);
             }
-        };
-        if held_by_devices {
-            rows_needed_by_others(&self.need, held, &mut self.union, &mut self.shared);
+            rows_needed_by_others(&self.need, &self.held, &mut self.union, &mut self.shared);
         } else {
+            self.held.fill(None);
             self.shared.fill(0);
         }
         for d in 0..self.rows.len() {
             let need = self.need[d];
             self.loads[d] = Load {
                 flops: self.conv_flops[d] + self.fc_flops[d],
-                ti_bits: (len(need) - overlap(need, held(d))) * row_bits + self.skip_in[d],
+                ti_bits: (len(need) - overlap(need, self.held[d])) * row_bits + self.skip_in[d],
                 tau_bits: self.shared[d] * row_bits,
                 to_bits: self.final_to[d] + self.branch_up[d],
             };
@@ -209,16 +208,16 @@ impl<'a> ConvSweep<'a> {
     }
 }
 
-/// For every device `d`, how many rows of `held(d)` lie in `need[e]` for some `e ≠ d`
+/// For every device `d`, how many rows of `held[d]` lie in `need[e]` for some `e ≠ d`
 /// (the τo rows), in `O(k)`.
 ///
 /// `need` comes from back-propagating ordered grids through monotone maps, so the busy
 /// devices form a prefix and both ends of their ranges never decrease. Hence a row of
 /// `need[d]` needed by any other device is needed by `d − 1` or `d + 1`, the rows only `d`
-/// needs form one range, and the answer is `|held(d) ∩ ⋃ need| − |held(d) ∩ only(d)|`.
+/// needs form one range, and the answer is `|held[d] ∩ ⋃ need| − |held[d] ∩ only(d)|`.
 pub(crate) fn rows_needed_by_others(
     need: &[Option<Rows>],
-    held: impl Fn(usize) -> Option<Rows>,
+    held: &[Option<Rows>],
     union: &mut Vec<Rows>,
     out: &mut [u64],
 ) {
@@ -231,7 +230,7 @@ pub(crate) fn rows_needed_by_others(
     }
     let mut u = 0;
     for (d, slot) in out.iter_mut().enumerate() {
-        let Some(h) = held(d) else {
+        let Some(h) = held[d] else {
             *slot = 0;
             continue;
         };
