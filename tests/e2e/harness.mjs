@@ -45,13 +45,14 @@ const ARGS = [
 ];
 
 /** A fresh headless Chromium profile; `errors` gathers console errors and page errors. */
-export async function browser({ colorScheme = 'light', viewport = { width: 1280, height: 900 } } = {}) {
+export async function browser({ colorScheme = 'light', reducedMotion = 'no-preference', viewport = { width: 1280, height: 900 } } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'coopai-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: ARGS,
     colorScheme,
+    reducedMotion,
     viewport,
     acceptDownloads: true,
   });

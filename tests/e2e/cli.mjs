@@ -1,0 +1,17 @@
+// What the CLI says for a setting: the reference the page's figures are checked against.
+
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from './harness.mjs';
+
+const BIN = process.env.COOPAI_CLI
+  ?? join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'release/coopai');
+
+/** `coopai solve … --json` for a page state, parsed. */
+export function cliSolve(s, algorithm = 'mls') {
+  const out = execFileSync(BIN, [
+    'solve', '--model', s.model, '--devices', String(s.devices), '--bandwidth', String(s.bandwidth),
+    '--gflops', String(s.gflops), '--algorithm', algorithm, '--json',
+  ], { encoding: 'utf8' });
+  return JSON.parse(out);
+}
