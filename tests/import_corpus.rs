@@ -163,6 +163,18 @@ fn too_many_sections_are_refused_while_reading() {
 }
 
 #[test]
+fn too_many_options_in_a_section_are_refused() {
+    let keys: String = (0..300_000).map(|i| format!("k{i}=1\n")).collect();
+    let cfg = format!("[net]\n{keys}");
+    expect(
+        darknet::load,
+        &cfg,
+        "line 102",
+        "[net] has more than 100 options",
+    );
+}
+
+#[test]
 fn the_wrong_importer_says_what_it_expected() {
     expect(
         darknet::load,

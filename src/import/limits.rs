@@ -14,6 +14,9 @@ pub const MAX_JSON_VALUES: usize = 250_000;
 /// Most sections in a Darknet cfg; every layer is one section, and pools, dropouts and
 /// the like are more, so this is a few times the layer limit.
 pub const MAX_CFG_SECTIONS: usize = 10 * crate::model::limits::MAX_LAYERS;
+/// Most `key=value` lines in one cfg section; Darknet's own `[net]` sections have about
+/// 30.
+pub const MAX_CFG_ENTRIES: usize = 100;
 
 /// Refuses text longer than [`MAX_TEXT_BYTES`].
 pub fn check_text(text: &str) -> Result<(), ModelError> {

@@ -1,6 +1,9 @@
 //! One cfg section and typed, range-checked reads of its options, each error naming
 //! the line of the offending option.
 
+use std::collections::HashMap;
+
+use crate::import::limits::MAX_CFG_ENTRIES;
 use crate::model::limits::MAX_SIZE;
 use crate::model::ModelError;
 
@@ -18,6 +21,8 @@ pub struct Section<'a> {
     pub name: &'a str,
     pub line: usize,
     entries: Vec<Entry<'a>>,
+    /// The line of each key, so that a repeated key is found in constant time.
+    lines: HashMap<&'a str, usize>,
 }
 
 impl<'a> Section<'a> {
@@ -26,19 +31,23 @@ impl<'a> Section<'a> {
             name,
             line,
             entries: Vec::new(),
+            lines: HashMap::new(),
         }
     }
 
     /// Adds an entry; a repeated key is an error because Darknet silently uses the first.
     pub fn push(&mut self, entry: Entry<'a>) -> Result<(), ModelError> {
-        if let Some(first) = self.entries.iter().find(|e| e.key == entry.key) {
-            return Err(ModelError::at(
-                format!("line {}", entry.line),
-                format!(
-                    "'{}' is set again (first at line {}); Darknet would silently use the first",
-                    entry.key, first.line
-                ),
-            ));
+        if self.entries.len() == MAX_CFG_ENTRIES {
+            return Err(entry.error(format!(
+                "{} has more than {MAX_CFG_ENTRIES} options",
+                self.label()
+            )));
+        }
+        if let Some(first) = self.lines.insert(entry.key, entry.line) {
+            return Err(entry.error(format!(
+                "'{}' is set again (first at line {first}); Darknet would silently use the first",
+                entry.key
+            )));
         }
         self.entries.push(entry);
         Ok(())
