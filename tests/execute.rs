@@ -230,3 +230,27 @@ fn a_plan_for_another_network_is_refused() {
     cut.blocks.pop();
     assert!(matches!(verify(&net, &cut, 1), Err(ExecError::Plan(_))));
 }
+
+/// The README's full-size runs, timed:
+/// `cargo test --release --test execute -- --ignored --nocapture`.
+#[test]
+#[ignore = "about 90 s in release; far longer in debug"]
+fn full_size_zoo_models_in_release() {
+    for (name, scale) in [("alexnet", 1), ("vgg16", 2), ("vgg16", 1), ("yolov2", 2)] {
+        let net = coopai::execute::scaled(&coopai::model::load(name).unwrap(), scale).unwrap();
+        for algorithm in [Algorithm::Mls, Algorithm::Sls] {
+            let plan = coopai::solver::solve(&net, &Environment::raspberry_pi4(10), algorithm);
+            let start = std::time::Instant::now();
+            let report = check(&net, &plan, name);
+            eprintln!(
+                "{name} {}×{}, {algorithm:?}, k = {}, {} rounds: {:.2} s, final |diff| {:.2e}",
+                net.input.height,
+                net.input.width,
+                plan.devices,
+                plan.blocks.len(),
+                start.elapsed().as_secs_f64(),
+                report.max_abs_diff
+            );
+        }
+    }
+}
