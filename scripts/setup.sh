@@ -43,7 +43,10 @@ if [ "$have" != "$want" ]; then
 fi
 
 # Debian's chromium and its driver for the wasm tests and the page tests; python3 serves.
-command -v chromium >/dev/null && command -v chromedriver >/dev/null || apt_install chromium chromium-driver
+# SETUP_BROWSER=0 skips them where only the site is built (the Pages workflow).
+if [ "${SETUP_BROWSER:-1}" != 0 ]; then
+    command -v chromium >/dev/null && command -v chromedriver >/dev/null || apt_install chromium chromium-driver
+fi
 command -v python3 >/dev/null || apt_install python3
 command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
 

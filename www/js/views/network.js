@@ -3,6 +3,7 @@
 // and the blocks of each shown plan as coloured bands labelled round, case and time.
 
 import { el, svg, tip, caseColour } from '../svg.js';
+import { legend } from './axes.js';
 import { flops, seconds, shape } from '../format.js';
 
 const TOP = 44;
@@ -91,6 +92,8 @@ export function renderNetwork({ net, shown, mls, sls, saving, theme }) {
   }
 
   const rows = shown.map((a) => (a === 'mls' ? [mls, 'MLS'] : [sls, 'SLS']));
+  const cases = [...new Set(rows.flatMap(([p]) => p.blocks.map((b) => b.case)))];
+  shapes += legend(cases.map((c) => [c, caseColour(c, theme)]), left, 14);
   let y = TOP + BOX_H + 24;
   let body = '';
   for (const [plan, label] of rows) {

@@ -21,7 +21,7 @@ export function renderTimeline({ shown, mls, sls, theme }) {
   const plans = shown.map((a) => (a === 'mls' ? [mls, 'MLS'] : [sls, 'SLS']));
   const lanes = plans.reduce((n, [p]) => n + p.devices, 0);
   const laneH = Math.max(6, Math.min(18, 300 / lanes));
-  const [width, left, top] = [760, 64, 40];
+  const [width, left, top] = [760, 84, 40];
   const end = Math.max(...plans.map(([p]) => p.completion_s));
   const x = linear([0, end], [left, width - 14]);
   const colours = { download: theme.transfer, compute: theme.compute, upload: theme.transfer };
@@ -29,7 +29,7 @@ export function renderTimeline({ shown, mls, sls, theme }) {
   let out = '';
   for (const [plan, label] of plans) {
     const h = plan.devices * laneH;
-    out += el('text', { x: 4, y: y + 12, 'font-weight': 600 }, label);
+    out += el('text', { x: 4, y: y + laneH / 2 + 4, 'font-weight': 600 }, label);
     let t0 = 0;
     for (const b of plan.blocks) {
       out += el('line', { x1: x(t0), x2: x(t0), y1: y - 4, y2: y + h, stroke: theme.grid });
