@@ -3,6 +3,7 @@
 //! format detected from the text itself. Every importer checks the text against
 //! [`limits`] before parsing and reports errors at a line or JSON path.
 
+mod chain;
 pub mod darknet;
 mod detect;
 mod json_text;

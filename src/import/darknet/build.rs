@@ -1,12 +1,13 @@
-//! Darknet sections to a [`Model`]: convolutions and connected layers become layers,
-//! each `[maxpool]` (and a global `[avgpool]`) is fused into the conv before it, YOLOv2's
-//! route/reorg pattern becomes the passthrough, cost-free sections are skipped, and
-//! anything the planner cannot represent exactly is refused with the reason.
+//! Darknet sections to a validated [`Network`]: convolutions and connected layers become
+//! layers, each `[maxpool]` (and a global `[avgpool]`) is fused into the conv before it,
+//! YOLOv2's route/reorg pattern becomes the passthrough, cost-free sections are skipped,
+//! and anything the planner cannot represent exactly is refused with the reason.
 
 use super::passthrough;
 use super::section::Section;
-use crate::import::origins::{step, Origin, Origins};
-use crate::model::{Conv, Fc, Layer, Model, ModelError, Passthrough, Shape};
+use crate::import::chain::Chain;
+use crate::import::origins::Origin;
+use crate::model::{Conv, Fc, Layer, ModelError, Network, Passthrough, Shape};
 
 /// Sections that keep the shape and cost nothing in the cost model (spec §1:
 /// "activation and batch norm are free"; dropout, softmax and the loss/detection heads
@@ -34,28 +35,14 @@ pub enum Produced {
     Other,
 }
 
-/// The last conv while only cost-free sections followed it, so a pool may still fuse.
-#[derive(Clone, Copy)]
-struct Poolable {
-    index: usize,
-    input: Shape,
-    conv: Conv,
-    conv_out: Shape,
-}
-
 struct Builder {
-    model: Model,
-    origins: Origins,
-    shape: Shape,
+    chain: Chain,
     seen_fc: bool,
-    poolable: Option<Poolable>,
-    /// What the main path's output last came from, for error messages.
-    last: String,
     produced: Vec<Produced>,
 }
 
-/// Builds the model of a cfg; `sections` are all sections, `[net]` first.
-pub fn model(sections: &[Section<'_>]) -> Result<(Model, Origins), ModelError> {
+/// Builds and validates the model of a cfg; `sections` are all sections, `[net]` first.
+pub fn network(sections: &[Section<'_>]) -> Result<Network, ModelError> {
     let Some((net, layers)) = sections.split_first() else {
         return Err(ModelError::at(
             "line 1",
@@ -76,24 +63,23 @@ pub fn model(sections: &[Section<'_>]) -> Result<(Model, Origins), ModelError> {
     crate::model::limits::check_shape(None, "input", input)
         .map_err(|e| ModelError::at(net.location(), format!("[net]: {}", e.message)))?;
     let mut b = Builder {
-        model: Model {
-            name: "darknet".into(),
+        chain: Chain::new(
+            "darknet".into(),
             input,
-            layers: Vec::new(),
-            passthrough: None,
-        },
-        origins: Origins::new(Origin::new(net.location(), "the cfg")),
-        shape: input,
+            Origin::new(net.location(), "the cfg"),
+        ),
         seen_fc: false,
-        poolable: None,
-        last: "the input".into(),
         produced: Vec::new(),
     };
     let mut at = 0;
     while let Some(s) = layers.get(at) {
         at += b.section(layers, at, s)?;
     }
-    Ok((b.model, b.origins))
+    b.chain.finish()
+}
+
+fn origin(s: &Section<'_>) -> Origin {
+    Origin::new(s.location(), s.label())
 }
 
 impl Builder {
@@ -107,7 +93,12 @@ impl Builder {
         let name = s.name.to_ascii_lowercase();
         let produced = match name.as_str() {
             "convolutional" | "conv" => self.conv(s)?,
-            "connected" | "conn" => self.connected(s)?,
+            "connected" | "conn" => {
+                self.seen_fc = true;
+                let outputs = s.size("output", 1)?;
+                self.chain.push(Layer::Fc(Fc { outputs }), origin(s))?;
+                Produced::Other
+            }
             "maxpool" | "max" => self.maxpool(s)?,
             "avgpool" | "avg" => self.avgpool(s)?,
             "route" => return self.passthrough(all, at, s),
@@ -118,74 +109,16 @@ impl Builder {
         Ok(1)
     }
 
-    fn push(&mut self, layer: Layer, origin: Origin) -> Result<Produced, ModelError> {
-        let info = step(self.shape, layer).map_err(|m| origin.error(m))?;
-        let index = self.model.layers.len() + 1;
-        self.poolable = match layer {
-            Layer::Conv(conv) => Some(Poolable {
-                index,
-                input: self.shape,
-                conv,
-                conv_out: info.conv_out,
-            }),
-            Layer::Fc(_) => None,
-        };
-        self.last = format!("{} at {}", origin.label, origin.location);
-        self.shape = info.output;
-        self.model.layers.push(layer);
-        self.origins.layers.push(origin);
-        Ok(match layer {
-            Layer::Conv(_) => Produced::Conv(index),
-            Layer::Fc(_) => Produced::Other,
-        })
-    }
-
     fn conv(&mut self, s: &Section<'_>) -> Result<Produced, ModelError> {
         let conv = read_conv(s)?;
         if self.seen_fc {
-            return Err(ModelError::at(
-                s.location(),
-                format!(
-                    "a [convolutional] cannot follow a [connected] (the tensor is flat after {})",
-                    self.last
-                ),
-            ));
+            return Err(s.error_at(format!(
+                "cannot follow a [connected] (the tensor is flat after {})",
+                self.chain.last
+            )));
         }
-        self.push(Layer::Conv(conv), Origin::new(s.location(), s.label()))
-    }
-
-    fn connected(&mut self, s: &Section<'_>) -> Result<Produced, ModelError> {
-        let outputs = s.size("output", 1)?;
-        self.seen_fc = true;
-        self.push(
-            Layer::Fc(Fc { outputs }),
-            Origin::new(s.location(), s.label()),
-        )
-    }
-
-    /// The conv a pool section fuses into, or why there is none.
-    fn pool_target(&mut self, s: &Section<'_>) -> Result<Poolable, ModelError> {
-        self.poolable.take().ok_or_else(|| {
-            ModelError::at(
-                s.location(),
-                format!(
-                    "a {} must follow a [convolutional] that has no pool yet (the planner fuses \
-                     one pool into the conv before it), but it follows {}",
-                    s.label(),
-                    self.last
-                ),
-            )
-        })
-    }
-
-    /// Replaces the conv of `p` by `pooled`, checking the pool against its input.
-    fn fuse(&mut self, s: &Section<'_>, p: Poolable, pooled: Conv) -> Result<(), ModelError> {
-        let info = step(p.input, Layer::Conv(pooled))
-            .map_err(|m| ModelError::at(s.location(), format!("{}: {m}", s.label())))?;
-        self.model.layers[p.index - 1] = Layer::Conv(pooled);
-        self.shape = info.output;
-        self.last = format!("{} at {}", s.label(), s.location());
-        Ok(())
+        let index = self.chain.push(Layer::Conv(conv), origin(s))?;
+        Ok(Produced::Conv(index))
     }
 
     fn maxpool(&mut self, s: &Section<'_>) -> Result<Produced, ModelError> {
@@ -195,32 +128,27 @@ impl Builder {
         for key in ["stride_x", "stride_y"] {
             s.require_neutral(key, stride, "the planner's pools have one stride")?;
         }
-        let p = self.pool_target(s)?;
+        let p = self.chain.pool_target(&origin(s))?;
         check_pool_padding(s, p.conv_out, size, stride, padding)?;
-        let pooled = p.conv.with_pool(size, stride);
-        self.fuse(s, p, pooled)?;
+        self.chain.fuse(p, size, stride, &origin(s))?;
         Ok(Produced::Other)
     }
 
     /// Darknet's `[avgpool]` is global: `H×W×C → 1×1×C`. A pool costs no FLOPs, so on a
     /// square map it is exactly a fused pool of size and stride `H`.
     fn avgpool(&mut self, s: &Section<'_>) -> Result<Produced, ModelError> {
-        if self.shape.height == 1 && self.shape.width == 1 {
+        if self.chain.shape.height == 1 && self.chain.shape.width == 1 {
             return Ok(Produced::Other);
         }
-        let p = self.pool_target(s)?;
+        let p = self.chain.pool_target(&origin(s))?;
         let Shape { height, width, .. } = p.conv_out;
         if height != width {
-            return Err(ModelError::at(
-                s.location(),
-                format!(
-                    "a global [avgpool] over a {height}×{width} map cannot be written as the \
-                     planner's square pool; expected a square map"
-                ),
-            ));
+            return Err(s.error_at(format!(
+                "a global average pool over a {height}×{width} map cannot be written as the \
+                 planner's square pool; expected a square map"
+            )));
         }
-        let pooled = p.conv.with_pool(height, height);
-        self.fuse(s, p, pooled)?;
+        self.chain.fuse(p, height, height, &origin(s))?;
         Ok(Produced::Other)
     }
 
@@ -231,24 +159,20 @@ impl Builder {
         s: &Section<'_>,
     ) -> Result<usize, ModelError> {
         let branch = passthrough::read(all, at, &self.produced)?;
-        if let Some(first) = &self.origins.passthrough {
-            return Err(ModelError::at(
-                s.location(),
-                format!(
-                    "a second passthrough; the planner supports one per model (the first is at {})",
-                    first.location
-                ),
-            ));
+        if let Some(first) = self.chain.passthrough_origin() {
+            return Err(s.error_at(format!(
+                "a second passthrough; the planner supports one per model (the first is at {})",
+                first.location
+            )));
         }
-        self.model.passthrough = Some(Passthrough {
+        let spec = Passthrough {
             source: branch.source,
-            target: self.model.layers.len() + 1,
+            target: self.chain.len() + 1,
             filters: branch.filters,
             reorg: branch.reorg,
-        });
-        self.origins.passthrough = Some(Origin::new(s.location(), "[route] (passthrough)"));
-        self.poolable = None;
-        self.last = format!("the passthrough's [route] at {}", s.location());
+        };
+        self.chain
+            .set_passthrough(spec, Origin::new(s.location(), "[route] (passthrough)"));
         self.produced
             .extend([Produced::Other; passthrough::SECTIONS]);
         Ok(passthrough::SECTIONS)

@@ -18,8 +18,7 @@ use crate::model::{ModelError, Network};
 pub fn load(text: &str) -> Result<Network, ModelError> {
     limits::check_text(text)?;
     let sections = lexer::sections(text)?;
-    let (model, origins) = build::model(&sections)?;
-    origins.finish(&model)
+    build::network(&sections)
 }
 
 /// True when the first line that is not blank or a comment is a `[section]` header, or

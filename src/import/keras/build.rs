@@ -1,12 +1,13 @@
-//! The layers of a Keras Sequential model to a [`Model`], tracking the tensor shape so
-//! that "same" padding and pools are resolved exactly as Keras computes them.
+//! The layers of a Keras Sequential model to a validated [`Network`], tracking the tensor
+//! shape so that "same" padding and pools are resolved exactly as Keras computes them.
 
 use serde_json::Value;
 
 use super::node::Node;
 use super::padding;
-use crate::import::origins::{step, Origin, Origins};
-use crate::model::{Conv, Fc, Layer, Model, ModelError, Shape};
+use crate::import::chain::{Chain, Poolable};
+use crate::import::origins::Origin;
+use crate::model::{Conv, Fc, Layer, ModelError, Network, Shape};
 
 /// Layers that keep the shape and cost nothing in the cost model (spec §1).
 const FREE: [&str; 8] = [
@@ -25,30 +26,16 @@ const SUPPORTED: &str = "InputLayer, Conv2D, MaxPooling2D, AveragePooling2D, \
                          Flatten, Dropout, SpatialDropout2D, Activation, BatchNormalization, \
                          ReLU, LeakyReLU, Softmax, ELU";
 
-/// The last conv while only cost-free layers followed it, so a pool may still fuse.
-#[derive(Clone, Copy)]
-struct Poolable {
-    index: usize,
-    input: Shape,
-    conv: Conv,
-    conv_out: Shape,
-}
-
 struct Builder {
-    model: Model,
-    origins: Origins,
-    shape: Shape,
+    chain: Chain,
     /// After `Flatten`, a global pool or a flat `Dense`: only `Dense` may follow.
     flat: bool,
-    poolable: Option<Poolable>,
     /// Padding of a `ZeroPadding2D` waiting for its `Conv2D`, and where it was written.
     pending_pad: Option<(u32, String)>,
-    /// What the tensor last came from, for error messages.
-    last: String,
 }
 
-/// Builds the model of a parsed Keras JSON document.
-pub fn model(value: &Value) -> Result<(Model, Origins), ModelError> {
+/// Builds and validates the model of a parsed Keras JSON document.
+pub fn network(value: &Value) -> Result<Network, ModelError> {
     let root = Node::root(value);
     let class = root.field("class_name")?;
     if class.str()? != "Sequential" {
@@ -70,18 +57,13 @@ pub fn model(value: &Value) -> Result<(Model, Origins), ModelError> {
     let layers = layers.items()?;
     let input = input_shape(&layers, &config)?;
     let mut b = Builder {
-        model: Model {
-            name: name.unwrap_or_else(|| "keras".into()),
+        chain: Chain::new(
+            name.unwrap_or_else(|| "keras".into()),
             input,
-            layers: Vec::new(),
-            passthrough: None,
-        },
-        origins: Origins::new(Origin::new("$.config", "the Keras model")),
-        shape: input,
+            Origin::new("$.config", "the Keras model"),
+        ),
         flat: false,
-        poolable: None,
         pending_pad: None,
-        last: "the input".into(),
     };
     for (i, layer) in layers.iter().enumerate() {
         b.layer(i, layer)?;
@@ -92,7 +74,7 @@ pub fn model(value: &Value) -> Result<(Model, Origins), ModelError> {
             "ZeroPadding2D: found no Conv2D after it, expected one to fold the padding into",
         ));
     }
-    Ok((b.model, b.origins))
+    b.chain.finish()
 }
 
 /// `[batch, height, width, channels]` from the `InputLayer`, the first layer's
@@ -160,31 +142,12 @@ impl Builder {
             "Dense" => self.dense(&cfg, origin),
             "Flatten" => {
                 self.flat = true;
-                self.poolable = None;
+                self.chain.close_pool(&origin);
                 Ok(())
             }
             c if FREE.contains(&c) => Ok(()),
             _ => Err(class_node.expected(&format!("one of {SUPPORTED}"))),
         }
-    }
-
-    fn push(&mut self, layer: Layer, origin: Origin) -> Result<(), ModelError> {
-        let info = step(self.shape, layer).map_err(|m| origin.error(m))?;
-        let index = self.model.layers.len() + 1;
-        self.poolable = match layer {
-            Layer::Conv(conv) => Some(Poolable {
-                index,
-                input: self.shape,
-                conv,
-                conv_out: info.conv_out,
-            }),
-            Layer::Fc(_) => None,
-        };
-        self.last = format!("{} at {}", origin.label, origin.location);
-        self.shape = info.output;
-        self.model.layers.push(layer);
-        self.origins.layers.push(origin);
-        Ok(())
     }
 
     /// Refuses a spatial layer once the tensor is flat.
@@ -193,7 +156,7 @@ impl Builder {
             return Err(origin.error(format!(
                 "needs an image tensor, but the tensor is flat after {}; expected only Dense \
                  layers after Flatten, a global pool or a Dense",
-                self.last
+                self.chain.last
             )));
         }
         Ok(())
@@ -220,34 +183,20 @@ impl Builder {
             (Mode::Valid, _) => 0,
             (Mode::Same, node) => {
                 let (h, w) = (
-                    self.shape.height + 2 * before,
-                    self.shape.width + 2 * before,
+                    self.chain.shape.height + 2 * before,
+                    self.chain.shape.width + 2 * before,
                 );
                 padding::symmetric_same(h, w, kernel, stride).map_err(|m| node.error(m))?
             }
         };
         let conv = Conv::same(filters, kernel).with_stride(stride, before + padding);
-        self.push(Layer::Conv(conv), origin)
+        self.chain.push(Layer::Conv(conv), origin).map(drop)
     }
 
     /// The conv a pool fuses into, or why there is none.
     fn pool_target(&mut self, origin: &Origin) -> Result<Poolable, ModelError> {
         self.check_spatial(origin)?;
-        self.poolable.take().ok_or_else(|| {
-            origin.error(format!(
-                "a pool must follow a Conv2D that has no pool yet (the planner fuses one pool \
-                 into the conv before it), but it follows {}",
-                self.last
-            ))
-        })
-    }
-
-    fn fuse(&mut self, p: Poolable, pooled: Conv, origin: &Origin) -> Result<(), ModelError> {
-        let info = step(p.input, Layer::Conv(pooled)).map_err(|m| origin.error(m))?;
-        self.model.layers[p.index - 1] = Layer::Conv(pooled);
-        self.shape = info.output;
-        self.last = format!("{} at {}", origin.label, origin.location);
-        Ok(())
+        self.chain.pool_target(origin)
     }
 
     /// A max or average pool; either costs nothing, so only its geometry matters.
@@ -272,13 +221,13 @@ impl Builder {
                 )));
             }
         }
-        self.fuse(p, p.conv.with_pool(size, stride), &origin)
+        self.chain.fuse(p, size, stride, &origin)
     }
 
     /// A global pool `H×W×C → C`, exactly a fused pool of size and stride `H` on a square map.
     fn global_pool(&mut self, cfg: &Node<'_>, origin: Origin) -> Result<(), ModelError> {
         check_channels_last(cfg)?;
-        if self.shape.height == 1 && self.shape.width == 1 && !self.flat {
+        if self.chain.shape.height == 1 && self.chain.shape.width == 1 && !self.flat {
             self.flat = true;
             return Ok(());
         }
@@ -290,7 +239,7 @@ impl Builder {
                  square pool; expected a square map"
             )));
         }
-        self.fuse(p, p.conv.with_pool(height, height), &origin)?;
+        self.chain.fuse(p, height, height, &origin)?;
         self.flat = true;
         Ok(())
     }
@@ -328,11 +277,12 @@ impl Builder {
     /// channels of every pixel, which is exactly a 1×1 conv.
     fn dense(&mut self, cfg: &Node<'_>, origin: Origin) -> Result<(), ModelError> {
         let units = cfg.field("units")?.size(1)?;
-        if self.flat {
-            self.push(Layer::Fc(Fc { outputs: units }), origin)
+        let layer = if self.flat {
+            Layer::Fc(Fc { outputs: units })
         } else {
-            self.push(Layer::Conv(Conv::same(units, 1)), origin)
-        }
+            Layer::Conv(Conv::same(units, 1))
+        };
+        self.chain.push(layer, origin).map(drop)
     }
 }
 

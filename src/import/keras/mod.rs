@@ -23,6 +23,5 @@ pub fn load(text: &str) -> Result<Network, ModelError> {
 
 /// Reads and validates an already parsed Keras model.
 pub(crate) fn load_value(value: &Value) -> Result<Network, ModelError> {
-    let (model, origins) = build::model(value)?;
-    origins.finish(&model)
+    build::network(value)
 }

@@ -1,0 +1,121 @@
+//! The model an importer is building, layer by layer, checked by the core as it grows:
+//! every layer is stepped through [`step`] on the current shape, so an importer can
+//! resolve shape-dependent options and report a misfit at the layer that wrote it.
+
+use super::origins::{step, Origin, Origins};
+use crate::model::{Conv, Layer, Model, ModelError, Network, Shape};
+
+/// The last conv while only cost-free layers followed it: a pool may still fuse into it.
+#[derive(Clone, Copy)]
+pub struct Poolable {
+    index: usize,
+    input: Shape,
+    conv: Conv,
+    /// Its conv output, which the pool reads.
+    pub conv_out: Shape,
+}
+
+pub struct Chain {
+    model: Model,
+    origins: Origins,
+    /// The current output tensor.
+    pub shape: Shape,
+    poolable: Option<Poolable>,
+    /// Where the current tensor came from, for messages ("[maxpool] at line 12").
+    pub last: String,
+}
+
+impl Chain {
+    pub fn new(name: String, input: Shape, origin: Origin) -> Self {
+        Chain {
+            model: Model {
+                name,
+                input,
+                layers: Vec::new(),
+                passthrough: None,
+            },
+            origins: Origins::new(origin),
+            shape: input,
+            poolable: None,
+            last: "the input".into(),
+        }
+    }
+
+    /// Number of layers so far.
+    pub fn len(&self) -> usize {
+        self.model.layers.len()
+    }
+
+    /// Appends `layer`, written at `origin`; returns its 1-based index.
+    pub fn push(&mut self, layer: Layer, origin: Origin) -> Result<usize, ModelError> {
+        let info = step(self.shape, layer).map_err(|m| origin.error(m))?;
+        let index = self.len() + 1;
+        self.poolable = match layer {
+            Layer::Conv(conv) => Some(Poolable {
+                index,
+                input: self.shape,
+                conv,
+                conv_out: info.conv_out,
+            }),
+            Layer::Fc(_) => None,
+        };
+        self.moved_to(info.output, &origin);
+        self.model.layers.push(layer);
+        self.origins.layers.push(origin);
+        Ok(index)
+    }
+
+    fn moved_to(&mut self, shape: Shape, origin: &Origin) {
+        self.shape = shape;
+        self.last = format!("{} at {}", origin.label, origin.location);
+    }
+
+    /// The conv a pool written at `origin` fuses into, or why there is none.
+    pub fn pool_target(&mut self, origin: &Origin) -> Result<Poolable, ModelError> {
+        self.poolable.take().ok_or_else(|| {
+            origin.error(format!(
+                "a pool must follow a conv that has no pool yet (the planner fuses one pool \
+                 into the conv before it), but it follows {}",
+                self.last
+            ))
+        })
+    }
+
+    /// Gives `p` a pool of `size` and `stride`, checked against its conv output.
+    pub fn fuse(
+        &mut self,
+        p: Poolable,
+        size: u32,
+        stride: u32,
+        origin: &Origin,
+    ) -> Result<(), ModelError> {
+        let pooled = Layer::Conv(p.conv.with_pool(size, stride));
+        let info = step(p.input, pooled).map_err(|m| origin.error(m))?;
+        self.model.layers[p.index - 1] = pooled;
+        self.moved_to(info.output, origin);
+        Ok(())
+    }
+
+    /// Something that is not a conv now stands after the last conv (a flatten, a route).
+    pub fn close_pool(&mut self, origin: &Origin) {
+        self.poolable = None;
+        self.last = format!("{} at {}", origin.label, origin.location);
+    }
+
+    /// Sets the passthrough, written at `origin`.
+    pub fn set_passthrough(&mut self, p: crate::model::Passthrough, origin: Origin) {
+        self.model.passthrough = Some(p);
+        self.close_pool(&origin);
+        self.origins.passthrough = Some(origin);
+    }
+
+    /// Where the passthrough was written, if there is one.
+    pub fn passthrough_origin(&self) -> Option<&Origin> {
+        self.origins.passthrough.as_ref()
+    }
+
+    /// Validates the whole model, errors moved to where the user wrote them.
+    pub fn finish(self) -> Result<Network, ModelError> {
+        self.origins.finish(&self.model)
+    }
+}
