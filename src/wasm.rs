@@ -134,33 +134,3 @@ pub fn verify(
     let plan = solver::solve(&net, &env, algorithm);
     to_js(&crate::execute::verify(&net, &plan, u64::from(whole(seed, "seed")?)).map_err(err)?)
 }
-
-/// Runs the plan of `algorithm` on real tensors (weights and input drawn from `seed`,
-/// the input shrunk by the whole number `scale`) and returns `execute::verify`'s report:
-/// per round the largest difference from the unsliced model and the counted against
-/// the planned traffic.
-#[wasm_bindgen]
-pub fn verify(
-    source: &str,
-    devices: f64,
-    bandwidth_mbps: f64,
-    gflops: f64,
-    algorithm: &str,
-    scale: f64,
-    seed: f64,
-) -> Result<JsValue, JsError> {
-    let algorithm = Algorithm::parse(algorithm).ok_or_else(|| {
-        JsError::new(&format!(
-            "algorithm must be 'mls' or 'sls', found '{algorithm}'"
-        ))
-    })?;
-    let (net, env) = setting(source, devices, bandwidth_mbps, gflops)?;
-    let whole = |v: f64, what: &str| {
-        (v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v))
-            .then_some(v as u32)
-            .ok_or_else(|| JsError::new(&format!("{what} must be a whole number, found {v}")))
-    };
-    let net = crate::execute::scaled(&net, whole(scale, "scale")?).map_err(err)?;
-    let plan = solver::solve(&net, &env, algorithm);
-    to_js(&crate::execute::verify(&net, &plan, u64::from(whole(seed, "seed")?)).map_err(err)?)
-}
