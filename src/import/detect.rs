@@ -24,8 +24,9 @@ pub fn detect_and_load(text: &str) -> Result<Network, ModelError> {
     if darknet::looks_like(text) {
         return darknet::load(text);
     }
+    let first = text.lines().position(|l| !l.trim().is_empty()).unwrap_or(0);
     Err(ModelError::at(
-        "line 1",
+        format!("line {}", first + 1),
         format!(
             "found '{}', expected a zoo model ({}), JSON starting with '{{' (the project's \
              format or Keras model.to_json()) or a Darknet cfg starting with [net]",

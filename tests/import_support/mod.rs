@@ -2,7 +2,7 @@
 //! that put a model into Darknet cfg and Keras JSON text.
 #![allow(dead_code)]
 
-use coopai::model::{Conv, Fc, Layer, Model, Network, Shape};
+use coopai::model::{Conv, Fc, Layer, Model, Network, Passthrough, Shape};
 
 /// SplitMix64: a small seeded generator, so every failure replays from its seed.
 pub struct Rng(pub u64);
@@ -53,26 +53,72 @@ pub fn random_model(rng: &mut Rng) -> Network {
                 outputs: rng.range(1, 64) as u32,
             }));
         }
-        let model = Model {
+        let mut model = Model {
             name: "random".into(),
             input,
             layers,
             passthrough: None,
         };
+        if rng.range(0, 3) == 0 {
+            add_passthrough(rng, &mut model);
+        }
         if let Ok(net) = Network::new(&model) {
             return net;
         }
     }
 }
 
-/// The model as a Darknet cfg: explicit `padding`, pools with `padding=0`.
+/// Tries to give `model` a YOLOv2-like passthrough (source pooled by the reorg); keeps
+/// the first target that validates, or leaves the model unchanged.
+fn add_passthrough(rng: &mut Rng, model: &mut Model) {
+    let convs = model.layers.iter().take_while(|l| l.is_conv()).count();
+    if convs < 2 {
+        return;
+    }
+    let source = rng.range(1, convs as u64 - 1) as usize;
+    let reorg = rng.range(1, 3) as u32;
+    let mut candidate = model.clone();
+    if let Layer::Conv(c) = &mut candidate.layers[source - 1] {
+        *c = c.with_pool(reorg, reorg);
+    }
+    for target in source + 1..=convs {
+        candidate.passthrough = Some(Passthrough {
+            source,
+            target,
+            filters: rng.range(1, 16) as u32,
+            reorg,
+        });
+        if Network::new(&candidate).is_ok() {
+            *model = candidate;
+            return;
+        }
+    }
+}
+
+/// The model as a Darknet cfg: explicit `padding`, pools with `padding=0`, and the
+/// passthrough as YOLOv2's route/conv/reorg/route pattern before its target.
 pub fn to_cfg(model: &Model) -> String {
     let s = model.input;
     let mut out = format!(
         "[net]\nheight={}\nwidth={}\nchannels={}\n\n",
         s.height, s.width, s.channels
     );
-    for layer in &model.layers {
+    // Darknet layer index of the next section, and of each model layer's conv section.
+    let mut section = 0i64;
+    let mut conv_sections = Vec::new();
+    for (n, layer) in model.layers.iter().enumerate() {
+        conv_sections.push(section);
+        if let Some(p) = model.passthrough.filter(|p| p.target == n + 1) {
+            let back = conv_sections[p.source - 1] - section;
+            out += &format!(
+                "[route]\nlayers={back}\n\n[convolutional]\nfilters={}\nsize=1\nstride=1\npad=1\n\n\
+                 [reorg]\nstride={}\n\n[route]\nlayers=-1,-4\n\n",
+                p.filters, p.reorg
+            );
+            section += 4;
+            conv_sections[n] = section;
+        }
+        section += 1;
         match layer {
             Layer::Conv(c) => {
                 out += &format!(
@@ -84,13 +130,15 @@ pub fn to_cfg(model: &Model) -> String {
                         "[maxpool]\nsize={}\nstride={}\npadding=0\n\n",
                         p.size, p.stride
                     );
+                    section += 1;
                 }
             }
             Layer::Fc(f) => {
                 out += &format!(
                     "[connected]\noutput={}\nactivation=relu\n\n[dropout]\n\n",
                     f.outputs
-                )
+                );
+                section += 2;
             }
         }
     }

@@ -20,9 +20,7 @@ pub struct Entry<'a> {
 pub struct Section<'a> {
     pub name: &'a str,
     pub line: usize,
-    entries: Vec<Entry<'a>>,
-    /// The line of each key, so that a repeated key is found in constant time.
-    lines: HashMap<&'a str, usize>,
+    entries: HashMap<&'a str, Entry<'a>>,
 }
 
 impl<'a> Section<'a> {
@@ -30,8 +28,7 @@ impl<'a> Section<'a> {
         Section {
             name,
             line,
-            entries: Vec::new(),
-            lines: HashMap::new(),
+            entries: HashMap::new(),
         }
     }
 
@@ -43,13 +40,12 @@ impl<'a> Section<'a> {
                 self.label()
             )));
         }
-        if let Some(first) = self.lines.insert(entry.key, entry.line) {
+        if let Some(first) = self.entries.insert(entry.key, entry) {
             return Err(entry.error(format!(
-                "'{}' is set again (first at line {first}); Darknet would silently use the first",
-                entry.key
+                "'{}' is set again (first at line {}); Darknet would silently use the first",
+                entry.key, first.line
             )));
         }
-        self.entries.push(entry);
         Ok(())
     }
 
@@ -62,8 +58,13 @@ impl<'a> Section<'a> {
         format!("[{}]", self.name)
     }
 
+    /// An error at this section's header line.
+    pub fn error_at(&self, message: String) -> ModelError {
+        ModelError::at(self.location(), format!("{}: {message}", self.label()))
+    }
+
     pub fn get(&self, key: &str) -> Option<Entry<'a>> {
-        self.entries.iter().find(|e| e.key == key).copied()
+        self.entries.get(key).copied()
     }
 
     /// A whole number in `min..=MAX_SIZE`, or `default` when the key is absent.
@@ -140,12 +141,5 @@ impl Entry<'_> {
                 })
             })
             .collect()
-    }
-}
-
-impl Section<'_> {
-    /// An error at this section's header line.
-    pub fn error_at(&self, message: String) -> ModelError {
-        ModelError::at(self.location(), format!("{}: {message}", self.label()))
     }
 }
