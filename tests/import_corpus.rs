@@ -175,6 +175,43 @@ fn too_many_options_in_a_section_are_refused() {
 }
 
 #[test]
+fn messages_stay_short_whatever_the_names() {
+    let huge = "ü".repeat(1 << 20);
+    let net = "[net]\nheight=8\nwidth=8\nchannels=1\n";
+    let pad = r#"{"class_name": "ZeroPadding2D", "config": {"padding": 1}}"#;
+    let input = r#"{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 8, 8, 1]}}"#;
+    let keras_with = |layers: String| {
+        format!(
+            r#"{{"class_name": "Sequential", "config": {{"name": "{huge}", "layers": [{input}, {layers}]}}}}"#
+        )
+    };
+    let texts = [
+        format!("{net}[{huge}]\n"),
+        format!("{net}[convolutional]\n{huge}=1\n{huge}=2\n"),
+        format!("{net}[convolutional]\nfilters={huge}\n"),
+        keras_with(format!(
+            r#"{pad}, {{"class_name": "{huge}", "config": {{}}}}"#
+        )),
+        keras_with(format!(
+            r#"{{"class_name": "MaxPooling2D", "config": {{"name": "{huge}"}}}}"#
+        )),
+        keras_with(format!(
+            r#"{{"class_name": "Dense", "config": {{"units": "{huge}"}}}}"#
+        )),
+        keras_with(r#"{"class_name": "Dense", "config": {"units": 3}}"#.into()),
+    ];
+    for text in texts {
+        let e = detect_and_load(&text).unwrap_err().to_string();
+        assert!(
+            e.chars().count() < 400,
+            "{} characters: {}",
+            e.len(),
+            &e[..200]
+        );
+    }
+}
+
+#[test]
 fn the_wrong_importer_says_what_it_expected() {
     expect(
         darknet::load,

@@ -43,7 +43,8 @@ impl<'a> Section<'a> {
         if let Some(first) = self.entries.insert(entry.key, entry) {
             return Err(entry.error(format!(
                 "'{}' is set again (first at line {}); Darknet would silently use the first",
-                entry.key, first.line
+                crate::import::preview(entry.key),
+                first.line
             )));
         }
         Ok(())
@@ -55,7 +56,7 @@ impl<'a> Section<'a> {
 
     /// `[name]`, as the user wrote it.
     pub fn label(&self) -> String {
-        format!("[{}]", self.name)
+        format!("[{}]", crate::import::preview(self.name))
     }
 
     /// An error at this section's header line.

@@ -107,13 +107,14 @@ impl Builder {
     fn layer(&mut self, i: usize, layer: &Node<'_>) -> Result<(), ModelError> {
         let class_node = layer.field("class_name")?;
         let class = class_node.str()?;
+        let shown = crate::import::preview(class);
         let cfg = layer.field("config")?;
         let label = match cfg
             .get("name")
             .and_then(|n| n.value.as_str().map(str::to_owned))
         {
-            Some(name) => format!("{class} \"{}\"", crate::import::preview(&name)),
-            None => class.to_owned(),
+            Some(name) => format!("{shown} \"{}\"", crate::import::preview(&name)),
+            None => shown.clone(),
         };
         let origin = Origin::new(layer.path.clone(), label);
         if class != "Conv2D" && class != "Convolution2D" {
@@ -121,7 +122,7 @@ impl Builder {
                 return Err(ModelError::at(
                     path.clone(),
                     format!(
-                        "ZeroPadding2D: found {class} after it, expected a Conv2D to fold the \
+                        "ZeroPadding2D: found {shown} after it, expected a Conv2D to fold the \
                          padding into"
                     ),
                 ));
