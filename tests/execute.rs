@@ -7,7 +7,7 @@ mod chains;
 #[path = "execute/plans.rs"]
 mod plans;
 
-use chains::{mixed, random_chain, with_passthrough, Rng};
+use chains::{mixed, random_chain, random_passthrough_chain, with_passthrough, Rng};
 use coopai::cost::{Case, Environment};
 use coopai::execute::{verify, ExecError, VerifyReport};
 use coopai::model::Network;
@@ -107,6 +107,23 @@ fn every_partition_of_a_chain_with_a_passthrough() {
         }
     }
     assert!(target_first, "no block started at the passthrough's target");
+}
+
+#[test]
+fn random_chains_with_a_passthrough_in_every_partition() {
+    let mut rng = Rng(608);
+    let mut plans = 0;
+    for n in 0..12 {
+        let net = random_passthrough_chain(&mut rng);
+        for k in 2..=5 {
+            for blocks in every_partition(&net, k) {
+                let plan = of_blocks(&net, &env(k, 100.0), k, &blocks);
+                check(&net, &plan, &format!("chain {n}, k {k}, {blocks:?}"));
+                plans += 1;
+            }
+        }
+    }
+    assert!(plans > 100, "{plans}");
 }
 
 #[test]
@@ -253,4 +270,43 @@ fn full_size_zoo_models_in_release() {
             );
         }
     }
+}
+
+#[test]
+fn the_verify_command() {
+    let run =
+        |args: &[&str]| coopai::cli::run(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>());
+    let out = run(&[
+        "verify",
+        "--model",
+        "tiny",
+        "--devices",
+        "4",
+        "--algorithm",
+        "sls",
+    ])
+    .unwrap();
+    assert!(
+        out.contains("ok: largest difference") && out.contains("= plan"),
+        "{out}"
+    );
+    let json = run(&[
+        "verify",
+        "--model",
+        "tiny",
+        "--scale",
+        "2",
+        "--devices",
+        "3",
+        "--json",
+        "--seed",
+        "5",
+    ])
+    .unwrap();
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(report["ok"], true);
+    assert_eq!(report["seed"], 5);
+    assert!(report["rounds"].as_array().is_some_and(|r| !r.is_empty()));
+    assert!(run(&["verify", "--model", "tiny", "--scale", "0"]).is_err());
+    assert!(run(&["verify", "--model", "tiny", "--scale", "100"]).is_err());
 }

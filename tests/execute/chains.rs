@@ -104,3 +104,61 @@ pub fn with_passthrough() -> Network {
     };
     Network::new(&model).expect("a valid chain")
 }
+
+/// A random valid chain with a passthrough: any CLs, a source with a 2×2 pool, CLs
+/// that keep the size up to the target, then any CLs and FLs.
+pub fn random_passthrough_chain(rng: &mut Rng) -> Network {
+    let any_conv = |rng: &mut Rng| {
+        let kernel = rng.range(1, 4);
+        Layer::Conv(Conv {
+            filters: rng.range(1, 3),
+            kernel,
+            stride: rng.range(1, 2),
+            padding: rng.range(0, kernel - 1),
+            pool: (rng.range(0, 2) == 0).then(|| Pool {
+                size: 2,
+                stride: rng.range(1, 2),
+            }),
+        })
+    };
+    loop {
+        let mut layers = Vec::new();
+        for _ in 0..rng.range(0, 2) {
+            layers.push(any_conv(rng));
+        }
+        let kernel = [1, 3, 5][rng.range(0, 2) as usize];
+        layers.push(Layer::Conv(
+            Conv::same(rng.range(1, 3), kernel).with_pool(2, 2),
+        ));
+        let source = layers.len();
+        for _ in 0..rng.range(1, 3) {
+            layers.push(Layer::Conv(Conv::same(
+                rng.range(1, 3),
+                [1, 3][rng.range(0, 1) as usize],
+            )));
+        }
+        let target = layers.len();
+        for _ in 0..rng.range(0, 2) {
+            layers.push(any_conv(rng));
+        }
+        for _ in 0..rng.range(0, 2) {
+            layers.push(Layer::Fc(Fc {
+                outputs: rng.range(1, 8),
+            }));
+        }
+        let model = Model {
+            name: "random skip".into(),
+            input: Shape::new(rng.range(8, 28), rng.range(2, 6), rng.range(1, 2)),
+            layers,
+            passthrough: Some(Passthrough {
+                source,
+                target,
+                filters: rng.range(1, 2),
+                reorg: 2,
+            }),
+        };
+        if let Ok(net) = Network::new(&model) {
+            return net;
+        }
+    }
+}
