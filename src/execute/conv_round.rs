@@ -7,7 +7,7 @@ use super::link::Link;
 use super::ops::{branch_row, concat_rows, conv_rows, fc_finish, fc_sum, output_rows};
 use super::reference::{activated, all};
 use super::round::{Boundary, Ctx, Played};
-use super::tensor::RowStore;
+use super::tensor::{Missing, RowStore};
 use crate::cost::Case;
 use crate::model::{Kind, Network};
 use crate::slicing::{back_through_conv, Rows};
@@ -102,7 +102,8 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
                     // The postponed upload (τo): the gateway asks the device that kept it.
                     let holder = held.iter().position(|h| h.has(y));
                     let Some(e) = holder else {
-                        return Err(at(round, "gateway")(gateway.row(y).unwrap_err()));
+                        let tensor = in_name.clone();
+                        return Err(at(round, "gateway")(Missing { tensor, row: y }));
                     };
                     let row = held[e].row(y).map_err(at(round, device(e)))?;
                     gateway.put(y, link.tau(e, row));
@@ -129,8 +130,15 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
             };
             let computed = within(computed, layer.conv_out.height, "a conv output", round)?;
             let rows = within(rows, layer.output.height, "an output", round)?;
-            let input = match (&skip, spec.filter(|s| s.target == r)) {
-                (Some(skip), Some(_)) => {
+            let input = match spec.filter(|s| s.target == r) {
+                Some(_) => {
+                    let missing = || Missing {
+                        tensor: "branch".into(),
+                        row: computed.first,
+                    };
+                    let skip = skip
+                        .as_ref()
+                        .ok_or_else(|| at(round, device(d))(missing()))?;
                     let need = back_through_conv(computed, conv, layer.input.height);
                     concat_rows(
                         &input,
@@ -141,7 +149,7 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
                     )
                     .map_err(at(round, device(d)))?
                 }
-                _ => input,
+                None => input,
             };
             let c = conv_rows(
                 &input,
@@ -280,8 +288,11 @@ fn download_branch(
     };
     let computed = within(computed, layer.conv_out.height, "a conv output", round)?;
     let need = back_through_conv(computed, conv, layer.input.height);
-    let store = store
-        .ok_or_else(|| at(round, "gateway")(RowStore::empty("branch", 0, 0).row(0).unwrap_err()))?;
+    let missing = Missing {
+        tensor: "branch".into(),
+        row: need.first,
+    };
+    let store = store.ok_or_else(|| at(round, "gateway")(missing))?;
     let mut skip = RowStore::empty("branch", store.height(), store.row_len());
     for y in need.first..=need.last {
         let row = store.row(y).map_err(at(round, "gateway"))?;
