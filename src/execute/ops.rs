@@ -203,3 +203,112 @@ pub fn fc_magnitude(lw: &LayerWeights, x: &[f32]) -> Vec<f64> {
     }
     acc
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Kind, Layer, Model, Network};
+
+    fn net(input: Shape, layers: Vec<Layer>) -> Network {
+        Network::new(&Model {
+            name: "t".into(),
+            input,
+            layers,
+            passthrough: None,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn conv_is_a_correlation_with_stride_padding_and_bias() {
+        let x = RowStore::full("x", 3, &[1., 2., 3., 4., 5., 6., 7., 8., 9.]);
+        let lw = LayerWeights {
+            w: (0..9).map(|i| i as f32).collect(),
+            b: vec![0.5],
+        };
+        // No padding: one output, Σ w[ky][kx]·x[ky][kx] = Σ i·(i + 1) = 240, plus the bias.
+        let n = net(
+            Shape::new(3, 3, 1),
+            vec![Layer::Conv(Conv::same(1, 3).with_stride(1, 0))],
+        );
+        let Kind::Conv(c) = n.layer(1).kind else {
+            unreachable!()
+        };
+        let out = conv_rows(&x, n.layer(1), c, &lw, Rows::new(0, 0), false, "o".into()).unwrap();
+        assert_eq!(out.row(0).unwrap(), &[240.5]);
+        // Stride 2, padding 1: a 2×2 output whose corner taps see the padding.
+        let n = net(
+            Shape::new(3, 3, 1),
+            vec![Layer::Conv(Conv::same(1, 3).with_stride(2, 1))],
+        );
+        let Kind::Conv(c) = n.layer(1).kind else {
+            unreachable!()
+        };
+        let out = conv_rows(&x, n.layer(1), c, &lw, Rows::new(0, 1), true, "o".into()).unwrap();
+        // Output (0,0) sees x[0..2][0..2] through w[1..3][1..3]: 4·1 + 5·2 + 7·4 + 8·5.
+        assert_eq!(out.row(0).unwrap()[0], 82.5);
+        assert_eq!(
+            out.row(1).unwrap()[1],
+            5. * 0. + 6. * 1. + 8. * 3. + 9. * 4. + 0.5
+        );
+        // Without row 2 of the input, output row 1 cannot be computed.
+        let mut part = RowStore::empty("x", 3, 3);
+        part.put(0, vec![1., 2., 3.]);
+        part.put(1, vec![4., 5., 6.]);
+        assert!(conv_rows(&part, n.layer(1), c, &lw, Rows::new(0, 0), true, "o".into()).is_ok());
+        let err = conv_rows(&part, n.layer(1), c, &lw, Rows::new(1, 1), true, "o".into());
+        assert_eq!(err.unwrap_err().row, 2);
+    }
+
+    #[test]
+    fn pooling_takes_the_maximum_of_each_window() {
+        let conv = RowStore::full("c", 3, &[1., 9., 2., 3., 4., 5., 6., 0., 7.]);
+        let pool = Pool { size: 2, stride: 1 };
+        let out = output_rows(
+            &conv,
+            Shape::new(2, 2, 1),
+            Shape::new(3, 3, 1),
+            Some(pool),
+            Rows::new(0, 1),
+            "o".into(),
+        )
+        .unwrap();
+        assert_eq!(out.row(0).unwrap(), &[9., 9.]);
+        assert_eq!(out.row(1).unwrap(), &[6., 7.]);
+    }
+
+    #[test]
+    fn fc_sums_split_by_inputs_add_up_and_slices_by_outputs_concatenate() {
+        // Two inputs, three outputs: w[i][o] = i·3 + o.
+        let lw = LayerWeights {
+            w: (0..6).map(|i| i as f32).collect(),
+            b: vec![1., -100., 0.],
+        };
+        let x = [2., 3.];
+        let all = Rows::new(0, 2);
+        let whole = fc_finish(fc_sum(&lw, 0, &x, all), &lw, all, true);
+        assert_eq!(whole, vec![0. * 2. + 3. * 3. + 1., 0., 2. * 2. + 5. * 3.]);
+        let a = fc_sum(&lw, 0, &x[..1], all);
+        let b = fc_sum(&lw, 1, &x[1..], all);
+        let summed: Vec<f32> = a.iter().zip(&b).map(|(p, q)| p + q).collect();
+        assert_eq!(fc_finish(summed, &lw, all, true), whole);
+        let last = Rows::new(2, 2);
+        assert_eq!(
+            fc_finish(fc_sum(&lw, 0, &x, last), &lw, last, true),
+            vec![whole[2]]
+        );
+        assert_eq!(fc_magnitude(&lw, &x)[1], 100. + 2. + 12.);
+    }
+
+    #[test]
+    fn the_reorg_moves_each_2x2_patch_into_channels() {
+        // A 2×2 conv output with one channel; the 1×1 conv doubles it (one filter).
+        let conv = RowStore::full("c", 2, &[1., 2., 3., 4.]);
+        let lw = LayerWeights {
+            w: vec![2.],
+            b: vec![0.],
+        };
+        let row = branch_row(&conv, 1, &lw, 2, Shape::new(1, 1, 4), 0).unwrap();
+        assert_eq!(row, vec![2., 4., 6., 8.]);
+    }
+}
