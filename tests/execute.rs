@@ -310,3 +310,28 @@ fn the_verify_command() {
     assert!(run(&["verify", "--model", "tiny", "--scale", "0"]).is_err());
     assert!(run(&["verify", "--model", "tiny", "--scale", "100"]).is_err());
 }
+
+#[test]
+fn elements_sent_back_to_the_device_that_computed_them_are_counted() {
+    let net = mixed();
+    let k = 2;
+    let blocks = [
+        (1, 4, Case::Conv),
+        (5, 5, Case::FcModel),
+        (6, 6, Case::FcData),
+    ];
+    let plan = of_blocks(&net, &env(k, 100.0), k, &blocks);
+    let report = check(&net, &plan, "conv, fc model, fc data");
+    let out4 = net.layer(4).output;
+    let row = u64::from(out4.width * out4.channels);
+    for d in 0..k as usize {
+        // fc model needs every input; the device computed its own grid rows of them.
+        let grid = plan.blocks[0].devices[d].out_rows.unwrap();
+        assert_eq!(report.rounds[1].devices[d].resent, grid.len() * row);
+        // fc data splits layer 5's outputs as fc model did: all of it is the device's own.
+        let slice = plan.blocks[1].devices[d].neurons[0].outputs.unwrap();
+        assert_eq!(report.rounds[2].devices[d].resent, slice.len());
+        assert_eq!(report.rounds[2].devices[d].counted.ti, slice.len());
+    }
+    assert!(report.rounds[0].devices.iter().all(|d| d.resent == 0));
+}

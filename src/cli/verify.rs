@@ -81,6 +81,7 @@ fn render(report: &VerifyReport) -> String {
                 .iter()
                 .map(|d| d.counted.ti + d.counted.tau + d.counted.to)
                 .sum();
+            let resent: u64 = r.devices.iter().map(|d| d.resent).sum();
             vec![
                 r.round.to_string(),
                 if r.first == r.last {
@@ -93,6 +94,7 @@ fn render(report: &VerifyReport) -> String {
                 format!("{:.3e}", r.max_abs_value),
                 if r.within_bound { "yes" } else { "NO" }.to_string(),
                 moved.to_string(),
+                resent.to_string(),
                 traffic,
             ]
         })
@@ -106,6 +108,7 @@ fn render(report: &VerifyReport) -> String {
             "max |value|",
             "within bound",
             "elements moved",
+            "of which re-sent",
             "traffic (ti/τo/to)",
         ],
         &rows,

@@ -212,6 +212,7 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
                     gateway: Some(out),
                     held: Vec::new(),
                     branch: branch_store,
+                    kept: Vec::new(),
                 },
             )
         }
@@ -234,6 +235,10 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
                     gateway: Some(out),
                     held: Vec::new(),
                     branch: branch_store,
+                    kept: outputs
+                        .into_iter()
+                        .map(|x| x.unwrap_or_else(empty))
+                        .collect(),
                 },
             )
         }
@@ -260,12 +265,13 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
                     gateway: None,
                     held,
                     branch: branch_store,
+                    kept: Vec::new(),
                 },
             )
         }
     };
     Ok(Played {
-        counts: link.counts(),
+        traffic: link.traffic(),
         next,
         output,
     })

@@ -49,6 +49,27 @@ fn neurons<'p>(
     Ok(n)
 }
 
+/// Where an FL round's input comes from: the gateway's copy of the previous output.
+struct Source<'a> {
+    gateway: &'a RowStore,
+    /// What each device still has of that output (see [`Boundary::kept`]).
+    kept: &'a [RowStore],
+    round: usize,
+}
+
+impl Source<'_> {
+    /// Sends device `d` input elements `inputs`, noting those it computed itself.
+    fn send(&self, link: &mut Link, d: usize, inputs: Rows) -> Result<Vec<f32>, ExecError> {
+        let (first, n) = (u64::from(inputs.first), inputs.len());
+        let x = self
+            .gateway
+            .elements(first, n)
+            .map_err(at(self.round, "gateway"))?;
+        link.resent(d, self.kept.get(d).map_or(0, |k| k.count_held(first, n)));
+        Ok(link.down(d, &x))
+    }
+}
+
 pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played, ExecError> {
     let (net, round) = (ctx.net, ctx.round);
     let (first, last) = (block.first, block.last);
@@ -71,19 +92,25 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
     let mut link = Link::new(k);
     let no = outputs_of(net, last);
     let lw = &ctx.weights.layers[last - 1];
+    let out_name = format!("output of layer {last}");
+    let mut kept = Vec::new();
+    let from = Source {
+        gateway: &gateway,
+        kept: &before.kept,
+        round,
+    };
     let out = match block.case {
         Case::FcModel => {
             // The gateway concatenates the slices; a slice nobody sent stays missing.
-            let mut slices = RowStore::empty(format!("output of layer {last}"), no, 1);
+            let mut slices = RowStore::empty(&out_name, no, 1);
             for d in 0..k {
+                let mut mine = RowStore::empty(&out_name, no, 1);
                 let n = neurons(net, block, d, last, round)?;
                 let (Some(inputs), Some(outs)) = (n.inputs, n.outputs) else {
+                    kept.push(mine);
                     continue;
                 };
-                let x = gateway
-                    .elements(u64::from(inputs.first), inputs.len())
-                    .map_err(at(round, "gateway"))?;
-                let x = link.down(d, &x);
+                let x = from.send(&mut link, d, inputs)?;
                 let y = fc_finish(
                     fc_sum(lw, inputs.first as usize, &x, outs),
                     lw,
@@ -92,14 +119,16 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
                 );
                 for (o, v) in (outs.first..).zip(link.up(d, &y)) {
                     slices.put(o, vec![v]);
+                    mine.put(o, vec![v]);
                 }
+                kept.push(mine);
             }
             slices.flat().map_err(at(round, "gateway"))?
         }
         _ => {
             let mut sum = vec![0f32; no as usize];
             for d in 0..k {
-                let Some(partial) = partial(ctx, block, d, &gateway, &mut link)? else {
+                let Some(partial) = partial(ctx, block, d, &from, &mut link)? else {
                     continue;
                 };
                 for (s, p) in sum.iter_mut().zip(link.up(d, &partial)) {
@@ -109,13 +138,14 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
             fc_finish(sum, lw, all(no), activated(net, last))
         }
     };
-    let output = RowStore::full(format!("output of layer {last}"), no as usize, &out);
+    let output = RowStore::full(out_name, no as usize, &out);
     Ok(Played {
-        counts: link.counts(),
+        traffic: link.traffic(),
         next: Boundary {
             gateway: Some(output.clone()),
             held: Vec::new(),
             branch: before.branch,
+            kept,
         },
         output,
     })
@@ -127,7 +157,7 @@ fn partial(
     ctx: &Ctx,
     block: &BlockPlan,
     d: usize,
-    gateway: &RowStore,
+    from: &Source,
     link: &mut Link,
 ) -> Result<Option<Vec<f32>>, ExecError> {
     let (net, round) = (ctx.net, ctx.round);
@@ -136,10 +166,7 @@ fn partial(
     let Some(inputs) = n.inputs else {
         return Ok(None);
     };
-    let x = gateway
-        .elements(u64::from(inputs.first), inputs.len())
-        .map_err(at(round, "gateway"))?;
-    let x = link.down(d, &x);
+    let x = from.send(link, d, inputs)?;
     let (x, at_first) = if block.case == Case::FcHybrid {
         // Model parallelism on the first layer: this device's slice of its outputs.
         let Some(mid) = n.outputs else {

@@ -16,12 +16,21 @@ pub struct Elements {
 
 pub struct Link {
     counted: Vec<Elements>,
+    resent: Vec<u64>,
+}
+
+/// What a round moved, per device.
+pub struct Traffic {
+    pub elements: Vec<Elements>,
+    /// Elements of `ti` the device had computed itself in the previous round.
+    pub resent: Vec<u64>,
 }
 
 impl Link {
     pub fn new(devices: usize) -> Self {
         Link {
             counted: vec![Elements::default(); devices],
+            resent: vec![0; devices],
         }
     }
 
@@ -43,7 +52,15 @@ impl Link {
         data.to_vec()
     }
 
-    pub fn counts(self) -> Vec<Elements> {
-        self.counted
+    /// Notes that `n` of the elements just sent to device `d` were its own output.
+    pub fn resent(&mut self, d: usize, n: u64) {
+        self.resent[d] += n;
+    }
+
+    pub fn traffic(self) -> Traffic {
+        Traffic {
+            elements: self.counted,
+            resent: self.resent,
+        }
     }
 }

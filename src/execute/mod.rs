@@ -196,9 +196,9 @@ fn judge(
     let devices: Vec<DeviceTraffic> = block
         .devices
         .iter()
-        .zip(&played.counts)
+        .zip(played.traffic.elements.iter().zip(&played.traffic.resent))
         .enumerate()
-        .map(|(d, (plan, &counted))| DeviceTraffic::new(d, plan, counted))
+        .map(|(d, (plan, (&counted, &resent)))| DeviceTraffic::new(d, plan, counted, resent))
         .collect();
     let traffic_ok = devices.iter().all(|d| d.ok);
     Ok(RoundReport {

@@ -15,11 +15,15 @@ pub struct DeviceTraffic {
     pub planned: Elements,
     /// Elements that crossed the gateway in the run.
     pub counted: Elements,
+    /// Elements of `ti` that this device computed itself in the previous round and
+    /// uploaded. The plan prices them (spec §4 treats an uploaded output as gone from
+    /// the device); the paper says a device only requests data it did not compute.
+    pub resent: u64,
     pub ok: bool,
 }
 
 impl DeviceTraffic {
-    pub fn new(device: usize, plan: &DevicePlan, counted: Elements) -> Self {
+    pub fn new(device: usize, plan: &DevicePlan, counted: Elements, resent: u64) -> Self {
         let bits = [plan.ti_bits, plan.tau_bits, plan.to_bits];
         let planned = Elements {
             ti: bits[0] / BITS_PER_ELEMENT,
@@ -31,6 +35,7 @@ impl DeviceTraffic {
             device,
             planned,
             counted,
+            resent,
             ok: bits == counted_bits,
         }
     }

@@ -1,7 +1,7 @@
 //! What carries from one round to the next, and the dispatch of a round by its case.
 
 use super::error::{at, ExecError};
-use super::link::Elements;
+use super::link::{Link, Traffic};
 use super::tensor::RowStore;
 use super::weights::Weights;
 use super::{conv_round, fc_round};
@@ -23,6 +23,9 @@ pub struct Boundary {
     pub held: Vec<RowStore>,
     /// Passthrough rows stored at the gateway.
     pub branch: Option<RowStore>,
+    /// What each device still has of an output it uploaded. Spec §4 does not let it be
+    /// used, so it only serves to count what the gateway sends back ([`Traffic::resent`]).
+    pub kept: Vec<RowStore>,
 }
 
 impl Boundary {
@@ -32,6 +35,7 @@ impl Boundary {
             gateway: Some(input),
             held: Vec::new(),
             branch: None,
+            kept: Vec::new(),
         }
     }
 
@@ -47,7 +51,7 @@ impl Boundary {
 /// The result of one round: the counted traffic, the next boundary, and the round's
 /// output assembled (for the comparison only, not a transfer).
 pub struct Played {
-    pub counts: Vec<Elements>,
+    pub traffic: Traffic,
     pub next: Boundary,
     pub output: RowStore,
 }
@@ -63,7 +67,7 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, before: Boundary) -> Result<Played, Ex
 /// `k = 1`: the device receives the image, runs the model, and returns its output.
 fn single(ctx: &Ctx, mut before: Boundary) -> Result<Played, ExecError> {
     let net = ctx.net;
-    let mut link = super::link::Link::new(1);
+    let mut link = Link::new(1);
     let row_len = (net.input.width * net.input.channels) as usize;
     let gateway = before.gateway_input("input".into(), net.input.height, row_len);
     let mut x = RowStore::empty("input", net.input.height, row_len);
@@ -81,11 +85,12 @@ fn single(ctx: &Ctx, mut before: Boundary) -> Result<Played, ExecError> {
     let flat = x.flat().map_err(at(ctx.round, super::error::device(0)))?;
     let output = RowStore::full(x.name(), x.row_len(), &link.up(0, &flat));
     Ok(Played {
-        counts: link.counts(),
+        traffic: link.traffic(),
         next: Boundary {
             gateway: Some(output.clone()),
             held: Vec::new(),
             branch: None,
+            kept: Vec::new(),
         },
         output,
     })

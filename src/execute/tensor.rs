@@ -97,6 +97,16 @@ impl RowStore {
         Ok(out)
     }
 
+    /// How many of elements `first..first + n` (row-major) lie in rows that are held.
+    pub fn count_held(&self, first: u64, n: u64) -> u64 {
+        let len = self.row_len.max(1) as u64;
+        let (a, b) = (first, first + n);
+        (first / len..b.div_ceil(len))
+            .filter(|&y| self.has(u32::try_from(y).unwrap_or(u32::MAX)))
+            .map(|y| b.min((y + 1) * len) - a.max(y * len))
+            .sum()
+    }
+
     /// The whole tensor flattened, or the first missing row.
     pub fn flat(&self) -> Result<Vec<f32>, Missing> {
         self.elements(0, u64::from(self.height()) * self.row_len as u64)
@@ -124,6 +134,9 @@ mod tests {
         assert!(s.elements(1, 2).is_err());
         assert!(s.flat().is_err());
         assert!(s.has(1) && !s.has(0));
+        assert_eq!(s.count_held(1, 4), 2);
+        assert_eq!(s.count_held(3, 1), 1);
+        assert_eq!(s.count_held(0, 2), 0);
     }
 
     #[test]
