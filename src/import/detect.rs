@@ -1,7 +1,7 @@
 //! Which format a text is in, decided from its content alone (no file names: the page
 //! gets pasted text and the CLI may read any path).
 
-use super::{darknet, json_text, keras, limits, preview};
+use super::{darknet, json_path, json_text, keras, limits, preview};
 use crate::model::{json, zoo, ModelError, Network};
 
 /// Detects the format of `text` and loads it: a zoo name, JSON (Keras when the top
@@ -18,7 +18,7 @@ pub fn detect_and_load(text: &str) -> Result<Network, ModelError> {
         return if value.get("class_name").is_some() {
             keras::load_value(&value)
         } else {
-            json::parse_network(text)
+            json::parse_network(text).map_err(|e| with_path(text, e))
         };
     }
     if darknet::looks_like(text) {
@@ -34,4 +34,21 @@ pub fn detect_and_load(text: &str) -> Result<Network, ModelError> {
             zoo::NAMES.join(", ")
         ),
     ))
+}
+
+/// A project-JSON error the parser placed at `line L column C`, placed at its JSON path
+/// instead (the position stays in the message); other errors are returned unchanged.
+fn with_path(text: &str, e: ModelError) -> ModelError {
+    let position = e
+        .location
+        .strip_prefix("line ")
+        .and_then(|rest| rest.split_once(" column "))
+        .and_then(|(l, c)| Some((l.parse::<usize>().ok()?, c.parse::<usize>().ok()?)));
+    match position {
+        Some((line, column)) => ModelError::at(
+            json_path::at(text, line, column),
+            format!("{} (line {line} column {column})", e.message),
+        ),
+        None => e,
+    }
 }
