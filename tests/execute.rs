@@ -36,6 +36,15 @@ fn check(net: &Network, plan: &Plan, what: &str) -> VerifyReport {
             r.max_abs_diff <= 1e-5 * (1.0 + r.max_abs_value),
             "{what}: round {r:?}"
         );
+        // A conv round sends a device only rows it lacks, except stored passthrough rows.
+        let target = net.branch.map(|b| b.spec.target);
+        if r.case != Case::Single && !target.is_some_and(|t| (r.first..=r.last).contains(&t)) {
+            let conv = net.is_conv(r.first);
+            assert!(
+                !conv || r.devices.iter().all(|d| d.resent == 0),
+                "{what}: {r:?}"
+            );
+        }
     }
     report
 }
@@ -92,7 +101,7 @@ fn every_partition_and_case_of_a_mixed_chain() {
 #[test]
 fn every_partition_of_a_chain_with_a_passthrough() {
     let net = with_passthrough();
-    let mut target_first = false;
+    let (mut target_first, mut own_rows_back) = (false, false);
     for k in 2..=6 {
         for blocks in every_partition(&net, k) {
             let plan = of_blocks(&net, &env(k, 100.0), k, &blocks);
@@ -104,9 +113,15 @@ fn every_partition_of_a_chain_with_a_passthrough() {
                 .rounds
                 .iter()
                 .any(|r| r.devices.iter().any(|d| d.counted.to > 0)));
+            // Passthrough rows return from the gateway to the device that computed them.
+            own_rows_back |= report
+                .rounds
+                .iter()
+                .any(|r| r.devices.iter().any(|d| d.resent > 0));
         }
     }
     assert!(target_first, "no block started at the passthrough's target");
+    assert!(own_rows_back);
 }
 
 #[test]

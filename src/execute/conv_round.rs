@@ -77,10 +77,12 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
     let held = std::mem::take(&mut before.held);
     let spec = net.branch.map(|b| b.spec);
     let mut branch_store = before.branch.take();
+    let mut branch_by = std::mem::take(&mut before.branch_by);
     if let (Some(s), Some(b)) = (spec, net.branch) {
         if (block.first..=grid).contains(&s.source) {
             let len = (b.shape.width * b.shape.channels) as usize;
             branch_store = Some(RowStore::empty("branch", b.shape.height, len));
+            branch_by = vec![None; b.shape.height as usize];
         }
     }
     let mut link = Link::new(k);
@@ -113,7 +115,12 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
             }
         }
         let skip = match spec.filter(|s| (block.first..=grid).contains(&s.target)) {
-            Some(s) => download_branch(ctx, dev, s.target, branch_store.as_ref(), &mut link, d)?,
+            Some(s) => {
+                let stored = branch_store
+                    .as_ref()
+                    .map(|rows| (rows, branch_by.as_slice()));
+                download_branch(ctx, dev, s.target, stored, &mut link, d)?
+            }
             None => None,
         };
         // The round proper: no transfers until the device has its output.
@@ -182,6 +189,9 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
                             )
                             .map_err(at(round, device(d)))?;
                             store.put(y, link.up(d, &row));
+                            if let Some(by) = branch_by.get_mut(y as usize) {
+                                *by = Some(d);
+                            }
                         }
                     }
                 }
@@ -212,6 +222,7 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
                     gateway: Some(out),
                     held: Vec::new(),
                     branch: branch_store,
+                    branch_by,
                     kept: Vec::new(),
                 },
             )
@@ -235,6 +246,7 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
                     gateway: Some(out),
                     held: Vec::new(),
                     branch: branch_store,
+                    branch_by,
                     kept: outputs
                         .into_iter()
                         .map(|x| x.unwrap_or_else(empty))
@@ -265,6 +277,7 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
                     gateway: None,
                     held,
                     branch: branch_store,
+                    branch_by,
                     kept: Vec::new(),
                 },
             )
@@ -282,7 +295,7 @@ fn download_branch(
     ctx: &Ctx,
     dev: &DevicePlan,
     target: usize,
-    store: Option<&RowStore>,
+    stored: Option<(&RowStore, &[Option<usize>])>,
     link: &mut Link,
     d: usize,
 ) -> Result<Option<RowStore>, ExecError> {
@@ -298,10 +311,13 @@ fn download_branch(
         tensor: "branch".into(),
         row: need.first,
     };
-    let store = store.ok_or_else(|| at(round, "gateway")(missing))?;
+    let (store, by) = stored.ok_or_else(|| at(round, "gateway")(missing))?;
     let mut skip = RowStore::empty("branch", store.height(), store.row_len());
     for y in need.first..=need.last {
         let row = store.row(y).map_err(at(round, "gateway"))?;
+        if by.get(y as usize) == Some(&Some(d)) {
+            link.resent(d, row.len() as u64);
+        }
         skip.put(y, link.down(d, row));
     }
     Ok(Some(skip))

@@ -23,6 +23,8 @@ pub struct Boundary {
     pub held: Vec<RowStore>,
     /// Passthrough rows stored at the gateway.
     pub branch: Option<RowStore>,
+    /// The device that computed each stored passthrough row (to count re-sent rows).
+    pub branch_by: Vec<Option<usize>>,
     /// What each device still has of an output it uploaded. Spec §4 does not let it be
     /// used, so it only serves to count what the gateway sends back ([`Traffic::resent`]).
     pub kept: Vec<RowStore>,
@@ -35,6 +37,7 @@ impl Boundary {
             gateway: Some(input),
             held: Vec::new(),
             branch: None,
+            branch_by: Vec::new(),
             kept: Vec::new(),
         }
     }
@@ -90,6 +93,7 @@ fn single(ctx: &Ctx, mut before: Boundary) -> Result<Played, ExecError> {
             gateway: Some(output.clone()),
             held: Vec::new(),
             branch: None,
+            branch_by: Vec::new(),
             kept: Vec::new(),
         },
         output,
