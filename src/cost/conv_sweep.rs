@@ -32,6 +32,8 @@ pub struct ConvSweep<'a> {
     next: usize,
     /// Rows of layer `next`'s output each device must produce.
     rows: Vec<Option<Rows>>,
+    /// Devices with a grid; the rest (a suffix) stay idle through the whole block.
+    busy: usize,
     conv_flops: Vec<u64>,
     fc_flops: Vec<u64>,
     final_to: Vec<u64>,
@@ -81,6 +83,7 @@ impl<'a> ConvSweep<'a> {
             k,
             grid_layer,
             next: grid_layer,
+            busy: grid.iter().filter(|r| r.is_some()).count(),
             rows: grid,
             conv_flops: vec![0; n],
             fc_flops,
@@ -138,7 +141,7 @@ impl<'a> ConvSweep<'a> {
         }
 
         let per_row = layer.flops_per_conv_row();
-        for d in 0..self.rows.len() {
+        for d in 0..self.busy {
             self.computed[d] =
                 self.rows[d].map(|x| conv_rows_for_output(x, conv, layer.conv_out.height));
             self.conv_flops[d] += len(self.computed[d]) * per_row;
@@ -150,7 +153,7 @@ impl<'a> ConvSweep<'a> {
                 // Each branch row is computed and uploaded once, by the first device
                 // that produces the matching output row of the source layer.
                 let mut done: Option<u32> = None;
-                for d in 0..self.rows.len() {
+                for d in 0..self.busy {
                     let Some(x) = self.rows[d] else { continue };
                     let first = done.map_or(x.first, |p| x.first.max(p + 1));
                     let n = if first <= x.last {
@@ -164,7 +167,7 @@ impl<'a> ConvSweep<'a> {
                 }
             } else {
                 // The target reads the stored branch rows from the gateway.
-                for d in 0..self.rows.len() {
+                for d in 0..self.busy {
                     self.skip_in[d] = len(self.need[d]) * row_bits;
                 }
             }
