@@ -110,3 +110,12 @@ fn keras_3_input_from_build_config() {
     assert_eq!(net.input, Shape::new(5, 6, 7));
     assert_eq!(net.name, "k3");
 }
+
+#[test]
+fn darknet_leading_crop_is_the_input() {
+    let net = darknet::load(&format!(
+        "{NET}[crop]\ncrop_height=24\ncrop_width=20\nflip=1\n[convolutional]\nfilters=8\nsize=3\npad=1\n"
+    ))
+    .unwrap();
+    assert_eq!(net.input, Shape::new(24, 20, 3));
+}

@@ -62,6 +62,7 @@ pub fn network(sections: &[Section<'_>]) -> Result<Network, ModelError> {
     );
     crate::model::limits::check_shape(None, "input", input)
         .map_err(|e| ModelError::at(net.location(), format!("[net]: {}", e.message)))?;
+    let (input, cropped) = crop(layers.first(), input)?;
     let mut b = Builder {
         chain: Chain::new(
             "darknet".into(),
@@ -69,13 +70,31 @@ pub fn network(sections: &[Section<'_>]) -> Result<Network, ModelError> {
             Origin::new(net.location(), "the cfg"),
         ),
         seen_fc: false,
-        produced: Vec::new(),
+        produced: vec![Produced::Other; cropped],
     };
-    let mut at = 0;
+    let mut at = cropped;
     while let Some(s) = layers.get(at) {
         at += b.section(layers, at, s)?;
     }
     b.chain.finish()
+}
+
+/// Old Darknet classifiers start with `[crop]`, which cuts the training image to
+/// `crop_height × crop_width` before the first layer: that is the network's input.
+/// Returns the input and how many sections were read (0 or 1).
+fn crop(first: Option<&Section<'_>>, input: Shape) -> Result<(Shape, usize), ModelError> {
+    let Some(s) = first.filter(|s| s.name.eq_ignore_ascii_case("crop")) else {
+        return Ok((input, 0));
+    };
+    let height = s.size("crop_height", 1)?;
+    let width = s.size("crop_width", 1)?;
+    if height > input.height || width > input.width {
+        return Err(s.error_at(format!(
+            "found a {height}×{width} crop of a {}×{} input, expected one that fits",
+            input.height, input.width
+        )));
+    }
+    Ok((Shape::new(height, width, input.channels), 1))
 }
 
 fn origin(s: &Section<'_>) -> Origin {
@@ -245,7 +264,8 @@ fn refused(s: &Section<'_>, name: &str) -> ModelError {
             "{} enlarges the map, which the planner's row slicing does not model",
             s.label()
         ),
-        "local" | "crop" | "rnn" | "gru" | "lstm" | "crnn" | "yolo" | "scale_channels" | "sam" => {
+        "crop" => "a [crop] is only understood first, where it crops the input image".into(),
+        "local" | "rnn" | "gru" | "lstm" | "crnn" | "yolo" | "scale_channels" | "sam" => {
             format!(
                 "{} is not a layer the planner's cost model covers",
                 s.label()
