@@ -350,3 +350,20 @@ fn elements_sent_back_to_the_device_that_computed_them_are_counted() {
     }
     assert!(report.rounds[0].devices.iter().all(|d| d.resent == 0));
 }
+
+#[test]
+fn a_model_too_large_to_run_is_refused() {
+    use coopai::model::{Conv, Layer, Model, Shape};
+    let huge = Model {
+        name: "huge".into(),
+        input: Shape::new(20_000, 20_000, 1),
+        layers: vec![Layer::Conv(Conv::same(1, 1))],
+        passthrough: None,
+    };
+    let net = Network::new(&huge).unwrap();
+    let plan = optimal(&net, &env(1, 100.0), 1, Algorithm::Mls);
+    assert!(matches!(
+        verify(&net, &plan, 1),
+        Err(ExecError::TooLarge(_))
+    ));
+}

@@ -41,16 +41,24 @@ use weights::Weights;
 pub const MAX_PARAMS: u64 = 200_000_000;
 /// Most FLOPs of one forward pass (a run does about three; YOLOv2 needs 6.3e10).
 pub const MAX_FLOPS: u64 = 100_000_000_000;
+/// Most elements of all the tensors of one unsliced pass together (YOLOv2 has 6e7).
+pub const MAX_ELEMENTS: u64 = 1 << 28;
 
 /// Runs `plan` on `net` with weights and input drawn from `seed`, and reports per round
 /// the difference from the unsliced pass and the counted against the planned traffic.
 /// An `Err` means the plan could not even be played: it does not fit the network, or a
 /// device (or the gateway) needed a row that nobody sent.
 pub fn verify(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, ExecError> {
-    if net.params() > MAX_PARAMS || net.flops() > MAX_FLOPS {
+    let elements: u64 = net.input.elements()
+        + net
+            .layers
+            .iter()
+            .map(|l| l.conv_out.elements() + l.output.elements())
+            .sum::<u64>();
+    if net.params() > MAX_PARAMS || net.flops() > MAX_FLOPS || elements > MAX_ELEMENTS {
         return Err(ExecError::TooLarge(format!(
-            "{} has {} parameters and {} FLOPs; the executor runs at most {MAX_PARAMS} and \
-             {MAX_FLOPS} (try a smaller input)",
+            "{} has {} parameters, {} FLOPs and {elements} tensor elements; the executor \
+             runs at most {MAX_PARAMS}, {MAX_FLOPS} and {MAX_ELEMENTS} (try a smaller input)",
             net.name,
             net.params(),
             net.flops()
