@@ -130,7 +130,7 @@ fn random_chains_with_a_passthrough_in_every_partition() {
     let mut plans = 0;
     for n in 0..12 {
         let net = random_passthrough_chain(&mut rng);
-        for k in 2..=5 {
+        for k in 2..=6 {
             for blocks in every_partition(&net, k) {
                 let plan = of_blocks(&net, &env(k, 100.0), k, &blocks);
                 check(&net, &plan, &format!("chain {n}, k {k}, {blocks:?}"));
