@@ -45,10 +45,13 @@ fn with_path(text: &str, e: ModelError) -> ModelError {
         .and_then(|rest| rest.split_once(" column "))
         .and_then(|(l, c)| Some((l.parse::<usize>().ok()?, c.parse::<usize>().ok()?)));
     match position {
-        Some((line, column)) => ModelError::at(
-            json_path::at(text, line, column),
-            format!("{} (line {line} column {column})", e.message),
-        ),
+        Some((line, bytes)) => {
+            let column = json_text::char_column(text, line, bytes);
+            ModelError::at(
+                json_path::at(text, line, column),
+                format!("{} (line {line} column {column})", e.message),
+            )
+        }
         None => e,
     }
 }

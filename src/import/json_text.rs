@@ -62,13 +62,25 @@ fn check(text: &str) -> Result<(), ModelError> {
     Ok(())
 }
 
+/// `serde_json` counts columns in bytes; people (and this module) count characters.
+pub fn char_column(text: &str, line: usize, byte_column: usize) -> usize {
+    let Some(l) = text.lines().nth(line.saturating_sub(1)) else {
+        return byte_column;
+    };
+    let mut end = byte_column.min(l.len());
+    while !l.is_char_boundary(end) {
+        end -= 1;
+    }
+    l[..end].chars().count() + usize::from(end < byte_column.min(l.len()))
+}
+
 /// A JSON syntax error at its line and column, explaining the common non-JSON numbers.
 fn syntax_error(text: &str, e: serde_json::Error) -> ModelError {
     let message = e.to_string();
     let message = message
         .rfind(" at line ")
         .map_or(message.as_str(), |at| &message[..at]);
-    let (line, column) = (e.line(), e.column());
+    let (line, column) = (e.line(), char_column(text, e.line(), e.column()));
     let rest = text
         .lines()
         .nth(line.saturating_sub(1))
