@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { serve, browser, open, SITE } from '../tests/e2e/harness.mjs';
 
 const SAMPLES = Number(process.argv[2] ?? 60);
-const MODELS = ['tiny', 'alexnet', 'vgg16', 'vgg19', 'yolov2'];
+const MODELS = (process.env.MODELS ?? 'tiny,alexnet,vgg16,vgg19,yolov2').split(',');
 
 function quantile(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];

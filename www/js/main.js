@@ -53,14 +53,49 @@ function showFigures({ mls, saving }) {
 
 function renderView(name, ctx) {
   document.querySelector(`[data-view="${name}"]`).innerHTML = VIEWS[name](ctx);
+  stale.delete(name);
 }
 
-/** Redraws every view from the current result; `play` restarts the halo animation. */
+/** Views on screen, kept by an IntersectionObserver; only they are drawn before the paint. */
+const visible = new Set();
+const stale = new Set();
+let laterPending = false;
+
+/** Redraws the views on screen now and the others once the page is idle, so a
+ * slider drag pays only for what can be seen; `play` restarts the halo animation. */
 function render(play = false) {
   const ctx = context(play);
   showFigures(result);
   fillRounds(ctx);
-  for (const name of Object.keys(VIEWS)) renderView(name, ctx);
+  for (const name of Object.keys(VIEWS)) {
+    if (visible.has(name)) renderView(name, ctx);
+    else stale.add(name);
+  }
+  if (stale.size && !laterPending) {
+    laterPending = true;
+    // Safari has no requestIdleCallback; a short timer also lands after the paint.
+    (window.requestIdleCallback ?? ((f) => setTimeout(f, 50)))(renderStale, { timeout: 250 });
+  }
+}
+
+function renderStale() {
+  laterPending = false;
+  const ctx = context(false);
+  for (const name of stale) renderView(name, ctx);
+}
+
+function watchVisibility() {
+  const observer = new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      const name = e.target.dataset.view;
+      if (!e.isIntersecting) visible.delete(name);
+      else {
+        visible.add(name);
+        if (stale.has(name) && result) renderView(name, context(false));
+      }
+    }
+  });
+  for (const el of document.querySelectorAll('[data-view]')) observer.observe(el);
 }
 
 function fillRounds(ctx) {
@@ -163,7 +198,9 @@ async function main() {
     render();
   });
   bindExports();
+  watchVisibility();
   update(true);
+  renderStale();
   document.body.dataset.ready = 'true';
 }
 

@@ -108,14 +108,13 @@ function hybridPanel(px, a, b, k, chosen, theme) {
     vector(x, 222, w, no(b), k, false, `FL ${b.index} outputs (${no(b)}), the sum`, theme);
 }
 
-/** Which FL mode the plan picked for each FL, as "round N" labels. */
+/** Where the plan used each mode: the first block of each, with its FLs and a label. */
 function choices(plan) {
   const out = {};
   for (const b of plan.blocks) {
-    const at = `chosen: R${b.round}, FL ${b.case === 'fc-hybrid' ? `${b.first}–${b.last}` : b.last}`;
-    if (b.case === 'fc-hybrid') out.hybrid ??= at;
-    if (b.case === 'fc-model') out.model ??= at;
-    if (b.case === 'fc-data' || b.case === 'conv+fc') out.data ??= at;
+    const mode = { 'fc-hybrid': 'hybrid', 'fc-model': 'model', 'fc-data': 'data', 'conv+fc': 'data' }[b.case];
+    const first = b.case === 'fc-hybrid' ? b.first : b.last;
+    if (mode) out[mode] ??= { first, last: b.last, label: `✓ chosen in R${b.round}` };
   }
   return out;
 }
@@ -126,13 +125,16 @@ export function renderFl({ net, shown, mls, sls, theme }) {
   if (!fls.length) {
     return svg(760, 60, 'FL view', el('text', { x: 16, y: 34, fill: theme.muted }, `${net.name} has no fully-connected layers.`), theme);
   }
-  const hybrid = plan.blocks.find((b) => b.case === 'fc-hybrid');
-  const a = hybrid ? net.layers[hybrid.first - 1] : fls[0];
-  const b = hybrid ? net.layers[hybrid.last - 1] : fls[1];
-  const k = plan.devices;
   const c = choices(plan);
-  const body = dataPanel(0, a, k, c.data, theme) + modelPanel(PW + 5, a, k, c.model, theme) + hybridPanel(2 * PW + 10, a, b, k, c.hybrid, theme);
+  // Each panel shows the FLs the plan used in that mode, else the model's first FLs.
+  const layer = (i) => net.layers[i - 1];
+  const one = (mode) => (c[mode] ? layer(c[mode].first) : fls[0]);
+  const [a, b] = c.hybrid ? [layer(c.hybrid.first), layer(c.hybrid.last)] : [fls[0], fls[1]];
+  const k = plan.devices;
+  const body = dataPanel(0, one('data'), k, c.data?.label, theme) +
+    modelPanel(PW + 5, one('model'), k, c.model?.label, theme) +
+    hybridPanel(2 * PW + 10, a, b, k, c.hybrid?.label, theme);
   const foot = el('text', { x: 10, y: 262, 'font-size': 11, fill: theme.muted },
-    `${k} devices, one colour each; the ${shown[0].toUpperCase()} plan's choice per mode is marked. Hover a segment for its neurons.`);
+    `${k} devices, one colour each. ✓ marks a mode the ${shown[0].toUpperCase()} plan uses (R = round); that panel shows its layers.`);
   return svg(3 * PW + 10, 272, 'Fully-connected layers split over devices', body + foot, theme);
 }
