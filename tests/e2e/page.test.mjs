@@ -12,8 +12,9 @@ let server;
 before(async () => { server = await serve(); });
 after(() => server.close());
 
-/** The state the page put in its hash. */
+/** The state the page put in its hash (written at most every 150 ms). */
 async function hashState(page) {
+  await page.waitForTimeout(200);
   const hash = await page.evaluate(() => location.hash);
   const p = new URLSearchParams(hash.slice(1));
   return {

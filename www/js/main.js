@@ -125,8 +125,22 @@ function scheduleSweep() {
   }, 120);
 }
 
+/** Writes the hash at most every 150 ms (Safari refuses more than 100 writes in 10 s),
+ * always ending with the latest state. */
+let hashTimer = null;
+let hashWritten = 0;
+function writeHash() {
+  const due = hashWritten + 150 - performance.now();
+  if (due <= 0) {
+    history.replaceState(null, '', toHash(state));
+    hashWritten = performance.now();
+  } else if (hashTimer === null) {
+    hashTimer = setTimeout(() => { hashTimer = null; writeHash(); }, due);
+  }
+}
+
 function update(play = false) {
-  history.replaceState(null, '', toHash(state));
+  writeHash();
   showState(state);
   try {
     result = plans(state);
