@@ -1,43 +1,19 @@
 //! A `conv` or `conv+fc` round: each device receives the input rows it lacks (its
-//! need minus what it kept), computes its rows through every CL of the block with no
-//! further input, and either keeps its grid, uploads it, or uploads a partial sum.
+//! need minus what it kept; the gateway fetches rows another device kept as `τo`),
+//! computes its rows through every CL of the block with no further input, and then
+//! keeps its grid, uploads it, or uploads a partial sum of the closing FL.
 
+use super::conv_device::{layer_rows, plan_error, within, Device};
 use super::error::{at, device, ExecError};
 use super::link::Link;
-use super::ops::{branch_row, concat_rows, conv_rows, fc_finish, fc_sum, output_rows};
+use super::ops::{fc_finish, fc_sum};
 use super::reference::{activated, all};
-use super::round::{Boundary, Ctx, Played};
+use super::round::{Boundary, Ctx, Played, StoredBranch};
 use super::tensor::{Missing, RowStore};
 use crate::cost::Case;
 use crate::model::{Kind, Network};
-use crate::slicing::{back_through_conv, Rows};
-use crate::solver::{BlockPlan, DevicePlan, LayerRows};
-
-fn plan_error(round: usize, message: String) -> ExecError {
-    ExecError::Plan(format!("round {round}: {message}"))
-}
-
-/// The rows device `dev` handles at conv layer `r`.
-fn layer_rows(dev: &DevicePlan, r: usize, round: usize) -> Result<&LayerRows, ExecError> {
-    dev.layers
-        .iter()
-        .find(|l| l.layer == r)
-        .ok_or_else(|| plan_error(round, format!("a device has no rows for layer {r}")))
-}
-
-/// Rows of a tensor of `height` rows, or a plan error when they do not fit.
-fn within(rows: Rows, height: u32, what: &str, round: usize) -> Result<Rows, ExecError> {
-    if rows.first > rows.last || rows.last >= height {
-        return Err(plan_error(
-            round,
-            format!(
-                "rows [{}, {}] of {what} are outside its {height} rows",
-                rows.first, rows.last
-            ),
-        ));
-    }
-    Ok(rows)
-}
+use crate::slicing::back_through_conv;
+use crate::solver::{BlockPlan, DevicePlan};
 
 /// The conv layers of the block and, for `conv+fc`, the FL that closes it.
 fn shape_of(
@@ -69,169 +45,52 @@ fn shape_of(
 pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played, ExecError> {
     let (net, round) = (ctx.net, ctx.round);
     let (grid, fc) = shape_of(net, block, round)?;
-    let k = block.devices.len();
-    let first = net.layer(block.first);
-    let in_name = format!("input of layer {}", block.first);
-    let row_len = (first.input.width * first.input.channels) as usize;
-    let mut gateway = before.gateway_input(in_name.clone(), first.input.height, row_len);
-    let held = std::mem::take(&mut before.held);
+    let layers = block.first..=grid;
     let spec = net.branch.map(|b| b.spec);
-    let mut branch_store = before.branch.take();
-    let mut branch_by = std::mem::take(&mut before.branch_by);
+    let mut branch = before.branch.take();
     if let (Some(s), Some(b)) = (spec, net.branch) {
-        if (block.first..=grid).contains(&s.source) {
+        if layers.contains(&s.source) {
             let len = (b.shape.width * b.shape.channels) as usize;
-            branch_store = Some(RowStore::empty("branch", b.shape.height, len));
-            branch_by = vec![None; b.shape.height as usize];
+            branch = Some(StoredBranch {
+                rows: RowStore::empty("branch", b.shape.height, len),
+                by: vec![None; b.shape.height as usize],
+            });
         }
     }
-    let mut link = Link::new(k);
-    let mut outputs = Vec::with_capacity(k);
-    for (d, dev) in block.devices.iter().enumerate() {
-        // Start of the round: what the device kept, plus the rows the gateway sends.
-        let mut x = held
-            .get(d)
-            .cloned()
-            .unwrap_or_else(|| RowStore::empty("", first.input.height, row_len));
-        x = x.renamed(&in_name);
-        if let Some(need) = dev.in_rows {
-            let need = within(need, first.input.height, &in_name, round)?;
-            for y in need.first..=need.last {
-                if x.has(y) {
-                    continue;
-                }
-                if !gateway.has(y) {
-                    // The postponed upload (τo): the gateway asks the device that kept it.
-                    let holder = held.iter().position(|h| h.has(y));
-                    let Some(e) = holder else {
-                        let tensor = in_name.clone();
-                        return Err(at(round, "gateway")(Missing { tensor, row: y }));
-                    };
-                    let row = held[e].row(y).map_err(at(round, device(e)))?;
-                    gateway.put(y, link.tau(e, row));
-                }
-                let row = gateway.row(y).map_err(at(round, "gateway"))?;
-                x.put(y, link.down(d, row));
-            }
-        }
-        let skip = match spec.filter(|s| (block.first..=grid).contains(&s.target)) {
-            Some(s) => {
-                let stored = branch_store
-                    .as_ref()
-                    .map(|rows| (rows, branch_by.as_slice()));
-                download_branch(ctx, dev, s.target, stored, &mut link, d)?
-            }
+    let mut start = Start::new(ctx, block, &mut before);
+    let mut link = Link::new(block.devices.len());
+    let mut outputs = Vec::with_capacity(block.devices.len());
+    for (d, plan) in block.devices.iter().enumerate() {
+        let x = start.receive(plan, d, &mut link)?;
+        let skip = match spec.filter(|s| layers.contains(&s.target)) {
+            Some(s) => download_branch(ctx, plan, s.target, branch.as_ref(), &mut link, d)?,
             None => None,
         };
-        // The round proper: no transfers until the device has its output.
-        let mut produced = Some(x);
-        for r in block.first..=grid {
-            let lr = layer_rows(dev, r, round)?;
-            let (Some(input), Some(computed), Some(rows)) = (produced.take(), lr.computed, lr.rows)
-            else {
-                break;
-            };
-            let layer = net.layer(r);
-            let Kind::Conv(conv) = layer.kind else {
-                unreachable!("checked by shape_of")
-            };
-            let computed = within(computed, layer.conv_out.height, "a conv output", round)?;
-            let rows = within(rows, layer.output.height, "an output", round)?;
-            let input = match spec.filter(|s| s.target == r) {
-                Some(_) => {
-                    let missing = || Missing {
-                        tensor: "branch".into(),
-                        row: computed.first,
-                    };
-                    let skip = skip
-                        .as_ref()
-                        .ok_or_else(|| at(round, device(d))(missing()))?;
-                    let need = back_through_conv(computed, conv, layer.input.height);
-                    concat_rows(
-                        &input,
-                        skip,
-                        layer.input.width,
-                        need,
-                        format!("input of layer {r}"),
-                    )
-                    .map_err(at(round, device(d)))?
-                }
-                None => input,
-            };
-            let c = conv_rows(
-                &input,
-                layer,
-                conv,
-                &ctx.weights.layers[r - 1],
-                computed,
-                activated(net, r),
-                format!("conv output of layer {r}"),
-            )
-            .map_err(at(round, device(d)))?;
-            if let (Some(s), Some(b), Some(store)) = (spec, net.branch, branch_store.as_mut()) {
-                if s.source == r {
-                    // Each branch row is computed and uploaded once, by the first device
-                    // that produces the matching output row of the source.
-                    let bw = ctx
-                        .weights
-                        .branch
-                        .as_ref()
-                        .ok_or_else(|| plan_error(round, "no branch weights".into()))?;
-                    for y in rows.first..=rows.last.min(b.shape.height - 1) {
-                        if !store.has(y) {
-                            let row = branch_row(
-                                &c,
-                                layer.conv_out.channels as usize,
-                                bw,
-                                s.reorg,
-                                b.shape,
-                                y,
-                            )
-                            .map_err(at(round, device(d)))?;
-                            store.put(y, link.up(d, &row));
-                            if let Some(by) = branch_by.get_mut(y as usize) {
-                                *by = Some(d);
-                            }
-                        }
-                    }
-                }
-            }
-            let out = output_rows(
-                &c,
-                layer.output,
-                layer.conv_out,
-                conv.pool,
-                rows,
-                format!("output of layer {r}"),
-            )
-            .map_err(at(round, device(d)))?;
-            produced = Some(out);
-        }
-        outputs.push(produced);
+        // The round proper: no transfers but the branch upload until it has its output.
+        let dev = Device { ctx, plan, d };
+        outputs.push(dev.compute(layers.clone(), x, skip.as_ref(), branch.as_mut(), &mut link)?);
     }
     let g = net.layer(grid);
     let out_name = format!("output of layer {grid}");
     let out_len = (g.output.width * g.output.channels) as usize;
     let empty = || RowStore::empty(&out_name, g.output.height, out_len);
-    let (output, next) = match fc {
+    let mut next = Boundary {
+        gateway: None,
+        held: Vec::new(),
+        branch,
+        kept: Vec::new(),
+    };
+    let output = match fc {
         Some(j) => {
             let out = partial_sums(ctx, block, j, &outputs, &mut link)?;
-            (
-                out.clone(),
-                Boundary {
-                    gateway: Some(out),
-                    held: Vec::new(),
-                    branch: branch_store,
-                    branch_by,
-                    kept: Vec::new(),
-                },
-            )
+            next.gateway = Some(out.clone());
+            out
         }
         None if grid == net.len() || !net.is_conv(grid + 1) => {
             // The next layer is an FL (or there is none): the grids go up now (`to`).
             let mut out = empty();
-            for (d, dev) in block.devices.iter().enumerate() {
-                let (Some(grid_rows), Some(x)) = (dev.out_rows, &outputs[d]) else {
+            for (d, plan) in block.devices.iter().enumerate() {
+                let (Some(grid_rows), Some(x)) = (plan.out_rows, &outputs[d]) else {
                     continue;
                 };
                 for y in grid_rows.first..=grid_rows.last {
@@ -240,25 +99,19 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
                 }
             }
             out.flat().map_err(at(round, "gateway"))?;
-            (
-                out.clone(),
-                Boundary {
-                    gateway: Some(out),
-                    held: Vec::new(),
-                    branch: branch_store,
-                    branch_by,
-                    kept: outputs
-                        .into_iter()
-                        .map(|x| x.unwrap_or_else(empty))
-                        .collect(),
-                },
-            )
+            next.gateway = Some(out.clone());
+            next.kept = outputs
+                .into_iter()
+                .map(|x| x.unwrap_or_else(empty))
+                .collect();
+            out
         }
         None => {
-            // The devices keep their grids for the next round; the gateway holds nothing.
+            // The devices keep their grids for the next round; the gateway holds
+            // nothing. The view below is for the comparison only, not a transfer.
             let mut view = empty();
-            for (dev, x) in block.devices.iter().zip(&outputs) {
-                if let (Some(rows), Some(x)) = (dev.out_rows, x) {
+            for (plan, x) in block.devices.iter().zip(&outputs) {
+                if let (Some(rows), Some(x)) = (plan.out_rows, x) {
                     for y in rows.first..=rows.last {
                         if let Ok(row) = x.row(y) {
                             view.put(y, row.to_vec());
@@ -267,20 +120,11 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
                 }
             }
             view.flat().map_err(at(round, "the devices together"))?;
-            let held = outputs
+            next.held = outputs
                 .into_iter()
                 .map(|x| x.unwrap_or_else(empty))
                 .collect();
-            (
-                view,
-                Boundary {
-                    gateway: None,
-                    held,
-                    branch: branch_store,
-                    branch_by,
-                    kept: Vec::new(),
-                },
-            )
+            view
         }
     };
     Ok(Played {
@@ -290,18 +134,81 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
     })
 }
 
+/// The start of a round: the gateway's copy of the block's input (if any) and what
+/// each device kept of it.
+struct Start {
+    round: usize,
+    name: String,
+    height: u32,
+    row_len: usize,
+    gateway: RowStore,
+    held: Vec<RowStore>,
+}
+
+impl Start {
+    fn new(ctx: &Ctx, block: &BlockPlan, before: &mut Boundary) -> Self {
+        let input = ctx.net.layer(block.first).input;
+        let name = format!("input of layer {}", block.first);
+        let row_len = (input.width * input.channels) as usize;
+        Start {
+            round: ctx.round,
+            gateway: before.gateway_input(name.clone(), input.height, row_len),
+            held: std::mem::take(&mut before.held),
+            name,
+            height: input.height,
+            row_len,
+        }
+    }
+
+    /// Device `d`'s rows of the block's input: what it kept, plus what the gateway
+    /// sends (`ti`); a row only another device kept is first uploaded by it (`τo`), once.
+    fn receive(
+        &mut self,
+        plan: &DevicePlan,
+        d: usize,
+        link: &mut Link,
+    ) -> Result<RowStore, ExecError> {
+        let round = self.round;
+        let mut x = self.held.get(d).cloned().map_or_else(
+            || RowStore::empty(&self.name, self.height, self.row_len),
+            |h| h.renamed(&self.name),
+        );
+        let Some(need) = plan.in_rows else {
+            return Ok(x);
+        };
+        let need = within(need, self.height, &self.name, round)?;
+        for y in need.first..=need.last {
+            if x.has(y) {
+                continue;
+            }
+            if !self.gateway.has(y) {
+                let Some(e) = self.held.iter().position(|h| h.has(y)) else {
+                    let tensor = self.name.clone();
+                    return Err(at(round, "gateway")(Missing { tensor, row: y }));
+                };
+                let row = self.held[e].row(y).map_err(at(round, device(e)))?;
+                self.gateway.put(y, link.tau(e, row));
+            }
+            let row = self.gateway.row(y).map_err(at(round, "gateway"))?;
+            x.put(y, link.down(d, row));
+        }
+        Ok(x)
+    }
+}
+
 /// The stored branch rows the device needs at the target layer, sent with its input.
 fn download_branch(
     ctx: &Ctx,
-    dev: &DevicePlan,
+    plan: &DevicePlan,
     target: usize,
-    stored: Option<(&RowStore, &[Option<usize>])>,
+    stored: Option<&StoredBranch>,
     link: &mut Link,
     d: usize,
 ) -> Result<Option<RowStore>, ExecError> {
     let round = ctx.round;
     let layer = ctx.net.layer(target);
-    let (Some(computed), Kind::Conv(conv)) = (layer_rows(dev, target, round)?.computed, layer.kind)
+    let (Some(computed), Kind::Conv(conv)) =
+        (layer_rows(plan, target, round)?.computed, layer.kind)
     else {
         return Ok(None);
     };
@@ -311,11 +218,11 @@ fn download_branch(
         tensor: "branch".into(),
         row: need.first,
     };
-    let (store, by) = stored.ok_or_else(|| at(round, "gateway")(missing))?;
-    let mut skip = RowStore::empty("branch", store.height(), store.row_len());
+    let stored = stored.ok_or_else(|| at(round, "gateway")(missing))?;
+    let mut skip = RowStore::empty("branch", stored.rows.height(), stored.rows.row_len());
     for y in need.first..=need.last {
-        let row = store.row(y).map_err(at(round, "gateway"))?;
-        if by.get(y as usize) == Some(&Some(d)) {
+        let row = stored.rows.row(y).map_err(at(round, "gateway"))?;
+        if stored.by.get(y as usize) == Some(&Some(d)) {
             link.resent(d, row.len() as u64);
         }
         skip.put(y, link.down(d, row));
@@ -338,8 +245,8 @@ fn partial_sums(
     let no = layer.output.channels;
     let ni = layer.input.elements();
     let mut sum = vec![0f32; no as usize];
-    for (d, dev) in block.devices.iter().enumerate() {
-        let inputs = dev
+    for (d, plan) in block.devices.iter().enumerate() {
+        let inputs = plan
             .neurons
             .iter()
             .find(|n| n.layer == j)

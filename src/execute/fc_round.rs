@@ -145,7 +145,6 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
             gateway: Some(output.clone()),
             held: Vec::new(),
             branch: before.branch,
-            branch_by: before.branch_by,
             kept,
         },
         output,

@@ -64,7 +64,7 @@ pub fn judge(
 
     if produces_branch(net, block) {
         // The passthrough rows at the gateway are part of this round's output.
-        let got = played.next.branch.as_ref().map(RowStore::flat);
+        let got = played.next.branch.as_ref().map(|b| b.rows.flat());
         let want = fwd.branch.as_ref().map(RowStore::flat);
         let local = local_branch.as_ref().map(RowStore::flat);
         match (got, want, local) {

@@ -10,6 +10,7 @@
 //! its counted traffic with the plan's `ti`, `τo` and `to` (`judge`).
 
 mod check;
+mod conv_device;
 mod conv_round;
 mod error;
 mod fc_round;
@@ -76,7 +77,7 @@ pub fn verify(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, Exe
             weights: &weights,
             round: n + 1,
         };
-        let stored_branch = boundary.branch.clone();
+        let stored_branch = boundary.branch.as_ref().map(|b| b.rows.clone());
         let played = round::play(&ctx, block, boundary)?;
         rounds.push(judge::judge(
             &ctx,

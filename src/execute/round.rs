@@ -22,9 +22,7 @@ pub struct Boundary {
     /// What each device kept (its grid rows) when the gateway holds nothing.
     pub held: Vec<RowStore>,
     /// Passthrough rows stored at the gateway.
-    pub branch: Option<RowStore>,
-    /// The device that computed each stored passthrough row (to count re-sent rows).
-    pub branch_by: Vec<Option<usize>>,
+    pub branch: Option<StoredBranch>,
     /// What each device still has of an output it uploaded. Spec §4 does not let it be
     /// used, so it only serves to count what the gateway sends back ([`Traffic::resent`]).
     pub kept: Vec<RowStore>,
@@ -37,7 +35,6 @@ impl Boundary {
             gateway: Some(input),
             held: Vec::new(),
             branch: None,
-            branch_by: Vec::new(),
             kept: Vec::new(),
         }
     }
@@ -49,6 +46,14 @@ impl Boundary {
             |g| g.renamed(&name),
         )
     }
+}
+
+/// The passthrough rows at the gateway, with the device that computed each (to count
+/// the rows that go back to it).
+#[derive(Clone)]
+pub struct StoredBranch {
+    pub rows: RowStore,
+    pub by: Vec<Option<usize>>,
 }
 
 /// The result of one round: the counted traffic, the next boundary, and the round's
@@ -93,7 +98,6 @@ fn single(ctx: &Ctx, mut before: Boundary) -> Result<Played, ExecError> {
             gateway: Some(output.clone()),
             held: Vec::new(),
             branch: None,
-            branch_by: Vec::new(),
             kept: Vec::new(),
         },
         output,
