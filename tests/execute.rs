@@ -34,7 +34,7 @@ fn check(net: &Network, plan: &Plan, what: &str) -> VerifyReport {
         }
         // `r.ok` holds each round to its exact summation-order bound (execute::check);
         // against the whole unsliced pass those rounding differences accumulate over a
-        // few small FLs to ~1e-7 relative, while a wrong element is off by O(1).
+        // few small FLs to under 1e-6 relative here, while a wrong element is off by O(1).
         assert!(
             r.max_abs_diff <= 1e-5 * (1.0 + r.max_abs_value),
             "{what}: round {r:?}"
