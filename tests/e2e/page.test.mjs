@@ -168,9 +168,14 @@ test('numbers appear on keyboard focus', () => withPage({}, async (page) => {
 
 const VIEWS = ['network', 'chart-k', 'chart-bandwidth', 'timeline', 'halo', 'fl'];
 
-for (const [scheme, hash] of [['light', '#model=vgg16&devices=10&bandwidth=100&gflops=13.6&algorithm=both'],
-  ['dark', '#model=yolov2&devices=10&bandwidth=100&gflops=13.6&algorithm=mls']]) {
-  test(`screenshots of every view, ${scheme} mode`, () => withPage({ colorScheme: scheme, reducedMotion: 'reduce' }, async (page) => {
+const SHOT_SETTINGS = [
+  ['vgg16-light', 'light', '#model=vgg16&devices=10&bandwidth=100&gflops=13.6&algorithm=both'],
+  ['yolov2-dark', 'dark', '#model=yolov2&devices=10&bandwidth=100&gflops=13.6&algorithm=mls'],
+  ['alexnet-light', 'light', '#model=alexnet&devices=10&bandwidth=300&gflops=13.6&algorithm=mls'],
+];
+
+for (const [name, scheme, hash] of SHOT_SETTINGS) {
+  test(`screenshots of every view, ${name}`, () => withPage({ colorScheme: scheme, reducedMotion: 'reduce' }, async (page) => {
     await open(page, server.url, hash);
     await page.waitForSelector('[data-view=chart-bandwidth] path');
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
@@ -178,9 +183,9 @@ for (const [scheme, hash] of [['light', '#model=vgg16&devices=10&bandwidth=100&g
     for (const v of VIEWS) {
       const svg = await page.$(`[data-view=${v}] svg`);
       assert.ok(svg, `${v} has a drawing`);
-      await (await page.$(`#view-${v}`)).screenshot({ path: `${SHOTS}/${v}-${scheme}.png` });
+      await (await page.$(`#view-${v}`)).screenshot({ path: `${SHOTS}/${v}-${name}.png` });
     }
-    await page.screenshot({ path: `${SHOTS}/page-${scheme}.png`, fullPage: true });
+    await page.screenshot({ path: `${SHOTS}/page-${name}.png`, fullPage: true });
   }));
 }
 

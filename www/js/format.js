@@ -37,3 +37,8 @@ export function pct(x) {
 export function quantity(x, unit) {
   return `${Number(x.toPrecision(3))} ${unit}`;
 }
+
+/** `1 device`, `7 devices`. */
+export function devices(n) {
+  return `${n} ${n === 1 ? 'device' : 'devices'}`;
+}

@@ -18,7 +18,7 @@ export function legend(entries, x, y) {
   for (const [label, colour, opacity = 1] of entries) {
     out += el('rect', { x, y: y - 9, width: 12, height: 12, fill: colour, 'fill-opacity': opacity });
     out += el('text', { x: x + 16, y: y + 1 }, label);
-    x += 24 + label.length * 6.5;
+    x += 28 + label.length * 7;
   }
   return out;
 }

@@ -15,7 +15,8 @@ export function renderChartBandwidth({ sweep, mls, sls, state, theme }) {
   for (const t of [1, 10, 100, 1000]) {
     out += el('text', { x: x(t), y: height - bottom + 14, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, `${t}`);
   }
-  for (const [key, label, colour] of [['mls', 'MLS', theme.mls], ['sls', 'SLS', theme.sls]]) {
+  // SLS first, so MLS stays visible where the two coincide.
+  for (const [key, label, colour] of [['sls', 'SLS', theme.sls], ['mls', 'MLS', theme.mls]]) {
     if (points.length) {
       const d = points.map((p, i) => `${i ? 'L' : 'M'}${x(p.bandwidth_mbps).toFixed(1)},${y(p[key].completion_s).toFixed(1)}`).join(' ');
       out += el('path', { d, fill: 'none', stroke: colour, 'stroke-width': 2 });

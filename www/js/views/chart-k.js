@@ -31,7 +31,10 @@ export function renderChartK({ mls, sls, theme }) {
   }
   for (const [plan, label, colour, side] of series) {
     const cx = left + slot * (plan.devices - 0.5) + side * (barW / 2 + 1);
-    const yb = y(plan.completion_s) - 4;
+    // When both pick the same k, lift SLS's label above MLS's.
+    const lift = side > 0 && sls.devices === mls.devices ? 18 : 0;
+    const i = plan.devices - 1;
+    const yb = y(Math.max(mls.per_k[i].completion_s, sls.per_k[i].completion_s)) - 4 - lift;
     out += el('path', { d: `M${cx},${yb} l-5,-8 h10 z`, fill: colour });
     out += el('text', { x: cx, y: yb - 11, 'text-anchor': 'middle', 'font-size': 11, fill: colour }, `${label} k=${plan.devices}`);
   }

@@ -4,7 +4,7 @@
 // outputs into the matching inputs of FL2 and adds FL2's partial sums.
 
 import { el, svg, tip, deviceColour } from '../svg.js';
-import { si } from '../format.js';
+import { devices, si } from '../format.js';
 import { equalSplit } from '../split.js';
 
 const PW = 250;
@@ -135,6 +135,6 @@ export function renderFl({ net, shown, mls, sls, theme }) {
     modelPanel(PW + 5, one('model'), k, c.model?.label, theme) +
     hybridPanel(2 * PW + 10, a, b, k, c.hybrid?.label, theme);
   const foot = el('text', { x: 10, y: 262, 'font-size': 11, fill: theme.muted },
-    `${k} devices, one colour each. ✓ marks a mode the ${shown[0].toUpperCase()} plan uses (R = round); that panel shows its layers.`);
+    `${devices(k)}, one colour each. ✓ marks a mode the ${shown[0].toUpperCase()} plan uses (R = round); that panel shows its layers.`);
   return svg(3 * PW + 10, 272, 'Fully-connected layers split over devices', body + foot, theme);
 }

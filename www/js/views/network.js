@@ -4,7 +4,7 @@
 
 import { el, svg, tip, caseColour } from '../svg.js';
 import { legend } from './axes.js';
-import { flops, seconds, shape } from '../format.js';
+import { devices, flops, seconds, shape } from '../format.js';
 
 const TOP = 44;
 const BOX_H = 130;
@@ -56,9 +56,9 @@ function splitBar(plan, label, x, y, w, theme) {
 
 export function renderNetwork({ net, shown, mls, sls, saving, theme }) {
   const items = [{ index: 0, output: net.input }, ...net.layers];
-  const colW = Math.max(34, Math.min(64, 920 / items.length));
   const left = 46;
-  const width = Math.max(560, left + items.length * colW + 10);
+  const colW = Math.max(34, Math.min(72, (760 - left - 10) / items.length));
+  const width = Math.max(760, left + items.length * colW + 10);
   const colX = (i) => left + i * colW + colW / 2;
   const maxH = Math.max(...items.map((l) => l.output.height));
   const maxC = Math.max(...items.map((l) => l.output.channels));
@@ -107,7 +107,7 @@ export function renderNetwork({ net, shown, mls, sls, saving, theme }) {
     y += 20;
   }
   body += el('text', { 'data-testid': 'network-saving', x: left, y: y + 10, 'font-weight': 600 },
-    `MLS saves ${saving.toFixed(2)} % over SLS (${seconds(mls.completion_s)} with ${mls.devices} devices vs ${seconds(sls.completion_s)} with ${sls.devices})`);
+    `MLS saves ${saving.toFixed(2)} % over SLS (${seconds(mls.completion_s)} with ${devices(mls.devices)} vs ${seconds(sls.completion_s)} with ${sls.devices})`);
   y += 20;
 
   const defs = el('defs', {}, el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 8, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' },
