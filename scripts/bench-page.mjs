@@ -60,7 +60,7 @@ try {
 const wasm = readFileSync(join(SITE, 'pkg/coopai_bg.wasm'));
 const js = readFileSync(join(SITE, 'pkg/coopai.js'));
 console.log(`Slider input → painted frame, ${SAMPLES} samples each (headless Chromium, ms)\n`);
-console.log('| model | D | median | p95 | of which solve + DOM update (median) |\n| --- | --- | --- | --- | --- |');
+console.log('| model | D | input → paint, median | input → paint, p95 | work (solves + redraw), median |\n| --- | --- | --- | --- | --- |');
 console.log(rows.join('\n'));
 console.log(`\nwasm: ${(wasm.length / 1024).toFixed(1)} KiB raw, ${(gzipSync(wasm, { level: 9 }).length / 1024).toFixed(1)} KiB gzip; ` +
   `bindings JS: ${(js.length / 1024).toFixed(1)} KiB raw, ${(gzipSync(js, { level: 9 }).length / 1024).toFixed(1)} KiB gzip`);

@@ -118,6 +118,19 @@ test('the URL hash round-trips into the controls and the figures', () => withPag
   await page.reload();
   await page.waitForSelector('body[data-ready=true]');
   assert.deepEqual(await hashState(page), before);
+  // The halo view's block is part of the state too.
+  await open(page, server.url, '#model=alexnet&devices=10&bandwidth=300&gflops=13.6&algorithm=mls');
+  const rounds = await page.$$eval('#halo-round option', (os) => os.map((o) => o.value));
+  assert.ok(rounds.length >= 2, `conv blocks ${rounds}`);
+  const current = await page.inputValue('#halo-round');
+  const picked = rounds.find((r) => r !== current);
+  await page.selectOption('#halo-round', picked);
+  await page.waitForTimeout(200);
+  assert.match(await page.evaluate(() => location.hash), new RegExp(`&round=${picked}$`));
+  await page.reload();
+  await page.waitForSelector('body[data-ready=true]');
+  assert.equal(await page.inputValue('#halo-round'), picked);
+  assert.match(await page.textContent('[data-view=halo]'), new RegExp(`^Round ${picked}:`));
   // Editing the hash by hand re-solves.
   await page.evaluate(() => { location.hash = '#model=yolov2&devices=12&bandwidth=100&gflops=13.6&algorithm=mls'; });
   await page.waitForFunction(() => document.querySelector('#model').value === 'yolov2');
