@@ -8,16 +8,16 @@ function download(name, blob) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-export function exportJson(name, value) {
+function exportJson(name, value) {
   download(name, new Blob([JSON.stringify(value, null, 2)], { type: 'application/json' }));
 }
 
-export function exportSvg(name, svgEl) {
+function exportSvg(name, svgEl) {
   download(name, new Blob([svgEl.outerHTML], { type: 'image/svg+xml' }));
 }
 
 /** Renders the SVG at twice its viewBox size into a canvas. */
-export function exportPng(name, svgEl) {
+function exportPng(name, svgEl) {
   const { width, height } = svgEl.viewBox.baseVal;
   const img = new Image();
   img.onload = () => {
@@ -29,4 +29,29 @@ export function exportPng(name, svgEl) {
     canvas.toBlob((b) => download(name, b), 'image/png');
   };
   img.src = URL.createObjectURL(new Blob([svgEl.outerHTML], { type: 'image/svg+xml' }));
+}
+
+/** Adds SVG and PNG buttons to each `.export[data-for]` box, and wires the plan's JSON;
+ * `current()` gives the state and the plans at the time of the click. */
+export function bindExports(current) {
+  for (const box of document.querySelectorAll('.export')) {
+    const name = box.dataset.for;
+    for (const kind of ['SVG', 'PNG']) {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = kind;
+      b.setAttribute('aria-label', `Download the ${name} view as ${kind}`);
+      b.addEventListener('click', () => {
+        const svgEl = document.querySelector(`[data-view="${name}"] svg`);
+        const file = `coopai-${current().state.model}-${name}.${kind.toLowerCase()}`;
+        (kind === 'SVG' ? exportSvg : exportPng)(file, svgEl);
+      });
+      box.append(b);
+    }
+  }
+  document.getElementById('export-json').addEventListener('click', () => {
+    const { state, result } = current();
+    const value = state.algorithm === 'both' ? { mls: result.mls, sls: result.sls } : result[state.algorithm];
+    exportJson(`coopai-${state.model}-${state.algorithm}.json`, value);
+  });
 }
