@@ -1,0 +1,67 @@
+// The page's pure modules under node: the URL state table (parse, clamp, notes,
+// round-trip) and the equal split the FL view draws, checked against the CLI's plan.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FIELDS, parseHash, toHash, defaults, nice } from '../../www/js/state.js';
+import { equalSplit } from '../../www/js/split.js';
+import { cliSolve } from './cli.mjs';
+
+FIELDS.model.choices = ['tiny', 'alexnet', 'vgg16', 'vgg19', 'yolov2'];
+
+test('a full hash round-trips and gives no notes', () => {
+  const hash = '#model=yolov2&devices=32&bandwidth=1.5&gflops=0.1&algorithm=both&round=3';
+  const { state, notes } = parseHash(hash);
+  assert.deepEqual(notes, []);
+  assert.deepEqual(state, { model: 'yolov2', devices: 32, bandwidth: 1.5, gflops: 0.1, algorithm: 'both', round: 3 });
+  assert.equal(toHash(state), hash);
+});
+
+test('missing keys take the paper setting; round 0 stays out of the hash', () => {
+  const { state, notes } = parseHash('');
+  assert.deepEqual(state, defaults());
+  assert.deepEqual(notes, []);
+  assert.equal(toHash(state), '#model=vgg16&devices=10&bandwidth=100&gflops=13.6&algorithm=mls');
+});
+
+test('bad values are clamped or replaced, each with a note', () => {
+  const { state, notes } = parseHash('#model=VGG19&devices=2.6&bandwidth=&gflops=1e400&algorithm=x&devices=-3&zzz=1');
+  assert.deepEqual(state, { model: 'vgg19', devices: 1, bandwidth: 100, gflops: 13.6, algorithm: 'mls', round: 0 });
+  assert.deepEqual(notes, [
+    'devices 2.6 is outside 1..32, using 3',
+    'bandwidth “” is not a number, using 100',
+    'GFLOPS “1e400” is not a number, using 13.6',
+    'unknown algorithm “x”, using mls',
+    'devices -3 is outside 1..32, using 1',
+    'ignored unknown setting “zzz”',
+  ]);
+});
+
+test('long hostile values are shortened in notes', () => {
+  const { notes } = parseHash(`#model=${encodeURIComponent('<script>'.repeat(20))}`);
+  assert.equal(notes.length, 1);
+  assert.ok(notes[0].length < 80, notes[0]);
+});
+
+test('log sliders snap to three significant digits', () => {
+  assert.equal(nice(13.5981), 13.6);
+  assert.equal(nice(0.123456), 0.123);
+  assert.equal(nice(999.4), 999);
+});
+
+test('the FL view splits neurons exactly as the core does', () => {
+  const plan = cliSolve({ model: 'vgg16', devices: 10, bandwidth: 100, gflops: 13.6 });
+  let checked = 0;
+  for (const block of plan.blocks.filter((b) => b.case === 'fc-hybrid')) {
+    const k = block.devices.length;
+    // VGG16's FL 15 has 4096 outputs, split over the block's devices.
+    block.devices.forEach((dev, d) => {
+      assert.deepEqual(equalSplit(4096, k, d), dev.neurons[0].outputs);
+      checked += 1;
+    });
+  }
+  assert.ok(checked > 0, 'the VGG16 plan has a hybrid block');
+  assert.deepEqual(equalSplit(10, 4, 0), [0, 2]);
+  assert.deepEqual(equalSplit(10, 4, 3), [8, 9]);
+  assert.equal(equalSplit(2, 4, 3), null);
+});
