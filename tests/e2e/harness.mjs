@@ -19,10 +19,13 @@ const TYPES = {
   '.wasm': 'application/wasm', '.png': 'image/png', '.json': 'application/json',
 };
 
-/** Serves the built site; cross-origin isolated so `performance.now()` is precise. */
-export async function serve() {
+/** Serves the built site under `base` (as GitHub Pages serves a project under its
+ * name); cross-origin isolated so `performance.now()` is precise. */
+export async function serve(base = '/') {
   const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    const full = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    if (!full.startsWith(base)) return res.writeHead(404).end();
+    const path = `/${full.slice(base.length)}`;
     const file = join(SITE, path.endsWith('/') ? `${path}index.html` : path);
     try {
       const body = await readFile(file);
@@ -37,7 +40,7 @@ export async function serve() {
     }
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close() };
+  return { url: `http://127.0.0.1:${server.address().port}${base}`, close: () => server.close() };
 }
 
 const ARGS = [

@@ -202,6 +202,16 @@ for (const [name, scheme, hash] of SHOT_SETTINGS) {
   }));
 }
 
+test('works under a sub-path, as on GitHub Pages', () => withPage({}, async (page) => {
+  const sub = await serve('/coopai/');
+  try {
+    await open(page, sub.url, '#model=tiny&devices=4&bandwidth=1000&gflops=13.6&algorithm=mls');
+    await assertMatchesCli(page);
+  } finally {
+    sub.close();
+  }
+}));
+
 test('phone width: no sideways scrolling', () => withPage({ viewport: { width: 390, height: 844 } }, async (page) => {
   await open(page, server.url, '#model=alexnet&devices=8&bandwidth=100&gflops=13.6&algorithm=mls');
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
