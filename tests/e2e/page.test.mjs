@@ -154,7 +154,7 @@ test('a hostile URL is clamped with a visible note and never executed', () => wi
   await assertMatchesCli(page);
 }));
 
-test('exports: plan JSON equal to the CLI, views as SVG and PNG', () => withPage({}, async (page) => {
+test('exports: plan JSON equal to the CLI, views as SVG and PNG, the link copied', () => withPage({}, async (page) => {
   await open(page, server.url, '#model=vgg16&devices=10&bandwidth=100&gflops=13.6&algorithm=mls');
   const read = async (selector) => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
@@ -168,6 +168,10 @@ test('exports: plan JSON equal to the CLI, views as SVG and PNG', () => withPage
   assert.match(svgText, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   const png = await read('[data-for=chart-k] button:nth-child(2)');
   assert.deepEqual([...png.subarray(1, 4)], [...Buffer.from('PNG')]);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.click('#copy-link');
+  await page.waitForSelector('#note:not([hidden])');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await page.evaluate(() => location.href));
 }));
 
 test('numbers appear on keyboard focus', () => withPage({}, async (page) => {

@@ -106,7 +106,12 @@ async function main() {
     update(true);
   });
   $('halo-play').addEventListener('click', () => drawView('halo', context(true)));
-  $('copy-link').addEventListener('click', () => navigator.clipboard?.writeText(location.href));
+  $('copy-link').addEventListener('click', () => {
+    const done = (text) => showMessage('note', text);
+    navigator.clipboard?.writeText(location.href)
+      .then(() => done('Link copied: it opens this exact view.'), () => done('Copy the address bar to share this view.'))
+      ?? done('Copy the address bar to share this view.');
+  });
   addEventListener('hashchange', () => {
     if (location.hash === toHash(state)) return;
     readHash();
