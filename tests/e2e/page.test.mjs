@@ -87,6 +87,13 @@ test('every control re-solves on input and agrees with the CLI', () => withPage(
   assert.ok(slow.bandwidth < 50, `bandwidth ${slow.bandwidth}`);
   assert.equal(await page.textContent('#bandwidth-value'), `${slow.bandwidth} Mbps`);
   await assertMatchesCli(page);
+  await page.keyboard.press('End');
+  assert.equal((await hashState(page)).bandwidth, 1000);
+  assert.equal(await page.textContent('#bandwidth-value'), '1000 Mbps');
+  await page.keyboard.press('Home');
+  assert.equal((await hashState(page)).bandwidth, 1);
+  await page.keyboard.press('PageUp');
+  await assertMatchesCli(page);
   await page.focus('#gflops');
   await page.keyboard.press('PageUp');
   const fast = await hashState(page);
@@ -113,6 +120,9 @@ test('the URL hash round-trips into the controls and the figures', () => withPag
   assert.equal(await page.inputValue('#algorithm'), 'both');
   assert.equal(await page.textContent('#devices-value'), '6 devices');
   assert.equal(await page.textContent('#gflops-value'), '2.5 GFLOPS');
+  // Each slider's thumb sits where its value is: 40 Mbps is 53 % along 1..1000 on a log scale.
+  const fraction = await page.$eval('#bandwidth', (e) => (e.value - e.min) / (e.max - e.min));
+  assert.ok(Math.abs(fraction - Math.log(40) / Math.log(1000)) < 0.01, `bandwidth thumb at ${fraction}`);
   assert.ok(await page.isHidden('#note'));
   const before = await assertMatchesCli(page);
   await page.reload();

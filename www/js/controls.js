@@ -43,6 +43,7 @@ export function bindControls(onChange) {
   $('algorithm').addEventListener('input', (e) => onChange({ algorithm: e.target.value, round: 0 }));
   $('devices').addEventListener('input', (e) => onChange({ devices: Number(e.target.value) }));
   for (const key of ['bandwidth', 'gflops']) {
+    Object.assign($(key), { min: 0, max: STEPS, step: 1 });
     $(key).addEventListener('input', (e) => onChange({ [key]: fromPosition(key, Number(e.target.value)) }));
   }
   $('rpi4').addEventListener('click', () => onChange({ ...RPI4 }));

@@ -28,7 +28,8 @@ export function renderChartBandwidth({ sweep, mls, sls, state, theme }) {
   }
   const xc = x(state.bandwidth);
   out += el('line', { x1: xc, x2: xc, y1: top, y2: height - bottom, stroke: theme.fg, 'stroke-dasharray': '4 3' });
-  out += el('text', { x: xc + 4, y: top + 10, 'font-size': 11 }, `now: ${state.bandwidth} Mbps`);
+  const flip = xc > width - 120;
+  out += el('text', { x: flip ? xc - 4 : xc + 4, y: top + 10, 'font-size': 11, 'text-anchor': flip ? 'end' : 'start' }, `now: ${state.bandwidth} Mbps`);
   for (const [plan, colour, label] of [[mls, theme.mls, 'MLS'], [sls, theme.sls, 'SLS']]) {
     out += el('circle', { cx: xc, cy: y(plan.completion_s), r: 6, fill: 'none', stroke: colour, 'stroke-width': 2.5,
       ...tip(`Current setting, ${label}: ${seconds(plan.completion_s)} with k = ${plan.devices}`) });

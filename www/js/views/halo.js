@@ -63,10 +63,12 @@ export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
     const delay = play ? `animation-delay: ${((columns.length - 1 - i) * 0.25).toFixed(2)}s` : null;
     out += el('g', { class: 'step', style: delay }, body);
   });
-  const extra = block.devices.reduce((s, dev) => s + dev.flops, 0);
+  const gflop = block.devices.reduce((s, dev) => s + dev.flops, 0) / 1e9;
+  const layers = block.last - block.first + 1;
+  const rounds = layers > 1 ? `, one round instead of ${layers}` : '';
   const head = el('text', { x: left, y: 16, 'font-weight': 600 },
-    `Round ${block.round}: layers ${block.first}–${block.last} (${block.case}) on ${k} devices`) +
+    `Round ${block.round}: layers ${block.first}–${block.last} (${block.case}) on ${k} devices${rounds}`) +
     el('text', { x: left, y: 32, 'font-size': 11, fill: theme.muted },
-      `Solid: own share, pale: halo. ×n: rows computed by all devices ÷ rows of the layer. ${(extra / 1e9).toFixed(2)} GFLOP in all.`);
+      `Solid: own share, pale: halo. ×n: rows computed by all devices ÷ rows of the layer. ${gflop.toFixed(2)} GFLOP in all.`);
   return svg(width, top + barH + 40, 'Halo rows of a conv block', head + el('g', { class: play ? 'play' : null }, out), theme);
 }
