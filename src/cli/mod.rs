@@ -11,8 +11,6 @@ mod verify;
 
 use std::fmt;
 
-pub use reproduce::report as reproduction_report;
-
 /// A message for the user; the binary prints it after `coopai: ` and exits with 2.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CliError(pub String);

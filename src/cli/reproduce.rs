@@ -29,10 +29,7 @@ fn pp(ours: f64, paper: f64) -> String {
 }
 
 /// Every section, each headed by a line naming it and the paper's setting.
-pub fn report(
-    models: &[ModelReproduction],
-    render: fn(&[&str], &[Vec<String>]) -> String,
-) -> String {
+fn report(models: &[ModelReproduction], render: fn(&[&str], &[Vec<String>]) -> String) -> String {
     let mut out = format!(
         "Setting of the paper (RP4): F = {} GFLOPS, G = {} Mbps, D = 1..{}.\n\n",
         paper::GFLOPS,
