@@ -65,3 +65,9 @@ test('the FL view splits neurons exactly as the core does', () => {
   assert.deepEqual(equalSplit(10, 4, 3), [8, 9]);
   assert.equal(equalSplit(2, 4, 3), null);
 });
+
+test('text and attributes in the drawings are escaped', async () => {
+  const { el, txt } = await import('../../www/js/svg.js');
+  assert.equal(txt({ x: 1 }, '<img src=x onerror=alert(1)>'), '<text x="1">&#60;img src=x onerror=alert(1)&#62;</text>');
+  assert.equal(el('g', { 'data-tip': '"><script>' }), '<g data-tip="&#34;&#62;&#60;script&#62;"></g>');
+});

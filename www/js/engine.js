@@ -5,7 +5,7 @@
 import init, { describe, solve, sweepBandwidth, zooNames } from '../pkg/coopai.js';
 
 /** Bandwidths of the Fig. 9 chart, spanning the bandwidth slider. */
-export const SWEEP_MBPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+const SWEEP_MBPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
 
 const networks = new Map();
 const sweeps = new Map();

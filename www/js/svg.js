@@ -2,7 +2,7 @@
 // every colour is an attribute read from the theme rather than a stylesheet rule.
 
 /** Escapes text for element content and attribute values. */
-export function esc(v) {
+function esc(v) {
   return String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -13,6 +13,11 @@ export function el(tag, attrs = {}, children = '') {
     if (v !== null && v !== undefined) a += ` ${k}="${esc(v)}"`;
   }
   return `<${tag}${a}>${children}</${tag}>`;
+}
+
+/** A `<text>` element; its content is escaped, since names can come from a user's model. */
+export function txt(attrs, content) {
+  return el('text', attrs, esc(content));
 }
 
 /** Attributes that make a shape show `text` on hover and on keyboard focus. */

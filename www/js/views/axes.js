@@ -1,13 +1,13 @@
 // Axes shared by the charts: a y axis in seconds with grid lines, and a legend.
 
-import { el, ticks } from '../svg.js';
+import { el, ticks, txt } from '../svg.js';
 
 /** Y grid lines and labels from 0 to `max` seconds; returns the markup. */
 export function yAxis(y, max, x0, x1, theme) {
   let out = '';
   for (const t of ticks(max)) {
     out += el('line', { x1: x0, x2: x1, y1: y(t), y2: y(t), stroke: theme.grid });
-    out += el('text', { x: x0 - 6, y: y(t) + 4, 'text-anchor': 'end', 'font-size': 11, fill: theme.muted }, `${t} s`);
+    out += txt({ x: x0 - 6, y: y(t) + 4, 'text-anchor': 'end', 'font-size': 11, fill: theme.muted }, `${t} s`);
   }
   return out;
 }
@@ -17,7 +17,7 @@ export function legend(entries, x, y) {
   let out = '';
   for (const [label, colour, opacity = 1] of entries) {
     out += el('rect', { x, y: y - 9, width: 12, height: 12, fill: colour, 'fill-opacity': opacity });
-    out += el('text', { x: x + 16, y: y + 1 }, label);
+    out += txt({ x: x + 16, y: y + 1 }, label);
     x += 28 + label.length * 7;
   }
   return out;

@@ -2,7 +2,7 @@
 // and SLS, with the current bandwidth marked; below it MLS's saving at each bandwidth,
 // which shows the gap that the time axis squeezes when times span decades.
 
-import { el, svg, tip, linear, logScale } from '../svg.js';
+import { el, svg, tip, linear, logScale, txt } from '../svg.js';
 import { seconds, pct } from '../format.js';
 import { yAxis, legend } from './axes.js';
 
@@ -14,7 +14,7 @@ export function renderChartBandwidth({ sweep, mls, sls, state, theme }) {
   const y = linear([0, max * 1.05], [height - bottom, top]);
   let out = yAxis(y, max * 1.05, left, width - 10, theme);
   for (const t of [1, 10, 100, 1000]) {
-    out += el('text', { x: x(t), y: height - bottom + 14, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, `${t}`);
+    out += txt({ x: x(t), y: height - bottom + 14, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, `${t}`);
   }
   // SLS first, so MLS stays visible where the two coincide.
   for (const [key, label, colour] of [['sls', 'SLS', theme.sls], ['mls', 'MLS', theme.mls]]) {
@@ -30,13 +30,13 @@ export function renderChartBandwidth({ sweep, mls, sls, state, theme }) {
   const xc = x(state.bandwidth);
   out += el('line', { x1: xc, x2: xc, y1: top, y2: height - bottom, stroke: theme.fg, 'stroke-dasharray': '4 3' });
   const flip = xc > width - 120;
-  out += el('text', { x: flip ? xc - 4 : xc + 4, y: top + 10, 'font-size': 11, 'text-anchor': flip ? 'end' : 'start' }, `now: ${state.bandwidth} Mbps`);
+  out += txt({ x: flip ? xc - 4 : xc + 4, y: top + 10, 'font-size': 11, 'text-anchor': flip ? 'end' : 'start' }, `now: ${state.bandwidth} Mbps`);
   for (const [plan, colour, label] of [[mls, theme.mls, 'MLS'], [sls, theme.sls, 'SLS']]) {
     out += el('circle', { cx: xc, cy: y(plan.completion_s), r: 6, fill: 'none', stroke: colour, 'stroke-width': 2.5,
       ...tip(`Current setting, ${label}: ${seconds(plan.completion_s)} with k = ${plan.devices}`) });
   }
-  if (!sweep) out += el('text', { x: width / 2, y: height / 2, 'text-anchor': 'middle', fill: theme.muted }, 'computing the sweep…');
-  out += el('text', { x: (left + width) / 2, y: height - 8, 'text-anchor': 'middle' }, 'gateway bandwidth G (Mbps, log scale), best k ≤ D for each');
+  if (!sweep) out += txt({ x: width / 2, y: height / 2, 'text-anchor': 'middle', fill: theme.muted }, 'computing the sweep…');
+  out += txt({ x: (left + width) / 2, y: height - 8, 'text-anchor': 'middle' }, 'gateway bandwidth G (Mbps, log scale), best k ≤ D for each');
   out += legend([['MLS', theme.mls], ['SLS', theme.sls]], left, 16);
   out += savingStrip(points, x, height + 8, theme);
   return svg(width, height + 70, 'Completion time against gateway bandwidth', out, theme);
@@ -45,12 +45,12 @@ export function renderChartBandwidth({ sweep, mls, sls, state, theme }) {
 function savingStrip(points, x, top, theme) {
   const h = 40;
   const most = Math.max(1, ...points.map((p) => p.saving_pct));
-  let out = el('text', { x: 4, y: top + 12, 'font-size': 11, fill: theme.muted }, 'MLS saves');
+  let out = txt({ x: 4, y: top + 12, 'font-size': 11, fill: theme.muted }, 'MLS saves');
   for (const p of points) {
     const bh = (h * Math.max(0, p.saving_pct)) / most;
     out += el('g', tip(`${p.bandwidth_mbps} Mbps: MLS ${seconds(p.mls.completion_s)} vs SLS ${seconds(p.sls.completion_s)}, ${pct(p.saving_pct)} less`),
       el('rect', { x: x(p.bandwidth_mbps) - 7, y: top + 14 + h - bh, width: 14, height: bh, fill: theme.mls, 'fill-opacity': 0.7 }) +
-      el('text', { x: x(p.bandwidth_mbps), y: top + 10 + h - bh, 'text-anchor': 'middle', 'font-size': 10 }, `${p.saving_pct.toFixed(0)}%`));
+      txt({ x: x(p.bandwidth_mbps), y: top + 10 + h - bh, 'text-anchor': 'middle', 'font-size': 10 }, `${p.saving_pct.toFixed(0)}%`));
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // Completion time against the number of devices k = 1..D (the paper's Fig. 8): MLS and
 // SLS side by side, each bar split into the compute and transfer time of its optimum.
 
-import { el, svg, tip, linear } from '../svg.js';
+import { el, svg, tip, linear, txt } from '../svg.js';
 import { seconds } from '../format.js';
 import { yAxis, legend } from './axes.js';
 
@@ -26,7 +26,7 @@ export function renderChartK({ mls, sls, theme }) {
         el('rect', { x, y: yt, width: barW, height: yc - yt, fill: colour, 'fill-opacity': 0.4 }));
     }
     if (D <= 16 || (i + 1) % 2 === 1 || i + 1 === D) {
-      out += el('text', { x: cx, y: height - bottom + 14, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, i + 1);
+      out += txt({ x: cx, y: height - bottom + 14, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, i + 1);
     }
   }
   for (const [plan, label, colour, side] of series) {
@@ -36,9 +36,9 @@ export function renderChartK({ mls, sls, theme }) {
     const i = plan.devices - 1;
     const yb = y(Math.max(mls.per_k[i].completion_s, sls.per_k[i].completion_s)) - 4 - lift;
     out += el('path', { d: `M${cx},${yb} l-5,-8 h10 z`, fill: colour });
-    out += el('text', { x: cx, y: yb - 11, 'text-anchor': 'middle', 'font-size': 11, fill: colour }, `${label} k=${plan.devices}`);
+    out += txt({ x: cx, y: yb - 11, 'text-anchor': 'middle', 'font-size': 11, fill: colour }, `${label} k=${plan.devices}`);
   }
-  out += el('text', { x: (left + width) / 2, y: height - 8, 'text-anchor': 'middle' }, `devices k (D = ${D} available)`);
+  out += txt({ x: (left + width) / 2, y: height - 8, 'text-anchor': 'middle' }, `devices k (D = ${D} available)`);
   out += legend([['MLS compute', theme.mls], ['MLS transfer', theme.mls, 0.4], ['SLS compute', theme.sls], ['SLS transfer', theme.sls, 0.4]], left, 16);
   return svg(width, height, 'Completion time against the number of devices', out, theme);
 }

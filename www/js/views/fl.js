@@ -3,7 +3,7 @@
 // the gateway to be added; model mode splits outputs; hybrid feeds FL1's per-device
 // outputs into the matching inputs of FL2 and adds FL2's partial sums.
 
-import { el, svg, tip, deviceColour } from '../svg.js';
+import { el, svg, tip, deviceColour, txt } from '../svg.js';
 import { devices, si } from '../format.js';
 import { equalSplit } from '../split.js';
 
@@ -50,13 +50,13 @@ function adder(x, y, text, theme) {
   const pulse = theme.still ? '' : el('animate', { attributeName: 'r', values: '12;15;12', dur: '1.6s', repeatCount: 'indefinite' });
   return el('g', tip(text),
     el('circle', { cx: x, cy: y, r: 12, fill: theme.bg, stroke: theme.accent, 'stroke-width': 2 }, pulse) +
-    el('text', { x, y: y + 5, 'text-anchor': 'middle', 'font-size': 15, 'font-weight': 700, fill: theme.accent }, 'Σ'));
+    txt({ x, y: y + 5, 'text-anchor': 'middle', 'font-size': 15, 'font-weight': 700, fill: theme.accent }, 'Σ'));
 }
 
 function heading(px, title, detail, chosen, theme) {
-  return el('text', { x: px + 10, y: 18, 'font-weight': 600 }, title) +
-    el('text', { x: px + 10, y: 34, 'font-size': 11, fill: theme.muted }, detail) +
-    (chosen ? el('text', { x: px + PW - 12, y: 18, 'text-anchor': 'end', 'font-size': 11, fill: theme.accent, 'font-weight': 600 }, chosen) : '');
+  return txt({ x: px + 10, y: 18, 'font-weight': 600 }, title) +
+    txt({ x: px + 10, y: 34, 'font-size': 11, fill: theme.muted }, detail) +
+    (chosen ? txt({ x: px + PW - 12, y: 18, 'text-anchor': 'end', 'font-size': 11, fill: theme.accent, 'font-weight': 600 }, chosen) : '');
 }
 
 const ni = (l) => l.input.height * l.input.width * l.input.channels;
@@ -69,7 +69,7 @@ function dataPanel(px, l, k, chosen, theme) {
     partialSums(x, 80, w, no(l), k, px + PW / 2, 176, theme) +
     adder(px + PW / 2, 176, 'The gateway adds the k partial sums', theme) +
     vector(x, 206, w, no(l), k, false, `FL ${l.index} outputs (${no(l)}), the sum`, theme) +
-    el('text', { x, y: 236, 'font-size': 11, fill: theme.muted }, 'outputs = Σ of partial sums');
+    txt({ x, y: 236, 'font-size': 11, fill: theme.muted }, 'outputs = Σ of partial sums');
 }
 
 function modelPanel(px, l, k, chosen, theme) {
@@ -84,8 +84,8 @@ function modelPanel(px, l, k, chosen, theme) {
   return heading(px, 'Model parallelism', `FL ${l.index}: outputs split, all inputs to all`, chosen, theme) +
     vector(x, 48, w, ni(l), k, false, `FL ${l.index} inputs (${ni(l)}), sent to every device`, theme) + lines +
     vector(x, 128, w, no(l), k, true, `FL ${l.index} outputs (${no(l)})`, theme) +
-    el('text', { x, y: 160, 'font-size': 11, fill: theme.muted }, 'each device its own outputs;') +
-    el('text', { x, y: 174, 'font-size': 11, fill: theme.muted }, 'the gateway joins them');
+    txt({ x, y: 160, 'font-size': 11, fill: theme.muted }, 'each device its own outputs;') +
+    txt({ x, y: 174, 'font-size': 11, fill: theme.muted }, 'the gateway joins them');
 }
 
 function hybridPanel(px, a, b, k, chosen, theme) {
@@ -123,7 +123,7 @@ export function renderFl({ net, shown, mls, sls, theme }) {
   const plan = shown[0] === 'mls' ? mls : sls;
   const fls = net.layers.filter((l) => l.kind.type === 'fc');
   if (!fls.length) {
-    return svg(760, 60, 'FL view', el('text', { x: 16, y: 34, fill: theme.muted }, `${net.name} has no fully-connected layers.`), theme);
+    return svg(760, 60, 'FL view', txt({ x: 16, y: 34, fill: theme.muted }, `${net.name} has no fully-connected layers.`), theme);
   }
   const c = choices(plan);
   // Each panel shows the FLs the plan used in that mode, else the model's first FLs.
@@ -134,7 +134,7 @@ export function renderFl({ net, shown, mls, sls, theme }) {
   const body = dataPanel(0, one('data'), k, c.data?.label, theme) +
     modelPanel(PW + 5, one('model'), k, c.model?.label, theme) +
     hybridPanel(2 * PW + 10, a, b, k, c.hybrid?.label, theme);
-  const foot = el('text', { x: 10, y: 262, 'font-size': 11, fill: theme.muted },
+  const foot = txt({ x: 10, y: 262, 'font-size': 11, fill: theme.muted },
     `${devices(k)}, one colour each. ✓ marks a mode the ${shown[0].toUpperCase()} plan uses (R = round); that panel shows its layers.`);
   return svg(3 * PW + 10, 272, 'Fully-connected layers split over devices', body + foot, theme);
 }

@@ -2,7 +2,7 @@
 // layer, split into its own equal share (solid) and the halo it adds (pale). Played from
 // the last layer back to the input, the receptive field visibly widens.
 
-import { el, svg, tip, deviceColour } from '../svg.js';
+import { el, svg, tip, deviceColour, txt } from '../svg.js';
 import { rows as rowsText } from '../format.js';
 import { equalSplit } from '../split.js';
 
@@ -20,7 +20,7 @@ export function pickConvBlock(plan, round) {
 const len = (r) => (r ? r[1] - r[0] + 1 : 0);
 
 function message(text, theme) {
-  return svg(760, 60, 'Halo view', el('text', { x: 16, y: 34, fill: theme.muted }, text), theme);
+  return svg(760, 60, 'Halo view', txt({ x: 16, y: 34, fill: theme.muted }, text), theme);
 }
 
 export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
@@ -58,17 +58,17 @@ export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
       body += el('g', tip(`Device ${d + 1}, ${c.title} (${c.height} rows): needs ${rowsText(rows)}; own share ${rowsText(own)}; halo ${Math.max(0, halo)} rows`), lane);
     });
     const factor = total / c.height;
-    body += el('text', { x: x0 + (laneW * k) / 2, y: top + barH + 16, 'text-anchor': 'middle', 'font-size': 11 }, c.title);
-    body += el('text', { x: x0 + (laneW * k) / 2, y: top + barH + 30, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, `${c.height} rows · ×${factor.toFixed(2)}`);
+    body += txt({ x: x0 + (laneW * k) / 2, y: top + barH + 16, 'text-anchor': 'middle', 'font-size': 11 }, c.title);
+    body += txt({ x: x0 + (laneW * k) / 2, y: top + barH + 30, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, `${c.height} rows · ×${factor.toFixed(2)}`);
     const delay = play ? `animation-delay: ${((columns.length - 1 - i) * 0.25).toFixed(2)}s` : null;
     out += el('g', { class: 'step', style: delay }, body);
   });
   const gflop = block.devices.reduce((s, dev) => s + dev.flops, 0) / 1e9;
   const layers = block.last - block.first + 1;
   const rounds = layers > 1 ? `, one round instead of ${layers}` : '';
-  const head = el('text', { x: left, y: 16, 'font-weight': 600 },
+  const head = txt({ x: left, y: 16, 'font-weight': 600 },
     `Round ${block.round}: layers ${block.first}–${block.last} (${block.case}) on ${k} devices${rounds}`) +
-    el('text', { x: left, y: 32, 'font-size': 11, fill: theme.muted },
+    txt({ x: left, y: 32, 'font-size': 11, fill: theme.muted },
       `Solid: own share, pale: halo. ×n: rows computed by all devices ÷ rows of the layer. ${gflop.toFixed(2)} GFLOP in all.`);
   return svg(width, top + barH + 40, 'Halo rows of a conv block', head + el('g', { class: play ? 'play' : null }, out), theme);
 }

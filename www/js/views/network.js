@@ -2,7 +2,7 @@
 // width by channels), CLs as boxes and FLs as pills, YOLOv2's passthrough as an arc,
 // and the blocks of each shown plan as coloured bands labelled round, case and time.
 
-import { el, svg, tip, caseColour } from '../svg.js';
+import { el, svg, tip, caseColour, txt } from '../svg.js';
 import { legend } from './axes.js';
 import { devices, flops, seconds, shape } from '../format.js';
 
@@ -24,7 +24,7 @@ function layerTip(l) {
 
 /** One row of bands for a plan, spanning the layer columns of each block. */
 function bands(plan, label, y, colX, colW, theme) {
-  let out = el('text', { x: 4, y: y + BAND_H / 2 + 4, 'font-weight': 600 }, label);
+  let out = txt({ x: 4, y: y + BAND_H / 2 + 4, 'font-weight': 600 }, label);
   for (const b of plan.blocks) {
     const x = colX(b.first) - colW / 2 + 1;
     const w = colX(b.last) - colX(b.first) + colW - 2;
@@ -34,7 +34,7 @@ function bands(plan, label, y, colX, colW, theme) {
       'g',
       tip(`${label} round ${b.round}: layers ${b.first}–${b.last}, case ${b.case}, ${seconds(b.completion_s)} = ${seconds(b.compute_s)} compute + ${seconds(b.transfer_s)} transfer on device ${b.critical_device + 1} (the slowest)`),
       el('rect', { x, y, width: w, height: BAND_H - 4, rx: 4, fill: caseColour(b.case, theme), 'fill-opacity': 0.85 }) +
-        el('text', { x: x + w / 2, y: y + BAND_H / 2 + 2, 'text-anchor': 'middle', fill: '#fff', 'font-size': 11 }, short),
+        txt({ x: x + w / 2, y: y + BAND_H / 2 + 2, 'text-anchor': 'middle', fill: '#fff', 'font-size': 11 }, short),
     );
   }
   return out;
@@ -49,7 +49,7 @@ function splitBar(plan, label, x, y, w, theme) {
       el('rect', { x, y, width: cw, height: 12, fill: theme.compute })) +
     el('g', tip(`${label} transfer ${seconds(plan.transfer_s)}`),
       el('rect', { x: x + cw, y, width: w - cw, height: 12, fill: theme.transfer })) +
-    el('text', { x: x + w + 8, y: y + 11 },
+    txt({ x: x + w + 8, y: y + 11 },
       `${label}: k = ${plan.devices} · ${seconds(total)} = ${seconds(plan.compute_s)} compute + ${seconds(plan.transfer_s)} transfer`)
   );
 }
@@ -79,7 +79,7 @@ export function renderNetwork({ net, shown, mls, sls, saving, theme }) {
       shapes += el('g', tip(label),
         el('rect', { x: x - w / 2, y: base - h, width: w, height: h, rx: 2, fill: l.index === 0 ? theme.muted : theme.compute, 'fill-opacity': 0.75, stroke: theme.fg, 'stroke-opacity': 0.3 }));
     }
-    shapes += el('text', { x, y: base + 14, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, l.index === 0 ? 'in' : l.index);
+    shapes += txt({ x, y: base + 14, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, l.index === 0 ? 'in' : l.index);
   }
 
   if (net.branch) {
@@ -88,7 +88,7 @@ export function renderNetwork({ net, shown, mls, sls, saving, theme }) {
     const x2 = colX(target);
     shapes += el('g', tip(`Passthrough: layer ${source}'s conv output through a 1×1 conv and reorg ×${net.branch.spec.reorg} → ${shape(net.branch.shape)}, concatenated into layer ${target}'s input; ${flops(net.branch.flops)}`),
       el('path', { d: `M${x1},${TOP - 2} C${x1},${TOP - 36} ${x2},${TOP - 36} ${x2},${TOP - 2}`, fill: 'none', stroke: theme.accent, 'stroke-width': 2, 'marker-end': 'url(#arrow)' }) +
-      el('text', { x: (x1 + x2) / 2, y: TOP - 30, 'text-anchor': 'middle', 'font-size': 11 }, `passthrough → ${shape(net.branch.shape)}`));
+      txt({ x: (x1 + x2) / 2, y: TOP - 30, 'text-anchor': 'middle', 'font-size': 11 }, `passthrough → ${shape(net.branch.shape)}`));
   }
 
   const rows = shown.map((a) => (a === 'mls' ? [mls, 'MLS'] : [sls, 'SLS']));
@@ -106,7 +106,7 @@ export function renderNetwork({ net, shown, mls, sls, saving, theme }) {
     body += splitBar(plan, label, left, y, barW, theme);
     y += 20;
   }
-  body += el('text', { 'data-testid': 'network-saving', x: left, y: y + 10, 'font-weight': 600 },
+  body += txt({ 'data-testid': 'network-saving', x: left, y: y + 10, 'font-weight': 600 },
     `MLS saves ${saving.toFixed(2)} % over SLS (${seconds(mls.completion_s)} with ${devices(mls.devices)} vs ${seconds(sls.completion_s)} with ${sls.devices})`);
   y += 20;
 

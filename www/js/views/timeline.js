@@ -2,7 +2,7 @@
 // download, compute and upload on a shared time axis. Rounds start together, when the
 // previous round's slowest device has finished.
 
-import { el, svg, tip, linear, ticks } from '../svg.js';
+import { el, svg, tip, linear, ticks, txt } from '../svg.js';
 import { seconds, bits, flops } from '../format.js';
 import { legend } from './axes.js';
 
@@ -29,12 +29,12 @@ export function renderTimeline({ shown, mls, sls, theme }) {
   let out = '';
   for (const [plan, label] of plans) {
     const h = plan.devices * laneH;
-    out += el('text', { x: 4, y: y + laneH / 2 + 4, 'font-weight': 600 }, label);
+    out += txt({ x: 4, y: y + laneH / 2 + 4, 'font-weight': 600 }, label);
     let t0 = 0;
     for (const b of plan.blocks) {
       out += el('line', { x1: x(t0), x2: x(t0), y1: y - 4, y2: y + h, stroke: theme.grid });
       out += el('g', tip(`${label} round ${b.round} (layers ${b.first}–${b.last}, ${b.case}): starts at ${seconds(t0)}, lasts ${seconds(b.completion_s)}`),
-        el('text', { x: (x(t0) + x(t0 + b.completion_s)) / 2, y: y - 6, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted },
+        txt({ x: (x(t0) + x(t0 + b.completion_s)) / 2, y: y - 6, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted },
           x(t0 + b.completion_s) - x(t0) > 18 ? `R${b.round}` : ''));
       b.devices.forEach((dev, d) => {
         let t = t0;
@@ -53,13 +53,13 @@ export function renderTimeline({ shown, mls, sls, theme }) {
     }
     if (plan.devices <= 12) {
       for (let d = 0; d < plan.devices; d++) {
-        out += el('text', { x: left - 6, y: y + d * laneH + laneH / 2 + 4, 'text-anchor': 'end', 'font-size': 10, fill: theme.muted }, `dev ${d + 1}`);
+        out += txt({ x: left - 6, y: y + d * laneH + laneH / 2 + 4, 'text-anchor': 'end', 'font-size': 10, fill: theme.muted }, `dev ${d + 1}`);
       }
     }
     y += h + 26;
   }
   for (const t of ticks(end, 6)) {
-    out += el('text', { x: x(t), y: y - 6, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, `${t} s`);
+    out += txt({ x: x(t), y: y - 6, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, `${t} s`);
   }
   out += legend([['download', theme.transfer, 0.55], ['compute', theme.compute], ['upload', theme.transfer]], left, 16);
   return svg(width, y + 4, 'Rounds timeline', out, theme);
