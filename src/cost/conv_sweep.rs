@@ -7,11 +7,15 @@
 //! layer, accumulates FLOPs, and then knows the whole cost of the block `r..g` (or
 //! `r..g+1` with the FL). So every block ending at `g` costs `O(k)` more than the one
 //! above it, and a full solve takes `O(D·L²)` block evaluations of `O(k)` each.
+//!
+//! This is the solver's hot loop, so rows are kept as plain `first`/`last` arrays over
+//! the busy devices (those with a grid: a prefix, since equal splits give the larger
+//! shares first and back-propagation never empties a range).
 
 use super::block::Load;
 use super::environment::BITS_PER_ELEMENT as B;
 use crate::model::{Kind, Network};
-use crate::slicing::{back_through_conv, conv_rows_for_output, equal_split, len, overlap, Rows};
+use crate::slicing::{equal_split, len, Rows};
 
 /// The rows of one conv layer of a block, per device (for the plan and the viewer).
 #[derive(Clone, Debug, PartialEq)]
@@ -23,6 +27,27 @@ pub struct LayerTrace {
     pub computed: Vec<Option<Rows>>,
 }
 
+/// Inclusive row ranges of the busy devices, as two arrays.
+#[derive(Clone, Default)]
+struct Ranges {
+    first: Vec<u32>,
+    last: Vec<u32>,
+}
+
+impl Ranges {
+    fn get(&self, d: usize) -> Option<Rows> {
+        (d < self.first.len()).then(|| Rows::new(self.first[d], self.last[d]))
+    }
+
+    fn all(&self, k: usize) -> Vec<Option<Rows>> {
+        (0..k).map(|d| self.get(d)).collect()
+    }
+
+    fn len(&self, d: usize) -> u64 {
+        u64::from(self.last[d] - self.first[d]) + 1
+    }
+}
+
 /// Walks conv blocks ending at a fixed grid layer, one first layer at a time.
 pub struct ConvSweep<'a> {
     net: &'a Network,
@@ -30,19 +55,15 @@ pub struct ConvSweep<'a> {
     grid_layer: usize,
     /// The next layer to add at the bottom; 0 once the sweep is over.
     next: usize,
-    /// Rows of layer `next`'s output each device must produce.
-    rows: Vec<Option<Rows>>,
-    /// Devices with a grid; the rest (a suffix) stay idle through the whole block.
-    busy: usize,
+    /// Rows of layer `next`'s output each busy device must produce.
+    rows: Ranges,
+    /// Rows of the input of the layer just added (scratch, swapped with `rows`).
+    need: Ranges,
     conv_flops: Vec<u64>,
     fc_flops: Vec<u64>,
     final_to: Vec<u64>,
     skip_in: Vec<u64>,
     branch_up: Vec<u64>,
-    computed: Vec<Option<Rows>>,
-    need: Vec<Option<Rows>>,
-    /// What each device holds of the block's input (the previous block's grids).
-    held: Vec<Option<Rows>>,
     shared: Vec<u64>,
     union: Vec<Rows>,
     /// The loads of the block found by the last successful [`ConvSweep::step`].
@@ -55,17 +76,19 @@ impl<'a> ConvSweep<'a> {
     /// it closes every block in data parallelism (the `conv+fc` case).
     pub fn new(net: &'a Network, k: u32, grid_layer: usize, fc: Option<usize>) -> Self {
         let g = net.layer(grid_layer);
-        let n = k as usize;
-        let grid: Vec<Option<Rows>> = (0..k).map(|d| equal_split(g.output.height, k, d)).collect();
+        let grid: Vec<Rows> = (0..k)
+            .map_while(|d| equal_split(g.output.height, k, d))
+            .collect();
+        let busy = grid.len();
         let row_elements = u64::from(g.output.width) * u64::from(g.output.channels);
-        let mut fc_flops = vec![0; n];
-        let mut final_to = vec![0; n];
+        let mut fc_flops = vec![0; busy];
+        let mut final_to = vec![0; busy];
         match fc.map(|j| net.layer(j).kind) {
             Some(Kind::Fc { outputs }) => {
                 let no = u64::from(outputs);
                 for (d, rows) in grid.iter().enumerate() {
-                    fc_flops[d] = 2 * len(*rows) * row_elements * no;
-                    final_to[d] = if rows.is_some() { no * B } else { 0 };
+                    fc_flops[d] = 2 * rows.len() * row_elements * no;
+                    final_to[d] = no * B;
                 }
             }
             Some(Kind::Conv(_)) => unreachable!("conv+fc closes with an FL"),
@@ -73,28 +96,32 @@ impl<'a> ConvSweep<'a> {
                 let uploads = grid_layer == net.len() || !net.is_conv(grid_layer + 1);
                 if uploads {
                     for (d, rows) in grid.iter().enumerate() {
-                        final_to[d] = len(*rows) * row_elements * B;
+                        final_to[d] = rows.len() * row_elements * B;
                     }
                 }
             }
         }
+        let n = k as usize;
         ConvSweep {
             net,
             k,
             grid_layer,
             next: grid_layer,
-            busy: grid.iter().filter(|r| r.is_some()).count(),
-            rows: grid,
-            conv_flops: vec![0; n],
+            rows: Ranges {
+                first: grid.iter().map(|r| r.first).collect(),
+                last: grid.iter().map(|r| r.last).collect(),
+            },
+            need: Ranges {
+                first: vec![0; busy],
+                last: vec![0; busy],
+            },
+            conv_flops: vec![0; busy],
             fc_flops,
             final_to,
-            skip_in: vec![0; n],
-            branch_up: vec![0; n],
-            computed: vec![None; n],
-            need: vec![None; n],
-            held: vec![None; n],
+            skip_in: vec![0; busy],
+            branch_up: vec![0; busy],
             shared: vec![0; n],
-            union: Vec::with_capacity(n),
+            union: Vec::with_capacity(busy),
             loads: vec![Load::default(); n],
             trace: None,
         }
@@ -112,8 +139,8 @@ impl<'a> ConvSweep<'a> {
     }
 
     /// Rows of the current first layer's input each device needs (`need_d`).
-    pub fn input_rows(&self) -> &[Option<Rows>] {
-        &self.rows
+    pub fn input_rows(&self) -> Vec<Option<Rows>> {
+        self.rows.all(self.k as usize)
     }
 
     /// Adds the layer below the current block. Returns its index `r` when the block
@@ -134,70 +161,102 @@ impl<'a> ConvSweep<'a> {
         let branch = net
             .branch
             .filter(|b| b.spec.source == r || b.spec.target == r);
-        if let Some(b) = branch.filter(|b| b.spec.source == r && b.spec.target <= self.grid_layer) {
-            debug_assert!(b.spec.target > r);
+        if branch.is_some_and(|b| b.spec.source == r && b.spec.target <= self.grid_layer) {
             self.next = 0;
             return None;
         }
 
+        // Through the pool (size 1, stride 1 when there is none), then the conv; padding
+        // rows are clipped (spec §2). Validation guarantees padding < kernel.
+        let (pool_size, pool_stride) = conv.pool.map_or((1, 1), |p| (p.size, p.stride));
+        let (stride, pad, kernel) = (
+            u64::from(conv.stride),
+            u64::from(conv.padding),
+            u64::from(conv.kernel),
+        );
+        let hc_last = u64::from(layer.conv_out.height) - 1;
+        let h_last = u64::from(layer.input.height) - 1;
         let per_row = layer.flops_per_conv_row();
-        for d in 0..self.busy {
-            self.computed[d] =
-                self.rows[d].map(|x| conv_rows_for_output(x, conv, layer.conv_out.height));
-            self.conv_flops[d] += len(self.computed[d]) * per_row;
-            self.need[d] = self.computed[d].map(|c| back_through_conv(c, conv, layer.input.height));
+        let busy = self.rows.first.len();
+        for d in 0..busy {
+            let cf = u64::from(self.rows.first[d]) * u64::from(pool_stride);
+            let cl = (u64::from(self.rows.last[d]) * u64::from(pool_stride) + u64::from(pool_size)
+                - 1)
+            .min(hc_last);
+            self.conv_flops[d] += (cl - cf + 1) * per_row;
+            self.need.first[d] = (cf * stride).saturating_sub(pad) as u32;
+            self.need.last[d] = (cl * stride + kernel - 1 - pad).min(h_last) as u32;
         }
         if let Some(b) = branch {
             let row_bits = u64::from(b.shape.width) * u64::from(b.shape.channels) * B;
             if b.spec.source == r {
                 // Each branch row is computed and uploaded once, by the first device
-                // that produces the matching output row of the source layer.
-                let mut done: Option<u32> = None;
-                for d in 0..self.busy {
-                    let Some(x) = self.rows[d] else { continue };
-                    let first = done.map_or(x.first, |p| x.first.max(p + 1));
-                    let n = if first <= x.last {
-                        u64::from(x.last - first) + 1
+                // that produces the matching output row of the source layer; output
+                // ranges are monotone, so the rows before `d`'s end at `last[d − 1]`.
+                for d in 0..busy {
+                    let (f, l) = (self.rows.first[d], self.rows.last[d]);
+                    let first = if d == 0 {
+                        f
+                    } else {
+                        f.max(self.rows.last[d - 1] + 1)
+                    };
+                    let n = if first <= l {
+                        u64::from(l - first) + 1
                     } else {
                         0
                     };
                     self.conv_flops[d] += n * b.flops_per_row;
                     self.branch_up[d] = n * row_bits;
-                    done = Some(done.map_or(x.last, |p| p.max(x.last)));
                 }
             } else {
                 // The target reads the stored branch rows from the gateway.
-                for d in 0..self.busy {
-                    self.skip_in[d] = len(self.need[d]) * row_bits;
+                for d in 0..busy {
+                    self.skip_in[d] = self.need.len(d) * row_bits;
                 }
             }
         }
         if let Some(trace) = &mut self.trace {
+            let k = self.k as usize;
+            let computed = (0..k)
+                .map(|d| {
+                    self.rows.get(d).map(|x| {
+                        crate::slicing::conv_rows_for_output(x, conv, layer.conv_out.height)
+                    })
+                })
+                .collect();
             trace.push(LayerTrace {
                 layer: r,
-                rows: self.rows.clone(),
-                computed: self.computed.clone(),
+                rows: self.rows.all(k),
+                computed,
             });
         }
 
         let row_bits = u64::from(layer.input.width) * u64::from(layer.input.channels) * B;
-        if r > 1 && net.is_conv(r - 1) {
-            let h = layer.input.height;
-            for (d, held) in self.held.iter_mut().enumerate() {
-                *held = equal_split(h, self.k, d as u32);
+        let held = (r > 1 && net.is_conv(r - 1)).then_some(layer.input.height);
+        match held {
+            Some(h) => {
+                rows_needed_by_others(&self.need, h, self.k, &mut self.union, &mut self.shared)
             }
-            rows_needed_by_others(&self.need, &self.held, &mut self.union, &mut self.shared);
-        } else {
-            self.held.fill(None);
-            self.shared.fill(0);
+            None => self.shared.fill(0),
         }
-        for d in 0..self.rows.len() {
-            let need = self.need[d];
-            self.loads[d] = Load {
-                flops: self.conv_flops[d] + self.fc_flops[d],
-                ti_bits: (len(need) - overlap(need, self.held[d])) * row_bits + self.skip_in[d],
-                tau_bits: self.shared[d] * row_bits,
-                to_bits: self.final_to[d] + self.branch_up[d],
+        for (d, load) in self.loads.iter_mut().enumerate() {
+            let tau_bits = self.shared[d] * row_bits;
+            *load = if d < busy {
+                let need = Rows::new(self.need.first[d], self.need.last[d]);
+                let kept = held.map_or(0, |h| {
+                    len(equal_split(h, self.k, d as u32).and_then(|x| x.intersect(need)))
+                });
+                Load {
+                    flops: self.conv_flops[d] + self.fc_flops[d],
+                    ti_bits: (need.len() - kept) * row_bits + self.skip_in[d],
+                    tau_bits,
+                    to_bits: self.final_to[d] + self.branch_up[d],
+                }
+            } else {
+                Load {
+                    tau_bits,
+                    ..Load::default()
+                }
             };
         }
         std::mem::swap(&mut self.rows, &mut self.need);
@@ -211,48 +270,55 @@ impl<'a> ConvSweep<'a> {
     }
 }
 
-/// For every device `d`, how many rows of `held[d]` lie in `need[e]` for some `e ≠ d`
-/// (the τo rows), in `O(k)`.
+/// For every device `d`, how many rows of its equal share of the `h` input rows lie in
+/// the need of some other device (the τo rows), in `O(k)`.
 ///
-/// `need` comes from back-propagating ordered grids through monotone maps, so the busy
-/// devices form a prefix and both ends of their ranges never decrease. Hence a row of
-/// `need[d]` needed by any other device is needed by `d − 1` or `d + 1`, the rows only `d`
-/// needs form one range, and the answer is `|held[d] ∩ ⋃ need| − |held[d] ∩ only(d)|`.
-pub(crate) fn rows_needed_by_others(
-    need: &[Option<Rows>],
-    held: &[Option<Rows>],
-    union: &mut Vec<Rows>,
-    out: &mut [u64],
-) {
+/// The needs come from back-propagating ordered grids through monotone maps, so the
+/// busy devices form a prefix and both ends of their ranges never decrease. Hence a row
+/// of `need[d]` needed by any other device is needed by `d − 1` or `d + 1`, the rows
+/// only `d` needs form one range, and the answer is `|held ∩ ⋃ need| − |held ∩ only(d)|`.
+fn rows_needed_by_others(need: &Ranges, h: u32, k: u32, union: &mut Vec<Rows>, out: &mut [u64]) {
+    let busy = need.first.len();
     union.clear();
-    for r in need.iter().flatten() {
+    for d in 0..busy {
+        let (f, l) = (need.first[d], need.last[d]);
         match union.last_mut() {
-            Some(u) if r.first <= u.last + 1 => u.last = u.last.max(r.last),
-            _ => union.push(*r),
+            Some(u) if f <= u.last + 1 => u.last = u.last.max(l),
+            _ => union.push(Rows::new(f, l)),
         }
     }
     let mut u = 0;
     for (d, slot) in out.iter_mut().enumerate() {
-        let Some(h) = held[d] else {
+        let Some(held) = equal_split(h, k, d as u32) else {
             *slot = 0;
             continue;
         };
-        while u < union.len() && union[u].last < h.first {
+        while u < union.len() && union[u].last < held.first {
             u += 1;
         }
         let mut covered = 0;
         let mut v = u;
-        while v < union.len() && union[v].first <= h.last {
-            covered += overlap(Some(union[v]), Some(h));
+        while v < union.len() && union[v].first <= held.last {
+            covered += len(union[v].intersect(held));
             v += 1;
         }
-        let only = need[d].and_then(|n| {
-            let above = d.checked_sub(1).and_then(|e| need[e]);
-            let below = need.get(d + 1).copied().flatten();
-            let first = above.map_or(n.first, |a| n.first.max(a.last.saturating_add(1)));
-            let last = below.map_or(n.last, |b| n.last.min(b.first.wrapping_sub(1)));
-            (below.is_none_or(|b| b.first > 0) && first <= last).then(|| Rows::new(first, last))
-        });
-        *slot = covered - overlap(only, Some(h));
+        let only = (d < busy)
+            .then(|| {
+                let first = if d == 0 {
+                    need.first[d]
+                } else {
+                    need.first[d].max(need.last[d - 1] + 1)
+                };
+                let last = if d + 1 == busy {
+                    Some(need.last[d])
+                } else {
+                    need.first[d + 1]
+                        .checked_sub(1)
+                        .map(|b| need.last[d].min(b))
+                };
+                last.filter(|&l| first <= l).map(|l| Rows::new(first, l))
+            })
+            .flatten();
+        *slot = covered - len(only.and_then(|o| o.intersect(held)));
     }
 }

@@ -173,9 +173,10 @@ pub fn detail(net: &Network, env: &Environment, k: u32, round: usize, block: &Ch
                 }
             }
             loads = sweep.loads.clone();
+            let inputs = sweep.input_rows();
             for (d, dev) in devices.iter_mut().enumerate() {
                 dev.out_rows = sweep.trace()[0].rows[d];
-                dev.in_rows = sweep.input_rows()[d];
+                dev.in_rows = inputs[d];
                 dev.layers = sweep
                     .trace()
                     .iter()
