@@ -62,13 +62,33 @@ pub fn overlap(a: Option<Rows>, b: Option<Rows>) -> u64 {
 /// `n mod k` devices get `⌈n/k⌉` contiguous items, the rest `⌊n/k⌋`, from the top.
 /// `None` when the device gets nothing (it is idle).
 pub fn equal_split(n: u32, k: u32, d: u32) -> Option<Rows> {
-    let (base, extra) = (n / k, n % k);
-    let size = base + u32::from(d < extra);
-    if size == 0 {
-        return None;
+    EqualSplit::new(n, k).share(d)
+}
+
+/// An equal split with its division done once, for loops over the devices.
+#[derive(Clone, Copy, Debug)]
+pub struct EqualSplit {
+    base: u32,
+    extra: u32,
+}
+
+impl EqualSplit {
+    pub fn new(n: u32, k: u32) -> Self {
+        EqualSplit {
+            base: n / k,
+            extra: n % k,
+        }
     }
-    let first = d * base + d.min(extra);
-    Some(Rows::new(first, first + size - 1))
+
+    /// See [`equal_split`].
+    pub fn share(self, d: u32) -> Option<Rows> {
+        let size = self.base + u32::from(d < self.extra);
+        if size == 0 {
+            return None;
+        }
+        let first = d * self.base + d.min(self.extra);
+        Some(Rows::new(first, first + size - 1))
+    }
 }
 
 /// The conv-output rows needed to produce pooled rows `rows` (`hc` conv-output rows).

@@ -15,7 +15,7 @@
 use super::block::Load;
 use super::environment::BITS_PER_ELEMENT as B;
 use crate::model::{Kind, Network};
-use crate::slicing::{equal_split, len, Rows};
+use crate::slicing::{equal_split, len, EqualSplit, Rows};
 
 /// The rows of one conv layer of a block, per device (for the plan and the viewer).
 #[derive(Clone, Debug, PartialEq)]
@@ -232,10 +232,11 @@ impl<'a> ConvSweep<'a> {
         }
 
         let row_bits = u64::from(layer.input.width) * u64::from(layer.input.channels) * B;
-        let held = (r > 1 && net.is_conv(r - 1)).then_some(layer.input.height);
+        let held =
+            (r > 1 && net.is_conv(r - 1)).then(|| EqualSplit::new(layer.input.height, self.k));
         match held {
-            Some(h) => {
-                rows_needed_by_others(&self.need, h, self.k, &mut self.union, &mut self.shared)
+            Some(split) => {
+                rows_needed_by_others(&self.need, split, &mut self.union, &mut self.shared)
             }
             None => self.shared.fill(0),
         }
@@ -243,8 +244,8 @@ impl<'a> ConvSweep<'a> {
             let tau_bits = self.shared[d] * row_bits;
             *load = if d < busy {
                 let need = Rows::new(self.need.first[d], self.need.last[d]);
-                let kept = held.map_or(0, |h| {
-                    len(equal_split(h, self.k, d as u32).and_then(|x| x.intersect(need)))
+                let kept = held.map_or(0, |split| {
+                    len(split.share(d as u32).and_then(|x| x.intersect(need)))
                 });
                 Load {
                     flops: self.conv_flops[d] + self.fc_flops[d],
@@ -270,14 +271,14 @@ impl<'a> ConvSweep<'a> {
     }
 }
 
-/// For every device `d`, how many rows of its equal share of the `h` input rows lie in
-/// the need of some other device (the τo rows), in `O(k)`.
+/// For every device `d`, how many rows of its equal share of the block's input (`held`)
+/// lie in the need of some other device (the τo rows), in `O(k)`.
 ///
 /// The needs come from back-propagating ordered grids through monotone maps, so the
 /// busy devices form a prefix and both ends of their ranges never decrease. Hence a row
 /// of `need[d]` needed by any other device is needed by `d − 1` or `d + 1`, the rows
 /// only `d` needs form one range, and the answer is `|held ∩ ⋃ need| − |held ∩ only(d)|`.
-fn rows_needed_by_others(need: &Ranges, h: u32, k: u32, union: &mut Vec<Rows>, out: &mut [u64]) {
+fn rows_needed_by_others(need: &Ranges, held: EqualSplit, union: &mut Vec<Rows>, out: &mut [u64]) {
     let busy = need.first.len();
     union.clear();
     for d in 0..busy {
@@ -289,7 +290,7 @@ fn rows_needed_by_others(need: &Ranges, h: u32, k: u32, union: &mut Vec<Rows>, o
     }
     let mut u = 0;
     for (d, slot) in out.iter_mut().enumerate() {
-        let Some(held) = equal_split(h, k, d as u32) else {
+        let Some(held) = held.share(d as u32) else {
             *slot = 0;
             continue;
         };
