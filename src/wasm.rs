@@ -22,6 +22,41 @@ pub fn describe(source: &str) -> Result<JsValue, JsError> {
     to_js(&load(source)?)
 }
 
+/// What the page's "Your model" panel needs after a paste: the format recognised and
+/// the model in the project's JSON (pretty), which the page downloads, keeps in the URL
+/// and solves from then on (re-importing a large Keras file on every slider move would
+/// not be cheap).
+#[wasm_bindgen(js_name = importModel)]
+pub fn import_model(source: &str) -> Result<JsValue, JsError> {
+    let net = load(source)?;
+    #[derive(Serialize)]
+    struct Imported {
+        format: &'static str,
+        json: String,
+    }
+    to_js(&Imported {
+        format: format_of(source),
+        json: model::json::to_json(&net.model),
+    })
+}
+
+/// The format `model::load` read, by the same rules as `import::detect_and_load`; only
+/// called on text that loaded, so the JSON is already known to be bounded and valid.
+fn format_of(source: &str) -> &'static str {
+    let text = source.trim();
+    if zoo::by_name(text).is_some() {
+        "zoo model"
+    } else if !text.starts_with('{') {
+        "Darknet cfg"
+    } else if serde_json::from_str::<serde_json::Value>(text)
+        .is_ok_and(|v| v.get("class_name").is_some())
+    {
+        "Keras JSON"
+    } else {
+        "project JSON"
+    }
+}
+
 /// The detailed plan of `algorithm` (`"mls"` or `"sls"`) at its best `k ≤ devices`.
 #[wasm_bindgen]
 pub fn solve(

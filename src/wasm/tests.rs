@@ -133,3 +133,30 @@ fn bad_input_throws_the_core_message() {
         assert_eq!(message(result.expect_err(&expected)), expected);
     }
 }
+
+#[wasm_bindgen_test]
+fn import_model_names_the_format_and_round_trips_as_project_json() {
+    let cases = [
+        ("vgg16", "zoo model"),
+        (include_str!("../../tests/models/tiny.cfg"), "Darknet cfg"),
+        (
+            include_str!("../../tests/models/alexnet.keras.json"),
+            "Keras JSON",
+        ),
+        (
+            &model::json::to_json(&model::zoo::by_name("tiny").unwrap()),
+            "project JSON",
+        ),
+    ];
+    for (source, format) in cases {
+        let imported = json(wasm::import_model(source).unwrap());
+        assert_eq!(imported["format"], format);
+        let again = model::load(imported["json"].as_str().unwrap()).unwrap();
+        assert_eq!(again.model, model::load(source).unwrap().model, "{format}");
+    }
+    let broken = "[net]\nheight=8\nwidth=8\nchannels=3\n[convolutional]\nfilters=-16\n";
+    assert_eq!(
+        message(wasm::import_model(broken).unwrap_err()),
+        model::load(broken).unwrap_err().to_string()
+    );
+}

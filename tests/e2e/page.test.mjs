@@ -5,58 +5,13 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, browser, open, SHOTS } from './harness.mjs';
+import { serve, open, SHOTS } from './harness.mjs';
 import { cliSolve } from './cli.mjs';
+import { hashState, shown, assertMatchesCli, withPage } from './checks.mjs';
 
 let server;
 before(async () => { server = await serve(); });
 after(() => server.close());
-
-/** The state the page put in its hash (written at most every 150 ms). */
-async function hashState(page) {
-  await page.waitForTimeout(200);
-  const hash = await page.evaluate(() => location.hash);
-  const p = new URLSearchParams(hash.slice(1));
-  return {
-    model: p.get('model'), devices: Number(p.get('devices')), bandwidth: Number(p.get('bandwidth')),
-    gflops: Number(p.get('gflops')), algorithm: p.get('algorithm'),
-  };
-}
-
-async function shown(page) {
-  const text = (id) => page.textContent(`[data-testid=${id}]`);
-  return {
-    completion: parseFloat(await text('completion')),
-    devices: Number(await text('devices-used')),
-    blocks: Number(await text('block-count')),
-    saving: parseFloat(await text('saving')),
-  };
-}
-
-/** The shown figures equal the CLI's, to the precision shown. */
-async function assertMatchesCli(page) {
-  const s = await hashState(page);
-  const mls = cliSolve(s, 'mls');
-  const sls = cliSolve(s, 'sls');
-  const got = await shown(page);
-  const where = JSON.stringify(s);
-  assert.equal(got.devices, mls.devices, `devices at ${where}`);
-  assert.equal(got.blocks, mls.blocks.length, `blocks at ${where}`);
-  assert.ok(Math.abs(got.completion - mls.completion_s) <= 5e-4 * mls.completion_s, `completion ${got.completion} vs ${mls.completion_s} at ${where}`);
-  const saving = (100 * (sls.completion_s - mls.completion_s)) / sls.completion_s;
-  assert.ok(Math.abs(got.saving - saving) <= 0.006, `saving ${got.saving} vs ${saving} at ${where}`);
-  return s;
-}
-
-async function withPage(options, fn) {
-  const b = await browser(options);
-  try {
-    await fn(b.page);
-    assert.deepEqual(b.errors, [], 'console errors');
-  } finally {
-    await b.close();
-  }
-}
 
 test('the default page matches the paper and the CLI', () => withPage({}, async (page) => {
   await open(page, server.url);

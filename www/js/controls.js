@@ -1,7 +1,7 @@
 // Binds the form controls to the state: log sliders for rates, the value with units
 // beside each slider (and as its aria-valuetext), and a change callback on `input`.
 
-import { FIELDS, RPI4, nice } from './state.js';
+import { CUSTOM, FIELDS, RPI4, nice } from './state.js';
 import { quantity } from './format.js';
 
 const STEPS = 300;
@@ -19,9 +19,9 @@ function fromPosition(key, p) {
   return Math.min(max, Math.max(min, nice(min * (max / min) ** (p / STEPS))));
 }
 
-/** Fills the model list; kept separate so imported models can be appended later. */
+/** Fills the model list: the zoo, then the pasted model. */
 export function setModels(names) {
-  $('model').replaceChildren(...names.map((n) => new Option(n, n)));
+  $('model').replaceChildren(...names.map((n) => new Option(n, n)), new Option('your model (paste or drop a file)', CUSTOM));
 }
 
 /** Shows `state` in every control without firing change callbacks. */

@@ -1,8 +1,10 @@
 // The page's calls into the wasm core, with the caching that keeps a slider drag fast:
 // networks are described once per model, and the bandwidth sweep (Fig. 9, about ten
-// full comparisons) only depends on model, devices and GFLOPS.
+// full comparisons) only depends on model, devices and GFLOPS. A pasted model is passed
+// as its compact project JSON, which the core re-reads quickly on every call.
 
-import init, { describe, solve, sweepBandwidth, zooNames } from '../pkg/coopai.js';
+import init, { describe, importModel, solve, sweepBandwidth, zooNames } from '../pkg/coopai.js';
+import { CUSTOM } from './state.js';
 
 /** Bandwidths of the Fig. 9 chart, spanning the bandwidth slider. */
 const SWEEP_MBPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
@@ -16,21 +18,37 @@ export async function start() {
   return zooNames();
 }
 
-export function network(model) {
-  if (!networks.has(model)) networks.set(model, describe(model));
-  return networks.get(model);
+/** What the core reads for the state's model: a zoo name or the pasted model. */
+function source(s) {
+  return s.model === CUSTOM ? s.custom : s.model;
+}
+
+/** The format recognised and the model as compact project JSON; throws the core's
+ * error (`location: message`) for a text it cannot read. */
+export function readModel(text) {
+  const { format, json } = importModel(text);
+  return { format, json: JSON.stringify(JSON.parse(json)) };
+}
+
+export function network(s) {
+  const key = source(s);
+  if (!networks.has(key)) {
+    if (networks.size > 16) networks.clear();
+    networks.set(key, describe(key));
+  }
+  return networks.get(key);
 }
 
 /** MLS and SLS plans for the state, and MLS's saving over SLS in percent. */
 export function plans(s) {
-  const mls = solve(s.model, s.devices, s.bandwidth, s.gflops, 'mls');
-  const sls = solve(s.model, s.devices, s.bandwidth, s.gflops, 'sls');
+  const mls = solve(source(s), s.devices, s.bandwidth, s.gflops, 'mls');
+  const sls = solve(source(s), s.devices, s.bandwidth, s.gflops, 'sls');
   const saving = (100 * (sls.completion_s - mls.completion_s)) / sls.completion_s;
   return { mls, sls, saving };
 }
 
 function sweepKey(s) {
-  return `${s.model}|${s.devices}|${s.gflops}`;
+  return `${s.devices}|${s.gflops}|${source(s)}`;
 }
 
 /** The cached sweep for the state, or `undefined` until {@link computeSweep} ran. */
@@ -42,7 +60,7 @@ export function computeSweep(s) {
   const key = sweepKey(s);
   if (!sweeps.has(key)) {
     if (sweeps.size > 64) sweeps.clear();
-    sweeps.set(key, sweepBandwidth(s.model, s.devices, s.gflops, SWEEP_MBPS));
+    sweeps.set(key, sweepBandwidth(source(s), s.devices, s.gflops, SWEEP_MBPS));
   }
   return sweeps.get(key);
 }

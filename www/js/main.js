@@ -2,8 +2,9 @@
 // control `input` re-solves MLS and SLS and redraws the views on screen before the next
 // paint. The bandwidth sweep (Fig. 9, ten comparisons) waits until the control rests.
 
-import { FIELDS, parseHash, toHash } from './state.js';
-import { start, network, plans, cachedSweep, computeSweep } from './engine.js';
+import { CUSTOM, FIELDS, parseHash, toHash } from './state.js';
+import { start, network, plans, cachedSweep, computeSweep, readModel } from './engine.js';
+import { bindImport, readNow, showImport, showLinkNote } from './import-panel.js';
 import { setModels, showState, bindControls } from './controls.js';
 import { readTheme } from './svg.js';
 import { installTooltip } from './tooltip.js';
@@ -26,7 +27,7 @@ function showMessage(id, text) {
 /** What every view reads; `shown` lists the plans to draw, MLS first. */
 function context(play) {
   const shown = state.algorithm === 'both' ? ['mls', 'sls'] : [state.algorithm];
-  return { state, net: network(state.model), ...result, shown, theme, sweep: cachedSweep(state), play };
+  return { state, net: network(state), ...result, shown, theme, sweep: cachedSweep(state), play };
 }
 
 /** The test hooks hold MLS's figures whatever is shown. */
@@ -67,6 +68,8 @@ function scheduleSweep() {
 function update(play = false) {
   writeHash(state);
   showState(state);
+  showImport(state.model === CUSTOM);
+  showLinkNote(state.model === CUSTOM ? state.custom : '');
   try {
     result = plans(state);
   } catch (e) {
@@ -80,27 +83,63 @@ function update(play = false) {
   scheduleSweep();
 }
 
+const pretty = (json) => JSON.stringify(JSON.parse(json), null, 2);
+
+/** A link's pasted model is read by the core like a paste; the zoo's default replaces
+ * one that is missing (too long for the link) or does not read. */
+function readLinkModel(notes) {
+  if (state.model !== CUSTOM) return;
+  const fallback = () => {
+    state.model = FIELDS.model.fallback;
+    state.custom = '';
+  };
+  if (!state.custom) {
+    notes.push(`the address names your own model but does not include it (too long for a link), using ${FIELDS.model.fallback}`);
+    return fallback();
+  }
+  try {
+    state.custom = readModel(state.custom).json;
+  } catch (e) {
+    notes.push(`the model in the address does not read (${e.message}), using ${FIELDS.model.fallback}`);
+    return fallback();
+  }
+  readNow(pretty(state.custom), 'the link');
+}
+
 function readHash() {
   const { state: s, notes } = parseHash(location.hash);
   state = s;
+  readLinkModel(notes);
   showMessage('note', notes.length ? `The address was adjusted: ${notes.join('; ')}.` : '');
+}
+
+/** Picking "your model" with none yet starts from the model on screen, as JSON to edit. */
+function startCustom(change) {
+  if (change.model !== CUSTOM || state.custom) return;
+  const json = readNow(pretty(readModel(state.model).json), `${state.model}, a starting point to edit`);
+  if (json) state.custom = json;
 }
 
 async function main() {
   installTooltip($('tip'));
   try {
-    FIELDS.model.choices = await start();
+    FIELDS.model.choices = [...(await start()), CUSTOM];
   } catch (e) {
     showMessage('error', `Could not start the WebAssembly core: ${e.message}`);
     return;
   }
   theme = readTheme();
-  setModels(FIELDS.model.choices);
+  setModels(FIELDS.model.choices.filter((m) => m !== CUSTOM));
   readHash();
   bindControls((change) => {
+    startCustom(change);
     Object.assign(state, change);
     update('model' in change);
   });
+  bindImport((json) => {
+    Object.assign(state, { model: CUSTOM, custom: json, round: 0 });
+    update(true);
+  }, () => state.custom);
   $('halo-round').addEventListener('input', (e) => {
     state.round = Number(e.target.value);
     update(true);

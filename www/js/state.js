@@ -2,10 +2,19 @@
 // TensorFlow Playground's state.ts): every control reads and writes it, and a shared
 // link reproduces the view. Values from a hand-edited hash are clamped, with notes.
 
-/** @typedef {{kind: 'int'|'log'|'choice', fallback: any, min?: number, max?: number,
+import { encode, decode } from './base64url.js';
+
+/** @typedef {{kind: 'int'|'log'|'choice'|'model', fallback: any, min?: number, max?: number,
  *   choices?: string[], label: string}} Field */
 
-/** The model choices are filled in at start from the wasm zoo list. */
+/** `model=custom` means the pasted model, whose project JSON travels in `custom`. */
+export const CUSTOM = 'custom';
+
+/** The longest `custom=` value a link carries: 2,000 characters keeps the whole
+ * address well inside what browsers, chat apps and servers accept. */
+export const MAX_LINK_MODEL = 2000;
+
+/** The model choices are filled in at start from the wasm zoo list, plus `custom`. */
 export const FIELDS = {
   model: { kind: 'choice', fallback: 'vgg16', choices: [], label: 'model' },
   devices: { kind: 'int', fallback: 10, min: 1, max: 32, label: 'devices' },
@@ -14,6 +23,8 @@ export const FIELDS = {
   algorithm: { kind: 'choice', fallback: 'mls', choices: ['mls', 'sls', 'both'], label: 'algorithm' },
   // The conv block shown in the halo view, by round; 0 picks the longest one.
   round: { kind: 'int', fallback: 0, min: 0, max: 1000, label: 'round' },
+  // The pasted model as compact project JSON (base64url in the hash); '' for zoo models.
+  custom: { kind: 'model', fallback: '', label: 'custom model' },
 };
 
 /** The paper's Raspberry Pi 4 setting. */
@@ -31,6 +42,11 @@ export function nice(x) {
 /** Clamps one raw string to its field, returning the value and a note when changed. */
 function readField(key, raw) {
   const f = FIELDS[key];
+  if (f.kind === 'model') {
+    const text = decode(raw);
+    if (text === null) return { value: f.fallback, note: `the ${f.label} in the address is not base64url text, ignored` };
+    return { value: text };
+  }
   if (f.kind === 'choice') {
     const v = raw.trim().toLowerCase();
     if (f.choices.includes(v)) return { value: v };
@@ -67,11 +83,25 @@ export function parseHash(hash) {
   return { state, notes };
 }
 
-/** The hash for a state; `round` only when a block was picked by hand. */
+/** The `custom=` value for a pasted model, or `null` when it is too long for a link
+ * (checked on the text's length first, so a huge model is never encoded). */
+export function linkModel(text) {
+  if (text.length > MAX_LINK_MODEL) return null;
+  const value = encode(text);
+  return value.length <= MAX_LINK_MODEL ? value : null;
+}
+
+/** The hash for a state; `round` only when a block was picked by hand, `custom` only for
+ * a pasted model that fits in a link. */
 export function toHash(state) {
   const params = new URLSearchParams();
   for (const key of Object.keys(FIELDS)) {
     if (key === 'round' && state.round === 0) continue;
+    if (key === 'custom') {
+      const value = state.model === CUSTOM ? linkModel(state.custom) : null;
+      if (value) params.set(key, value);
+      continue;
+    }
     params.set(key, String(state[key]));
   }
   return `#${params}`;

@@ -1,0 +1,218 @@
+// "Your model" as a researcher uses it: paste a model (project JSON, Darknet cfg), see
+// the figures the CLI gives for the same file; paste a broken one and see its line or
+// JSON path next to the box while the last good model stays; share it in a link; drop
+// or open a file; download it as JSON and get the same model back.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve, open, ROOT, SHOTS } from './harness.mjs';
+import { cliSolve } from './cli.mjs';
+import { shown, assertMatchesCli, withPage } from './checks.mjs';
+
+const MODELS = join(ROOT, 'tests/models');
+const CORPUS = join(ROOT, 'tests/corpus');
+const TMP = mkdtempSync(join(tmpdir(), 'coopai-import-'));
+const SETTING = '&devices=6&bandwidth=50&gflops=13.6&algorithm=mls';
+
+/** The README's example model. */
+const README_JSON = `{"name": "tiny", "input": {"height": 32, "width": 32, "channels": 3},
+ "layers": [{"type": "conv", "filters": 16, "kernel": 3, "stride": 1, "padding": 1,
+             "pool": {"size": 2, "stride": 2}},
+            {"type": "fc", "outputs": 10}]}`;
+
+/** The corpus' expected location and message fragment for a file. */
+function expected(file) {
+  const line = readFileSync(join(CORPUS, 'EXPECTED.tsv'), 'utf8').split('\n').find((l) => l.startsWith(`${file}\t`));
+  const [, location, fragment] = line.split('\t');
+  return { location, fragment };
+}
+
+function tmpFile(name, text) {
+  const path = join(TMP, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+let server;
+before(async () => { server = await serve(); });
+after(() => server.close());
+
+/** Types `text` into the box as a paste and waits for the status that names `format`. */
+async function paste(page, text, format) {
+  await page.fill('#custom-text', text);
+  await page.waitForFunction((f) => document.querySelector('#custom-status').textContent.startsWith(`${f} read from the text`), format);
+}
+
+/** Pastes `text` and waits for an error other than the one shown before. */
+async function pasteBroken(page, text) {
+  const before = await page.textContent('#custom-error');
+  await page.fill('#custom-text', text);
+  await page.waitForFunction((b) => {
+    const e = document.querySelector('#custom-error');
+    return !e.hidden && e.textContent !== b;
+  }, before);
+  return page.textContent('#custom-error');
+}
+
+async function openCustom(page, zoo = 'tiny') {
+  await open(page, server.url, `#model=${zoo}${SETTING}`);
+  await page.selectOption('#model', 'custom');
+  await page.waitForSelector('#custom-panel:not([hidden])');
+}
+
+test('pasted models are drawn and solved as the CLI solves their files', () => withPage({}, async (page) => {
+  await openCustom(page);
+  // The box starts with the model on screen, as project JSON to edit.
+  assert.match(await page.textContent('#custom-status'), /^project JSON read from tiny, a starting point to edit: “tiny”, 7 layers, 48×48×3 input\.$/);
+  assert.equal(JSON.parse(await page.inputValue('#custom-text')).name, 'tiny');
+  await assertMatchesCli(page, 'tiny');
+
+  await paste(page, README_JSON, 'project JSON');
+  assert.match(await page.textContent('#custom-status'), /“tiny”, 2 layers, 32×32×3 input/);
+  await assertMatchesCli(page, tmpFile('readme.json', README_JSON));
+
+  const cfg = join(MODELS, 'alexnet.cfg');
+  await paste(page, readFileSync(cfg, 'utf8'), 'Darknet cfg');
+  assert.match(await page.getAttribute('[data-view=network] svg', 'aria-label'), /^darknet: /);
+  await assertMatchesCli(page, cfg);
+  assert.deepEqual(await shown(page), await shownFor(page, 'alexnet'), 'alexnet.cfg is the zoo AlexNet');
+
+  const keras = join(MODELS, 'vgg16.keras.json');
+  await paste(page, readFileSync(keras, 'utf8'), 'Keras JSON');
+  await assertMatchesCli(page, keras);
+}));
+
+/** The figures the page shows for a zoo model at the same setting, in a second tab. */
+async function shownFor(page, zoo) {
+  const other = await page.context().newPage();
+  const hash = await page.evaluate(() => location.hash);
+  await open(other, server.url, hash.replace(/model=custom/, `model=${zoo}`).replace(/&custom=[^&]*/, ''));
+  const figures = await shown(other);
+  await other.close();
+  return figures;
+}
+
+test('a broken model shows its line or path next to the box; the last good one stays', () => withPage({}, async (page) => {
+  await openCustom(page);
+  const cfg = join(MODELS, 'tiny.cfg');
+  await paste(page, readFileSync(cfg, 'utf8'), 'Darknet cfg');
+  const good = await shown(page);
+  const drawing = await page.innerHTML('[data-view=network]');
+  for (const file of ['pool_larger_than_input.cfg', 'fc_then_conv.cfg', 'keras_kernel_rectangular.json', 'project_fc_then_conv.json']) {
+    const { location, fragment } = expected(file);
+    const error = await pasteBroken(page, readFileSync(join(CORPUS, file), 'utf8'));
+    assert.ok(error.startsWith(`${location}: `), `${file}: ${error}`);
+    assert.ok(error.includes(fragment), `${file}: ${error}`);
+    assert.equal(await page.getAttribute('#custom-text', 'aria-invalid'), 'true');
+    assert.match(await page.textContent('#custom-status'), /still show the last model that read well/);
+    assert.deepEqual(await shown(page), good, `${file}: the figures of the last good model`);
+    assert.equal(await page.innerHTML('[data-view=network]'), drawing, `${file}: the drawing of the last good model`);
+    assert.ok(await page.isHidden('#error'), 'the error is next to the box, not at the top');
+  }
+  // The error sits right under the box, inside the panel.
+  const box = await page.locator('#custom-text').boundingBox();
+  const err = await page.locator('#custom-error').boundingBox();
+  assert.ok(err.y >= box.y + box.height && err.y - (box.y + box.height) < 20, `error ${JSON.stringify(err)} under box ${JSON.stringify(box)}`);
+  await page.locator('#custom-panel').screenshot({ path: `${SHOTS}/import-error-light.png` });
+
+  // A hostile paste: more than the core reads, answered at once; a name that is markup.
+  const started = Date.now();
+  const huge = await pasteBroken(page, '['.repeat(5 * 1024 * 1024));
+  assert.match(huge, /4 MiB|4194304/);
+  assert.ok(Date.now() - started < 5000, `huge paste took ${Date.now() - started} ms`);
+  const named = README_JSON.replace('"tiny"', '"<img src=x onerror=\\"window.pwned=1\\">"');
+  await paste(page, named, 'project JSON');
+  assert.match(await page.textContent('#custom-status'), /“<img src=x onerror="window.pwned=1">”/);
+  assert.equal(await page.$('#custom-panel img, [data-view] img'), null);
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  await assertMatchesCli(page, tmpFile('named.json', named));
+}));
+
+test('a pasted model travels in the link when it fits, with a note when it does not', () => withPage({}, async (page) => {
+  await openCustom(page);
+  const cfg = join(MODELS, 'tiny.cfg');
+  await paste(page, readFileSync(cfg, 'utf8'), 'Darknet cfg');
+  await page.waitForTimeout(200);
+  const hash = await page.evaluate(() => location.hash);
+  const value = new URLSearchParams(hash.slice(1)).get('custom');
+  assert.ok(value && value.length <= 2000, `custom= has ${value?.length} characters`);
+  assert.match(hash, /^#model=custom&/);
+  assert.ok(await page.isHidden('#custom-link'));
+  const figures = await shown(page);
+  await page.reload();
+  await page.waitForSelector('body[data-ready=true]');
+  assert.equal(await page.inputValue('#model'), 'custom');
+  assert.match(await page.textContent('#custom-status'), /^project JSON read from the link: “darknet”, 7 layers/);
+  assert.deepEqual(await shown(page), figures);
+  assert.equal(await page.evaluate(() => location.hash), hash);
+  await assertMatchesCli(page, cfg);
+
+  // YOLOv2 is too long for a link: the link says so, and opening it says so too.
+  const yolo = join(MODELS, 'yolov2.cfg');
+  await paste(page, readFileSync(yolo, 'utf8'), 'Darknet cfg');
+  await page.waitForTimeout(200);
+  assert.match(await page.textContent('#custom-link'), /Links do not include this model/);
+  const short = await page.evaluate(() => location.hash);
+  assert.doesNotMatch(short, /custom=/);
+  await open(page, `${server.url}?fresh`, short);
+  assert.equal(await page.inputValue('#model'), 'vgg16');
+  assert.match(await page.textContent('#note'), /names your own model but does not include it/);
+
+  // Hostile values in the link: not base64url, and a model that does not read.
+  const broken = Buffer.from('{"input": {"height": -8}}').toString('base64url');
+  await open(page, `${server.url}?again`, `#model=custom&custom=${broken}${SETTING}`);
+  assert.match(await page.textContent('#note'), /the model in the address does not read \(\$\.input\.height: /);
+  await open(page, `${server.url}?third`, `#model=custom&custom=%3Cscript%3E${SETTING}`);
+  assert.match(await page.textContent('#note'), /not base64url/);
+  assert.equal(await page.inputValue('#model'), 'vgg16');
+}));
+
+test('a file dropped on the page or opened is read at once', () => withPage({}, async (page) => {
+  await open(page, server.url, `#model=vgg16${SETTING}`);
+  const text = readFileSync(join(MODELS, 'tiny.cfg'), 'utf8');
+  await page.evaluate((t) => {
+    const data = new DataTransfer();
+    data.items.add(new File([t], 'tiny.cfg', { type: 'text/plain' }));
+    const target = document.querySelector('[data-view=network]');
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, text);
+  await page.waitForFunction(() => document.querySelector('#custom-status').textContent.startsWith('Darknet cfg read from “tiny.cfg”'));
+  assert.equal(await page.inputValue('#model'), 'custom');
+  assert.equal(await page.inputValue('#custom-text'), text);
+  await assertMatchesCli(page, join(MODELS, 'tiny.cfg'));
+
+  const keras = join(MODELS, 'alexnet.keras.json');
+  await page.setInputFiles('#custom-file', keras);
+  await page.waitForFunction(() => document.querySelector('#custom-status').textContent.startsWith('Keras JSON read from “alexnet.keras.json”'));
+  await assertMatchesCli(page, keras);
+}));
+
+test('the downloaded JSON is the same model', () => withPage({}, async (page) => {
+  await openCustom(page);
+  const file = join(MODELS, 'yolov2.cfg');
+  await paste(page, readFileSync(file, 'utf8'), 'Darknet cfg');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#custom-download')]);
+  assert.equal(download.suggestedFilename(), 'darknet.json');
+  const saved = join(TMP, 'downloaded.json');
+  await download.saveAs(saved);
+  const s = { model: file, devices: 6, bandwidth: 50, gflops: 13.6 };
+  for (const algorithm of ['mls', 'sls']) {
+    assert.deepEqual(cliSolve({ ...s, model: saved }, algorithm), cliSolve(s, algorithm), algorithm);
+  }
+  // And pasted back, it reads as project JSON with the same figures.
+  const figures = await shown(page);
+  await paste(page, readFileSync(saved, 'utf8'), 'project JSON');
+  assert.deepEqual(await shown(page), figures);
+}));
+
+for (const scheme of ['light', 'dark']) {
+  test(`screenshot of the import panel, ${scheme}`, () => withPage({ colorScheme: scheme, reducedMotion: 'reduce' }, async (page) => {
+    await openCustom(page);
+    await paste(page, readFileSync(join(MODELS, 'tiny.cfg'), 'utf8'), 'Darknet cfg');
+    await page.screenshot({ path: `${SHOTS}/import-${scheme}.png` });
+  }));
+}

@@ -1,0 +1,136 @@
+// The "Your model" panel: paste into the text box, open a file or drop one on the page.
+// Text is read by the core at most once per pause in typing (it bounds the text, but a
+// 4 MiB paste should not be re-read on every key); a model that reads well replaces the
+// one drawn, and an error shows under the box with its line or JSON path while the last
+// good model stays drawn and solved.
+
+import { readModel } from './engine.js';
+import { MAX_LINK_MODEL, linkModel } from './state.js';
+
+const PAUSE_MS = 300;
+/** The core refuses more; checked on the file's size so a huge file is never read. */
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+const $ = (id) => document.getElementById(id);
+let timer;
+let accept;
+
+function show(id, text) {
+  $(id).textContent = text;
+  $(id).hidden = !text;
+}
+
+/** The error as `location: message`, the location in bold; plain text nodes only. */
+function showError(e) {
+  const [location, ...rest] = e.message.split(': ');
+  const strong = document.createElement('strong');
+  strong.textContent = rest.length ? `${location}:` : '';
+  $('custom-error').replaceChildren(strong, rest.length ? ` ${rest.join(': ')}` : location);
+  $('custom-error').hidden = false;
+  $('custom-text').setAttribute('aria-invalid', 'true');
+}
+
+function describeModel(json, format, origin) {
+  const model = JSON.parse(json);
+  const layers = `${model.layers.length} layer${model.layers.length === 1 ? '' : 's'}`;
+  const { height, width, channels } = model.input;
+  return `${format} read from ${origin}: “${model.name}”, ${layers}, ${height}×${width}×${channels} input.`;
+}
+
+/** Reads `text` now, saying how it went; `origin` names where it came from. Returns the
+ * compact project JSON, or `null` after showing the error. */
+function read(text, origin) {
+  clearTimeout(timer);
+  try {
+    const { format, json } = readModel(text);
+    $('custom-error').hidden = true;
+    $('custom-text').removeAttribute('aria-invalid');
+    show('custom-status', describeModel(json, format, origin));
+    return json;
+  } catch (e) {
+    showError(e);
+    show('custom-status', 'The views still show the last model that read well.');
+    return null;
+  }
+}
+
+function readAndAccept(text, origin) {
+  const json = read(text, origin);
+  if (json) accept(json);
+}
+
+async function readFile(file) {
+  if (file.size > MAX_FILE_BYTES) {
+    showError(new Error(`${file.name}: the file has ${file.size} bytes, more than the 4 MiB a model may have`));
+    return;
+  }
+  const text = await file.text();
+  $('custom-text').value = text;
+  readAndAccept(text, `“${file.name}”`);
+}
+
+/** Any file dragged over the page can be dropped; the panel and controls light up. */
+function bindDrop() {
+  let leave;
+  const hasFiles = (e) => e.dataTransfer?.types.includes('Files');
+  addEventListener('dragover', (e) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+    document.body.classList.add('dragging');
+    clearTimeout(leave);
+    leave = setTimeout(() => document.body.classList.remove('dragging'), 200);
+  });
+  addEventListener('drop', (e) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    document.body.classList.remove('dragging');
+    const file = e.dataTransfer.files[0];
+    if (file) readFile(file);
+  });
+}
+
+function download(json) {
+  const model = JSON.parse(json);
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([`${JSON.stringify(model, null, 2)}\n`], { type: 'application/json' }));
+  // The name is the user's: keep only what every file system accepts.
+  a.download = `${model.name.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 60) || 'model'}.json`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+/** Wires the panel; `onModel(json)` receives each model that reads well (compact project
+ * JSON), `current()` gives the compact JSON of the model drawn. */
+export function bindImport(onModel, current) {
+  accept = onModel;
+  $('custom-text').addEventListener('input', (e) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => readAndAccept(e.target.value, 'the text'), PAUSE_MS);
+  });
+  $('custom-file').addEventListener('change', (e) => {
+    const file = e.target.files[0];
+    e.target.value = '';
+    if (file) readFile(file);
+  });
+  $('custom-download').addEventListener('click', () => download(current()));
+  bindDrop();
+}
+
+export function showImport(visible) {
+  $('custom-panel').hidden = !visible;
+}
+
+/** Puts `text` in the box and reads it (a link's model, a starting point to edit);
+ * returns the compact project JSON or `null`, and leaves accepting it to the caller. */
+export function readNow(text, origin) {
+  $('custom-text').value = text;
+  return read(text, origin);
+}
+
+/** Says when a shared link cannot carry the pasted model. */
+export function showLinkNote(json) {
+  show('custom-link', json && linkModel(json) === null
+    ? `Links do not include this model: it takes more than ${MAX_LINK_MODEL.toLocaleString('en')} characters. Download it as JSON to share it.`
+    : '');
+}
