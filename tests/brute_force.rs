@@ -142,7 +142,7 @@ fn brute_force(net: &Network, env: &Environment, k: u32, algorithm: Algorithm) -
 fn incremental_block_costs_equal_the_naive_spec() {
     let mut rng = Rng(7);
     let mut checked = 0;
-    for _ in 0..300 {
+    for _ in 0..500 {
         let net = random_chain(&mut rng, 8);
         for k in 2..=5 {
             for first in 1..=net.len() {

@@ -4,6 +4,7 @@
 
 #[path = "execute/chains.rs"]
 mod chains;
+mod common;
 #[path = "execute/plans.rs"]
 mod plans;
 
@@ -57,7 +58,7 @@ fn random_chains_for_every_k_mls_and_sls() {
     let mut rng = Rng(2026);
     let (mut postponed, mut deep, mut sums) = (0, 0, 0);
     for n in 0..60 {
-        let net = random_chain(&mut rng);
+        let net = random_chain(&mut rng, 8);
         for k in 1..=6 {
             for algorithm in [Algorithm::Mls, Algorithm::Sls] {
                 for g in [0.01, 100.0, 1e6] {

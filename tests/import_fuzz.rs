@@ -10,6 +10,7 @@
 //! `FUZZ_SECONDS=60 cargo test --release --test import_fuzz -- --ignored --nocapture`
 //! prints how many executions it made and how fast.
 
+mod common;
 mod import_support;
 
 use std::time::{Duration, Instant};
@@ -171,7 +172,7 @@ fn fuzz_solver(rng: &mut Rng, iterations: u64) -> (u64, u64) {
     for _ in 0..iterations {
         let net = random_model(rng);
         let env = Environment::new(
-            rng.range(1, 6) as u32,
+            rng.range(1, 6),
             rng.range(1, 100_000) as f64 / 100.0,
             rng.range(1, 10_000) as f64 / 100.0,
         )

@@ -1,4 +1,5 @@
-//! Shared helpers for the integration tests: a seeded generator of small valid chains.
+//! Shared by the integration tests: a seeded generator and random small valid chains.
+//! Each test crate uses part of it.
 #![allow(dead_code)]
 
 use coopai::model::{Conv, Fc, Layer, Model, Network, Pool, Shape};
@@ -23,25 +24,34 @@ impl Rng {
     pub fn chance(&mut self, percent: u32) -> bool {
         self.range(1, 100) <= percent
     }
+
+    /// Uniform in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
 }
 
-/// A random valid chain of up to `max_layers` layers: CLs with random kernels, strides,
-/// paddings and pools, then FLs. Draws again until the chain validates.
+/// A random valid chain of up to `max_layers` layers: CLs (kernels 1–5, strides 1–3,
+/// paddings, pools), then FLs. Draws again until the chain validates.
 pub fn random_chain(rng: &mut Rng, max_layers: u32) -> Network {
     loop {
         let total = rng.range(1, max_layers);
         let convs = rng.range(0, total);
         let mut layers = Vec::new();
         for _ in 0..convs {
-            let kernel = rng.range(1, 4);
-            let pool = rng.chance(30).then(|| Pool {
+            let kernel = rng.range(1, 5);
+            let pool = rng.chance(33).then(|| Pool {
                 size: rng.range(1, 3),
                 stride: rng.range(1, 3),
             });
             layers.push(Layer::Conv(Conv {
-                filters: rng.range(1, 3),
+                filters: rng.range(1, 4),
                 kernel,
-                stride: if rng.chance(25) { 2 } else { 1 },
+                stride: *rng.pick(&[1, 1, 2, 3]),
                 padding: rng.range(0, kernel - 1),
                 pool,
             }));
@@ -53,7 +63,7 @@ pub fn random_chain(rng: &mut Rng, max_layers: u32) -> Network {
         }
         let model = Model {
             name: "random".into(),
-            input: Shape::new(rng.range(3, 24), rng.range(1, 4), rng.range(1, 3)),
+            input: Shape::new(rng.range(3, 30), rng.range(1, 6), rng.range(1, 3)),
             layers,
             passthrough: None,
         };

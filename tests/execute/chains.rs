@@ -3,60 +3,7 @@
 
 use coopai::model::{Conv, Fc, Layer, Model, Network, Passthrough, Pool, Shape};
 
-/// SplitMix64, so every drawn chain can be drawn again from its seed.
-pub struct Rng(pub u64);
-
-impl Rng {
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `lo..=hi`.
-    pub fn range(&mut self, lo: u32, hi: u32) -> u32 {
-        lo + (self.next() % u64::from(hi - lo + 1)) as u32
-    }
-}
-
-/// A random valid chain of 1..=8 layers: CLs (kernels 1–5, strides 1–3, pools) then FLs.
-pub fn random_chain(rng: &mut Rng) -> Network {
-    loop {
-        let total = rng.range(1, 8);
-        let convs = rng.range(0, total);
-        let mut layers = Vec::new();
-        for _ in 0..convs {
-            let kernel = rng.range(1, 5);
-            let pool = (rng.range(0, 2) == 0).then(|| Pool {
-                size: rng.range(2, 3),
-                stride: rng.range(1, 3),
-            });
-            layers.push(Layer::Conv(Conv {
-                filters: rng.range(1, 4),
-                kernel,
-                stride: [1, 1, 2, 3][rng.range(0, 3) as usize],
-                padding: rng.range(0, kernel - 1),
-                pool,
-            }));
-        }
-        for _ in convs..total {
-            layers.push(Layer::Fc(Fc {
-                outputs: rng.range(1, 12),
-            }));
-        }
-        let model = Model {
-            name: "random".into(),
-            input: Shape::new(rng.range(4, 30), rng.range(1, 6), rng.range(1, 3)),
-            layers,
-            passthrough: None,
-        };
-        if let Ok(net) = Network::new(&model) {
-            return net;
-        }
-    }
-}
+pub use crate::common::{random_chain, Rng};
 
 fn conv(filters: u32, kernel: u32, stride: u32, padding: u32) -> Conv {
     Conv::same(filters, kernel).with_stride(stride, padding)

@@ -4,53 +4,27 @@
 
 use coopai::model::{Conv, Fc, Layer, Model, Network, Passthrough, Shape};
 
-/// SplitMix64: a small seeded generator, so every failure replays from its seed.
-pub struct Rng(pub u64);
-
-impl Rng {
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `lo..=hi`.
-    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next() % (hi - lo + 1)
-    }
-
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
+pub use crate::common::Rng;
 
 /// A random valid chain (CLs with random kernels, strides, paddings and pools, then
 /// FLs), small enough to solve quickly; drawn again until the core accepts it.
 pub fn random_model(rng: &mut Rng) -> Network {
     loop {
-        let size = rng.range(1, 64) as u32;
-        let input = Shape::new(size, rng.range(1, 64) as u32, rng.range(1, 8) as u32);
+        let size = rng.range(1, 64);
+        let input = Shape::new(size, rng.range(1, 64), rng.range(1, 8));
         let mut layers = Vec::new();
         for _ in 0..rng.range(0, 6) {
-            let kernel = rng.range(1, 7) as u32;
-            let mut conv = Conv::same(rng.range(1, 32) as u32, kernel).with_stride(
-                rng.range(1, 3) as u32,
-                rng.range(0, u64::from(kernel) - 1) as u32,
-            );
+            let kernel = rng.range(1, 7);
+            let mut conv = Conv::same(rng.range(1, 32), kernel)
+                .with_stride(rng.range(1, 3), rng.range(0, kernel - 1));
             if rng.range(0, 2) == 0 {
-                conv = conv.with_pool(rng.range(1, 3) as u32, rng.range(1, 3) as u32);
+                conv = conv.with_pool(rng.range(1, 3), rng.range(1, 3));
             }
             layers.push(Layer::Conv(conv));
         }
-        for _ in 0..rng.range(u64::from(layers.is_empty()), 3) {
+        for _ in 0..rng.range(u32::from(layers.is_empty()), 3) {
             layers.push(Layer::Fc(Fc {
-                outputs: rng.range(1, 64) as u32,
+                outputs: rng.range(1, 64),
             }));
         }
         let mut model = Model {
@@ -75,8 +49,8 @@ fn add_passthrough(rng: &mut Rng, model: &mut Model) {
     if convs < 2 {
         return;
     }
-    let source = rng.range(1, convs as u64 - 1) as usize;
-    let reorg = rng.range(1, 3) as u32;
+    let source = rng.range(1, convs as u32 - 1) as usize;
+    let reorg = rng.range(1, 3);
     let mut candidate = model.clone();
     if let Layer::Conv(c) = &mut candidate.layers[source - 1] {
         *c = c.with_pool(reorg, reorg);
@@ -85,7 +59,7 @@ fn add_passthrough(rng: &mut Rng, model: &mut Model) {
         candidate.passthrough = Some(Passthrough {
             source,
             target,
-            filters: rng.range(1, 16) as u32,
+            filters: rng.range(1, 16),
             reorg,
         });
         if Network::new(&candidate).is_ok() {
