@@ -209,10 +209,17 @@ test('the downloaded JSON is the same model', () => withPage({}, async (page) =>
   assert.deepEqual(await shown(page), figures);
 }));
 
+// The docs' screenshot: AlexNet's cfg with a typo, the error under the box, the last
+// good model still drawn below.
 for (const scheme of ['light', 'dark']) {
   test(`screenshot of the import panel, ${scheme}`, () => withPage({ colorScheme: scheme, reducedMotion: 'reduce' }, async (page) => {
-    await openCustom(page);
-    await paste(page, readFileSync(join(MODELS, 'tiny.cfg'), 'utf8'), 'Darknet cfg');
+    await open(page, server.url, '#model=alexnet&devices=10&bandwidth=100&gflops=13.6&algorithm=mls');
+    await page.selectOption('#model', 'custom');
+    const cfg = readFileSync(join(MODELS, 'alexnet.cfg'), 'utf8');
+    await paste(page, cfg, 'Darknet cfg');
+    const error = await pasteBroken(page, cfg.replace('filters=256', 'filters=25x6'));
+    assert.match(error, /^line \d+: found filters=25x6, expected a whole number/);
+    await page.$eval('#custom-text', (t) => { t.blur(); t.scrollTop = 0; });
     await page.screenshot({ path: `${SHOTS}/import-${scheme}.png` });
   }));
 }

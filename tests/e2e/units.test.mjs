@@ -3,17 +3,18 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FIELDS, parseHash, toHash, defaults, nice } from '../../www/js/state.js';
+import { FIELDS, MAX_LINK_MODEL, parseHash, toHash, defaults, nice, linkModel } from '../../www/js/state.js';
+import { encode, decode } from '../../www/js/base64url.js';
 import { equalSplit } from '../../www/js/split.js';
 import { cliSolve } from './cli.mjs';
 
-FIELDS.model.choices = ['tiny', 'alexnet', 'vgg16', 'vgg19', 'yolov2'];
+FIELDS.model.choices = ['tiny', 'alexnet', 'vgg16', 'vgg19', 'yolov2', 'custom'];
 
 test('a full hash round-trips and gives no notes', () => {
   const hash = '#model=yolov2&devices=32&bandwidth=1.5&gflops=0.1&algorithm=both&round=3';
   const { state, notes } = parseHash(hash);
   assert.deepEqual(notes, []);
-  assert.deepEqual(state, { model: 'yolov2', devices: 32, bandwidth: 1.5, gflops: 0.1, algorithm: 'both', round: 3 });
+  assert.deepEqual(state, { model: 'yolov2', devices: 32, bandwidth: 1.5, gflops: 0.1, algorithm: 'both', round: 3, custom: '' });
   assert.equal(toHash(state), hash);
 });
 
@@ -26,7 +27,7 @@ test('missing keys take the paper setting; round 0 stays out of the hash', () =>
 
 test('bad values are clamped or replaced, each with a note', () => {
   const { state, notes } = parseHash('#model=VGG19&devices=2.6&bandwidth=&gflops=1e400&algorithm=x&devices=-3&zzz=1');
-  assert.deepEqual(state, { model: 'vgg19', devices: 1, bandwidth: 100, gflops: 13.6, algorithm: 'mls', round: 0 });
+  assert.deepEqual(state, { model: 'vgg19', devices: 1, bandwidth: 100, gflops: 13.6, algorithm: 'mls', round: 0, custom: '' });
   assert.deepEqual(notes, [
     'devices 2.6 is outside 1..32, using 3',
     'bandwidth “” is not a number, using 100',
@@ -41,6 +42,31 @@ test('long hostile values are shortened in notes', () => {
   const { notes } = parseHash(`#model=${encodeURIComponent('<script>'.repeat(20))}`);
   assert.equal(notes.length, 1);
   assert.ok(notes[0].length < 80, notes[0]);
+});
+
+test('a pasted model round-trips through the hash as base64url, only when it fits', () => {
+  const json = '{"name":"ünï <b>","input":{"height":8,"width":8,"channels":3},"layers":[{"type":"fc","outputs":2}]}';
+  const state = { ...defaults(), model: 'custom', custom: json };
+  const hash = toHash(state);
+  assert.match(hash, /^#model=custom&devices=10&bandwidth=100&gflops=13.6&algorithm=mls&custom=[A-Za-z0-9_-]+$/);
+  assert.deepEqual(parseHash(hash), { state, notes: [] });
+  // A zoo model leaves the pasted one out of the link.
+  assert.doesNotMatch(toHash({ ...state, model: 'tiny' }), /custom=/);
+  const long = `{"name":"${'x'.repeat(MAX_LINK_MODEL)}"}`;
+  assert.equal(linkModel(long), null);
+  assert.equal(toHash({ ...state, custom: long }), '#model=custom&devices=10&bandwidth=100&gflops=13.6&algorithm=mls');
+  // The limit is on the encoded value, 4/3 as long as ASCII text.
+  assert.equal(linkModel('y'.repeat(1500)).length, MAX_LINK_MODEL);
+  assert.equal(linkModel('y'.repeat(1501)), null);
+});
+
+test('base64url: any text back, anything else refused', () => {
+  for (const text of ['', 'a', 'ab', 'abc', '{"name":"模型 🚀"}', '\u0000<script>']) assert.equal(decode(encode(text)), text);
+  assert.equal(encode('\u00ff\u00fe'), 'w7_Dvg');
+  for (const bad of ['<script>', 'a', 'w7/Dvg', 'w7_Dvg==', '_w']) assert.equal(decode(bad), null, bad);
+  const { state, notes } = parseHash('#model=custom&custom=%3Cscript%3E');
+  assert.equal(state.custom, '');
+  assert.deepEqual(notes, ['the custom model in the address is not base64url text, ignored']);
 });
 
 test('log sliders snap to three significant digits', () => {

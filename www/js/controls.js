@@ -21,7 +21,7 @@ function fromPosition(key, p) {
 
 /** Fills the model list: the zoo, then the pasted model. */
 export function setModels(names) {
-  $('model').replaceChildren(...names.map((n) => new Option(n, n)), new Option('your model (paste or drop a file)', CUSTOM));
+  $('model').replaceChildren(...names.map((n) => new Option(n, n)), new Option('your own model…', CUSTOM));
 }
 
 /** Shows `state` in every control without firing change callbacks. */
