@@ -54,9 +54,15 @@ function read(text, origin) {
   }
 }
 
+/** Reads `text` and draws it, unless the core refuses to solve it (too much work for
+ * these devices), which is shown like a reading error. */
 function readAndAccept(text, origin) {
   const json = read(text, origin);
-  if (json) accept(json);
+  const refused = json && accept(json);
+  if (refused) {
+    showError(refused);
+    show('custom-status', 'The model reads, but the views still show the last model that could be solved.');
+  }
 }
 
 async function readFile(file) {
@@ -101,7 +107,8 @@ function download(json) {
 }
 
 /** Wires the panel; `onModel(json)` receives each model that reads well (compact project
- * JSON), `current()` gives the compact JSON of the model drawn. */
+ * JSON) and returns the error that kept it from being solved, if any; `current()` gives
+ * the compact JSON of the model drawn. */
 export function bindImport(onModel, current) {
   accept = onModel;
   $('custom-text').addEventListener('input', (e) => {

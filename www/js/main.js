@@ -65,13 +65,14 @@ function scheduleSweep() {
   }, 120);
 }
 
-function update(play = false) {
+/** Re-solves (unless `solved` holds the plans of the state already) and redraws. */
+function update(play = false, solved = null) {
   writeHash(state);
   showState(state);
   showImport(state.model === CUSTOM);
   showLinkNote(state.model === CUSTOM ? state.custom : '');
   try {
-    result = plans(state);
+    result = solved ?? plans(state);
   } catch (e) {
     showMessage('error', e.message);
     return;
@@ -136,9 +137,18 @@ async function main() {
     Object.assign(state, change);
     update('model' in change);
   });
+  // A pasted model replaces the one drawn only once it solves, so the last good one stays.
   bindImport((json) => {
-    Object.assign(state, { model: CUSTOM, custom: json, round: 0 });
-    update(true);
+    const next = { ...state, model: CUSTOM, custom: json, round: 0 };
+    let solved;
+    try {
+      solved = plans(next);
+    } catch (e) {
+      return e;
+    }
+    state = next;
+    update(true, solved);
+    return null;
   }, () => state.custom);
   $('halo-round').addEventListener('input', (e) => {
     state.round = Number(e.target.value);
