@@ -136,6 +136,8 @@ async function main() {
     startCustom(change);
     Object.assign(state, change);
     update('model' in change);
+    // At phone width the panel opens below the controls.
+    if (change.model === CUSTOM) $('custom-panel').scrollIntoView({ block: 'nearest' });
   });
   // A pasted model replaces the one drawn only once it solves, so the last good one stays.
   bindImport((json) => {
