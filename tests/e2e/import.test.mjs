@@ -40,10 +40,14 @@ let server;
 before(async () => { server = await serve(); });
 after(() => server.close());
 
-/** Types `text` into the box as a paste and waits for the status that names `format`. */
+/** Types `text` into the box as a paste and waits for a new status that names `format`. */
 async function paste(page, text, format) {
+  const before = await page.textContent('#custom-status');
   await page.fill('#custom-text', text);
-  await page.waitForFunction((f) => document.querySelector('#custom-status').textContent.startsWith(`${f} read from the text`), format);
+  await page.waitForFunction(([f, b]) => {
+    const status = document.querySelector('#custom-status').textContent;
+    return status !== b && status.startsWith(`${f} read from the text`);
+  }, [format, before]);
 }
 
 /** Pastes `text` and waits for an error other than the one shown before; `quick` sets
@@ -147,6 +151,8 @@ test('a broken model shows its line or path next to the box; the last good one s
   assert.equal(await page.$('#custom-panel img, [data-view] img'), null);
   assert.equal(await page.evaluate(() => window.pwned), undefined);
   await assertMatchesCli(page, tmpFile('named.json', named));
+  const long = await pasteBroken(page, README_JSON.replace('"tiny"', `"${'n'.repeat(100000)}"`), true);
+  assert.equal(long, 'name: the name has 100000 characters, more than the limit of 200');
 }));
 
 test('a pasted model travels in the link when it fits, with a note when it does not', () => withPage({}, async (page) => {
