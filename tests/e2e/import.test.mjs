@@ -95,6 +95,23 @@ test('pasted models are drawn and solved as the CLI solves their files', () => w
   const keras = join(MODELS, 'vgg16.keras.json');
   await paste(page, readFileSync(keras, 'utf8'), 'Keras JSON');
   await assertMatchesCli(page, keras);
+
+  // Typing is read once it pauses, not on every key.
+  const statuses = await page.$eval('#custom-text', async (t) => {
+    const status = () => document.querySelector('#custom-status').textContent;
+    const seen = [status()];
+    for (const key of '{"x') {
+      t.value += key;
+      t.dispatchEvent(new InputEvent('input', { inputType: 'insertText', data: key }));
+      await new Promise((ok) => setTimeout(ok, 50));
+      seen.push(status());
+    }
+    await new Promise((ok) => setTimeout(ok, 400));
+    seen.push(status());
+    return seen;
+  });
+  assert.equal(new Set(statuses.slice(0, -1)).size, 1, statuses.join(' | '));
+  assert.match(statuses.at(-1), /still show the last model/);
 }));
 
 /** The figures the page shows for a zoo model at the same setting, in a second tab. */
