@@ -23,7 +23,7 @@ pub fn describe(source: &str) -> Result<JsValue, JsError> {
 }
 
 /// What the page's "Your model" panel needs after a paste: the format recognised and
-/// the model in the project's JSON (pretty), which the page downloads, keeps in the URL
+/// the model in the project's JSON (compact), which the page downloads, keeps in the URL
 /// and solves from then on (re-importing a large Keras file on every slider move would
 /// not be cheap).
 #[wasm_bindgen(js_name = importModel)]
@@ -36,7 +36,7 @@ pub fn import_model(source: &str) -> Result<JsValue, JsError> {
     }
     to_js(&Imported {
         format: format_of(source),
-        json: model::json::to_json(&net.model),
+        json: serde_json::to_string(&net.model).map_err(err)?,
     })
 }
 

@@ -26,8 +26,7 @@ function source(s) {
 /** The format recognised and the model as compact project JSON; throws the core's
  * error (`location: message`) for a text it cannot read. */
 export function readModel(text) {
-  const { format, json } = importModel(text);
-  return { format, json: JSON.stringify(JSON.parse(json)) };
+  return importModel(text);
 }
 
 export function network(s) {
