@@ -66,11 +66,7 @@ pub fn solve(
     gflops: f64,
     algorithm: &str,
 ) -> Result<JsValue, JsError> {
-    let algorithm = Algorithm::parse(algorithm).ok_or_else(|| {
-        JsError::new(&format!(
-            "algorithm must be 'mls' or 'sls', found '{algorithm}'"
-        ))
-    })?;
+    let algorithm = parse_algorithm(algorithm)?;
     let (net, env) = setting(source, devices, bandwidth_mbps, gflops)?;
     to_js(&solver::solve(&net, &env, algorithm))
 }
@@ -137,9 +133,6 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(err)
 }
 
-#[cfg(test)]
-mod tests;
-
 /// Runs the plan of `algorithm` on real tensors (weights and input drawn from `seed`,
 /// the input shrunk by the whole number `scale`) and returns `execute::verify`'s report:
 /// per round the largest difference from the unsliced model and the counted against
@@ -154,11 +147,7 @@ pub fn verify(
     scale: f64,
     seed: f64,
 ) -> Result<JsValue, JsError> {
-    let algorithm = Algorithm::parse(algorithm).ok_or_else(|| {
-        JsError::new(&format!(
-            "algorithm must be 'mls' or 'sls', found '{algorithm}'"
-        ))
-    })?;
+    let algorithm = parse_algorithm(algorithm)?;
     let (net, env) = setting(source, devices, bandwidth_mbps, gflops)?;
     let whole = |v: f64, what: &str| {
         (v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v))
@@ -169,3 +158,12 @@ pub fn verify(
     let plan = solver::solve(&net, &env, algorithm);
     to_js(&crate::execute::verify(&net, &plan, u64::from(whole(seed, "seed")?)).map_err(err)?)
 }
+
+/// `"mls"` or `"sls"`, or an error naming what was given.
+fn parse_algorithm(text: &str) -> Result<Algorithm, JsError> {
+    Algorithm::parse(text)
+        .ok_or_else(|| JsError::new(&format!("algorithm must be 'mls' or 'sls', found '{text}'")))
+}
+
+#[cfg(test)]
+mod tests;
