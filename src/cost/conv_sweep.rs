@@ -167,7 +167,9 @@ impl<'a> ConvSweep<'a> {
         }
 
         // Through the pool (size 1, stride 1 when there is none), then the conv; padding
-        // rows are clipped (spec §2). Validation guarantees padding < kernel.
+        // rows are clipped (spec §2). These are `slicing::back_through_pool` and
+        // `back_through_conv` inlined on plain integers for speed; tests/brute_force.rs
+        // checks the two against each other. Validation guarantees padding < kernel.
         let (pool_size, pool_stride) = conv.pool.map_or((1, 1), |p| (p.size, p.stride));
         let (stride, pad, kernel) = (
             u64::from(conv.stride),
@@ -263,11 +265,6 @@ impl<'a> ConvSweep<'a> {
         std::mem::swap(&mut self.rows, &mut self.need);
         self.next = r - 1;
         Some(r)
-    }
-
-    /// The last CL of the blocks this sweep walks.
-    pub fn grid_layer(&self) -> usize {
-        self.grid_layer
     }
 }
 
