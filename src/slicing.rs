@@ -50,14 +50,6 @@ pub fn len(rows: Option<Rows>) -> u64 {
     rows.map_or(0, |r| r.len())
 }
 
-/// Length of the intersection of two optional ranges.
-pub fn overlap(a: Option<Rows>, b: Option<Rows>) -> u64 {
-    match (a, b) {
-        (Some(a), Some(b)) => len(a.intersect(b)),
-        _ => 0,
-    }
-}
-
 /// Device `d`'s share (0-based) when `n` items are split over `k` devices: the first
 /// `n mod k` devices get `⌈n/k⌉` contiguous items, the rest `⌊n/k⌋`, from the top.
 /// `None` when the device gets nothing (it is idle).

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::dp::{partition, Algorithm, Chosen, Partition};
 use crate::cost::conv_sweep::ConvSweep;
-use crate::cost::{block_time, fc, single, Case, Environment, Load, Timing};
+use crate::cost::{block_loads, block_time, Case, Environment, Load, Timing};
 use crate::model::{Kind, Network};
 use crate::slicing::{equal_split, Rows};
 
@@ -157,10 +157,13 @@ pub fn solve(net: &Network, env: &Environment, algorithm: Algorithm) -> Plan {
 
 /// Recomputes one chosen block with every device's rows and neurons.
 pub fn detail(net: &Network, env: &Environment, k: u32, round: usize, block: &Chosen) -> BlockPlan {
-    let mut loads = Vec::new();
-    let mut devices = vec![Slices::default(); k as usize];
+    // The loads come from the one function that knows every case; this only adds
+    // which rows and neurons each device handles.
+    let loads = block_loads(net, k, block.first, block.last, block.case)
+        .expect("the solver only chooses feasible blocks");
+    let mut devices = vec![Slices::default(); loads.len()];
     match block.case {
-        Case::Single => loads.push(single::load(net)),
+        Case::Single => {}
         Case::Conv | Case::ConvFc => {
             let (grid, fc_layer) = match block.case {
                 Case::Conv => (block.last, None),
@@ -172,7 +175,6 @@ pub fn detail(net: &Network, env: &Environment, k: u32, round: usize, block: &Ch
                     break;
                 }
             }
-            loads = sweep.loads.clone();
             let inputs = sweep.input_rows();
             for (d, dev) in devices.iter_mut().enumerate() {
                 dev.out_rows = sweep.trace()[0].rows[d];
@@ -200,7 +202,6 @@ pub fn detail(net: &Network, env: &Environment, k: u32, round: usize, block: &Ch
         }
         Case::FcData => {
             let layer = net.layer(block.last);
-            fc::data(layer, k, &mut loads);
             for (d, dev) in devices.iter_mut().enumerate() {
                 let inputs = equal_split(layer.input.elements() as u32, k, d as u32);
                 dev.neurons.push(fc_neurons(net, block.last, inputs));
@@ -208,7 +209,6 @@ pub fn detail(net: &Network, env: &Environment, k: u32, round: usize, block: &Ch
         }
         Case::FcModel => {
             let layer = net.layer(block.last);
-            fc::model(layer, k, &mut loads);
             for (d, dev) in devices.iter_mut().enumerate() {
                 let outputs = equal_split(layer.output.channels, k, d as u32);
                 let inputs = outputs.and(all(layer.input.elements()));
@@ -221,8 +221,7 @@ pub fn detail(net: &Network, env: &Environment, k: u32, round: usize, block: &Ch
             }
         }
         Case::FcHybrid => {
-            let (a, b) = (net.layer(block.first), net.layer(block.last));
-            fc::hybrid(a, b, k, &mut loads);
+            let a = net.layer(block.first);
             for (d, dev) in devices.iter_mut().enumerate() {
                 let mid = equal_split(a.output.channels, k, d as u32);
                 dev.neurons.push(Neurons {
