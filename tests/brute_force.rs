@@ -48,7 +48,7 @@ fn naive_conv_loads(net: &Network, k: u32, first: usize, last: usize, fc: bool) 
             } else {
                 0
             }
-        } else if last == net.len() || !net.is_conv(last + 1) {
+        } else if last == net.len() || !net.is_spatial(last + 1) {
             grid_rows * row_elements * B
         } else {
             0
@@ -63,7 +63,7 @@ fn naive_conv_loads(net: &Network, k: u32, first: usize, last: usize, fc: bool) 
     }
     let input = net.layer(first).input;
     let row_bits = u64::from(input.width * input.channels) * B;
-    let held_by_devices = first > 1 && net.is_conv(first - 1);
+    let held_by_devices = first > 1 && net.is_spatial(first - 1);
     for d in 0..k as usize {
         let held = if held_by_devices {
             set(equal_split(input.height, k, d as u32))

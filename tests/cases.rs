@@ -17,6 +17,7 @@ fn net(input: Shape, layers: Vec<Layer>) -> Network {
         input,
         layers,
         passthrough: None,
+        inputs: Vec::new(),
     })
     .unwrap()
 }

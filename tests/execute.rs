@@ -43,7 +43,7 @@ fn check(net: &Network, plan: &Plan, what: &str) -> VerifyReport {
         // A conv round sends a device only rows it lacks, except stored passthrough rows.
         let target = net.branch.map(|b| b.spec.target);
         if r.case != Case::Single && !target.is_some_and(|t| (r.first..=r.last).contains(&t)) {
-            let conv = net.is_conv(r.first);
+            let conv = net.is_spatial(r.first);
             assert!(
                 !conv || r.devices.iter().all(|d| d.resent == 0),
                 "{what}: {r:?}"
@@ -363,6 +363,7 @@ fn a_model_too_large_to_run_is_refused() {
         input: Shape::new(20_000, 20_000, 1),
         layers: vec![Layer::Conv(Conv::same(1, 1))],
         passthrough: None,
+        inputs: Vec::new(),
     };
     let net = Network::new(&huge).unwrap();
     let plan = optimal(&net, &env(1, 100.0), 1, Algorithm::Mls);

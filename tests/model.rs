@@ -82,6 +82,7 @@ fn chain(input: Shape, layers: Vec<Layer>) -> Model {
         input,
         layers,
         passthrough: None,
+        inputs: Vec::new(),
     }
 }
 

@@ -60,6 +60,7 @@ pub fn synthetic_chain() -> Model {
         input: Shape::new(64, 64, 16),
         layers,
         passthrough: None,
+        inputs: Vec::new(),
     }
 }
 

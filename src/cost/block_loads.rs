@@ -18,7 +18,7 @@ pub fn block_loads(
     if first == 0 || first > last || last > net.len() || k == 0 {
         return None;
     }
-    let fcs = (first..=last).filter(|&i| !net.is_conv(i)).count();
+    let fcs = (first..=last).filter(|&i| !net.is_spatial(i)).count();
     let width = last - first + 1;
     let mut loads = Vec::new();
     match case {
@@ -28,7 +28,7 @@ pub fn block_loads(
         Case::Conv | Case::ConvFc => {
             let (grid, fc_layer) = match case {
                 Case::Conv if fcs == 0 => (last, None),
-                Case::ConvFc if fcs == 1 && width >= 2 && !net.is_conv(last) => {
+                Case::ConvFc if fcs == 1 && width >= 2 && !net.is_spatial(last) => {
                     (last - 1, Some(last))
                 }
                 _ => return None,

@@ -83,17 +83,16 @@ impl<'a> ConvSweep<'a> {
         let row_elements = u64::from(g.output.width) * u64::from(g.output.channels);
         let mut fc_flops = vec![0; busy];
         let mut final_to = vec![0; busy];
-        match fc.map(|j| net.layer(j).kind) {
-            Some(Kind::Fc { outputs }) => {
-                let no = u64::from(outputs);
+        match fc.map(|j| net.layer(j)) {
+            Some(fl) => {
+                let no = u64::from(fl.output.channels);
                 for (d, rows) in grid.iter().enumerate() {
                     fc_flops[d] = 2 * rows.len() * row_elements * no;
                     final_to[d] = no * B;
                 }
             }
-            Some(Kind::Conv(_)) => unreachable!("conv+fc closes with an FL"),
             None => {
-                let uploads = grid_layer == net.len() || !net.is_conv(grid_layer + 1);
+                let uploads = grid_layer == net.len() || !net.is_spatial(grid_layer + 1);
                 if uploads {
                     for (d, rows) in grid.iter().enumerate() {
                         final_to[d] = rows.len() * row_elements * B;
@@ -235,7 +234,7 @@ impl<'a> ConvSweep<'a> {
 
         let row_bits = u64::from(layer.input.width) * u64::from(layer.input.channels) * B;
         let held =
-            (r > 1 && net.is_conv(r - 1)).then(|| EqualSplit::new(layer.input.height, self.k));
+            (r > 1 && net.is_spatial(r - 1)).then(|| EqualSplit::new(layer.input.height, self.k));
         match held {
             Some(split) => {
                 rows_needed_by_others(&self.need, split, &mut self.union, &mut self.shared)

@@ -108,7 +108,7 @@ pub fn estimated_work(net: &Network, devices: u32) -> u64 {
     let mut pairs = 0u64;
     let mut run = 0u64;
     for layer in &net.layers {
-        run = if layer.is_conv() { run + 1 } else { 0 };
+        run = if layer.is_spatial() { run + 1 } else { 0 };
         pairs += run + 1;
     }
     let d = u64::from(devices);

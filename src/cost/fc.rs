@@ -5,11 +5,13 @@ use super::environment::BITS_PER_ELEMENT as B;
 use crate::model::{Kind, LayerInfo};
 use crate::slicing::{equal_split, len};
 
+/// `No`: an FL's output is `1 × 1 × No`.
 fn outputs(layer: &LayerInfo) -> u64 {
-    match layer.kind {
-        Kind::Fc { outputs } => u64::from(outputs),
-        Kind::Conv(_) => unreachable!("fc blocks hold only FLs"),
-    }
+    debug_assert!(
+        matches!(layer.kind, Kind::Fc { .. }),
+        "fc blocks hold only FLs"
+    );
+    u64::from(layer.output.channels)
 }
 
 /// Data parallelism: the `Ni` inputs split by element; each device sends a partial sum

@@ -33,10 +33,10 @@ fn shape_of(
     }
     let grid = match block.case {
         Case::Conv => last,
-        _ if last > first && !net.is_conv(last) => last - 1,
+        _ if last > first && !net.is_spatial(last) => last - 1,
         _ => return Err(bad()),
     };
-    if !(first..=grid).all(|r| net.is_conv(r)) {
+    if !(first..=grid).all(|r| net.is_spatial(r)) {
         return Err(bad());
     }
     Ok((grid, (grid < last).then_some(last)))
@@ -86,7 +86,7 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
             next.gateway = Some(out.clone());
             out
         }
-        None if grid == net.len() || !net.is_conv(grid + 1) => {
+        None if grid == net.len() || !net.is_spatial(grid + 1) => {
             // The next layer is an FL (or there is none): the grids go up now (`to`).
             let mut out = empty();
             for (d, plan) in block.devices.iter().enumerate() {

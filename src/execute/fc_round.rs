@@ -9,7 +9,7 @@ use super::reference::{activated, all};
 use super::round::{Boundary, Ctx, Played};
 use super::tensor::RowStore;
 use crate::cost::Case;
-use crate::model::{Kind, Network};
+use crate::model::Network;
 use crate::slicing::Rows;
 use crate::solver::{BlockPlan, Neurons};
 
@@ -18,10 +18,7 @@ fn plan_error(round: usize, message: String) -> ExecError {
 }
 
 fn outputs_of(net: &Network, j: usize) -> u32 {
-    match net.layer(j).kind {
-        Kind::Fc { outputs } => outputs,
-        Kind::Conv(c) => c.filters,
-    }
+    net.layer(j).output.channels
 }
 
 /// What device `d` does at layer `j`, with its ranges checked against the layer.
@@ -73,7 +70,7 @@ impl Source<'_> {
 pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played, ExecError> {
     let (net, round) = (ctx.net, ctx.round);
     let (first, last) = (block.first, block.last);
-    let fl_only = first >= 1 && last <= net.len() && (first..=last).all(|j| !net.is_conv(j));
+    let fl_only = first >= 1 && last <= net.len() && (first..=last).all(|j| !net.is_spatial(j));
     let layers_ok = match block.case {
         Case::FcHybrid => last == first + 1,
         _ => last == first,

@@ -50,6 +50,13 @@ pub const MAX_ELEMENTS: u64 = 1 << 28;
 /// An `Err` means the plan could not even be played: it does not fit the network, or a
 /// device (or the gateway) needed a row that nobody sent.
 pub fn verify(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, ExecError> {
+    if net.dag {
+        return Err(ExecError::TooLarge(format!(
+            "{} is a branching model; the executor runs chain models (and YOLOv2's \
+             passthrough) only so far",
+            net.name
+        )));
+    }
     let elements: u64 = net.input.elements()
         + net
             .layers

@@ -215,6 +215,7 @@ mod tests {
             input,
             layers,
             passthrough: None,
+            inputs: Vec::new(),
         })
         .unwrap()
     }

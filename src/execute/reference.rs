@@ -90,6 +90,7 @@ pub fn layer_forward(
                 magnitude: Some(fc_magnitude(lw, &x)),
             })
         }
+        _ => unreachable!("the executor refuses DAG models before running"),
     }
 }
 

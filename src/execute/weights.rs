@@ -54,6 +54,7 @@ impl Weights {
                         let no = u64::from(outputs);
                         he(&mut g, ni, ni * no, no)
                     }
+                    _ => unreachable!("the executor refuses DAG models before running"),
                 }
             })
             .collect();

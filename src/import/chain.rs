@@ -33,6 +33,7 @@ impl Chain {
                 input,
                 layers: Vec::new(),
                 passthrough: None,
+                inputs: Vec::new(),
             },
             origins: Origins::new(origin),
             shape: input,
@@ -57,7 +58,7 @@ impl Chain {
                 conv,
                 conv_out: info.conv_out,
             }),
-            Layer::Fc(_) => None,
+            _ => None,
         };
         self.moved_to(info.output, &origin);
         self.model.layers.push(layer);

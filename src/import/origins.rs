@@ -71,6 +71,7 @@ pub fn step(input: Shape, layer: Layer) -> Result<LayerInfo, String> {
         input,
         layers: vec![layer],
         passthrough: None,
+        inputs: Vec::new(),
     };
     Network::new(&model)
         .map(|n| n.layers[0])

@@ -7,12 +7,15 @@
 //!             {"type": "fc", "outputs": 10}]}
 //! ```
 //! `stride` defaults to 1, `padding` to ⌊kernel/2⌋, `pool` and `passthrough` are
-//! optional; an unknown field is an error that names it.
+//! optional; an unknown field is an error that names it. Branching models name each
+//! layer's `inputs` (see `docs/spec-dag.md`).
 
 use serde::Deserialize;
 
 use super::error::ModelError;
-use super::layer::{Conv, Fc, Layer, Model, Passthrough, Pool, Shape};
+use super::layer::{
+    Conv, Fc, Layer, Model, Passthrough, Pool, PoolLayer, PoolMode, Shape, Shuffle, Split, Upsample,
+};
 use super::network::Network;
 
 /// Largest model file accepted, in bytes.
@@ -24,9 +27,18 @@ struct RawModel {
     #[serde(default)]
     name: Option<String>,
     input: Shape,
-    layers: Vec<RawLayer>,
+    layers: Vec<RawEntry>,
     #[serde(default)]
     passthrough: Option<Passthrough>,
+}
+
+/// A layer object: its type's fields plus the optional `inputs`.
+#[derive(Deserialize)]
+struct RawEntry {
+    #[serde(flatten)]
+    layer: RawLayer,
+    #[serde(default)]
+    inputs: Vec<usize>,
 }
 
 #[derive(Deserialize)]
@@ -34,7 +46,19 @@ struct RawModel {
 enum RawLayer {
     Conv(RawConv),
     Fc(Fc),
+    Pool(RawPool),
+    Add(Empty),
+    Scale(Empty),
+    Concat(Empty),
+    Split(Split),
+    Upsample(Upsample),
+    Shuffle(Shuffle),
 }
+
+/// A layer type with no fields of its own (unknown fields are still refused).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Empty {}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -47,6 +71,51 @@ struct RawConv {
     padding: Option<u32>,
     #[serde(default)]
     pool: Option<Pool>,
+    #[serde(default)]
+    kernel_w: Option<u32>,
+    #[serde(default)]
+    stride_w: Option<u32>,
+    #[serde(default)]
+    pad_bottom: Option<u32>,
+    #[serde(default)]
+    pad_left: Option<u32>,
+    #[serde(default)]
+    pad_right: Option<u32>,
+    #[serde(default)]
+    dilation: Option<u32>,
+    #[serde(default)]
+    groups: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPool {
+    #[serde(default = "max_mode")]
+    mode: PoolMode,
+    #[serde(default)]
+    global: bool,
+    #[serde(default)]
+    size: Option<u32>,
+    #[serde(default)]
+    stride: Option<u32>,
+    #[serde(default)]
+    padding: u32,
+    #[serde(default)]
+    size_w: Option<u32>,
+    #[serde(default)]
+    stride_w: Option<u32>,
+    #[serde(default)]
+    pad_bottom: Option<u32>,
+    #[serde(default)]
+    pad_left: Option<u32>,
+    #[serde(default)]
+    pad_right: Option<u32>,
+    #[serde(default)]
+    ceil: bool,
+}
+
+fn max_mode() -> PoolMode {
+    PoolMode::Max
 }
 
 /// Parses a model from JSON text, without validating its shapes.
@@ -65,25 +134,72 @@ pub fn parse_model(text: &str) -> Result<Model, ModelError> {
             None => ModelError::model(message),
         }
     })?;
-    let layers = raw
-        .layers
-        .into_iter()
-        .map(|l| match l {
-            RawLayer::Fc(fc) => Layer::Fc(fc),
-            RawLayer::Conv(c) => Layer::Conv(Conv {
-                filters: c.filters,
-                kernel: c.kernel,
-                stride: c.stride.unwrap_or(1),
-                padding: c.padding.unwrap_or(c.kernel / 2),
-                pool: c.pool,
-            }),
-        })
-        .collect();
+    let mut inputs = Vec::with_capacity(raw.layers.len());
+    let mut layers = Vec::with_capacity(raw.layers.len());
+    for (n, entry) in raw.layers.into_iter().enumerate() {
+        layers.push(layer_of(n + 1, entry.layer)?);
+        inputs.push(entry.inputs);
+    }
+    if inputs.iter().all(Vec::is_empty) {
+        inputs.clear();
+    }
     Ok(Model {
         name: raw.name.unwrap_or_else(|| "custom".into()),
         input: raw.input,
         layers,
         passthrough: raw.passthrough,
+        inputs,
+    })
+}
+
+fn layer_of(index: usize, raw: RawLayer) -> Result<Layer, ModelError> {
+    Ok(match raw {
+        RawLayer::Fc(fc) => Layer::Fc(fc),
+        RawLayer::Conv(c) => Layer::Conv(Conv {
+            filters: c.filters,
+            kernel: c.kernel,
+            stride: c.stride.unwrap_or(1),
+            padding: c.padding.unwrap_or(c.kernel / 2),
+            pool: c.pool,
+            kernel_w: c.kernel_w,
+            stride_w: c.stride_w,
+            pad_bottom: c.pad_bottom,
+            pad_left: c.pad_left,
+            pad_right: c.pad_right,
+            dilation: c.dilation,
+            groups: c.groups,
+        }),
+        RawLayer::Pool(p) => {
+            let size = match (p.global, p.size) {
+                (true, _) => p.size.unwrap_or(1),
+                (false, Some(size)) => size,
+                (false, None) => {
+                    return Err(ModelError::layer(
+                        index,
+                        "a pool needs a size (or \"global\": true)",
+                    ))
+                }
+            };
+            Layer::Pool(PoolLayer {
+                mode: p.mode,
+                global: p.global,
+                size,
+                stride: p.stride.unwrap_or(size),
+                padding: p.padding,
+                size_w: p.size_w,
+                stride_w: p.stride_w,
+                pad_bottom: p.pad_bottom,
+                pad_left: p.pad_left,
+                pad_right: p.pad_right,
+                ceil: p.ceil,
+            })
+        }
+        RawLayer::Add(Empty {}) => Layer::Add,
+        RawLayer::Scale(Empty {}) => Layer::Scale,
+        RawLayer::Concat(Empty {}) => Layer::Concat,
+        RawLayer::Split(s) => Layer::Split(s),
+        RawLayer::Upsample(u) => Layer::Upsample(u),
+        RawLayer::Shuffle(s) => Layer::Shuffle(s),
     })
 }
 

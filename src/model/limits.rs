@@ -15,6 +15,8 @@ pub const MAX_TENSOR_ELEMENTS: u64 = u32::MAX as u64;
 pub const MAX_FLOPS: u64 = 1_000_000_000_000_000;
 /// Largest total parameter count (YOLOv2 has 5e7).
 pub const MAX_PARAMS: u64 = 1_000_000_000_000;
+/// Most inputs one layer may read (a concat of a DenseNet block reads dozens).
+pub const MAX_INPUTS: usize = 1_000;
 /// Longest model name, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
 

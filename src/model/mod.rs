@@ -7,9 +7,13 @@ mod layer;
 pub mod limits;
 mod network;
 mod source;
+mod window;
 pub mod zoo;
 
 pub use error::ModelError;
-pub use layer::{Conv, Fc, Layer, Model, Passthrough, Pool, Shape};
+pub use layer::{
+    Conv, Fc, Layer, Model, Passthrough, Pool, PoolLayer, PoolMode, Shape, Shuffle, Split, Upsample,
+};
 pub use network::{Branch, Kind, LayerInfo, Network};
 pub use source::load;
+pub use window::Axis;

@@ -7,8 +7,9 @@
 use serde::Serialize;
 
 use super::error::ModelError;
-use super::layer::{Conv, Layer, Model, Passthrough, Shape};
+use super::layer::{Conv, Layer, Model, Passthrough, PoolLayer, Shape, Shuffle, Split, Upsample};
 use super::limits;
+use super::window::Axis;
 
 /// What kind of layer, with the geometry the slicing needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -16,6 +17,27 @@ use super::limits;
 pub enum Kind {
     Conv(Conv),
     Fc { outputs: u32 },
+    Pool(PoolLayer),
+    Add,
+    Scale,
+    Concat,
+    Split(Split),
+    Upsample(Upsample),
+    Shuffle(Shuffle),
+}
+
+/// How a spatial layer's output rows map back to the rows of one of its inputs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowMap {
+    /// Row `y` reads row `y` (elementwise, concat, split, shuffle; clipped to a 1-row
+    /// input such as a scale's factors).
+    Same,
+    /// A sliding window (a standalone pool).
+    Window(Axis),
+    /// A conv's window after its fused pool's window (`None` without a pool).
+    Conv { pool: Option<Axis>, conv: Axis },
+    /// Nearest upsampling: row `y` reads row `y / factor`.
+    Up(u32),
 }
 
 /// One layer with its derived shapes and costs.
@@ -39,8 +61,25 @@ pub struct LayerInfo {
 }
 
 impl LayerInfo {
-    pub fn is_conv(&self) -> bool {
-        matches!(self.kind, Kind::Conv(_))
+    /// True for every layer sliced by rows (all but the FL).
+    pub fn is_spatial(&self) -> bool {
+        !matches!(self.kind, Kind::Fc { .. })
+    }
+
+    /// How this layer's output rows map back to the rows of its inputs (spec-dag §2).
+    pub fn row_map(&self) -> RowMap {
+        match self.kind {
+            Kind::Conv(c) => RowMap::Conv {
+                pool: c.pool.map(|p| Axis::plain(p.size, p.stride, 0)),
+                conv: c.rows(),
+            },
+            Kind::Pool(p) => RowMap::Window(p.rows(self.input.height)),
+            Kind::Upsample(u) => RowMap::Up(u.factor),
+            Kind::Fc { .. } | Kind::Add | Kind::Scale | Kind::Concat | Kind::Split(_) => {
+                RowMap::Same
+            }
+            Kind::Shuffle(_) => RowMap::Same,
+        }
     }
 
     /// All input channels the conv reads, main path plus passthrough.
@@ -48,7 +87,8 @@ impl LayerInfo {
         self.input.channels + self.skip_channels
     }
 
-    /// FLOPs to compute one conv-output row of this layer (`Wc · Co · 2 · K² · Ci`).
+    /// FLOPs to compute one conv-output row of this layer
+    /// (`Wc · Co · 2 · Kh · Kw · Ci / groups`); 0 for layers that cost nothing.
     pub fn flops_per_conv_row(&self) -> u64 {
         match self.kind {
             Kind::Conv(c) => {
@@ -56,10 +96,10 @@ impl LayerInfo {
                     * u64::from(self.conv_out.channels)
                     * 2
                     * u64::from(c.kernel)
-                    * u64::from(c.kernel)
-                    * u64::from(self.input_channels())
+                    * u64::from(c.cols().kernel)
+                    * (u64::from(self.input_channels()) / u64::from(c.group_count()))
             }
-            Kind::Fc { .. } => 0,
+            _ => 0,
         }
     }
 }
@@ -76,7 +116,7 @@ pub struct Branch {
     pub params: u64,
 }
 
-/// A validated chain model.
+/// A validated model: a chain, a chain with a passthrough, or a DAG.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Network {
     pub name: String,
@@ -84,6 +124,15 @@ pub struct Network {
     pub layers: Vec<LayerInfo>,
     pub branch: Option<Branch>,
     pub model: Model,
+    /// For each layer, the layers it reads (1-based; 0 is the model input).
+    #[serde(skip)]
+    pub inputs: Vec<Vec<usize>>,
+    /// For each layer, the layers that read it, in order.
+    #[serde(skip)]
+    pub consumers: Vec<Vec<usize>>,
+    /// True when some layer reads anything but the layer before it, or is a DAG-only
+    /// layer: the solver then uses the general rules of `docs/spec-dag.md`.
+    pub dag: bool,
 }
 
 impl Network {
@@ -101,16 +150,35 @@ impl Network {
                 limits::MAX_LAYERS
             )));
         }
+        let inputs = resolve_inputs(model)?;
+        let dag = model.layers.iter().any(Layer::is_dag_only)
+            || inputs.iter().enumerate().any(|(n, i)| i.as_slice() != [n]);
+        if dag && model.passthrough.is_some() {
+            return Err(ModelError::passthrough(
+                "a model with named inputs or branching layers describes its branches with \
+                 `inputs`, not with a passthrough",
+            ));
+        }
         let skip = model
             .passthrough
             .map(|p| check_passthrough_indices(p, &model.layers))
             .transpose()?;
-        let mut layers = Vec::with_capacity(model.layers.len());
-        let mut input = model.input;
+        let mut layers: Vec<LayerInfo> = Vec::with_capacity(model.layers.len());
         let mut branch = None;
         let mut seen_fc = false;
         for (n, layer) in model.layers.iter().enumerate() {
             let index = n + 1;
+            let shapes: Vec<Shape> = inputs[n]
+                .iter()
+                .map(|&t| {
+                    if t == 0 {
+                        model.input
+                    } else {
+                        layers[t - 1].output
+                    }
+                })
+                .collect();
+            let input = shapes[0];
             let skip_channels = match (skip, &branch) {
                 (Some(p), Some(b)) if p.target == index => {
                     check_branch_fits(p, b, input)?;
@@ -118,22 +186,134 @@ impl Network {
                 }
                 _ => 0,
             };
-            let info = match *layer {
+            if seen_fc && !matches!(layer, Layer::Fc(_)) {
+                return Err(ModelError::layer(
+                    index,
+                    format!(
+                        "a {} layer cannot follow a fully-connected layer",
+                        layer.type_name()
+                    ),
+                ));
+            }
+            let arity = |want: &str, ok: bool| {
+                if ok {
+                    Ok(())
+                } else {
+                    Err(ModelError::layer(
+                        index,
+                        format!(
+                            "a {} layer reads {want}, found {} input(s)",
+                            layer.type_name(),
+                            shapes.len()
+                        ),
+                    ))
+                }
+            };
+            let mut info = match *layer {
                 Layer::Conv(conv) => {
-                    if seen_fc {
-                        return Err(ModelError::layer(
-                            index,
-                            "a conv layer cannot follow a fully-connected layer",
-                        ));
-                    }
+                    arity("one input", shapes.len() == 1)?;
                     conv_info(index, conv, input, skip_channels)?
                 }
                 Layer::Fc(fc) => {
+                    arity("one input", shapes.len() == 1)?;
+                    if dag && inputs[n][0] + 1 != index {
+                        return Err(ModelError::layer(
+                            index,
+                            "a fully-connected layer must read the layer right before it",
+                        ));
+                    }
                     seen_fc = true;
                     fc_info(index, fc.outputs, input)?
                 }
+                Layer::Pool(pool) => {
+                    arity("one input", shapes.len() == 1)?;
+                    pool_info(index, pool, input)?
+                }
+                Layer::Add => {
+                    arity("two or more inputs", shapes.len() >= 2)?;
+                    same_shapes(index, &shapes, |a, b| a == b, "the same shape")?;
+                    free(index, Kind::Add, input, input)
+                }
+                Layer::Scale => {
+                    arity(
+                        "two inputs (the tensor, then its factors)",
+                        shapes.len() == 2,
+                    )?;
+                    let f = shapes[1];
+                    if f.height != 1 || f.width != 1 || f.channels != input.channels {
+                        return Err(ModelError::layer(
+                            index,
+                            format!(
+                                "scale factors must be 1×1×{}, found {}×{}×{}",
+                                input.channels, f.height, f.width, f.channels
+                            ),
+                        ));
+                    }
+                    free(index, Kind::Scale, input, input)
+                }
+                Layer::Concat => {
+                    arity("one or more inputs", !shapes.is_empty())?;
+                    same_shapes(
+                        index,
+                        &shapes,
+                        |a, b| a.height == b.height && a.width == b.width,
+                        "the same height and width",
+                    )?;
+                    let channels: u64 = shapes.iter().map(|s| u64::from(s.channels)).sum();
+                    let out = Shape::new(
+                        input.height,
+                        input.width,
+                        limits::checked_u32("concat channels", &[channels])?,
+                    );
+                    free(index, Kind::Concat, input, out)
+                }
+                Layer::Split(sp) => {
+                    arity("one input", shapes.len() == 1)?;
+                    limits::check_size(Some(index), "groups", sp.groups)?;
+                    if input.channels % sp.groups != 0 || sp.group_id >= sp.groups {
+                        return Err(ModelError::layer(
+                            index,
+                            format!(
+                                "cannot take group {} of {} from {} channels",
+                                sp.group_id, sp.groups, input.channels
+                            ),
+                        ));
+                    }
+                    let out = Shape::new(input.height, input.width, input.channels / sp.groups);
+                    free(index, Kind::Split(sp), input, out)
+                }
+                Layer::Upsample(u) => {
+                    arity("one input", shapes.len() == 1)?;
+                    limits::check_size(Some(index), "factor", u.factor)?;
+                    let out = Shape::new(
+                        limits::checked_u32(
+                            "upsampled height",
+                            &[u64::from(input.height), u64::from(u.factor)],
+                        )?,
+                        limits::checked_u32(
+                            "upsampled width",
+                            &[u64::from(input.width), u64::from(u.factor)],
+                        )?,
+                        input.channels,
+                    );
+                    limits::check_shape(Some(index), "output", out)?;
+                    free(index, Kind::Upsample(u), input, out)
+                }
+                Layer::Shuffle(sh) => {
+                    arity("one input", shapes.len() == 1)?;
+                    limits::check_size(Some(index), "groups", sh.groups)?;
+                    if input.channels % sh.groups != 0 {
+                        return Err(ModelError::layer(
+                            index,
+                            format!(
+                                "{} channels do not split into {} groups",
+                                input.channels, sh.groups
+                            ),
+                        ));
+                    }
+                    free(index, Kind::Shuffle(sh), input, input)
+                }
             };
-            let mut info = info;
             if let Some(p) = skip.filter(|p| p.source == index) {
                 let b = branch_info(p, &info)?;
                 info.flops += b.flops;
@@ -141,8 +321,15 @@ impl Network {
                 branch = Some(b);
             }
             limits::check_tensor(index, info.output)?;
-            input = info.output;
             layers.push(info);
+        }
+        let mut consumers = vec![Vec::new(); layers.len()];
+        for (n, ins) in inputs.iter().enumerate() {
+            for &t in ins {
+                if t > 0 && !consumers[t - 1].contains(&(n + 1)) {
+                    consumers[t - 1].push(n + 1);
+                }
+            }
         }
         let network = Network {
             name: model.name.clone(),
@@ -150,6 +337,9 @@ impl Network {
             layers,
             branch,
             model: model.clone(),
+            inputs,
+            consumers,
+            dag,
         };
         limits::check_totals(&network)?;
         Ok(network)
@@ -169,8 +359,8 @@ impl Network {
         &self.layers[index - 1]
     }
 
-    pub fn is_conv(&self, index: usize) -> bool {
-        self.layer(index).is_conv()
+    pub fn is_spatial(&self, index: usize) -> bool {
+        self.layer(index).is_spatial()
     }
 
     /// Total FLOPs, branch included.
@@ -189,6 +379,104 @@ impl Network {
     }
 }
 
+/// Each layer's inputs with the default (the previous layer) filled in, checked to
+/// point backwards: the file's order is the topological order.
+fn resolve_inputs(model: &Model) -> Result<Vec<Vec<usize>>, ModelError> {
+    if !model.inputs.is_empty() && model.inputs.len() != model.layers.len() {
+        return Err(ModelError::model(format!(
+            "inputs are given for {} layers but the model has {}",
+            model.inputs.len(),
+            model.layers.len()
+        )));
+    }
+    (1..=model.layers.len())
+        .map(|index| {
+            let given = model.inputs_of(index);
+            if given.is_empty() {
+                return Ok(vec![index - 1]);
+            }
+            if given.len() > limits::MAX_INPUTS {
+                return Err(ModelError::layer(
+                    index,
+                    format!(
+                        "{} inputs, more than the limit of {}",
+                        given.len(),
+                        limits::MAX_INPUTS
+                    ),
+                ));
+            }
+            for &t in given {
+                if t >= index {
+                    return Err(ModelError::layer(
+                        index,
+                        format!(
+                            "input {t} is not an earlier layer (layers are listed in the order \
+                             they run; 0 is the model input)"
+                        ),
+                    ));
+                }
+            }
+            Ok(given.to_vec())
+        })
+        .collect()
+}
+
+fn same_shapes(
+    index: usize,
+    shapes: &[Shape],
+    same: impl Fn(Shape, Shape) -> bool,
+    what: &str,
+) -> Result<(), ModelError> {
+    let first = shapes[0];
+    match shapes.iter().find(|&&s| !same(first, s)) {
+        None => Ok(()),
+        Some(s) => Err(ModelError::layer(
+            index,
+            format!(
+                "inputs must have {what}: {}×{}×{} and {}×{}×{}",
+                first.height, first.width, first.channels, s.height, s.width, s.channels
+            ),
+        )),
+    }
+}
+
+/// A layer that costs no FLOPs and has no parameters.
+fn free(index: usize, kind: Kind, input: Shape, output: Shape) -> LayerInfo {
+    LayerInfo {
+        index,
+        kind,
+        input,
+        skip_channels: 0,
+        conv_out: output,
+        output,
+        flops: 0,
+        params: 0,
+    }
+}
+
+fn pool_info(index: usize, pool: PoolLayer, input: Shape) -> Result<LayerInfo, ModelError> {
+    if !pool.global {
+        for (field, value) in [
+            ("pool size", pool.size),
+            ("pool stride", pool.stride),
+            ("pool width", pool.size_w.unwrap_or(pool.size)),
+            ("pool stride width", pool.stride_w.unwrap_or(pool.stride)),
+        ] {
+            limits::check_size(Some(index), field, value)?;
+        }
+    }
+    let h = pool
+        .rows(input.height)
+        .output(input.height)
+        .map_err(|m| ModelError::layer(index, format!("pool rows: {m}")))?;
+    let w = pool
+        .cols(input.width)
+        .output(input.width)
+        .map_err(|m| ModelError::layer(index, format!("pool columns: {m}")))?;
+    let out = Shape::new(h, w, input.channels);
+    Ok(free(index, Kind::Pool(pool), input, out))
+}
+
 fn conv_info(
     index: usize,
     conv: Conv,
@@ -199,11 +487,23 @@ fn conv_info(
         ("filters", conv.filters),
         ("kernel", conv.kernel),
         ("stride", conv.stride),
+        ("kernel width", conv.cols().kernel),
+        ("stride width", conv.cols().stride),
+        ("dilation", conv.rows().dilation),
+        ("groups", conv.group_count()),
     ] {
         limits::check_size(Some(index), field, value)?;
     }
-    limits::check_size_or_zero(Some(index), "padding", conv.padding)?;
-    if conv.padding >= conv.kernel {
+    for (field, value) in [
+        ("padding", conv.padding),
+        ("padding", conv.rows().pad_after),
+        ("padding", conv.cols().pad_before),
+        ("padding", conv.cols().pad_after),
+    ] {
+        limits::check_size_or_zero(Some(index), field, value)?;
+    }
+    let (rows, cols) = (conv.rows(), conv.cols());
+    if conv.is_square() && conv.padding >= conv.kernel {
         return Err(ModelError::layer(
             index,
             format!(
@@ -212,21 +512,23 @@ fn conv_info(
             ),
         ));
     }
-    let padded_h = u64::from(input.height) + 2 * u64::from(conv.padding);
-    let padded_w = u64::from(input.width) + 2 * u64::from(conv.padding);
-    let k = u64::from(conv.kernel);
-    if k > padded_h || k > padded_w {
+    let hc = rows
+        .output(input.height)
+        .map_err(|m| conv_window_error(index, conv, input, "rows", m))?;
+    let wc = cols
+        .output(input.width)
+        .map_err(|m| conv_window_error(index, conv, input, "columns", m))?;
+    let ci = u64::from(input.channels) + u64::from(skip_channels);
+    let groups = u64::from(conv.group_count());
+    if ci % groups != 0 || u64::from(conv.filters) % groups != 0 {
         return Err(ModelError::layer(
             index,
             format!(
-                "kernel {} is larger than its padded input {}×{}",
-                conv.kernel, padded_h, padded_w
+                "{} groups must divide both the {ci} input channels and the {} filters",
+                groups, conv.filters
             ),
         ));
     }
-    let s = u64::from(conv.stride);
-    let hc = ((padded_h - k) / s + 1) as u32;
-    let wc = ((padded_w - k) / s + 1) as u32;
     let conv_out = Shape::new(hc, wc, conv.filters);
     let output = match conv.pool {
         None => conv_out,
@@ -246,8 +548,8 @@ fn conv_info(
             )
         }
     };
-    let ci = u64::from(input.channels) + u64::from(skip_channels);
     let co = u64::from(conv.filters);
+    let (kh, kw) = (u64::from(rows.kernel), u64::from(cols.kernel));
     let mut info = LayerInfo {
         index,
         kind: Kind::Conv(conv),
@@ -256,10 +558,27 @@ fn conv_info(
         conv_out,
         output,
         flops: 0,
-        params: limits::checked(index, "parameters", &[k, k, ci, co])? + co,
+        params: limits::checked(index, "parameters", &[kh, kw, ci / groups, co])? + co,
     };
     info.flops = limits::checked(index, "FLOPs", &[info.flops_per_conv_row(), u64::from(hc)])?;
     Ok(info)
+}
+
+/// The square case keeps the spec's wording; the general case names the axis.
+fn conv_window_error(index: usize, conv: Conv, input: Shape, axis: &str, m: String) -> ModelError {
+    if conv.is_square() {
+        let padded_h = u64::from(input.height) + 2 * u64::from(conv.padding);
+        let padded_w = u64::from(input.width) + 2 * u64::from(conv.padding);
+        ModelError::layer(
+            index,
+            format!(
+                "kernel {} is larger than its padded input {}×{}",
+                conv.kernel, padded_h, padded_w
+            ),
+        )
+    } else {
+        ModelError::layer(index, format!("conv {axis}: {m}"))
+    }
 }
 
 fn fc_info(index: usize, outputs: u32, input: Shape) -> Result<LayerInfo, ModelError> {

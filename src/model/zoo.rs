@@ -41,6 +41,7 @@ pub fn tiny() -> Model {
             fc(10),
         ],
         passthrough: None,
+        inputs: Vec::new(),
     }
 }
 
@@ -61,6 +62,7 @@ pub fn alexnet() -> Model {
             fc(1000),
         ],
         passthrough: None,
+        inputs: Vec::new(),
     }
 }
 
@@ -86,6 +88,7 @@ pub fn vgg(depth: u32) -> Model {
         input: Shape::new(224, 224, 3),
         layers,
         passthrough: None,
+        inputs: Vec::new(),
     }
 }
 
@@ -130,5 +133,6 @@ pub fn yolov2() -> Model {
             filters: 64,
             reorg: 2,
         }),
+        inputs: Vec::new(),
     }
 }

@@ -98,7 +98,7 @@ pub fn partition(net: &Network, env: &Environment, k: u32, algorithm: Algorithm)
                 },
             );
         };
-        if net.is_conv(j) {
+        if net.is_spatial(j) {
             let mut sweep = ConvSweep::new(net, k, j, None);
             while let Some(r) = sweep.step() {
                 offer(r, Case::Conv, &sweep.loads);
@@ -113,7 +113,7 @@ pub fn partition(net: &Network, env: &Environment, k: u32, algorithm: Algorithm)
             fc::model(layer, k, &mut loads);
             offer(j, Case::FcModel, &loads);
             if mls && j >= 2 {
-                if net.is_conv(j - 1) {
+                if net.is_spatial(j - 1) {
                     let mut sweep = ConvSweep::new(net, k, j - 1, Some(j));
                     while let Some(r) = sweep.step() {
                         offer(r, Case::ConvFc, &sweep.loads);

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::dp::{partition, Algorithm, Chosen, Partition};
 use crate::cost::conv_sweep::ConvSweep;
 use crate::cost::{block_loads, block_time, Case, Environment, Load, Timing};
-use crate::model::{Kind, Network};
+use crate::model::Network;
 use crate::slicing::{equal_split, Rows};
 
 #[derive(Clone, Debug, Serialize)]
@@ -260,10 +260,7 @@ fn all(n: u64) -> Option<Rows> {
 
 /// A data-parallel FL: its slice of inputs, a partial sum of all outputs when busy.
 fn fc_neurons(net: &Network, j: usize, inputs: Option<Rows>) -> Neurons {
-    let no = match net.layer(j).kind {
-        Kind::Fc { outputs } => u64::from(outputs),
-        Kind::Conv(_) => unreachable!("a data-parallel layer is an FL"),
-    };
+    let no = u64::from(net.layer(j).output.channels);
     Neurons {
         layer: j,
         inputs,

@@ -54,6 +54,7 @@ pub fn random_chain(rng: &mut Rng, max_layers: u32) -> Network {
                 stride: *rng.pick(&[1, 1, 2, 3]),
                 padding: rng.range(0, kernel - 1),
                 pool,
+                ..Conv::same(1, 1)
             }));
         }
         for _ in convs..total {
@@ -66,6 +67,7 @@ pub fn random_chain(rng: &mut Rng, max_layers: u32) -> Network {
             input: Shape::new(rng.range(3, 30), rng.range(1, 6), rng.range(1, 3)),
             layers,
             passthrough: None,
+            inputs: Vec::new(),
         };
         if let Ok(net) = Network::new(&model) {
             return net;

@@ -24,6 +24,7 @@ pub fn mixed() -> Network {
             Layer::Fc(Fc { outputs: 5 }),
         ],
         passthrough: None,
+        inputs: Vec::new(),
     };
     Network::new(&model).expect("a valid chain")
 }
@@ -48,6 +49,7 @@ pub fn with_passthrough() -> Network {
             filters: 2,
             reorg: 2,
         }),
+        inputs: Vec::new(),
     };
     Network::new(&model).expect("a valid chain")
 }
@@ -66,6 +68,7 @@ pub fn random_passthrough_chain(rng: &mut Rng) -> Network {
                 size: 2,
                 stride: rng.range(1, 2),
             }),
+            ..Conv::same(1, 1)
         })
     };
     loop {
@@ -103,6 +106,7 @@ pub fn random_passthrough_chain(rng: &mut Rng) -> Network {
                 filters: rng.range(1, 2),
                 reorg: 2,
             }),
+            inputs: Vec::new(),
         };
         if let Ok(net) = Network::new(&model) {
             return net;

@@ -32,6 +32,7 @@ pub fn random_model(rng: &mut Rng) -> Network {
             input,
             layers,
             passthrough: None,
+            inputs: Vec::new(),
         };
         if rng.range(0, 3) == 0 {
             add_passthrough(rng, &mut model);
@@ -45,7 +46,7 @@ pub fn random_model(rng: &mut Rng) -> Network {
 /// Tries to give `model` a YOLOv2-like passthrough (source pooled by the reorg); keeps
 /// the first target that validates, or leaves the model unchanged.
 fn add_passthrough(rng: &mut Rng, model: &mut Model) {
-    let convs = model.layers.iter().take_while(|l| l.is_conv()).count();
+    let convs = model.layers.iter().take_while(|l| l.is_spatial()).count();
     if convs < 2 {
         return;
     }
@@ -114,6 +115,7 @@ pub fn to_cfg(model: &Model) -> String {
                 );
                 section += 2;
             }
+            other => unreachable!("random chains hold no {} layer", other.type_name()),
         }
     }
     out
@@ -163,6 +165,7 @@ pub fn to_keras(model: &Model) -> String {
                     f.outputs
                 ));
             }
+            other => unreachable!("random chains hold no {} layer", other.type_name()),
         }
     }
     format!(
