@@ -14,7 +14,8 @@ use serde::Deserialize;
 
 use super::error::ModelError;
 use super::layer::{
-    Conv, Fc, Layer, Model, Passthrough, Pool, PoolLayer, PoolMode, Shape, Shuffle, Split, Upsample,
+    Conv, Fc, Layer, Model, Passthrough, Pool, PoolLayer, PoolMode, Reorg, Shape, Shuffle, Split,
+    Upsample,
 };
 use super::network::Network;
 
@@ -53,6 +54,7 @@ enum RawLayer {
     Split(Split),
     Upsample(Upsample),
     Shuffle(Shuffle),
+    Reorg(Reorg),
 }
 
 /// A layer type with no fields of its own (unknown fields are still refused).
@@ -200,6 +202,7 @@ fn layer_of(index: usize, raw: RawLayer) -> Result<Layer, ModelError> {
         RawLayer::Split(s) => Layer::Split(s),
         RawLayer::Upsample(u) => Layer::Upsample(u),
         RawLayer::Shuffle(s) => Layer::Shuffle(s),
+        RawLayer::Reorg(r) => Layer::Reorg(r),
     })
 }
 

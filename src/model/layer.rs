@@ -261,6 +261,14 @@ pub struct Upsample {
     pub factor: u32,
 }
 
+/// Space-to-depth (Darknet's `[reorg]`, ONNX's `SpaceToDepth`): each `stride × stride`
+/// patch becomes `stride²` channels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reorg {
+    pub stride: u32,
+}
+
 /// Channel shuffle (reshape to `groups × C/groups`, transpose, reshape back).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -285,6 +293,7 @@ pub enum Layer {
     Split(Split),
     Upsample(Upsample),
     Shuffle(Shuffle),
+    Reorg(Reorg),
 }
 
 impl Layer {
@@ -314,6 +323,7 @@ impl Layer {
             Layer::Split(_) => "split",
             Layer::Upsample(_) => "upsample",
             Layer::Shuffle(_) => "shuffle",
+            Layer::Reorg(_) => "reorg",
         }
     }
 }

@@ -12,7 +12,8 @@ pub mod zoo;
 
 pub use error::ModelError;
 pub use layer::{
-    Conv, Fc, Layer, Model, Passthrough, Pool, PoolLayer, PoolMode, Shape, Shuffle, Split, Upsample,
+    Conv, Fc, Layer, Model, Passthrough, Pool, PoolLayer, PoolMode, Reorg, Shape, Shuffle, Split,
+    Upsample,
 };
 pub use network::{Branch, Kind, LayerInfo, Network};
 pub use source::load;

@@ -7,7 +7,9 @@
 use serde::Serialize;
 
 use super::error::ModelError;
-use super::layer::{Conv, Layer, Model, Passthrough, PoolLayer, Shape, Shuffle, Split, Upsample};
+use super::layer::{
+    Conv, Layer, Model, Passthrough, PoolLayer, Reorg, Shape, Shuffle, Split, Upsample,
+};
 use super::limits;
 use super::window::Axis;
 
@@ -24,6 +26,7 @@ pub enum Kind {
     Split(Split),
     Upsample(Upsample),
     Shuffle(Shuffle),
+    Reorg(Reorg),
 }
 
 /// How a spatial layer's output rows map back to the rows of one of its inputs.
@@ -79,6 +82,7 @@ impl LayerInfo {
                 RowMap::Same
             }
             Kind::Shuffle(_) => RowMap::Same,
+            Kind::Reorg(r) => RowMap::Window(Axis::plain(r.stride, r.stride, 0)),
         }
     }
 
@@ -312,6 +316,25 @@ impl Network {
                         ));
                     }
                     free(index, Kind::Shuffle(sh), input, input)
+                }
+                Layer::Reorg(r) => {
+                    arity("one input", shapes.len() == 1)?;
+                    limits::check_size(Some(index), "stride", r.stride)?;
+                    if input.height % r.stride != 0 || input.width % r.stride != 0 {
+                        return Err(ModelError::layer(
+                            index,
+                            format!(
+                                "reorg stride {} must divide the input {}×{}",
+                                r.stride, input.height, input.width
+                            ),
+                        ));
+                    }
+                    let channels = limits::checked_u32(
+                        "reorg channels",
+                        &[u64::from(input.channels), u64::from(r.stride).pow(2)],
+                    )?;
+                    let out = Shape::new(input.height / r.stride, input.width / r.stride, channels);
+                    free(index, Kind::Reorg(r), input, out)
                 }
             };
             if let Some(p) = skip.filter(|p| p.source == index) {
