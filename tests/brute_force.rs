@@ -5,8 +5,9 @@ mod common;
 
 use std::collections::BTreeSet;
 
+use common::brute::brute_force;
 use common::{random_chain, Rng};
-use coopai::cost::{block_loads, block_time, Case, Environment, Load};
+use coopai::cost::{block_loads, Case, Environment, Load};
 use coopai::model::{Kind, Network};
 use coopai::slicing::{back_through_conv, conv_rows_for_output, equal_split, Rows};
 use coopai::solver::{partition, Algorithm};
@@ -78,64 +79,6 @@ fn naive_conv_loads(net: &Network, k: u32, first: usize, last: usize, fc: bool) 
         loads[d].tau_bits = shared * row_bits;
     }
     loads
-}
-
-/// Every feasible case of block `first..=last`, with its loads from the library.
-fn cases(
-    net: &Network,
-    k: u32,
-    first: usize,
-    last: usize,
-    algorithm: Algorithm,
-) -> Vec<(Case, Vec<Load>)> {
-    let candidates: &[Case] = match algorithm {
-        Algorithm::Mls => &[
-            Case::Conv,
-            Case::ConvFc,
-            Case::FcData,
-            Case::FcModel,
-            Case::FcHybrid,
-        ],
-        Algorithm::Sls if first == last => &[Case::Conv, Case::FcData, Case::FcModel],
-        Algorithm::Sls => &[],
-    };
-    candidates
-        .iter()
-        .filter_map(|&c| block_loads(net, k, first, last, c).map(|l| (c, l)))
-        .collect()
-}
-
-/// The best total over every way to cut `1..=L` into feasible blocks, summed in round
-/// order like the DP.
-fn brute_force(net: &Network, env: &Environment, k: u32, algorithm: Algorithm) -> f64 {
-    let l = net.len();
-    let mut best = f64::INFINITY;
-    // Bit i of `cuts` set: a block ends after layer i + 1.
-    for cuts in 0u32..(1 << (l - 1)) {
-        let mut total = 0.0;
-        let mut first = 1;
-        let mut feasible = true;
-        for last in 1..=l {
-            if last < l && cuts & (1 << (last - 1)) == 0 {
-                continue;
-            }
-            let options = cases(net, k, first, last, algorithm);
-            let Some(e) = options
-                .iter()
-                .map(|(_, loads)| block_time(loads, env, k).0.total())
-                .reduce(f64::min)
-            else {
-                feasible = false;
-                break;
-            };
-            total += e;
-            first = last + 1;
-        }
-        if feasible && total < best {
-            best = total;
-        }
-    }
-    best
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! block rather than the solver's sweep (plan details, brute-force checks, executors).
 
 use super::block::{Case, Load};
-use super::conv_sweep::ConvSweep;
+use super::block_sweep::BlockSweep;
 use super::{fc, single};
 use crate::model::Network;
 
@@ -33,10 +33,10 @@ pub fn block_loads(
                 }
                 _ => return None,
             };
-            let mut sweep = ConvSweep::new(net, k, grid, fc_layer);
+            let mut sweep = BlockSweep::new(net, k, grid, fc_layer);
             while let Some(r) = sweep.step() {
                 if r == first {
-                    return Some(sweep.loads);
+                    return Some(sweep.loads().to_vec());
                 }
             }
             None

@@ -3,7 +3,9 @@
 
 mod block;
 mod block_loads;
+pub mod block_sweep;
 pub mod conv_sweep;
+pub mod dag_sweep;
 mod environment;
 pub mod fc;
 pub mod single;

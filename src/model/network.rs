@@ -396,6 +396,11 @@ impl Network {
         self.layers.iter().map(|l| l.params).sum()
     }
 
+    /// The model's outputs: the layers nothing reads (the last layer of a chain).
+    pub fn outputs(&self) -> impl Iterator<Item = usize> + '_ {
+        (1..=self.len()).filter(|&t| self.consumers[t - 1].is_empty())
+    }
+
     /// The model's final output tensor.
     pub fn output(&self) -> Shape {
         self.layers.last().map_or(self.input, |l| l.output)

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::cost::conv_sweep::ConvSweep;
+use crate::cost::block_sweep::BlockSweep;
 use crate::cost::{block_time, fc, single, Case, Environment, Load, Timing};
 use crate::model::Network;
 
@@ -99,9 +99,9 @@ pub fn partition(net: &Network, env: &Environment, k: u32, algorithm: Algorithm)
             );
         };
         if net.is_spatial(j) {
-            let mut sweep = ConvSweep::new(net, k, j, None);
+            let mut sweep = BlockSweep::new(net, k, j, None);
             while let Some(r) = sweep.step() {
-                offer(r, Case::Conv, &sweep.loads);
+                offer(r, Case::Conv, sweep.loads());
                 if !mls {
                     break;
                 }
@@ -114,9 +114,9 @@ pub fn partition(net: &Network, env: &Environment, k: u32, algorithm: Algorithm)
             offer(j, Case::FcModel, &loads);
             if mls && j >= 2 {
                 if net.is_spatial(j - 1) {
-                    let mut sweep = ConvSweep::new(net, k, j - 1, Some(j));
+                    let mut sweep = BlockSweep::new(net, k, j - 1, Some(j));
                     while let Some(r) = sweep.step() {
-                        offer(r, Case::ConvFc, &sweep.loads);
+                        offer(r, Case::ConvFc, sweep.loads());
                     }
                 } else {
                     fc::hybrid(net.layer(j - 1), layer, k, &mut loads);

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::dp::{partition, Algorithm, Chosen, Partition};
-use crate::cost::conv_sweep::ConvSweep;
+use crate::cost::block_sweep::BlockSweep;
 use crate::cost::{block_loads, block_time, Case, Environment, Load, Timing};
 use crate::model::Network;
 use crate::slicing::{equal_split, Rows};
@@ -169,13 +169,13 @@ pub fn detail(net: &Network, env: &Environment, k: u32, round: usize, block: &Ch
                 Case::Conv => (block.last, None),
                 _ => (block.last - 1, Some(block.last)),
             };
-            let mut sweep = ConvSweep::new(net, k, grid, fc_layer).with_trace();
+            let mut sweep = BlockSweep::new(net, k, grid, fc_layer).with_trace();
             while let Some(r) = sweep.step() {
                 if r == block.first {
                     break;
                 }
             }
-            let inputs = sweep.input_rows();
+            let inputs = sweep.input_rows(net, block.first);
             for (d, dev) in devices.iter_mut().enumerate() {
                 dev.out_rows = sweep.trace()[0].rows[d];
                 dev.in_rows = inputs[d];
