@@ -276,3 +276,54 @@ fn dynamic_program_equals_brute_force_on_dags() {
         "no chosen block ever held a whole branch"
     );
 }
+
+#[test]
+fn branching_zoo_models_have_their_published_size() {
+    // (name, multiply-adds in G, parameters in M) from torchvision's model documentation
+    // (conv and FC; batch-norm parameters are the small difference).
+    for (name, gmacs, mparams) in [
+        ("resnet18", 1.81, 11.69),
+        ("resnet50", 4.09, 25.56),
+        ("mobilenetv2", 0.30, 3.50),
+    ] {
+        let net = Network::new(&coopai::model::zoo::by_name(name).unwrap()).unwrap();
+        assert!(net.dag, "{name} branches");
+        let gflops = net.flops() as f64 / 1e9;
+        assert!(
+            (gflops / (2.0 * gmacs) - 1.0).abs() < 0.01,
+            "{name}: {gflops} GFLOPs against 2 × {gmacs} GMACs"
+        );
+        let m = net.params() as f64 / 1e6;
+        assert!(
+            (m / mparams - 1.0).abs() < 0.01,
+            "{name}: {m} M parameters against {mparams}"
+        );
+    }
+}
+
+#[test]
+fn a_branching_plan_names_the_tensors_the_gateway_holds() {
+    let net = Network::new(&coopai::model::zoo::resnet18()).unwrap();
+    let env = Environment::new(4, 100.0, 13.6).unwrap();
+    let plan = coopai::solver::solve(&net, &env, Algorithm::Mls);
+    assert!(plan.devices >= 2, "ResNet-18 on 4 Pis uses several devices");
+    for block in &plan.blocks {
+        // Whatever a later round reads from before it is held by the gateway, or is the
+        // block's last output kept on the devices.
+        for t in 0..block.last {
+            let read_later = (block.last + 1..=net.len()).any(|c| net.inputs[c - 1].contains(&t));
+            if read_later && t != block.last {
+                assert!(
+                    block.gateway_holds.contains(&t),
+                    "round {} leaves tensor {t} nowhere",
+                    block.round
+                );
+            }
+        }
+        for d in &block.devices {
+            if block.case == Case::Conv {
+                assert!(!d.reads.is_empty() || d.in_rows.is_none());
+            }
+        }
+    }
+}

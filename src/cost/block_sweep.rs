@@ -55,6 +55,19 @@ impl<'a> BlockSweep<'a> {
         }
     }
 
+    /// Branching models: each tensor made before the block that it reads, with the rows
+    /// each device needs of it; empty for chains.
+    pub fn reads(&self) -> Vec<(usize, Vec<Option<Rows>>)> {
+        match self {
+            BlockSweep::Chain(_) => Vec::new(),
+            BlockSweep::Dag(s) => s
+                .block_inputs()
+                .into_iter()
+                .map(|t| (t, s.needed_rows(t)))
+                .collect(),
+        }
+    }
+
     /// Rows of the first layer's (first) input each device needs.
     pub fn input_rows(&self, net: &Network, first: usize) -> Vec<Option<Rows>> {
         match self {

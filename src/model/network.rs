@@ -396,6 +396,11 @@ impl Network {
         self.layers.iter().map(|l| l.params).sum()
     }
 
+    /// The layers that read the model's input.
+    pub fn consumers_of_input(&self) -> impl Iterator<Item = usize> + '_ {
+        (1..=self.len()).filter(|&m| self.inputs[m - 1].contains(&0))
+    }
+
     /// The model's outputs: the layers nothing reads (the last layer of a chain).
     pub fn outputs(&self) -> impl Iterator<Item = usize> + '_ {
         (1..=self.len()).filter(|&t| self.consumers[t - 1].is_empty())

@@ -8,5 +8,6 @@ mod sweep;
 pub use dp::{partition, Algorithm, Chosen, Partition};
 pub use plan::{
     detail, solve, BlockPlan, DevicePlan, KSummary, LayerRows, ModelSummary, Neurons, Plan,
+    TensorRows,
 };
 pub use sweep::{compare, sweep_bandwidth, BandwidthPoint, Best, Comparison};

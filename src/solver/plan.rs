@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::dp::{partition, Algorithm, Chosen, Partition};
 use crate::cost::block_sweep::BlockSweep;
+use crate::cost::dag_sweep;
 use crate::cost::{block_loads, block_time, Case, Environment, Load, Timing};
 use crate::model::Network;
 use crate::slicing::{equal_split, Rows};
@@ -75,6 +76,14 @@ pub struct Neurons {
     pub partial_sum: bool,
 }
 
+/// Rows of a tensor made before the block that a device reads in it (branching models).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct TensorRows {
+    /// The layer that made it (0: the model input).
+    pub tensor: usize,
+    pub rows: Option<Rows>,
+}
+
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct DevicePlan {
     pub flops: u64,
@@ -91,6 +100,10 @@ pub struct DevicePlan {
     pub layers: Vec<LayerRows>,
     /// FLs of the block, in order.
     pub neurons: Vec<Neurons>,
+    /// Branching models: the rows of every tensor made before the block that it reads
+    /// (the one it kept a share of, layer `first − 1`, and those the gateway holds).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reads: Vec<TensorRows>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -105,6 +118,10 @@ pub struct BlockPlan {
     /// 0-based index of the device that sets the block time.
     pub critical_device: usize,
     pub devices: Vec<DevicePlan>,
+    /// Branching models: tensors the gateway holds in full after this round, for later
+    /// rounds (each device uploaded its equal share of them; 0 is the model input).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub gateway_holds: Vec<usize>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -176,7 +193,15 @@ pub fn detail(net: &Network, env: &Environment, k: u32, round: usize, block: &Ch
                 }
             }
             let inputs = sweep.input_rows(net, block.first);
+            let reads = sweep.reads();
             for (d, dev) in devices.iter_mut().enumerate() {
+                dev.reads = reads
+                    .iter()
+                    .map(|(t, rows)| TensorRows {
+                        tensor: *t,
+                        rows: rows[d],
+                    })
+                    .collect();
                 dev.out_rows = sweep.trace()[0].rows[d];
                 dev.in_rows = inputs[d];
                 dev.layers = sweep
@@ -251,7 +276,29 @@ pub fn detail(net: &Network, env: &Environment, k: u32, round: usize, block: &Ch
             .zip(devices)
             .map(|(load, s)| device_plan(load, load.timing(env, kk), s))
             .collect(),
+        gateway_holds: if net.dag {
+            gateway_holds(net, block.last)
+        } else {
+            Vec::new()
+        },
     }
+}
+
+/// Tensors made up to layer `j` that a later layer reads and that the gateway holds in
+/// full after the round ending at `j` (spec-dag §1): all of them but `j` itself, which
+/// the devices keep as equal shares unless it was uploaded whole.
+fn gateway_holds(net: &Network, j: usize) -> Vec<usize> {
+    (0..=j)
+        .filter(|&t| {
+            let later = |c: &usize| *c > j;
+            if t == 0 {
+                net.consumers_of_input().any(|c| later(&c))
+            } else {
+                net.consumers[t - 1].iter().any(later)
+                    && (t < j || !net.is_spatial(t) || dag_sweep::uploaded(net, t))
+            }
+        })
+        .collect()
 }
 
 fn all(n: u64) -> Option<Rows> {
@@ -276,6 +323,7 @@ struct Slices {
     in_rows: Option<Rows>,
     layers: Vec<LayerRows>,
     neurons: Vec<Neurons>,
+    reads: Vec<TensorRows>,
 }
 
 fn device_plan(load: &Load, t: Timing, s: Slices) -> DevicePlan {
@@ -290,5 +338,6 @@ fn device_plan(load: &Load, t: Timing, s: Slices) -> DevicePlan {
         in_rows: s.in_rows,
         layers: s.layers,
         neurons: s.neurons,
+        reads: s.reads,
     }
 }
