@@ -12,7 +12,6 @@ use common::{random_dag, Rng};
 use coopai::cost::{Case, Environment};
 use coopai::execute::{scaled, verify, ExecError, VerifyReport};
 use coopai::model::{Conv, Kind, Layer, Model, Network, PoolLayer, PoolMode, Shape, Upsample};
-use coopai::slicing::equal_split;
 use coopai::solver::{Algorithm, Plan};
 use plans::{every_partition, of_blocks, optimal};
 
@@ -168,15 +167,15 @@ fn drop_each_read_row(net: &Network, plan: &Plan) -> usize {
                 let Some(rows) = read.rows else { continue };
                 for top in [true, false] {
                     let edge = if top { rows.first } else { rows.last };
-                    let kept = read.tensor > 0
+                    // The previous round's share of its last layer stayed on the device.
+                    let kept = b > 0
                         && read.tensor + 1 == block.first
-                        && net.is_spatial(read.tensor)
-                        && equal_split(
-                            net.layer(read.tensor).output.height,
-                            plan.devices,
-                            d as u32,
-                        )
-                        .is_some_and(|own| own.contains(edge));
+                        && plan.blocks[b - 1].devices[d]
+                            .layers
+                            .iter()
+                            .find(|l| l.layer == read.tensor)
+                            .and_then(|l| l.own)
+                            .is_some_and(|own| own.contains(edge));
                     let mut short = plan.clone();
                     let r = short.blocks[b].devices[d].reads[x].rows.as_mut().unwrap();
                     if rows.first == rows.last {

@@ -21,7 +21,7 @@ use super::state::Holdings;
 use crate::cost::dag_sweep::uploaded;
 use crate::cost::Case;
 use crate::model::{Kind, Network};
-use crate::slicing::{equal_split, Rows};
+use crate::slicing::Rows;
 use crate::solver::{BlockPlan, DevicePlan};
 
 /// What a round handed on, assembled (for the comparison only, not a transfer): each
@@ -57,8 +57,9 @@ fn shape_of(
     }
 }
 
-/// The rows of a device's equal share of tensor `t` that it holds, copied (a device
-/// keeps or uploads exactly its share; a row it did not compute is [`Missing`]).
+/// The rows of a device's share of a tensor (`own` in the plan: its equal split, or
+/// its split by speed in a mixed cluster), read from what it made: a device keeps or
+/// uploads exactly its share, and a row of it that it did not compute is [`Missing`].
 fn share(x: &RowStore, own: Option<Rows>) -> Result<Vec<(u32, &[f32])>, Missing> {
     own.map_or(Ok(Vec::new()), |r| {
         (r.first..=r.last)
@@ -114,7 +115,7 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, state: &mut Holdings) -> Result<Played
                 fc.is_none() && uploaded(net, grid)
             };
             if up {
-                let own = equal_split(shape(net, m).height, k as u32, d as u32);
+                let own = layer_rows(plan, m, round)?.own;
                 let rows = share(&made[m - first], own).map_err(at(round, device(d)))?;
                 let stored = state.at_gateway(net, m);
                 for (y, row) in rows {
@@ -122,7 +123,7 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, state: &mut Holdings) -> Result<Played
                 }
             }
         }
-        let own = equal_split(shape(net, grid).height, k as u32, d as u32);
+        let own = layer_rows(plan, grid, round)?.own;
         let mut mine = empty(net, grid);
         for (y, row) in share(&made[grid - first], own).map_err(fail)? {
             mine.put(y, row.to_vec());
