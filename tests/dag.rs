@@ -327,3 +327,69 @@ fn a_branching_plan_names_the_tensors_the_gateway_holds() {
         }
     }
 }
+
+/// docs/spec-dag.md §D4, number for number.
+#[test]
+fn the_worked_examples_of_the_dag_spec() {
+    use coopai::model::{Conv, Layer, Model, Shape};
+    let residual = |extra: bool| {
+        let mut layers = vec![
+            Layer::Conv(Conv::same(1, 3)),
+            Layer::Conv(Conv::same(1, 3)),
+            Layer::Add,
+        ];
+        let mut inputs = vec![vec![0], vec![1], vec![2, 1]];
+        if extra {
+            layers.push(Layer::Add);
+            inputs.push(vec![3, 1]);
+        }
+        Network::new(&Model {
+            name: "residual".into(),
+            input: Shape::new(8, 1, 1),
+            layers,
+            passthrough: None,
+            inputs,
+        })
+        .unwrap()
+    };
+    let load = |flops, ti_bits, tau_bits, to_bits| Load {
+        flops,
+        ti_bits,
+        tau_bits,
+        to_bits,
+    };
+    let net = residual(false);
+    assert_eq!(
+        block_loads(&net, 2, 2, 3, Case::Conv).unwrap(),
+        vec![load(72, 32, 32, 128), load(72, 32, 32, 128)]
+    );
+    // Layer 1 is needed after the block 1..2: each device uploads its 4 rows of it.
+    assert_eq!(
+        block_loads(&net, 2, 1, 2, Case::Conv).unwrap()[0].to_bits,
+        128
+    );
+    assert_eq!(
+        block_loads(&net, 2, 3, 3, Case::Conv).unwrap(),
+        vec![load(0, 128, 0, 128), load(0, 128, 0, 128)]
+    );
+    // With a fourth layer reading layer 1 again, the block 2..3 sends all it kept of it.
+    let net = residual(true);
+    let loads = block_loads(&net, 2, 2, 3, Case::Conv).unwrap();
+    assert_eq!((loads[0].tau_bits, loads[1].tau_bits), (128, 128));
+}
+
+/// tests/models/yolov2-dag.json is YOLOv2 written as a DAG: the same work and weights
+/// as the zoo's passthrough form (docs/spec-dag.md §D5 compares their plans).
+#[test]
+fn yolov2_as_a_dag_has_the_zoo_sizes() {
+    let path = format!(
+        "{}/tests/models/yolov2-dag.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let dag = coopai::model::load(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let zoo = Network::new(&coopai::model::zoo::yolov2()).unwrap();
+    assert!(dag.dag);
+    assert_eq!(dag.flops(), zoo.flops());
+    assert_eq!(dag.params(), zoo.params());
+    assert_eq!(dag.output(), zoo.output());
+}
