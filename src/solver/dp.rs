@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::cost::block_sweep::BlockSweep;
+use crate::cost::cluster::RowSplits;
 use crate::cost::{block_time, fc, single, Case, Environment, Load, Timing};
 use crate::model::Network;
 
@@ -64,9 +65,21 @@ impl Partition {
 }
 
 /// The best partition of `net` for exactly `k` devices.
+///
+/// Blocks that do not fit some device's memory are never chosen; when no partition
+/// fits, the completion time is infinite and there are no blocks.
 pub fn partition(net: &Network, env: &Environment, k: u32, algorithm: Algorithm) -> Partition {
+    let team = env.team(k);
     if k == 1 {
-        let timing = single::load(net).timing(env, 1);
+        let load = single::load(net);
+        let timing = team.timing(0, &load);
+        if !team.fits(&[load]) {
+            return Partition {
+                k,
+                completion_s: f64::INFINITY,
+                blocks: Vec::new(),
+            };
+        }
         return Partition {
             k,
             completion_s: timing.total(),
@@ -78,6 +91,7 @@ pub fn partition(net: &Network, env: &Environment, k: u32, algorithm: Algorithm)
             }],
         };
     }
+    let splits = RowSplits::new(net, &team);
     let l = net.len();
     let mut best = vec![f64::INFINITY; l + 1];
     best[0] = 0.0;
@@ -87,7 +101,10 @@ pub fn partition(net: &Network, env: &Environment, k: u32, algorithm: Algorithm)
     for j in 1..=l {
         let mut pick = Pick::default();
         let mut offer = |first: usize, case: Case, loads: &[Load]| {
-            let (timing, _) = block_time(loads, env, k);
+            if !team.fits(loads) {
+                return;
+            }
+            let (timing, _) = block_time(loads, &team);
             pick.offer(
                 best[first - 1] + timing.total(),
                 Chosen {
@@ -99,7 +116,7 @@ pub fn partition(net: &Network, env: &Environment, k: u32, algorithm: Algorithm)
             );
         };
         if net.is_spatial(j) {
-            let mut sweep = BlockSweep::new(net, k, j, None);
+            let mut sweep = BlockSweep::new(net, &splits, k, j, None);
             while let Some(r) = sweep.step() {
                 offer(r, Case::Conv, sweep.loads());
                 if !mls {
@@ -108,18 +125,18 @@ pub fn partition(net: &Network, env: &Environment, k: u32, algorithm: Algorithm)
             }
         } else {
             let layer = net.layer(j);
-            fc::data(layer, k, &mut loads);
+            fc::data(layer, &team, &mut loads);
             offer(j, Case::FcData, &loads);
-            fc::model(layer, k, &mut loads);
+            fc::model(layer, &team, &mut loads);
             offer(j, Case::FcModel, &loads);
             if mls && j >= 2 {
                 if net.is_spatial(j - 1) {
-                    let mut sweep = BlockSweep::new(net, k, j - 1, Some(j));
+                    let mut sweep = BlockSweep::new(net, &splits, k, j - 1, Some(j));
                     while let Some(r) = sweep.step() {
                         offer(r, Case::ConvFc, sweep.loads());
                     }
                 } else {
-                    fc::hybrid(net.layer(j - 1), layer, k, &mut loads);
+                    fc::hybrid(net.layer(j - 1), layer, &team, &mut loads);
                     offer(j - 1, Case::FcHybrid, &loads);
                 }
             }
@@ -128,6 +145,13 @@ pub fn partition(net: &Network, env: &Environment, k: u32, algorithm: Algorithm)
         choice[j] = pick.chosen;
     }
     let mut blocks = Vec::new();
+    if best[l].is_infinite() {
+        return Partition {
+            k,
+            completion_s: f64::INFINITY,
+            blocks,
+        };
+    }
     let mut j = l;
     while j > 0 {
         let c = choice[j].expect("every prefix has a feasible last block");
