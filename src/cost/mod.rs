@@ -5,6 +5,7 @@ mod block;
 mod block_loads;
 pub mod block_sweep;
 pub mod cluster;
+pub mod cluster_spec;
 pub mod conv_sweep;
 pub mod dag_sweep;
 mod environment;

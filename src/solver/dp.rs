@@ -193,3 +193,47 @@ impl Pick {
         }
     }
 }
+
+/// Refuses a cluster on which no plan fits the devices' memory, naming the layer that
+/// needs the most and how much. Exact: some `k` has a finite optimum. SLS, cheap, is
+/// tried first (its blocks are MLS candidates too).
+pub fn check_memory(net: &Network, env: &Environment, algorithm: Algorithm) -> Result<(), String> {
+    let limited = env.cluster.as_ref().is_some_and(|c| {
+        c.devices.iter().any(|d| d.memory_mb.is_some())
+    });
+    if !limited {
+        return Ok(());
+    }
+    let fits = |a| (1..=env.devices).any(|k| partition(net, env, k, a).completion_s.is_finite());
+    if fits(Algorithm::Sls) || (algorithm == Algorithm::Mls && fits(Algorithm::Mls)) {
+        return Ok(());
+    }
+    // The layer whose cheapest single-layer block, on every device, needs the most.
+    let team = env.team(env.devices);
+    let largest = team.memory.iter().map(|m| m.unwrap_or(u64::MAX)).max().unwrap_or(0);
+    let (layer, bytes) = (1..=net.len())
+        .map(|j| {
+            let cases: &[Case] = if net.is_spatial(j) {
+                &[Case::Conv]
+            } else {
+                &[Case::FcData, Case::FcModel]
+            };
+            let need = cases
+                .iter()
+                .filter_map(|&c| crate::cost::block_loads(net, &team, j, j, c))
+                .map(|loads| loads.iter().map(|l| l.memory_bytes).max().unwrap_or(0))
+                .min()
+                .unwrap_or(0);
+            (j, need)
+        })
+        .max_by_key(|&(_, need)| need)
+        .unwrap_or((1, 0));
+    let mib = |b: u64| b as f64 / crate::cost::cluster::BYTES_PER_MB;
+    Err(format!(
+        "no plan fits the devices' memory: layer {layer} needs at least {:.1} MB on one \
+         device even with all {} devices, and the largest has {:.1} MB",
+        mib(bytes),
+        env.devices,
+        mib(largest)
+    ))
+}
