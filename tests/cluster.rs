@@ -55,7 +55,11 @@ fn the_fast_device_gets_the_tall_grid() {
         .find(|b| b.case == Case::Conv)
         .expect("a conv block");
     let fast = &block.devices[0];
-    assert_eq!((fast.device, fast.gflops), (3, 50.0), "the fastest comes first");
+    assert_eq!(
+        (fast.device, fast.gflops),
+        (3, 50.0),
+        "the fastest comes first"
+    );
     let rows = |d: &coopai::solver::DevicePlan| d.out_rows.map_or(0, |r| r.last - r.first + 1);
     for slow in &block.devices[1..] {
         assert!(
@@ -91,7 +95,12 @@ fn memory_limits_are_kept_or_refused_in_one_line() {
     let plan = solve(&net, &roomy, Algorithm::Mls);
     for b in &plan.blocks {
         for d in &b.devices {
-            assert!(d.memory_bytes <= 128 << 20, "round {}: {}", b.round, d.memory_bytes);
+            assert!(
+                d.memory_bytes <= 128 << 20,
+                "round {}: {}",
+                b.round,
+                d.memory_bytes
+            );
         }
     }
     // Without limits the best plan holds 83 MB on a device; with 48 MB each the solver
@@ -182,4 +191,105 @@ fn the_executor_runs_mixed_plans_as_priced() {
         }
     }
     assert!(checked > 20, "only {checked} plans used several devices");
+}
+
+/// A measurement for docs/spec-cluster.md, not a check: how much slower the split by
+/// speed is than the best of every contiguous row split, for one conv block `1..g` of a
+/// random conv chain on 2 or 3 devices of random speeds. Run with
+/// `cargo test --release --test cluster -- --ignored --nocapture split_gap`.
+#[test]
+#[ignore]
+fn split_gap() {
+    use coopai::cost::{block_loads, block_time, Team};
+    use coopai::model::{Kind, Model};
+    use coopai::slicing::{back_through_conv, conv_rows_for_output, Rows};
+
+    // ζ and φ of one device whose grid of layer g is `grid` (block 1..g, image from the
+    // gateway, g's rows uploaded when it is the last layer).
+    fn device(net: &Network, g: usize, grid: Option<Rows>) -> (u64, u64) {
+        let Some(grid) = grid else { return (0, 0) };
+        let (mut rows, mut flops) = (grid, 0);
+        for r in (1..=g).rev() {
+            let l = net.layer(r);
+            let Kind::Conv(c) = l.kind else {
+                unreachable!()
+            };
+            let computed = conv_rows_for_output(rows, c, l.conv_out.height);
+            flops += computed.len() * l.flops_per_conv_row();
+            rows = back_through_conv(computed, c, l.input.height);
+        }
+        let input = u64::from(net.input.width * net.input.channels) * 32;
+        let out = net.layer(g).output;
+        let up = if g == net.len() {
+            grid.len() * u64::from(out.width * out.channels) * 32
+        } else {
+            0
+        };
+        (flops, rows.len() * input + up)
+    }
+    let time = |net: &Network, g: usize, team: &Team, sizes: &[u32]| {
+        let mut first = 0;
+        let mut worst = 0f64;
+        for (d, &s) in sizes.iter().enumerate() {
+            let grid = (s > 0).then(|| Rows::new(first, first + s - 1));
+            first += s;
+            let (flops, bits) = device(net, g, grid);
+            let t = flops as f64 / team.flops_per_second[d]
+                + bits as f64 * f64::from(team.k) / team.bits_per_second;
+            worst = worst.max(t);
+        }
+        worst
+    };
+    let mut rng = Rng(4242);
+    let mut gaps = Vec::new();
+    while gaps.len() < 2000 {
+        let chain = random_chain(&mut rng, 6);
+        let g = (1..=chain.len())
+            .take_while(|&r| chain.is_spatial(r))
+            .last();
+        let Some(g) = g else { continue };
+        let net = Network::new(&Model {
+            layers: chain.model.layers[..g].to_vec(),
+            ..chain.model.clone()
+        })
+        .unwrap();
+        let k = rng.range(2, 3);
+        let cluster = Cluster {
+            devices: (0..k)
+                .map(|i| Device {
+                    name: format!("d{i}"),
+                    gflops: f64::from(rng.range(1, 40)) * 1e-6,
+                    memory_mb: None,
+                    link_mbps: None,
+                })
+                .collect(),
+        };
+        let e = Environment::with_cluster(cluster, f64::from(rng.range(1, 50)) * 1e-3).unwrap();
+        let team = e.team(k);
+        let loads = block_loads(&net, &team, 1, g, Case::Conv).unwrap();
+        let ours = block_time(&loads, &team).0.total();
+        let h = net.layer(g).output.height;
+        let mut best = f64::INFINITY;
+        for a in 0..=h {
+            if k == 2 {
+                best = best.min(time(&net, g, &team, &[a, h - a]));
+            } else {
+                for b in 0..=h - a {
+                    best = best.min(time(&net, g, &team, &[a, b, h - a - b]));
+                }
+            }
+        }
+        assert!(
+            best <= ours * (1.0 + 1e-12),
+            "exhaustive search includes the split by speed"
+        );
+        gaps.push(100.0 * (ours - best) / best);
+    }
+    gaps.sort_by(f64::total_cmp);
+    let q = |p: f64| gaps[((gaps.len() - 1) as f64 * p) as usize];
+    let zero = gaps.iter().filter(|&&g| g < 1e-9).count();
+    println!(
+        "split by speed vs best contiguous split, {} blocks: optimal in {} ({:.1} %), gap median {:.2} %, p90 {:.2} %, p99 {:.2} %, max {:.2} %",
+        gaps.len(), zero, 100.0 * zero as f64 / gaps.len() as f64, q(0.5), q(0.9), q(0.99), q(1.0)
+    );
 }

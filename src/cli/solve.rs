@@ -37,7 +37,11 @@ fn cluster_summary(p: &Plan) -> String {
 
 fn render(p: &Plan) -> String {
     let devices = if p.environment.cluster.is_some() {
-        format!("a cluster of {} devices ({})", p.environment.devices, cluster_summary(p))
+        format!(
+            "a cluster of {} devices ({})",
+            p.environment.devices,
+            cluster_summary(p)
+        )
     } else {
         format!(
             "up to {} devices, {} GFLOPS per device",

@@ -108,8 +108,15 @@ pub fn parse_json(text: &str) -> Result<Cluster, EnvironmentError> {
             )));
         }
         for n in 1..=d.count {
-            let base = d.name.clone().unwrap_or_else(|| format!("device {}", devices.len() + 1));
-            let name = if d.count > 1 { format!("{base} {n}") } else { base };
+            let base = d
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("device {}", devices.len() + 1));
+            let name = if d.count > 1 {
+                format!("{base} {n}")
+            } else {
+                base
+            };
             if name.chars().count() > 60 || name.chars().any(char::is_control) {
                 return Err(bad(
                     "a device name has at most 60 characters and no control characters".into(),
@@ -138,7 +145,10 @@ mod tests {
         assert_eq!(c.devices[4].memory_mb, Some(2048.0));
         assert_eq!(c.devices[0].memory_mb, None);
         assert_eq!(c.devices[2].name, "device 3");
-        for bad in ["", "4", "0x13", "4x", "4x-1", "4x0x1", "4xnan", "4xinf", "4x0x10", "4x1@", "300x1", "4x13@0"] {
+        for bad in [
+            "", "4", "0x13", "4x", "4x-1", "4x0x1", "4xnan", "4xinf", "4x0x10", "4x1@", "300x1",
+            "4x13@0",
+        ] {
             assert!(parse_short(bad).is_err(), "{bad}");
         }
     }

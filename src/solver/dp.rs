@@ -198,9 +198,10 @@ impl Pick {
 /// needs the most and how much. Exact: some `k` has a finite optimum. SLS, cheap, is
 /// tried first (its blocks are MLS candidates too).
 pub fn check_memory(net: &Network, env: &Environment, algorithm: Algorithm) -> Result<(), String> {
-    let limited = env.cluster.as_ref().is_some_and(|c| {
-        c.devices.iter().any(|d| d.memory_mb.is_some())
-    });
+    let limited = env
+        .cluster
+        .as_ref()
+        .is_some_and(|c| c.devices.iter().any(|d| d.memory_mb.is_some()));
     if !limited {
         return Ok(());
     }
@@ -210,7 +211,12 @@ pub fn check_memory(net: &Network, env: &Environment, algorithm: Algorithm) -> R
     }
     // The layer whose cheapest single-layer block, on every device, needs the most.
     let team = env.team(env.devices);
-    let largest = team.memory.iter().map(|m| m.unwrap_or(u64::MAX)).max().unwrap_or(0);
+    let largest = team
+        .memory
+        .iter()
+        .map(|m| m.unwrap_or(u64::MAX))
+        .max()
+        .unwrap_or(0);
     let (layer, bytes) = (1..=net.len())
         .map(|j| {
             let cases: &[Case] = if net.is_spatial(j) {
