@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use common::brute::brute_force;
 use common::{random_chain, Rng};
-use coopai::cost::{block_loads, Case, Environment, Load};
+use coopai::cost::{block_loads, Case, Environment, Load, Team};
 use coopai::model::{Kind, Network};
 use coopai::slicing::{back_through_conv, conv_rows_for_output, equal_split, Rows};
 use coopai::solver::{partition, Algorithm};
@@ -28,6 +28,10 @@ fn naive_conv_loads(net: &Network, k: u32, first: usize, last: usize, fc: bool) 
         let grid = equal_split(g.output.height, k, d);
         let mut rows = grid;
         let mut flops = 0;
+        // Memory (spec-cluster §3), in elements: every weight of the block, and the
+        // largest input plus output rows of one layer.
+        let mut weights = 0;
+        let mut peak = 0;
         for r in (first..=grid_layer).rev() {
             let l = net.layer(r);
             let Kind::Conv(c) = l.kind else {
@@ -35,7 +39,11 @@ fn naive_conv_loads(net: &Network, k: u32, first: usize, last: usize, fc: bool) 
             };
             let computed = rows.map(|x| conv_rows_for_output(x, c, l.conv_out.height));
             flops += set(computed).len() as u64 * l.flops_per_conv_row();
+            let out = set(rows).len() as u64 * u64::from(l.output.width * l.output.channels);
             rows = computed.map(|x| back_through_conv(x, c, l.input.height));
+            let input = set(rows).len() as u64 * u64::from(l.input.width * l.input_channels());
+            weights += l.params;
+            peak = peak.max(input + out);
         }
         let row_elements = u64::from(g.output.width * g.output.channels);
         let grid_rows = set(grid).len() as u64;
@@ -43,6 +51,9 @@ fn naive_conv_loads(net: &Network, k: u32, first: usize, last: usize, fc: bool) 
             let Kind::Fc { outputs } = net.layer(last).kind else {
                 unreachable!()
             };
+            let (n, no) = (grid_rows * row_elements, u64::from(outputs));
+            weights += n * no + no;
+            peak = peak.max(n + no);
             flops += 2 * grid_rows * row_elements * u64::from(outputs);
             if grid.is_some() {
                 u64::from(outputs) * B
@@ -59,6 +70,11 @@ fn naive_conv_loads(net: &Network, k: u32, first: usize, last: usize, fc: bool) 
             ti_bits: 0,
             tau_bits: 0,
             to_bits: to,
+            memory_bytes: if grid.is_some() {
+                (weights + peak) * 4
+            } else {
+                0
+            },
         });
         needs.push(set(rows));
     }
@@ -91,7 +107,9 @@ fn incremental_block_costs_equal_the_naive_spec() {
             for first in 1..=net.len() {
                 for last in first..=net.len() {
                     for (fc, case) in [(false, Case::Conv), (true, Case::ConvFc)] {
-                        if let Some(loads) = block_loads(&net, k, first, last, case) {
+                        if let Some(loads) =
+                            block_loads(&net, &Team::uniform(k, 1e9, 1e6), first, last, case)
+                        {
                             let naive = naive_conv_loads(&net, k, first, last, fc);
                             assert_eq!(
                                 loads, naive,

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use common::brute::brute_force;
 use common::{random_chain, random_dag, Rng};
-use coopai::cost::{block_loads, Case, Environment, Load};
+use coopai::cost::{block_loads, Case, Environment, Load, Team};
 use coopai::model::{Kind, Network};
 use coopai::slicing::equal_split;
 use coopai::solver::{partition, Algorithm};
@@ -138,12 +138,33 @@ fn naive_dag_loads(net: &Network, k: u32, first: usize, last: usize, fc: bool) -
             to += grid_rows * g_bits;
         }
         let mut need = vec![None; first];
+        // Memory (spec-cluster §3), in elements: the block's weights, and the largest
+        // rows read plus rows made by one layer.
+        let mut weights = 0;
+        let mut peak = 0;
         for (m, &made) in produce.iter().enumerate().skip(first) {
+            let mut seen = Vec::new();
+            let mut held = rows(made).len() as u64 * row_bits(net, m) / B;
             for &t in &net.inputs[m - 1] {
+                let read = reads(net, m, t, made);
+                if !seen.contains(&t) {
+                    held += rows(read).len() as u64 * row_bits(net, t) / B;
+                    seen.push(t);
+                }
                 if t < first {
-                    need[t] = hull(need[t], reads(net, m, t, made));
+                    need[t] = hull(need[t], read);
                 }
             }
+            weights += net.layer(m).params;
+            peak = peak.max(held);
+        }
+        if fc && grid_rows > 0 {
+            let (n, no) = (
+                grid_rows * g_bits / B,
+                u64::from(net.layer(last).output.channels),
+            );
+            weights += n * no + no;
+            peak = peak.max(n + no);
         }
         needs.push(need);
         loads.push(Load {
@@ -151,6 +172,7 @@ fn naive_dag_loads(net: &Network, k: u32, first: usize, last: usize, fc: bool) -
             ti_bits: 0,
             tau_bits: 0,
             to_bits: to,
+            memory_bytes: if peak > 0 { (weights + peak) * 4 } else { 0 },
         });
     }
     let held = first - 1;
@@ -194,7 +216,9 @@ fn incremental_dag_costs_equal_the_naive_rules() {
             for first in 1..=net.len() {
                 for last in first..=net.len() {
                     for (fc, case) in [(false, Case::Conv), (true, Case::ConvFc)] {
-                        if let Some(loads) = block_loads(&net, k, first, last, case) {
+                        if let Some(loads) =
+                            block_loads(&net, &Team::uniform(k, 1e9, 1e6), first, last, case)
+                        {
                             let naive = naive_dag_loads(&net, k, first, last, fc);
                             assert_eq!(
                                 loads,
@@ -224,8 +248,11 @@ fn the_dag_rules_give_the_chain_rules_on_a_chain() {
             for first in 1..=chain.len() {
                 for last in first..=chain.len() {
                     for case in [Case::Conv, Case::ConvFc] {
-                        let a = block_loads(&chain, k, first, last, case);
-                        assert_eq!(a, block_loads(&dag, k, first, last, case));
+                        let a = block_loads(&chain, &Team::uniform(k, 1e9, 1e6), first, last, case);
+                        assert_eq!(
+                            a,
+                            block_loads(&dag, &Team::uniform(k, 1e9, 1e6), first, last, case)
+                        );
                         checked += usize::from(a.is_some());
                     }
                 }
@@ -326,4 +353,80 @@ fn a_branching_plan_names_the_tensors_the_gateway_holds() {
             }
         }
     }
+}
+
+/// docs/spec-dag.md §D4, number for number.
+#[test]
+fn the_worked_examples_of_the_dag_spec() {
+    use coopai::model::{Conv, Layer, Model, Shape};
+    let residual = |extra: bool| {
+        let mut layers = vec![
+            Layer::Conv(Conv::same(1, 3)),
+            Layer::Conv(Conv::same(1, 3)),
+            Layer::Add,
+        ];
+        let mut inputs = vec![vec![0], vec![1], vec![2, 1]];
+        if extra {
+            layers.push(Layer::Add);
+            inputs.push(vec![3, 1]);
+        }
+        Network::new(&Model {
+            name: "residual".into(),
+            input: Shape::new(8, 1, 1),
+            layers,
+            passthrough: None,
+            inputs,
+        })
+        .unwrap()
+    };
+    let load = |flops, ti_bits, tau_bits, to_bits| Load {
+        flops,
+        ti_bits,
+        tau_bits,
+        to_bits,
+        memory_bytes: 0,
+    };
+    let terms = |loads: Vec<Load>| -> Vec<Load> {
+        loads
+            .into_iter()
+            .map(|l| Load {
+                memory_bytes: 0,
+                ..l
+            })
+            .collect()
+    };
+    let net = residual(false);
+    assert_eq!(
+        terms(block_loads(&net, &Team::uniform(2, 1e9, 1e6), 2, 3, Case::Conv).unwrap()),
+        vec![load(72, 32, 32, 128), load(72, 32, 32, 128)]
+    );
+    // Layer 1 is needed after the block 1..2: each device uploads its 4 rows of it.
+    assert_eq!(
+        block_loads(&net, &Team::uniform(2, 1e9, 1e6), 1, 2, Case::Conv).unwrap()[0].to_bits,
+        128
+    );
+    assert_eq!(
+        terms(block_loads(&net, &Team::uniform(2, 1e9, 1e6), 3, 3, Case::Conv).unwrap()),
+        vec![load(0, 128, 0, 128), load(0, 128, 0, 128)]
+    );
+    // With a fourth layer reading layer 1 again, the block 2..3 sends all it kept of it.
+    let net = residual(true);
+    let loads = block_loads(&net, &Team::uniform(2, 1e9, 1e6), 2, 3, Case::Conv).unwrap();
+    assert_eq!((loads[0].tau_bits, loads[1].tau_bits), (128, 128));
+}
+
+/// tests/models/yolov2-dag.json is YOLOv2 written as a DAG: the same work and weights
+/// as the zoo's passthrough form (docs/spec-dag.md §D5 compares their plans).
+#[test]
+fn yolov2_as_a_dag_has_the_zoo_sizes() {
+    let path = format!(
+        "{}/tests/models/yolov2-dag.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let dag = coopai::model::load(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let zoo = Network::new(&coopai::model::zoo::yolov2()).unwrap();
+    assert!(dag.dag);
+    assert_eq!(dag.flops(), zoo.flops());
+    assert_eq!(dag.params(), zoo.params());
+    assert_eq!(dag.output(), zoo.output());
 }

@@ -4,6 +4,7 @@
 //! (`tests/dag.rs` checks it); the chain's is kept because it is faster.
 
 use super::block::Load;
+use super::cluster::RowSplits;
 use super::conv_sweep::{ConvSweep, LayerTrace};
 use super::dag_sweep::DagSweep;
 use crate::model::Network;
@@ -16,11 +17,17 @@ pub enum BlockSweep<'a> {
 
 impl<'a> BlockSweep<'a> {
     /// Blocks whose last spatial layer is `grid_layer`, closed by the FL `fc` if any.
-    pub fn new(net: &'a Network, k: u32, grid_layer: usize, fc: Option<usize>) -> Self {
+    pub fn new(
+        net: &'a Network,
+        splits: &'a RowSplits,
+        k: u32,
+        grid_layer: usize,
+        fc: Option<usize>,
+    ) -> Self {
         if net.dag {
-            BlockSweep::Dag(DagSweep::new(net, k, grid_layer, fc))
+            BlockSweep::Dag(DagSweep::new(net, splits, k, grid_layer, fc))
         } else {
-            BlockSweep::Chain(ConvSweep::new(net, k, grid_layer, fc))
+            BlockSweep::Chain(ConvSweep::new(net, splits, k, grid_layer, fc))
         }
     }
 

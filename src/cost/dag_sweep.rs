@@ -16,10 +16,11 @@
 //! the τo rows are counted with a sweep over range ends ([`rows_needed_by_others`]).
 
 use super::block::Load;
+use super::cluster::{RowSplits, Split};
 use super::conv_sweep::LayerTrace;
 use super::environment::BITS_PER_ELEMENT as B;
 use crate::model::{Kind, Network, RowMap};
-use crate::slicing::{EqualSplit, Rows};
+use crate::slicing::Rows;
 
 const NONE: (u32, u32) = (u32::MAX, 0);
 
@@ -39,7 +40,7 @@ fn meet(a: (u32, u32), b: (u32, u32)) -> (u32, u32) {
     (a.0.max(b.0), a.1.min(b.1))
 }
 
-fn share(split: EqualSplit, d: usize) -> (u32, u32) {
+fn share(split: &Split, d: usize) -> (u32, u32) {
     split.share(d as u32).map_or(NONE, |r| (r.first, r.last))
 }
 
@@ -66,6 +67,7 @@ fn back(map: RowMap, r: (u32, u32), n: u32, conv_rows: u32) -> (u32, u32) {
 /// Walks the spatial blocks ending at a fixed last spatial layer, one first layer at a time.
 pub struct DagSweep<'a> {
     net: &'a Network,
+    splits: &'a RowSplits,
     k: usize,
     grid_layer: usize,
     /// The next layer to add at the bottom; 0 once the sweep is over.
@@ -78,6 +80,13 @@ pub struct DagSweep<'a> {
     outside_bits: Vec<u64>,
     flops: Vec<u64>,
     to_bits: Vec<u64>,
+    /// Elements of weights every device computing in the block holds, each device's
+    /// largest input plus output rows of one layer, and the closing FL's weights and
+    /// activations per device (`conv+fc`), all in elements.
+    weights: u64,
+    peak: Vec<u64>,
+    held_now: Vec<u64>,
+    fc_memory: Vec<(u64, u64)>,
     /// Rows of each layer added so far, for the trace and `input_rows`.
     produced: Vec<(u32, u32)>,
     scratch: Vec<(u32, i64, usize)>,
@@ -90,21 +99,30 @@ pub struct DagSweep<'a> {
 impl<'a> DagSweep<'a> {
     /// A sweep over blocks whose last spatial layer is `grid_layer`; with `fc`, the FL
     /// right after it closes every block in data parallelism (the `conv+fc` case).
-    pub fn new(net: &'a Network, k: u32, grid_layer: usize, fc: Option<usize>) -> Self {
+    pub fn new(
+        net: &'a Network,
+        splits: &'a RowSplits,
+        k: u32,
+        grid_layer: usize,
+        fc: Option<usize>,
+    ) -> Self {
         let n = k as usize;
         let g = net.layer(grid_layer);
-        let grid = EqualSplit::new(g.output.height, k);
+        let grid = splits.of(grid_layer);
         let row_elements = u64::from(g.output.width) * u64::from(g.output.channels);
         let mut flops = vec![0; n];
         let mut to_bits = vec![0; n];
+        let mut fc_memory = vec![(0, 0); n];
         for d in 0..n {
             let rows = size(share(grid, d));
             match fc {
                 Some(j) => {
                     let no = u64::from(net.layer(j).output.channels);
                     if rows > 0 {
-                        flops[d] = 2 * rows * row_elements * no;
+                        let inputs = rows * row_elements;
+                        flops[d] = 2 * inputs * no;
                         to_bits[d] = no * B;
+                        fc_memory[d] = (inputs * no + no, inputs + no);
                     }
                 }
                 None if uploaded(net, grid_layer) => to_bits[d] = rows * row_elements * B,
@@ -113,6 +131,7 @@ impl<'a> DagSweep<'a> {
         }
         DagSweep {
             net,
+            splits,
             k: n,
             grid_layer,
             next: grid_layer,
@@ -120,6 +139,10 @@ impl<'a> DagSweep<'a> {
             outside_bits: vec![0; n],
             flops,
             to_bits,
+            weights: 0,
+            peak: vec![0; n],
+            held_now: vec![0; n],
+            fc_memory,
             produced: vec![NONE; n],
             scratch: Vec::with_capacity(2 * n),
             shared: vec![0; n],
@@ -172,7 +195,7 @@ impl<'a> DagSweep<'a> {
         let k = self.k;
         let out = layer.output;
         let out_bits = u64::from(out.width) * u64::from(out.channels) * B;
-        let own = EqualSplit::new(out.height, k as u32);
+        let own = self.splits.of(r);
         let grid = r == self.grid_layer;
         let exported = !grid && needed_after(net, r, self.grid_layer);
         for d in 0..k {
@@ -228,6 +251,11 @@ impl<'a> DagSweep<'a> {
             });
         }
 
+        self.weights += layer.params;
+        // Elements each device holds at this layer: the rows it makes, plus those it reads.
+        for (held, &rows) in self.held_now.iter_mut().zip(&self.produced) {
+            *held = size(rows) * (out_bits / B);
+        }
         let inputs = &net.inputs[r - 1];
         for (n, &t) in inputs.iter().enumerate() {
             if inputs[..n].contains(&t) {
@@ -241,6 +269,7 @@ impl<'a> DagSweep<'a> {
             let in_bits = u64::from(shape.width) * u64::from(shape.channels) * B;
             for d in 0..k {
                 let wanted = back(map, self.produced[d], shape.height, conv_rows);
+                self.held_now[d] += size(wanted) * (in_bits / B);
                 let old = self.need[t * k + d];
                 let new = hull(old, wanted);
                 self.need[t * k + d] = new;
@@ -248,6 +277,9 @@ impl<'a> DagSweep<'a> {
             }
         }
 
+        for (peak, &held) in self.peak.iter_mut().zip(&self.held_now) {
+            *peak = (*peak).max(held);
+        }
         self.cost(r);
         self.next = r - 1;
         Some(r)
@@ -264,7 +296,7 @@ impl<'a> DagSweep<'a> {
         if held_on_devices {
             let shape = net.layer(held).output;
             let bits = u64::from(shape.width) * u64::from(shape.channels) * B;
-            let split = EqualSplit::new(shape.height, k as u32);
+            let split = self.splits.of(held);
             kept.resize(k, 0);
             for (d, slot) in kept.iter_mut().enumerate() {
                 *slot = size(meet(self.need[held * k + d], share(split, d))) * bits;
@@ -284,11 +316,18 @@ impl<'a> DagSweep<'a> {
             }
         }
         for d in 0..k {
+            let (fc_weights, fc_held) = self.fc_memory[d];
+            let busy = self.peak[d] > 0 || fc_held > 0;
             self.loads[d] = Load {
                 flops: self.flops[d],
                 ti_bits: self.outside_bits[d] - kept.get(d).copied().unwrap_or(0),
                 tau_bits: self.shared[d],
                 to_bits: self.to_bits[d],
+                memory_bytes: if busy {
+                    (self.weights + fc_weights + self.peak[d].max(fc_held)) * (B / 8)
+                } else {
+                    0
+                },
             };
         }
     }
@@ -314,7 +353,7 @@ fn needed_after(net: &Network, t: usize, g: usize) -> bool {
 /// and the sum of their indices: with one device, that sum names it.
 fn rows_needed_by_others(
     needs: &[(u32, u32)],
-    held: EqualSplit,
+    held: &Split,
     events: &mut Vec<(u32, i64, usize)>,
     out: &mut [u64],
 ) {
@@ -354,6 +393,7 @@ fn rows_needed_by_others(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::slicing::EqualSplit;
 
     #[test]
     fn rows_needed_by_others_counts_each_row_once_in_any_order() {
@@ -361,14 +401,24 @@ mod tests {
         let needs = [(6, 11), (0, 5), (3, 4)];
         let mut events = Vec::new();
         let mut out = vec![0; 3];
-        rows_needed_by_others(&needs, EqualSplit::new(12, 3), &mut events, &mut out);
+        rows_needed_by_others(
+            &needs,
+            &Split::Equal(EqualSplit::new(12, 3)),
+            &mut events,
+            &mut out,
+        );
         // Device 0 holds 0..3: rows 0..3 needed by device 1 → 4.
         // Device 1 holds 4..7: row 4 by device 2, row 5 by itself only, 6 and 7 by
         // device 0 → 3. Device 2 holds 8..11: needed by device 0 → 4.
         assert_eq!(out, vec![4, 3, 4]);
         let needs = [(0, 3), (4, 7), NONE];
         let mut out = vec![0; 3];
-        rows_needed_by_others(&needs, EqualSplit::new(12, 3), &mut events, &mut out);
+        rows_needed_by_others(
+            &needs,
+            &Split::Equal(EqualSplit::new(12, 3)),
+            &mut events,
+            &mut out,
+        );
         assert_eq!(out, vec![0, 0, 0]);
     }
 }

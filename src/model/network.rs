@@ -129,7 +129,6 @@ pub struct Network {
     pub branch: Option<Branch>,
     pub model: Model,
     /// For each layer, the layers it reads (1-based; 0 is the model input).
-    #[serde(skip)]
     pub inputs: Vec<Vec<usize>>,
     /// For each layer, the layers that read it, in order.
     #[serde(skip)]

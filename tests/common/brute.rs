@@ -1,13 +1,13 @@
 //! The best partition the slow way: every cut of the model into blocks, every case.
 
-use coopai::cost::{block_loads, block_time, Case, Environment, Load};
+use coopai::cost::{block_loads, block_time, Case, Environment, Load, Team};
 use coopai::model::Network;
 use coopai::solver::Algorithm;
 
 /// Every feasible case of block `first..=last`, with its loads from the library.
 pub fn cases(
     net: &Network,
-    k: u32,
+    team: &Team,
     first: usize,
     last: usize,
     algorithm: Algorithm,
@@ -25,13 +25,14 @@ pub fn cases(
     };
     candidates
         .iter()
-        .filter_map(|&c| block_loads(net, k, first, last, c).map(|l| (c, l)))
+        .filter_map(|&c| block_loads(net, team, first, last, c).map(|l| (c, l)))
         .collect()
 }
 
-/// The best total over every way to cut `1..=L` into feasible blocks, summed in round
-/// order like the DP.
+/// The best total over every way to cut `1..=L` into feasible blocks that fit the
+/// devices' memory, summed in round order like the DP.
 pub fn brute_force(net: &Network, env: &Environment, k: u32, algorithm: Algorithm) -> f64 {
+    let team = env.team(k);
     let l = net.len();
     let mut best = f64::INFINITY;
     // Bit i of `cuts` set: a block ends after layer i + 1.
@@ -43,10 +44,11 @@ pub fn brute_force(net: &Network, env: &Environment, k: u32, algorithm: Algorith
             if last < l && cuts & (1 << (last - 1)) == 0 {
                 continue;
             }
-            let options = cases(net, k, first, last, algorithm);
+            let options = cases(net, &team, first, last, algorithm);
             let Some(e) = options
                 .iter()
-                .map(|(_, loads)| block_time(loads, env, k).0.total())
+                .filter(|(_, loads)| team.fits(loads))
+                .map(|(_, loads)| block_time(loads, &team).0.total())
                 .reduce(f64::min)
             else {
                 feasible = false;
