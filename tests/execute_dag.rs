@@ -279,6 +279,31 @@ fn tinyres_in_many_partitions() {
     assert!(plans >= 80, "{plans}");
 }
 
+/// A mixed cluster splits every tensor by speed (docs/spec-cluster.md C2): the shares
+/// the devices keep and upload are the plan's, not equal ones.
+#[test]
+fn random_dags_on_mixed_clusters() {
+    let mut rng = Rng(9);
+    let mut multi = 0;
+    for n in 0..30 {
+        let net = random_dag(&mut rng, 10);
+        for spec in ["1x50,2x13.6", "1x40,1x20,1x7"] {
+            for g in [0.01, 100.0, 1e6] {
+                let cluster = coopai::cost::cluster_spec::parse_short(spec).unwrap();
+                let e = Environment::with_cluster(cluster, g).unwrap();
+                for k in [2, 3] {
+                    for algorithm in [Algorithm::Mls, Algorithm::Sls] {
+                        let plan = optimal(&net, &e, k, algorithm);
+                        check(&net, &plan, &format!("dag {n}, {spec}, k {k}, {g} Mbps"));
+                        multi += usize::from(plan.blocks.len() > 1);
+                    }
+                }
+            }
+        }
+    }
+    assert!(multi > 200, "{multi}");
+}
+
 fn with_input(model: Model, side: u32) -> Network {
     let mut m = model;
     m.input = Shape::new(side, side, m.input.channels);
