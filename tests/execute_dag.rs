@@ -416,3 +416,39 @@ fn the_verify_command_runs_a_branching_model() {
         "{out}"
     );
 }
+
+/// The README's branching runs, timed (RP4 setting, D = 10):
+/// `cargo test --release --test execute_dag -- --ignored --nocapture`.
+#[test]
+#[ignore = "about 30 s in release; far longer in debug"]
+fn full_size_branching_models_in_release() {
+    use coopai::model::zoo;
+    let yolo = Network::new(&yolov3_tiny()).unwrap();
+    for (net, scale) in [
+        (Network::new(&zoo::resnet18()).unwrap(), 1),
+        (Network::new(&zoo::resnet50()).unwrap(), 2),
+        (Network::new(&zoo::resnet50()).unwrap(), 1),
+        (Network::new(&zoo::mobilenetv2()).unwrap(), 1),
+        (yolo, 1),
+    ] {
+        let net = scaled(&net, scale).unwrap();
+        for algorithm in [Algorithm::Mls, Algorithm::Sls] {
+            for bandwidth in [100.0, 1000.0] {
+                let plan = coopai::solver::solve(&net, &env(10, bandwidth), algorithm);
+                let start = std::time::Instant::now();
+                let report = check(&net, &plan, &net.name);
+                eprintln!(
+                    "{} {}×{}, {bandwidth} Mbps, {algorithm:?}, k = {}, {} rounds: {:.2} s, \
+                     final |diff| {:.2e}",
+                    net.name,
+                    net.input.height,
+                    net.input.width,
+                    plan.devices,
+                    plan.blocks.len(),
+                    start.elapsed().as_secs_f64(),
+                    report.max_abs_diff
+                );
+            }
+        }
+    }
+}
