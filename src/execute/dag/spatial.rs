@@ -105,9 +105,8 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, state: &mut Holdings) -> Result<Played
             }
         }
         let made = compute(ctx, block, plan, d, &have, grid)?;
-        let fail = at(round, device(d));
-        // Uploads: the equal share of every tensor needed after the block (D2.2), and
-        // of the last one when it is uploaded (D2.3).
+        // Uploads: its share of every tensor needed after the block (D2.2), and of the
+        // last one when it is uploaded (D2.3); it keeps its share of the last one.
         for m in first..=grid {
             let up = if m < grid {
                 needed_after(net, m, grid)
@@ -125,7 +124,7 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, state: &mut Holdings) -> Result<Played
         }
         let own = layer_rows(plan, grid, round)?.own;
         let mut mine = empty(net, grid);
-        for (y, row) in share(&made[grid - first], own).map_err(fail)? {
+        for (y, row) in share(&made[grid - first], own).map_err(at(round, device(d)))? {
             mine.put(y, row.to_vec());
         }
         if let (Some(j), Some(sum)) = (fc, sum.as_mut()) {
