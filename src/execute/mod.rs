@@ -7,7 +7,8 @@
 //! read goes through a `tensor::RowStore`, which refuses rows that are not there, and
 //! every element that crosses the gateway is counted (`link`). Each round is compared
 //! with the unsliced computation (`check` says why a difference can be tolerated) and
-//! its counted traffic with the plan's `ti`, `τo` and `to` (`judge`).
+//! its counted traffic with the plan's `ti`, `τo` and `to` (`judge`). Plans of
+//! branching models are played by `dag`, under the rules of `docs/spec-dag.md`.
 
 mod check;
 mod conv_device;
