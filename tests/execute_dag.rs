@@ -46,6 +46,7 @@ struct Seen {
     upsamples: usize,
     strides: usize,
     groups: usize,
+    dilations: usize,
     padded_pools: usize,
     /// Rounds that read a tensor from the gateway besides layer `first − 1`.
     gateway_reads: usize,
@@ -64,8 +65,11 @@ impl Seen {
                 Kind::Add if ins.iter().any(|&t| t + 1 < l.index) => self.skips += 1,
                 Kind::Concat if ins.len() > 1 => self.concats += 1,
                 Kind::Upsample(_) => self.upsamples += 1,
-                Kind::Conv(c) if c.stride > 1 => self.strides += 1,
-                Kind::Conv(c) if c.group_count() > 1 => self.groups += 1,
+                Kind::Conv(c) => {
+                    self.strides += usize::from(c.stride > 1);
+                    self.groups += usize::from(c.group_count() > 1);
+                    self.dilations += usize::from(c.rows().dilation > 1);
+                }
                 Kind::Pool(p) if p.padding > 0 || p.ceil => self.padded_pools += 1,
                 _ => {}
             }
@@ -124,14 +128,15 @@ fn random_dags_for_several_k_mls_and_sls() {
             && s.upsamples > 5
             && s.strides > 10
             && s.groups > 5
+            && s.dilations > 5
             && s.padded_pools > 5,
         "{s:?}"
     );
     assert!(
-        s.gateway_reads > 20 && s.postponed > 20 && s.exported > 0 && s.sums > 0,
+        s.gateway_reads > 200 && s.postponed > 200 && s.exported > 100 && s.sums > 20,
         "{s:?}"
     );
-    assert_eq!(plans, 80 * 4 * 2 * 3);
+    eprintln!("{plans} plans: {s:?}");
 }
 
 #[test]
