@@ -12,8 +12,6 @@
 //! (`tests/planner.rs`). Mixed clusters are solved cold (their per-device links make
 //! the time depend on `G` in a way a pair cannot hold).
 
-use std::collections::HashMap;
-
 use super::dp::{candidates, partition, single_device, Algorithm, Partition, Recurrence, Visit};
 use super::plan::{solve_with, Plan};
 use super::sweep::{compare_with, BandwidthPoint, Comparison};
@@ -99,14 +97,15 @@ impl Candidates {
 /// A network and the DP candidates computed for it so far.
 pub struct Planner {
     net: Network,
-    cache: HashMap<(Algorithm, u32), Candidates>,
+    /// By `2·k + algorithm` (MLS 0, SLS 1).
+    cache: Vec<Option<Candidates>>,
 }
 
 impl Planner {
     pub fn new(net: Network) -> Self {
         Planner {
             net,
-            cache: HashMap::new(),
+            cache: Vec::new(),
         }
     }
 
@@ -117,7 +116,7 @@ impl Planner {
     /// Candidate pairs remembered, over every algorithm and `k` (its memory, in units of
     /// 16 bytes).
     pub fn cached_pairs(&self) -> usize {
-        self.cache.values().map(|c| c.pairs.len()).sum()
+        self.cache.iter().flatten().map(|c| c.pairs.len()).sum()
     }
 
     /// The best partition for exactly `k` devices; equal to [`partition`].
@@ -129,7 +128,11 @@ impl Planner {
         if k == 1 {
             return single_device(net, &env.team(1));
         }
-        let cached = self.cache.entry((algorithm, k)).or_insert_with(|| {
+        let slot = 2 * k as usize + usize::from(algorithm == Algorithm::Sls);
+        if self.cache.len() <= slot {
+            self.cache.resize_with(slot + 1, || None);
+        }
+        let cached = self.cache[slot].get_or_insert_with(|| {
             let mut c = Candidates::default();
             candidates(net, &env.team(k), algorithm, &mut c);
             c
