@@ -216,12 +216,10 @@ fn drop_each_read_row(net: &Network, plan: &Plan) -> usize {
 fn a_read_one_row_short_is_caught() {
     let net = scaled(&coopai::model::load("tinyres").unwrap(), 3).unwrap();
     let mut missing = 0;
-    for k in [2, 3] {
-        for algorithm in [Algorithm::Mls, Algorithm::Sls] {
-            let plan = optimal(&net, &env(k, 100.0), k, algorithm);
-            check(&net, &plan, "intact");
-            missing += drop_each_read_row(&net, &plan);
-        }
+    for algorithm in [Algorithm::Mls, Algorithm::Sls] {
+        let plan = optimal(&net, &env(3, 100.0), 3, algorithm);
+        check(&net, &plan, "intact");
+        missing += drop_each_read_row(&net, &plan);
     }
     let mut rng = Rng(4);
     for _ in 0..10 {
@@ -318,16 +316,14 @@ fn with_input(model: Model, side: u32) -> Network {
 #[test]
 fn resnet18_at_64x64() {
     let net = with_input(coopai::model::zoo::resnet18(), 64);
-    let mut rounds = Vec::new();
-    for algorithm in [Algorithm::Mls, Algorithm::Sls] {
-        for (k, g) in [(3, 100.0), (4, 1e4)] {
-            let plan = optimal(&net, &env(4, g), k, algorithm);
-            let what = format!("resnet18, k {k}, {g} Mbps, {algorithm:?}");
-            rounds.push(check(&net, &plan, &what).rounds.len());
-        }
-    }
-    // SLS runs a round per layer; MLS groups residual blocks.
-    assert!(rounds[1] > 1 && rounds[2] == net.len(), "{rounds:?}");
+    // A fast gateway, so that both algorithms use all four devices over many rounds.
+    let e = env(4, 1e4);
+    let mls = optimal(&net, &e, 4, Algorithm::Mls);
+    let rounds = check(&net, &mls, "resnet18, MLS").rounds.len();
+    assert!(rounds > 1 && rounds < net.len(), "{rounds}");
+    // SLS runs a round per layer.
+    let sls = optimal(&net, &e, 4, Algorithm::Sls);
+    assert_eq!(check(&net, &sls, "resnet18, SLS").rounds.len(), net.len());
 }
 
 #[test]
@@ -393,11 +389,9 @@ fn the_yolov3_tiny_file_is_the_cfg() {
 #[test]
 fn yolov3_tiny_at_a_quarter_of_its_input() {
     let net = scaled(&Network::new(&yolov3_tiny()).unwrap(), 4).unwrap();
-    for algorithm in [Algorithm::Mls, Algorithm::Sls] {
-        for k in [2, 4] {
-            let plan = optimal(&net, &env(4, 100.0), k, algorithm);
-            check(&net, &plan, &format!("yolov3-tiny, k {k}, {algorithm:?}"));
-        }
+    for (k, algorithm) in [(2, Algorithm::Mls), (4, Algorithm::Sls)] {
+        let plan = optimal(&net, &env(4, 100.0), k, algorithm);
+        check(&net, &plan, &format!("yolov3-tiny, k {k}, {algorithm:?}"));
     }
 }
 
