@@ -165,5 +165,8 @@ fn parse_algorithm(text: &str) -> Result<Algorithm, JsError> {
         .ok_or_else(|| JsError::new(&format!("algorithm must be 'mls' or 'sls', found '{text}'")))
 }
 
+// The cluster editor's bindings (`solveCluster`, `sweepBandwidthCluster`).
+mod cluster;
+
 #[cfg(test)]
 mod tests;

@@ -4,6 +4,7 @@
 // as its compact project JSON, which the core re-reads quickly on every call.
 
 import init, { describe, importModel, solve, sweepBandwidth, zooNames } from '../pkg/coopai.js';
+import { solveCluster, sweepBandwidthCluster } from '../pkg/coopai.js';
 import { CUSTOM } from './state.js';
 
 /** Bandwidths of the Fig. 9 chart, spanning the bandwidth slider. */
@@ -40,14 +41,17 @@ export function network(s) {
 
 /** MLS and SLS plans for the state, and MLS's saving over SLS in percent. */
 export function plans(s) {
-  const mls = solve(source(s), s.devices, s.bandwidth, s.gflops, 'mls');
-  const sls = solve(source(s), s.devices, s.bandwidth, s.gflops, 'sls');
+  // A mixed cluster (the short form, as the CLI's --cluster) replaces D and F.
+  const one = (a) => (s.cluster ? solveCluster(source(s), s.cluster, s.bandwidth, a)
+    : solve(source(s), s.devices, s.bandwidth, s.gflops, a));
+  const mls = one('mls');
+  const sls = one('sls');
   const saving = (100 * (sls.completion_s - mls.completion_s)) / sls.completion_s;
   return { mls, sls, saving };
 }
 
 function sweepKey(s) {
-  return `${s.devices}|${s.gflops}|${source(s)}`;
+  return `${s.cluster || `${s.devices}|${s.gflops}`}|${source(s)}`;
 }
 
 /** The cached sweep for the state, or `undefined` until {@link computeSweep} ran. */
@@ -59,7 +63,8 @@ export function computeSweep(s) {
   const key = sweepKey(s);
   if (!sweeps.has(key)) {
     if (sweeps.size > 64) sweeps.clear();
-    sweeps.set(key, sweepBandwidth(source(s), s.devices, s.gflops, SWEEP_MBPS));
+    sweeps.set(key, s.cluster ? sweepBandwidthCluster(source(s), s.cluster, SWEEP_MBPS)
+      : sweepBandwidth(source(s), s.devices, s.gflops, SWEEP_MBPS));
   }
   return sweeps.get(key);
 }
