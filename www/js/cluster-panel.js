@@ -55,14 +55,17 @@ function renderRows() {
     return li;
   });
   $('cluster-groups').replaceChildren(...rows);
-  const full = deviceCount(groups) >= LIMITS.devices;
-  $('cluster-add').disabled = full;
-  $('cluster-summary').textContent = summary();
+  showSummary();
 }
 
-function summary() {
+/** How many devices, and the same cluster for the command line; no adding past the
+ * page's 32 devices. */
+function showSummary() {
   const n = deviceCount(groups);
-  return `${n} device${n === 1 ? '' : 's'}; as a command line: --cluster ${formatCluster(groups)}`;
+  $('cluster-add').disabled = n >= LIMITS.devices;
+  const code = document.createElement('code');
+  code.textContent = `--cluster ${formatCluster(groups)}`;
+  $('cluster-summary').replaceChildren(`${n} device${n === 1 ? '' : 's'}; the CLI’s `, code);
 }
 
 /** A field typed into (`done` false) or left (`done` true). While typing, a value that
@@ -90,7 +93,7 @@ function edit(i, key, input, done) {
   groups = groups.map((g, j) => (j === i ? { ...g, [key]: f.value } : g));
   if (formatCluster(groups) === formatCluster(before)) return;
   if (!commit()) groups = before;
-  $('cluster-summary').textContent = summary();
+  showSummary();
   const name = presetOf(groups[i])?.name ?? '';
   input.closest('li').querySelector('.preset-name').textContent = name;
 }
