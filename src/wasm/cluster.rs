@@ -54,3 +54,6 @@ fn cluster_setting(
     check_memory(&net, &env, algorithm).map_err(err)?;
     Ok((net, env))
 }
+
+#[cfg(test)]
+mod tests;

@@ -236,13 +236,22 @@ test('hostile values are clamped or refused with a note, never NaN on screen', (
   await assertNoBadNumbers(page);
 }));
 
-test('screenshots of a mixed plan', () => withPage({ reducedMotion: 'reduce' }, async (page) => {
+test('screenshots of a mixed plan', () => withPage({ reducedMotion: 'reduce', viewport: { width: 1280, height: 1400 } }, async (page) => {
   await open(page, server.url, MIXED);
   await page.waitForSelector('[data-view=chart-bandwidth] path');
+  await (await page.$('#cluster')).screenshot({ path: `${SHOTS}/cluster-editor.png` });
   await page.click('.cluster-sources summary');
-  await (await page.$('#controls')).screenshot({ path: `${SHOTS}/cluster-editor.png` });
+  await page.mouse.move(0, 0);
+  await (await page.$('#cluster')).screenshot({ path: `${SHOTS}/cluster-sources.png` });
   for (const v of ['halo', 'timeline', 'fl', 'network']) {
     await (await page.$(`#view-${v}`)).screenshot({ path: `${SHOTS}/cluster-${v}.png` });
   }
   await page.screenshot({ path: `${SHOTS}/cluster-page.png`, fullPage: true });
+}));
+
+test('phone width with a cluster: no sideways scrolling', () => withPage({ viewport: { width: 390, height: 844 } }, async (page) => {
+  await open(page, server.url, MIXED);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
+  await (await page.$('#cluster')).screenshot({ path: `${SHOTS}/cluster-phone.png` });
 }));
