@@ -101,6 +101,12 @@ test('a mixed cluster from a link is drawn exactly as the CLI plans it', () => w
   // Timeline lanes and FL shares name each device with its speed.
   const lanes = await page.$$eval('[data-view=timeline] svg text', (es) => es.map((e) => e.textContent).filter((t) => t.startsWith('dev ')));
   assert.deepEqual(lanes, mls.blocks[0].devices.map((d) => `dev ${d.device + 1} · ${d.gflops} GF`));
+  // The network view's bands name each round's slowest device.
+  const bandTips = await page.$$eval('[data-view=network] [data-tip]', (es) => es.map((e) => e.dataset.tip));
+  for (const b of mls.blocks) {
+    const slowest = name(b.devices[b.critical_device]);
+    assert.ok(bandTips.some((t) => t.startsWith(`MLS round ${b.round}:`) && t.endsWith(`on ${slowest} (the slowest)`)), `round ${b.round} names ${slowest}`);
+  }
   const flText = await page.textContent('[data-view=fl]');
   for (const d of mls.blocks[0].devices) assert.ok(flText.includes(name(d)), `FL key names ${name(d)}`);
   assert.match(flText, /shares in proportion to speed/);
@@ -234,6 +240,17 @@ test('hostile values are clamped or refused with a note, never NaN on screen', (
   assert.deepEqual(await shown(page), solved);
   assert.equal((await clusterState(page)).cluster, '31x13.6@1,1x1000');
   await assertNoBadNumbers(page);
+
+  // Another control that meets the memory limit says so by the editor too.
+  await open(page, server.url, '#model=alexnet&bandwidth=100&algorithm=mls&cluster=1x0.37@300');
+  assert.ok(await page.isHidden('#cluster-error'));
+  await page.selectOption('#model', 'vgg16');
+  assert.match(await page.textContent('#cluster-error'), /^no plan fits the devices' memory/);
+  assert.match(await page.textContent('#error'), /^no plan fits the devices' memory/);
+  await page.selectOption('#model', 'alexnet');
+  assert.ok(await page.isHidden('#cluster-error'));
+  assert.ok(await page.isHidden('#error'));
+  await assertMatchesCliCluster(page);
 }));
 
 test('screenshots of a mixed plan', () => withPage({ reducedMotion: 'reduce', viewport: { width: 1280, height: 1400 } }, async (page) => {

@@ -145,6 +145,7 @@ export function bindCluster(onCluster, onToggle) {
  * field keeps its focus while typing). */
 export function showCluster(state) {
   const on = Boolean(state.cluster);
+  show('cluster-error', '');
   $('cluster-on').checked = on;
   $('cluster-editor').hidden = !on;
   for (const id of ['devices', 'gflops']) $(id).closest('.control').hidden = on;
@@ -154,9 +155,14 @@ export function showCluster(state) {
   }
   if (formatCluster(groups) !== state.cluster) {
     groups = parseCluster(state.cluster).groups;
-    show('cluster-error', '');
     renderRows();
   }
+}
+
+/** A refusal met by another control (a model too big for the devices' memory) is also
+ * shown by the editor, when it is on, since the cluster is what to change. */
+export function showClusterError(message) {
+  if ($('cluster-on').checked) show('cluster-error', message);
 }
 
 /** A cluster from the address that the core refuses (memory, work) is dropped with a

@@ -12,7 +12,7 @@ import { bindExports } from './export.js';
 import { writeHash } from './hash.js';
 import { drawView, drawViews, drawStale, watchViews } from './views.js';
 import { convBlocks, pickConvBlock } from './views/halo.js';
-import { bindCluster, showCluster, readLinkCluster } from './cluster-panel.js';
+import { bindCluster, showCluster, showClusterError, readLinkCluster } from './cluster-panel.js';
 
 const $ = (id) => document.getElementById(id);
 let state;
@@ -77,6 +77,7 @@ function update(play = false, solved = null) {
     result = solved ?? plans(state);
   } catch (e) {
     showMessage('error', e.message);
+    showClusterError(e.message);
     return;
   }
   showMessage('error', '');
