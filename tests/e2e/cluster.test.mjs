@@ -240,6 +240,12 @@ test('hostile values are clamped or refused with a note, never NaN on screen', (
   assert.deepEqual(await shown(page), solved);
   assert.equal((await clusterState(page)).cluster, '31x13.6@1,1x1000');
   await assertNoBadNumbers(page);
+  // Once another control moves, the rows show the cluster drawn again.
+  await page.focus('#algorithm');
+  assert.match(await page.textContent('#cluster-error'), /^no plan fits/, 'leaving the field tries it once more');
+  await page.selectOption('#algorithm', 'both');
+  assert.deepEqual(await rowValues(page), ['31|13.6|1', '1|1000|']);
+  assert.ok(await page.isHidden('#cluster-error'));
 
   // Another control that meets the memory limit says so by the editor too.
   await open(page, server.url, '#model=alexnet&bandwidth=100&algorithm=mls&cluster=1x0.37@300');

@@ -12,11 +12,12 @@ import {
 const $ = (id) => document.getElementById(id);
 const FIELDS = ['count', 'gflops', 'memory'];
 
-/** The groups on screen; they may run ahead of the state while a field is invalid. */
+/** The groups of the state's cluster, as the rows show them (a field being typed into
+ * may show a value not taken yet: invalid, or refused by the core). */
 let groups = [];
 /** `accept(shortForm)` solves and draws it, returning null, or the error it met. */
 let accept;
-/** `exit(devices, gflops)` leaves cluster mode; `enter(shortForm)` starts it. */
+/** `toggle(on)` switches between the sliders and the editor. */
 let toggle;
 
 function show(id, text) {
@@ -140,9 +141,10 @@ export function bindCluster(onCluster, onToggle) {
   });
 }
 
-/** Shows the state's cluster: the switch, the sliders it replaces, and the rows, which
- * are rebuilt only when the state holds another cluster than the one on screen (so a
- * field keeps its focus while typing). */
+/** Shows the state's cluster: the switch, the sliders it replaces, and the rows. While
+ * the focus is in the rows and they hold the state's cluster they are left alone, so a
+ * field keeps its focus and text while typing; otherwise they are rebuilt, which also
+ * drops a value the core refused once another control moves. */
 export function showCluster(state) {
   const on = Boolean(state.cluster);
   show('cluster-error', '');
@@ -153,7 +155,8 @@ export function showCluster(state) {
     groups = [];
     return;
   }
-  if (formatCluster(groups) !== state.cluster) {
+  const typing = $('cluster-groups').contains(document.activeElement);
+  if (!typing || formatCluster(groups) !== state.cluster) {
     groups = parseCluster(state.cluster).groups;
     renderRows();
   }
