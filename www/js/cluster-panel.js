@@ -17,7 +17,7 @@ const FIELDS = ['count', 'gflops', 'memory'];
 let groups = [];
 /** `accept(shortForm)` solves and draws it, returning null, or the error it met. */
 let accept;
-/** `toggle(on)` switches between the sliders and the editor. */
+/** `toggle(on)` switches between the sliders and the editor, returning as `accept`. */
 let toggle;
 
 function show(id, text) {
@@ -137,7 +137,11 @@ export function bindCluster(onCluster, onToggle) {
   $('cluster-on').addEventListener('input', (e) => {
     show('cluster-error', '');
     show('cluster-status', '');
-    toggle(e.target.checked);
+    const refused = toggle(e.target.checked);
+    if (refused) {
+      e.target.checked = !e.target.checked;
+      show('cluster-error', refused.message);
+    }
   });
 }
 
