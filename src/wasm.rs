@@ -173,6 +173,8 @@ fn parse_algorithm(text: &str) -> Result<Algorithm, JsError> {
 
 mod session;
 pub use session::Session;
+// The cluster editor's bindings (`solveCluster`, `sweepBandwidthCluster`).
+mod cluster;
 
 #[cfg(test)]
 mod tests;

@@ -15,3 +15,12 @@ export function cliSolve(s, algorithm = 'mls') {
   ], { encoding: 'utf8' });
   return JSON.parse(out);
 }
+
+/** `coopai solve --cluster … --json` for a cluster in the short form, parsed. */
+export function cliSolveCluster({ model, cluster, bandwidth }, algorithm = 'mls') {
+  const out = execFileSync(BIN, [
+    'solve', '--model', model, '--cluster', cluster, '--bandwidth', String(bandwidth),
+    '--algorithm', algorithm, '--json',
+  ], { encoding: 'utf8' });
+  return JSON.parse(out);
+}

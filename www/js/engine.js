@@ -3,7 +3,7 @@
 // bandwidth or speed change re-solves without walking a block again; the bandwidth
 // sweep (Fig. 9, about ten full comparisons) is also kept per model, devices and GFLOPS.
 
-import init, { importModel, Session, zooNames } from '../pkg/coopai.js';
+import init, { importModel, Session, solveCluster, sweepBandwidthCluster, zooNames } from '../pkg/coopai.js';
 import { CUSTOM } from './state.js';
 
 /** Bandwidths of the Fig. 9 chart, spanning the bandwidth slider. */
@@ -52,14 +52,18 @@ export function network(s) {
 
 /** MLS and SLS plans for the state, and MLS's saving over SLS in percent. */
 export function plans(s) {
-  const mls = session(s).solve(s.devices, s.bandwidth, s.gflops, 'mls');
-  const sls = session(s).solve(s.devices, s.bandwidth, s.gflops, 'sls');
+  // A mixed cluster (the short form, as the CLI's --cluster) replaces D and F; it is
+  // solved cold (the session's cache holds equal devices only).
+  const one = (a) => (s.cluster ? solveCluster(source(s), s.cluster, s.bandwidth, a)
+    : session(s).solve(s.devices, s.bandwidth, s.gflops, a));
+  const mls = one('mls');
+  const sls = one('sls');
   const saving = (100 * (sls.completion_s - mls.completion_s)) / sls.completion_s;
   return { mls, sls, saving };
 }
 
 function sweepKey(s) {
-  return `${s.devices}|${s.gflops}|${source(s)}`;
+  return `${s.cluster || `${s.devices}|${s.gflops}`}|${source(s)}`;
 }
 
 /** The cached sweep for the state, or `undefined` until {@link computeSweep} ran. */
@@ -71,7 +75,8 @@ export function computeSweep(s) {
   const key = sweepKey(s);
   if (!sweeps.has(key)) {
     if (sweeps.size > 64) sweeps.clear();
-    sweeps.set(key, session(s).sweepBandwidth(s.devices, s.gflops, SWEEP_MBPS));
+    sweeps.set(key, s.cluster ? sweepBandwidthCluster(source(s), s.cluster, SWEEP_MBPS)
+      : session(s).sweepBandwidth(s.devices, s.gflops, SWEEP_MBPS));
   }
   return sweeps.get(key);
 }

@@ -12,6 +12,7 @@ import { bindExports } from './export.js';
 import { writeHash } from './hash.js';
 import { drawView, drawViews, drawStale, watchViews } from './views.js';
 import { convBlocks, pickConvBlock } from './views/halo.js';
+import { bindCluster, showCluster, showClusterError, readLinkCluster } from './cluster-panel.js';
 
 const $ = (id) => document.getElementById(id);
 let state;
@@ -69,12 +70,14 @@ function scheduleSweep() {
 function update(play = false, solved = null) {
   writeHash(state);
   showState(state);
+  showCluster(state);
   showImport(state.model === CUSTOM);
   showLinkNote(state.model === CUSTOM ? state.custom : '');
   try {
     result = solved ?? plans(state);
   } catch (e) {
     showMessage('error', e.message);
+    showClusterError(e.message);
     return;
   }
   showMessage('error', '');
@@ -111,6 +114,7 @@ function readHash() {
   const { state: s, notes } = parseHash(location.hash);
   state = s;
   readLinkModel(notes);
+  readLinkCluster(state, notes, plans);
   showMessage('note', notes.length ? `The address was adjusted: ${notes.join('; ')}.` : '');
 }
 
@@ -152,6 +156,21 @@ async function main() {
     update(true, solved);
     return null;
   }, () => state.custom);
+  // The cluster editor, like a pasted model: an edit replaces the plan drawn only once
+  // it solves. Switching it on starts from the sliders' D equal devices of F.
+  const tryState = (next) => {
+    let solved;
+    try {
+      solved = plans(next);
+    } catch (e) {
+      return e;
+    }
+    state = next;
+    update(false, solved);
+    return null;
+  };
+  bindCluster((cluster) => tryState({ ...state, cluster, round: 0 }),
+    (on) => tryState({ ...state, cluster: on ? `${state.devices}x${state.gflops}` : '', round: 0 }));
   $('halo-round').addEventListener('input', (e) => {
     state.round = Number(e.target.value);
     update(true);

@@ -3,6 +3,7 @@
 // link reproduces the view. Values from a hand-edited hash are clamped, with notes.
 
 import { encode, decode } from './base64url.js';
+import { parseCluster, formatCluster } from './cluster.js';
 
 /** @typedef {{kind: 'int'|'log'|'choice'|'model', fallback: any, min?: number, max?: number,
  *   choices?: string[], label: string}} Field */
@@ -25,6 +26,9 @@ export const FIELDS = {
   round: { kind: 'int', fallback: 0, min: 0, max: 1000, label: 'round' },
   // The pasted model as compact project JSON (base64url in the hash); '' for zoo models.
   custom: { kind: 'model', fallback: '', label: 'custom model' },
+  // A mixed cluster in the CLI's short form (`4x13.6,1x50@2048`), '' for D equal
+  // devices of F; when set it replaces `devices` and `gflops` (see cluster.js).
+  cluster: { kind: 'cluster', fallback: '', label: 'cluster' },
 };
 
 /** The paper's Raspberry Pi 4 setting. */
@@ -42,6 +46,10 @@ export function nice(x) {
 /** Clamps one raw string to its field, returning the value and a note when changed. */
 function readField(key, raw) {
   const f = FIELDS[key];
+  if (f.kind === 'cluster') {
+    const { groups, notes } = parseCluster(raw);
+    return { value: formatCluster(groups), note: notes.join('; ') || undefined };
+  }
   if (f.kind === 'model') {
     const text = decode(raw);
     if (text === null) return { value: f.fallback, note: `the ${f.label} in the address is not base64url text, ignored` };
@@ -80,6 +88,9 @@ export function parseHash(hash) {
     state[key] = value;
     if (note) notes.push(note);
   }
+  if (state.cluster && (params.has('devices') || params.has('gflops'))) {
+    notes.push('devices and GFLOPS are ignored: the cluster describes the devices');
+  }
   return { state, notes };
 }
 
@@ -97,6 +108,8 @@ export function toHash(state) {
   const params = new URLSearchParams();
   for (const key of Object.keys(FIELDS)) {
     if (key === 'round' && state.round === 0) continue;
+    if (key === 'cluster') continue;
+    if ((key === 'devices' || key === 'gflops') && state.cluster) continue;
     if (key === 'custom') {
       const value = state.model === CUSTOM ? linkModel(state.custom) : null;
       if (value) params.set(key, value);
@@ -104,5 +117,8 @@ export function toHash(state) {
     }
     params.set(key, String(state[key]));
   }
-  return `#${params}`;
+  // Written last and unescaped (`,` and `@` are fine in a fragment), so the link reads
+  // like the CLI's `--cluster`; the value is always formatCluster's digits and `x,.@`.
+  const cluster = /^[0-9.x,@]+$/.test(state.cluster) ? `&cluster=${state.cluster}` : '';
+  return `#${params}${cluster}`;
 }

@@ -8,7 +8,9 @@ import { yAxis, legend } from './axes.js';
 export function renderChartK({ mls, sls, theme }) {
   const D = mls.per_k.length;
   const [width, height, left, top, bottom] = [760, 300, 56, 34, 44];
-  const max = Math.max(...mls.per_k.map((p) => p.completion_s), ...sls.per_k.map((p) => p.completion_s));
+  // On a cluster with memory limits some k fit nothing: their time is infinite, no bar.
+  const fits = (p) => Number.isFinite(p.completion_s);
+  const max = Math.max(...[...mls.per_k, ...sls.per_k].filter(fits).map((p) => p.completion_s));
   const y = linear([0, max * 1.05], [height - bottom, top]);
   const slot = (width - left - 10) / D;
   const barW = Math.max(2, Math.min(18, slot / 2 - 2));
@@ -19,6 +21,11 @@ export function renderChartK({ mls, sls, theme }) {
     for (const [plan, label, colour, side] of series) {
       const p = plan.per_k[i];
       const x = side < 0 ? cx - barW - 1 : cx + 1;
+      if (!fits(p)) {
+        out += el('g', tip(`${label}, k = ${p.devices}: no plan fits the devices' memory`),
+          txt({ x: x + barW / 2, y: y(0) - 3, 'text-anchor': 'middle', 'font-size': 10, fill: colour }, '×'));
+        continue;
+      }
       const yc = y(p.compute_s);
       const yt = y(p.compute_s + p.transfer_s);
       out += el('g', tip(`${label}, k = ${p.devices}: ${seconds(p.completion_s)} = ${seconds(p.compute_s)} compute + ${seconds(p.transfer_s)} transfer, ${p.blocks} blocks`),
@@ -34,7 +41,7 @@ export function renderChartK({ mls, sls, theme }) {
     // When both pick the same k, lift SLS's label above MLS's.
     const lift = side > 0 && sls.devices === mls.devices ? 18 : 0;
     const i = plan.devices - 1;
-    const yb = y(Math.max(mls.per_k[i].completion_s, sls.per_k[i].completion_s)) - 4 - lift;
+    const yb = y(Math.max(...[mls.per_k[i], sls.per_k[i]].filter(fits).map((p) => p.completion_s))) - 4 - lift;
     out += el('path', { d: `M${cx},${yb} l-5,-8 h10 z`, fill: colour });
     out += txt({ x: cx, y: yb - 11, 'text-anchor': 'middle', 'font-size': 11, fill: colour }, `${label} k=${plan.devices}`);
   }

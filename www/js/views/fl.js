@@ -6,6 +6,16 @@
 import { el, svg, tip, deviceColour, txt } from '../svg.js';
 import { devices, si } from '../format.js';
 import { equalSplit } from '../split.js';
+import { teamSplit, deviceName, isMixed } from '../cluster.js';
+import { deviceKey } from './devices.js';
+
+/** The plan's devices for the panels below, set by renderFl before it draws them (views
+ * draw one at a time): how `n` neurons split over them (equal, or in proportion to
+ * speed on a mixed cluster) and each one's name. */
+let team = {
+  share: (n, d, k) => equalSplit(n, k, d),
+  name: (d) => `device ${d + 1}`,
+};
 
 const PW = 250;
 const BAR = 12;
@@ -17,11 +27,11 @@ function vector(x, y, w, n, k, split, label, theme) {
   }
   let out = '';
   for (let d = 0; d < k; d++) {
-    const r = equalSplit(n, k, d);
+    const r = team.share(n, d, k);
     if (!r) continue;
     out += el('rect', {
       x: x + (w * r[0]) / n, y, width: Math.max(0.5, (w * (r[1] - r[0] + 1)) / n), height: BAR,
-      fill: deviceColour(d, theme), 'data-tip': `${label}: device ${d + 1} has neurons ${r[0]}–${r[1]}`,
+      fill: deviceColour(d, theme), 'data-tip': `${label}: ${team.name(d)} has neurons ${r[0]}–${r[1]}`,
     });
   }
   return out;
@@ -35,7 +45,7 @@ function partialSums(x, y, w, n, k, sx, sy, theme) {
     const yy = y + d * rowH;
     const colour = deviceColour(d, theme);
     out += el('rect', { x, y: yy, width: w, height: Math.max(1, rowH - 1), fill: colour, 'fill-opacity': 0.6,
-      'data-tip': `device ${d + 1}: partial sums of all ${n} outputs, sent to the gateway` });
+      'data-tip': `${team.name(d)}: partial sums of all ${n} outputs, sent to the gateway` });
     const path = `M${x + w / 2 + (d - k / 2) * 3},${yy + rowH / 2} L${sx},${sy}`;
     out += el('path', { d: path, stroke: colour, 'stroke-opacity': 0.3, fill: 'none' });
     if (!theme.still) {
@@ -76,7 +86,7 @@ function modelPanel(px, l, k, chosen, theme) {
   const [x, w] = [px + 10, PW - 30];
   let lines = '';
   for (let d = 0; d < k; d++) {
-    const r = equalSplit(no(l), k, d);
+    const r = team.share(no(l), d, k);
     if (!r) continue;
     const cx = x + (w * (r[0] + r[1] + 1)) / 2 / no(l);
     lines += el('path', { d: `M${cx},${60} L${cx},${128}`, stroke: deviceColour(d, theme), 'stroke-opacity': 0.5 });
@@ -93,7 +103,7 @@ function hybridPanel(px, a, b, k, chosen, theme) {
   if (!b) return heading(px, 'Hybrid', 'needs two FLs in a row', '', theme);
   let flows = '';
   for (let d = 0; d < k; d++) {
-    const r = equalSplit(no(a), k, d);
+    const r = team.share(no(a), d, k);
     if (!r) continue;
     const cx = x + (w * (r[0] + r[1] + 1)) / 2 / no(a);
     flows += el('path', { d: `M${cx},${88} L${cx},${112}`, stroke: deviceColour(d, theme), 'stroke-width': 2, 'stroke-dasharray': '3 3', fill: 'none' },
@@ -131,10 +141,16 @@ export function renderFl({ net, shown, mls, sls, theme }) {
   const one = (mode) => (c[mode] ? layer(c[mode].first) : fls[0]);
   const [a, b] = c.hybrid ? [layer(c.hybrid.first), layer(c.hybrid.last)] : [fls[0], fls[1]];
   const k = plan.devices;
+  const split = teamSplit(plan);
+  team = { share: (n, d) => split(n, d), name: (d) => deviceName(plan, plan.blocks[0].devices[d], d) };
   const body = dataPanel(0, one('data'), k, c.data?.label, theme) +
     modelPanel(PW + 5, one('model'), k, c.model?.label, theme) +
     hybridPanel(2 * PW + 10, a, b, k, c.hybrid?.label, theme);
   const foot = txt({ x: 10, y: 262, 'font-size': 11, fill: theme.muted },
-    `${devices(k)}, one colour each. ✓ marks a mode the ${shown[0].toUpperCase()} plan uses (R = round); that panel shows its layers.`);
-  return svg(3 * PW + 10, 272, 'Fully-connected layers split over devices', body + foot, theme);
+    `${devices(k)}, one colour each${isMixed(plan) ? ', shares in proportion to speed' : ''}. ✓ marks a mode the ${shown[0].toUpperCase()} plan uses (R = round); that panel shows its layers.`);
+  const key = deviceKey(plan, plan.blocks[0].devices, theme, 10, 288, 3 * PW, (dev, d) => {
+    const r = split(no(fls[0]), d);
+    return r ? `outputs ${r[0]}–${r[1]} of FL ${fls[0].index} (${r[1] - r[0] + 1})` : 'idle';
+  });
+  return svg(3 * PW + 10, 272 + key.height + (key.height ? 8 : 0), 'Fully-connected layers split over devices', body + foot + key.markup, theme);
 }

@@ -4,7 +4,8 @@
 
 import { el, svg, tip, deviceColour, txt } from '../svg.js';
 import { rows as rowsText } from '../format.js';
-import { equalSplit } from '../split.js';
+import { teamSplit, deviceName, isMixed } from '../cluster.js';
+import { deviceKey } from './devices.js';
 
 export function convBlocks(plan) {
   return plan.blocks.filter((b) => (b.case === 'conv' || b.case === 'conv+fc') && b.devices.length > 1);
@@ -28,9 +29,11 @@ export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
   const block = pickConvBlock(plan, state.round);
   if (!block) return message(`This ${shown[0].toUpperCase()} plan has no conv block split over several devices; add devices or bandwidth.`, theme);
   const k = block.devices.length;
+  // A mixed cluster's shares follow speed; equal devices split equally, as before.
+  const share = teamSplit(plan);
   const inputH = net.layers[block.first - 1].input.height;
   const columns = [
-    { title: 'input', height: inputH, lane: (dev, d) => ({ rows: dev.in_rows, own: equalSplit(inputH, k, d) }) },
+    { title: 'input', height: inputH, lane: (dev, d) => ({ rows: dev.in_rows, own: share(inputH, d) }) },
     ...block.devices[0].layers.map((l, i) => ({
       title: `layer ${l.layer}`,
       height: net.layers[l.layer - 1].output.height,
@@ -55,7 +58,8 @@ export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
       const halo = len(rows) - (own ? len(own) : 0);
       let lane = el('rect', { x, y: top + rows[0] * scale, width: laneW - 0.5, height: len(rows) * scale, fill: colour, 'fill-opacity': 0.35 });
       if (own) lane += el('rect', { x, y: top + own[0] * scale, width: laneW - 0.5, height: len(own) * scale, fill: colour });
-      body += el('g', tip(`Device ${d + 1}, ${c.title} (${c.height} rows): needs ${rowsText(rows)}; own share ${rowsText(own)}; halo ${Math.max(0, halo)} rows`), lane);
+      const who = deviceName(plan, dev, d);
+      body += el('g', tip(`${who[0].toUpperCase()}${who.slice(1)}, ${c.title} (${c.height} rows): needs ${rowsText(rows)}; own share ${rowsText(own)}; halo ${Math.max(0, halo)} rows`), lane);
     });
     const factor = total / c.height;
     body += txt({ x: x0 + (laneW * k) / 2, y: top + barH + 16, 'text-anchor': 'middle', 'font-size': 11 }, c.title);
@@ -69,6 +73,9 @@ export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
   const head = txt({ x: left, y: 16, 'font-weight': 600 },
     `Round ${block.round}: layers ${block.first}–${block.last} (${block.case}) on ${k} devices${rounds}`) +
     txt({ x: left, y: 32, 'font-size': 11, fill: theme.muted },
-      `Solid: own share, pale: halo. ×n: rows computed by all devices ÷ rows of the layer. ${gflop.toFixed(2)} GFLOP in all.`);
-  return svg(width, top + barH + 40, 'Halo rows of a conv block', head + el('g', { class: play ? 'play' : null }, out), theme);
+      `Solid: own share${isMixed(plan) ? ' (in proportion to speed)' : ''}, pale: halo. ×n: rows computed by all devices ÷ rows of the layer. ${gflop.toFixed(2)} GFLOP in all.`);
+  const last = block.devices[0].layers.at(-1).layer;
+  const key = deviceKey(plan, block.devices, theme, left, top + barH + 54, width - left,
+    (dev) => `${rowsText(dev.out_rows)} of layer ${last}`);
+  return svg(width, top + barH + 40 + key.height, 'Halo rows of a conv block', head + el('g', { class: play ? 'play' : null }, out) + key.markup, theme);
 }

@@ -6,6 +6,7 @@
 import { el, svg, tip, caseColour, txt } from '../svg.js';
 import { legend } from './axes.js';
 import { devices, flops, seconds, shape } from '../format.js';
+import { deviceName } from '../cluster.js';
 
 const TOP = 44;
 const BOX_H = 130;
@@ -74,7 +75,7 @@ function bands(plan, label, y, colX, colW, theme) {
     const short = w > text.length * 6.2 ? text : w > 24 ? `R${b.round}` : '';
     out += el(
       'g',
-      tip(`${label} round ${b.round}: layers ${b.first}–${b.last}, case ${b.case}, ${seconds(b.completion_s)} = ${seconds(b.compute_s)} compute + ${seconds(b.transfer_s)} transfer on device ${b.critical_device + 1} (the slowest)`),
+      tip(`${label} round ${b.round}: layers ${b.first}–${b.last}, case ${b.case}, ${seconds(b.completion_s)} = ${seconds(b.compute_s)} compute + ${seconds(b.transfer_s)} transfer on ${deviceName(plan, b.devices[b.critical_device], b.critical_device)} (the slowest)`),
       el('rect', { x, y, width: w, height: BAND_H - 4, rx: 4, fill: caseColour(b.case, theme), 'fill-opacity': 0.85 }) +
         txt({ x: x + w / 2, y: y + BAND_H / 2 + 2, 'text-anchor': 'middle', fill: '#fff', 'font-size': 11 }, short),
     );

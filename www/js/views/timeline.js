@@ -5,6 +5,7 @@
 import { el, svg, tip, linear, ticks, txt } from '../svg.js';
 import { seconds, bits, flops } from '../format.js';
 import { legend } from './axes.js';
+import { deviceName, deviceTag, isMixed } from '../cluster.js';
 
 /** The three phases of a device in a block, in seconds, in the order they happen. */
 function phases(dev) {
@@ -21,7 +22,8 @@ export function renderTimeline({ shown, mls, sls, theme }) {
   const plans = shown.map((a) => (a === 'mls' ? [mls, 'MLS'] : [sls, 'SLS']));
   const lanes = plans.reduce((n, [p]) => n + p.devices, 0);
   const laneH = Math.max(6, Math.min(18, 300 / lanes));
-  const [width, left, top] = [760, 84, 40];
+  // A mixed cluster's lanes carry names and speeds, which need a wider margin.
+  const [width, left, top] = [760, plans.some(([p]) => isMixed(p)) ? 120 : 84, 40];
   const end = Math.max(...plans.map(([p]) => p.completion_s));
   const x = linear([0, end], [left, width - 14]);
   const colours = { download: theme.transfer, compute: theme.compute, upload: theme.transfer };
@@ -43,7 +45,7 @@ export function renderTimeline({ shown, mls, sls, theme }) {
             out += el('rect', {
               x: x(t), y: y + d * laneH + 1, width: Math.max(0.5, x(t + s) - x(t)), height: laneH - 2,
               fill: colours[phase], 'fill-opacity': phase === 'download' ? 0.55 : 1,
-              'data-tip': `${label} round ${b.round}, device ${d + 1}: ${phase} ${seconds(s)} (${amount})`,
+              'data-tip': `${label} round ${b.round}, ${deviceName(plan, dev, d)}: ${phase} ${seconds(s)} (${amount})`,
             });
           }
           t += s;
@@ -53,7 +55,8 @@ export function renderTimeline({ shown, mls, sls, theme }) {
     }
     if (plan.devices <= 12) {
       for (let d = 0; d < plan.devices; d++) {
-        out += txt({ x: left - 6, y: y + d * laneH + laneH / 2 + 4, 'text-anchor': 'end', 'font-size': 10, fill: theme.muted }, `dev ${d + 1}`);
+        const tag = deviceTag(plan, plan.blocks[0].devices[d], d);
+        out += txt({ x: left - 6, y: y + d * laneH + laneH / 2 + 4, 'text-anchor': 'end', 'font-size': 10, fill: theme.muted }, tag);
       }
     }
     y += h + 26;
