@@ -65,17 +65,54 @@ impl Partition {
 
 /// The best partition of `net` for exactly `k` devices.
 pub fn partition(net: &Network, env: &Environment, k: u32, algorithm: Algorithm) -> Partition {
+    partition_observed(net, env, k, algorithm, &mut ())
+}
+
+/// One candidate last block `b(first..last)` the DP compares for `T(last)`: its time on
+/// the slowest device, `T(first − 1)` before it, and every device's load.
+pub struct Offer<'a> {
+    pub block: Chosen,
+    pub before_s: f64,
+    pub loads: &'a [Load],
+}
+
+/// Watches the DP at work (the page's DP view, `solve --json --dp`): every candidate it
+/// compares and, for every `j`, the value and block it kept. `()` watches nothing.
+pub trait Observer {
+    fn offer(&mut self, _offer: &Offer) {}
+    fn decide(&mut self, _last: usize, _best_s: f64, _chosen: &Chosen) {}
+}
+
+impl Observer for () {}
+
+/// [`partition`], telling `observer` about every candidate and decision, so a table of
+/// the DP comes from the very numbers it compared.
+pub fn partition_observed(
+    net: &Network,
+    env: &Environment,
+    k: u32,
+    algorithm: Algorithm,
+    observer: &mut impl Observer,
+) -> Partition {
     if k == 1 {
-        let timing = single::load(net).timing(env, 1);
+        let load = single::load(net);
+        let timing = load.timing(env, 1);
+        let chosen = Chosen {
+            first: 1,
+            last: net.len(),
+            case: Case::Single,
+            timing,
+        };
+        observer.offer(&Offer {
+            block: chosen,
+            before_s: 0.0,
+            loads: &[load],
+        });
+        observer.decide(net.len(), timing.total(), &chosen);
         return Partition {
             k,
             completion_s: timing.total(),
-            blocks: vec![Chosen {
-                first: 1,
-                last: net.len(),
-                case: Case::Single,
-                timing,
-            }],
+            blocks: vec![chosen],
         };
     }
     let l = net.len();
@@ -88,15 +125,19 @@ pub fn partition(net: &Network, env: &Environment, k: u32, algorithm: Algorithm)
         let mut pick = Pick::default();
         let mut offer = |first: usize, case: Case, loads: &[Load]| {
             let (timing, _) = block_time(loads, env, k);
-            pick.offer(
-                best[first - 1] + timing.total(),
-                Chosen {
-                    first,
-                    last: j,
-                    case,
-                    timing,
-                },
-            );
+            let block = Chosen {
+                first,
+                last: j,
+                case,
+                timing,
+            };
+            let before_s = best[first - 1];
+            observer.offer(&Offer {
+                block,
+                before_s,
+                loads,
+            });
+            pick.offer(before_s + timing.total(), block);
         };
         if net.is_spatial(j) {
             let mut sweep = BlockSweep::new(net, k, j, None);
@@ -126,6 +167,9 @@ pub fn partition(net: &Network, env: &Environment, k: u32, algorithm: Algorithm)
         }
         best[j] = pick.value;
         choice[j] = pick.chosen;
+        if let Some(c) = &pick.chosen {
+            observer.decide(j, pick.value, c);
+        }
     }
     let mut blocks = Vec::new();
     let mut j = l;

@@ -2,10 +2,12 @@
 //! behind the paper's Fig. 8 (by `k`) and Fig. 9 (by bandwidth).
 
 mod dp;
+mod dp_table;
 mod plan;
 mod sweep;
 
-pub use dp::{partition, Algorithm, Chosen, Partition};
+pub use dp::{partition, partition_observed, Algorithm, Chosen, Observer, Offer, Partition};
+pub use dp_table::{dp_table, DpBlock, DpCandidate, DpRow, DpTable};
 pub use plan::{
     detail, solve, BlockPlan, DevicePlan, KSummary, LayerRows, ModelSummary, Neurons, Plan,
     TensorRows,
