@@ -25,6 +25,11 @@ export const FIELDS = {
   round: { kind: 'int', fallback: 0, min: 0, max: 1000, label: 'round' },
   // The pasted model as compact project JSON (base64url in the hash); '' for zoo models.
   custom: { kind: 'model', fallback: '', label: 'custom model' },
+  // Teaching (issue 10, see lesson.js and tour.js): the tour step (0: no tour), the DP
+  // view's k (0: the plan's best k), and the controls and views a lesson link hides.
+  tour: { kind: 'int', fallback: 0, min: 0, max: 8, label: 'tour step' },
+  dpk: { kind: 'int', fallback: 0, min: 0, max: 32, label: 'DP view k' },
+  hide: { kind: 'list', fallback: '', label: 'hidden parts' },
 };
 
 /** The paper's Raspberry Pi 4 setting. */
@@ -46,6 +51,10 @@ function readField(key, raw) {
     const text = decode(raw);
     if (text === null) return { value: f.fallback, note: `the ${f.label} in the address is not base64url text, ignored` };
     return { value: text };
+  }
+  if (f.kind === 'list') {
+    const ids = raw.split(',').map((id) => id.trim().toLowerCase()).filter((id) => /^[a-z0-9-]{1,40}$/.test(id));
+    return { value: [...new Set(ids)].join(',') };
   }
   if (f.kind === 'choice') {
     const v = raw.trim().toLowerCase();
@@ -97,6 +106,7 @@ export function toHash(state) {
   const params = new URLSearchParams();
   for (const key of Object.keys(FIELDS)) {
     if (key === 'round' && state.round === 0) continue;
+    if (['tour', 'dpk', 'hide'].includes(key) && !state[key]) continue;
     if (key === 'custom') {
       const value = state.model === CUSTOM ? linkModel(state.custom) : null;
       if (value) params.set(key, value);

@@ -131,9 +131,9 @@ export function renderFl({ net, shown, mls, sls, theme }) {
   const one = (mode) => (c[mode] ? layer(c[mode].first) : fls[0]);
   const [a, b] = c.hybrid ? [layer(c.hybrid.first), layer(c.hybrid.last)] : [fls[0], fls[1]];
   const k = plan.devices;
-  const body = dataPanel(0, one('data'), k, c.data?.label, theme) +
-    modelPanel(PW + 5, one('model'), k, c.model?.label, theme) +
-    hybridPanel(2 * PW + 10, a, b, k, c.hybrid?.label, theme);
+  const body = el('g', { 'data-layer': one('data').index }, dataPanel(0, one('data'), k, c.data?.label, theme)) +
+    el('g', { 'data-layer': one('model').index }, modelPanel(PW + 5, one('model'), k, c.model?.label, theme)) +
+    el('g', { 'data-layer': a.index }, hybridPanel(2 * PW + 10, a, b, k, c.hybrid?.label, theme));
   const foot = txt({ x: 10, y: 262, 'font-size': 11, fill: theme.muted },
     `${devices(k)}, one colour each. ✓ marks a mode the ${shown[0].toUpperCase()} plan uses (R = round); that panel shows its layers.`);
   return svg(3 * PW + 10, 272, 'Fully-connected layers split over devices', body + foot, theme);
