@@ -33,6 +33,8 @@ export function installTeach({ context: ctx, change, replay }) {
 /** Brings every teaching tool up to date with the setting just solved. */
 export function updateTeach(ctx = context()) {
   const known = applyHide(ctx.state);
+  // Unknown or aliased ids are noted once, then the link keeps the canonical list.
+  ctx.state.hide = known.join(',');
   if (ctx.state.hide !== lastHide) {
     syncLesson(known);
     lastHide = ctx.state.hide;

@@ -60,7 +60,7 @@ export const STEPS = [
     text({ mls, sls, saving, net }) {
       return `MLS groups the ${net.layers.length} layers into ${mls.blocks.length} blocks on k = ${mls.devices} devices: layers ${mls.blocks.map(range).join(', ')}. ` +
         `It takes ${seconds(mls.completion_s)} against SLS's ${seconds(sls.completion_s)}, ${pct(saving)} less; ` +
-        `transfer falls from ${seconds(sls.transfer_s)} to ${seconds(mls.transfer_s)} while compute goes from ${seconds(sls.compute_s)} to ${seconds(mls.compute_s)}. ` +
+        `transfer goes from ${seconds(sls.transfer_s)} to ${seconds(mls.transfer_s)}, compute from ${seconds(sls.compute_s)} to ${seconds(mls.compute_s)}. ` +
         '"Explain this plan" under the drawing says why each round is shaped so.';
     },
   },
