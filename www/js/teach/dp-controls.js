@@ -19,7 +19,7 @@ function caption(ctx) {
   const n = Math.min(getFilled(), t.rows.length);
   if (n >= t.rows.length) {
     return `Every row is filled. Reading back from T(${t.rows.at(-1).last}) = ${seconds(t.completion_s)}: ` +
-      t.chain.map((b) => `layers ${b.first}–${b.last}`).join(', then ') +
+      t.chain.map((b) => (b.first === b.last ? `layer ${b.first}` : `layers ${b.first}–${b.last}`)).join(', then ') +
       '. Hover a cell for its compute, transfer and halo.';
   }
   if (n === 0) return 'The table is empty: T(0) = 0, nothing computed yet. Press "Fill next row".';

@@ -45,7 +45,7 @@ export function renderDp(ctx) {
   const rows = t.rows;
   const shownRows = Math.min(filled, rows.length);
   const cell = Math.max(3, Math.min(24, Math.floor(520 / L)));
-  const [left, top] = [44, 40];
+  const [left, top] = [44, 58];
   const gridW = cell * L;
   const barX = left + gridW + 16;
   const barW = 200;
