@@ -134,7 +134,7 @@ function install(name, driver) {
 
   const show = () => {
     const ok = driver.supported();
-    play.textContent = p.playing ? '⏸ Pause' : '▶ Play';
+    play.textContent = p.playing ? 'Pause' : '▶ Play';
     play.setAttribute('aria-pressed', String(p.playing));
     for (const c of [play, step, speed]) c.disabled = !ok;
     note.textContent = ok ? (prefersStill() && !p.playing ? 'still (reduced motion): press play or step' : '') : 'still: your system asks for reduced motion';

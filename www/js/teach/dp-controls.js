@@ -34,7 +34,7 @@ function redraw() {
   drawView('dp', ctx);
   $('dp-caption').textContent = caption(ctx);
   const total = dpFor(ctx).rows.length;
-  $('dp-play').textContent = timer ? '⏸ Pause' : '▶ Play';
+  $('dp-play').textContent = timer ? 'Pause' : '▶ Play';
   $('dp-play').setAttribute('aria-pressed', String(Boolean(timer)));
   $('dp-step').disabled = getFilled() >= total;
 }

@@ -9,7 +9,6 @@ import { seconds, devices, flops } from '../format.js';
 import { table } from './engine.js';
 import { computeSweep } from '../engine.js';
 import { pickConvBlock } from '../views/halo.js';
-import { prefersStill } from './anim.js';
 
 const pct = (x) => `${x.toFixed(1)} %`;
 const range = (b) => (b.first === b.last ? `${b.first}` : `${b.first}–${b.last}`);
@@ -20,9 +19,10 @@ export const STEPS = [
     title: 'One device alone',
     set: { algorithm: 'mls' },
     views: ['view-network'],
-    text({ net, mls }) {
+    text({ net, mls, state }) {
       const one = mls.per_k[0];
       return `A camera's image must go through ${net.name}'s ${net.layers.length} layers (${flops(net.layers.reduce((s, l) => s + l.flops, 0))}). ` +
+        `A gateway can share the work with up to D = ${state.devices} edge devices of ${state.gflops} GFLOPS each, which talk only to the gateway over its ${state.bandwidth} Mbps link. ` +
         `On one device alone that takes ${seconds(one.completion_s)}: ${seconds(one.compute_s)} of compute and ${seconds(one.transfer_s)} of transfer (the image in, the result out). ` +
         `The shapes are the layers' outputs; the band under them is the plan's rounds. Every step of this tour computes its numbers from the setting on screen: move a slider and they follow.`;
     },
@@ -33,7 +33,7 @@ export const STEPS = [
     views: ['view-network', 'view-timeline'],
     text({ sls, state }) {
       return `SLS, the baseline, slices every layer over the devices and runs one layer per round: ${sls.blocks.length} rounds on k = ${sls.devices} devices, ${seconds(sls.completion_s)}. ` +
-        `${seconds(sls.transfer_s)} of it (${pct((100 * sls.transfer_s) / sls.completion_s)}) is transfer: after every layer each device sends its slice back to the gateway, and the ${state.bandwidth} Mbps gateway is shared by all ${sls.devices}. ` +
+        `${seconds(sls.transfer_s)} of it (${pct((100 * sls.transfer_s) / sls.completion_s)}) is transfer: after every layer each device sends its slice back to the gateway, and the ${state.bandwidth} Mbps gateway is shared by all ${sls.devices}${sls.devices < state.devices ? ` (more devices would each get less of it, which is why SLS stops at ${sls.devices} of ${state.devices})` : ''}. ` +
         'In the timeline, orange is transfer, blue compute.';
     },
   },
@@ -110,9 +110,11 @@ export const STEPS = [
       const sweep = computeSweep(state);
       const at = (g) => sweep.find((p) => p.bandwidth_mbps === g);
       const [slow, fast] = [at(10), at(1000)];
+      const top = sweep.reduce((a, p) => (p.saving_pct > a.saving_pct ? p : a));
       return `At 10 Mbps MLS takes ${seconds(slow.mls.completion_s)} with k = ${slow.mls.devices}, ${pct(slow.saving_pct)} less than SLS; ` +
         `at 1000 Mbps ${seconds(fast.mls.completion_s)} with k = ${fast.mls.devices}, ${pct(fast.saving_pct)} less. ` +
-        `Now, at ${state.bandwidth} Mbps: ${seconds(mls.completion_s)} with k = ${mls.devices}, ${pct(saving)} less. The slower the gateway, the more fewer rounds are worth. That is the tour: every control is yours now.`;
+        `Now, at ${state.bandwidth} Mbps: ${seconds(mls.completion_s)} with k = ${mls.devices}, ${pct(saving)} less. ` +
+        `Of the chart's bandwidths, MLS saves most at ${top.bandwidth_mbps} Mbps (${pct(top.saving_pct)}): fewer rounds pay most where transfers are a large part of the time yet the gateway still feeds several devices. That is the tour: every control is yours now.`;
     },
   },
 ];
@@ -143,7 +145,8 @@ function go(n) {
   const step = STEPS[n - 1];
   change({ tour: n, ...(step ? step.set : {}) });
   const first = step && $(step.views[0]);
-  if (first && !first.hidden) first.scrollIntoView({ behavior: prefersStill() ? 'auto' : 'smooth', block: 'start' });
+  // An instant jump: views drawn on arrival change the page's height under a smooth scroll.
+  if (first && !first.hidden) first.scrollIntoView({ block: 'start' });
   if (n === 0) $('tour-start').focus();
 }
 
