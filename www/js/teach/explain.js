@@ -63,7 +63,7 @@ export function explainRound(plan, b, t, net) {
     const row = t.rows.find((r) => r.last === b.last);
     const longer = row.candidates.filter((x) => x.first < b.first).reduce((a, x) => (!a || x.total_s < a.total_s ? x : a), null);
     const why = longer
-      ? ` Fusing it with earlier layers would not pay: the best longer block, layers ${longer.first}–${b.last}, gives T(${b.last}) = ${seconds(longer.total_s)} instead of ${seconds(row.best_s)}.`
+      ? ` Fusing it with earlier layers would not pay: the best longer block, layers ${longer.first}–${b.last}, gives T(${b.last}) = ${seconds(longer.total_s)} instead of ${seconds(row.best_s)}, ${seconds(longer.total_s - row.best_s)} more.`
       : '';
     return `${head}: ${layers} alone (${b.case}) on ${devices(k)}, ${seconds(c.block_s)} = ${seconds(c.compute_s)} compute + ${seconds(c.transfer_s)} transfer.${why}`;
   }
