@@ -189,7 +189,7 @@ test('the DP view fills one row at a time, and its cells explain their time', ()
     const kept = row.candidates.find((c) => c.first === row.first && c.case === row.case);
     const caption = await page.textContent('#dp-caption');
     assert.ok(caption.includes(`Row j = ${j}: ${row.candidates.length} candidate`), caption);
-    assert.ok(caption.includes(`T(${row.first - 1}) ${seconds(kept.before_s)} + e ${seconds(kept.block_s)} = T(${j}) ${seconds(row.best_s)}`), caption);
+    assert.ok(caption.includes(`T(${j}) = T(${row.first - 1}) + e(${row.first}, ${j}) = ${seconds(kept.before_s)} + ${seconds(kept.block_s)} = ${seconds(row.best_s)}`), caption);
     assert.equal(await page.$$eval('[data-view=dp] [data-cell]', (e) => e.length), dp.rows.slice(0, j).reduce((t, r) => t + new Set(r.candidates.map((c) => c.first)).size, 0));
   }
   await page.locator('#view-dp').screenshot({ path: join(SHOTS, 'dp-step.png') });

@@ -26,7 +26,7 @@ function caption(ctx) {
   const row = t.rows[n - 1];
   const kept = row.candidates.find((c) => c.first === row.first && c.case === row.case);
   return `Row j = ${row.last}: ${row.candidates.length} candidate last blocks compared; the best starts at layer ${row.first} (${row.case}): ` +
-    `T(${row.first - 1}) ${seconds(kept.before_s)} + e ${seconds(kept.block_s)} = T(${row.last}) ${seconds(row.best_s)}.`;
+    `T(${row.last}) = T(${row.first - 1}) + e(${row.first}, ${row.last}) = ${seconds(kept.before_s)} + ${seconds(kept.block_s)} = ${seconds(row.best_s)}.`;
 }
 
 function redraw() {
