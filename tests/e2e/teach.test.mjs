@@ -50,7 +50,8 @@ function expected(n, s) {
     case 4:
       return [`${mls.blocks.length} blocks on k = ${mls.devices}`, `layers ${mls.blocks.map(range).join(', ')}`,
         seconds(mls.completion_s), seconds(sls.completion_s), pct(saving(mls, sls)),
-        seconds(sls.transfer_s), seconds(mls.transfer_s), seconds(sls.compute_s), seconds(mls.compute_s)];
+        seconds(sls.transfer_s), seconds(mls.transfer_s), seconds(sls.compute_s), seconds(mls.compute_s),
+        ...(mls.devices > sls.devices && mls.compute_s < sls.compute_s ? [`afford k = ${mls.devices} devices where SLS stops at ${sls.devices}`] : [])];
     case 5:
       return [`k = ${dp.k}`, `compared ${dp.rows.reduce((t, r) => t + r.candidates.length, 0)} candidate blocks`,
         `T(${mls.model.layers}) = ${seconds(dp.completion_s)}`, `the ${dp.chain.length} blocks`];

@@ -58,9 +58,12 @@ export const STEPS = [
     set: { algorithm: 'both' },
     views: ['view-network', 'explain'],
     text({ mls, sls, saving, net }) {
+      const why = mls.devices > sls.devices && mls.compute_s < sls.compute_s
+        ? ` Compute falls too, halo and all: with fewer rounds MLS can afford k = ${mls.devices} devices where SLS stops at ${sls.devices}.`
+        : '';
       return `MLS groups the ${net.layers.length} layers into ${mls.blocks.length} blocks on k = ${mls.devices} devices: layers ${mls.blocks.map(range).join(', ')}. ` +
         `It takes ${seconds(mls.completion_s)} against SLS's ${seconds(sls.completion_s)}, ${pct(saving)} less; ` +
-        `transfer goes from ${seconds(sls.transfer_s)} to ${seconds(mls.transfer_s)}, compute from ${seconds(sls.compute_s)} to ${seconds(mls.compute_s)}. ` +
+        `transfer goes from ${seconds(sls.transfer_s)} to ${seconds(mls.transfer_s)}, compute from ${seconds(sls.compute_s)} to ${seconds(mls.compute_s)}.${why} ` +
         '"Explain this plan" under the drawing says why each round is shaped so.';
     },
   },
@@ -72,7 +75,7 @@ export const STEPS = [
       const t = table(state, 'mls', mls.devices);
       const count = t.rows.reduce((s, r) => s + r.candidates.length, 0);
       const L = net.layers.length;
-      return `For k = ${t.k}, the DP (eq. 2) fills T(j), the fastest way to finish layers 1..j, for j = 1 to ${L}: it tries every last block b(i..j) after the best T(i−1) and keeps the minimum. ` +
+      return `For k = ${t.k}, the DP (eq. 2) fills T(j), the fastest way to finish layers 1..j, for j = 1 to ${L}: it tries every last block b(i..j) after the best T(i−1), adds the block's time e(i, j, k) on its slowest device, and keeps the minimum. ` +
         `Here it compared ${count} candidate blocks; T(${L}) = ${seconds(t.completion_s)}, and tracing back which i each row kept gives the ${t.chain.length} blocks. ` +
         'Press "Fill next row" to watch it one j at a time; hover a cell for its compute, transfer and halo.';
     },
