@@ -154,6 +154,7 @@ test('the DP view traces back the plan\'s blocks, chains and branching models al
     ['resnet18', 10, 1000, 13.6, 'mls'],
     ['mobilenetv2', 10, 1000, 13.6, 'mls'],
     ['vgg16', 10, 100, 13.6, 'sls'],
+    ['tinyres', 4, 100, 13.6, 'mls'],
   ];
   for (const [model, d, g, f, algorithm] of settings) {
     await open(page, server.url, `#model=${model}&devices=${d}&bandwidth=${g}&gflops=${f}&algorithm=${algorithm}`);
@@ -331,4 +332,30 @@ test('reduced motion: nothing moves until asked', () => withPage({ reducedMotion
   await page.click('[data-testid=halo-anim-step]');
   const stepped = await page.$eval('[data-view=halo]', (f) => f.getAnimations({ subtree: true }).map((a) => a.playState));
   assert.ok(stepped.length > 0 && stepped.every((s) => s === 'paused'), JSON.stringify(stepped));
+}));
+
+test('"Explain this plan" gives each round its figures from the DP table', () => withPage({}, async (page) => {
+  for (const [model, d, g, f] of [['vgg16', 10, 100, 13.6], ['alexnet', 6, 40, 2.5]]) {
+    await open(page, server.url, `#model=${model}&devices=${d}&bandwidth=${g}&gflops=${f}&algorithm=mls`);
+    const { plan, dp } = cliSolveDp({ model, devices: d, bandwidth: g, gflops: f });
+    const items = await page.$$eval('#explain-list li', (els) => els.map((e) => e.textContent));
+    assert.equal(items.length, plan.blocks.length);
+    const cand = (j, i, c) => dp.rows[j - 1].candidates.filter((x) => x.first === i && (!c || x.case === c));
+    const alone = (n) => cand(n, n).reduce((a, x) => (x.block_s < a.block_s ? x : a));
+    plan.blocks.forEach((b, r) => {
+      const text = items[r];
+      const kept = cand(b.last, b.first, b.case)[0];
+      assert.ok(text.startsWith(`Round ${b.round}`), text);
+      assert.ok(text.includes(seconds(kept.block_s)), `${seconds(kept.block_s)} in ${text}`);
+      if (b.case === 'conv' || b.case === 'conv+fc') {
+        if (b.last > b.first) {
+          let sum = 0;
+          for (let n = b.first; n <= b.last; n += 1) sum += alone(n).block_s;
+          for (const part of [flops(kept.halo_flops), `saves ${b.last - b.first} rounds`, seconds(sum)]) assert.ok(text.includes(part), `${part} in ${text}`);
+        }
+      } else if (b.case === 'fc-hybrid') {
+        assert.ok(text.includes(seconds(alone(b.first).block_s + alone(b.last).block_s)), text);
+      }
+    });
+  }
 }));
