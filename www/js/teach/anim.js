@@ -8,8 +8,6 @@ const SPEEDS = [0.25, 0.5, 1, 2];
 /** One step: a halo column starts every 0.25 s; the FL flows loop every 1.6 s. */
 const STEP_S = { halo: 0.25, fl: 0.2 };
 
-const players = {};
-
 export function prefersStill() {
   return matchMedia('(prefers-reduced-motion: reduce)').matches;
 }
@@ -118,7 +116,6 @@ function install(name, driver) {
   const box = document.querySelector(`[data-anim="${name}"]`);
   if (!box) return;
   const p = { playing: !prefersStill(), rate: 1 };
-  players[name] = p;
   const play = button('', `Play or pause the ${name} animation`);
   const step = button('Step ▸|', `Step the ${name} animation`);
   const speed = document.createElement('select');
@@ -166,9 +163,4 @@ function install(name, driver) {
 export function installAnimations(replay) {
   install('halo', haloDriver(replay));
   install('fl', flDriver());
-}
-
-/** The speed chosen for a view (1 when it has no controls). */
-export function speedOf(name) {
-  return players[name]?.rate ?? 1;
 }

@@ -4,7 +4,7 @@
 // table of a 100-layer model holds thousands of cells.
 
 import { drawView } from '../views.js';
-import { cellTip, dpFor, dpPlan, getFilled, setFilled } from '../views/dp.js';
+import { cellTip, dpFor, getFilled, setFilled } from '../views/dp.js';
 import { seconds } from '../format.js';
 import { prefersStill } from './anim.js';
 
@@ -109,5 +109,3 @@ export function bindDp(ctx, onChange) {
   figure.addEventListener('mouseover', describe);
   figure.addEventListener('focusin', describe);
 }
-
-export { dpPlan };

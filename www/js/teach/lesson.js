@@ -59,7 +59,7 @@ function lessonLink(state) {
   const hide = [...document.querySelectorAll('#lesson-parts input:checked')].map((b) => b.value).join(',');
   const tour = $('lesson-tour').checked ? 1 : 0;
   const base = `${location.origin}${location.pathname}`;
-  return `${base}${toHash({ ...state, hide, tour, round: state.round })}`;
+  return `${base}${toHash({ ...state, hide, tour })}`;
 }
 
 /** Builds the checkboxes; `current()` gives the state, `change(partial)` changes it. */
