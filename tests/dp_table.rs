@@ -127,3 +127,51 @@ fn random_tables_match_the_dp() {
         check(&net, &env, k, Algorithm::Sls);
     }
 }
+
+#[test]
+fn solve_json_dp_prints_the_plan_and_its_table() {
+    // `--dp` must survive the CLI's move to another parser: the page's tests rely on it.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_coopai"))
+        .args([
+            "solve",
+            "--model",
+            "tinyres",
+            "--devices",
+            "8",
+            "--bandwidth",
+            "1000",
+        ])
+        .args(["--gflops", "2", "--json", "--dp"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let net = model::load("tinyres").unwrap();
+    let env = Environment::new(8, 1000.0, 2.0).unwrap();
+    let k = v["plan"]["devices"].as_u64().unwrap() as u32;
+    let table = dp_table(&net, &env, k, Algorithm::Mls);
+    // Through text both ways, so both sides parse floats alike.
+    let text = serde_json::to_string(&table).unwrap();
+    assert_eq!(
+        v["dp"],
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()
+    );
+    let blocks: Vec<_> = v["plan"]["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["first"].as_u64().unwrap() as usize,
+                b["last"].as_u64().unwrap() as usize,
+            )
+        })
+        .collect();
+    let chain: Vec<_> = table.chain.iter().map(|b| (b.first, b.last)).collect();
+    assert_eq!(blocks, chain);
+    assert!(k > 1 && chain.len() > 1, "a setting worth a table");
+}

@@ -64,6 +64,7 @@ export const STEPS = [
       return `MLS groups the ${net.layers.length} layers into ${mls.blocks.length} blocks on k = ${mls.devices} devices: layers ${mls.blocks.map(range).join(', ')}. ` +
         `It takes ${seconds(mls.completion_s)} against SLS's ${seconds(sls.completion_s)}, ${pct(saving)} less; ` +
         `transfer goes from ${seconds(sls.transfer_s)} to ${seconds(mls.transfer_s)}, compute from ${seconds(sls.compute_s)} to ${seconds(mls.compute_s)}.${why} ` +
+        'A band\'s case says how its round is sliced: conv by rows, conv+fc by rows then an FL by data split, fc-data, fc-model and fc-hybrid as in step 6. ' +
         '"Explain this plan" under the drawing says why each round is shaped so.';
     },
   },
@@ -137,7 +138,8 @@ export function showTour(ctx) {
   const step = STEPS[n - 1];
   $('tour-count').textContent = `Step ${n} of ${STEPS.length}`;
   $('tour-title').textContent = step.title;
-  $('tour-text').textContent = step.text(ctx);
+  const hidden = step.views.every((id) => $(id)?.closest('[hidden]'));
+  $('tour-text').textContent = step.text(ctx) + (hidden ? ' (This lesson link hides that view.)' : '');
   $('tour-prev').disabled = n === 1;
   $('tour-next').textContent = n === STEPS.length ? 'Finish' : 'Next →';
   for (const id of step.views) $(id)?.classList.add('tour-focus');
