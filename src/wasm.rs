@@ -165,6 +165,28 @@ pub fn verify(
     to_js(&crate::execute::verify(&net, &plan, u64::from(whole(seed, "seed")?)).map_err(err)?)
 }
 
+/// The table of eq. (2) for `k` devices (the page's DP view): every candidate block the
+/// DP compared for each end layer, what it kept, and the optimal chain.
+#[wasm_bindgen(js_name = dpTable)]
+pub fn dp_table(
+    source: &str,
+    devices: f64,
+    bandwidth_mbps: f64,
+    gflops: f64,
+    algorithm: &str,
+    k: f64,
+) -> Result<JsValue, JsError> {
+    let algorithm = parse_algorithm(algorithm)?;
+    let (net, env) = setting(source, devices, bandwidth_mbps, gflops)?;
+    if !(k.fract() == 0.0 && k >= 1.0 && k <= f64::from(env.devices)) {
+        return Err(JsError::new(&format!(
+            "k must be a whole number from 1 to {}, found {k}",
+            env.devices
+        )));
+    }
+    to_js(&solver::dp_table(&net, &env, k as u32, algorithm))
+}
+
 /// `"mls"` or `"sls"`, or an error naming what was given.
 fn parse_algorithm(text: &str) -> Result<Algorithm, JsError> {
     Algorithm::parse(text)

@@ -198,3 +198,20 @@ fn import_model_names_the_format_and_round_trips_as_project_json() {
         model::load(broken).unwrap_err().to_string()
     );
 }
+
+#[wasm_bindgen_test]
+fn dp_table_matches_the_core_and_refuses_a_bad_k() {
+    let table = wasm::dp_table("tinyres", 8.0, 1000.0, 2.0, "mls", 6.0).unwrap();
+    let net = model::load("tinyres").unwrap();
+    let env = Environment::new(8, 1000.0, 2.0).unwrap();
+    let core = solver::dp_table(&net, &env, 6, Algorithm::Mls);
+    let expected = JSON::parse(&serde_json::to_string(&core).unwrap()).unwrap();
+    assert_eq!(
+        JSON::stringify(&table).unwrap(),
+        JSON::stringify(&expected).unwrap()
+    );
+    for k in [0.0, 9.0, 2.5] {
+        let e = wasm::dp_table("tinyres", 8.0, 1000.0, 2.0, "mls", k).unwrap_err();
+        assert!(message(e).starts_with("k must be a whole number from 1 to 8"));
+    }
+}

@@ -13,6 +13,7 @@ import { writeHash } from './hash.js';
 import { drawView, drawViews, drawStale, watchViews } from './views.js';
 import { convBlocks, pickConvBlock } from './views/halo.js';
 import { bindCluster, showCluster, showClusterError, readLinkCluster } from './cluster-panel.js';
+import { installTeach, updateTeach } from './teach/index.js';
 
 const $ = (id) => document.getElementById(id);
 let state;
@@ -85,6 +86,7 @@ function update(play = false, solved = null) {
   fillRounds();
   drawViews(play);
   scheduleSweep();
+  updateTeach(context(false));
 }
 
 const pretty = (json) => JSON.stringify(JSON.parse(json), null, 2);
@@ -192,6 +194,12 @@ async function main() {
     drawViews();
   });
   bindExports(() => ({ state, result }));
+  // Teaching (issue 10): tour, DP view, explanations, linked views, lessons, animations.
+  installTeach({
+    context: () => context(false),
+    change: (c) => { Object.assign(state, c); update('model' in c); },
+    replay: (name) => drawView(name, context(true)),
+  });
   watchViews(context);
   update(true);
   drawStale();

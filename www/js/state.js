@@ -29,6 +29,11 @@ export const FIELDS = {
   // A mixed cluster in the CLI's short form (`4x13.6,1x50@2048`), '' for D equal
   // devices of F; when set it replaces `devices` and `gflops` (see cluster.js).
   cluster: { kind: 'cluster', fallback: '', label: 'cluster' },
+  // Teaching (issue 10, see lesson.js and tour.js): the tour step (0: no tour), the DP
+  // view's k (0: the plan's best k), and the controls and views a lesson link hides.
+  tour: { kind: 'int', fallback: 0, min: 0, max: 8, label: 'tour step' }, // 8 = tour.js's STEPS.length
+  dpk: { kind: 'int', fallback: 0, min: 0, max: 32, label: 'DP view k' },
+  hide: { kind: 'list', fallback: '', label: 'hidden parts' },
 };
 
 /** The paper's Raspberry Pi 4 setting. */
@@ -54,6 +59,10 @@ function readField(key, raw) {
     const text = decode(raw);
     if (text === null) return { value: f.fallback, note: `the ${f.label} in the address is not base64url text, ignored` };
     return { value: text };
+  }
+  if (f.kind === 'list') {
+    const ids = raw.split(',').map((id) => id.trim().toLowerCase()).filter((id) => /^[a-z0-9-]{1,40}$/.test(id));
+    return { value: [...new Set(ids)].join(',') };
   }
   if (f.kind === 'choice') {
     const v = raw.trim().toLowerCase();
@@ -110,6 +119,7 @@ export function toHash(state) {
     if (key === 'round' && state.round === 0) continue;
     if (key === 'cluster') continue;
     if ((key === 'devices' || key === 'gflops') && state.cluster) continue;
+    if (['tour', 'dpk', 'hide'].includes(key) && !state[key]) continue;
     if (key === 'custom') {
       const value = state.model === CUSTOM ? linkModel(state.custom) : null;
       if (value) params.set(key, value);

@@ -8,6 +8,7 @@ import { renderChartBandwidth } from './views/chart-bandwidth.js';
 import { renderTimeline } from './views/timeline.js';
 import { renderHalo } from './views/halo.js';
 import { renderFl } from './views/fl.js';
+import { renderDp } from './views/dp.js';
 
 const VIEWS = {
   network: renderNetwork,
@@ -16,6 +17,7 @@ const VIEWS = {
   timeline: renderTimeline,
   halo: renderHalo,
   fl: renderFl,
+  dp: renderDp,
 };
 
 const visible = new Set();

@@ -28,7 +28,7 @@ export function renderChartK({ mls, sls, theme }) {
       }
       const yc = y(p.compute_s);
       const yt = y(p.compute_s + p.transfer_s);
-      out += el('g', tip(`${label}, k = ${p.devices}: ${seconds(p.completion_s)} = ${seconds(p.compute_s)} compute + ${seconds(p.transfer_s)} transfer, ${p.blocks} blocks`),
+      out += el('g', { ...tip(`${label}, k = ${p.devices}: ${seconds(p.completion_s)} = ${seconds(p.compute_s)} compute + ${seconds(p.transfer_s)} transfer, ${p.blocks} blocks`), 'data-current-k': p.devices === plan.devices ? '' : null },
         el('rect', { x, y: yc, width: barW, height: y(0) - yc, fill: colour }) +
         el('rect', { x, y: yt, width: barW, height: yc - yt, fill: colour, 'fill-opacity': 0.4 }));
     }

@@ -143,9 +143,9 @@ export function renderFl({ net, shown, mls, sls, theme }) {
   const k = plan.devices;
   const split = teamSplit(plan);
   team = { share: (n, d) => split(n, d), name: (d) => deviceName(plan, plan.blocks[0].devices[d], d) };
-  const body = dataPanel(0, one('data'), k, c.data?.label, theme) +
-    modelPanel(PW + 5, one('model'), k, c.model?.label, theme) +
-    hybridPanel(2 * PW + 10, a, b, k, c.hybrid?.label, theme);
+  const body = el('g', { 'data-layer': one('data').index }, dataPanel(0, one('data'), k, c.data?.label, theme)) +
+    el('g', { 'data-layer': one('model').index }, modelPanel(PW + 5, one('model'), k, c.model?.label, theme)) +
+    el('g', { 'data-layer': a.index }, hybridPanel(2 * PW + 10, a, b, k, c.hybrid?.label, theme));
   const foot = txt({ x: 10, y: 262, 'font-size': 11, fill: theme.muted },
     `${devices(k)}, one colour each${isMixed(plan) ? ', shares in proportion to speed' : ''}. ✓ marks a mode the ${shown[0].toUpperCase()} plan uses (R = round); that panel shows its layers.`);
   const key = deviceKey(plan, plan.blocks[0].devices, theme, 10, 288, 3 * PW, (dev, d) => {

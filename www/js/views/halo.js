@@ -36,6 +36,7 @@ export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
     { title: 'input', height: inputH, lane: (dev, d) => ({ rows: dev.in_rows, own: share(inputH, d) }) },
     ...block.devices[0].layers.map((l, i) => ({
       title: `layer ${l.layer}`,
+      layer: l.layer,
       height: net.layers[l.layer - 1].output.height,
       lane: (dev) => dev.layers[i],
     })),
@@ -65,7 +66,7 @@ export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
     body += txt({ x: x0 + (laneW * k) / 2, y: top + barH + 16, 'text-anchor': 'middle', 'font-size': 11 }, c.title);
     body += txt({ x: x0 + (laneW * k) / 2, y: top + barH + 30, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, `${c.height} rows · ×${factor.toFixed(2)}`);
     const delay = play ? `animation-delay: ${((columns.length - 1 - i) * 0.25).toFixed(2)}s` : null;
-    out += el('g', { class: 'step', style: delay }, body);
+    out += el('g', { class: 'step', style: delay, 'data-layer': c.layer }, body);
   });
   const gflop = block.devices.reduce((s, dev) => s + dev.flops, 0) / 1e9;
   const layers = block.last - block.first + 1;

@@ -75,7 +75,7 @@ function bands(plan, label, y, colX, colW, theme) {
     const short = w > text.length * 6.2 ? text : w > 24 ? `R${b.round}` : '';
     out += el(
       'g',
-      tip(`${label} round ${b.round}: layers ${b.first}–${b.last}, case ${b.case}, ${seconds(b.completion_s)} = ${seconds(b.compute_s)} compute + ${seconds(b.transfer_s)} transfer on ${deviceName(plan, b.devices[b.critical_device], b.critical_device)} (the slowest)`),
+      { ...tip(`${label} round ${b.round}: layers ${b.first}–${b.last}, case ${b.case}, ${seconds(b.completion_s)} = ${seconds(b.compute_s)} compute + ${seconds(b.transfer_s)} transfer on ${deviceName(plan, b.devices[b.critical_device], b.critical_device)} (the slowest)`), 'data-round': b.round, 'data-plan': plan.algorithm },
       el('rect', { x, y, width: w, height: BAND_H - 4, rx: 4, fill: caseColour(b.case, theme), 'fill-opacity': 0.85 }) +
         txt({ x: x + w / 2, y: y + BAND_H / 2 + 2, 'text-anchor': 'middle', fill: '#fff', 'font-size': 11 }, short),
     );
@@ -113,7 +113,7 @@ export function renderNetwork({ net, shown, mls, sls, saving, theme }) {
     const base = TOP + BOX_H;
     if (l.index > 0 && l.kind.type === 'fc') {
       const h = 24 + (BOX_H - 30) * (Math.log(l.output.channels + 1) / Math.log(fcMax + 1));
-      shapes += el('g', tip(layerTip(l)),
+      shapes += el('g', { ...tip(layerTip(l)), 'data-layer': l.index },
         el('rect', { x: x - 5, y: base - h, width: 10, height: h, rx: 5, fill: theme.accent, 'fill-opacity': 0.25, stroke: theme.accent, 'stroke-width': 1.5, 'stroke-dasharray': '3 2' }));
     } else {
       const h = 8 + (BOX_H - 10) * Math.sqrt(l.output.height / maxH);
@@ -121,7 +121,7 @@ export function renderNetwork({ net, shown, mls, sls, saving, theme }) {
       const label = l.index === 0 ? `Input ${shape(l.output)}` : layerTip(l, net.inputs?.[l.index - 1]);
       // Layers that cost nothing (pools, joins, reshapes) are drawn hollow.
       const free = l.index > 0 && l.kind.type !== 'conv';
-      shapes += el('g', tip(label),
+      shapes += el('g', { ...tip(label), 'data-layer': l.index || null },
         el('rect', { x: x - w / 2, y: base - h, width: w, height: h, rx: 2, fill: l.index === 0 || free ? theme.muted : theme.compute, 'fill-opacity': free ? 0.3 : 0.75, stroke: theme.fg, 'stroke-opacity': 0.3 }));
     }
     shapes += txt({ x, y: base + 14, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, l.index === 0 ? 'in' : l.index);

@@ -35,7 +35,7 @@ export function renderTimeline({ shown, mls, sls, theme }) {
     let t0 = 0;
     for (const b of plan.blocks) {
       out += el('line', { x1: x(t0), x2: x(t0), y1: y - 4, y2: y + h, stroke: theme.grid });
-      out += el('g', tip(`${label} round ${b.round} (layers ${b.first}–${b.last}, ${b.case}): starts at ${seconds(t0)}, lasts ${seconds(b.completion_s)}`),
+      out += el('g', { ...tip(`${label} round ${b.round} (layers ${b.first}–${b.last}, ${b.case}): starts at ${seconds(t0)}, lasts ${seconds(b.completion_s)}`), 'data-round': b.round, 'data-plan': plan.algorithm },
         txt({ x: (x(t0) + x(t0 + b.completion_s)) / 2, y: y - 6, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted },
           x(t0 + b.completion_s) - x(t0) > 18 ? `R${b.round}` : ''));
       b.devices.forEach((dev, d) => {
@@ -46,6 +46,7 @@ export function renderTimeline({ shown, mls, sls, theme }) {
               x: x(t), y: y + d * laneH + 1, width: Math.max(0.5, x(t + s) - x(t)), height: laneH - 2,
               fill: colours[phase], 'fill-opacity': phase === 'download' ? 0.55 : 1,
               'data-tip': `${label} round ${b.round}, ${deviceName(plan, dev, d)}: ${phase} ${seconds(s)} (${amount})`,
+              'data-round': b.round, 'data-plan': plan.algorithm,
             });
           }
           t += s;
