@@ -1,8 +1,18 @@
 //! Which format a text is in, decided from its content alone (no file names: the page
 //! gets pasted text and the CLI may read any path).
 
-use super::{darknet, json_path, json_text, keras, limits, preview};
+use super::{darknet, json_path, json_text, keras, limits, onnx, preview};
 use crate::model::{json, zoo, ModelError, Network};
+
+/// Detects the format of a file's bytes and loads it: ONNX (a binary protobuf, see
+/// [`onnx::looks_like`]) or, for UTF-8 text, whatever [`detect_and_load`] reads.
+pub fn load_bytes(bytes: &[u8]) -> Result<Network, ModelError> {
+    if onnx::looks_like(bytes) {
+        return onnx::load(bytes);
+    }
+    // `looks_like` is true for every byte string that is not UTF-8.
+    detect_and_load(std::str::from_utf8(bytes).unwrap_or_default())
+}
 
 /// Detects the format of `text` and loads it: a zoo name, JSON (Keras when the top
 /// object has `class_name`, else the project's format) or a Darknet cfg.
