@@ -8,7 +8,15 @@ use crate::model::{json, zoo, ModelError, Network};
 /// [`onnx::looks_like`]) or, for UTF-8 text, whatever [`detect_and_load`] reads.
 pub fn load_bytes(bytes: &[u8]) -> Result<Network, ModelError> {
     if onnx::looks_like(bytes) {
-        return onnx::load(bytes);
+        let keyed = matches!(bytes.first(), Some(0x08 | 0x12));
+        return onnx::load(bytes).map_err(|e| match e.location.strip_prefix("byte ") {
+            // Not UTF-8 and not a protobuf: say both, the file may be meant as text.
+            Some(_) if !keyed => ModelError::at(
+                e.location,
+                e.message.replacen("not an ONNX model", "neither UTF-8 text nor an ONNX model", 1),
+            ),
+            _ => e,
+        });
     }
     // `looks_like` is true for every byte string that is not UTF-8.
     detect_and_load(std::str::from_utf8(bytes).unwrap_or_default())
