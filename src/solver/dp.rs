@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 
-use crate::cost::conv_sweep::ConvSweep;
+use crate::cost::block_sweep::BlockSweep;
+use crate::cost::cluster::RowSplits;
 use crate::cost::{block_time, fc, single, Case, Environment, Load, Timing};
 use crate::model::Network;
 
@@ -64,9 +65,21 @@ impl Partition {
 }
 
 /// The best partition of `net` for exactly `k` devices.
+///
+/// Blocks that do not fit some device's memory are never chosen; when no partition
+/// fits, the completion time is infinite and there are no blocks.
 pub fn partition(net: &Network, env: &Environment, k: u32, algorithm: Algorithm) -> Partition {
+    let team = env.team(k);
     if k == 1 {
-        let timing = single::load(net).timing(env, 1);
+        let load = single::load(net);
+        let timing = team.timing(0, &load);
+        if !team.fits(&[load]) {
+            return Partition {
+                k,
+                completion_s: f64::INFINITY,
+                blocks: Vec::new(),
+            };
+        }
         return Partition {
             k,
             completion_s: timing.total(),
@@ -78,6 +91,7 @@ pub fn partition(net: &Network, env: &Environment, k: u32, algorithm: Algorithm)
             }],
         };
     }
+    let splits = RowSplits::new(net, &team);
     let l = net.len();
     let mut best = vec![f64::INFINITY; l + 1];
     best[0] = 0.0;
@@ -87,7 +101,10 @@ pub fn partition(net: &Network, env: &Environment, k: u32, algorithm: Algorithm)
     for j in 1..=l {
         let mut pick = Pick::default();
         let mut offer = |first: usize, case: Case, loads: &[Load]| {
-            let (timing, _) = block_time(loads, env, k);
+            if !team.fits(loads) {
+                return;
+            }
+            let (timing, _) = block_time(loads, &team);
             pick.offer(
                 best[first - 1] + timing.total(),
                 Chosen {
@@ -99,27 +116,27 @@ pub fn partition(net: &Network, env: &Environment, k: u32, algorithm: Algorithm)
             );
         };
         if net.is_spatial(j) {
-            let mut sweep = ConvSweep::new(net, k, j, None);
+            let mut sweep = BlockSweep::new(net, &splits, k, j, None);
             while let Some(r) = sweep.step() {
-                offer(r, Case::Conv, &sweep.loads);
+                offer(r, Case::Conv, sweep.loads());
                 if !mls {
                     break;
                 }
             }
         } else {
             let layer = net.layer(j);
-            fc::data(layer, k, &mut loads);
+            fc::data(layer, &team, &mut loads);
             offer(j, Case::FcData, &loads);
-            fc::model(layer, k, &mut loads);
+            fc::model(layer, &team, &mut loads);
             offer(j, Case::FcModel, &loads);
             if mls && j >= 2 {
                 if net.is_spatial(j - 1) {
-                    let mut sweep = ConvSweep::new(net, k, j - 1, Some(j));
+                    let mut sweep = BlockSweep::new(net, &splits, k, j - 1, Some(j));
                     while let Some(r) = sweep.step() {
-                        offer(r, Case::ConvFc, &sweep.loads);
+                        offer(r, Case::ConvFc, sweep.loads());
                     }
                 } else {
-                    fc::hybrid(net.layer(j - 1), layer, k, &mut loads);
+                    fc::hybrid(net.layer(j - 1), layer, &team, &mut loads);
                     offer(j - 1, Case::FcHybrid, &loads);
                 }
             }
@@ -128,6 +145,13 @@ pub fn partition(net: &Network, env: &Environment, k: u32, algorithm: Algorithm)
         choice[j] = pick.chosen;
     }
     let mut blocks = Vec::new();
+    if best[l].is_infinite() {
+        return Partition {
+            k,
+            completion_s: f64::INFINITY,
+            blocks,
+        };
+    }
     let mut j = l;
     while j > 0 {
         let c = choice[j].expect("every prefix has a feasible last block");
@@ -168,4 +192,54 @@ impl Pick {
             self.chosen = Some(candidate);
         }
     }
+}
+
+/// Refuses a cluster on which no plan fits the devices' memory, naming the layer that
+/// needs the most and how much. Exact: some `k` has a finite optimum. SLS, cheap, is
+/// tried first (its blocks are MLS candidates too).
+pub fn check_memory(net: &Network, env: &Environment, algorithm: Algorithm) -> Result<(), String> {
+    let limited = env
+        .cluster
+        .as_ref()
+        .is_some_and(|c| c.devices.iter().any(|d| d.memory_mb.is_some()));
+    if !limited {
+        return Ok(());
+    }
+    let fits = |a| (1..=env.devices).any(|k| partition(net, env, k, a).completion_s.is_finite());
+    if fits(Algorithm::Sls) || (algorithm == Algorithm::Mls && fits(Algorithm::Mls)) {
+        return Ok(());
+    }
+    // The layer whose cheapest single-layer block, on every device, needs the most.
+    let team = env.team(env.devices);
+    let largest = team
+        .memory
+        .iter()
+        .map(|m| m.unwrap_or(u64::MAX))
+        .max()
+        .unwrap_or(0);
+    let (layer, bytes) = (1..=net.len())
+        .map(|j| {
+            let cases: &[Case] = if net.is_spatial(j) {
+                &[Case::Conv]
+            } else {
+                &[Case::FcData, Case::FcModel]
+            };
+            let need = cases
+                .iter()
+                .filter_map(|&c| crate::cost::block_loads(net, &team, j, j, c))
+                .map(|loads| loads.iter().map(|l| l.memory_bytes).max().unwrap_or(0))
+                .min()
+                .unwrap_or(0);
+            (j, need)
+        })
+        .max_by_key(|&(_, need)| need)
+        .unwrap_or((1, 0));
+    let mib = |b: u64| b as f64 / crate::cost::cluster::BYTES_PER_MB;
+    Err(format!(
+        "no plan fits the devices' memory: layer {layer} needs at least {:.1} MB on one \
+         device even with all {} devices, and the largest has {:.1} MB",
+        mib(bytes),
+        env.devices,
+        mib(largest)
+    ))
 }

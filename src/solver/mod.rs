@@ -5,8 +5,9 @@ mod dp;
 mod plan;
 mod sweep;
 
-pub use dp::{partition, Algorithm, Chosen, Partition};
+pub use dp::{check_memory, partition, Algorithm, Chosen, Partition};
 pub use plan::{
     detail, solve, BlockPlan, DevicePlan, KSummary, LayerRows, ModelSummary, Neurons, Plan,
+    TensorRows,
 };
 pub use sweep::{compare, sweep_bandwidth, BandwidthPoint, Best, Comparison};

@@ -63,7 +63,7 @@ pub fn compare(net: &Network, env: &Environment) -> Comparison {
     let (best_mls, best_sls) = (best(&mls), best(&sls));
     Comparison {
         model: ModelSummary::of(net),
-        environment: *env,
+        environment: env.clone(),
         saving_vs_sls_pct: saving_pct(best_sls.completion_s, best_mls.completion_s),
         saving_vs_one_device_pct: saving_pct(mls[0].completion_s, best_mls.completion_s),
         mls,
@@ -95,7 +95,7 @@ pub fn sweep_bandwidth(
                 net,
                 &Environment {
                     bandwidth_mbps: g,
-                    ..*env
+                    ..env.clone()
                 },
             );
             BandwidthPoint {
