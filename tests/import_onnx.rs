@@ -42,8 +42,16 @@ fn every_fixture_matches_the_independent_count() {
     assert_eq!(all.len(), 9);
     for e in all {
         let net = onnx::load(&read(&e.file)).unwrap_or_else(|err| panic!("{}: {err}", e.file));
-        let convs = net.layers.iter().filter(|l| matches!(l.kind, Kind::Conv(_))).count();
-        let fcs = net.layers.iter().filter(|l| matches!(l.kind, Kind::Fc { .. })).count();
+        let convs = net
+            .layers
+            .iter()
+            .filter(|l| matches!(l.kind, Kind::Conv(_)))
+            .count();
+        let fcs = net
+            .layers
+            .iter()
+            .filter(|l| matches!(l.kind, Kind::Fc { .. }))
+            .count();
         assert_eq!((convs, fcs), (e.convs, e.fcs), "{}", e.file);
         // The planner counts FLOPs for convs and FCs only, so the totals compare.
         assert_eq!(net.flops(), e.flops, "{}", e.file);
@@ -51,9 +59,17 @@ fn every_fixture_matches_the_independent_count() {
         let elements: u64 = e.output.iter().product();
         assert_eq!(out.elements(), elements, "{}", e.file);
         if let [1, c, h, w] = e.output[..] {
-            assert_eq!((out.channels, out.height, out.width), (c as u32, h as u32, w as u32));
+            assert_eq!(
+                (out.channels, out.height, out.width),
+                (c as u32, h as u32, w as u32)
+            );
         }
         // Detection from bytes reaches the same importer.
-        assert_eq!(import::load_bytes(&read(&e.file)).unwrap(), net, "{}", e.file);
+        assert_eq!(
+            import::load_bytes(&read(&e.file)).unwrap(),
+            net,
+            "{}",
+            e.file
+        );
     }
 }

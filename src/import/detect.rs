@@ -13,7 +13,11 @@ pub fn load_bytes(bytes: &[u8]) -> Result<Network, ModelError> {
             // Not UTF-8 and not a protobuf: say both, the file may be meant as text.
             Some(_) if !keyed => ModelError::at(
                 e.location,
-                e.message.replacen("not an ONNX model", "neither UTF-8 text nor an ONNX model", 1),
+                e.message.replacen(
+                    "not an ONNX model",
+                    "neither UTF-8 text nor an ONNX model",
+                    1,
+                ),
             ),
             _ => e,
         });

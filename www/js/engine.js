@@ -3,7 +3,7 @@
 // full comparisons) only depends on model, devices and GFLOPS. A pasted model is passed
 // as its compact project JSON, which the core re-reads quickly on every call.
 
-import init, { describe, importModel, solve, sweepBandwidth, zooNames } from '../pkg/coopai.js';
+import init, { describe, importModel, importModelBytes, solve, sweepBandwidth, zooNames } from '../pkg/coopai.js';
 import { CUSTOM } from './state.js';
 
 /** Bandwidths of the Fig. 9 chart, spanning the bandwidth slider. */
@@ -27,6 +27,11 @@ function source(s) {
  * error (`location: message`) for a text it cannot read. */
 export function readModel(text) {
   return importModel(text);
+}
+
+/** `readModel` for a file's bytes (a `Uint8Array`): ONNX, or any text format. */
+export function readModelBytes(bytes) {
+  return importModelBytes(bytes);
 }
 
 export function network(s) {

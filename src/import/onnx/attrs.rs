@@ -53,10 +53,7 @@ impl<'a> Attrs<'a> {
 /// `values` as exactly `n` sizes from `min` to the planner's limit.
 pub fn sizes(what: &str, values: &[i64], n: usize, min: i64) -> Result<Vec<u32>, String> {
     if values.len() != n {
-        return Err(format!(
-            "{what} has {} values, expected {n}",
-            values.len()
-        ));
+        return Err(format!("{what} has {} values, expected {n}", values.len()));
     }
     values.iter().map(|&v| size(what, v, min)).collect()
 }

@@ -64,7 +64,9 @@ impl<'a> Graph<'a> {
                 ));
             }
         }
-        graph.values.insert(input_name, Value::Act(Act::new(0, input)));
+        graph
+            .values
+            .insert(input_name, Value::Act(Act::new(0, input)));
         for n in &g.node {
             for i in n.input.iter().filter(|i| !i.is_empty()) {
                 *graph.consumers.entry(i).or_default() += 1;
@@ -118,30 +120,33 @@ impl<'a> Graph<'a> {
             if name.is_empty() {
                 continue;
             }
-            match outputs.get(k).cloned().flatten() {
-                Some(v) => {
-                    if self.values.insert(name, v).is_some() {
-                        return Err(node.err(format!(
-                            "{} is already defined (ONNX names are unique)",
-                            named("output", name)
-                        )));
-                    }
-                }
-                None if self.consumers(name) > 0 => {
+            let Some(v) = outputs.get(k).cloned().flatten() else {
+                if self.consumers(name) > 0 {
                     return Err(node.err(format!(
                         "its output {} ({}) is read, but the planner only models its first output",
                         k + 1,
                         named("named", name)
-                    )))
+                    )));
                 }
-                None => {}
+                continue;
+            };
+            if self.values.insert(name, v).is_some() {
+                return Err(node.err(format!(
+                    "{} is already defined (ONNX names are unique)",
+                    named("output", name)
+                )));
             }
         }
         Ok(())
     }
 
     /// Appends `layer` reading layers `ins`; the new tensor, or why it does not fit.
-    pub fn push(&mut self, layer: Layer, ins: Vec<usize>, origin: &Origin) -> Result<Act, ModelError> {
+    pub fn push(
+        &mut self,
+        layer: Layer,
+        ins: Vec<usize>,
+        origin: &Origin,
+    ) -> Result<Act, ModelError> {
         if self.model.layers.len() >= MAX_LAYERS {
             return Err(origin.error(format!(
                 "the model has more than {MAX_LAYERS} layers, the planner's limit"

@@ -78,7 +78,10 @@ fn opset(model: &ModelProto) -> Result<i64, ModelError> {
         .find(|o| o.domain.is_empty() || o.domain == "ai.onnx")
         .map(|o| o.version)
         .ok_or_else(|| {
-            ModelError::at("opset_import", "the model imports no opset of the default domain")
+            ModelError::at(
+                "opset_import",
+                "the model imports no opset of the default domain",
+            )
         })?;
     if !OPSETS.contains(&v) {
         return Err(ModelError::at(
@@ -144,7 +147,11 @@ fn input(g: &GraphProto) -> Result<(&str, Shape), ModelError> {
         ));
     }
     let mut nchw = [0u32; 4];
-    for (k, (d, what)) in dims.iter().zip(["batch", "channels", "height", "width"]).enumerate() {
+    for (k, (d, what)) in dims
+        .iter()
+        .zip(["batch", "channels", "height", "width"])
+        .enumerate()
+    {
         nchw[k] = match (&d.dim_value, &d.dim_param) {
             (Some(v), _) if k == 0 && *v != 1 => {
                 return Err(ModelError::at(
@@ -194,9 +201,7 @@ fn check_output(graph: &Graph, g: &GraphProto) -> Result<(), ModelError> {
                     ),
                 ))
             }
-            Some(value::Value::Const(_)) => {
-                return Err(ModelError::at(at, "it is a constant"))
-            }
+            Some(value::Value::Const(_)) => return Err(ModelError::at(at, "it is a constant")),
             None => return Err(ModelError::at(at, "no node computes it")),
         }
     }

@@ -45,7 +45,9 @@ pub const FREE: &[&str] = &[
 ];
 
 /// Elementwise ops of several inputs.
-const ELEMENTWISE: &[&str] = &["Add", "Sum", "Sub", "Mul", "Div", "Max", "Min", "Mean", "Pow"];
+const ELEMENTWISE: &[&str] = &[
+    "Add", "Sum", "Sub", "Mul", "Div", "Max", "Min", "Mean", "Pow",
+];
 
 /// Every op the importer reads, for the message refusing the others.
 const OTHERS: &str = "Conv, Gemm, MatMul, MaxPool, AveragePool, GlobalAveragePool, \
@@ -98,7 +100,9 @@ fn free(g: &Graph, n: &Node) -> Result<Value, ModelError> {
     }
     match n.input(0) {
         Some(Value::Act(a)) => Ok(Value::Act(pass(g, n, *a))),
-        Some(Value::Const(c)) if matches!(n.op(), "Identity" | "Cast") => Ok(Value::Const(c.clone())),
+        Some(Value::Const(c)) if matches!(n.op(), "Identity" | "Cast") => {
+            Ok(Value::Const(c.clone()))
+        }
         Some(Value::Const(c)) => Ok(Value::Const(Const {
             dims: c.dims.clone(),
             data: Data::Unknown,
@@ -146,7 +150,10 @@ fn elementwise(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
             data: Data::Unknown,
         }));
     };
-    if acts.iter().all(|(_, a)| a.layer == first.layer && a.view == first.view) {
+    if acts
+        .iter()
+        .all(|(_, a)| a.layer == first.layer && a.view == first.view)
+    {
         let mut a = first;
         a.fusable &= acts.len() == 1 && g.consumers(&n.proto.input[k0]) == 1;
         return Ok(Value::Act(a));
@@ -187,7 +194,9 @@ fn elementwise(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
 
 /// Concat along the channels; of constants (shape building), their values joined.
 fn concat(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
-    let present: Vec<usize> = (0..n.inputs.len()).filter(|&k| n.input(k).is_some()).collect();
+    let present: Vec<usize> = (0..n.inputs.len())
+        .filter(|&k| n.input(k).is_some())
+        .collect();
     if present.is_empty() {
         return Err(n.err("it has no inputs"));
     }
@@ -215,7 +224,10 @@ fn concat(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
             }
         }));
     }
-    let axis = n.attrs.int("axis").ok_or_else(|| n.err("the axis attribute is missing"))?;
+    let axis = n
+        .attrs
+        .int("axis")
+        .ok_or_else(|| n.err("the axis attribute is missing"))?;
     if axis != 1 && axis != -3 {
         return Err(n.err(format!(
             "axis {axis}: the planner concatenates along the channels only (axis 1)"

@@ -71,7 +71,11 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
                     "dims {dims:?}: the planner squeezes only [1, C, 1, 1] to [1, C] and back"
                 )));
             }
-            if x.view == View::Flat { image.to_vec() } else { vec![1, c] }
+            if x.view == View::Flat {
+                image.to_vec()
+            } else {
+                vec![1, c]
+            }
         }
     };
     let mut a = x;
@@ -96,7 +100,14 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
             }
         };
     }
-    if x.view == View::Image && out.len() == 5 && out[0] == 1 && out[3] == h && out[4] == w && out[1] > 1 && out[1] * out[2] == c {
+    if x.view == View::Image
+        && out.len() == 5
+        && out[0] == 1
+        && out[3] == h
+        && out[4] == w
+        && out[1] > 1
+        && out[1] * out[2] == c
+    {
         a.view = View::Grouped(n.size("the shuffle groups", out[1], 1)?);
         return Ok(Value::Act(a));
     }
@@ -117,7 +128,9 @@ fn resolve(n: &Node, dims: &[i64], target: Vec<i64>) -> Result<Vec<i64>, ModelEr
     for (i, &t) in target.iter().enumerate() {
         match t {
             0 if !allowzero => out.push(*dims.get(i).ok_or_else(|| {
-                n.err(format!("shape {target:?}: a 0 at {i} copies no dim of {dims:?}"))
+                n.err(format!(
+                    "shape {target:?}: a 0 at {i} copies no dim of {dims:?}"
+                ))
             })?),
             -1 if infer.is_none() => {
                 infer = Some(i);
@@ -169,7 +182,10 @@ fn const_view(n: &Node, c: &Const, target: Option<Vec<i64>>) -> Result<Value, Mo
             let mut d = c.dims.clone();
             if op == "Unsqueeze" {
                 let rank = (d.len() + axes.len()) as i64;
-                let mut axes: Vec<i64> = axes.iter().map(|&a| if a < 0 { a + rank } else { a }).collect();
+                let mut axes: Vec<i64> = axes
+                    .iter()
+                    .map(|&a| if a < 0 { a + rank } else { a })
+                    .collect();
                 axes.sort_unstable();
                 for a in axes {
                     if a < 0 || a as usize > d.len() || d.len() >= 16 {
@@ -190,12 +206,21 @@ fn const_view(n: &Node, c: &Const, target: Option<Vec<i64>>) -> Result<Value, Mo
             d
         }
     };
-    let data = if n.op() == "Transpose" && c.dims.len() > 1 { Data::Unknown } else { c.data.clone() };
+    let data = if n.op() == "Transpose" && c.dims.len() > 1 {
+        Data::Unknown
+    } else {
+        c.data.clone()
+    };
     Ok(Value::Const(Const { dims, data }))
 }
 
 /// A channel range `start..end` of `channels` as the planner's split: equal groups.
-fn channel_group(n: &Node, start: i64, end: i64, channels: u32) -> Result<Option<Split>, ModelError> {
+fn channel_group(
+    n: &Node,
+    start: i64,
+    end: i64,
+    channels: u32,
+) -> Result<Option<Split>, ModelError> {
     let c = i64::from(channels);
     let len = end - start;
     if start == 0 && end == c {
@@ -226,7 +251,9 @@ pub fn split(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
     let x = n.image(0)?;
     let axis = axis4(n.attrs.int_or("axis", 0));
     if axis != 1 {
-        return Err(n.err(format!("axis {axis}: the planner splits channels only (axis 1)")));
+        return Err(n.err(format!(
+            "axis {axis}: the planner splits channels only (axis 1)"
+        )));
     }
     let outs = n.proto.output.len() as i64;
     let c = i64::from(x.shape.channels);
@@ -242,8 +269,11 @@ pub fn split(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
             }
         },
     };
-    if sizes.len() as i64 != outs || sizes.iter().any(|&s| s < 0) || sizes.iter().sum::<i64>() != c {
-        return Err(n.err(format!("split {sizes:?} does not cut {c} channels into {outs} outputs")));
+    if sizes.len() as i64 != outs || sizes.iter().any(|&s| s < 0) || sizes.iter().sum::<i64>() != c
+    {
+        return Err(n.err(format!(
+            "split {sizes:?} does not cut {c} channels into {outs} outputs"
+        )));
     }
     let mut values = Vec::with_capacity(sizes.len());
     let mut start = 0;
@@ -252,10 +282,12 @@ pub fn split(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
         if name.is_empty() || g.consumers(name) == 0 {
             values.push(None);
         } else {
-            values.push(Some(Value::Act(match channel_group(n, start, start + len, x.shape.channels)? {
-                Some(sp) => g.push(Layer::Split(sp), vec![x.layer], &n.origin)?,
-                None => x,
-            })));
+            values.push(Some(Value::Act(
+                match channel_group(n, start, start + len, x.shape.channels)? {
+                    Some(sp) => g.push(Layer::Split(sp), vec![x.layer], &n.origin)?,
+                    None => x,
+                },
+            )));
         }
         start += len;
     }
@@ -273,15 +305,24 @@ pub fn slice(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
             None,
         ),
         None => (
-            n.int_input(1)?.ok_or_else(|| n.err("the starts are missing"))?,
-            n.int_input(2)?.ok_or_else(|| n.err("the ends are missing"))?,
+            n.int_input(1)?
+                .ok_or_else(|| n.err("the starts are missing"))?,
+            n.int_input(2)?
+                .ok_or_else(|| n.err("the ends are missing"))?,
             n.int_input(3)?,
             n.int_input(4)?,
         ),
     };
     let axes = axes.unwrap_or_else(|| (0..starts.len() as i64).collect());
-    if ends.len() != starts.len() || axes.len() != starts.len() || steps.as_ref().is_some_and(|s| s.len() != starts.len() || s.iter().any(|&v| v != 1)) {
-        return Err(n.err("starts, ends, axes and steps must have one value per axis, and steps must be 1"));
+    if ends.len() != starts.len()
+        || axes.len() != starts.len()
+        || steps
+            .as_ref()
+            .is_some_and(|s| s.len() != starts.len() || s.iter().any(|&v| v != 1))
+    {
+        return Err(n.err(
+            "starts, ends, axes and steps must have one value per axis, and steps must be 1",
+        ));
     }
     let clamp = |v: i64, len: i64| if v < 0 { (v + len).max(0) } else { v.min(len) };
     if let Some(Value::Const(c)) = n.input(0) {
@@ -289,13 +330,20 @@ pub fn slice(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
             (Some(v), 1, [0]) => {
                 let len = v.len() as i64;
                 let (s, e) = (clamp(starts[0], len), clamp(ends[0], len));
-                Data::Int(if s < e { v[s as usize..e as usize].to_vec() } else { Vec::new() })
+                Data::Int(if s < e {
+                    v[s as usize..e as usize].to_vec()
+                } else {
+                    Vec::new()
+                })
             }
             _ => Data::Unknown,
         };
         return Ok(Value::Const(match values {
             Data::Int(v) => Const::ints(v),
-            _ => Const { dims: c.dims.clone(), data: Data::Unknown },
+            _ => Const {
+                dims: c.dims.clone(),
+                data: Data::Unknown,
+            },
         }));
     }
     let x = n.image(0)?;
@@ -303,17 +351,25 @@ pub fn slice(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let mut range = (0, dims[1]);
     for ((&s, &e), &a) in starts.iter().zip(&ends).zip(&axes) {
         let a = axis4(a);
-        let len = *dims.get(a as usize).ok_or_else(|| n.err(format!("axis {a} does not fit dims {dims:?}")))?;
+        let len = *dims
+            .get(a as usize)
+            .ok_or_else(|| n.err(format!("axis {a} does not fit dims {dims:?}")))?;
         let (s, e) = (clamp(s, len), clamp(e, len));
         if a == 1 {
             range = (s, e);
         } else if (s, e) != (0, len) {
-            return Err(n.err(format!("it slices axis {a}: the planner slices channels only (axis 1)")));
+            return Err(n.err(format!(
+                "it slices axis {a}: the planner slices channels only (axis 1)"
+            )));
         }
     }
     match channel_group(n, range.0, range.1, x.shape.channels)? {
         None => Ok(Value::Act(x)),
-        Some(sp) => Ok(Value::Act(g.push(Layer::Split(sp), vec![x.layer], &n.origin)?)),
+        Some(sp) => Ok(Value::Act(g.push(
+            Layer::Split(sp),
+            vec![x.layer],
+            &n.origin,
+        )?)),
     }
 }
 
@@ -328,8 +384,15 @@ pub fn constant(n: &Node) -> Result<Value, ModelError> {
             };
             let rank = dims.len() as i64;
             let clamp = |v: i64| (if v < 0 { v + rank } else { v }).clamp(0, rank) as usize;
-            let (s, e) = (clamp(n.attrs.int_or("start", 0)), clamp(n.attrs.int_or("end", rank)));
-            Const::ints(if s < e { dims[s..e].to_vec() } else { Vec::new() })
+            let (s, e) = (
+                clamp(n.attrs.int_or("start", 0)),
+                clamp(n.attrs.int_or("end", rank)),
+            );
+            Const::ints(if s < e {
+                dims[s..e].to_vec()
+            } else {
+                Vec::new()
+            })
         }
         "Gather" => {
             let data = n.konst(0)?;
@@ -345,10 +408,17 @@ pub fn constant(n: &Node) -> Result<Value, ModelError> {
                             (0..len).contains(&k).then(|| v[k as usize])
                         })
                         .collect();
-                    let picked = picked.ok_or_else(|| n.err(format!("indices {i:?} do not fit {len} values")))?;
-                    Const { dims: idx.dims.clone(), data: Data::Int(picked) }
+                    let picked = picked
+                        .ok_or_else(|| n.err(format!("indices {i:?} do not fit {len} values")))?;
+                    Const {
+                        dims: idx.dims.clone(),
+                        data: Data::Int(picked),
+                    }
                 }
-                _ => Const { dims: idx.dims.clone(), data: Data::Unknown },
+                _ => Const {
+                    dims: idx.dims.clone(),
+                    data: Data::Unknown,
+                },
             }
         }
         "Constant" => {
@@ -356,13 +426,25 @@ pub fn constant(n: &Node) -> Result<Value, ModelError> {
             if let Some(t) = a.tensor("value") {
                 from_tensor(t)
             } else if let Some(i) = a.int("value_int") {
-                Const { dims: Vec::new(), data: Data::Int(vec![i]) }
+                Const {
+                    dims: Vec::new(),
+                    data: Data::Int(vec![i]),
+                }
             } else if let Some(v) = a.ints("value_ints") {
-                Const { dims: vec![v.len() as i64], data: small(v.iter().copied().map(Data::int).collect()) }
+                Const {
+                    dims: vec![v.len() as i64],
+                    data: small(v.iter().copied().map(Data::int).collect()),
+                }
             } else if let Some(f) = a.float("value_float") {
-                Const { dims: Vec::new(), data: Data::Float(vec![f64::from(f)]) }
+                Const {
+                    dims: Vec::new(),
+                    data: Data::Float(vec![f64::from(f)]),
+                }
             } else if let Some(v) = a.floats("value_floats") {
-                Const { dims: vec![v.len() as i64], data: small(v.iter().map(|&f| Data::float(f64::from(f))).collect()) }
+                Const {
+                    dims: vec![v.len() as i64],
+                    data: small(v.iter().map(|&f| Data::float(f64::from(f))).collect()),
+                }
             } else {
                 return Err(n.err("its value is not a tensor, int(s) or float(s) (sparse and string constants are not supported)"));
             }
@@ -376,7 +458,10 @@ pub fn constant(n: &Node) -> Result<Value, ModelError> {
                 return Err(n.err(format!("shape {dims:?} is not a tensor shape")));
             }
             let fill = n.attrs.tensor("value").map(from_tensor);
-            let mut c = Const { dims, data: Data::Unknown };
+            let mut c = Const {
+                dims,
+                data: Data::Unknown,
+            };
             let count = c.len();
             if count <= MAX_CONST_VALUES as u64 {
                 c.data = match fill.map(|f| f.data) {

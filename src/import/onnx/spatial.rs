@@ -9,7 +9,13 @@ use crate::model::{Conv, Layer, ModelError, PoolLayer, PoolMode, Upsample};
 
 /// Padding `[top, left, bottom, right]` of a window op on input `a`, from `auto_pad`
 /// or `pads`, plus a pending `Pad`.
-fn pads(n: &Node, a: &Act, kernel: [u32; 2], stride: [u32; 2], dil: u32) -> Result<[u32; 4], ModelError> {
+fn pads(
+    n: &Node,
+    a: &Act,
+    kernel: [u32; 2],
+    stride: [u32; 2],
+    dil: u32,
+) -> Result<[u32; 4], ModelError> {
     let auto = n.attrs.string("auto_pad").unwrap_or_default();
     let mut p = match auto.as_str() {
         "" | "NOTSET" => {
@@ -22,8 +28,8 @@ fn pads(n: &Node, a: &Act, kernel: [u32; 2], stride: [u32; 2], dil: u32) -> Resu
             for (axis, size) in [(0, a.shape.height), (1, a.shape.width)] {
                 let (s, k) = (u64::from(stride[axis]), u64::from(kernel[axis]));
                 let span = u64::from(dil) * (k - 1) + 1;
-                let total = ((u64::from(size).div_ceil(s) - 1) * s + span)
-                    .saturating_sub(u64::from(size));
+                let total =
+                    ((u64::from(size).div_ceil(s) - 1) * s + span).saturating_sub(u64::from(size));
                 let small = total / 2;
                 let (before, after) = if auto == "SAME_UPPER" {
                     (small, total - small)
@@ -64,7 +70,10 @@ pub fn conv(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         )));
     }
     let filters = n.size("the number of filters", w.dims[0], 1)?;
-    let (kh, kw) = (n.size("the kernel height", w.dims[2], 1)?, n.size("the kernel width", w.dims[3], 1)?);
+    let (kh, kw) = (
+        n.size("the kernel height", w.dims[2], 1)?,
+        n.size("the kernel width", w.dims[3], 1)?,
+    );
     if let Some(ks) = n.attrs.ints("kernel_shape") {
         if ks != [i64::from(kh), i64::from(kw)] {
             return Err(n.err(format!(
@@ -117,7 +126,11 @@ pub fn conv(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
 pub fn pool(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let x = n.act(0)?;
     n.check_image(&x, 0)?;
-    let mode = if n.op() == "MaxPool" { PoolMode::Max } else { PoolMode::Avg };
+    let mode = if n.op() == "MaxPool" {
+        PoolMode::Max
+    } else {
+        PoolMode::Avg
+    };
     let kernel = n
         .attrs
         .ints("kernel_shape")
@@ -141,18 +154,32 @@ pub fn pool(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         pad_right: unless(p[3], p[0]),
         ceil: n.attrs.int_or("ceil_mode", 0) != 0,
     };
-    let out = step(x.shape, Layer::Pool(pool)).map_err(|m| n.err(m))?.output;
+    let out = step(x.shape, Layer::Pool(pool))
+        .map_err(|m| n.err(m))?
+        .output;
     let square = k[0] == k[1] && s[0] == s[1] && p == [0; 4];
-    if square && x.fusable && g.consumers(&n.proto.input[0]) == 1 && g.fuse(x.layer, k[0], s[0], out) {
+    if square
+        && x.fusable
+        && g.consumers(&n.proto.input[0]) == 1
+        && g.fuse(x.layer, k[0], s[0], out)
+    {
         return Ok(Value::Act(Act::new(x.layer, out)));
     }
-    Ok(Value::Act(g.push(Layer::Pool(pool), vec![x.layer], &n.origin)?))
+    Ok(Value::Act(g.push(
+        Layer::Pool(pool),
+        vec![x.layer],
+        &n.origin,
+    )?))
 }
 
 /// GlobalAveragePool, GlobalMaxPool, and ReduceMean/ReduceMax over height and width.
 pub fn global_pool(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let x = n.image(0)?;
-    let mode = if n.op().contains("Max") { PoolMode::Max } else { PoolMode::Avg };
+    let mode = if n.op().contains("Max") {
+        PoolMode::Max
+    } else {
+        PoolMode::Avg
+    };
     let mut flat = false;
     if n.op().starts_with("Reduce") {
         let axes = match n.attrs.ints("axes") {
@@ -175,7 +202,11 @@ pub fn global_pool(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let mut a = if x.shape.height == 1 && x.shape.width == 1 {
         x
     } else {
-        g.push(Layer::Pool(PoolLayer::global(mode)), vec![x.layer], &n.origin)?
+        g.push(
+            Layer::Pool(PoolLayer::global(mode)),
+            vec![x.layer],
+            &n.origin,
+        )?
     };
     if flat {
         a.view = View::Flat;
@@ -243,7 +274,12 @@ pub fn upsample(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         }
     };
     let whole = |f: f64| f.fract() == 0.0 && (1.0..=65536.0).contains(&f);
-    if factors.len() != 4 || factors[0] != 1.0 || factors[1] != 1.0 || factors[2] != factors[3] || !whole(factors[2]) {
+    if factors.len() != 4
+        || factors[0] != 1.0
+        || factors[1] != 1.0
+        || factors[2] != factors[3]
+        || !whole(factors[2])
+    {
         return Err(n.err(format!(
             "scales {factors:?}: the planner upsamples height and width by one whole factor ([1, 1, f, f])"
         )));

@@ -176,7 +176,12 @@ fn decode(ty: i32, field: u32, bytes: &[u8], count: usize) -> Option<Data> {
     };
     let whole = match field {
         data_field::RAW_DATA | data_field::FLOAT_DATA | data_field::DOUBLE_DATA => {
-            bytes.len() == n * if matches!(ty, data_type::INT32 | data_type::FLOAT) { 4 } else { 8 }
+            bytes.len()
+                == n * if matches!(ty, data_type::INT32 | data_type::FLOAT) {
+                    4
+                } else {
+                    8
+                }
         }
         _ => true,
     };
