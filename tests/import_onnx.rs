@@ -80,7 +80,10 @@ use coopai::model::{Conv, Fc, PoolLayer, PoolMode, Shape, Shuffle, Split, Upsamp
 use onnx_support::*;
 
 fn layers(m: &coopai::import::onnx::proto::ModelProto) -> Vec<Layer> {
-    onnx::load(&bytes(m)).unwrap_or_else(|e| panic!("{e}")).model.layers
+    onnx::load(&bytes(m))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .model
+        .layers
 }
 
 fn error(m: &coopai::import::onnx::proto::ModelProto) -> String {
@@ -121,7 +124,11 @@ fn conv_attributes_map_to_the_general_conv() {
             "Conv",
             &["x", "w"],
             &["y"],
-            vec![string("auto_pad", "SAME_UPPER"), ints("strides", &[2, 2]), int("group", 4)],
+            vec![
+                string("auto_pad", "SAME_UPPER"),
+                ints("strides", &[2, 2]),
+                int("group", 4),
+            ],
         )],
         vec![weight("w", &[8, 1, 3, 3])],
         "y",
@@ -137,13 +144,22 @@ fn conv_attributes_map_to_the_general_conv() {
             "Conv",
             &["x", "w"],
             &["y"],
-            vec![ints("pads", &[0, 3, 0, 3]), ints("dilations", &[2, 2]), ints("strides", &[1, 2])],
+            vec![
+                ints("pads", &[0, 3, 0, 3]),
+                ints("dilations", &[2, 2]),
+                ints("strides", &[1, 2]),
+            ],
         )],
         vec![weight("w", &[5, 3, 1, 7])],
         "y",
     );
-    let [Layer::Conv(c)] = layers(&m)[..] else { panic!() };
-    assert_eq!((c.kernel, c.kernel_w, c.padding, c.pad_left, c.dilation, c.stride_w), (1, Some(7), 0, Some(3), Some(2), Some(2)));
+    let [Layer::Conv(c)] = layers(&m)[..] else {
+        panic!()
+    };
+    assert_eq!(
+        (c.kernel, c.kernel_w, c.padding, c.pad_left, c.dilation, c.stride_w),
+        (1, Some(7), 0, Some(3), Some(2), Some(2))
+    );
 }
 
 #[test]
@@ -154,7 +170,10 @@ fn a_pad_node_folds_into_the_next_conv() {
             node("Pad", &["x", "pads"], &["p"], vec![]),
             node("Conv", &["p", "w"], &["y"], vec![]),
         ],
-        vec![int64s("pads", &[0, 0, 1, 1, 0, 0, 1, 1]), weight("w", &[4, 3, 3, 3])],
+        vec![
+            int64s("pads", &[0, 0, 1, 1, 0, 0, 1, 1]),
+            weight("w", &[4, 3, 3, 3]),
+        ],
         "y",
     );
     assert_eq!(layers(&m), [Layer::Conv(Conv::same(4, 3))]);
@@ -166,7 +185,12 @@ fn residual_add_and_se_scale() {
     let m = model(
         [1, 4, 8, 8],
         vec![
-            node("Conv", &["x", "w"], &["c"], vec![ints("pads", &[1, 1, 1, 1])]),
+            node(
+                "Conv",
+                &["x", "w"],
+                &["c"],
+                vec![ints("pads", &[1, 1, 1, 1])],
+            ),
             node("Add", &["c", "x"], &["y"], vec![]),
             node("GlobalAveragePool", &["y"], &["g"], vec![]),
             node("Conv", &["g", "w1"], &["e"], vec![]),
@@ -174,13 +198,20 @@ fn residual_add_and_se_scale() {
             node("Mul", &["y", "s"], &["z"], vec![]),
             node("Add", &["z", "bias"], &["out"], vec![]),
         ],
-        vec![weight("w", &[4, 4, 3, 3]), weight("w1", &[4, 4, 1, 1]), weight("bias", &[4, 1, 1])],
+        vec![
+            weight("w", &[4, 4, 3, 3]),
+            weight("w1", &[4, 4, 1, 1]),
+            weight("bias", &[4, 1, 1]),
+        ],
         "out",
     );
     let net = onnx::load(&bytes(&m)).unwrap();
     assert_eq!(net.model.layers[1], Layer::Add);
     assert_eq!(net.model.layers[4], Layer::Scale);
-    assert_eq!(net.model.inputs, [vec![0], vec![1, 0], vec![2], vec![3], vec![2, 4]]);
+    assert_eq!(
+        net.model.inputs,
+        [vec![0], vec![1, 0], vec![2], vec![3], vec![2, 4]]
+    );
     assert!(net.dag);
 }
 
@@ -190,7 +221,12 @@ fn channel_shuffle_split_slice_and_concat() {
         [1, 8, 4, 4],
         vec![
             node("Reshape", &["x", "s5"], &["r1"], vec![]),
-            node("Transpose", &["r1"], &["t"], vec![ints("perm", &[0, 2, 1, 3, 4])]),
+            node(
+                "Transpose",
+                &["r1"],
+                &["t"],
+                vec![ints("perm", &[0, 2, 1, 3, 4])],
+            ),
             node("Reshape", &["t", "s4"], &["sh"], vec![]),
             node("Split", &["sh"], &["a", "b"], vec![int("axis", 1)]),
             node("Slice", &["sh", "st", "en", "ax"], &["c"], vec![]),
@@ -210,9 +246,18 @@ fn channel_shuffle_split_slice_and_concat() {
         net.model.layers,
         [
             Layer::Shuffle(Shuffle { groups: 2 }),
-            Layer::Split(Split { groups: 2, group_id: 0 }),
-            Layer::Split(Split { groups: 2, group_id: 1 }),
-            Layer::Split(Split { groups: 4, group_id: 1 }),
+            Layer::Split(Split {
+                groups: 2,
+                group_id: 0
+            }),
+            Layer::Split(Split {
+                groups: 2,
+                group_id: 1
+            }),
+            Layer::Split(Split {
+                groups: 4,
+                group_id: 1
+            }),
             Layer::Concat,
         ]
     );
@@ -224,7 +269,12 @@ fn channel_shuffle_split_slice_and_concat() {
 fn resize_nearest_by_a_whole_factor_is_an_upsample() {
     let m = model(
         [1, 3, 4, 4],
-        vec![node("Resize", &["x", "", "sc"], &["y"], vec![string("mode", "nearest")])],
+        vec![node(
+            "Resize",
+            &["x", "", "sc"],
+            &["y"],
+            vec![string("mode", "nearest")],
+        )],
         vec![f32s("sc", &[1.0, 1.0, 2.0, 2.0])],
         "y",
     );
@@ -244,12 +294,21 @@ fn a_pytorch_style_flatten_through_shape_gather_concat() {
             node("Shape", &["c"], &["sh"], vec![]),
             node("Gather", &["sh", "zero"], &["n"], vec![int("axis", 0)]),
             node("Unsqueeze", &["n", "ax0"], &["n1"], vec![]),
-            node("Concat", &["n1", "minus1"], &["target"], vec![int("axis", 0)]),
+            node(
+                "Concat",
+                &["n1", "minus1"],
+                &["target"],
+                vec![int("axis", 0)],
+            ),
             node("Reshape", &["c", "target"], &["f"], vec![]),
             node("MatMul", &["f", "w2"], &["y"], vec![]),
             node("Constant", &[], &["minus1"], vec![]),
         ],
-        vec![weight("w", &[2, 3, 1, 1]), int64s("ax0", &[0]), weight("w2", &[32, 5])],
+        vec![
+            weight("w", &[2, 3, 1, 1]),
+            int64s("ax0", &[0]),
+            weight("w2", &[32, 5]),
+        ],
         "y",
     );
     let mut zero = int64s("zero", &[0]);
@@ -260,7 +319,10 @@ fn a_pytorch_style_flatten_through_shape_gather_concat() {
     let constant = g.node.pop().unwrap();
     g.node.insert(0, constant);
     g.node[0].attribute = vec![ints("value_ints", &[-1])];
-    assert_eq!(layers(&m), [Layer::Conv(Conv::same(2, 1)), Layer::Fc(Fc { outputs: 5 })]);
+    assert_eq!(
+        layers(&m),
+        [Layer::Conv(Conv::same(2, 1)), Layer::Fc(Fc { outputs: 5 })]
+    );
 }
 
 #[test]
@@ -269,13 +331,25 @@ fn ceil_mode_and_padded_pools_stand_alone() {
         [1, 3, 9, 9],
         vec![
             node("Conv", &["x", "w"], &["c"], vec![]),
-            node("MaxPool", &["c"], &["y"], vec![ints("kernel_shape", &[2, 2]), ints("strides", &[2, 2]), int("ceil_mode", 1)]),
+            node(
+                "MaxPool",
+                &["c"],
+                &["y"],
+                vec![
+                    ints("kernel_shape", &[2, 2]),
+                    ints("strides", &[2, 2]),
+                    int("ceil_mode", 1),
+                ],
+            ),
         ],
         vec![weight("w", &[4, 3, 1, 1])],
         "y",
     );
     let net = onnx::load(&bytes(&m)).unwrap();
-    assert!(matches!(net.model.layers[1], Layer::Pool(PoolLayer { ceil: true, .. })));
+    assert!(matches!(
+        net.model.layers[1],
+        Layer::Pool(PoolLayer { ceil: true, .. })
+    ));
     assert_eq!(net.output(), Shape::new(5, 5, 4));
 }
 
@@ -294,14 +368,26 @@ fn a_large_weight_is_skipped_but_its_dims_are_kept() {
         data: Some((9, vec![0; 1 << 20])),
         ..Default::default()
     };
-    let g2 = coopai::import::onnx::proto::GraphProto { initializer: vec![big], ..Default::default() };
-    let mut outer = coopai::import::onnx::proto::ModelProto { graph: Some(g2), ..Default::default() };
+    let g2 = coopai::import::onnx::proto::GraphProto {
+        initializer: vec![big],
+        ..Default::default()
+    };
+    let mut outer = coopai::import::onnx::proto::ModelProto {
+        graph: Some(g2),
+        ..Default::default()
+    };
     outer.ir_version = 0;
     b.extend(prost::Message::encode_to_vec(&outer));
     // Protobuf merges the two graphs: w1 is now defined twice.
-    assert!(onnx::load(&b).unwrap_err().to_string().contains("initializer 'w1': the name is used twice"));
+    assert!(onnx::load(&b)
+        .unwrap_err()
+        .to_string()
+        .contains("initializer 'w1': the name is used twice"));
     let mut m = small();
     m.graph.as_mut().unwrap().initializer[0].data = Some((9, vec![0; 1 << 20]));
     let net = onnx::load(&bytes(&m)).unwrap();
-    assert_eq!(net.model.layers[0], Layer::Conv(Conv::same(8, 3).with_pool(2, 2)));
+    assert_eq!(
+        net.model.layers[0],
+        Layer::Conv(Conv::same(8, 3).with_pool(2, 2))
+    );
 }

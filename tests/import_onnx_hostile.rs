@@ -44,7 +44,8 @@ fn huge_and_malformed_varints() {
     let mut b = vec![0x08];
     b.extend([0xff; 10]);
     b.push(0x01);
-    assert!(refuse(&b).contains("byte 0: not an ONNX model (a protobuf ModelProto): a malformed varint"));
+    assert!(refuse(&b)
+        .contains("byte 0: not an ONNX model (a protobuf ModelProto): a malformed varint"));
     // A length of 2⁶³: far more than remains.
     let mut b = vec![0x08, 0x07, 0x3a];
     b.extend([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
@@ -57,13 +58,17 @@ fn huge_and_malformed_varints() {
 #[test]
 fn negative_zero_and_enormous_dims() {
     for (d, want) in [
-        (-1, "channels is -1, expected a whole number from 1 to 65536"),
+        (
+            -1,
+            "channels is -1, expected a whole number from 1 to 65536",
+        ),
         (0, "channels is 0"),
         (i64::MAX, "channels is 9223372036854775807"),
         (i64::MIN, "channels is -9223372036854775808"),
     ] {
         let mut m = small();
-        m.graph.as_mut().unwrap().input[0] = value_info("x", &[Some(1), Some(d), Some(16), Some(16)]);
+        m.graph.as_mut().unwrap().input[0] =
+            value_info("x", &[Some(1), Some(d), Some(16), Some(16)]);
         refuse_model(&m, want);
         // Weight dims.
         let mut m = small();
@@ -73,7 +78,8 @@ fn negative_zero_and_enormous_dims() {
     // A ConstantOfShape of 2⁶³−1 elements costs nothing: only its dims are kept.
     let mut m = small();
     let g = m.graph.as_mut().unwrap();
-    g.node.insert(0, node("ConstantOfShape", &["shape"], &["w1"], vec![]));
+    g.node
+        .insert(0, node("ConstantOfShape", &["shape"], &["w1"], vec![]));
     g.initializer[0] = int64s("shape", &[i64::MAX, 3, 3, 3]);
     refuse_model(&m, "the number of filters is 9223372036854775807");
 }
@@ -82,10 +88,16 @@ fn negative_zero_and_enormous_dims() {
 fn symbolic_or_batched_inputs() {
     let mut m = small();
     m.graph.as_mut().unwrap().input[0] = value_info("x", &[None, Some(3), None, Some(16)]);
-    refuse_model(&m, "graph input 'x': its height is symbolic ('n'): export the model with a fixed input size");
+    refuse_model(
+        &m,
+        "graph input 'x': its height is symbolic ('n'): export the model with a fixed input size",
+    );
     let mut m = small();
     m.graph.as_mut().unwrap().input[0] = value_info("x", &[None, Some(3), Some(16), Some(16)]);
-    assert!(load_bytes(&bytes(&m)).is_ok(), "a symbolic batch is taken as 1");
+    assert!(
+        load_bytes(&bytes(&m)).is_ok(),
+        "a symbolic batch is taken as 1"
+    );
     let mut m = small();
     m.graph.as_mut().unwrap().input[0] = value_info("x", &[Some(8), Some(3), Some(16), Some(16)]);
     refuse_model(&m, "batch 8: the planner plans one image (batch 1)");
@@ -181,14 +193,23 @@ fn too_many_fields_are_refused_before_decoding() {
 fn unsupported_ops_opsets_and_names() {
     let mut m = small();
     m.graph.as_mut().unwrap().node[1].op_type = "LSTM".into();
-    refuse_model(&m, "node 2 'r1': LSTM: this op is not supported; the importer reads Conv, Gemm");
+    refuse_model(
+        &m,
+        "node 2 'r1': LSTM: this op is not supported; the importer reads Conv, Gemm",
+    );
     let mut m = small();
     m.graph.as_mut().unwrap().node[1].domain = "com.microsoft".into();
-    refuse_model(&m, "node 2 'r1': com.microsoft::Relu: this op is not supported");
+    refuse_model(
+        &m,
+        "node 2 'r1': com.microsoft::Relu: this op is not supported",
+    );
     for v in [6, 22] {
         let mut m = small();
         m.opset_import[0].version = v;
-        refuse_model(&m, &format!("opset_import: opset {v} of the default domain, expected 7 to 21"));
+        refuse_model(
+            &m,
+            &format!("opset_import: opset {v} of the default domain, expected 7 to 21"),
+        );
     }
     let mut m = small();
     m.opset_import.clear();
@@ -198,9 +219,18 @@ fn unsupported_ops_opsets_and_names() {
     m.graph.as_mut().unwrap().node[1].name = format!("\u{1b}[31m{}", "x".repeat(1 << 20));
     m.graph.as_mut().unwrap().node[1].op_type = "Foo".into();
     let e = refuse(&bytes(&m));
-    assert!(e.starts_with("node 2 '\u{fffd}[31mxxxx") && !e.contains('\u{1b}'), "{e}");
+    assert!(
+        e.starts_with("node 2 '\u{fffd}[31mxxxx") && !e.contains('\u{1b}'),
+        "{e}"
+    );
     // No graph at all, and plain garbage.
-    refuse_model(&coopai::import::onnx::proto::ModelProto { ir_version: 7, ..Default::default() }, "it has no graph");
+    refuse_model(
+        &coopai::import::onnx::proto::ModelProto {
+            ir_version: 7,
+            ..Default::default()
+        },
+        "it has no graph",
+    );
     assert!(refuse(&[0xff, 0xfe, 0x00]).contains("neither UTF-8 text nor an ONNX model"));
 }
 
@@ -229,10 +259,21 @@ fn the_cli_exits_2_with_one_line() {
     }
     // A real file solves.
     let out = Command::new(env!("CARGO_BIN_EXE_coopai"))
-        .args(["solve", "--model", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/models/onnx/squeezenet.onnx")])
+        .args([
+            "solve",
+            "--model",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/models/onnx/squeezenet.onnx"
+            ),
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 

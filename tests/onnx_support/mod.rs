@@ -3,8 +3,7 @@
 
 use coopai::import::onnx::proto::{
     data_field, data_type, AttributeProto, Dimension, GraphProto, ModelProto, NodeProto,
-    OperatorSetIdProto, TensorProto, TensorShapeProto, TensorTypeProto, TypeProto,
-    ValueInfoProto,
+    OperatorSetIdProto, TensorProto, TensorShapeProto, TensorTypeProto, TypeProto, ValueInfoProto,
 };
 use prost::Message;
 
@@ -114,7 +113,12 @@ pub fn value_info(name: &str, dims: &[Option<i64>]) -> ValueInfoProto {
 }
 
 /// A model reading `x` of `[1, c, h, w]`, with `nodes` and `inits`, output `out`.
-pub fn model(input: [i64; 4], nodes: Vec<NodeProto>, inits: Vec<TensorProto>, out: &str) -> ModelProto {
+pub fn model(
+    input: [i64; 4],
+    nodes: Vec<NodeProto>,
+    inits: Vec<TensorProto>,
+    out: &str,
+) -> ModelProto {
     ModelProto {
         ir_version: 8,
         graph: Some(GraphProto {
@@ -140,9 +144,19 @@ pub fn small() -> ModelProto {
     model(
         [1, 3, 16, 16],
         vec![
-            node("Conv", &["x", "w1", "b1"], &["c1"], vec![ints("pads", &[1, 1, 1, 1])]),
+            node(
+                "Conv",
+                &["x", "w1", "b1"],
+                &["c1"],
+                vec![ints("pads", &[1, 1, 1, 1])],
+            ),
             node("Relu", &["c1"], &["r1"], vec![]),
-            node("MaxPool", &["r1"], &["p1"], vec![ints("kernel_shape", &[2, 2]), ints("strides", &[2, 2])]),
+            node(
+                "MaxPool",
+                &["r1"],
+                &["p1"],
+                vec![ints("kernel_shape", &[2, 2]), ints("strides", &[2, 2])],
+            ),
             node("GlobalAveragePool", &["p1"], &["g"], vec![]),
             node("Flatten", &["g"], &["f"], vec![]),
             node("Gemm", &["f", "w2", "b2"], &["y"], vec![int("transB", 1)]),

@@ -3,7 +3,7 @@
 //! file's order, which ONNX requires to be topological; a name read before it is
 //! written (a cycle or a dangling input) is refused.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use super::node::Node;
 use super::proto::{GraphProto, NodeProto};
@@ -14,8 +14,8 @@ use crate::model::limits::MAX_LAYERS;
 use crate::model::{Conv, Layer, Model, ModelError, Network, Shape};
 
 pub struct Graph<'a> {
-    values: BTreeMap<&'a str, Value>,
-    consumers: BTreeMap<&'a str, usize>,
+    values: HashMap<&'a str, Value>,
+    consumers: HashMap<&'a str, usize>,
     pub model: Model,
     /// `shapes[0]` is the model input, `shapes[l]` the output of layer `l`.
     shapes: Vec<Shape>,
@@ -39,8 +39,8 @@ impl<'a> Graph<'a> {
         opset: i64,
     ) -> Result<Self, ModelError> {
         let mut graph = Graph {
-            values: BTreeMap::new(),
-            consumers: BTreeMap::new(),
+            values: HashMap::new(),
+            consumers: HashMap::new(),
             model: Model {
                 name,
                 input,

@@ -116,7 +116,7 @@ fn model_name(g: &GraphProto) -> String {
 /// or unknown channels, height or width are refused (the shapes of every layer and so
 /// the plan depend on them).
 fn input(g: &GraphProto) -> Result<(&str, Shape), ModelError> {
-    let inits: std::collections::BTreeSet<&str> =
+    let inits: std::collections::HashSet<&str> =
         g.initializer.iter().map(|t| t.name.as_str()).collect();
     let real: Vec<_> = g
         .input

@@ -3,7 +3,7 @@
 use super::attrs::Attrs;
 use super::graph::named;
 use super::proto::NodeProto;
-use super::value::{Act, Const, Value, View};
+use super::value::{list, Act, Const, Value, View};
 use crate::import::origins::Origin;
 use crate::model::ModelError;
 
@@ -74,9 +74,9 @@ impl<'a> Node<'a> {
     pub fn check_image(&self, a: &Act, k: usize) -> Result<(), ModelError> {
         if a.view != View::Image {
             return Err(self.err(format!(
-                "{} has dims {:?}, expected [1, C, H, W]",
+                "{} has dims {}, expected [1, C, H, W]",
                 self.input_name(k),
-                a.dims()
+                list(&a.dims())
             )));
         }
         Ok(())

@@ -4,7 +4,7 @@
 
 use super::graph::Graph;
 use super::node::Node;
-use super::value::{Act, Const, Data, Value, View};
+use super::value::{list, Act, Const, Data, Value, View};
 use super::{shape, spatial};
 use crate::model::{Fc, Layer, ModelError, Shape};
 
@@ -249,16 +249,16 @@ fn fc(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let x = n.act(0)?;
     if x.view != View::Flat {
         return Err(n.err(format!(
-            "input 1 has dims {:?}; the planner's fully-connected layer reads a tensor \
+            "input 1 has dims {}; the planner's fully-connected layer reads a tensor \
              flattened to [1, N] (by Flatten or Reshape)",
-            x.dims()
+            list(&x.dims())
         )));
     }
     let w = n.konst(1)?;
     if w.dims.len() != 2 {
         return Err(n.err(format!(
-            "the weights have dims {:?}, expected a matrix",
-            w.dims
+            "the weights have dims {}, expected a matrix",
+            list(&w.dims)
         )));
     }
     if n.attrs.int_or("transA", 0) != 0 {
@@ -271,8 +271,8 @@ fn fc(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     };
     if k < 0 || k as u64 != x.shape.elements() {
         return Err(n.err(format!(
-            "the weights have dims {:?} for {k} inputs, but the input has {}",
-            w.dims,
+            "the weights have dims {} for {k} inputs, but the input has {}",
+            list(&w.dims),
             x.shape.elements()
         )));
     }

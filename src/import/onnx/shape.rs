@@ -5,7 +5,7 @@
 
 use super::graph::Graph;
 use super::node::Node;
-use super::value::{from_tensor, Act, Const, Data, Value, View, MAX_CONST_VALUES};
+use super::value::{from_tensor, list, Act, Const, Data, Value, View, MAX_CONST_VALUES};
 use crate::model::{Layer, ModelError, Shuffle, Split};
 
 /// Flatten, Reshape, Transpose, Squeeze, Unsqueeze.
@@ -58,9 +58,11 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
                     ..x
                 })),
                 _ => Err(n.err(format!(
-                    "perm {perm:?} of dims {dims:?}: the planner reads a Transpose only in a \
+                    "perm {} of dims {}: the planner reads a Transpose only in a \
                      channel shuffle (Reshape to [1, g, C/g, H, W], Transpose [0, 2, 1, 3, 4], \
-                     Reshape back)"
+                     Reshape back)",
+                    list(&perm),
+                    list(&dims)
                 ))),
             };
         }
@@ -68,7 +70,8 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         _ => {
             if x.shape.height != 1 || x.shape.width != 1 {
                 return Err(n.err(format!(
-                    "dims {dims:?}: the planner squeezes only [1, C, 1, 1] to [1, C] and back"
+                    "dims {}: the planner squeezes only [1, C, 1, 1] to [1, C] and back",
+                    list(&dims)
                 )));
             }
             if x.view == View::Flat {
@@ -112,9 +115,11 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         return Ok(Value::Act(a));
     }
     Err(n.err(format!(
-        "dims {dims:?} to {out:?}: the planner reads a flatten to [1, N] before Gemm or MatMul, \
+        "dims {} to {}: the planner reads a flatten to [1, N] before Gemm or MatMul, \
          and the channel shuffle Reshape [1, g, C/g, H, W], Transpose [0, 2, 1, 3, 4], Reshape \
-         [1, C, H, W]"
+         [1, C, H, W]",
+        list(&dims),
+        list(&out)
     )))
 }
 
@@ -129,7 +134,9 @@ fn resolve(n: &Node, dims: &[i64], target: Vec<i64>) -> Result<Vec<i64>, ModelEr
         match t {
             0 if !allowzero => out.push(*dims.get(i).ok_or_else(|| {
                 n.err(format!(
-                    "shape {target:?}: a 0 at {i} copies no dim of {dims:?}"
+                    "shape {}: a 0 at {i} copies no dim of {}",
+                    list(&target),
+                    list(dims)
                 ))
             })?),
             -1 if infer.is_none() => {
@@ -137,7 +144,12 @@ fn resolve(n: &Node, dims: &[i64], target: Vec<i64>) -> Result<Vec<i64>, ModelEr
                 out.push(1);
             }
             t if t >= 0 => out.push(t),
-            _ => return Err(n.err(format!("shape {target:?} is not a valid Reshape target"))),
+            _ => {
+                return Err(n.err(format!(
+                    "shape {} is not a valid Reshape target",
+                    list(&target)
+                )))
+            }
         }
     }
     let known = out.iter().try_fold(1i64, |p, &d| p.checked_mul(d));
@@ -146,7 +158,9 @@ fn resolve(n: &Node, dims: &[i64], target: Vec<i64>) -> Result<Vec<i64>, ModelEr
         (None, Some(k)) if k == total => {}
         _ => {
             return Err(n.err(format!(
-                "shape {target:?} does not fit the {total} elements of dims {dims:?}"
+                "shape {} does not fit the {total} elements of dims {}",
+                list(&target),
+                list(dims)
             )))
         }
     }
@@ -170,7 +184,13 @@ fn const_view(n: &Node, c: &Const, target: Option<Vec<i64>>) -> Result<Value, Mo
                     .iter()
                     .map(|&i| c.dims.get(i as usize).copied())
                     .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| n.err(format!("perm {p:?} does not fit dims {:?}", c.dims)))?,
+                    .ok_or_else(|| {
+                        n.err(format!(
+                            "perm {} does not fit dims {}",
+                            list(p),
+                            list(&c.dims)
+                        ))
+                    })?,
                 None => d,
             }
         }
@@ -182,16 +202,18 @@ fn const_view(n: &Node, c: &Const, target: Option<Vec<i64>>) -> Result<Value, Mo
             let mut d = c.dims.clone();
             if op == "Unsqueeze" {
                 let rank = (d.len() + axes.len()) as i64;
-                let mut axes: Vec<i64> = axes
-                    .iter()
-                    .map(|&a| if a < 0 { a + rank } else { a })
-                    .collect();
-                axes.sort_unstable();
-                for a in axes {
-                    if a < 0 || a as usize > d.len() || d.len() >= 16 {
-                        return Err(n.err(format!("axis {a} does not fit dims {:?}", c.dims)));
+                // Inserting in increasing order of axis gives ONNX's result.
+                for a in 0..rank {
+                    if axes.iter().any(|&x| x == a || x + rank == a) {
+                        d.insert((a as usize).min(d.len()), 1);
                     }
-                    d.insert(a as usize, 1);
+                }
+                if d.len() as i64 != rank || rank > 16 {
+                    return Err(n.err(format!(
+                        "axes {} do not fit dims {}",
+                        list(&axes),
+                        list(&c.dims)
+                    )));
                 }
             } else if axes.is_empty() {
                 d.retain(|&x| x != 1);
@@ -272,7 +294,8 @@ pub fn split(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
     if sizes.len() as i64 != outs || sizes.iter().any(|&s| s < 0) || sizes.iter().sum::<i64>() != c
     {
         return Err(n.err(format!(
-            "split {sizes:?} does not cut {c} channels into {outs} outputs"
+            "split {} does not cut {c} channels into {outs} outputs",
+            list(&sizes)
         )));
     }
     let mut values = Vec::with_capacity(sizes.len());
@@ -353,7 +376,7 @@ pub fn slice(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         let a = axis4(a);
         let len = *dims
             .get(a as usize)
-            .ok_or_else(|| n.err(format!("axis {a} does not fit dims {dims:?}")))?;
+            .ok_or_else(|| n.err(format!("axis {a} does not fit dims {}", list(&dims))))?;
         let (s, e) = (clamp(s, len), clamp(e, len));
         if a == 1 {
             range = (s, e);
@@ -408,8 +431,9 @@ pub fn constant(n: &Node) -> Result<Value, ModelError> {
                             (0..len).contains(&k).then(|| v[k as usize])
                         })
                         .collect();
-                    let picked = picked
-                        .ok_or_else(|| n.err(format!("indices {i:?} do not fit {len} values")))?;
+                    let picked = picked.ok_or_else(|| {
+                        n.err(format!("indices {} do not fit {len} values", list(&i)))
+                    })?;
                     Const {
                         dims: idx.dims.clone(),
                         data: Data::Int(picked),
@@ -433,7 +457,7 @@ pub fn constant(n: &Node) -> Result<Value, ModelError> {
             } else if let Some(v) = a.ints("value_ints") {
                 Const {
                     dims: vec![v.len() as i64],
-                    data: small(v.iter().copied().map(Data::int).collect()),
+                    data: small(v.len(), || Data::Int(v.to_vec())),
                 }
             } else if let Some(f) = a.float("value_float") {
                 Const {
@@ -443,7 +467,9 @@ pub fn constant(n: &Node) -> Result<Value, ModelError> {
             } else if let Some(v) = a.floats("value_floats") {
                 Const {
                     dims: vec![v.len() as i64],
-                    data: small(v.iter().map(|&f| Data::float(f64::from(f))).collect()),
+                    data: small(v.len(), || {
+                        Data::Float(v.iter().map(|&f| f64::from(f)).collect())
+                    }),
                 }
             } else {
                 return Err(n.err("its value is not a tensor, int(s) or float(s) (sparse and string constants are not supported)"));
@@ -455,7 +481,7 @@ pub fn constant(n: &Node) -> Result<Value, ModelError> {
                 .int_input(0)?
                 .ok_or_else(|| n.err("the shape input is missing"))?;
             if dims.len() > 16 || dims.iter().any(|&d| d < 0) {
-                return Err(n.err(format!("shape {dims:?} is not a tensor shape")));
+                return Err(n.err(format!("shape {} is not a tensor shape", list(&dims))));
             }
             let fill = n.attrs.tensor("value").map(from_tensor);
             let mut c = Const {
@@ -477,33 +503,11 @@ pub fn constant(n: &Node) -> Result<Value, ModelError> {
     Ok(Value::Const(c))
 }
 
-impl Data {
-    fn int(v: i64) -> Data {
-        Data::Int(vec![v])
-    }
-
-    fn float(v: f64) -> Data {
-        Data::Float(vec![v])
-    }
-}
-
-/// Joins one-value data into one, unless there are too many values to keep.
-fn small(parts: Vec<Data>) -> Data {
-    if parts.len() > MAX_CONST_VALUES {
-        return Data::Unknown;
-    }
-    let mut ints = Vec::new();
-    let mut floats = Vec::new();
-    for p in parts {
-        match p {
-            Data::Int(v) => ints.extend(v),
-            Data::Float(v) => floats.extend(v),
-            Data::Unknown => return Data::Unknown,
-        }
-    }
-    if floats.is_empty() {
-        Data::Int(ints)
+/// `data()` when `n` values may be kept, else unknown.
+fn small(n: usize, data: impl FnOnce() -> Data) -> Data {
+    if n <= MAX_CONST_VALUES {
+        data()
     } else {
-        Data::Float(floats)
+        Data::Unknown
     }
 }

@@ -3,7 +3,7 @@
 
 use super::graph::Graph;
 use super::node::Node;
-use super::value::{Act, Value, View};
+use super::value::{list, Act, Value, View};
 use crate::import::origins::step;
 use crate::model::{Conv, Layer, ModelError, PoolLayer, PoolMode, Upsample};
 
@@ -65,8 +65,8 @@ pub fn conv(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let w = n.konst(1)?;
     if w.dims.len() != 4 {
         return Err(n.err(format!(
-            "the weights have dims {:?}; the planner's convs are 2-D (weights [M, C/group, kH, kW])",
-            w.dims
+            "the weights have dims {}; the planner's convs are 2-D (weights [M, C/group, kH, kW])",
+            list(&w.dims)
         )));
     }
     let filters = n.size("the number of filters", w.dims[0], 1)?;
@@ -77,16 +77,17 @@ pub fn conv(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     if let Some(ks) = n.attrs.ints("kernel_shape") {
         if ks != [i64::from(kh), i64::from(kw)] {
             return Err(n.err(format!(
-                "kernel_shape {ks:?} does not match the weights' dims {:?}",
-                w.dims
+                "kernel_shape {} does not match the weights' dims {}",
+                list(ks),
+                list(&w.dims)
             )));
         }
     }
     let group = n.size("group", n.attrs.int_or("group", 1), 1)?;
     if w.dims[1].checked_mul(i64::from(group)) != Some(i64::from(x.shape.channels)) {
         return Err(n.err(format!(
-            "the weights have dims {:?} for {} input channels in {group} group(s), but the input has {}",
-            w.dims,
+            "the weights have dims {} for {} input channels in {group} group(s), but the input has {}",
+            list(&w.dims),
             w.dims[1].saturating_mul(i64::from(group)),
             x.shape.channels
         )));
@@ -95,7 +96,8 @@ pub fn conv(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let dil = n.attrs.sizes("dilations", 2, 1, 1).map_err(|m| n.err(m))?;
     if dil[0] != dil[1] {
         return Err(n.err(format!(
-            "dilations {dil:?}: the planner's convs have one dilation for both axes"
+            "dilations {}: the planner's convs have one dilation for both axes",
+            list(&dil)
         )));
     }
     if let Some(Value::Act(_)) = n.input(2) {
@@ -186,15 +188,15 @@ pub fn global_pool(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
             Some(a) => Some(a.to_vec()),
             None => n.int_input(1)?,
         };
-        let mut axes: Vec<i64> = axes
+        let axes: Vec<i64> = axes
             .unwrap_or_default()
             .into_iter()
             .map(|a| if a < 0 { a + 4 } else { a })
             .collect();
-        axes.sort_unstable();
-        if axes != [2, 3] {
+        if axes != [2, 3] && axes != [3, 2] {
             return Err(n.err(format!(
-                "axes {axes:?}: the planner reduces over height and width only (axes [2, 3], a global pool)"
+                "axes {}: the planner reduces over height and width only (axes [2, 3], a global pool)",
+                list(&axes)
             )));
         }
         flat = n.attrs.int_or("keepdims", 1) == 0;
@@ -229,7 +231,8 @@ pub fn pad(n: &Node) -> Result<Value, ModelError> {
     };
     if pads.len() != 8 || pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0 {
         return Err(n.err(format!(
-            "pads {pads:?}: the planner pads height and width only ([0, 0, top, left, 0, 0, bottom, right])"
+            "pads {}: the planner pads height and width only ([0, 0, top, left, 0, 0, bottom, right])",
+            list(&pads)
         )));
     }
     for (slot, &v) in [pads[2], pads[3], pads[6], pads[7]].iter().enumerate() {
@@ -264,7 +267,7 @@ pub fn upsample(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
                 .ok_or_else(|| n.err("neither scales nor sizes are given"))?;
             let dims = x.dims();
             if sizes.len() != 4 {
-                return Err(n.err(format!("sizes {sizes:?}, expected 4 values")));
+                return Err(n.err(format!("sizes {}, expected 4 values", list(&sizes))));
             }
             sizes
                 .iter()
@@ -281,7 +284,8 @@ pub fn upsample(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         || !whole(factors[2])
     {
         return Err(n.err(format!(
-            "scales {factors:?}: the planner upsamples height and width by one whole factor ([1, 1, f, f])"
+            "scales {}: the planner upsamples height and width by one whole factor ([1, 1, f, f])",
+            list(&factors)
         )));
     }
     let factor = factors[2] as u32;

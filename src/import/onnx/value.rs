@@ -204,3 +204,20 @@ fn varints(mut bytes: &[u8]) -> Option<Vec<i64>> {
     }
     Some(out)
 }
+
+/// `[a, b, c]`, clipped to 8 values: for messages about dims or attributes, which a
+/// file may make huge (and cheaper in the wasm than `Debug` formatting).
+pub fn list<T: std::fmt::Display>(v: &[T]) -> String {
+    let mut s = String::from("[");
+    for (i, x) in v.iter().take(8).enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push_str(&x.to_string());
+    }
+    if v.len() > 8 {
+        s.push_str(", …");
+    }
+    s.push(']');
+    s
+}
