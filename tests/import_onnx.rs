@@ -391,3 +391,180 @@ fn a_large_weight_is_skipped_but_its_dims_are_kept() {
         Layer::Conv(Conv::same(8, 3).with_pool(2, 2))
     );
 }
+
+#[test]
+fn the_resnet50_export_is_the_zoos_resnet50() {
+    // The zoo's ResNet-50 was written by hand from the paper; the export ends with a
+    // 7×7 average pool on the 7×7 map where the zoo has a global one — the same thing.
+    use coopai::cost::Environment;
+    use coopai::model::{zoo, Network};
+    use coopai::solver::{solve, Algorithm};
+    let net = onnx::load(&read("resnet50.onnx")).unwrap();
+    let mut model = net.model.clone();
+    let last_pool = model.layers.len() - 2;
+    assert_eq!(
+        model.layers[last_pool],
+        Layer::Pool(PoolLayer::new(PoolMode::Avg, 7, 1))
+    );
+    model.layers[last_pool] = Layer::Pool(PoolLayer::global(PoolMode::Avg));
+    let zoo = zoo::by_name("resnet50").unwrap();
+    assert_eq!((&model.layers, &model.inputs), (&zoo.layers, &zoo.inputs));
+    let zoo = Network::new(&zoo).unwrap();
+    assert_eq!((net.flops(), net.params()), (zoo.flops(), zoo.params()));
+    let env = Environment::new(4, 100.0, 13.6).unwrap();
+    for algorithm in [Algorithm::Mls, Algorithm::Sls] {
+        let (a, b) = (solve(&net, &env, algorithm), solve(&zoo, &env, algorithm));
+        assert_eq!(a.completion_s, b.completion_s);
+    }
+}
+
+#[test]
+fn older_opsets_write_attributes_where_newer_ones_take_inputs() {
+    let with_opset = |mut m: coopai::import::onnx::proto::ModelProto, v: i64| {
+        m.opset_import[0].version = v;
+        m
+    };
+    // Upsample-7: scales as an attribute; Resize-10: scales as input 2 (index 1).
+    let up7 = model(
+        [1, 3, 4, 4],
+        vec![node(
+            "Upsample",
+            &["x"],
+            &["y"],
+            vec![floats("scales", &[1.0, 1.0, 3.0, 3.0])],
+        )],
+        vec![],
+        "y",
+    );
+    assert_eq!(
+        layers(&with_opset(up7, 7)),
+        [Layer::Upsample(Upsample { factor: 3 })]
+    );
+    let resize10 = model(
+        [1, 3, 4, 4],
+        vec![node("Resize", &["x", "sc"], &["y"], vec![])],
+        vec![f32s("sc", &[1.0, 1.0, 2.0, 2.0])],
+        "y",
+    );
+    assert_eq!(
+        layers(&with_opset(resize10, 10)),
+        [Layer::Upsample(Upsample { factor: 2 })]
+    );
+    // Resize-13 by sizes.
+    let sizes = model(
+        [1, 3, 4, 4],
+        vec![node("Resize", &["x", "", "", "sz"], &["y"], vec![])],
+        vec![int64s("sz", &[1, 3, 8, 8])],
+        "y",
+    );
+    assert_eq!(layers(&sizes), [Layer::Upsample(Upsample { factor: 2 })]);
+    // Pad-2 and Slice-1 with attributes; Split-2 with its `split` attribute.
+    let old = model(
+        [1, 8, 6, 6],
+        vec![
+            node(
+                "Pad",
+                &["x"],
+                &["p"],
+                vec![ints("pads", &[0, 0, 1, 1, 0, 0, 1, 1])],
+            ),
+            node("Conv", &["p", "w"], &["c"], vec![]),
+            node(
+                "Slice",
+                &["c"],
+                &["s"],
+                vec![ints("starts", &[4]), ints("ends", &[8]), ints("axes", &[1])],
+            ),
+            node(
+                "Split",
+                &["s"],
+                &["a", "b"],
+                vec![int("axis", 1), ints("split", &[2, 2])],
+            ),
+            node("Add", &["a", "b"], &["y"], vec![]),
+        ],
+        vec![weight("w", &[8, 8, 3, 3])],
+        "y",
+    );
+    assert_eq!(
+        layers(&with_opset(old, 9)),
+        [
+            Layer::Conv(Conv::same(8, 3)),
+            Layer::Split(Split {
+                groups: 2,
+                group_id: 1
+            }),
+            Layer::Split(Split {
+                groups: 2,
+                group_id: 0
+            }),
+            Layer::Split(Split {
+                groups: 2,
+                group_id: 1
+            }),
+            Layer::Add,
+        ]
+    );
+    // ReduceMean-18 takes its axes as an input; keepdims 0 flattens for the Gemm.
+    let reduce = model(
+        [1, 4, 5, 5],
+        vec![
+            node(
+                "ReduceMean",
+                &["x", "axes"],
+                &["r"],
+                vec![int("keepdims", 0)],
+            ),
+            node("Gemm", &["r", "w"], &["y"], vec![]),
+        ],
+        vec![int64s("axes", &[-1, -2]), weight("w", &[4, 3])],
+        "y",
+    );
+    assert_eq!(
+        layers(&with_opset(reduce, 18)),
+        [
+            Layer::Pool(PoolLayer::global(PoolMode::Avg)),
+            Layer::Fc(Fc { outputs: 3 })
+        ]
+    );
+}
+
+#[test]
+fn what_the_planner_cannot_model_is_refused_with_the_reason() {
+    let one = |op: &str, inputs: &[&str], attrs, inits| {
+        model(
+            [1, 4, 8, 8],
+            vec![node(op, inputs, &["y"], attrs)],
+            inits,
+            "y",
+        )
+    };
+    let cases = [
+        (one("ConvTranspose", &["x", "w"], vec![], vec![weight("w", &[4, 4, 2, 2])]), "node 1 'y': ConvTranspose: this op is not supported"),
+        (one("Gemm", &["x", "w"], vec![], vec![weight("w", &[256, 10])]), "input 1 has dims [1, 4, 8, 8]; the planner's fully-connected layer reads a tensor flattened"),
+        (one("Transpose", &["x"], vec![ints("perm", &[0, 2, 3, 1])], vec![]), "perm [0, 2, 3, 1] of dims [1, 4, 8, 8]"),
+        (one("Slice", &["x", "s", "e", "a"], vec![], vec![int64s("s", &[1]), int64s("e", &[4]), int64s("a", &[1])]), "channels 1..4 of 4: the planner splits channels into equal groups only"),
+        (one("Concat", &["x", "x"], vec![int("axis", 2)], vec![]), "axis 2: the planner concatenates along the channels only"),
+        (one("Conv", &["x", "w"], vec![ints("dilations", &[1, 2])], vec![weight("w", &[4, 4, 3, 3])]), "dilations [1, 2]"),
+        (one("Conv", &["x", "w"], vec![], vec![weight("w", &[4, 3, 3, 3])]), "the weights have dims [4, 3, 3, 3] for 3 input channels in 1 group(s), but the input has 4"),
+        (one("Conv", &["x", "x"], vec![], vec![]), "input 2 'x' is computed from the model input, expected a constant"),
+        (one("Resize", &["x", "", "sc"], vec![], vec![f32s("sc", &[1.0, 1.0, 1.5, 1.5])]), "scales [1, 1, 1.5, 1.5]"),
+        (one("Reshape", &["x", "s"], vec![], vec![int64s("s", &[1, 4, 64])]), "dims [1, 4, 8, 8] to [1, 4, 64]"),
+        (one("MaxPool", &["x"], vec![ints("kernel_shape", &[9, 9])], vec![]), "node 1 'y': MaxPool: pool rows: the window of 9 is larger than its padded input of 8"),
+    ];
+    for (m, want) in cases {
+        let e = error(&m);
+        assert!(e.contains(want), "expected '{want}' in: {e}");
+    }
+    // The dropout mask and MaxPool's indices are not modelled.
+    let m = model(
+        [1, 4, 8, 8],
+        vec![
+            node("Dropout", &["x"], &["d", "mask"], vec![]),
+            node("Add", &["d", "mask"], &["y"], vec![]),
+        ],
+        vec![],
+        "y",
+    );
+    assert!(error(&m).contains("node 1 'd': Dropout: its output 2 (named 'mask') is read, but the planner only models its first output"));
+}
