@@ -186,11 +186,16 @@ impl Team {
 
     /// `k` equal devices of `flops_per_second` sharing `bits_per_second`, no limits.
     pub fn uniform(k: u32, flops_per_second: f64, bits_per_second: f64) -> Self {
-        Team::new(
-            &Cluster::uniform(k, flops_per_second / 1e9),
+        let n = k as usize;
+        Team {
             k,
+            index: (0..n).collect(),
+            flops_per_second: vec![flops_per_second; n],
             bits_per_second,
-        )
+            link: vec![None; n],
+            memory: vec![None; n],
+            weights: Vec::new(),
+        }
     }
 
     /// How `n` rows or neurons are split over the team.

@@ -40,7 +40,7 @@ pub fn parse_short(spec: &str) -> Result<Cluster, EnvironmentError> {
             .trim()
             .parse()
             .ok()
-            .filter(|&c| c >= 1 && c <= MAX_DEVICES)
+            .filter(|c| (1..=MAX_DEVICES).contains(c))
             .ok_or_else(|| {
                 bad(format!(
                     "cluster group '{group}': the count must be a whole number from 1 to {MAX_DEVICES}"

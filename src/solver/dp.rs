@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::cost::block_sweep::BlockSweep;
-use crate::cost::cluster::RowSplits;
+use crate::cost::cluster::{RowSplits, Team};
 use crate::cost::{block_time, fc, single, Case, Environment, Load, Timing};
 use crate::model::Network;
 
@@ -64,6 +64,160 @@ impl Partition {
     }
 }
 
+/// Every candidate block of eq. (2) for one team, in the order the DP compares them
+/// (the tie rules depend on it): for each end layer `j` in turn, [`Visit::block`] for
+/// each feasible block `first..=j` and case with its per-device loads, then
+/// [`Visit::end`]. The cold DP, the planner's cache and the DP table all read this one
+/// enumeration.
+pub(crate) trait Visit {
+    fn block(&mut self, j: usize, first: usize, case: Case, loads: &[Load]);
+    fn end(&mut self, j: usize);
+}
+
+pub(crate) fn candidates(net: &Network, team: &Team, algorithm: Algorithm, visit: &mut impl Visit) {
+    let k = team.k;
+    let splits = RowSplits::new(net, team);
+    let mut loads: Vec<Load> = Vec::with_capacity(k as usize);
+    let mls = algorithm == Algorithm::Mls;
+    for j in 1..=net.len() {
+        if net.is_spatial(j) {
+            let mut sweep = BlockSweep::new(net, &splits, k, j, None);
+            while let Some(r) = sweep.step() {
+                visit.block(j, r, Case::Conv, sweep.loads());
+                if !mls {
+                    break;
+                }
+            }
+        } else {
+            let layer = net.layer(j);
+            fc::data(layer, team, &mut loads);
+            visit.block(j, j, Case::FcData, &loads);
+            fc::model(layer, team, &mut loads);
+            visit.block(j, j, Case::FcModel, &loads);
+            if mls && j >= 2 {
+                if net.is_spatial(j - 1) {
+                    let mut sweep = BlockSweep::new(net, &splits, k, j - 1, Some(j));
+                    while let Some(r) = sweep.step() {
+                        visit.block(j, r, Case::ConvFc, sweep.loads());
+                    }
+                } else {
+                    fc::hybrid(net.layer(j - 1), layer, team, &mut loads);
+                    visit.block(j, j - 1, Case::FcHybrid, &loads);
+                }
+            }
+        }
+        visit.end(j);
+    }
+}
+
+/// Eq. (2) over the candidates as they are offered: `T(j)` and the block that reaches it.
+pub(crate) struct Recurrence {
+    k: u32,
+    best: Vec<f64>,
+    choice: Vec<Option<Chosen>>,
+    pick: Pick,
+}
+
+impl Recurrence {
+    pub(crate) fn new(layers: usize, k: u32) -> Self {
+        let mut best = vec![f64::INFINITY; layers + 1];
+        best[0] = 0.0;
+        Recurrence {
+            k,
+            best,
+            choice: vec![None; layers + 1],
+            pick: Pick::default(),
+        }
+    }
+
+    /// Offers block `first..=j` taking `timing`.
+    pub(crate) fn offer(&mut self, j: usize, first: usize, case: Case, timing: Timing) {
+        self.pick.offer(
+            self.best[first - 1] + timing.total(),
+            Chosen {
+                first,
+                last: j,
+                case,
+                timing,
+            },
+        );
+    }
+
+    /// Closes `T(j)`.
+    pub(crate) fn end(&mut self, j: usize) {
+        let pick = std::mem::take(&mut self.pick);
+        self.best[j] = pick.value;
+        self.choice[j] = pick.chosen;
+    }
+
+    /// The optimum and its blocks, traced back; no blocks when nothing fits.
+    pub(crate) fn finish(self) -> Partition {
+        let l = self.best.len() - 1;
+        let mut blocks = Vec::new();
+        if self.best[l].is_infinite() {
+            return Partition {
+                k: self.k,
+                completion_s: f64::INFINITY,
+                blocks,
+            };
+        }
+        let mut j = l;
+        while j > 0 {
+            let c = self.choice[j].expect("every prefix of a finite optimum has a last block");
+            blocks.push(c);
+            j = c.first - 1;
+        }
+        blocks.reverse();
+        Partition {
+            k: self.k,
+            completion_s: self.best[l],
+            blocks,
+        }
+    }
+}
+
+/// The cold DP: every candidate priced on the team as it is enumerated.
+struct Priced<'a> {
+    team: &'a Team,
+    dp: Recurrence,
+}
+
+impl Visit for Priced<'_> {
+    fn block(&mut self, j: usize, first: usize, case: Case, loads: &[Load]) {
+        if self.team.fits(loads) {
+            self.dp
+                .offer(j, first, case, block_time(loads, self.team).0);
+        }
+    }
+
+    fn end(&mut self, j: usize) {
+        self.dp.end(j);
+    }
+}
+
+/// `k = 1`: one device runs the whole model (or nothing fits it).
+pub(crate) fn single_device(net: &Network, team: &Team) -> Partition {
+    let load = single::load(net);
+    if !team.fits(&[load]) {
+        return Partition {
+            k: 1,
+            completion_s: f64::INFINITY,
+            blocks: Vec::new(),
+        };
+    }
+    let timing = team.timing(0, &load);
+    Partition {
+        k: 1,
+        completion_s: timing.total(),
+        blocks: vec![Chosen {
+            first: 1,
+            last: net.len(),
+            case: Case::Single,
+            timing,
+        }],
+    }
+}
+
 /// The best partition of `net` for exactly `k` devices.
 ///
 /// Blocks that do not fit some device's memory are never chosen; when no partition
@@ -71,99 +225,14 @@ impl Partition {
 pub fn partition(net: &Network, env: &Environment, k: u32, algorithm: Algorithm) -> Partition {
     let team = env.team(k);
     if k == 1 {
-        let load = single::load(net);
-        let timing = team.timing(0, &load);
-        if !team.fits(&[load]) {
-            return Partition {
-                k,
-                completion_s: f64::INFINITY,
-                blocks: Vec::new(),
-            };
-        }
-        return Partition {
-            k,
-            completion_s: timing.total(),
-            blocks: vec![Chosen {
-                first: 1,
-                last: net.len(),
-                case: Case::Single,
-                timing,
-            }],
-        };
+        return single_device(net, &team);
     }
-    let splits = RowSplits::new(net, &team);
-    let l = net.len();
-    let mut best = vec![f64::INFINITY; l + 1];
-    best[0] = 0.0;
-    let mut choice: Vec<Option<Chosen>> = vec![None; l + 1];
-    let mut loads: Vec<Load> = Vec::with_capacity(k as usize);
-    let mls = algorithm == Algorithm::Mls;
-    for j in 1..=l {
-        let mut pick = Pick::default();
-        let mut offer = |first: usize, case: Case, loads: &[Load]| {
-            if !team.fits(loads) {
-                return;
-            }
-            let (timing, _) = block_time(loads, &team);
-            pick.offer(
-                best[first - 1] + timing.total(),
-                Chosen {
-                    first,
-                    last: j,
-                    case,
-                    timing,
-                },
-            );
-        };
-        if net.is_spatial(j) {
-            let mut sweep = BlockSweep::new(net, &splits, k, j, None);
-            while let Some(r) = sweep.step() {
-                offer(r, Case::Conv, sweep.loads());
-                if !mls {
-                    break;
-                }
-            }
-        } else {
-            let layer = net.layer(j);
-            fc::data(layer, &team, &mut loads);
-            offer(j, Case::FcData, &loads);
-            fc::model(layer, &team, &mut loads);
-            offer(j, Case::FcModel, &loads);
-            if mls && j >= 2 {
-                if net.is_spatial(j - 1) {
-                    let mut sweep = BlockSweep::new(net, &splits, k, j - 1, Some(j));
-                    while let Some(r) = sweep.step() {
-                        offer(r, Case::ConvFc, sweep.loads());
-                    }
-                } else {
-                    fc::hybrid(net.layer(j - 1), layer, &team, &mut loads);
-                    offer(j - 1, Case::FcHybrid, &loads);
-                }
-            }
-        }
-        best[j] = pick.value;
-        choice[j] = pick.chosen;
-    }
-    let mut blocks = Vec::new();
-    if best[l].is_infinite() {
-        return Partition {
-            k,
-            completion_s: f64::INFINITY,
-            blocks,
-        };
-    }
-    let mut j = l;
-    while j > 0 {
-        let c = choice[j].expect("every prefix has a feasible last block");
-        blocks.push(c);
-        j = c.first - 1;
-    }
-    blocks.reverse();
-    Partition {
-        k,
-        completion_s: best[l],
-        blocks,
-    }
+    let mut priced = Priced {
+        team: &team,
+        dp: Recurrence::new(net.len(), k),
+    };
+    candidates(net, &team, algorithm, &mut priced);
+    priced.dp.finish()
 }
 
 /// The running minimum of the candidates for `T(j)`.

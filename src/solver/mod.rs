@@ -3,6 +3,7 @@
 
 mod dp;
 mod plan;
+mod planner;
 mod sweep;
 
 pub use dp::{check_memory, partition, Algorithm, Chosen, Partition};
@@ -10,4 +11,5 @@ pub use plan::{
     detail, solve, BlockPlan, DevicePlan, KSummary, LayerRows, ModelSummary, Neurons, Plan,
     TensorRows,
 };
+pub use planner::Planner;
 pub use sweep::{compare, sweep_bandwidth, BandwidthPoint, Best, Comparison};

@@ -154,6 +154,16 @@ pub fn solve(net: &Network, env: &Environment, algorithm: Algorithm) -> Plan {
     let partitions: Vec<Partition> = (1..=env.devices)
         .map(|k| partition(net, env, k, algorithm))
         .collect();
+    solve_with(net, env, algorithm, partitions)
+}
+
+/// The plan from the optimum of every `k` in `1..=D` (however they were computed).
+pub(crate) fn solve_with(
+    net: &Network,
+    env: &Environment,
+    algorithm: Algorithm,
+    partitions: Vec<Partition>,
+) -> Plan {
     let best = partitions
         .iter()
         .reduce(|a, b| {
