@@ -1,11 +1,11 @@
-//! The ONNX importer on real exports (tests/models/onnx/, see its README): every file
+//! The ONNX importer on real exports (tests/onnx/, see its README): every file
 //! loads, conv+FC FLOPs equal the independent count of `make.py` (ONNX's own shape
 //! inference) and the output shape matches.
 
 use coopai::import::{self, onnx};
 use coopai::model::{Kind, Layer};
 
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/models/onnx");
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/onnx");
 
 fn read(file: &str) -> Vec<u8> {
     std::fs::read(format!("{DIR}/{file}")).unwrap_or_else(|e| panic!("{file}: {e}"))

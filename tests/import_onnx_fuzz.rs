@@ -1,7 +1,7 @@
 //! Fuzzing the ONNX reader with a seeded SplitMix64 generator (no fuzzing dependency:
 //! the importer is a plain function of bytes, and a seed replays any failure).
 //!
-//! Mutants of the real fixtures (tests/models/onnx/) and of small built models — byte
+//! Mutants of the real fixtures (tests/onnx/) and of small built models — byte
 //! flips, hostile varints, span deletions, duplications and insertions, truncations —
 //! and random bytes are fed to `onnx::load` and `import::load_bytes`: no panic, every
 //! error is one line, and every accepted model is within the core's limits and
@@ -37,7 +37,7 @@ const TOKENS: [&[u8]; 10] = [
 ];
 
 fn seeds() -> Vec<Vec<u8>> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/models/onnx");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/onnx");
     let mut seeds: Vec<Vec<u8>> = ["bvlc_alexnet", "squeezenet", "inception_v1", "shufflenet"]
         .iter()
         .map(|f| std::fs::read(format!("{dir}/{f}.onnx")).unwrap())

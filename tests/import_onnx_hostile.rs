@@ -264,7 +264,7 @@ fn the_cli_exits_2_with_one_line() {
             "--model",
             concat!(
                 env!("CARGO_MANIFEST_DIR"),
-                "/tests/models/onnx/squeezenet.onnx"
+                "/tests/onnx/squeezenet.onnx"
             ),
         ])
         .output()

@@ -234,7 +234,7 @@ test('a file dropped on the page or opened is read at once', () => withPage({}, 
 
 test('an ONNX file dropped or opened is read as bytes and solved as the CLI solves it', () => withPage({}, async (page) => {
   await open(page, server.url, `#model=vgg16${SETTING}`);
-  const onnx = join(MODELS, 'onnx', 'squeezenet.onnx');
+  const onnx = join(ROOT, 'tests/onnx', 'squeezenet.onnx');
   await page.evaluate((bytes) => {
     const data = new DataTransfer();
     data.items.add(new File([new Uint8Array(bytes)], 'squeezenet.onnx'));
@@ -248,7 +248,7 @@ test('an ONNX file dropped or opened is read as bytes and solved as the CLI solv
   assert.equal(JSON.parse(await page.inputValue('#custom-text')).name, 'squeezenet_old');
   await assertMatchesCli(page, onnx);
 
-  const resnet = join(MODELS, 'onnx', 'resnet50.onnx');
+  const resnet = join(ROOT, 'tests/onnx', 'resnet50.onnx');
   await page.setInputFiles('#custom-file', resnet);
   await page.waitForFunction(() => document.querySelector('#custom-status').textContent.startsWith('ONNX read from “resnet50.onnx”'));
   await assertMatchesCli(page, resnet);

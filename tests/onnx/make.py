@@ -10,8 +10,8 @@ then sums conv FLOPs 2·Cout·Hout·Wout·(Cin/group)·kh·kw and Gemm/MatMul FL
 and writes EXPECTED.tsv, which tests/import_onnx.rs compares with the importer.
 
 Run (any Python 3.9+):
-    python3 -m venv /tmp/onnxvenv && /tmp/onnxvenv/bin/pip install onnx==<version> numpy
-    /tmp/onnxvenv/bin/python tests/models/onnx/make.py
+    python3 -m venv /tmp/onnxvenv && /tmp/onnxvenv/bin/pip install onnx==1.23.2 numpy
+    /tmp/onnxvenv/bin/python tests/onnx/make.py
 """
 
 import os
