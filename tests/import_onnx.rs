@@ -556,6 +556,16 @@ fn what_the_planner_cannot_model_is_refused_with_the_reason() {
         let e = error(&m);
         assert!(e.contains(want), "expected '{want}' in: {e}");
     }
+    let m = model(
+        [1, 4, 8, 8],
+        vec![
+            node("Conv", &["x", "w"], &["c"], vec![ints("strides", &[2, 2])]),
+            node("Concat", &["x", "c"], &["y"], vec![int("axis", 1)]),
+        ],
+        vec![weight("w", &[4, 4, 1, 1])],
+        "y",
+    );
+    assert!(error(&m).contains("node 2 'y': Concat: inputs of 8×8 and 4×4 cannot be concatenated"));
     // The dropout mask and MaxPool's indices are not modelled.
     let m = model(
         [1, 4, 8, 8],

@@ -262,10 +262,7 @@ fn the_cli_exits_2_with_one_line() {
         .args([
             "solve",
             "--model",
-            concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/tests/onnx/squeezenet.onnx"
-            ),
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/onnx/squeezenet.onnx"),
         ])
         .output()
         .unwrap();
@@ -282,4 +279,61 @@ fn encoding_a_small_model_round_trips_through_prost() {
     let m = small();
     let back = coopai::import::onnx::proto::ModelProto::decode(bytes(&m).as_slice()).unwrap();
     assert_eq!(back, m);
+}
+
+#[test]
+fn overflowing_values_in_shape_ops_are_errors_not_panics() {
+    // Run in debug builds (overflow checks on): each of these once overflowed an i64.
+    let reshape_const = model(
+        [1, 4, 8, 8],
+        vec![
+            node("Reshape", &["w", "s"], &["w2"], vec![]),
+            node("Conv", &["x", "w2"], &["y"], vec![]),
+        ],
+        vec![
+            weight("w", &[1 << 40, 1 << 40]),
+            int64s("s", &[4, 4, 1, -1]),
+        ],
+        "y",
+    );
+    refuse_model(
+        &reshape_const,
+        "node 1 'w2': Reshape: dims [1099511627776, 1099511627776] have too many elements",
+    );
+    let unsqueeze = model(
+        [1, 4, 8, 8],
+        vec![
+            node("Unsqueeze", &["b", "ax"], &["b2"], vec![]),
+            node("Add", &["x", "b2"], &["y"], vec![]),
+        ],
+        vec![weight("b", &[4]), int64s("ax", &[i64::MAX, i64::MIN])],
+        "y",
+    );
+    refuse_model(&unsqueeze, "node 1 'b2': Unsqueeze: axes [9223372036854775807, -9223372036854775808] do not fit dims [4]");
+    let split = model(
+        [1, 4, 8, 8],
+        vec![node(
+            "Split",
+            &["x", "sp"],
+            &["a", "y"],
+            vec![int("axis", 1)],
+        )],
+        vec![int64s("sp", &[i64::MAX, i64::MAX])],
+        "y",
+    );
+    refuse_model(&split, "does not cut 4 channels into 2 outputs");
+    let slice = model(
+        [1, 4, 8, 8],
+        vec![node("Slice", &["x", "s", "e", "a"], &["y"], vec![])],
+        vec![
+            int64s("s", &[i64::MIN]),
+            int64s("e", &[i64::MAX]),
+            int64s("a", &[i64::MIN]),
+        ],
+        "y",
+    );
+    refuse_model(
+        &slice,
+        "axis -9223372036854775804 does not fit dims [1, 4, 8, 8]",
+    );
 }

@@ -157,6 +157,16 @@ impl<'a> Graph<'a> {
         let shape = match layer {
             Layer::Add | Layer::Scale => first,
             Layer::Concat => {
+                if let Some(s) = shapes
+                    .iter()
+                    .find(|s| (s.height, s.width) != (first.height, first.width))
+                {
+                    return Err(origin.error(format!(
+                        "inputs of {}×{} and {}×{} cannot be concatenated (the planner joins \
+                         channels of one height and width)",
+                        first.height, first.width, s.height, s.width
+                    )));
+                }
                 let channels: u64 = shapes.iter().map(|s| u64::from(s.channels)).sum();
                 let channels = u32::try_from(channels)
                     .map_err(|_| origin.error(format!("{channels} channels is too many")))?;

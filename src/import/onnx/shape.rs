@@ -127,7 +127,10 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
 /// `-1` (whatever remains) resolved against `dims`.
 fn resolve(n: &Node, dims: &[i64], target: Vec<i64>) -> Result<Vec<i64>, ModelError> {
     let allowzero = n.attrs.int_or("allowzero", 0) != 0;
-    let total: i64 = dims.iter().product();
+    let total = dims
+        .iter()
+        .try_fold(1i64, |p, &d| p.checked_mul(d.max(0)))
+        .ok_or_else(|| n.err(format!("dims {} have too many elements", list(dims))))?;
     let mut out = Vec::with_capacity(target.len());
     let mut infer = None;
     for (i, &t) in target.iter().enumerate() {
@@ -204,7 +207,7 @@ fn const_view(n: &Node, c: &Const, target: Option<Vec<i64>>) -> Result<Value, Mo
                 let rank = (d.len() + axes.len()) as i64;
                 // Inserting in increasing order of axis gives ONNX's result.
                 for a in 0..rank {
-                    if axes.iter().any(|&x| x == a || x + rank == a) {
+                    if axes.iter().any(|&x| x == a || x == a - rank) {
                         d.insert((a as usize).min(d.len()), 1);
                     }
                 }
@@ -220,7 +223,7 @@ fn const_view(n: &Node, c: &Const, target: Option<Vec<i64>>) -> Result<Value, Mo
             } else {
                 let rank = d.len() as i64;
                 let keep: Vec<i64> = (0..rank)
-                    .filter(|i| !axes.iter().any(|&a| a == *i || a + rank == *i))
+                    .filter(|i| !axes.iter().any(|&a| a == *i || a == *i - rank))
                     .map(|i| d[i as usize])
                     .collect();
                 d = keep;
@@ -291,7 +294,9 @@ pub fn split(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
             }
         },
     };
-    if sizes.len() as i64 != outs || sizes.iter().any(|&s| s < 0) || sizes.iter().sum::<i64>() != c
+    if sizes.len() as i64 != outs
+        || sizes.iter().any(|&s| s < 0)
+        || sizes.iter().try_fold(0i64, |a, &b| a.checked_add(b)) != Some(c)
     {
         return Err(n.err(format!(
             "split {} does not cut {c} channels into {outs} outputs",
