@@ -43,9 +43,10 @@ pub fn import_model(source: &str) -> Result<JsValue, JsError> {
 /// `importModel` for a file's bytes (a `Uint8Array`): ONNX, recognised by content, or
 /// any text format `importModel` reads. Weight data in the file is skipped, never
 /// copied again.
+#[cfg(feature = "onnx")]
 #[wasm_bindgen(js_name = importModelBytes)]
 pub fn import_model_bytes(bytes: &[u8]) -> Result<JsValue, JsError> {
-    if !crate::import::onnx::looks_like(bytes) {
+    if !crate::import::looks_like_onnx(bytes) {
         let text = std::str::from_utf8(bytes).map_err(err)?;
         return import_model(text);
     }

@@ -1,6 +1,7 @@
 //! The ONNX importer on real exports (tests/onnx/, see its README): every file
 //! loads, conv+FC FLOPs equal the independent count of `make.py` (ONNX's own shape
 //! inference) and the output shape matches.
+#![cfg(feature = "onnx")]
 
 use coopai::import::{self, onnx};
 use coopai::model::{Kind, Layer};

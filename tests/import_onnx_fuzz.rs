@@ -10,6 +10,7 @@
 //! The normal test runs a fixed number of mutants. The long run is ignored:
 //! `FUZZ_SECONDS=60 cargo test --release --test import_onnx_fuzz -- --ignored --nocapture`
 //! (seed `FUZZ_SEED`, default 0xc00a1) prints how many executions it made.
+#![cfg(feature = "onnx")]
 
 mod common;
 mod onnx_support;

@@ -2,6 +2,7 @@
 //! dims, cycles, dangling inputs, duplicate names, deep nesting, too many fields,
 //! unsupported ops and opsets. Each is refused with a one-line error naming where; the
 //! CLI exits with code 2; nothing panics.
+#![cfg(feature = "onnx")]
 
 mod onnx_support;
 

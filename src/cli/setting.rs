@@ -8,7 +8,7 @@ use super::CliError;
 use std::io::Read;
 
 use crate::cost::{cluster_spec, Cluster, Environment, MAX_DEVICES};
-use crate::import::{self, onnx::MAX_ONNX_BYTES};
+use crate::import::{self, limits::MAX_ONNX_BYTES};
 use crate::model::{self, json::MAX_JSON_BYTES, Network};
 use crate::paper;
 use crate::solver::{check_memory, Algorithm};
@@ -105,7 +105,7 @@ fn load_model(source: &str) -> Result<Network, CliError> {
             )));
         }
         let bytes = fs::read(path).map_err(|e| CliError(format!("{source}: {e}")))?;
-        if size > MAX_JSON_BYTES as u64 && !import::onnx::looks_like(&bytes) {
+        if size > MAX_JSON_BYTES as u64 && !import::looks_like_onnx(&bytes) {
             return Err(CliError(format!(
                 "{source}: the file has {size} bytes, more than the limit of {MAX_JSON_BYTES}"
             )));

@@ -11,10 +11,11 @@ mod json_path;
 mod json_text;
 pub mod keras;
 pub mod limits;
+#[cfg(feature = "onnx")]
 pub mod onnx;
 mod origins;
 
-pub use detect::{detect_and_load, load_bytes};
+pub use detect::{detect_and_load, load_bytes, looks_like_onnx};
 
 /// The first 40 characters of `text`, for messages about text that may be huge, with
 /// control characters replaced so that a message cannot drive a terminal.

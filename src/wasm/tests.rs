@@ -172,6 +172,7 @@ fn bad_input_throws_the_core_message() {
     }
 }
 
+#[cfg(feature = "onnx")]
 #[wasm_bindgen_test]
 fn import_model_bytes_reads_onnx_and_text() {
     let onnx = include_bytes!("../../tests/onnx/squeezenet.onnx");

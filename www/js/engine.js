@@ -3,7 +3,7 @@
 // bandwidth or speed change re-solves without walking a block again; the bandwidth
 // sweep (Fig. 9, about ten full comparisons) is also kept per model, devices and GFLOPS.
 
-import init, { importModel, importModelBytes, Session, zooNames } from '../pkg/coopai.js';
+import init, { importModel, Session, zooNames } from '../pkg/coopai.js';
 import { CUSTOM } from './state.js';
 
 /** Bandwidths of the Fig. 9 chart, spanning the bandwidth slider. */
@@ -30,9 +30,17 @@ export function readModel(text) {
   return importModel(text);
 }
 
-/** `readModel` for a file's bytes (a `Uint8Array`): ONNX, or any text format. */
-export function readModelBytes(bytes) {
-  return importModelBytes(bytes);
+let onnx;
+
+/** `readModel` for a file's bytes (a `Uint8Array`): ONNX, or any text format. The
+ * ONNX importer is a second build of the core (pkg/onnx/, 34 KiB more), loaded when
+ * the first such file is opened. */
+export async function readModelBytes(bytes) {
+  onnx ??= import('../pkg/onnx/coopai.js').then(async (m) => {
+    await m.default();
+    return m;
+  });
+  return (await onnx).importModelBytes(bytes);
 }
 
 /** The core session of the state's model (a few are kept: their caches are large). */

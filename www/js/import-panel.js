@@ -77,11 +77,16 @@ async function readFile(file) {
       showError(new Error(`${file.name}: the file has ${file.size} bytes, more than the 1 GiB an ONNX model may have`));
       return;
     }
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    $('custom-text').value = '';
+    let imported;
+    let error;
+    try {
+      imported = await readModelBytes(new Uint8Array(await file.arrayBuffer()));
+    } catch (e) {
+      error = e;
+    }
+    $('custom-text').value = imported ? `${JSON.stringify(JSON.parse(imported.json), null, 2)}\n` : '';
     readAndAccept('', `“${file.name}”`, () => {
-      const imported = readModelBytes(bytes);
-      $('custom-text').value = `${JSON.stringify(JSON.parse(imported.json), null, 2)}\n`;
+      if (error) throw error;
       return imported;
     });
     return;

@@ -25,20 +25,10 @@ use crate::model::{ModelError, Network, Shape};
 use graph::{named, Graph};
 use proto::{GraphProto, ModelProto};
 
-/// Largest ONNX file, in bytes: 1 GiB. A real ResNet-50 with its weights is about
-/// 100 MB and VGG-19 550 MB; protobuf itself stops at 2 GiB. Larger models keep their
-/// weights in external data files, which the importer never needs.
-pub const MAX_ONNX_BYTES: usize = 1 << 30;
+pub use crate::import::limits::MAX_ONNX_BYTES;
 
 /// Opsets of the default domain the importer reads.
 pub const OPSETS: std::ops::RangeInclusive<i64> = 7..=21;
-
-/// True when `bytes` look like an ONNX file rather than text: not UTF-8, or starting
-/// with the key of `ModelProto.ir_version` (0x08) or `producer_name` (0x12), bytes
-/// that no text format starts with.
-pub fn looks_like(bytes: &[u8]) -> bool {
-    matches!(bytes.first(), Some(0x08 | 0x12)) || std::str::from_utf8(bytes).is_err()
-}
 
 /// Reads an ONNX `ModelProto` into a validated network.
 pub fn load(bytes: &[u8]) -> Result<Network, ModelError> {
