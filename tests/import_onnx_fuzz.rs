@@ -7,8 +7,10 @@
 //! error is one line, and every accepted model is within the core's limits and
 //! validates again from its own description.
 //!
-//! The normal test runs a fixed number of mutants. The long run is ignored:
-//! `FUZZ_SECONDS=60 cargo test --release --test import_onnx_fuzz -- --ignored --nocapture`
+//! The normal test runs a fixed number of mutants. The long run is ignored; run it in
+//! release with overflow checks on (an overflow then fails, as in debug):
+//! `RUSTFLAGS="-C overflow-checks=on" CARGO_TARGET_DIR=target/fuzz FUZZ_SECONDS=60
+//! cargo test --release --test import_onnx_fuzz -- --ignored --nocapture`
 //! (seed `FUZZ_SEED`, default 0xc00a1) prints how many executions it made.
 #![cfg(feature = "onnx")]
 
