@@ -579,3 +579,22 @@ fn what_the_planner_cannot_model_is_refused_with_the_reason() {
     );
     assert!(error(&m).contains("node 1 'd': Dropout: its output 2 (named 'mask') is read, but the planner only models its first output"));
 }
+
+#[test]
+fn imported_networks_run_sliced_as_they_run_whole() {
+    // The executor runs each plan on tensors: every round within its bound and traffic
+    // equal to the cost model. Small inputs keep this quick in debug builds; the full
+    // sizes are checked with `coopai verify` (docs/import.md).
+    use coopai::cost::Environment;
+    use coopai::execute::{scaled, verify};
+    use coopai::solver::{solve, Algorithm};
+    let env = Environment::new(4, 10_000.0, 13.6).unwrap();
+    for (file, scale) in [("squeezenet.onnx", 2), ("bvlc_alexnet.onnx", 4)] {
+        let net = scaled(&onnx::load(&read(file)).unwrap(), scale).unwrap();
+        for algorithm in [Algorithm::Mls, Algorithm::Sls] {
+            let plan = solve(&net, &env, algorithm);
+            let report = verify(&net, &plan, 7).unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert!(report.ok, "{file} {algorithm:?}: {report:?}");
+        }
+    }
+}
