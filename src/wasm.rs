@@ -40,6 +40,29 @@ pub fn import_model(source: &str) -> Result<JsValue, JsError> {
     })
 }
 
+/// `importModel` for a file's bytes (a `Uint8Array`): ONNX, recognised by content, or
+/// any text format `importModel` reads. Weight data in the file is skipped, never
+/// copied again.
+#[cfg(feature = "onnx")]
+#[wasm_bindgen(js_name = importModelBytes)]
+pub fn import_model_bytes(bytes: &[u8]) -> Result<JsValue, JsError> {
+    if !crate::import::looks_like_onnx(bytes) {
+        let text = std::str::from_utf8(bytes).map_err(err)?;
+        return import_model(text);
+    }
+    console_error_panic_hook::set_once();
+    let net = crate::import::onnx::load(bytes).map_err(err)?;
+    #[derive(Serialize)]
+    struct Imported {
+        format: &'static str,
+        json: String,
+    }
+    to_js(&Imported {
+        format: "ONNX",
+        json: serde_json::to_string(&net.model).map_err(err)?,
+    })
+}
+
 /// The format `model::load` read, by the same rules as `import::detect_and_load`; only
 /// called on text that loaded, so the JSON is already known to be bounded and valid.
 fn format_of(source: &str) -> &'static str {

@@ -172,6 +172,26 @@ fn bad_input_throws_the_core_message() {
     }
 }
 
+#[cfg(feature = "onnx")]
+#[wasm_bindgen_test]
+fn import_model_bytes_reads_onnx_and_text() {
+    let onnx = include_bytes!("../../tests/onnx/squeezenet.onnx");
+    let imported = json(wasm::import_model_bytes(onnx).unwrap());
+    assert_eq!(imported["format"], "ONNX");
+    let again = model::load(imported["json"].as_str().unwrap()).unwrap();
+    assert_eq!(again.model, crate::import::onnx::load(onnx).unwrap().model);
+    let cfg = include_str!("../../tests/models/tiny.cfg");
+    let text = json(wasm::import_model_bytes(cfg.as_bytes()).unwrap());
+    assert_eq!(text, json(wasm::import_model(cfg).unwrap()));
+    let truncated = &onnx[..onnx.len() / 2];
+    assert_eq!(
+        message(wasm::import_model_bytes(truncated).unwrap_err()),
+        crate::import::load_bytes(truncated)
+            .unwrap_err()
+            .to_string()
+    );
+}
+
 #[wasm_bindgen_test]
 fn import_model_names_the_format_and_round_trips_as_project_json() {
     let cases = [

@@ -30,6 +30,19 @@ export function readModel(text) {
   return importModel(text);
 }
 
+let onnx;
+
+/** `readModel` for a file's bytes (a `Uint8Array`): ONNX, or any text format. The
+ * ONNX importer is a second build of the core (pkg/onnx/, 34 KiB more), loaded when
+ * the first such file is opened. */
+export async function readModelBytes(bytes) {
+  onnx ??= import('../pkg/onnx/coopai.js').then(async (m) => {
+    await m.default();
+    return m;
+  });
+  return (await onnx).importModelBytes(bytes);
+}
+
 /** The core session of the state's model (a few are kept: their caches are large). */
 function session(s) {
   const key = source(s);
