@@ -55,11 +55,23 @@ export function cachedSweep(s) {
   return sweeps.get(sweepKey(s));
 }
 
-export function computeSweep(s) {
+const partial = new Map();
+
+/** Computes the next bandwidth of the state's sweep (one MLS/SLS comparison, a few ms:
+ * the whole sweep at once blocked the main thread for up to 50 ms). Returns true once
+ * the sweep is complete and cached. */
+export function sweepStep(s) {
   const key = sweepKey(s);
-  if (!sweeps.has(key)) {
-    if (sweeps.size > 64) sweeps.clear();
-    sweeps.set(key, sweepBandwidth(source(s), s.devices, s.gflops, SWEEP_MBPS));
+  if (sweeps.has(key)) return true;
+  const done = partial.get(key) ?? [];
+  done.push(...sweepBandwidth(source(s), s.devices, s.gflops, [SWEEP_MBPS[done.length]]));
+  if (done.length < SWEEP_MBPS.length) {
+    if (partial.size > 8) partial.clear();
+    partial.set(key, done);
+    return false;
   }
-  return sweeps.get(key);
+  partial.delete(key);
+  if (sweeps.size > 64) sweeps.clear();
+  sweeps.set(key, done);
+  return true;
 }

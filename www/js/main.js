@@ -1,9 +1,10 @@
 // Starts the page: loads the wasm core, reads the state from the URL hash, and on every
 // control `input` re-solves MLS and SLS and redraws the views on screen before the next
-// paint. The bandwidth sweep (Fig. 9, ten comparisons) waits until the control rests.
+// paint. The bandwidth sweep (Fig. 9, ten comparisons) waits until the control rests,
+// then runs one bandwidth per task so that the page stays responsive while it fills in.
 
 import { CUSTOM, FIELDS, parseHash, toHash } from './state.js';
-import { start, network, plans, cachedSweep, computeSweep, readModel } from './engine.js';
+import { start, network, plans, cachedSweep, sweepStep, readModel } from './engine.js';
 import { bindImport, readNow, showImport, showLinkNote } from './import-panel.js';
 import { setModels, showState, bindControls } from './controls.js';
 import { readTheme } from './svg.js';
@@ -12,12 +13,17 @@ import { bindExports } from './export.js';
 import { writeHash } from './hash.js';
 import { drawView, drawViews, drawStale, watchViews } from './views.js';
 import { convBlocks, pickConvBlock } from './views/halo.js';
+import { openingFor, openingNote } from './teaching.js';
+import { CASES } from './cases.js';
+import { devices as deviceCount, seconds } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 let state;
 let result;
 let theme;
 let sweepTimer;
+/** Phone width: the FL view stacks its panels. */
+const narrowQuery = matchMedia('(max-width: 800px)');
 
 function showMessage(id, text) {
   $(id).textContent = text;
@@ -27,16 +33,20 @@ function showMessage(id, text) {
 /** What every view reads; `shown` lists the plans to draw, MLS first. */
 function context(play) {
   const shown = state.algorithm === 'both' ? ['mls', 'sls'] : [state.algorithm];
-  return { state, net: network(state), ...result, shown, theme, sweep: cachedSweep(state), play };
+  return { state, net: network(state), ...result, shown, theme, sweep: cachedSweep(state), play, narrow: narrowQuery.matches };
 }
 
-/** The test hooks hold MLS's figures whatever is shown. */
-function showFigures({ mls, saving }) {
+/** Both algorithms' figures, each in its labelled column; the columns drawn are marked. */
+function showFigures({ mls, sls, saving }) {
   const set = (id, text) => { document.querySelector(`[data-testid=${id}]`).textContent = text; };
-  set('completion', `${mls.completion_s.toPrecision(4)} s`);
-  set('devices-used', String(mls.devices));
-  set('block-count', String(mls.blocks.length));
+  for (const [plan, prefix] of [[mls, ''], [sls, 'sls-']]) {
+    set(`${prefix}completion`, `${plan.completion_s.toPrecision(4)} s`);
+    set(`${prefix}devices-used`, String(plan.devices));
+    set(`${prefix}block-count`, String(plan.blocks.length));
+  }
   set('saving', `${saving.toFixed(2)} %`);
+  $('figures').dataset.shown = state.algorithm;
+  $('mini-text').textContent = `${state.model === CUSTOM ? 'your model' : state.model} · D ${state.devices} · ${state.bandwidth} Mbps · ${state.gflops} GFLOPS — MLS ${seconds(mls.completion_s)} on ${deviceCount(mls.devices)}, ${saving.toFixed(1)} % under SLS`;
 }
 
 /** The halo view's block list, for the plan shown first. */
@@ -50,19 +60,21 @@ function fillRounds() {
   if (picked) select.value = picked.round;
 }
 
-/** The sweep runs once the control has rested for 120 ms, then redraws Fig. 9. */
+/** The sweep starts once the control has rested for 120 ms and computes one bandwidth
+ * per task (a few ms each), then redraws Fig. 9; a newer setting cancels it. */
 function scheduleSweep() {
   clearTimeout(sweepTimer);
   if (cachedSweep(state)) return;
   const s = { ...state };
-  sweepTimer = setTimeout(() => {
+  const step = () => {
     try {
-      computeSweep(s);
-      if (cachedSweep(state)) drawView('chart-bandwidth');
+      if (!sweepStep(s)) sweepTimer = setTimeout(step, 0);
+      else if (cachedSweep(state)) drawView('chart-bandwidth');
     } catch (e) {
       showMessage('error', e.message);
     }
-  }, 120);
+  };
+  sweepTimer = setTimeout(step, 120);
 }
 
 /** Re-solves (unless `solved` holds the plans of the state already) and redraws. */
@@ -78,6 +90,7 @@ function update(play = false, solved = null) {
     return;
   }
   showMessage('error', '');
+  $('copy-status').textContent = '';
   showFigures(result);
   fillRounds();
   drawViews(play);
@@ -111,7 +124,32 @@ function readHash() {
   const { state: s, notes } = parseHash(location.hash);
   state = s;
   readLinkModel(notes);
-  showMessage('note', notes.length ? `The address was adjusted: ${notes.join('; ')}.` : '');
+  // A model with a teaching setting opens with it where the link leaves a field out.
+  const opening = openingFor(state.model, location.hash);
+  if (opening) Object.assign(state, opening);
+  const said = notes.length ? `The address was adjusted: ${notes.join('; ')}.` : '';
+  showMessage('note', [said, opening ? openingNote(state.model) : ''].filter(Boolean).join(' '));
+}
+
+/** Picking a model with a teaching setting from the list applies that setting. */
+function openModel(change) {
+  const opening = change.model && openingFor(change.model);
+  if (!opening) return;
+  Object.assign(change, opening);
+  showMessage('note', openingNote(change.model));
+}
+
+/** The case glossary under the system picture, from the one list the views use. */
+function fillCases() {
+  $('case-list').replaceChildren(...Object.entries(CASES).flatMap(([name, text]) => {
+    const dt = document.createElement('dt');
+    const code = document.createElement('code');
+    code.textContent = name;
+    dt.append(code);
+    const dd = document.createElement('dd');
+    dd.textContent = text;
+    return [dt, dd];
+  }));
 }
 
 /** Picking "your model" with none yet starts from the model on screen, as JSON to edit. */
@@ -132,8 +170,11 @@ async function main() {
   theme = readTheme();
   setModels(FIELDS.model.choices.filter((m) => m !== CUSTOM));
   readHash();
+  fillCases();
+  $('controls').addEventListener('submit', (e) => e.preventDefault());
   bindControls((change) => {
     startCustom(change);
+    openModel(change);
     Object.assign(state, change);
     update('model' in change);
     // At phone width the panel opens below the controls.
@@ -157,10 +198,11 @@ async function main() {
     update(true);
   });
   $('halo-play').addEventListener('click', () => drawView('halo', context(true)));
+  // The confirmation shows beside the button, where the eyes are, not at the page top.
   $('copy-link').addEventListener('click', () => {
-    const done = (text) => showMessage('note', text);
+    const done = (text) => { $('copy-status').textContent = text; };
     navigator.clipboard?.writeText(location.href)
-      .then(() => done('Link copied: it opens this exact view.'), () => done('Copy the address bar to share this view.'))
+      .then(() => done('Link copied: it opens this view.'), () => done('Copy the address bar to share this view.'))
       ?? done('Copy the address bar to share this view.');
   });
   addEventListener('hashchange', () => {
@@ -172,10 +214,12 @@ async function main() {
     theme = readTheme();
     drawViews();
   });
+  narrowQuery.addEventListener('change', () => drawViews());
   bindExports(() => ({ state, result }));
   watchViews(context);
   update(true);
-  drawStale();
+  // For scripts/measure-load.mjs and the tests: redraw one view, or all of them now.
+  window.coopaiDebug = { redraw: (name) => drawView(name), drawAll: drawStale };
   document.body.dataset.ready = 'true';
 }
 

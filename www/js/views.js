@@ -1,15 +1,18 @@
-// The six views and when they are drawn: those on screen at once, so a slider drag pays
-// only for what can be seen, and the others when the browser is next idle (or as soon
-// as they scroll into view).
+// The views and when they are drawn: those on screen at once, so a slider drag pays only
+// for what can be seen, and the others one per idle period (or as soon as they scroll
+// into view), so that no single task at load holds the main thread for long.
 
+import { renderSystem } from './views/system.js';
 import { renderNetwork } from './views/network.js';
 import { renderChartK } from './views/chart-k.js';
 import { renderChartBandwidth } from './views/chart-bandwidth.js';
 import { renderTimeline } from './views/timeline.js';
 import { renderHalo } from './views/halo.js';
 import { renderFl } from './views/fl.js';
+import { rove } from './tooltip.js';
 
 const VIEWS = {
+  system: renderSystem,
   network: renderNetwork,
   'chart-k': renderChartK,
   'chart-bandwidth': renderChartBandwidth,
@@ -26,14 +29,44 @@ let makeContext;
 /** Safari has no requestIdleCallback; a short timer also lands after the paint. */
 const whenIdle = window.requestIdleCallback ?? ((f) => setTimeout(f, 50));
 
+/** Marks a figure that is wider than its panel (phone width), so its "scroll sideways"
+ * hint shows; checked after layout, in the next frame. */
+function markOverflow(box) {
+  requestAnimationFrame(() => {
+    box.closest('.panel')?.classList.toggle('overflows', box.scrollWidth > box.clientWidth + 1);
+  });
+}
+
 export function drawView(name, ctx = makeContext(false)) {
-  document.querySelector(`[data-view="${name}"]`).innerHTML = VIEWS[name](ctx);
+  const box = document.querySelector(`[data-view="${name}"]`);
+  const drawn = VIEWS[name](ctx);
+  // A view returns its SVG, or the SVG and the sentences of its caption.
+  const { svg, caption } = typeof drawn === 'string' ? { svg: drawn } : drawn;
+  box.innerHTML = svg;
+  if (caption !== undefined) document.querySelector(`[data-caption="${name}"]`).replaceChildren(...caption);
+  rove(box);
+  markOverflow(box);
   stale.delete(name);
 }
 
-/** Draws every view that is not up to date. */
-export function drawStale() {
+/** Draws the next view that is not up to date, then waits for the next idle period. */
+function drawNextStale() {
   idlePending = false;
+  const [name] = stale;
+  if (!name) return;
+  drawView(name);
+  scheduleStale();
+}
+
+function scheduleStale() {
+  if (stale.size && !idlePending) {
+    idlePending = true;
+    whenIdle(drawNextStale, { timeout: 250 });
+  }
+}
+
+/** Draws every view that is not up to date, now. */
+export function drawStale() {
   const ctx = makeContext(false);
   for (const name of stale) drawView(name, ctx);
 }
@@ -45,10 +78,7 @@ export function drawViews(play = false) {
     if (visible.has(name)) drawView(name, ctx);
     else stale.add(name);
   }
-  if (stale.size && !idlePending) {
-    idlePending = true;
-    whenIdle(drawStale, { timeout: 250 });
-  }
+  scheduleStale();
 }
 
 /** Starts tracking which views are on screen; `context(play)` builds what views read. */

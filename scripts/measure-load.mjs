@@ -1,0 +1,42 @@
+// Load cost of the page (reported, not asserted): main-thread long tasks (> 50 ms) from
+// navigation until the page and its Fig. 9 sweep are drawn, and the time to redraw Fig. 9
+// alone. Run after scripts/build.sh:
+//   node scripts/measure-load.mjs [runs]
+// A PerformanceObserver for 'longtask' is installed before the page's own scripts run,
+// so the wasm start, the first solve and every idle-time draw are seen.
+
+import { serve, browser, open } from '../tests/e2e/harness.mjs';
+
+const RUNS = Number(process.argv[2] ?? 3);
+const MODELS = (process.env.MODELS ?? 'vgg16,yolov2,tiny').split(',');
+
+const server = await serve();
+const b = await browser();
+await b.page.addInitScript(() => {
+  window.longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.longTasks.push(Math.round(e.duration));
+  }).observe({ type: 'longtask', buffered: true });
+});
+try {
+  for (const model of MODELS) {
+    for (let run = 0; run < RUNS; run++) {
+      await open(b.page, server.url, `#model=${model}`);
+      await b.page.waitForSelector('[data-view=chart-bandwidth] [data-testid=fig9-ready]', { state: 'attached' });
+      // Idle-time draws land within a second.
+      await b.page.waitForTimeout(1000);
+      const tasks = await b.page.evaluate(() => window.longTasks);
+      // Fig. 9 alone, the sweep cached: what a theme change or a bandwidth move costs it.
+      const redraw = await b.page.evaluate(() => {
+        const t0 = performance.now();
+        for (let i = 0; i < 10; i++) window.coopaiDebug.redraw('chart-bandwidth');
+        return (performance.now() - t0) / 10;
+      });
+      console.log(`${model} run ${run + 1}: long tasks at load [${tasks.join(', ')}] ms; Fig. 9 redraw ${redraw.toFixed(2)} ms`);
+    }
+  }
+  if (b.errors.length) throw new Error(`console errors: ${b.errors.join('; ')}`);
+} finally {
+  await b.close();
+  server.close();
+}
