@@ -131,12 +131,22 @@ function readHash() {
   showMessage('note', [said, opening ? openingNote(state.model) : ''].filter(Boolean).join(' '));
 }
 
-/** Picking a model with a teaching setting from the list applies that setting. */
+/** Picking a model with a teaching setting from the list applies that setting; leaving
+ * it for another model restores the paper's values it replaced, unless they were moved. */
 function openModel(change) {
-  const opening = change.model && openingFor(change.model);
-  if (!opening) return;
-  Object.assign(change, opening);
-  showMessage('note', openingNote(change.model));
+  if (!change.model) return;
+  const opening = openingFor(change.model);
+  if (opening) {
+    Object.assign(change, opening);
+    showMessage('note', openingNote(change.model));
+    return;
+  }
+  const left = openingFor(state.model);
+  if (!left) return;
+  for (const [key, value] of Object.entries(left)) {
+    if (state[key] === value) change[key] = FIELDS[key].fallback;
+  }
+  showMessage('note', '');
 }
 
 /** The case glossary under the system picture, from the one list the views use. */

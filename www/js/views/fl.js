@@ -131,7 +131,6 @@ function hybridPanel(a, b, k, chosen, theme) {
     partialSums(x, 154, w, no(b), k, PW / 2, 222, theme, false) +
     adder(PW / 2, 222, 'The gateway adds the k partial sums of FL2', theme) +
     rounds(2, `FL ${a.index}, FL ${b.index} one by one:`, 250, theme) +
-    el('line', { x1: PW - 56, y1: 256, x2: PW - 4, y2: 256, stroke: theme.fg, 'stroke-width': 1.5 }) +
     rounds(1, 'hybrid: 1 round, one saved', 270, theme);
 }
 

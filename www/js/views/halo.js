@@ -109,11 +109,18 @@ export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
       'Solid: own share · hatched: halo, fetched and recomputed · outlined: input rows needed. ×n: rows computed by all ÷ rows of the layer.');
   const first = columns[1];
   const firstTotal = block.devices.reduce((s, dev) => s + len(first.lane(dev).rows), 0);
+  const blockLayers = block.devices[0].layers.map((l) => net.layers[l.layer - 1]);
+  const kernels = [...new Set(blockLayers.map((l) => l.kind.kernel))].filter((q) => q > 1);
+  const widen = [
+    ...kernels.map((q) => `a ${q}×${q} kernel adds ${Math.floor(q / 2)} row${q >= 4 ? 's' : ''} on each side of a band`),
+    ...(blockLayers.some((l) => l.kind.pool || l.kind.stride > 1) ? ['a pool or a stride of 2 doubles it'] : []),
+  ];
   const caption = [
     `Each device owns an equal band of layer ${block.last}'s rows. To compute it without talking to the others it needs a wider band of every earlier layer: the halo, which it fetches at the start and recomputes.`,
     layers > 1
       ? ` In ${name}'s round ${block.round}, ${deviceCount(k)} compute ${firstTotal} rows of layer ${block.first}'s ${first.height} (×${(firstTotal / first.height).toFixed(2)}), ${gflop.toFixed(3)} GFLOP in all, and run ${layers} layers in one round instead of ${layers} rounds.`
       : ` ${name}'s round ${block.round} holds one layer, so its only halo is the kernel's rows at the input.`,
+    widen.length ? ` Read it from right to left: ${widen.join(', and ')}.` : '',
   ];
   return { svg: svg(width, top + barH + 52, 'Halo rows of a conv block', head + el('g', { class: play ? 'play' : null }, out), theme), caption };
 }

@@ -15,8 +15,9 @@ function camera(x, y, theme) {
     + el('rect', { x: x + 8, y: y - 20, width: 12, height: 6, fill: theme.fg });
 }
 
-function arrow(x1, y1, x2, y2, theme, dashed = false) {
-  return el('line', { x1, y1, x2, y2, stroke: theme.muted, 'stroke-width': 1.5, 'marker-end': 'url(#sys-arrow)', 'stroke-dasharray': dashed ? '4 3' : null });
+/** A link; `both` ways for the gateway's links to the devices (input out, output back). */
+function arrow(x1, y1, x2, y2, theme, both = false) {
+  return el('line', { x1, y1, x2, y2, stroke: theme.muted, 'stroke-width': 1.5, 'marker-end': 'url(#sys-arrow)', 'marker-start': both ? 'url(#sys-arrow)' : null });
 }
 
 export function renderSystem({ shown, mls, sls, state, theme }) {
@@ -41,16 +42,17 @@ export function renderSystem({ shown, mls, sls, state, theme }) {
   for (let d = 0; d < drawn; d++) {
     const y = y0 + d * gap;
     const last = d === drawn - 1 && k > drawn;
-    out += arrow(gw.x + 62, gw.y + (d - (drawn - 1) / 2) * 3, dx - 4, y, theme);
+    out += arrow(gw.x + 62, gw.y + (d - (drawn - 1) / 2) * 3, dx - 4, y, theme, true);
     out += el('rect', { x: dx, y: y - 8, width: 34, height: 16, rx: 3, fill: last ? 'none' : deviceColour(d), stroke: theme.fg, 'stroke-opacity': 0.4 });
     out += txt({ x: dx + 42, y: y + 4, 'font-size': 11 }, last ? `… device ${k}` : `device ${d + 1}`);
   }
-  out += txt({ x: 430, y: 22, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, 'start of a round: each device\'s input ↓');
-  out += txt({ x: 430, y: height - 10, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, 'end of a round: each device\'s output ↑');
+  out += txt({ x: 430, y: 22, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, 'start of a round: the input each device needs →');
+  out += txt({ x: 430, y: height - 10, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, '← end of a round: each device\'s output');
+  out += txt({ x: gw.x, y: gw.y + 44, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, `G = ${state.bandwidth} Mbps, G/${k} per device`);
   const caption = [
     `A camera sends a picture to the gateway. The gateway cuts the network into blocks of consecutive layers and runs one block per round on ${devices(k)} (${name}'s choice of the ${state.devices} available): `
     + 'each computes its grid (a band of rows) of the conv layers or its cluster (a share of the neurons) of the fully-connected ones. '
-    + 'Devices talk only to the gateway, at the start and the end of each round, never to each other.',
+    + `Devices talk only to the gateway, at the start and the end of each round, never to each other, and share its ${state.bandwidth} Mbps: ${Number((state.bandwidth / k).toPrecision(3))} Mbps each.`,
   ];
   return { svg: svg(width, height, `Camera, gateway and ${devices(k)}`, defs + out, theme), caption };
 }

@@ -38,7 +38,7 @@ export function renderTimeline({ shown, mls, sls, theme }) {
   const plans = shown.map((a) => (a === 'mls' ? [mls, 'MLS'] : [sls, 'SLS']));
   const lanes = plans.reduce((n, [p]) => n + p.devices, 0);
   const laneH = Math.max(6, Math.min(18, 300 / lanes));
-  const [width, left, top] = [760, 84, 44];
+  const [width, left, top] = [760, 84, 54];
   const end = Math.max(...plans.map(([p]) => p.completion_s));
   const x = linear([0, end], [left, width - 14]);
   let y = top;
@@ -47,16 +47,16 @@ export function renderTimeline({ shown, mls, sls, theme }) {
     const h = plan.devices * laneH;
     out += txt({ x: 4, y: y + laneH / 2 + 4, 'font-weight': 600 }, label);
     let t0 = 0;
-    let lastLabel = -Infinity;
-    let stagger = 0;
+    const levels = [-Infinity, -Infinity, -Infinity];
     for (const b of plan.blocks) {
       const [xa, xb] = [x(t0), x(t0 + b.completion_s)];
       out += el('line', { x1: xa, x2: xa, y1: y - 4, y2: y + h, stroke: theme.grid });
-      // Every round is labelled; a narrow one's label steps up a line when it would
-      // touch its neighbour's.
+      // Every round is labelled; a narrow one's label steps up to the lowest line where
+      // it does not touch an earlier label.
       const mid = (xa + xb) / 2;
-      stagger = mid - lastLabel < 22 ? (stagger + 1) % 2 : 0;
-      lastLabel = mid;
+      const free = levels.findIndex((x0) => mid - x0 >= 24);
+      const stagger = free < 0 ? levels.indexOf(Math.min(...levels)) : free;
+      levels[stagger] = mid;
       out += el('g', { ...tip(`${label} round ${b.round} (layers ${b.first}–${b.last}, ${b.case}): starts at ${seconds(t0)}, lasts ${seconds(b.completion_s)}`), 'data-round': b.round, 'data-algorithm': label.toLowerCase() },
         el('rect', { x: xa, y: y - 16 - stagger * 10, width: Math.max(2, xb - xa), height: 12, fill: 'transparent' })
         + txt({ x: mid, y: y - 6 - stagger * 10, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, `R${b.round}`));
@@ -80,9 +80,9 @@ export function renderTimeline({ shown, mls, sls, theme }) {
         out += txt({ x: left - 6, y: y + d * laneH + laneH / 2 + 4, 'text-anchor': 'end', 'font-size': 10, fill: theme.muted }, `dev ${d + 1}`);
       }
     }
-    y += h + 36;
+    y += h + 46;
   }
-  y -= 10;
+  y -= 20;
   for (const t of ticks(end, 6)) {
     out += txt({ x: x(t), y: y - 6, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, `${t} s`);
   }
