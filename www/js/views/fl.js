@@ -151,7 +151,7 @@ export function renderFl({ net, shown, mls, sls, theme, narrow }) {
   const fls = net.layers.filter((l) => l.kind.type === 'fc');
   if (!fls.length) {
     const text = `${net.name} has no fully-connected layers.`;
-    return { svg: svg(760, 60, 'FL view', txt({ x: 16, y: 34, fill: theme.muted }, text), theme), caption: [text] };
+    return { svg: svg(narrow ? PW + 10 : 760, 60, 'FL view', txt({ x: 10, y: 34, fill: theme.muted }, text), theme), caption: [text] };
   }
   const c = choices(plan);
   // Each panel shows the FLs the plan used in that mode, else the model's first FLs.
