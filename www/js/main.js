@@ -11,7 +11,7 @@ import { readTheme } from './svg.js';
 import { installTooltip } from './tooltip.js';
 import { bindExports } from './export.js';
 import { writeHash } from './hash.js';
-import { drawView, drawViews, drawStale, watchViews } from './views.js';
+import { drawView, drawViews, drawStale, watchViews, viewsSettled } from './views.js';
 import { convBlocks, pickConvBlock } from './views/halo.js';
 import { openingFor, openingNote } from './teaching.js';
 import { CASES } from './cases.js';
@@ -226,10 +226,13 @@ async function main() {
   });
   narrowQuery.addEventListener('change', () => drawViews());
   bindExports(() => ({ state, result }));
+  // The first solve in its own task, after the wasm start's: each stays short.
+  await new Promise((ok) => setTimeout(ok, 0));
   watchViews(context);
   update(true);
   // For scripts/measure-load.mjs and the tests: redraw one view, or all of them now.
   window.coopaiDebug = { redraw: (name) => drawView(name), drawAll: drawStale };
+  await viewsSettled();
   document.body.dataset.ready = 'true';
 }
 

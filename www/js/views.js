@@ -29,6 +29,23 @@ let makeContext;
 /** Safari has no requestIdleCallback; a short timer also lands after the paint. */
 const whenIdle = window.requestIdleCallback ?? ((f) => setTimeout(f, 50));
 
+/** Views that scrolled into sight out of date, drawn one per task (at load several
+ * arrive at once, and drawing them in one go blocked the main thread for ~100 ms). */
+const arriving = [];
+let settle;
+const settled = new Promise((ok) => { settle = ok; });
+function drawArriving() {
+  const name = arriving.shift();
+  if (name && stale.has(name)) drawView(name);
+  if (arriving.length) setTimeout(drawArriving, 0);
+  else settle();
+}
+
+/** Resolves once the views first in sight are drawn (the page is then "ready"). */
+export function viewsSettled() {
+  return settled;
+}
+
 /** Marks a figure that is wider than its panel (phone width), so its "scroll sideways"
  * hint shows; checked after layout, in the next frame. */
 function markOverflow(box) {
@@ -90,9 +107,10 @@ export function watchViews(context) {
       if (!e.isIntersecting) visible.delete(name);
       else {
         visible.add(name);
-        if (stale.has(name)) drawView(name);
+        if (stale.has(name) && !arriving.includes(name) && arriving.push(name) === 1) setTimeout(drawArriving, 0);
       }
     }
+    if (!arriving.length) settle();
   });
   for (const el of document.querySelectorAll('[data-view]')) observer.observe(el);
 }
