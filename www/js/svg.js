@@ -36,9 +36,6 @@ export function svg(width, height, label, children, theme) {
     {
       xmlns: 'http://www.w3.org/2000/svg',
       viewBox: `0 0 ${width} ${height}`,
-      // At phone width a drawing keeps 90 % of its size (10 px text stays 9 px) and
-      // scrolls sideways in its panel (style.css).
-      style: `--w: ${Math.round(width)}`,
       role: 'group',
       'aria-label': label,
       'font-family': 'system-ui, sans-serif',

@@ -97,8 +97,8 @@ export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
     body += txt({ x: cx, y: top + barH + 15, 'text-anchor': 'middle', 'font-size': 11 }, c.title);
     body += txt({ x: cx, y: top + barH + 29, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, c.note);
     body += txt({ x: cx, y: top + barH + 43, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, `${c.height} rows · ×${factor.toFixed(2)}`);
-    const delay = play ? `animation-delay: ${((columns.length - 1 - i) * 0.25).toFixed(2)}s` : null;
-    out += el('g', { class: 'step', style: delay }, body);
+    const delay = play ? `${((columns.length - 1 - i) * 0.25).toFixed(2)}s` : null;
+    out += el('g', { class: 'step', 'data-delay': delay }, body);
   });
   const gflop = block.devices.reduce((s, dev) => s + dev.flops, 0) / 1e9;
   const layers = block.last - block.first + 1;

@@ -105,12 +105,11 @@ export function renderNetwork({ net, shown, mls, sls, saving, theme }) {
     const x1 = colX(source);
     const x2 = colX(target);
     shapes += el('g', tip(`Passthrough: layer ${source}'s conv output through a 1×1 conv and reorg ×${net.branch.spec.reorg} → ${shape(net.branch.shape)}, concatenated into layer ${target}'s input; ${flops(net.branch.flops)}`),
-      el('path', { d: `M${x1},${TOP - 2} C${x1},${TOP - 36} ${x2},${TOP - 36} ${x2},${TOP - 2}`, fill: 'none', stroke: theme.accent, 'stroke-width': 2, 'marker-end': 'url(#arrow)' }) +
+      el('path', { d: `M${x1},${TOP - 2} C${x1},${TOP - 36} ${x2},${TOP - 36} ${x2},${TOP - 2}`, fill: 'none', stroke: theme.muted, 'stroke-width': 2, 'marker-end': 'url(#arrow)' }) +
       txt({ x: (x1 + x2) / 2, y: TOP - 30, 'text-anchor': 'middle', 'font-size': 11 }, `passthrough → ${shape(net.branch.shape)}`));
   }
 
   const rows = shown.map((a) => (a === 'mls' ? [mls, 'MLS'] : [sls, 'SLS']));
-  shapes += txt({ x: left, y: 14, 'font-size': 11, fill: theme.muted }, 'boxes: conv layers · pills: fully-connected layers (FL) · bands below: blocks, one round each');
   let y = TOP + BOX_H + 24;
   let body = '';
   for (const [plan, label] of rows) {
@@ -124,13 +123,14 @@ export function renderNetwork({ net, shown, mls, sls, saving, theme }) {
     y += 20;
   }
   body += el('rect', { x: left, y: y - 2, width: 12, height: 12, fill: theme.compute }) + txt({ x: left + 16, y: y + 9, 'font-size': 11 }, 'compute')
-    + el('rect', { x: left + 80, y: y - 2, width: 12, height: 12, fill: theme.transfer }) + txt({ x: left + 96, y: y + 9, 'font-size': 11 }, 'transfer');
+    + el('rect', { x: left + 80, y: y - 2, width: 12, height: 12, fill: theme.transfer }) + txt({ x: left + 96, y: y + 9, 'font-size': 11 }, 'transfer')
+    + txt({ x: left + 170, y: y + 9, 'font-size': 11, fill: theme.muted }, 'boxes: conv layers · pills: fully-connected layers (FL) · bands: blocks');
   y += 22;
   body += txt({ 'data-testid': 'network-saving', x: left, y: y + 4, 'font-weight': 600 },
     `MLS saves ${saving.toFixed(2)} % over SLS (${seconds(mls.completion_s)} with ${devices(mls.devices)} vs ${seconds(sls.completion_s)} with ${sls.devices})`);
   y += 14;
 
   const defs = el('defs', {}, el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 8, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' },
-    el('path', { d: 'M0,0 L10,5 L0,10 z', fill: theme.accent })));
+    el('path', { d: 'M0,0 L10,5 L0,10 z', fill: theme.muted })));
   return { svg: svg(width, y, `${net.name}: layers and blocks`, defs + shapes + body, theme), caption: caption(rows, saving, net) };
 }
