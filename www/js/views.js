@@ -55,6 +55,7 @@ function markOverflow(box) {
 }
 
 export function drawView(name, ctx = makeContext(false)) {
+  const t0 = performance.now();
   const box = document.querySelector(`[data-view="${name}"]`);
   const drawn = VIEWS[name](ctx);
   // A view returns its SVG, or the SVG and the sentences of its caption.
@@ -70,6 +71,7 @@ export function drawView(name, ctx = makeContext(false)) {
   rove(box);
   markOverflow(box);
   stale.delete(name);
+  performance.measure(`coopai draw ${name}`, { start: t0 });
 }
 
 /** Draws the next view that is not up to date, then waits for the next idle period. */

@@ -4,7 +4,7 @@
 // first; SLS's outlined dashed). No hue: hue means a device everywhere on the page.
 
 import { el, svg, tip, txt } from '../svg.js';
-import { devices, flops, pct, seconds, shape } from '../format.js';
+import { devices, flops, pct, seconds, shape, whole } from '../format.js';
 import { caseText, hasFl } from '../cases.js';
 
 const TOP = 44;
@@ -20,7 +20,7 @@ function layerText(l) {
 
 function layerTip(l) {
   const skip = l.skip_channels ? ` (+${l.skip_channels} passthrough channels)` : '';
-  return `Layer ${l.index}: ${layerText(l)}; input ${shape(l.input)}${skip} → output ${shape(l.output)}; ${flops(l.flops)}; ${l.params.toLocaleString('en')} parameters`;
+  return `Layer ${l.index}: ${layerText(l)}; input ${shape(l.input)}${skip} → output ${shape(l.output)}; ${flops(l.flops)}; ${whole(l.params)} parameters`;
 }
 
 /** One row of bands for a plan, spanning the layer columns of each block. */
