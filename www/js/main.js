@@ -14,8 +14,7 @@ import { writeHash } from './hash.js';
 import { drawView, drawViews, drawStale, watchViews, viewsSettled } from './views.js';
 import { convBlocks, pickConvBlock } from './views/halo.js';
 import { openingFor, openingNote } from './teaching.js';
-import { CASES } from './cases.js';
-import { devices as deviceCount, seconds } from './format.js';
+import { fillCases, showFigures } from './figures.js';
 
 const $ = (id) => document.getElementById(id);
 let state;
@@ -34,19 +33,6 @@ function showMessage(id, text) {
 function context(play) {
   const shown = state.algorithm === 'both' ? ['mls', 'sls'] : [state.algorithm];
   return { state, net: network(state), ...result, shown, theme, sweep: cachedSweep(state), play, narrow: narrowQuery.matches };
-}
-
-/** Both algorithms' figures, each in its labelled column; the columns drawn are marked. */
-function showFigures({ mls, sls, saving }) {
-  const set = (id, text) => { document.querySelector(`[data-testid=${id}]`).textContent = text; };
-  for (const [plan, prefix] of [[mls, ''], [sls, 'sls-']]) {
-    set(`${prefix}completion`, `${plan.completion_s.toPrecision(4)} s`);
-    set(`${prefix}devices-used`, String(plan.devices));
-    set(`${prefix}block-count`, String(plan.blocks.length));
-  }
-  set('saving', `${saving.toFixed(2)} %`);
-  $('figures').dataset.shown = state.algorithm;
-  $('mini-text').textContent = `${state.model === CUSTOM ? 'your model' : state.model} · D ${state.devices} · ${state.bandwidth} Mbps · ${state.gflops} GFLOPS — MLS ${seconds(mls.completion_s)} on ${deviceCount(mls.devices)}, ${saving.toFixed(1)} % under SLS`;
 }
 
 /** The halo view's block list, for the plan shown first. */
@@ -94,7 +80,7 @@ function update(play = false, solved = null) {
   }
   showMessage('error', '');
   $('copy-status').textContent = '';
-  showFigures(result);
+  showFigures(state, result);
   fillRounds();
   drawViews(play);
   scheduleSweep();
@@ -150,19 +136,6 @@ function openModel(change) {
     if (state[key] === value) change[key] = FIELDS[key].fallback;
   }
   showMessage('note', '');
-}
-
-/** The case glossary under the system picture, from the one list the views use. */
-function fillCases() {
-  $('case-list').replaceChildren(...Object.entries(CASES).flatMap(([name, text]) => {
-    const dt = document.createElement('dt');
-    const code = document.createElement('code');
-    code.textContent = name;
-    dt.append(code);
-    const dd = document.createElement('dd');
-    dd.textContent = text;
-    return [dt, dd];
-  }));
 }
 
 /** Picking "your model" with none yet starts from the model on screen, as JSON to edit. */
