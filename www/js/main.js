@@ -12,7 +12,7 @@ import { installTooltip } from './tooltip.js';
 import { bindExports } from './export.js';
 import { writeHash } from './hash.js';
 import { drawView, drawViews, drawStale, watchViews, viewsSettled } from './views.js';
-import { convBlocks, pickConvBlock } from './views/halo.js';
+import { convBlocks, layerSpan, pickConvBlock } from './views/halo.js';
 import { openingFor, openingNote } from './teaching.js';
 import { fillCases, showFigures } from './figures.js';
 
@@ -40,7 +40,7 @@ function fillRounds() {
   const plan = result[state.algorithm === 'sls' ? 'sls' : 'mls'];
   const select = $('halo-round');
   const blocks = convBlocks(plan);
-  select.replaceChildren(...blocks.map((b) => new Option(`round ${b.round}: layers ${b.first}–${b.last} (${b.case})`, b.round)));
+  select.replaceChildren(...blocks.map((b) => new Option(`round ${b.round}: ${layerSpan(b)} (${b.case})`, b.round)));
   select.disabled = blocks.length === 0;
   const picked = pickConvBlock(plan, state.round);
   if (picked) select.value = picked.round;

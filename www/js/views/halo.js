@@ -24,6 +24,11 @@ export function pickConvBlock(plan, round) {
 
 const len = (r) => (r ? r[1] - r[0] + 1 : 0);
 
+/** `layers 1–7`, or `layer 3` for a block of one. */
+export function layerSpan(b) {
+  return b.first === b.last ? `layer ${b.first}` : `layers ${b.first}–${b.last}`;
+}
+
 function message(text, theme) {
   return { svg: svg(760, 60, 'Halo view', txt({ x: 16, y: 34, fill: theme.muted }, text), theme), caption: [text] };
 }
@@ -104,7 +109,7 @@ export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
   const layers = block.last - block.first + 1;
   const subset = n < k ? ` (${n} of them drawn: ${shownDevices.map((d) => d + 1).join(', ')})` : '';
   const head = txt({ x: left, y: 16, 'font-weight': 600 },
-    `${name} round ${block.round}: layers ${block.first}–${block.last} (${block.case}) on ${deviceCount(k)}${subset}`) +
+    `${name} round ${block.round}: ${layerSpan(block)} (${block.case}) on ${deviceCount(k)}${subset}`) +
     txt({ x: left, y: 34, 'font-size': 11, fill: theme.muted },
       'Solid: own share · hatched: halo, fetched and recomputed · outlined: input rows needed. ×n: rows computed by all ÷ rows of the layer.');
   const first = columns[1];
