@@ -2,8 +2,9 @@
 // navigation until the page and its Fig. 9 sweep are drawn, and the time to redraw Fig. 9
 // alone. Run after scripts/build.sh:
 //   node scripts/measure-load.mjs [runs]
-// A PerformanceObserver for 'longtask' is installed before the page's own scripts run,
-// so the wasm start, the first solve and every idle-time draw are seen.
+// Each run is a first visit: a fresh browser profile (no compiled wasm cached), with a
+// PerformanceObserver for 'longtask' installed before the page's own scripts run, so the
+// wasm start, the first solve and every idle-time draw are seen.
 
 import { serve, browser, open } from '../tests/e2e/harness.mjs';
 
@@ -11,18 +12,16 @@ const RUNS = Number(process.argv[2] ?? 3);
 const MODELS = (process.env.MODELS ?? 'vgg16,yolov2,tiny').split(',');
 
 const server = await serve();
-const b = await browser();
-await b.page.addInitScript(() => {
-  window.longTasks = [];
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) window.longTasks.push(`${Math.round(e.duration)} at ${Math.round(e.startTime)}`);
-  }).observe({ type: 'longtask', buffered: true });
-});
 try {
   for (const model of MODELS) {
     for (let run = 0; run < RUNS; run++) {
-      // A fresh document each time (a new hash alone would not reload).
-      await b.page.goto('about:blank');
+      const b = await browser();
+      await b.page.addInitScript(() => {
+        window.longTasks = [];
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) window.longTasks.push(`${Math.round(e.duration)} at ${Math.round(e.startTime)}`);
+        }).observe({ type: 'longtask', buffered: true });
+      });
       await open(b.page, server.url, `#model=${model}`);
       await b.page.waitForSelector('[data-view=chart-bandwidth] [data-testid=fig9-ready]', { state: 'attached' });
       // Idle-time draws land within a second.
@@ -46,10 +45,10 @@ try {
         return window.longTasks.at(-1);
       });
       console.log(`${model} run ${run + 1}: long tasks at load [${tasks.join(', ')}] ms; Fig. 9 redraw ${redraw.toFixed(2)} ms (median of 10); probe ${probe} ms`);
+      await b.close();
+      if (b.errors.length) throw new Error(`console errors: ${b.errors.join('; ')}`);
     }
   }
-  if (b.errors.length) throw new Error(`console errors: ${b.errors.join('; ')}`);
 } finally {
-  await b.close();
   server.close();
 }
