@@ -21,7 +21,7 @@ export const FIELDS = {
   devices: { kind: 'int', fallback: 10, min: 1, max: 32, label: 'devices' },
   bandwidth: { kind: 'log', fallback: 100, min: 1, max: 1000, label: 'bandwidth' },
   gflops: { kind: 'log', fallback: 13.6, min: 0.1, max: 100, label: 'GFLOPS' },
-  algorithm: { kind: 'choice', fallback: 'mls', choices: ['mls', 'sls', 'both'], label: 'algorithm' },
+  algorithm: { kind: 'choice', fallback: 'both', choices: ['mls', 'sls', 'both'], label: 'algorithm' },
   // The conv block shown in the halo view, by round; 0 picks the longest one.
   round: { kind: 'int', fallback: 0, min: 0, max: 1000, label: 'round' },
   // The pasted model as compact project JSON (base64url in the hash); '' for zoo models.
