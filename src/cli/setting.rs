@@ -1,16 +1,19 @@
-//! The options every planning subcommand shares: model, devices, bandwidth, FLOPS.
+//! The options every planning subcommand shares: model, devices, bandwidth, FLOPS,
+//! algorithm. Values arrive as OS strings and are parsed here, so a non-UTF-8 or
+//! hostile value is a one-line message that quotes it escaped and shortened.
 
-use std::fs;
+use std::ffi::OsStr;
 use std::path::Path;
+use std::str::FromStr;
 
-use super::args::Args;
+use super::args::SettingArgs;
+use super::read::read_text;
+use super::shown::shown;
 use super::CliError;
 use crate::cost::{Environment, MAX_DEVICES};
 use crate::model::{self, json::MAX_JSON_BYTES, Network};
 use crate::paper;
 use crate::solver::Algorithm;
-
-pub const OPTIONS: [&str; 5] = ["model", "devices", "bandwidth", "gflops", "algorithm"];
 
 /// A model and an environment, checked.
 pub struct Setting {
@@ -19,25 +22,64 @@ pub struct Setting {
     pub algorithm: Algorithm,
 }
 
+/// `value` parsed as `T` (surrounding spaces ignored), `default` when absent, or an
+/// error naming the option, what it expects and what was found.
+pub fn parsed<T: FromStr>(
+    name: &str,
+    value: Option<&OsStr>,
+    default: T,
+    expected: &str,
+) -> Result<T, CliError> {
+    let Some(value) = value else {
+        return Ok(default);
+    };
+    value
+        .to_str()
+        .and_then(|text| text.trim().parse().ok())
+        .ok_or_else(|| {
+            CliError(format!(
+                "--{name} expects {expected}, found '{}'",
+                shown(value)
+            ))
+        })
+}
+
 impl Setting {
-    pub fn from_args(args: &Args) -> Result<Setting, CliError> {
+    /// The model and environment of `args`; the work of the solve itself is checked
+    /// by the caller, who knows what it will run.
+    pub fn from_args(args: &SettingArgs) -> Result<Setting, CliError> {
         let source = args
-            .value("model")
+            .model
+            .as_deref()
             .ok_or_else(|| CliError("--model is required (a zoo name or a model file)".into()))?;
         let net = load_model(source)?;
-        let devices = args.parsed(
+        let devices = parsed(
             "devices",
+            args.devices.as_deref(),
             paper::DEVICES,
             &format!("a whole number from 1 to {MAX_DEVICES}"),
         )?;
-        let bandwidth = args.parsed("bandwidth", paper::BANDWIDTH_MBPS, "a number of Mbps")?;
-        let gflops = args.parsed("gflops", paper::GFLOPS, "a number of GFLOPS")?;
+        let bandwidth = parsed(
+            "bandwidth",
+            args.bandwidth.as_deref(),
+            paper::BANDWIDTH_MBPS,
+            "a number of Mbps",
+        )?;
+        let gflops = parsed(
+            "gflops",
+            args.gflops.as_deref(),
+            paper::GFLOPS,
+            "a number of GFLOPS",
+        )?;
         let env = Environment::new(devices, bandwidth, gflops).map_err(|e| CliError(e.0))?;
-        env.check_work(&net).map_err(|e| CliError(e.0))?;
-        let algorithm = match args.value("algorithm") {
+        let algorithm = match args.algorithm.as_deref() {
             None => Algorithm::Mls,
-            Some(a) => Algorithm::parse(a)
-                .ok_or_else(|| CliError(format!("--algorithm expects mls or sls, found '{a}'")))?,
+            Some(a) => a.to_str().and_then(Algorithm::parse).ok_or_else(|| {
+                CliError(format!(
+                    "--algorithm expects mls or sls, found '{}'",
+                    shown(a)
+                ))
+            })?,
         };
         Ok(Setting {
             net,
@@ -47,32 +89,19 @@ impl Setting {
     }
 }
 
-/// A model file's text when `source` is a path, else `source` itself (a zoo name).
-fn load_model(source: &str) -> Result<Network, CliError> {
+/// The network of a model file when `source` names a file, else of a zoo name.
+fn load_model(source: &OsStr) -> Result<Network, CliError> {
     let path = Path::new(source);
-    let text = if path.is_file() {
-        let size = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        if size > MAX_JSON_BYTES as u64 {
-            return Err(CliError(format!(
-                "{source}: the file has {size} bytes, more than the limit of {MAX_JSON_BYTES}"
-            )));
-        }
-        let bytes = fs::read(path).map_err(|e| CliError(format!("{source}: {e}")))?;
-        String::from_utf8(bytes)
-            .map_err(|_| CliError(format!("{source}: the file is not UTF-8 text")))?
-    } else if model::zoo::by_name(source).is_some() {
-        source.to_string()
-    } else {
-        return Err(CliError(format!(
-            "--model '{source}' is neither a zoo model ({}) nor a readable file",
+    if path.is_file() {
+        let text = read_text(path, MAX_JSON_BYTES)?;
+        return model::load(&text).map_err(|e| CliError(format!("{}: {e}", shown(source))));
+    }
+    match source.to_str().filter(|s| model::zoo::by_name(s).is_some()) {
+        Some(name) => model::load(name).map_err(|e| CliError(e.to_string())),
+        None => Err(CliError(format!(
+            "--model '{}' is neither a zoo model ({}) nor a readable file",
+            shown(source),
             model::zoo::NAMES.join(", ")
-        )));
-    };
-    model::load(&text).map_err(|e| {
-        if path.is_file() {
-            CliError(format!("{source}: {e}"))
-        } else {
-            CliError(e.to_string())
-        }
-    })
+        ))),
+    }
 }

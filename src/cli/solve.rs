@@ -1,15 +1,15 @@
 //! `coopai solve`: the best plan for one setting, as a table or as JSON.
 
-use super::args::Args;
-use super::setting::{Setting, OPTIONS};
+use super::args::SettingArgs;
+use super::setting::Setting;
 use super::{table, CliError};
-use crate::solver::{solve, Plan};
+use crate::solver::{check_work, solve, Plan, Workload};
 
-pub fn run(raw: &[String]) -> Result<String, CliError> {
-    let args = Args::parse(raw, &OPTIONS, &["json"])?;
-    let s = Setting::from_args(&args)?;
+pub fn run(setting: &SettingArgs, json: bool) -> Result<String, CliError> {
+    let s = Setting::from_args(setting)?;
+    check_work(&s.net, &s.env, Workload::Solve(s.algorithm)).map_err(|e| CliError(e.0))?;
     let plan = solve(&s.net, &s.env, s.algorithm);
-    if args.switch("json") {
+    if json {
         return Ok(serde_json::to_string_pretty(&plan).expect("a plan serialises") + "\n");
     }
     Ok(render(&plan))

@@ -13,6 +13,10 @@ pub const BITS_PER_ELEMENT: u64 = 32;
 pub const MAX_DEVICES: u32 = 256;
 /// Largest bandwidth in Mbps and largest device speed in GFLOPS.
 pub const MAX_RATE: f64 = 1e9;
+/// Smallest bandwidth in Mbps (1 bit/s) and smallest device speed in GFLOPS (1,000
+/// FLOP/s). With at most 2^64 bits or FLOPs per block, 256 devices and 1,000 blocks,
+/// every time stays below 1e25 s: finite, where `1e-300` gave `inf`.
+pub const MIN_RATE: f64 = 1e-6;
 /// Most device-steps of block evaluation one solve may take (see [`Environment::check_work`]).
 /// A device-step costs about 30 ns natively, so this caps a solve at about 3 s: the
 /// 300-layer benchmark chain at D = 64 (9.2e7 steps) still runs, a 1,000-layer model
@@ -52,7 +56,7 @@ impl Environment {
         }
     }
 
-    /// Checks ranges: `1 ≤ D ≤ 256`, `0 < G, F ≤ 1e9`, all finite.
+    /// Checks ranges: `1 ≤ D ≤ 256`, `1e-6 ≤ G, F ≤ 1e9` (so that every time is finite).
     pub fn new(devices: u32, bandwidth_mbps: f64, gflops: f64) -> Result<Self, EnvironmentError> {
         if devices == 0 || devices > MAX_DEVICES {
             return Err(EnvironmentError(format!(
@@ -95,9 +99,10 @@ impl Environment {
 }
 
 fn check_rate(name: &str, unit: &str, value: f64) -> Result<(), EnvironmentError> {
-    if !value.is_finite() || value <= 0.0 || value > MAX_RATE {
+    if !(MIN_RATE..=MAX_RATE).contains(&value) {
         return Err(EnvironmentError(format!(
-            "{name} must be a number above 0 and at most {MAX_RATE:e} {unit}, found {value}"
+            "{name} must be a number from {MIN_RATE:e} to {MAX_RATE:e} {unit} (the limits \
+             that keep every time finite), found {value:e}"
         )));
     }
     Ok(())
