@@ -124,5 +124,14 @@ fn render(report: &VerifyReport) -> String {
         if report.ok { "ok" } else { "MISMATCH" },
         report.max_abs_diff
     );
+    let (e, m) = (report.estimate, report.measured);
+    out += &format!(
+        "budget: {:.3e} operations and {:.1} MiB estimated before the run, {:.3e} and \
+         {:.1} MiB counted\n",
+        e.work as f64,
+        e.peak_bytes as f64 / 1048576.0,
+        m.work as f64,
+        m.peak_bytes as f64 / 1048576.0
+    );
     out
 }
