@@ -86,32 +86,47 @@ function update(play = false, solved = null) {
 
 const pretty = (json) => JSON.stringify(JSON.parse(json), null, 2);
 
-/** A link's pasted model is read by the core like a paste; the zoo's default replaces
- * one that is missing (too long for the link) or does not read. */
-function readLinkModel(notes) {
-  if (state.model !== CUSTOM) return;
+/** A link's pasted model is read by the core like a paste; the last good model (or the
+ * zoo's default at start) replaces one that is missing (too long for the link), does
+ * not read, or is refused for its work at these settings. Returns the plans when it
+ * solved them, so they are not solved twice. */
+function readLinkModel(notes, last) {
+  if (state.model !== CUSTOM) return null;
   const fallback = () => {
-    state.model = FIELDS.model.fallback;
-    state.custom = '';
+    state.model = last?.model ?? FIELDS.model.fallback;
+    state.custom = last?.custom ?? '';
+    return null;
   };
   if (!state.custom) {
     notes.push(`the address names your own model but does not include it (too long for a link), using ${FIELDS.model.fallback}`);
     return fallback();
   }
+  const using = () => (last?.model === CUSTOM ? 'the last model that read well' : last?.model ?? FIELDS.model.fallback);
   try {
     state.custom = readModel(state.custom).json;
   } catch (e) {
-    notes.push(`the model in the address does not read (${e.message}), using ${FIELDS.model.fallback}`);
+    notes.push(`the model in the address does not read (${e.message}), using ${using()}`);
+    return fallback();
+  }
+  let solved;
+  try {
+    solved = plans(state);
+  } catch (e) {
+    notes.push(`the model in the address cannot be solved here (${e.message}), using ${using()}`);
     return fallback();
   }
   readNow(pretty(state.custom), 'the link');
+  return solved;
 }
 
+/** Reads the address; returns the plans when reading it solved them already. */
 function readHash() {
+  const last = state;
   const { state: s, notes } = parseHash(location.hash);
   state = s;
-  readLinkModel(notes);
+  const solved = readLinkModel(notes, last);
   showMessage('note', notes.length ? `The address was adjusted: ${notes.join('; ')}.` : '');
+  return solved;
 }
 
 /** Picking "your model" with none yet starts from the model on screen, as JSON to edit. */
@@ -131,7 +146,9 @@ async function main() {
   }
   theme = readTheme();
   setModels(FIELDS.model.choices.filter((m) => m !== CUSTOM));
-  readHash();
+  const solved = readHash();
+  // No inline handlers (the CSP forbids them): the form never submits.
+  $('controls').addEventListener('submit', (e) => e.preventDefault());
   bindControls((change) => {
     startCustom(change);
     Object.assign(state, change);
@@ -165,8 +182,7 @@ async function main() {
   });
   addEventListener('hashchange', () => {
     if (location.hash === toHash(state)) return;
-    readHash();
-    update(true);
+    update(true, readHash());
   });
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
     theme = readTheme();
@@ -174,7 +190,7 @@ async function main() {
   });
   bindExports(() => ({ state, result }));
   watchViews(context);
-  update(true);
+  update(true, solved);
   drawStale();
   document.body.dataset.ready = 'true';
 }
