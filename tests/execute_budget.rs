@@ -269,3 +269,64 @@ fn zoo_estimates() {
         }
     }
 }
+
+/// Finds, for a few hostile shapes, the largest accepted by the executor's budget and
+/// writes them to `target/worst/` for timing with `/usr/bin/time -v coopai verify`:
+/// `cargo test --release --test execute_budget worst_cases -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn worst_cases() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/worst");
+    std::fs::create_dir_all(dir).unwrap();
+    type Shape = fn(u32) -> String;
+    let shapes: [(&str, u32, Shape); 3] = [
+        ("pool", 2, |s| {
+            format!(
+                r#"{{"name": "pool", "input": {{"height": {s}, "width": {s}, "channels": 1}},
+                   "layers": [{{"type": "conv", "filters": 1, "kernel": 1,
+                               "pool": {{"size": 16, "stride": 1}}}}]}}"#
+            )
+        }),
+        ("memory", 2, |s| {
+            format!(
+                r#"{{"name": "memory", "input": {{"height": {s}, "width": {s}, "channels": 1}},
+                   "layers": [{{"type": "conv", "filters": 1, "kernel": 1}}]}}"#
+            )
+        }),
+        ("rows", 32, |s| {
+            let layers = vec![r#"{"type": "conv", "filters": 1, "kernel": 1}"#; 300].join(",");
+            format!(
+                r#"{{"name": "rows", "input": {{"height": {s}, "width": 1, "channels": 1}},
+                   "layers": [{layers}]}}"#
+            )
+        }),
+    ];
+    for (name, devices, shape) in shapes {
+        let env = Environment::new(devices, 100.0, 13.6).unwrap();
+        let accepted = |s: u32| {
+            let net = model::load(&shape(s)).ok()?;
+            coopai::solver::check_work(&net, &env, coopai::solver::Workload::Solve(Algorithm::Mls))
+                .ok()?;
+            let plan = solve(&net, &env, Algorithm::Mls);
+            let e = estimate(&net, &plan);
+            (e.work <= MAX_WORK && e.peak_bytes <= MAX_BYTES).then_some(e)
+        };
+        let (mut lo, mut hi) = (16u32, 65_536u32);
+        while lo + 1 < hi {
+            let mid = lo + (hi - lo) / 2;
+            if accepted(mid).is_some() {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        let e = accepted(lo).unwrap();
+        let path = format!("{dir}/{name}.json");
+        std::fs::write(&path, shape(lo)).unwrap();
+        println!(
+            "{name}: size {lo}, --devices {devices}: {:.2e} operations, {} MiB -> {path}",
+            e.work as f64,
+            e.peak_bytes >> 20
+        );
+    }
+}
