@@ -279,12 +279,19 @@ fn worst_cases() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/worst");
     std::fs::create_dir_all(dir).unwrap();
     type Shape = fn(u32) -> String;
-    let shapes: [(&str, u32, Shape); 3] = [
+    let shapes: [(&str, u32, Shape); 4] = [
         ("pool", 2, |s| {
             format!(
                 r#"{{"name": "pool", "input": {{"height": {s}, "width": {s}, "channels": 1}},
                    "layers": [{{"type": "conv", "filters": 1, "kernel": 1,
                                "pool": {{"size": 16, "stride": 1}}}}]}}"#
+            )
+        }),
+        ("pool64", 2, |s| {
+            format!(
+                r#"{{"name": "pool64", "input": {{"height": {s}, "width": {s}, "channels": 1}},
+                   "layers": [{{"type": "conv", "filters": 1, "kernel": 1,
+                               "pool": {{"size": 64, "stride": 1}}}}]}}"#
             )
         }),
         ("memory", 2, |s| {
