@@ -82,8 +82,10 @@ impl Environment {
         self.bandwidth_mbps * 1e6
     }
 
-    /// Refuses a solve whose block evaluations would exceed [`MAX_WORK`]: about
-    /// `Σ_k k` device-steps for every pair of layers that can share a conv block.
+    /// Refuses an MLS solve's DP whose block evaluations would exceed [`MAX_WORK`]:
+    /// about `Σ_k k` device-steps for every pair of layers that can share a conv block.
+    /// `solver::check_work` counts what each entry point runs (SLS, comparisons, the
+    /// sweep, the plan's detail) and is what the CLI and the page use.
     pub fn check_work(&self, net: &Network) -> Result<(), EnvironmentError> {
         let work = estimated_work(net, self.devices);
         if work > MAX_WORK {
