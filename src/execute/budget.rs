@@ -91,7 +91,10 @@ fn conv_rows(layer: &LayerInfo, n: u64) -> Cost {
     };
     let row = row_len(layer.conv_out);
     let k = u64::from(c.kernel);
-    let macs = mul(mul(row, k * k), u64::from(layer.input_channels()));
+    // Per output pixel and tap: `ci·(co + 1) + 1` (the multiply-adds and the loops).
+    let co = u64::from(layer.conv_out.channels);
+    let per_tap = mul(u64::from(layer.input_channels()), co + 1).saturating_add(1);
+    let macs = mul(mul(u64::from(layer.conv_out.width), k * k), per_tap);
     let mut cost = Cost::default();
     cost.store(layer.conv_out.height);
     cost.work(mul(n, k.saturating_add(macs).saturating_add(3 * row)));
@@ -106,8 +109,10 @@ fn output_rows(layer: &LayerInfo, n: u64) -> Cost {
     cost.store(layer.output.height);
     let per_row = match layer.kind {
         Kind::Conv(c) => {
-            let pool = c.pool.map_or(0, |p| u64::from(p.size).pow(2));
-            mul(row, pool.saturating_add(1))
+            // Per window position: `co` comparisons and the position itself.
+            let positions = c.pool.map_or(0, |p| u64::from(p.size).pow(2));
+            let co = u64::from(layer.output.channels);
+            mul(mul(u64::from(layer.output.width), co + 1), positions).saturating_add(row)
         }
         Kind::Fc { .. } => row,
     };
@@ -127,10 +132,8 @@ fn branch_rows(net: &Network, n: u64, up: bool) -> Cost {
     let cs = u64::from(source.conv_out.channels);
     let row = row_len(b.shape);
     let mut cost = Cost::default();
-    cost.work(mul(
-        n,
-        mul(r * r, mul(u64::from(b.shape.width), cs * f + 2 * f)),
-    ));
+    let per_pixel = mul(cs, f + 1).saturating_add(2 * f);
+    cost.work(mul(n, mul(r * r, mul(u64::from(b.shape.width), per_pixel))));
     cost.elements(mul(n, row));
     cost.work(mul(n, row)); // storing it
     if up {
@@ -144,7 +147,7 @@ fn concat_rows(layer: &LayerInfo, n: u64) -> Cost {
     let row = u64::from(layer.input.width) * u64::from(layer.input_channels());
     let mut cost = Cost::default();
     cost.store(layer.input.height);
-    cost.work(mul(n, row));
+    cost.work(mul(n, row + 2 * u64::from(layer.input.width)));
     cost.elements(mul(n, row));
     cost
 }
@@ -154,7 +157,7 @@ fn concat_rows(layer: &LayerInfo, n: u64) -> Cost {
 fn fc(inputs: u64, outputs: u64) -> Cost {
     let mut cost = Cost::default();
     cost.elements(outputs);
-    cost.work(mul(inputs, outputs).saturating_add(2 * outputs));
+    cost.work(mul(inputs, outputs + 1).saturating_add(2 * outputs));
     cost
 }
 
@@ -181,7 +184,7 @@ fn layer_forward(net: &Network, index: usize) -> Cost {
             cost.add(fc(ni, no));
             cost.work(no); // fc_finish
             cost.copied_store(1, no);
-            cost.work(mul(ni.saturating_add(1), no)); // the magnitudes
+            cost.work(mul(ni.saturating_add(1), no + 1)); // the magnitudes
             cost.bytes = cost.bytes.saturating_add(mul(no, F64));
         }
     }

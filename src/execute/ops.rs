@@ -59,7 +59,9 @@ pub fn conv_rows(
                     if !(0..w).contains(&xi) {
                         continue;
                     }
-                    macs += (ci * co) as u64;
+                    // `ci·co` multiply-adds, and one unit per loop over a channel's
+                    // weights and per tap: a 1×1×1 conv is loops, not arithmetic.
+                    macs += (ci * (co + 1) + 1) as u64;
                     let px = &tap[xi as usize * ci..(xi as usize + 1) * ci];
                     let base = (ky * k as usize + kx as usize) * ci * co;
                     for (c, &v) in px.iter().enumerate() {
@@ -98,7 +100,8 @@ pub fn output_rows(
             continue;
         };
         let mut row = Flat::filled(out.width as usize * co, f32::NEG_INFINITY);
-        meter::work(u64::from(pool.size).pow(2) * (out.width as usize * co) as u64);
+        // `co` comparisons per window position, and one unit for the position itself.
+        meter::work(u64::from(pool.size).pow(2) * (out.width as usize * (co + 1)) as u64);
         for dy in 0..pool.size {
             let src = conv_out.row(y * pool.stride + dy)?;
             for (x, acc) in row.chunks_exact_mut(co).enumerate() {
@@ -130,8 +133,9 @@ pub fn branch_row(
     let (r, f, cs) = (reorg as usize, lw.b.len(), source_channels);
     let c = shape.channels as usize;
     let mut row = Flat::zeros(shape.width as usize * c);
-    // Per source pixel: `cs·f` multiply-adds, then `f` biases and ReLUs.
-    meter::work((r * r * shape.width as usize * (cs * f + 2 * f)) as u64);
+    // Per source pixel: `cs·f` multiply-adds (and a unit per channel's loop), then `f`
+    // biases and ReLUs.
+    meter::work((r * r * shape.width as usize * (cs * (f + 1) + 2 * f)) as u64);
     for dy in 0..r {
         let src = conv_out.row(y * reorg + dy as u32)?;
         for (x, px_out) in row.chunks_exact_mut(c).enumerate() {
@@ -170,7 +174,7 @@ pub fn concat_rows(
             row.extend_from_slice(&a[x * cm..(x + 1) * cm]);
             row.extend_from_slice(&b[x * cs..(x + 1) * cs]);
         }
-        meter::work(row.len() as u64);
+        meter::work((row.len() + 2 * w) as u64);
         store.put(y, row);
     }
     Ok(store)
@@ -182,7 +186,7 @@ pub fn fc_sum(lw: &LayerWeights, first: usize, x: &[f32], outputs: Rows) -> Flat
     let no = lw.b.len();
     let (lo, hi) = (outputs.first as usize, outputs.last as usize + 1);
     let mut acc = Flat::zeros(hi - lo);
-    meter::work((x.len() * (hi - lo)) as u64);
+    meter::work((x.len() * (hi - lo + 1)) as u64);
     for (i, &v) in x.iter().enumerate() {
         let row = &lw.w[(first + i) * no + lo..(first + i) * no + hi];
         for (a, &wv) in acc.iter_mut().zip(row) {
@@ -207,7 +211,7 @@ pub fn fc_finish(mut sum: Flat, lw: &LayerWeights, outputs: Rows, act: bool) -> 
 /// any summation order of that dot product.
 pub fn fc_magnitude(lw: &LayerWeights, x: &[f32]) -> Vec<f64> {
     let no = lw.b.len();
-    meter::work(((x.len() + 1) * no) as u64);
+    meter::work(((x.len() + 1) * (no + 1)) as u64);
     let mut acc: Vec<f64> = lw.b.iter().map(|b| f64::from(b.abs())).collect();
     for (i, &v) in x.iter().enumerate() {
         for (a, &wv) in acc.iter_mut().zip(&lw.w[i * no..(i + 1) * no]) {
