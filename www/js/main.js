@@ -97,11 +97,11 @@ function readLinkModel(notes, last) {
     state.custom = last?.custom ?? '';
     return null;
   };
+  const using = () => (last?.model === CUSTOM ? 'the last model that read well' : last?.model ?? FIELDS.model.fallback);
   if (!state.custom) {
-    notes.push(`the address names your own model but does not include it (too long for a link), using ${FIELDS.model.fallback}`);
+    notes.push(`the address names your own model but does not include it (too long for a link), using ${using()}`);
     return fallback();
   }
-  const using = () => (last?.model === CUSTOM ? 'the last model that read well' : last?.model ?? FIELDS.model.fallback);
   try {
     state.custom = readModel(state.custom).json;
   } catch (e) {
