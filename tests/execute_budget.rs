@@ -308,6 +308,12 @@ fn worst_cases() {
             )
         }),
     ];
+    // The solver's worst: 1,000 1×1 convs (MLS at --devices 18, SLS at --devices 256).
+    let layers = vec![r#"{"type": "conv", "filters": 1, "kernel": 1}"#; 1000].join(",");
+    let chain = format!(
+        r#"{{"name": "chain1000", "input": {{"height": 4, "width": 4, "channels": 1}}, "layers": [{layers}]}}"#
+    );
+    std::fs::write(format!("{dir}/chain1000.json"), chain).unwrap();
     for (name, devices, shape) in shapes {
         let env = Environment::new(devices, 100.0, 13.6).unwrap();
         let accepted = |s: u32| {
