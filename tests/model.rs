@@ -1,7 +1,7 @@
 //! Shapes, FLOPs and parameters of the zoo, the slicing primitives, and the specific
 //! errors for impossible models and environments.
 
-use coopai::cost::{Environment, MAX_WORK, MIN_RATE};
+use coopai::cost::{Environment, MAX_WORK, MIN_GFLOPS, MIN_RATE};
 use coopai::model::{zoo, Conv, Fc, Layer, Model, Network, Passthrough, Pool, Shape};
 use coopai::slicing::{back_through_conv, back_through_pool, equal_split, Rows};
 use coopai::solver::{solve, Algorithm};
@@ -216,7 +216,7 @@ fn environments_are_checked() {
         1e10,
         1e-300,
         5e-324,
-        9.9e-7,
+        9.9e-10,
     ] {
         assert!(Environment::new(4, bad, 13.6)
             .unwrap_err()
@@ -225,11 +225,12 @@ fn environments_are_checked() {
         assert!(Environment::new(4, 100.0, bad)
             .unwrap_err()
             .0
-            .contains("gflops must be a number from 1e-6 to 1e9 GFLOPS"));
+            .contains("gflops must be a number from 1e-9 to 1e9 GFLOPS"));
     }
+    assert!(Environment::new(4, 9.9e-7, 13.6).is_err());
     // At the smallest rates, the heaviest zoo model on every device count has finite
     // times; so has a model at the FLOP limit.
-    let slow = Environment::new(256, MIN_RATE, MIN_RATE).unwrap();
+    let slow = Environment::new(256, MIN_RATE, MIN_GFLOPS).unwrap();
     let yolo = Network::new(&coopai::model::zoo::yolov2()).unwrap();
     for algorithm in [Algorithm::Mls, Algorithm::Sls] {
         let plan = solve(&yolo, &Environment { devices: 8, ..slow }, algorithm);

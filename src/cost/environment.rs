@@ -13,10 +13,12 @@ pub const BITS_PER_ELEMENT: u64 = 32;
 pub const MAX_DEVICES: u32 = 256;
 /// Largest bandwidth in Mbps and largest device speed in GFLOPS.
 pub const MAX_RATE: f64 = 1e9;
-/// Smallest bandwidth in Mbps (1 bit/s) and smallest device speed in GFLOPS (1,000
-/// FLOP/s). With at most 2^64 bits or FLOPs per block, 256 devices and 1,000 blocks,
-/// every time stays below 1e25 s: finite, where `1e-300` gave `inf`.
+/// Smallest bandwidth in Mbps: 1 bit/s. With at most 2^64 bits per block, 256 devices
+/// and 1,000 blocks, every time stays below 1e25 s: finite, where `1e-300` gave `inf`.
 pub const MIN_RATE: f64 = 1e-6;
+/// Smallest device speed in GFLOPS: 1 FLOP/s (the hand-worked cases use it), for the
+/// same reason.
+pub const MIN_GFLOPS: f64 = 1e-9;
 /// Most device-steps of block evaluation one solve may take (see [`Environment::check_work`]).
 /// A device-step costs about 30 ns natively, so this caps a solve at about 3 s: the
 /// 300-layer benchmark chain at D = 64 (9.2e7 steps) still runs, a 1,000-layer model
@@ -56,7 +58,8 @@ impl Environment {
         }
     }
 
-    /// Checks ranges: `1 ≤ D ≤ 256`, `1e-6 ≤ G, F ≤ 1e9` (so that every time is finite).
+    /// Checks ranges: `1 ≤ D ≤ 256`, `1e-6 ≤ G ≤ 1e9` Mbps, `1e-9 ≤ F ≤ 1e9` GFLOPS (at
+    /// least 1 bit/s and 1 FLOP/s, so that every time is finite).
     pub fn new(devices: u32, bandwidth_mbps: f64, gflops: f64) -> Result<Self, EnvironmentError> {
         if devices == 0 || devices > MAX_DEVICES {
             return Err(EnvironmentError(format!(
@@ -101,9 +104,14 @@ impl Environment {
 }
 
 fn check_rate(name: &str, unit: &str, value: f64) -> Result<(), EnvironmentError> {
-    if !(MIN_RATE..=MAX_RATE).contains(&value) {
+    let min = if unit == "GFLOPS" {
+        MIN_GFLOPS
+    } else {
+        MIN_RATE
+    };
+    if !(min..=MAX_RATE).contains(&value) {
         return Err(EnvironmentError(format!(
-            "{name} must be a number from {MIN_RATE:e} to {MAX_RATE:e} {unit} (the limits \
+            "{name} must be a number from {min:e} to {MAX_RATE:e} {unit} (the limits \
              that keep every time finite), found {value:e}"
         )));
     }

@@ -12,5 +12,5 @@ pub use block::{block_time, Case, Load, Timing};
 pub use block_loads::block_loads;
 pub use environment::{
     estimated_work, Environment, EnvironmentError, BITS_PER_ELEMENT, MAX_DEVICES, MAX_RATE,
-    MAX_WORK, MIN_RATE,
+    MAX_WORK, MIN_GFLOPS, MIN_RATE,
 };
