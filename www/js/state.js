@@ -16,7 +16,7 @@ export const MAX_LINK_MODEL = 2000;
 
 /** Most notes about one address; the rest are counted in one more (a hand-made link
  * with 100,000 keys must not make a megabyte of notes). */
-export const MAX_NOTES = 6;
+export const MAX_NOTES = 8;
 
 /** The number grammar of the CLI (Rust's `f64` without `inf`/`NaN`): decimal only, so
  * `0x10`, `0o7`, `0b1`, `Infinity` and `''` are not numbers, as they are not there. */
