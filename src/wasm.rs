@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::cost::Environment;
 use crate::model::{self, zoo, Network};
-use crate::solver::{self, Algorithm};
+use crate::solver::{self, Algorithm, Workload};
 
 /// Names of the zoo models, in the order the page lists them.
 #[wasm_bindgen(js_name = zooNames)]
@@ -90,7 +90,8 @@ pub fn solve(
     algorithm: &str,
 ) -> Result<JsValue, JsError> {
     let algorithm = parse_algorithm(algorithm)?;
-    let (net, env) = setting(source, devices, bandwidth_mbps, gflops)?;
+    let work = Workload::Solve(algorithm);
+    let (net, env) = setting(source, devices, bandwidth_mbps, gflops, work)?;
     to_js(&solver::solve(&net, &env, algorithm))
 }
 
@@ -102,7 +103,7 @@ pub fn compare(
     bandwidth_mbps: f64,
     gflops: f64,
 ) -> Result<JsValue, JsError> {
-    let (net, env) = setting(source, devices, bandwidth_mbps, gflops)?;
+    let (net, env) = setting(source, devices, bandwidth_mbps, gflops, Workload::Compare)?;
     to_js(&solver::compare(&net, &env))
 }
 
@@ -114,8 +115,12 @@ pub fn sweep_bandwidth(
     gflops: f64,
     bandwidths_mbps: Vec<f64>,
 ) -> Result<JsValue, JsError> {
-    // Bandwidth does not enter the work check; each point is checked on its own.
-    let (net, env) = setting(source, devices, 1.0, gflops)?;
+    // The work is that of every comparison together; bandwidth does not enter it, and
+    // each point's range is checked on its own.
+    let points = Workload::Sweep {
+        points: bandwidths_mbps.len(),
+    };
+    let (net, env) = setting(source, devices, 1.0, gflops, points)?;
     for &g in &bandwidths_mbps {
         Environment::new(env.devices, g, env.gflops).map_err(err)?;
     }
@@ -127,16 +132,17 @@ fn load(source: &str) -> Result<Network, JsError> {
     model::load(source).map_err(err)
 }
 
-/// The network and a checked environment, refused when the solve would take too long.
+/// The network and a checked environment, refused when `work` would take too long.
 fn setting(
     source: &str,
     devices: f64,
     bandwidth_mbps: f64,
     gflops: f64,
+    work: Workload,
 ) -> Result<(Network, Environment), JsError> {
     let net = load(source)?;
     let env = Environment::new(whole_devices(devices)?, bandwidth_mbps, gflops).map_err(err)?;
-    env.check_work(&net).map_err(err)?;
+    solver::check_work(&net, &env, work).map_err(err)?;
     Ok((net, env))
 }
 
@@ -177,13 +183,16 @@ pub fn verify(
     seed: f64,
 ) -> Result<JsValue, JsError> {
     let algorithm = parse_algorithm(algorithm)?;
-    let (net, env) = setting(source, devices, bandwidth_mbps, gflops)?;
+    let work = Workload::Solve(algorithm);
+    let (net, env) = setting(source, devices, bandwidth_mbps, gflops, work)?;
     let whole = |v: f64, what: &str| {
         (v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v))
             .then_some(v as u32)
             .ok_or_else(|| JsError::new(&format!("{what} must be a whole number, found {v}")))
     };
     let net = crate::execute::scaled(&net, whole(scale, "scale")?).map_err(err)?;
+    // The scaled model has the same layers, so the same solve work; the executor
+    // checks its own work and memory before it runs.
     let plan = solver::solve(&net, &env, algorithm);
     to_js(&crate::execute::verify(&net, &plan, u64::from(whole(seed, "seed")?)).map_err(err)?)
 }

@@ -1,9 +1,10 @@
 //! The `coopai` binary as a user meets it: JSON output, errors, and the README's
 //! reproduction table staying what `coopai reproduce --markdown` prints.
 
+use std::ffi::OsStr;
 use std::process::{Command, Output};
 
-fn coopai(args: &[&str]) -> Output {
+fn coopai<S: AsRef<OsStr>>(args: &[S]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_coopai"))
         .args(args)
         .output()
@@ -93,13 +94,24 @@ fn sls_and_a_model_file() {
     }
 }
 
-fn fails_with(args: &[&str], message: &str) {
+/// Runs `args` and checks the error is one line, exit code 2, nothing on stdout;
+/// returns the line.
+fn fails<S: AsRef<OsStr> + std::fmt::Debug>(args: &[S]) -> String {
     let out = coopai(args);
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = String::from_utf8(out.stderr).expect("messages are UTF-8");
     assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
     assert!(out.stdout.is_empty());
     assert_eq!(err.lines().count(), 1, "one line: {err}");
     assert!(err.starts_with("coopai: "), "{err}");
+    assert!(
+        !err.trim_end().chars().any(char::is_control),
+        "control characters: {err:?}"
+    );
+    err
+}
+
+fn fails_with<S: AsRef<OsStr> + std::fmt::Debug>(args: &[S], message: &str) {
+    let err = fails(args);
     assert!(
         err.contains(message),
         "{args:?}: expected '{message}' in {err}"
@@ -121,11 +133,11 @@ fn bad_arguments_are_one_line_errors() {
     );
     fails_with(
         &["solve", "--model", "vgg16", "--bandwidth", "NaN"],
-        "bandwidth must be a number above 0",
+        "bandwidth must be a number from 1e-6 to 1e9 Mbps",
     );
     fails_with(
         &["solve", "--model", "vgg16", "--gflops", "inf"],
-        "gflops must be a number above 0",
+        "gflops must be a number from 1e-9 to 1e9 GFLOPS",
     );
     fails_with(
         &["solve", "--model", "vgg16", "--algorithm", "best"],
@@ -133,7 +145,7 @@ fn bad_arguments_are_one_line_errors() {
     );
     fails_with(
         &["solve", "--model", "vgg16", "--devise", "3"],
-        "unknown option '--devise'",
+        "unknown option '--devise' (did you mean '--devices'?)",
     );
     fails_with(
         &["solve", "--model", "vgg16", "--devices"],
@@ -252,4 +264,184 @@ fn a_cluster_on_the_command_line() {
         &["solve", "--model", "vgg16", "--cluster", "4x0x10"],
         "cluster group '4x0x10'",
     );
+}
+
+#[test]
+fn help_version_and_typo_suggestions() {
+    for args in [&["--help"][..], &["help"], &[]] {
+        let out = coopai(args);
+        assert!(out.status.success(), "{args:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        for command in ["solve", "reproduce", "bench", "verify"] {
+            assert!(text.contains(command), "{args:?}: {text}");
+        }
+    }
+    let out = coopai(&["solve", "--help"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for option in [
+        "--model",
+        "--devices",
+        "--bandwidth",
+        "--gflops",
+        "--algorithm",
+        "--json",
+    ] {
+        assert!(text.contains(option), "{text}");
+    }
+    let out = coopai(&["verify", "--help"]);
+    assert!(String::from_utf8(out.stdout).unwrap().contains("--scale"));
+    let out = coopai(&["--version"]);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("coopai {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    fails_with(&["solv"], "unknown command 'solv' (did you mean 'solve'?)");
+    fails_with(&["reproduce", "--markdwn"], "did you mean '--markdown'?");
+    fails_with(
+        &["solve", "--model", "tiny", "extra"],
+        "unexpected argument 'extra'",
+    );
+}
+
+/// Issue 12: arguments that are not UTF-8, hold control characters or are huge.
+#[test]
+fn hostile_arguments_are_escaped_and_shortened() {
+    #[cfg(unix)]
+    {
+        use std::ffi::OsString;
+        use std::os::unix::ffi::OsStringExt;
+        let bad = OsString::from_vec(vec![0xff, 0xfe]);
+        let args = [OsString::from("solve"), "--model".into(), bad.clone()];
+        fails_with(&args, "--model '\u{FFFD}\u{FFFD}' is neither a zoo model");
+        let args = [
+            OsString::from("solve"),
+            "--model".into(),
+            "tiny".into(),
+            "--devices".into(),
+            bad.clone(),
+        ];
+        fails_with(
+            &args,
+            "--devices expects a whole number from 1 to 256, found '\u{FFFD}\u{FFFD}'",
+        );
+        fails(&[OsString::from("solve"), bad.clone()]);
+        fails(&[bad]);
+    }
+    fails_with(
+        &["solve", "--model", "a\u{1b}[2J\nforged"],
+        "--model 'a\\u{1b}[2J\\nforged' is neither",
+    );
+    fails_with(
+        &["solve", "--model", "tiny", "--algorithm", "\u{202E}lsm"],
+        "found '\\u{202e}lsm'",
+    );
+    let huge = "x".repeat(100_000);
+    let err = fails(&["solve", "--model", &huge]);
+    assert!(err.len() < 300, "{} bytes", err.len());
+    assert!(err.contains("xxx…'"), "{err}");
+    let err = fails(&["solve", &format!("--{huge}")]);
+    assert!(err.len() < 300, "{} bytes", err.len());
+    let err = fails(&[&huge[..]]);
+    assert!(err.len() < 300, "{} bytes", err.len());
+}
+
+/// Issue 12: a file whose size reads as 0 but whose content never ends.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_is_read_up_to_the_limit_whatever_its_size_says() {
+    let size = std::fs::metadata("/proc/self/pagemap").unwrap().len();
+    assert_eq!(size, 0, "the case needs a file that reports 0 bytes");
+    fails_with(
+        &["solve", "--model", "/proc/self/pagemap"],
+        "/proc/self/pagemap: the file has more than 4194304 bytes, the limit for a model",
+    );
+    let dir = std::env::temp_dir().join(format!("coopai-big-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("big.json");
+    std::fs::write(&path, " ".repeat((4 << 20) + 1)).unwrap();
+    fails_with(
+        &["solve", "--model", path.to_str().unwrap()],
+        "more than 4194304 bytes",
+    );
+    std::fs::write(&path, " ".repeat(4 << 20)).unwrap();
+    // Exactly the limit is read, and refused by the parser for what it holds.
+    let err = fails(&["solve", "--model", path.to_str().unwrap()]);
+    assert!(!err.contains("more than 4194304 bytes"), "{err}");
+}
+
+/// Issue 12: rates so small that the times overflow are refused, naming the limit;
+/// the smallest accepted ones give finite times.
+#[test]
+fn rates_whose_times_overflow_are_refused() {
+    fails_with(
+        &["solve", "--model", "yolov2", "--bandwidth", "1e-300"],
+        "bandwidth must be a number from 1e-6 to 1e9 Mbps (the limits that keep every time finite), found 1e-300",
+    );
+    fails_with(
+        &["solve", "--model", "yolov2", "--gflops", "1e-310"],
+        "gflops must be a number from 1e-9",
+    );
+    fails_with(
+        &["solve", "--model", "yolov2", "--gflops", "0"],
+        "found 0e0",
+    );
+    let v = json(&[
+        "solve",
+        "--model",
+        "yolov2",
+        "--bandwidth",
+        "1e-6",
+        "--gflops",
+        "1e-9",
+        "--devices",
+        "32",
+        "--json",
+    ]);
+    let t = v["completion_s"]
+        .as_f64()
+        .expect("a finite number, not null");
+    // 6.3e10 FLOPs at 1 FLOP/s shared by at most 32 devices: decades, but a number.
+    assert!(t.is_finite() && t > 6.3e10 / 32.0, "{t}");
+    for k in v["per_k"].as_array().unwrap() {
+        assert!(k["completion_s"].as_f64().unwrap().is_finite());
+    }
+}
+
+/// A 1,000-layer chain of 1×1 convs as project JSON.
+fn long_chain(dir: &std::path::Path) -> String {
+    let layer = r#"{"type": "conv", "filters": 1, "kernel": 1}"#;
+    let layers = vec![layer; 1000].join(",");
+    let path = dir.join("chain1000.json");
+    std::fs::write(
+        &path,
+        format!(r#"{{"input": {{"height": 4, "width": 4, "channels": 1}}, "layers": [{layers}]}}"#),
+    )
+    .unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// Issue 12: the work limit knows the algorithm; SLS is accepted where MLS is not.
+#[test]
+fn the_work_limit_depends_on_the_algorithm() {
+    let dir = std::env::temp_dir().join(format!("coopai-long-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = long_chain(&dir);
+    fails_with(
+        &["solve", "--model", &path, "--devices", "32"],
+        "an MLS solve with 32 devices on a 1000-layer model would take about",
+    );
+    fails_with(&["solve", "--model", &path, "--devices", "32"], "or SLS");
+    let v = json(&[
+        "solve",
+        "--model",
+        &path,
+        "--devices",
+        "32",
+        "--algorithm",
+        "sls",
+        "--json",
+    ]);
+    assert_eq!(v["model"]["layers"], 1000);
 }

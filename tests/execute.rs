@@ -293,8 +293,7 @@ fn full_size_zoo_models_in_release() {
 
 #[test]
 fn the_verify_command() {
-    let run =
-        |args: &[&str]| coopai::cli::run(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>());
+    let run = |args: &[&str]| coopai::cli::run(&args.iter().map(|a| a.into()).collect::<Vec<_>>());
     let out = run(&[
         "verify",
         "--model",

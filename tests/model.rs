@@ -1,9 +1,10 @@
 //! Shapes, FLOPs and parameters of the zoo, the slicing primitives, and the specific
 //! errors for impossible models and environments.
 
-use coopai::cost::{Environment, MAX_WORK};
+use coopai::cost::{Environment, MAX_WORK, MIN_GFLOPS, MIN_RATE};
 use coopai::model::{zoo, Conv, Fc, Layer, Model, Network, Passthrough, Pool, Shape};
 use coopai::slicing::{back_through_conv, back_through_pool, equal_split, Rows};
+use coopai::solver::{solve, Algorithm};
 
 fn network(name: &str) -> Network {
     Network::new(&zoo::by_name(name).unwrap()).unwrap()
@@ -207,16 +208,56 @@ fn environments_are_checked() {
         .0
         .contains("devices must be between 1 and 256, found 0"));
     assert!(Environment::new(257, 100.0, 13.6).is_err());
-    for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, 1e10] {
+    // Issue 12: rates so small that times overflow (1e-300 gave `inf s`) are refused.
+    for bad in [
+        0.0,
+        -1.0,
+        f64::NAN,
+        f64::INFINITY,
+        1e10,
+        1e-300,
+        5e-324,
+        9.9e-10,
+    ] {
         assert!(Environment::new(4, bad, 13.6)
             .unwrap_err()
             .0
-            .contains("bandwidth must be a number above 0"));
+            .contains("bandwidth must be a number from 1e-6 to 1e9 Mbps"));
         assert!(Environment::new(4, 100.0, bad)
             .unwrap_err()
             .0
-            .contains("gflops must be a number above 0"));
+            .contains("gflops must be a number from 1e-9 to 1e9 GFLOPS"));
     }
+    assert!(Environment::new(4, 9.9e-7, 13.6).is_err());
+    // At the smallest rates, the heaviest zoo model on every device count has finite
+    // times; so has a model at the FLOP limit.
+    let slow = Environment::new(256, MIN_RATE, MIN_GFLOPS).unwrap();
+    let yolo = Network::new(&coopai::model::zoo::yolov2()).unwrap();
+    for algorithm in [Algorithm::Mls, Algorithm::Sls] {
+        let plan = solve(
+            &yolo,
+            &Environment {
+                devices: 8,
+                ..slow.clone()
+            },
+            algorithm,
+        );
+        for t in plan
+            .per_k
+            .iter()
+            .flat_map(|k| [k.completion_s, k.compute_s, k.transfer_s])
+        {
+            assert!(t.is_finite() && t > 0.0, "{t}");
+        }
+    }
+    let heavy = chain(
+        Shape::new(4000, 4000, 256),
+        vec![Layer::Conv(Conv::same(256, 11)); 2],
+    );
+    let heavy = Network::new(&heavy).unwrap();
+    assert!(heavy.flops() > coopai::model::limits::MAX_FLOPS / 10);
+    let plan = solve(&heavy, &slow, Algorithm::Mls);
+    assert!(plan.completion_s.is_finite() && plan.per_k.iter().all(|k| k.completion_s.is_finite()));
     // A long chain with many devices is refused before any work is done.
     let long = chain(
         Shape::new(64, 64, 4),

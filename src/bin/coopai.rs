@@ -5,7 +5,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // OS strings: a file name need not be UTF-8, and no argument may panic.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     match coopai::cli::run(&args) {
         Ok(out) => {
             // A closed pipe (`coopai reproduce | head`) is not an error worth a panic.

@@ -1,69 +1,90 @@
-//! A small flag parser: `--name value` options and `--name` switches, each known in
-//! advance, so a typo is an error that names it rather than a silent default.
+//! The command line as `clap` derive types. Values stay `OsString` here: `clap` only
+//! splits the words, and the subcommands parse numbers and names themselves, so that
+//! any byte sequence the OS hands over ends in a one-line message, never a panic, and
+//! the messages keep the project's wording.
 
-use std::collections::BTreeMap;
+use std::ffi::OsString;
 
-use super::CliError;
+use clap::{Args, Parser, Subcommand};
 
-/// The flags given to one subcommand.
-pub struct Args {
-    values: BTreeMap<&'static str, String>,
-    switches: Vec<&'static str>,
+#[derive(Parser, Debug)]
+#[command(
+    name = "coopai",
+    version,
+    about = "Plan cooperative DNN inference on edge devices (MLS / SLS of the CoopAI paper)",
+    after_help = "Zoo models: tiny, alexnet, vgg16, vgg19, yolov2, tinyres, resnet18, resnet50, mobilenetv2. Defaults are the paper's \
+                  Raspberry Pi 4 setting: --devices 10 --bandwidth 100 --gflops 13.6."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
 }
 
-impl Args {
-    /// Parses `raw` against the allowed `options` (take a value) and `switches`.
-    pub fn parse(
-        raw: &[String],
-        options: &[&'static str],
-        switches: &[&'static str],
-    ) -> Result<Args, CliError> {
-        let mut args = Args {
-            values: BTreeMap::new(),
-            switches: Vec::new(),
-        };
-        let mut it = raw.iter();
-        while let Some(word) = it.next() {
-            let name = word
-                .strip_prefix("--")
-                .ok_or_else(|| CliError(format!("unexpected argument '{word}'")))?;
-            if let Some(&s) = switches.iter().find(|&&s| s == name) {
-                args.switches.push(s);
-            } else if let Some(&o) = options.iter().find(|&&o| o == name) {
-                let value = it
-                    .next()
-                    .ok_or_else(|| CliError(format!("--{o} needs a value")))?;
-                if args.values.insert(o, value.clone()).is_some() {
-                    return Err(CliError(format!("--{o} is given twice")));
-                }
-            } else {
-                return Err(CliError(format!("unknown option '--{name}'")));
-            }
-        }
-        Ok(args)
-    }
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// The best plan for one setting: k, completion time, blocks (or the whole plan as JSON)
+    Solve {
+        #[command(flatten)]
+        setting: SettingArgs,
+        /// Print the whole plan as JSON
+        #[arg(long)]
+        json: bool,
+        /// With --json: also the table of the dynamic program at the chosen k, as
+        /// `{"plan": …, "dp": …}`
+        #[arg(long, requires = "json")]
+        dp: bool,
+    },
+    /// The paper's tables and figures, ours beside theirs
+    Reproduce {
+        /// Print the data as JSON
+        #[arg(long)]
+        json: bool,
+        /// Print the tables as Markdown (what the README embeds)
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Time full MLS solves of the zoo and a 300-layer chain
+    Bench {
+        /// Print the table as Markdown
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Run the plan on real f32 tensors and check every round against the model and the cost model
+    Verify {
+        #[command(flatten)]
+        setting: SettingArgs,
+        /// Divide the input's height and width by S (a whole number, default 1)
+        #[arg(long, value_name = "S", allow_hyphen_values = true)]
+        scale: Option<OsString>,
+        /// Seed of the weights and the input (a whole number, default 1)
+        #[arg(long, value_name = "N", allow_hyphen_values = true)]
+        seed: Option<OsString>,
+        /// Print the report as JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
 
-    pub fn switch(&self, name: &str) -> bool {
-        self.switches.contains(&name)
-    }
-
-    pub fn value(&self, name: &str) -> Option<&str> {
-        self.values.get(name).map(String::as_str)
-    }
-
-    /// The value of `--name` parsed as `T`, or `default` when absent.
-    pub fn parsed<T: std::str::FromStr>(
-        &self,
-        name: &str,
-        default: T,
-        expected: &str,
-    ) -> Result<T, CliError> {
-        match self.value(name) {
-            None => Ok(default),
-            Some(text) => text
-                .trim()
-                .parse()
-                .map_err(|_| CliError(format!("--{name} expects {expected}, found '{text}'"))),
-        }
-    }
+/// The options every planning subcommand shares.
+#[derive(Args, Debug)]
+pub struct SettingArgs {
+    /// A zoo model or a model file (project JSON, Darknet .cfg, Keras JSON)
+    #[arg(long, value_name = "NAME|FILE", required = true)]
+    pub model: Option<OsString>,
+    /// Candidate devices D, 1 to 256 [default: 10]
+    #[arg(long, value_name = "D", allow_hyphen_values = true)]
+    pub devices: Option<OsString>,
+    /// Gateway bandwidth in Mbps [default: 100]
+    #[arg(long, value_name = "MBPS", allow_hyphen_values = true)]
+    pub bandwidth: Option<OsString>,
+    /// Speed of one device in GFLOPS [default: 13.6]
+    #[arg(long, value_name = "GF", allow_hyphen_values = true)]
+    pub gflops: Option<OsString>,
+    /// Mixed devices instead of --devices and --gflops: COUNTxGFLOPS[@MEMORY_MB],… (e.g.
+    /// 4x13.6,1x50@2048) or a JSON file of named devices
+    #[arg(long, value_name = "SPEC|FILE", allow_hyphen_values = true)]
+    pub cluster: Option<OsString>,
+    /// mls (multi-layer blocks) or sls (one layer per block) [default: mls]
+    #[arg(long, value_name = "mls|sls", allow_hyphen_values = true)]
+    pub algorithm: Option<OsString>,
 }

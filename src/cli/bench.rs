@@ -3,14 +3,12 @@
 
 use std::time::{Duration, Instant};
 
-use super::args::Args;
 use super::{table, CliError};
 use crate::cost::Environment;
 use crate::model::{zoo, Conv, Fc, Layer, Model, Network, Shape};
 use crate::solver::{solve, Algorithm};
 
-pub fn run(raw: &[String]) -> Result<String, CliError> {
-    let args = Args::parse(raw, &[], &["markdown"])?;
+pub fn run(markdown: bool) -> Result<String, CliError> {
     let mut cases: Vec<(Network, u32)> = Vec::new();
     for name in zoo::NAMES {
         let net = Network::new(&zoo::by_name(name).expect("zoo name")).expect("zoo is valid");
@@ -35,7 +33,7 @@ pub fn run(raw: &[String]) -> Result<String, CliError> {
             ]
         })
         .collect();
-    let render = if args.switch("markdown") {
+    let render = if markdown {
         table::markdown
     } else {
         table::text

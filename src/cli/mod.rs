@@ -3,13 +3,22 @@
 
 mod args;
 mod bench;
+mod clap_error;
+mod read;
 mod reproduce;
 mod setting;
+pub mod shown;
 mod solve;
 mod table;
 mod verify;
 
+use std::ffi::OsString;
 use std::fmt;
+
+use clap::error::ErrorKind;
+use clap::Parser;
+
+use args::{Cli, Command};
 
 /// A message for the user; the binary prints it after `coopai: ` and exits with 2.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,34 +30,35 @@ impl fmt::Display for CliError {
     }
 }
 
-pub const USAGE: &str = "\
-coopai — plan cooperative DNN inference on edge devices (MLS / SLS of the CoopAI paper)
+/// Runs the command line `args` (without the program name) and returns what to print:
+/// the command's output, or the help or version text when asked for. Errors are one
+/// line, escaped and bounded ([`shown::one_line`]).
+pub fn run(args: &[OsString]) -> Result<String, CliError> {
+    run_parsed(args).map_err(|e| CliError(shown::one_line(&e.0)))
+}
 
-usage:
-  coopai solve --model <zoo name | file> [--devices D] [--bandwidth MBPS] [--gflops GF]
-               [--algorithm mls|sls] [--json]
-  coopai reproduce [--json | --markdown]
-  coopai bench [--markdown]
-  coopai verify --model <zoo name | file> [--devices D] [--bandwidth MBPS] [--gflops GF]
-                [--algorithm mls|sls] [--scale S] [--seed N] [--json]
-
-zoo models: tiny, alexnet, vgg16, vgg19, yolov2
-defaults: --devices 10 --bandwidth 100 --gflops 13.6 --algorithm mls (the paper's RP4 setting)
-";
-
-/// Runs the command line `args` (without the program name) and returns what to print.
-pub fn run(args: &[String]) -> Result<String, CliError> {
-    let Some((command, rest)) = args.split_first() else {
-        return Ok(USAGE.to_string());
+fn run_parsed(args: &[OsString]) -> Result<String, CliError> {
+    let words = std::iter::once(OsString::from("coopai")).chain(args.iter().cloned());
+    let cli = match Cli::try_parse_from(words) {
+        Ok(cli) => cli,
+        Err(e) => {
+            return match e.kind() {
+                ErrorKind::DisplayHelp
+                | ErrorKind::DisplayVersion
+                | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => Ok(e.to_string()),
+                _ => Err(CliError(clap_error::message(&e))),
+            }
+        }
     };
-    match command.as_str() {
-        "solve" => solve::run(rest),
-        "reproduce" => reproduce::run(rest),
-        "bench" => bench::run(rest),
-        "verify" => verify::run(rest),
-        "help" | "--help" | "-h" => Ok(USAGE.to_string()),
-        other => Err(CliError(format!(
-            "unknown command '{other}' (try: solve, reproduce, bench, verify)"
-        ))),
+    match cli.command {
+        Command::Solve { setting, json, dp } => solve::run(&setting, json, dp),
+        Command::Reproduce { json, markdown } => reproduce::run(json, markdown),
+        Command::Bench { markdown } => bench::run(markdown),
+        Command::Verify {
+            setting,
+            scale,
+            seed,
+            json,
+        } => verify::run(&setting, scale.as_deref(), seed.as_deref(), json),
     }
 }

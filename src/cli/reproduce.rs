@@ -1,18 +1,16 @@
 //! `coopai reproduce`: Table I, Table II, the §V-A headline, Fig. 8 and Fig. 9, ours
 //! beside the paper's. `--markdown` gives the tables the README embeds.
 
-use super::args::Args;
 use super::{table, CliError};
 use crate::paper;
 use crate::reproduce::{reproduce, ModelReproduction};
 
-pub fn run(raw: &[String]) -> Result<String, CliError> {
-    let args = Args::parse(raw, &[], &["json", "markdown"])?;
+pub fn run(json: bool, markdown: bool) -> Result<String, CliError> {
     let models = reproduce();
-    if args.switch("json") {
+    if json {
         return Ok(serde_json::to_string_pretty(&models).expect("serialises") + "\n");
     }
-    let render = if args.switch("markdown") {
+    let render = if markdown {
         table::markdown
     } else {
         table::text

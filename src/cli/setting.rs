@@ -1,26 +1,21 @@
-//! The options every planning subcommand shares: model, devices, bandwidth, FLOPS.
+//! The options every planning subcommand shares: model, devices, bandwidth, FLOPS,
+//! algorithm. Values arrive as OS strings and are parsed here, so a non-UTF-8 or
+//! hostile value is a one-line message that quotes it escaped and shortened.
 
-use std::fs;
+use std::ffi::OsStr;
 use std::path::Path;
+use std::str::FromStr;
 
-use super::args::Args;
+use super::args::SettingArgs;
+use super::read::{read_bytes, read_text};
+use super::shown::shown;
 use super::CliError;
-use std::io::Read;
 
 use crate::cost::{cluster_spec, Cluster, Environment, MAX_DEVICES};
 use crate::import::{self, limits::MAX_ONNX_BYTES};
 use crate::model::{self, json::MAX_JSON_BYTES, Network};
 use crate::paper;
 use crate::solver::{check_memory, Algorithm};
-
-pub const OPTIONS: [&str; 6] = [
-    "model",
-    "devices",
-    "bandwidth",
-    "gflops",
-    "algorithm",
-    "cluster",
-];
 
 /// A model and an environment, checked.
 pub struct Setting {
@@ -29,16 +24,46 @@ pub struct Setting {
     pub algorithm: Algorithm,
 }
 
+/// `value` parsed as `T` (surrounding spaces ignored), `default` when absent, or an
+/// error naming the option, what it expects and what was found.
+pub fn parsed<T: FromStr>(
+    name: &str,
+    value: Option<&OsStr>,
+    default: T,
+    expected: &str,
+) -> Result<T, CliError> {
+    let Some(value) = value else {
+        return Ok(default);
+    };
+    value
+        .to_str()
+        .and_then(|text| text.trim().parse().ok())
+        .ok_or_else(|| {
+            CliError(format!(
+                "--{name} expects {expected}, found '{}'",
+                shown(value)
+            ))
+        })
+}
+
 impl Setting {
-    pub fn from_args(args: &Args) -> Result<Setting, CliError> {
+    /// The model and environment of `args`; the work of the solve itself is checked
+    /// by the caller, who knows what it will run.
+    pub fn from_args(args: &SettingArgs) -> Result<Setting, CliError> {
         let source = args
-            .value("model")
+            .model
+            .as_deref()
             .ok_or_else(|| CliError("--model is required (a zoo name or a model file)".into()))?;
         let net = load_model(source)?;
-        let bandwidth = args.parsed("bandwidth", paper::BANDWIDTH_MBPS, "a number of Mbps")?;
-        let env = match args.value("cluster") {
+        let bandwidth = parsed(
+            "bandwidth",
+            args.bandwidth.as_deref(),
+            paper::BANDWIDTH_MBPS,
+            "a number of Mbps",
+        )?;
+        let env = match args.cluster.as_deref() {
             Some(spec) => {
-                if args.value("devices").is_some() || args.value("gflops").is_some() {
+                if args.devices.is_some() || args.gflops.is_some() {
                     return Err(CliError(
                         "--cluster describes the devices: give it without --devices and --gflops"
                             .into(),
@@ -47,21 +72,30 @@ impl Setting {
                 Environment::with_cluster(load_cluster(spec)?, bandwidth)
             }
             None => {
-                let devices = args.parsed(
+                let devices = parsed(
                     "devices",
+                    args.devices.as_deref(),
                     paper::DEVICES,
                     &format!("a whole number from 1 to {MAX_DEVICES}"),
                 )?;
-                let gflops = args.parsed("gflops", paper::GFLOPS, "a number of GFLOPS")?;
+                let gflops = parsed(
+                    "gflops",
+                    args.gflops.as_deref(),
+                    paper::GFLOPS,
+                    "a number of GFLOPS",
+                )?;
                 Environment::new(devices, bandwidth, gflops)
             }
         }
         .map_err(|e| CliError(e.0))?;
-        env.check_work(&net).map_err(|e| CliError(e.0))?;
-        let algorithm = match args.value("algorithm") {
+        let algorithm = match args.algorithm.as_deref() {
             None => Algorithm::Mls,
-            Some(a) => Algorithm::parse(a)
-                .ok_or_else(|| CliError(format!("--algorithm expects mls or sls, found '{a}'")))?,
+            Some(a) => a.to_str().and_then(Algorithm::parse).ok_or_else(|| {
+                CliError(format!(
+                    "--algorithm expects mls or sls, found '{}'",
+                    shown(a)
+                ))
+            })?,
         };
         check_memory(&net, &env, algorithm).map_err(CliError)?;
         Ok(Setting {
@@ -72,51 +106,44 @@ impl Setting {
     }
 }
 
-/// A cluster from a JSON file when `spec` names one, else from the short form.
-fn load_cluster(spec: &str) -> Result<Cluster, CliError> {
+/// A cluster from a JSON file when `spec` names one, else from the short form
+/// (`4x13.6,1x50@2048`).
+fn load_cluster(spec: &OsStr) -> Result<Cluster, CliError> {
     let path = Path::new(spec);
-    if !path.is_file() {
-        return cluster_spec::parse_short(spec).map_err(|e| CliError(e.0));
+    if path.is_file() {
+        let text = read_text(path, MAX_CLUSTER_BYTES)?;
+        return cluster_spec::parse_json(&text)
+            .map_err(|e| CliError(format!("{}: {}", shown(spec), e.0)));
     }
-    let mut text = String::new();
-    fs::File::open(path)
-        .and_then(|f| f.take(MAX_CLUSTER_BYTES + 1).read_to_string(&mut text))
-        .map_err(|e| CliError(format!("{spec}: {e}")))?;
-    if text.len() as u64 > MAX_CLUSTER_BYTES {
-        return Err(CliError(format!(
-            "{spec}: a cluster file has at most {MAX_CLUSTER_BYTES} bytes"
-        )));
-    }
-    cluster_spec::parse_json(&text).map_err(|e| CliError(format!("{spec}: {}", e.0)))
+    let text = spec
+        .to_str()
+        .ok_or_else(|| CliError(format!("--cluster '{}' is not text", shown(spec))))?;
+    cluster_spec::parse_short(text).map_err(|e| CliError(e.0))
 }
 
 /// Largest cluster file read, in bytes (256 devices with long names fit easily).
-const MAX_CLUSTER_BYTES: u64 = 1 << 20;
+const MAX_CLUSTER_BYTES: usize = 1 << 20;
 
-/// A model file (ONNX or text, by content) when `source` is a path, else a zoo name.
-fn load_model(source: &str) -> Result<Network, CliError> {
+/// A model file (ONNX or text, by content) when `source` names a file, else a zoo name.
+fn load_model(source: &OsStr) -> Result<Network, CliError> {
     let path = Path::new(source);
     if path.is_file() {
-        // ONNX files may be large; text is refused past its own limit by the importer.
-        let size = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        if size > MAX_ONNX_BYTES as u64 {
+        // ONNX files may be large; text is refused past its own, smaller limit.
+        let bytes = read_bytes(path, MAX_ONNX_BYTES)?;
+        if bytes.len() > MAX_JSON_BYTES && !import::looks_like_onnx(&bytes) {
             return Err(CliError(format!(
-                "{source}: the file has {size} bytes, more than the limit of {MAX_ONNX_BYTES}"
+                "{}: the file has more than {MAX_JSON_BYTES} bytes, the limit for a model",
+                shown(source)
             )));
         }
-        let bytes = fs::read(path).map_err(|e| CliError(format!("{source}: {e}")))?;
-        if size > MAX_JSON_BYTES as u64 && !import::looks_like_onnx(&bytes) {
-            return Err(CliError(format!(
-                "{source}: the file has {size} bytes, more than the limit of {MAX_JSON_BYTES}"
-            )));
-        }
-        return import::load_bytes(&bytes).map_err(|e| CliError(format!("{source}: {e}")));
+        return import::load_bytes(&bytes).map_err(|e| CliError(format!("{}: {e}", shown(source))));
     }
-    if model::zoo::by_name(source).is_none() {
-        return Err(CliError(format!(
-            "--model '{source}' is neither a zoo model ({}) nor a readable file",
+    match source.to_str().filter(|s| model::zoo::by_name(s).is_some()) {
+        Some(name) => model::load(name).map_err(|e| CliError(e.to_string())),
+        None => Err(CliError(format!(
+            "--model '{}' is neither a zoo model ({}) nor a readable file",
+            shown(source),
             model::zoo::NAMES.join(", ")
-        )));
+        ))),
     }
-    model::load(source).map_err(|e| CliError(e.to_string()))
 }

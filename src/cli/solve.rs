@@ -1,21 +1,21 @@
 //! `coopai solve`: the best plan for one setting, as a table or as JSON.
 
-use super::args::Args;
-use super::setting::{Setting, OPTIONS};
+use super::args::SettingArgs;
+use super::setting::Setting;
 use super::{table, CliError};
-use crate::solver::{dp_table, solve, Plan};
+use crate::solver::{check_work, dp_table, solve, Plan, Workload};
 
-pub fn run(raw: &[String]) -> Result<String, CliError> {
-    let args = Args::parse(raw, &OPTIONS, &["json", "dp"])?;
-    let s = Setting::from_args(&args)?;
+/// `dp`: with `json`, the plan and the table of eq. (2) at its k (the page's DP view).
+pub fn run(setting: &SettingArgs, json: bool, dp: bool) -> Result<String, CliError> {
+    let s = Setting::from_args(setting)?;
+    check_work(&s.net, &s.env, Workload::Solve(s.algorithm)).map_err(|e| CliError(e.0))?;
     let plan = solve(&s.net, &s.env, s.algorithm);
-    if args.switch("json") && args.switch("dp") {
-        // The plan and the table of eq. (2) at its k (the page's DP view).
+    if json && dp {
         let dp = dp_table(&s.net, &s.env, plan.devices, s.algorithm);
         let both = serde_json::json!({ "plan": plan, "dp": dp });
         return Ok(serde_json::to_string_pretty(&both).expect("a table serialises") + "\n");
     }
-    if args.switch("json") {
+    if json {
         return Ok(serde_json::to_string_pretty(&plan).expect("a plan serialises") + "\n");
     }
     Ok(render(&plan))

@@ -2,29 +2,35 @@
 //! and input) and checks every round against the unsliced model and the cost model.
 //! The report goes to standard output; a mismatch is then a [`CliError`] (exit 2).
 
+use std::ffi::OsStr;
 use std::io::Write;
 use std::time::Instant;
 
-use super::args::Args;
-use super::setting::{Setting, OPTIONS};
+use super::args::SettingArgs;
+use super::setting::{parsed, Setting};
 use super::{table, CliError};
 use crate::execute::{scaled, verify, VerifyReport};
-use crate::solver::solve;
+use crate::solver::{check_work, solve, Workload};
 
-pub fn run(raw: &[String]) -> Result<String, CliError> {
-    let options: Vec<&'static str> = OPTIONS.iter().copied().chain(["scale", "seed"]).collect();
-    let args = Args::parse(raw, &options, &["json"])?;
-    let s = Setting::from_args(&args)?;
-    let scale = args.parsed("scale", 1u32, "a whole number of at least 1")?;
-    let seed = args.parsed("seed", 1u64, "a whole number")?;
+/// Solves (the solve's work checked first), then runs the plan; `execute::verify`
+/// refuses a run whose estimated work or memory is over its budget before it starts.
+pub fn run(
+    setting: &SettingArgs,
+    scale: Option<&OsStr>,
+    seed: Option<&OsStr>,
+    json: bool,
+) -> Result<String, CliError> {
+    let s = Setting::from_args(setting)?;
+    let scale = parsed("scale", scale, 1u32, "a whole number of at least 1")?;
+    let seed = parsed("seed", seed, 1u64, "a whole number")?;
     let net = scaled(&s.net, scale).map_err(|e| CliError(format!("--scale {scale}: {e}")))?;
-    s.env.check_work(&net).map_err(|e| CliError(e.0))?;
+    check_work(&net, &s.env, Workload::Solve(s.algorithm)).map_err(|e| CliError(e.0))?;
     let plan = solve(&net, &s.env, s.algorithm);
     let start = Instant::now();
     let report = verify(&net, &plan, seed).map_err(|e| CliError(format!("verify: {e}")))?;
     let seconds = start.elapsed().as_secs_f64();
     let input = net.input;
-    let out = if args.switch("json") {
+    let out = if json {
         serde_json::to_string_pretty(&report).expect("a report serialises") + "\n"
     } else {
         format!(
@@ -117,6 +123,15 @@ fn render(report: &VerifyReport) -> String {
         "\n{}: largest difference of the final output {:.3e}\n",
         if report.ok { "ok" } else { "MISMATCH" },
         report.max_abs_diff
+    );
+    let (e, m) = (report.estimate, report.measured);
+    out += &format!(
+        "budget: {:.3e} operations and {:.1} MiB estimated before the run, {:.3e} and \
+         {:.1} MiB counted\n",
+        e.work as f64,
+        e.peak_bytes as f64 / 1048576.0,
+        m.work as f64,
+        m.peak_bytes as f64 / 1048576.0
     );
     out
 }

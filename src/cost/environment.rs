@@ -14,6 +14,12 @@ pub const BITS_PER_ELEMENT: u64 = 32;
 pub const MAX_DEVICES: u32 = 256;
 /// Largest bandwidth in Mbps and largest device speed in GFLOPS.
 pub const MAX_RATE: f64 = 1e9;
+/// Smallest bandwidth in Mbps: 1 bit/s. With at most 2^64 bits per block, 256 devices
+/// and 1,000 blocks, every time stays below 1e25 s: finite, where `1e-300` gave `inf`.
+pub const MIN_RATE: f64 = 1e-6;
+/// Smallest device speed in GFLOPS: 1 FLOP/s (the hand-worked cases use it), for the
+/// same reason.
+pub const MIN_GFLOPS: f64 = 1e-9;
 /// Most device-steps of block evaluation one solve may take (see [`Environment::check_work`]).
 /// A device-step costs about 30 ns natively, so this caps a solve at about 3 s: the
 /// 300-layer benchmark chain at D = 64 (9.2e7 steps) still runs, a 1,000-layer model
@@ -58,7 +64,8 @@ impl Environment {
         }
     }
 
-    /// Checks ranges: `1 ≤ D ≤ 256`, `0 < G, F ≤ 1e9`, all finite.
+    /// Checks ranges: `1 ≤ D ≤ 256`, `1e-6 ≤ G ≤ 1e9` Mbps, `1e-9 ≤ F ≤ 1e9` GFLOPS (at
+    /// least 1 bit/s and 1 FLOP/s, so that every time is finite).
     pub fn new(devices: u32, bandwidth_mbps: f64, gflops: f64) -> Result<Self, EnvironmentError> {
         if devices == 0 || devices > MAX_DEVICES {
             return Err(EnvironmentError(format!(
@@ -126,8 +133,10 @@ impl Environment {
         self.bandwidth_mbps * 1e6
     }
 
-    /// Refuses a solve whose block evaluations would exceed [`MAX_WORK`]: about
-    /// `Σ_k k` device-steps for every pair of layers that can share a conv block.
+    /// Refuses an MLS solve's DP whose block evaluations would exceed [`MAX_WORK`]:
+    /// about `Σ_k k` device-steps for every pair of layers that can share a conv block.
+    /// `solver::check_work` counts what each entry point runs (SLS, comparisons, the
+    /// sweep, the plan's detail) and is what the CLI and the page use.
     pub fn check_work(&self, net: &Network) -> Result<(), EnvironmentError> {
         let work = estimated_work(net, self.devices);
         if work > MAX_WORK {
@@ -143,9 +152,15 @@ impl Environment {
 }
 
 fn check_rate(name: &str, unit: &str, value: f64) -> Result<(), EnvironmentError> {
-    if !value.is_finite() || value <= 0.0 || value > MAX_RATE {
+    let min = if unit == "GFLOPS" {
+        MIN_GFLOPS
+    } else {
+        MIN_RATE
+    };
+    if !(min..=MAX_RATE).contains(&value) {
         return Err(EnvironmentError(format!(
-            "{name} must be a number above 0 and at most {MAX_RATE:e} {unit}, found {value}"
+            "{name} must be a number from {min:e} to {MAX_RATE:e} {unit} (the limits \
+             that keep every time finite), found {value:e}"
         )));
     }
     Ok(())

@@ -17,5 +17,5 @@ pub use block_loads::block_loads;
 pub use cluster::{Cluster, Device, Team};
 pub use environment::{
     estimated_work, Environment, EnvironmentError, BITS_PER_ELEMENT, MAX_DEVICES, MAX_RATE,
-    MAX_WORK,
+    MAX_WORK, MIN_GFLOPS, MIN_RATE,
 };

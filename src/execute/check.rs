@@ -9,6 +9,8 @@
 //! exact sum by at most `γ_{n−1}·Σ|p_i|`, `γ_m = m·u/(1 − m·u)`, `u = 2⁻²⁴`, so the
 //! two differ by at most twice that. ReLU does not increase a difference.
 
+use super::meter;
+
 /// Unit roundoff of f32.
 const U: f64 = f32::EPSILON as f64 / 2.0;
 
@@ -25,6 +27,7 @@ pub fn order_bound(n: u64, magnitude: f64) -> f64 {
 
 /// Largest `|a − b|` (infinite when the lengths differ).
 pub fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
+    meter::work(a.len() as u64);
     if a.len() != b.len() {
         return f32::INFINITY;
     }
@@ -35,12 +38,14 @@ pub fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
 }
 
 pub fn max_abs(a: &[f32]) -> f32 {
+    meter::work(a.len() as u64);
     a.iter().map(|x| x.abs()).fold(0.0, f32::max)
 }
 
 /// Whether every element of `a` is within its bound of `b`: exactly equal without
 /// bounds, else `|a − b| ≤ bound`.
 pub fn within(a: &[f32], b: &[f32], bounds: Option<&[f64]>) -> bool {
+    meter::work(a.len() as u64);
     a.len() == b.len()
         && match bounds {
             None => a == b,

@@ -123,7 +123,7 @@ impl Device<'_> {
             if !stored.rows.has(y) {
                 let row = branch_row(conv_out, channels, bw, b.spec.reorg, b.shape, y)
                     .map_err(self.fail())?;
-                stored.rows.put(y, link.up(self.d, &row));
+                stored.rows.put(y, link.up(self.d, &row).into_vec());
                 stored.by[y as usize] = Some(self.d);
             }
         }

@@ -9,7 +9,7 @@ use super::link::Link;
 use super::ops::{fc_finish, fc_sum};
 use super::reference::{activated, all};
 use super::round::{Boundary, Ctx, Played, StoredBranch};
-use super::tensor::{Missing, RowStore};
+use super::tensor::{Flat, Missing, RowStore};
 use crate::cost::Case;
 use crate::model::{Kind, Network};
 use crate::slicing::back_through_conv;
@@ -95,7 +95,7 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
                 };
                 for y in grid_rows.first..=grid_rows.last {
                     let row = x.row(y).map_err(at(round, device(d)))?;
-                    out.put(y, link.up(d, row));
+                    out.put(y, link.up(d, row).into_vec());
                 }
             }
             out.flat().map_err(at(round, "gateway"))?;
@@ -114,7 +114,7 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
                 if let (Some(rows), Some(x)) = (plan.out_rows, x) {
                     for y in rows.first..=rows.last {
                         if let Ok(row) = x.row(y) {
-                            view.put(y, row.to_vec());
+                            view.put(y, Flat::copy(row).into_vec());
                         }
                     }
                 }
@@ -187,10 +187,10 @@ impl Start {
                     return Err(at(round, "gateway")(Missing { tensor, row: y }));
                 };
                 let row = self.held[e].row(y).map_err(at(round, device(e)))?;
-                self.gateway.put(y, link.tau(e, row));
+                self.gateway.put(y, link.tau(e, row).into_vec());
             }
             let row = self.gateway.row(y).map_err(at(round, "gateway"))?;
-            x.put(y, link.down(d, row));
+            x.put(y, link.down(d, row).into_vec());
         }
         Ok(x)
     }
@@ -225,7 +225,7 @@ fn download_branch(
         if stored.by.get(y as usize) == Some(&Some(d)) {
             link.resent(d, row.len() as u64);
         }
-        skip.put(y, link.down(d, row));
+        skip.put(y, link.down(d, row).into_vec());
     }
     Ok(Some(skip))
 }
@@ -244,7 +244,7 @@ fn partial_sums(
     let lw = &ctx.weights.layers[j - 1];
     let no = layer.output.channels;
     let ni = layer.input.elements();
-    let mut sum = vec![0f32; no as usize];
+    let mut sum = Flat::zeros(no as usize);
     for (d, plan) in block.devices.iter().enumerate() {
         let inputs = plan
             .neurons
@@ -264,7 +264,7 @@ fn partial_sums(
             .elements(u64::from(inputs.first), inputs.len())
             .map_err(at(round, device(d)))?;
         let partial = fc_sum(lw, inputs.first as usize, &data, all(no));
-        for (s, p) in sum.iter_mut().zip(link.up(d, &partial)) {
+        for (s, p) in sum.iter_mut().zip(link.up(d, &partial).iter()) {
             *s += p;
         }
     }

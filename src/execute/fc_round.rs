@@ -7,7 +7,7 @@ use super::link::Link;
 use super::ops::{fc_finish, fc_sum};
 use super::reference::{activated, all};
 use super::round::{Boundary, Ctx, Played};
-use super::tensor::RowStore;
+use super::tensor::{Flat, RowStore};
 use crate::cost::Case;
 use crate::model::Network;
 use crate::slicing::Rows;
@@ -56,7 +56,7 @@ struct Source<'a> {
 
 impl Source<'_> {
     /// Sends device `d` input elements `inputs`, noting those it computed itself.
-    fn send(&self, link: &mut Link, d: usize, inputs: Rows) -> Result<Vec<f32>, ExecError> {
+    fn send(&self, link: &mut Link, d: usize, inputs: Rows) -> Result<Flat, ExecError> {
         let (first, n) = (u64::from(inputs.first), inputs.len());
         let x = self
             .gateway
@@ -114,7 +114,7 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
                     outs,
                     activated(net, last),
                 );
-                for (o, v) in (outs.first..).zip(link.up(d, &y)) {
+                for (o, &v) in (outs.first..).zip(link.up(d, &y).iter()) {
                     slices.put(o, vec![v]);
                     mine.put(o, vec![v]);
                 }
@@ -123,12 +123,12 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
             slices.flat().map_err(at(round, "gateway"))?
         }
         _ => {
-            let mut sum = vec![0f32; no as usize];
+            let mut sum = Flat::zeros(no as usize);
             for d in 0..k {
                 let Some(partial) = partial(ctx, block, d, &from, &mut link)? else {
                     continue;
                 };
-                for (s, p) in sum.iter_mut().zip(link.up(d, &partial)) {
+                for (s, p) in sum.iter_mut().zip(link.up(d, &partial).iter()) {
                     *s += p;
                 }
             }
@@ -156,7 +156,7 @@ fn partial(
     d: usize,
     from: &Source,
     link: &mut Link,
-) -> Result<Option<Vec<f32>>, ExecError> {
+) -> Result<Option<Flat>, ExecError> {
     let (net, round) = (ctx.net, ctx.round);
     let (first, last) = (block.first, block.last);
     let n = neurons(net, block, d, first, round)?;
@@ -181,7 +181,7 @@ fn partial(
             outputs_of(net, first),
             1,
         );
-        for (o, v) in (mid.first..).zip(h) {
+        for (o, &v) in (mid.first..).zip(h.iter()) {
             held.put(o, vec![v]);
         }
         let m = neurons(net, block, d, last, round)?;

@@ -6,12 +6,12 @@ use super::error::{self, ExecError};
 use super::reference::{layer_forward, Forward};
 use super::report::{DeviceTraffic, RoundReport};
 use super::round::{Ctx, Played};
-use super::tensor::RowStore;
+use super::tensor::{Flat, RowStore};
 use crate::cost::Case;
 use crate::model::Network;
 use crate::solver::BlockPlan;
 
-fn flat(store: &RowStore, round: usize) -> Result<Vec<f32>, ExecError> {
+fn flat(store: &RowStore, round: usize) -> Result<Flat, ExecError> {
     store.flat().map_err(error::at(round, "gateway"))
 }
 

@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use super::tensor::Flat;
+
 /// Elements moved for one device in one round, by the plan's three terms.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Elements {
@@ -35,21 +37,21 @@ impl Link {
     }
 
     /// The gateway sends `data` to device `d` (`ti`).
-    pub fn down(&mut self, d: usize, data: &[f32]) -> Vec<f32> {
+    pub fn down(&mut self, d: usize, data: &[f32]) -> Flat {
         self.counted[d].ti += data.len() as u64;
-        data.to_vec()
+        Flat::copy(data)
     }
 
     /// Device `d` uploads part of the previous round's output (`τo`).
-    pub fn tau(&mut self, d: usize, data: &[f32]) -> Vec<f32> {
+    pub fn tau(&mut self, d: usize, data: &[f32]) -> Flat {
         self.counted[d].tau += data.len() as u64;
-        data.to_vec()
+        Flat::copy(data)
     }
 
     /// Device `d` uploads this round's output (`to`).
-    pub fn up(&mut self, d: usize, data: &[f32]) -> Vec<f32> {
+    pub fn up(&mut self, d: usize, data: &[f32]) -> Flat {
         self.counted[d].to += data.len() as u64;
-        data.to_vec()
+        Flat::copy(data)
     }
 
     /// Notes that `n` of the elements just sent to device `d` were its own output.

@@ -10,6 +10,7 @@
 //! its counted traffic with the plan's `ti`, `τo` and `to` (`judge`). Plans of
 //! branching models are played by `dag`, under the rules of `docs/spec-dag.md`.
 
+pub mod budget;
 mod check;
 mod conv_device;
 mod conv_round;
@@ -18,6 +19,7 @@ mod error;
 mod fc_round;
 mod judge;
 mod link;
+pub mod meter;
 mod ops;
 mod reference;
 mod report;
@@ -40,37 +42,35 @@ use reference::Forward;
 use round::{Boundary, Ctx};
 use weights::Weights;
 
-/// Most parameters the executor will allocate (VGG19 has 1.44e8; 4 bytes each).
-pub const MAX_PARAMS: u64 = 200_000_000;
-/// Most FLOPs of one forward pass (a run does about three; YOLOv2 needs 6.3e10).
-pub const MAX_FLOPS: u64 = 100_000_000_000;
-/// Most elements of all the tensors of one unsliced pass together (YOLOv2 has 6e7).
-pub const MAX_ELEMENTS: u64 = 1 << 28;
-
 /// Runs `plan` on `net` with weights and input drawn from `seed`, and reports per round
 /// the difference from the unsliced pass and the counted against the planned traffic.
 /// An `Err` means the plan could not even be played: it does not fit the network, or a
 /// device (or the gateway) needed a row that nobody sent.
+///
+/// Before anything runs, the plan is checked against the network and its estimated
+/// work and memory against the executor's budget ([`budget::check`]); the report
+/// carries the estimate and what the [`meter`] counted.
 pub fn verify(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, ExecError> {
-    let elements: u64 = net.input.elements()
-        + net
-            .layers
-            .iter()
-            .map(|l| l.conv_out.elements() + l.output.elements())
-            .sum::<u64>();
-    if net.params() > MAX_PARAMS || net.flops() > MAX_FLOPS || elements > MAX_ELEMENTS {
-        return Err(ExecError::TooLarge(format!(
-            "{} has {} parameters, {} FLOPs and {elements} tensor elements; the executor \
-             runs at most {MAX_PARAMS}, {MAX_FLOPS} and {MAX_ELEMENTS} (try a smaller input)",
-            net.name,
-            net.params(),
-            net.flops()
-        )));
-    }
     check_blocks(net, plan)?;
     if net.dag {
-        return dag::run(net, plan, seed);
+        // Branching plans: the coarse bound of `budget::check_dag` (the exact walk
+        // covers chains only), then the DAG executor.
+        let estimate = budget::check_dag(net, plan).map_err(ExecError::TooLarge)?;
+        let mark = meter::begin();
+        let mut report = dag::run(net, plan, seed)?;
+        report.measured = meter::end(mark);
+        report.estimate = estimate;
+        return Ok(report);
     }
+    let estimate = budget::check(net, plan).map_err(ExecError::TooLarge)?;
+    let mark = meter::begin();
+    let mut report = run(net, plan, seed)?;
+    report.measured = meter::end(mark);
+    report.estimate = estimate;
+    Ok(report)
+}
+
+fn run(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, ExecError> {
     let weights = Weights::generate(net, seed);
     let fwd = Forward::run(net, &weights).map_err(|m| ExecError::Plan(m.to_string()))?;
     let mut boundary = Boundary::start(fwd.outputs[0].clone());
@@ -103,6 +103,8 @@ pub fn verify(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, Exe
         ok: rounds.iter().all(|r| r.ok),
         max_abs_diff: rounds.last().map_or(0.0, |r| r.max_abs_diff),
         rounds,
+        estimate: budget::Estimate::default(),
+        measured: meter::Measured::default(),
     })
 }
 

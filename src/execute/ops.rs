@@ -2,13 +2,15 @@
 //! output element is always summed in the same order. Kernels read their input only
 //! through [`RowStore::row`]; padded positions are skipped, never read.
 
-use super::tensor::{Missing, RowStore};
+use super::meter;
+use super::tensor::{Flat, Missing, RowStore};
 use super::weights::LayerWeights;
 use crate::model::{Conv, LayerInfo, Pool, Shape};
 use crate::slicing::Rows;
 
 fn relu(v: &mut [f32], on: bool) {
     if on {
+        meter::work(v.len() as u64);
         v.iter_mut().for_each(|x| *x = x.max(0.0));
     }
 }
@@ -36,6 +38,7 @@ pub fn conv_rows(
     );
     let mut store = RowStore::empty(name, out.height, wc * co);
     for yc in rows.first..=rows.last.min(out.height.saturating_sub(1)) {
+        meter::work(k as u64);
         let taps = (0..k)
             .map(|ky| {
                 let yi = i64::from(yc) * s - p + ky;
@@ -46,7 +49,8 @@ pub fn conv_rows(
                 }
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let mut row = vec![0f32; wc * co];
+        let mut row = Flat::zeros(wc * co);
+        let mut macs = 0u64;
         for (xo, acc) in row.chunks_exact_mut(co).enumerate() {
             for (ky, tap) in taps.iter().enumerate() {
                 let Some(tap) = tap else { continue };
@@ -55,6 +59,9 @@ pub fn conv_rows(
                     if !(0..w).contains(&xi) {
                         continue;
                     }
+                    // `ci·co` multiply-adds, and one unit per loop over a channel's
+                    // weights and per tap: a 1×1×1 conv is loops, not arithmetic.
+                    macs += (ci * (co + 1) + 1) as u64;
                     let px = &tap[xi as usize * ci..(xi as usize + 1) * ci];
                     let base = (ky * k as usize + kx as usize) * ci * co;
                     for (c, &v) in px.iter().enumerate() {
@@ -69,8 +76,9 @@ pub fn conv_rows(
                 *a += b;
             }
         }
+        meter::work(macs + (wc * co) as u64);
         relu(&mut row, act);
-        store.put(yc, row);
+        store.put(yc, row.into_vec());
     }
     Ok(store)
 }
@@ -88,10 +96,12 @@ pub fn output_rows(
     let mut store = RowStore::empty(name, out.height, out.width as usize * co);
     for y in rows.first..=rows.last.min(out.height.saturating_sub(1)) {
         let Some(pool) = pool else {
-            store.put(y, conv_out.row(y)?.to_vec());
+            store.put(y, Flat::copy(conv_out.row(y)?).into_vec());
             continue;
         };
-        let mut row = vec![f32::NEG_INFINITY; out.width as usize * co];
+        let mut row = Flat::filled(out.width as usize * co, f32::NEG_INFINITY);
+        // `co` comparisons per window position, and one unit for the position itself.
+        meter::work(u64::from(pool.size).pow(2) * (out.width as usize * (co + 1)) as u64);
         for dy in 0..pool.size {
             let src = conv_out.row(y * pool.stride + dy)?;
             for (x, acc) in row.chunks_exact_mut(co).enumerate() {
@@ -104,7 +114,7 @@ pub fn output_rows(
                 }
             }
         }
-        store.put(y, row);
+        store.put(y, row.into_vec());
     }
     Ok(store)
 }
@@ -122,7 +132,10 @@ pub fn branch_row(
 ) -> Result<Vec<f32>, Missing> {
     let (r, f, cs) = (reorg as usize, lw.b.len(), source_channels);
     let c = shape.channels as usize;
-    let mut row = vec![0f32; shape.width as usize * c];
+    let mut row = Flat::zeros(shape.width as usize * c);
+    // Per source pixel: `cs·f` multiply-adds (and a unit per channel's loop), then `f`
+    // biases and ReLUs.
+    meter::work((r * r * shape.width as usize * (cs * (f + 1) + 2 * f)) as u64);
     for dy in 0..r {
         let src = conv_out.row(y * reorg + dy as u32)?;
         for (x, px_out) in row.chunks_exact_mut(c).enumerate() {
@@ -140,7 +153,7 @@ pub fn branch_row(
             }
         }
     }
-    Ok(row)
+    Ok(row.into_vec())
 }
 
 /// Rows `rows` of the channel concatenation `[main, skip]` of two `width`-wide tensors.
@@ -161,6 +174,7 @@ pub fn concat_rows(
             row.extend_from_slice(&a[x * cm..(x + 1) * cm]);
             row.extend_from_slice(&b[x * cs..(x + 1) * cs]);
         }
+        meter::work((row.len() + 2 * w) as u64);
         store.put(y, row);
     }
     Ok(store)
@@ -168,10 +182,11 @@ pub fn concat_rows(
 
 /// `Σ_i w[i][o]·x[i]` over the inputs `first .. first + x.len()`, for outputs
 /// `outputs` (all `No` outputs when data-parallel), in increasing `i`; no bias.
-pub fn fc_sum(lw: &LayerWeights, first: usize, x: &[f32], outputs: Rows) -> Vec<f32> {
+pub fn fc_sum(lw: &LayerWeights, first: usize, x: &[f32], outputs: Rows) -> Flat {
     let no = lw.b.len();
     let (lo, hi) = (outputs.first as usize, outputs.last as usize + 1);
-    let mut acc = vec![0f32; hi - lo];
+    let mut acc = Flat::zeros(hi - lo);
+    meter::work((x.len() * (hi - lo + 1)) as u64);
     for (i, &v) in x.iter().enumerate() {
         let row = &lw.w[(first + i) * no + lo..(first + i) * no + hi];
         for (a, &wv) in acc.iter_mut().zip(row) {
@@ -182,8 +197,9 @@ pub fn fc_sum(lw: &LayerWeights, first: usize, x: &[f32], outputs: Rows) -> Vec<
 }
 
 /// Adds the bias of outputs `outputs` and applies ReLU when `act`.
-pub fn fc_finish(mut sum: Vec<f32>, lw: &LayerWeights, outputs: Rows, act: bool) -> Vec<f32> {
+pub fn fc_finish(mut sum: Flat, lw: &LayerWeights, outputs: Rows, act: bool) -> Flat {
     let bias = &lw.b[outputs.first as usize..=outputs.last as usize];
+    meter::work(sum.len() as u64);
     for (a, &b) in sum.iter_mut().zip(bias) {
         *a += b;
     }
@@ -195,6 +211,7 @@ pub fn fc_finish(mut sum: Vec<f32>, lw: &LayerWeights, outputs: Rows, act: bool)
 /// any summation order of that dot product.
 pub fn fc_magnitude(lw: &LayerWeights, x: &[f32]) -> Vec<f64> {
     let no = lw.b.len();
+    meter::work(((x.len() + 1) * (no + 1)) as u64);
     let mut acc: Vec<f64> = lw.b.iter().map(|b| f64::from(b.abs())).collect();
     for (i, &v) in x.iter().enumerate() {
         for (a, &wv) in acc.iter_mut().zip(&lw.w[i * no..(i + 1) * no]) {
@@ -288,15 +305,15 @@ mod tests {
         let x = [2., 3.];
         let all = Rows::new(0, 2);
         let whole = fc_finish(fc_sum(&lw, 0, &x, all), &lw, all, true);
-        assert_eq!(whole, vec![0. * 2. + 3. * 3. + 1., 0., 2. * 2. + 5. * 3.]);
+        assert_eq!(*whole, [0. * 2. + 3. * 3. + 1., 0., 2. * 2. + 5. * 3.]);
         let a = fc_sum(&lw, 0, &x[..1], all);
         let b = fc_sum(&lw, 1, &x[1..], all);
-        let summed: Vec<f32> = a.iter().zip(&b).map(|(p, q)| p + q).collect();
-        assert_eq!(fc_finish(summed, &lw, all, true), whole);
+        let summed: Vec<f32> = a.iter().zip(b.iter()).map(|(p, q)| p + q).collect();
+        assert_eq!(fc_finish(Flat::copy(&summed), &lw, all, true), whole);
         let last = Rows::new(2, 2);
         assert_eq!(
-            fc_finish(fc_sum(&lw, 0, &x, last), &lw, last, true),
-            vec![whole[2]]
+            *fc_finish(fc_sum(&lw, 0, &x, last), &lw, last, true),
+            [whole[2]]
         );
         assert_eq!(fc_magnitude(&lw, &x)[1], 100. + 2. + 12.);
     }

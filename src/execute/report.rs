@@ -75,4 +75,8 @@ pub struct VerifyReport {
     /// `max_abs_diff` of the model's final output.
     pub max_abs_diff: f32,
     pub rounds: Vec<RoundReport>,
+    /// The a-priori estimate the run was admitted with.
+    pub estimate: super::budget::Estimate,
+    /// What the run counted (the same units): never above the estimate.
+    pub measured: super::meter::Measured,
 }

@@ -81,7 +81,7 @@ fn single(ctx: &Ctx, mut before: Boundary) -> Result<Played, ExecError> {
     let mut x = RowStore::empty("input", net.input.height, row_len);
     for y in 0..net.input.height {
         let row = gateway.row(y).map_err(at(ctx.round, "gateway"))?;
-        x.put(y, link.down(0, row));
+        x.put(y, link.down(0, row).into_vec());
     }
     let mut branch = None;
     for index in 1..=net.len() {

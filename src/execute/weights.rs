@@ -1,20 +1,22 @@
 //! Seeded weights and input for a network: He-uniform weights (so activations keep
 //! their scale through ReLU and nothing collapses to zero) and small biases.
 
+use super::meter::{self, ELEMENT_BYTES};
 use super::rng::SplitMix;
 use crate::model::{Kind, Network};
 
 /// Weights and bias of one layer. Conv: `[ky][kx][ci][co]`; FL: `[input][output]`,
 /// inputs in the row-major (`H`, `W`, `C`) order of the previous output.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct LayerWeights {
     pub w: Vec<f32>,
     pub b: Vec<f32>,
 }
 
 /// Everything a run needs besides the plan: one set shared by the reference pass and
-/// every device, as if the model had been deployed before the inference.
-#[derive(Clone, Debug)]
+/// every device, as if the model had been deployed before the inference. Counted by
+/// the meter from [`Weights::generate`] until dropped (one unit of work per draw).
+#[derive(Debug)]
 pub struct Weights {
     pub input: Vec<f32>,
     /// By 0-based layer position (`layers[i - 1]` is layer `i`).
@@ -64,10 +66,27 @@ impl Weights {
             let f = u64::from(b.spec.filters);
             he(&mut g, cs, cs * f, f)
         });
-        Weights {
+        let weights = Weights {
             input,
             layers,
             branch,
-        }
+        };
+        meter::alloc(weights.elements() * ELEMENT_BYTES);
+        meter::work(weights.elements());
+        weights
+    }
+
+    /// Elements of the input and of every weight and bias.
+    pub fn elements(&self) -> u64 {
+        let layer = |l: &LayerWeights| (l.w.len() + l.b.len()) as u64;
+        self.input.len() as u64
+            + self.layers.iter().map(layer).sum::<u64>()
+            + self.branch.as_ref().map_or(0, layer)
+    }
+}
+
+impl Drop for Weights {
+    fn drop(&mut self) {
+        meter::free(self.elements() * ELEMENT_BYTES);
     }
 }

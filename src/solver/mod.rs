@@ -1,12 +1,14 @@
 //! The solvers (spec §5): MLS and SLS for every `k`, the best `k`, and the sweeps
 //! behind the paper's Fig. 8 (by `k`) and Fig. 9 (by bandwidth).
 
+pub mod budget;
 mod dp;
 mod dp_table;
 mod plan;
 mod planner;
 mod sweep;
 
+pub use budget::{check as check_work, Workload};
 pub use dp::{
     check_memory, partition, partition_observed, Algorithm, Chosen, Observer, Offer, Partition,
 };

@@ -148,8 +148,8 @@ pub struct Plan {
 }
 
 /// Solves for every `k` in `1..=D` and details the best (the smallest `k` on a tie).
-/// The environment must have been checked with [`Environment::check_work`] and, for a
-/// cluster with memory limits, [`super::check_memory`].
+/// The work must have been checked with [`super::check_work`] (`Workload::Solve`). For a cluster with memory limits,
+/// also [`super::check_memory`].
 pub fn solve(net: &Network, env: &Environment, algorithm: Algorithm) -> Plan {
     let partitions: Vec<Partition> = (1..=env.devices)
         .map(|k| partition(net, env, k, algorithm))

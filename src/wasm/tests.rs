@@ -235,3 +235,21 @@ fn dp_table_matches_the_core_and_refuses_a_bad_k() {
         assert!(message(e).starts_with("k must be a whole number from 1 to 8"));
     }
 }
+
+/// Issue 12: the Fig. 9 sweep is counted as the ten comparisons it runs, so a model the
+/// page can solve is refused for the sweep, at once, with the reason.
+#[wasm_bindgen_test]
+fn the_sweep_is_refused_when_ten_comparisons_are_over_the_limit() {
+    let layers = vec![r#"{"type": "conv", "filters": 1, "kernel": 1}"#; 435].join(",");
+    let text =
+        format!(r#"{{"input": {{"height": 4, "width": 4, "channels": 1}}, "layers": [{layers}]}}"#);
+    let net = model::load(&text).unwrap();
+    let env = Environment::new(32, 100.0, 13.6).unwrap();
+    assert!(solver::check_work(&net, &env, solver::Workload::Compare).is_ok());
+    let ten = vec![1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0];
+    let e = message(wasm::sweep_bandwidth(&text, 32.0, 13.6, ten).unwrap_err());
+    assert!(
+        e.starts_with("the bandwidth sweep (10 comparisons) with 32 devices on a 435-layer model"),
+        "{e}"
+    );
+}

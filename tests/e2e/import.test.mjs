@@ -152,7 +152,7 @@ test('a broken model shows its line or path next to the box; the last good one s
   await page.fill('#devices', '32');
   const figures32 = await shown(page);
   const work = await pasteBroken(page, deep, true);
-  assert.match(work, /^32 devices on a 1000-layer model would take about \d+ block-evaluation steps, more than the limit/);
+  assert.match(work, /^an MLS solve with 32 devices on a 1000-layer model would take about \d+ block-evaluation steps, more than the limit/);
   assert.match(await page.textContent('#custom-status'), /reads, but the views still show the last model that could be solved/);
   assert.deepEqual(await shown(page), figures32);
   assert.ok(await page.isHidden('#error'));

@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FIELDS, MAX_LINK_MODEL, parseHash, toHash, defaults, nice, linkModel } from '../../www/js/state.js';
+import { FIELDS, MAX_LINK_MODEL, MAX_NOTES, parseHash, toHash, defaults, nice, linkModel } from '../../www/js/state.js';
 import { encode, decode } from '../../www/js/base64url.js';
 import { equalSplit } from '../../www/js/split.js';
 import { cliSolve } from './cli.mjs';
@@ -29,13 +29,52 @@ test('bad values are clamped or replaced, each with a note', () => {
   const { state, notes } = parseHash('#model=VGG19&devices=2.6&bandwidth=&gflops=1e400&algorithm=x&devices=-3&zzz=1');
   assert.deepEqual(state, { model: 'vgg19', devices: 1, bandwidth: 100, gflops: 13.6, algorithm: 'both', round: 0, custom: '', cluster: '', tour: 0, dpk: 0, hide: '' });
   assert.deepEqual(notes, [
-    'devices 2.6 is outside 1..32, using 3',
+    'devices 2.6 is not a whole number, using 3',
     'bandwidth “” is not a number, using 100',
     'GFLOPS “1e400” is not a number, using 13.6',
     'unknown algorithm “x”, using both',
     'devices -3 is outside 1..32, using 1',
     'ignored unknown setting “zzz”',
   ]);
+});
+
+test('hash keys are own properties only, whatever the prototype has', () => {
+  const { state, notes } = parseHash('#valueOf=1&toString=2&__proto__=3&hasOwnProperty=4');
+  assert.deepEqual(state, defaults());
+  assert.deepEqual(notes, ['valueOf', 'toString', '__proto__', 'hasOwnProperty'].map((k) => `ignored unknown setting “${k}”`));
+});
+
+test('numbers follow the CLI grammar: decimal only', () => {
+  for (const raw of ['0x10', '0o7', '0b11', 'Infinity', '-Infinity', 'NaN', '', ' ', '1_0', '1e', '.', '+', '5px']) {
+    const { state, notes } = parseHash(`#devices=${encodeURIComponent(raw)}`);
+    assert.equal(state.devices, 10, raw);
+    assert.deepEqual(notes, [`devices “${raw}” is not a number, using 10`], raw);
+  }
+  for (const [raw, value] of [['12', 12], ['+12', 12], [' 12 ', 12], ['1.2e1', 12], ['12.', 12], ['1.2E+1', 12]]) {
+    assert.deepEqual(parseHash(`#devices=${encodeURIComponent(raw)}`), { state: { ...defaults(), devices: value }, notes: [] }, raw);
+  }
+  assert.equal(parseHash('#gflops=.5').state.gflops, 0.5);
+});
+
+test('a whole-number setting given a fraction says so', () => {
+  assert.deepEqual(parseHash('#devices=2.5').notes, ['devices 2.5 is not a whole number, using 3']);
+  assert.deepEqual(parseHash('#devices=40.5').notes, ['devices 40.5 is outside 1..32, using 32']);
+});
+
+test('notes are capped, the rest counted', () => {
+  const keys = Array.from({ length: 100_000 }, (_, i) => `k${i}=1`).join('&');
+  const { notes } = parseHash(`#${keys}`);
+  assert.equal(notes.length, MAX_NOTES + 1);
+  assert.equal(notes.at(-1), `${(100_000 - MAX_NOTES).toLocaleString('en')} more changes not listed`);
+  assert.ok(notes.join('; ').length < 500);
+});
+
+test('a link model is read only up to the length the page writes', () => {
+  const fits = linkModel('y'.repeat(1500));
+  assert.equal(parseHash(`#model=custom&custom=${fits}`).state.custom, 'y'.repeat(1500));
+  const { state, notes } = parseHash(`#model=custom&custom=${fits}A`);
+  assert.equal(state.custom, '');
+  assert.deepEqual(notes, ['the custom model in the address has 2,001 characters, more than the 2,000 a link carries, ignored']);
 });
 
 test('long hostile values are shortened in notes', () => {

@@ -93,37 +93,54 @@ function update(play = false, solved = null) {
 
 const pretty = (json) => JSON.stringify(JSON.parse(json), null, 2);
 
-/** A link's pasted model is read by the core like a paste; the zoo's default replaces
- * one that is missing (too long for the link) or does not read. */
-function readLinkModel(notes) {
-  if (state.model !== CUSTOM) return;
+/** A link's pasted model is read by the core like a paste; the last good model (or the
+ * zoo's default at start) replaces one that is missing (too long for the link), does
+ * not read, or is refused for its work at these settings. Returns the plans when it
+ * solved them, so they are not solved twice. */
+function readLinkModel(notes, last) {
+  if (state.model !== CUSTOM) return null;
   const fallback = () => {
-    state.model = FIELDS.model.fallback;
-    state.custom = '';
+    state.model = last?.model ?? FIELDS.model.fallback;
+    state.custom = last?.custom ?? '';
+    return null;
   };
+  const using = () => (last?.model === CUSTOM ? 'the last model that read well' : last?.model ?? FIELDS.model.fallback);
   if (!state.custom) {
-    notes.push(`the address names your own model but does not include it (too long for a link), using ${FIELDS.model.fallback}`);
+    notes.push(`the address names your own model but does not include it (too long for a link), using ${using()}`);
     return fallback();
   }
   try {
     state.custom = readModel(state.custom).json;
   } catch (e) {
-    notes.push(`the model in the address does not read (${e.message}), using ${FIELDS.model.fallback}`);
+    notes.push(`the model in the address does not read (${e.message}), using ${using()}`);
+    return fallback();
+  }
+  let solved;
+  try {
+    solved = plans(state);
+  } catch (e) {
+    notes.push(`the model in the address cannot be solved here (${e.message}), using ${using()}`);
     return fallback();
   }
   readNow(pretty(state.custom), 'the link');
+  return solved;
 }
 
+/** Reads the address; returns the plans when reading it solved them already. */
 function readHash() {
+  const last = state;
   const { state: s, notes } = parseHash(location.hash);
   state = s;
-  readLinkModel(notes);
+  let solved = readLinkModel(notes, last);
   readLinkCluster(state, notes, plans);
   // A model with a teaching setting opens with it where the link leaves a field out.
   const opening = openingFor(state.model, location.hash);
   if (opening) Object.assign(state, opening);
+  // Plans solved while reading a link's model are for the state before these changes.
+  if (opening || state.cluster) solved = null;
   const said = notes.length ? `The address was adjusted: ${notes.join('; ')}.` : '';
   showMessage('note', [said, opening ? openingNote(state.model) : ''].filter(Boolean).join(' '));
+  return solved;
 }
 
 /** Picking a model with a teaching setting from the list applies that setting; leaving
@@ -161,7 +178,7 @@ async function main() {
   }
   theme = readTheme();
   setModels(FIELDS.model.choices.filter((m) => m !== CUSTOM));
-  readHash();
+  const solved = readHash();
   fillCases();
   $('controls').addEventListener('submit', (e) => e.preventDefault());
   bindControls((change) => {
@@ -214,8 +231,7 @@ async function main() {
   });
   addEventListener('hashchange', () => {
     if (location.hash === toHash(state)) return;
-    readHash();
-    update(true);
+    update(true, readHash());
   });
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
     theme = readTheme();
@@ -237,7 +253,7 @@ async function main() {
   plans({ model: 'tiny', devices: 2, bandwidth: 100, gflops: 13.6 });
   await nextTask();
   watchViews(context);
-  update(true);
+  update(true, solved);
   // For scripts/measure-load.mjs and the tests: redraw one view, or all of them now.
   window.coopaiDebug = { redraw: (name) => drawView(name), drawAll: drawStale };
   await viewsSettled();

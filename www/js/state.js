@@ -15,6 +15,14 @@ export const CUSTOM = 'custom';
  * address well inside what browsers, chat apps and servers accept. */
 export const MAX_LINK_MODEL = 2000;
 
+/** Most notes about one address; the rest are counted in one more (a hand-made link
+ * with 100,000 keys must not make a megabyte of notes). */
+export const MAX_NOTES = 8;
+
+/** The number grammar of the CLI (Rust's `f64` without `inf`/`NaN`): decimal only, so
+ * `0x10`, `0o7`, `0b1`, `Infinity` and `''` are not numbers, as they are not there. */
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 /** The model choices are filled in at start from the wasm zoo list, plus `custom`. */
 export const FIELDS = {
   model: { kind: 'choice', fallback: 'vgg16', choices: [], label: 'model' },
@@ -56,6 +64,8 @@ function readField(key, raw) {
     return { value: formatCluster(groups), note: notes.join('; ') || undefined };
   }
   if (f.kind === 'model') {
+    // The page writes links of at most this length; a longer one is not read at all.
+    if (raw.length > MAX_LINK_MODEL) return { value: f.fallback, note: `the ${f.label} in the address has ${raw.length.toLocaleString('en')} characters, more than the ${MAX_LINK_MODEL.toLocaleString('en')} a link carries, ignored` };
     const text = decode(raw);
     if (text === null) return { value: f.fallback, note: `the ${f.label} in the address is not base64url text, ignored` };
     return { value: text };
@@ -69,12 +79,13 @@ function readField(key, raw) {
     if (f.choices.includes(v)) return { value: v };
     return { value: f.fallback, note: `unknown ${f.label} “${shorten(raw)}”, using ${f.fallback}` };
   }
-  const n = Number(raw.trim());
-  if (raw.trim() === '' || !Number.isFinite(n)) {
+  const n = NUMBER.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (!Number.isFinite(n)) {
     return { value: f.fallback, note: `${f.label} “${shorten(raw)}” is not a number, using ${f.fallback}` };
   }
   let v = f.kind === 'int' ? Math.round(n) : n;
   v = Math.min(f.max, Math.max(f.min, v));
+  if (v !== n && n >= f.min && n <= f.max) return { value: v, note: `${f.label} ${shorten(raw)} is not a whole number, using ${v}` };
   if (v !== n) return { value: v, note: `${f.label} ${shorten(raw)} is outside ${f.min}..${f.max}, using ${v}` };
   return { value: v };
 }
@@ -89,7 +100,8 @@ export function parseHash(hash) {
   const notes = [];
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   for (const [key, raw] of params) {
-    if (!(key in FIELDS)) {
+    // Own keys only: `valueOf` or `__proto__` are not settings.
+    if (!Object.hasOwn(FIELDS, key)) {
       notes.push(`ignored unknown setting “${shorten(key)}”`);
       continue;
     }
@@ -99,6 +111,10 @@ export function parseHash(hash) {
   }
   if (state.cluster && (params.has('devices') || params.has('gflops'))) {
     notes.push('devices and GFLOPS are ignored: the cluster describes the devices');
+  }
+  if (notes.length > MAX_NOTES) {
+    const more = notes.length - MAX_NOTES;
+    notes.splice(MAX_NOTES, more, `${more.toLocaleString('en')} more change${more === 1 ? '' : 's'} not listed`);
   }
   return { state, notes };
 }

@@ -305,6 +305,7 @@ mod tests {
             .unwrap()
             .flat()
             .unwrap()
+            .into_vec()
     }
 
     #[test]

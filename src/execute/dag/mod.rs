@@ -68,6 +68,8 @@ pub fn run(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, ExecEr
         ok: rounds.iter().all(|r| r.ok),
         max_abs_diff: rounds.last().map_or(0.0, |r| r.max_abs_diff),
         rounds,
+        estimate: Default::default(),
+        measured: Default::default(),
     })
 }
 
@@ -80,7 +82,7 @@ fn single(ctx: &Ctx, state: &mut Holdings) -> Result<Played, ExecError> {
     let mut x = forward::empty(net, 0);
     for y in 0..net.input.height {
         let row = gateway.rows.row(y).map_err(at(round, "gateway"))?;
-        x.put(y, link.down(0, row));
+        x.put(y, link.down(0, row).into_vec());
     }
     let run = DagForward::run(net, ctx.weights, x).map_err(at(round, device(0)))?;
     let mut results = Vec::new();

@@ -6,6 +6,7 @@
 //! then it uploads its equal share of each tensor needed after the block (`to`), keeps
 //! its share of the last one, or uploads a partial sum of the closing FL.
 
+use crate::execute::tensor::Flat;
 use std::collections::BTreeMap;
 
 use super::super::conv_device::{layer_rows, plan_error, within};
@@ -88,13 +89,13 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, state: &mut Holdings) -> Result<Played
             for (e, s) in shares.iter().enumerate() {
                 for y in (0..s.height()).filter(|&y| s.has(y)) {
                     let row = s.row(y).map_err(at(round, device(e)))?;
-                    stored.receive(y, link.tau(e, row), e);
+                    stored.receive(y, link.tau(e, row).into_vec(), e);
                 }
             }
         }
     }
     let mut next_kept = Vec::with_capacity(k);
-    let mut sum = fc.map(|j| vec![0f32; net.layer(j).output.channels as usize]);
+    let mut sum = fc.map(|j| Flat::zeros(net.layer(j).output.channels as usize));
     for (d, plan) in block.devices.iter().enumerate() {
         let mut have = receive(ctx, block, plan, d, kept.as_deref(), state, &mut link)?;
         for m in first..=grid {
@@ -118,7 +119,7 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, state: &mut Holdings) -> Result<Played
                 let rows = share(&made[m - first], own).map_err(at(round, device(d)))?;
                 let stored = state.at_gateway(net, m);
                 for (y, row) in rows {
-                    stored.receive(y, link.up(d, row), d);
+                    stored.receive(y, link.up(d, row).into_vec(), d);
                 }
             }
         }
@@ -129,7 +130,7 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, state: &mut Holdings) -> Result<Played
         }
         if let (Some(j), Some(sum)) = (fc, sum.as_mut()) {
             if let Some(partial) = partial_sum(ctx, plan, d, j, &made[grid - first])? {
-                for (s, p) in sum.iter_mut().zip(link.up(d, &partial)) {
+                for (s, p) in sum.iter_mut().zip(link.up(d, &partial).iter()) {
                     *s += p;
                 }
             }
@@ -216,13 +217,13 @@ fn receive(
                 };
                 let shares = kept.unwrap_or_default();
                 let row = shares[e].row(y).map_err(at(round, device(e)))?;
-                stored.receive(y, link.tau(e, row), e);
+                stored.receive(y, link.tau(e, row).into_vec(), e);
             }
             let row = stored.rows.row(y).map_err(at(round, "gateway"))?;
             if stored.by.get(y as usize) == Some(&Some(d)) {
                 link.resent(d, row.len() as u64);
             }
-            x.put(y, link.down(d, row));
+            x.put(y, link.down(d, row).into_vec());
         }
     }
     Ok(have)
@@ -284,7 +285,7 @@ fn partial_sum(
     d: usize,
     j: usize,
     x: &RowStore,
-) -> Result<Option<Vec<f32>>, ExecError> {
+) -> Result<Option<Flat>, ExecError> {
     let round = ctx.round;
     let inputs = plan
         .neurons
