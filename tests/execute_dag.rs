@@ -397,7 +397,7 @@ fn yolov3_tiny_at_a_quarter_of_its_input() {
 
 #[test]
 fn the_verify_command_runs_a_branching_model() {
-    let args: Vec<String> = [
+    let args: Vec<std::ffi::OsString> = [
         "verify",
         "--model",
         "tinyres",
@@ -407,7 +407,7 @@ fn the_verify_command_runs_a_branching_model() {
         "2",
     ]
     .iter()
-    .map(|a| a.to_string())
+    .map(|a| a.into())
     .collect();
     let out = coopai::cli::run(&args).unwrap();
     assert!(

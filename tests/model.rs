@@ -234,14 +234,8 @@ fn environments_are_checked() {
     let slow = Environment::new(256, MIN_RATE, MIN_GFLOPS).unwrap();
     let yolo = Network::new(&coopai::model::zoo::yolov2()).unwrap();
     for algorithm in [Algorithm::Mls, Algorithm::Sls] {
-        let plan = solve(
-            &yolo,
-            &Environment {
-                devices: 8,
-                ..slow.clone()
-            },
-            algorithm,
-        );
+        let eight = Environment::new(8, MIN_RATE, MIN_GFLOPS).unwrap();
+        let plan = solve(&yolo, &eight, algorithm);
         for t in plan
             .per_k
             .iter()
