@@ -26,6 +26,8 @@ struct Pending<'a> {
     name: String,
     node: usize,
     reads: Vec<(Key, Node<'a>)>,
+    /// Numbers among the call's arguments (Keras 3 writes `x + 3.0` as an `Add` call).
+    constants: usize,
 }
 
 /// Builds the model of `layers` (a functional model's, or a Sequential one's when
@@ -62,6 +64,7 @@ pub fn network(
             origin: Origin::new(call.layer.path.clone(), label),
             inputs,
             fc_tail: fc_tail.get(&call.name).copied().unwrap_or(false),
+            constants: call.constants,
         }
         .apply()?;
         tensors.insert((call.name.clone(), call.node, 0), out);
@@ -166,6 +169,7 @@ fn calls<'a>(layers: &[Node<'a>], sequential: bool) -> Result<Vec<Pending<'a>>, 
                 name,
                 node: 0,
                 reads,
+                constants: 0,
             });
             continue;
         }
@@ -185,12 +189,21 @@ fn calls<'a>(layers: &[Node<'a>], sequential: bool) -> Result<Vec<Pending<'a>>, 
             if reads.is_empty() {
                 return Err(node.expected("a call with at least one input tensor"));
             }
+            let constants = node
+                .get("args")
+                .and_then(|a| {
+                    a.value
+                        .as_array()
+                        .map(|a| a.iter().filter(|v| v.is_number()).count())
+                })
+                .unwrap_or(0);
             calls.push(Pending {
                 layer: layer.clone(),
                 class,
                 name: name.clone(),
                 node: k,
                 reads,
+                constants,
             });
         }
     }

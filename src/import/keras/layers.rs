@@ -100,6 +100,9 @@ pub struct Call<'c, 'a> {
     pub inputs: Vec<Tensor>,
     /// For `Dense` on a flat tensor: every later layer is dense too, so it may be an FC.
     pub fc_tail: bool,
+    /// Numbers among the call's arguments: `Add`/`Multiply` of one tensor and a
+    /// constant (Keras 3's `x + 3.0`, as in hard-sigmoid) is elementwise, so free.
+    pub constants: usize,
 }
 
 impl Call<'_, '_> {
@@ -141,6 +144,7 @@ impl Call<'_, '_> {
             "Dense" => self.dense(),
             "Flatten" => Ok(Tensor::plain(self.one()?.id, true)),
             "Reshape" => self.reshape(),
+            "Add" | "Multiply" if self.inputs.len() == 1 && self.constants > 0 => self.one(),
             "Add" => self.add(),
             "Multiply" => self.multiply(),
             "Concatenate" => self.concat(),

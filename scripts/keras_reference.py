@@ -1,0 +1,66 @@
+"""Writes Keras' own `model.to_json()` of keras.applications models, and Keras' own FLOP
+count of each, for tests/import_real.rs (tests/corpus_real/keras3/).
+
+The FLOPs are counted from the built Keras model, independently of coopai: for every
+Conv2D, DepthwiseConv2D, SeparableConv2D and Dense layer, 2 × (kernel elements) ×
+(output positions), with the output shapes Keras computed. coopai must derive the same
+number from the JSON alone.
+
+    python3 -m venv /tmp/kenv && /tmp/kenv/bin/pip install keras jax jaxlib
+    KERAS_BACKEND=jax /tmp/kenv/bin/python scripts/keras_reference.py tests/corpus_real/keras3
+"""
+
+import os
+import sys
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
+import keras  # noqa: E402
+from keras import applications as A  # noqa: E402
+
+MODELS = {
+    "vgg16": lambda: A.VGG16(weights=None),
+    "mobilenet": lambda: A.MobileNet(weights=None),
+    "mobilenet_v2": lambda: A.MobileNetV2(weights=None),
+    "mobilenet_v3_small": lambda: A.MobileNetV3Small(weights=None, input_shape=(224, 224, 3)),
+    "resnet50": lambda: A.ResNet50(weights=None),
+    "xception": lambda: A.Xception(weights=None),
+    "inception_v3": lambda: A.InceptionV3(weights=None),
+    "densenet121": lambda: A.DenseNet121(weights=None),
+    "efficientnet_b0": lambda: A.EfficientNetB0(weights=None),
+    "convnext_tiny": lambda: A.ConvNeXtTiny(weights=None),
+}
+
+COUNTED = ("Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Dense")
+
+
+def flops(model):
+    total = 0
+    for layer in model.layers:
+        if layer.__class__.__name__ not in COUNTED:
+            continue
+        positions = 1
+        for d in layer.output.shape[1:-1]:
+            positions *= d
+        for w in layer.weights:
+            if w.path.split("/")[-1].endswith("kernel"):
+                n = 1
+                for d in w.shape:
+                    n *= d
+                total += 2 * n * positions
+    return total
+
+
+def main(out):
+    rows = [f"# model\tFLOPs counted by Keras {keras.__version__} (scripts/keras_reference.py)"]
+    for name, make in MODELS.items():
+        model = make()
+        with open(f"{out}/{name}.keras.json", "w") as f:
+            f.write(model.to_json())
+        rows.append(f"{name}\t{flops(model)}")
+    with open(f"{out}/FLOPS.tsv", "w") as f:
+        f.write("\n".join(rows) + "\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
