@@ -62,6 +62,7 @@ pub fn equal_split(n: u32, k: u32, d: u32) -> Option<Rows> {
 pub struct EqualSplit {
     base: u32,
     extra: u32,
+    n: u32,
 }
 
 impl EqualSplit {
@@ -69,7 +70,21 @@ impl EqualSplit {
         EqualSplit {
             base: n / k,
             extra: n % k,
+            n,
         }
+    }
+
+    /// The device whose share holds `row`, or `None` past the last row.
+    pub fn owner(self, row: u32) -> Option<u32> {
+        if row >= self.n {
+            return None;
+        }
+        let tall = u64::from(self.extra) * (u64::from(self.base) + 1);
+        Some(if u64::from(row) < tall {
+            row / (self.base + 1)
+        } else {
+            self.extra + (row - tall as u32) / self.base
+        })
     }
 
     /// See [`equal_split`].
@@ -106,5 +121,27 @@ pub fn conv_rows_for_output(rows: Rows, conv: Conv, hc: u32) -> Rows {
     match conv.pool {
         Some(pool) => back_through_pool(rows, pool, hc),
         None => rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owner_inverts_share() {
+        for n in 1..40 {
+            for k in 1..12 {
+                let split = EqualSplit::new(n, k);
+                for d in 0..k {
+                    if let Some(r) = split.share(d) {
+                        for row in r.first..=r.last {
+                            assert_eq!(split.owner(row), Some(d), "n {n} k {k} row {row}");
+                        }
+                    }
+                }
+                assert_eq!(split.owner(n), None);
+            }
+        }
     }
 }

@@ -112,14 +112,20 @@ fn setting(
     gflops: f64,
 ) -> Result<(Network, Environment), JsError> {
     let net = load(source)?;
-    if !(devices.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&devices)) {
-        return Err(JsError::new(&format!(
-            "devices must be a whole number, found {devices}"
-        )));
-    }
-    let env = Environment::new(devices as u32, bandwidth_mbps, gflops).map_err(err)?;
+    let env = Environment::new(whole_devices(devices)?, bandwidth_mbps, gflops).map_err(err)?;
     env.check_work(&net).map_err(err)?;
     Ok((net, env))
+}
+
+/// A device count from JS: a whole number (the range is the core's to check).
+fn whole_devices(devices: f64) -> Result<u32, JsError> {
+    if devices.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&devices) {
+        Ok(devices as u32)
+    } else {
+        Err(JsError::new(&format!(
+            "devices must be a whole number, found {devices}"
+        )))
+    }
 }
 
 fn err(e: impl std::fmt::Display) -> JsError {
@@ -164,6 +170,9 @@ fn parse_algorithm(text: &str) -> Result<Algorithm, JsError> {
     Algorithm::parse(text)
         .ok_or_else(|| JsError::new(&format!("algorithm must be 'mls' or 'sls', found '{text}'")))
 }
+
+mod session;
+pub use session::Session;
 
 #[cfg(test)]
 mod tests;

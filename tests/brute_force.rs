@@ -5,8 +5,9 @@ mod common;
 
 use std::collections::BTreeSet;
 
+use common::brute::brute_force;
 use common::{random_chain, Rng};
-use coopai::cost::{block_loads, block_time, Case, Environment, Load};
+use coopai::cost::{block_loads, Case, Environment, Load, Team};
 use coopai::model::{Kind, Network};
 use coopai::slicing::{back_through_conv, conv_rows_for_output, equal_split, Rows};
 use coopai::solver::{partition, Algorithm};
@@ -27,6 +28,10 @@ fn naive_conv_loads(net: &Network, k: u32, first: usize, last: usize, fc: bool) 
         let grid = equal_split(g.output.height, k, d);
         let mut rows = grid;
         let mut flops = 0;
+        // Memory (spec-cluster §3), in elements: every weight of the block, and the
+        // largest input plus output rows of one layer.
+        let mut weights = 0;
+        let mut peak = 0;
         for r in (first..=grid_layer).rev() {
             let l = net.layer(r);
             let Kind::Conv(c) = l.kind else {
@@ -34,7 +39,11 @@ fn naive_conv_loads(net: &Network, k: u32, first: usize, last: usize, fc: bool) 
             };
             let computed = rows.map(|x| conv_rows_for_output(x, c, l.conv_out.height));
             flops += set(computed).len() as u64 * l.flops_per_conv_row();
+            let out = set(rows).len() as u64 * u64::from(l.output.width * l.output.channels);
             rows = computed.map(|x| back_through_conv(x, c, l.input.height));
+            let input = set(rows).len() as u64 * u64::from(l.input.width * l.input_channels());
+            weights += l.params;
+            peak = peak.max(input + out);
         }
         let row_elements = u64::from(g.output.width * g.output.channels);
         let grid_rows = set(grid).len() as u64;
@@ -42,6 +51,9 @@ fn naive_conv_loads(net: &Network, k: u32, first: usize, last: usize, fc: bool) 
             let Kind::Fc { outputs } = net.layer(last).kind else {
                 unreachable!()
             };
+            let (n, no) = (grid_rows * row_elements, u64::from(outputs));
+            weights += n * no + no;
+            peak = peak.max(n + no);
             flops += 2 * grid_rows * row_elements * u64::from(outputs);
             if grid.is_some() {
                 u64::from(outputs) * B
@@ -58,6 +70,11 @@ fn naive_conv_loads(net: &Network, k: u32, first: usize, last: usize, fc: bool) 
             ti_bits: 0,
             tau_bits: 0,
             to_bits: to,
+            memory_bytes: if grid.is_some() {
+                (weights + peak) * 4
+            } else {
+                0
+            },
         });
         needs.push(set(rows));
     }
@@ -80,64 +97,6 @@ fn naive_conv_loads(net: &Network, k: u32, first: usize, last: usize, fc: bool) 
     loads
 }
 
-/// Every feasible case of block `first..=last`, with its loads from the library.
-fn cases(
-    net: &Network,
-    k: u32,
-    first: usize,
-    last: usize,
-    algorithm: Algorithm,
-) -> Vec<(Case, Vec<Load>)> {
-    let candidates: &[Case] = match algorithm {
-        Algorithm::Mls => &[
-            Case::Conv,
-            Case::ConvFc,
-            Case::FcData,
-            Case::FcModel,
-            Case::FcHybrid,
-        ],
-        Algorithm::Sls if first == last => &[Case::Conv, Case::FcData, Case::FcModel],
-        Algorithm::Sls => &[],
-    };
-    candidates
-        .iter()
-        .filter_map(|&c| block_loads(net, k, first, last, c).map(|l| (c, l)))
-        .collect()
-}
-
-/// The best total over every way to cut `1..=L` into feasible blocks, summed in round
-/// order like the DP.
-fn brute_force(net: &Network, env: &Environment, k: u32, algorithm: Algorithm) -> f64 {
-    let l = net.len();
-    let mut best = f64::INFINITY;
-    // Bit i of `cuts` set: a block ends after layer i + 1.
-    for cuts in 0u32..(1 << (l - 1)) {
-        let mut total = 0.0;
-        let mut first = 1;
-        let mut feasible = true;
-        for last in 1..=l {
-            if last < l && cuts & (1 << (last - 1)) == 0 {
-                continue;
-            }
-            let options = cases(net, k, first, last, algorithm);
-            let Some(e) = options
-                .iter()
-                .map(|(_, loads)| block_time(loads, env, k).0.total())
-                .reduce(f64::min)
-            else {
-                feasible = false;
-                break;
-            };
-            total += e;
-            first = last + 1;
-        }
-        if feasible && total < best {
-            best = total;
-        }
-    }
-    best
-}
-
 #[test]
 fn incremental_block_costs_equal_the_naive_spec() {
     let mut rng = Rng(7);
@@ -148,7 +107,9 @@ fn incremental_block_costs_equal_the_naive_spec() {
             for first in 1..=net.len() {
                 for last in first..=net.len() {
                     for (fc, case) in [(false, Case::Conv), (true, Case::ConvFc)] {
-                        if let Some(loads) = block_loads(&net, k, first, last, case) {
+                        if let Some(loads) =
+                            block_loads(&net, &Team::uniform(k, 1e9, 1e6), first, last, case)
+                        {
                             let naive = naive_conv_loads(&net, k, first, last, fc);
                             assert_eq!(
                                 loads, naive,

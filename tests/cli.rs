@@ -190,3 +190,66 @@ fn readme_reproduction_table_is_current() {
         "README.md is stale: paste the output of `cargo run --release -- reproduce --markdown` between the markers"
     );
 }
+
+#[test]
+fn a_cluster_on_the_command_line() {
+    let uniform = json(&[
+        "solve",
+        "--model",
+        "vgg16",
+        "--cluster",
+        "10x13.6",
+        "--json",
+    ]);
+    let paper = json(&[
+        "solve",
+        "--model",
+        "vgg16",
+        "--devices",
+        "10",
+        "--gflops",
+        "13.6",
+        "--json",
+    ]);
+    assert_eq!(uniform["completion_s"], paper["completion_s"]);
+    assert_eq!(uniform["blocks"], paper["blocks"]);
+    let mixed = json(&[
+        "solve",
+        "--model",
+        "vgg16",
+        "--cluster",
+        "3x13.6,1x50@2048",
+        "--json",
+    ]);
+    assert_eq!(mixed["cluster"].as_array().unwrap().len(), 4);
+    assert_eq!(mixed["cluster"][3]["memory_mb"], 2048.0);
+    assert_eq!(mixed["blocks"][0]["devices"][0]["device"], 3);
+    let text = String::from_utf8(
+        coopai(&["solve", "--model", "vgg16", "--cluster", "3x13.6,1x50"]).stdout,
+    )
+    .unwrap();
+    assert!(
+        text.contains("devices used, fastest first: device 4 (50 GFLOPS)"),
+        "{text}"
+    );
+    fails_with(
+        &["solve", "--model", "vgg16", "--cluster", "10x13.6@1"],
+        "no plan fits the devices' memory: layer",
+    );
+    fails_with(
+        &[
+            "solve",
+            "--model",
+            "vgg16",
+            "--cluster",
+            "4x13.6",
+            "--gflops",
+            "2",
+        ],
+        "--cluster describes the devices",
+    );
+    fails_with(
+        &["solve", "--model", "vgg16", "--cluster", "4x0x10"],
+        "cluster group '4x0x10'",
+    );
+}

@@ -20,9 +20,13 @@ fn assert_same(name: &str, file: &str, imported: &Model) {
     );
 }
 
+/// The zoo models written as cfg files in tests/models/ (the branching ones are built in
+/// code and checked against their published sizes in tests/dag.rs).
+const IN_CFG: [&str; 5] = ["tiny", "alexnet", "vgg16", "vgg19", "yolov2"];
+
 #[test]
 fn darknet_cfg_files_import_to_the_zoo() {
-    for name in zoo::NAMES {
+    for name in IN_CFG {
         let file = format!("{name}.cfg");
         let text = read(&file);
         let net = darknet::load(&text).unwrap_or_else(|e| panic!("{file}: {e}"));

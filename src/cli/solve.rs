@@ -15,25 +15,66 @@ pub fn run(raw: &[String]) -> Result<String, CliError> {
     Ok(render(&plan))
 }
 
+/// `3 × 13.6 GFLOPS, 1 × 50 GFLOPS @ 2048 MB`: runs of equal devices in the given order.
+fn cluster_summary(p: &Plan) -> String {
+    let mut groups: Vec<(usize, String)> = Vec::new();
+    for d in &p.cluster {
+        let mut text = format!("{} GFLOPS", d.gflops);
+        if let Some(m) = d.memory_mb {
+            text += &format!(" @ {m} MB");
+        }
+        if let Some(l) = d.link_mbps {
+            text += &format!(", {l} Mbps link");
+        }
+        match groups.last_mut() {
+            Some((n, t)) if *t == text => *n += 1,
+            _ => groups.push((1, text)),
+        }
+    }
+    let parts: Vec<String> = groups.iter().map(|(n, t)| format!("{n} × {t}")).collect();
+    parts.join(", ")
+}
+
 fn render(p: &Plan) -> String {
+    let devices = if p.environment.cluster.is_some() {
+        format!(
+            "a cluster of {} devices ({})",
+            p.environment.devices,
+            cluster_summary(p)
+        )
+    } else {
+        format!(
+            "up to {} devices, {} GFLOPS per device",
+            p.environment.devices, p.environment.gflops
+        )
+    };
     let mut out = format!(
         "{} ({} layers, {:.2} GFLOPs, {:.2} M parameters), {}\n\
-         setting: up to {} devices, {} Mbps gateway, {} GFLOPS per device\n\
+         setting: {devices}, {} Mbps gateway\n\
          best: k = {} devices, {:.4} s (compute {:.4} s + transfer {:.4} s) in {} rounds\n\n",
         p.model.name,
         p.model.layers,
         p.model.flops as f64 / 1e9,
         p.model.params as f64 / 1e6,
         p.algorithm.name().to_uppercase(),
-        p.environment.devices,
         p.environment.bandwidth_mbps,
-        p.environment.gflops,
         p.devices,
         p.completion_s,
         p.compute_s,
         p.transfer_s,
         p.blocks.len(),
     );
+    if p.environment.cluster.is_some() {
+        // A mixed cluster: say which devices the best plan uses, fastest first.
+        if let Some(b) = p.blocks.first() {
+            let used: Vec<String> = b
+                .devices
+                .iter()
+                .map(|d| format!("{} ({} GFLOPS)", p.cluster[d.device].name, d.gflops))
+                .collect();
+            out += &format!("devices used, fastest first: {}\n\n", used.join(", "));
+        }
+    }
     let rows: Vec<Vec<String>> = p
         .per_k
         .iter()
@@ -67,7 +108,7 @@ fn render(p: &Plan) -> String {
                 format!("{:.4}", b.completion_s),
                 format!("{:.4}", b.compute_s),
                 format!("{:.4}", b.transfer_s),
-                (b.critical_device + 1).to_string(),
+                p.cluster[b.devices[b.critical_device].device].name.clone(),
             ]
         })
         .collect();

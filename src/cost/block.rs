@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::environment::Environment;
+use super::cluster::Team;
 
 /// The feasible cases of a block (spec §3), plus `single` for `k = 1`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -44,19 +44,14 @@ pub struct Load {
     pub tau_bits: u64,
     /// Device → gateway: this round's output.
     pub to_bits: u64,
+    /// Bytes the device must hold during the round: the weights of its layers (or of its
+    /// neuron shares) and its largest input plus output rows of one layer (spec-cluster §3).
+    pub memory_bytes: u64,
 }
 
 impl Load {
     pub fn bits(&self) -> u64 {
         self.ti_bits + self.tau_bits + self.to_bits
-    }
-
-    /// Compute and transfer seconds: `ζ/F` and `φ·k/G` (each device gets `G/k`).
-    pub fn timing(&self, env: &Environment, k: u32) -> Timing {
-        Timing {
-            compute_s: self.flops as f64 / env.flops_per_second(),
-            transfer_s: self.bits() as f64 * f64::from(k) / env.bits_per_second(),
-        }
     }
 }
 
@@ -73,12 +68,12 @@ impl Timing {
     }
 }
 
-/// The block time `e = max_d [ζ(d)/F + φ(d)·k/G]` and the device that sets it
+/// The block time `e = max_d [ζ(d)/F_d + φ(d)·k/G]` and the device that sets it
 /// (the first such device on a tie).
-pub fn block_time(loads: &[Load], env: &Environment, k: u32) -> (Timing, usize) {
+pub fn block_time(loads: &[Load], team: &Team) -> (Timing, usize) {
     let mut best = (Timing::default(), 0);
     for (d, load) in loads.iter().enumerate() {
-        let t = load.timing(env, k);
+        let t = team.timing(d, load);
         if d == 0 || t.total() > best.0.total() {
             best = (t, d);
         }

@@ -2,19 +2,21 @@
 //! block rather than the solver's sweep (plan details, brute-force checks, executors).
 
 use super::block::{Case, Load};
-use super::conv_sweep::ConvSweep;
+use super::block_sweep::BlockSweep;
+use super::cluster::{RowSplits, Team};
 use super::{fc, single};
 use crate::model::Network;
 
-/// Per-device loads of block `first..=last` (1-based) sliced as `case` over `k`
-/// devices, or `None` when that block is not feasible (spec §3).
+/// Per-device loads of block `first..=last` (1-based) sliced as `case` over the team's
+/// `k` devices, or `None` when that block is not feasible (spec §3).
 pub fn block_loads(
     net: &Network,
-    k: u32,
+    team: &Team,
     first: usize,
     last: usize,
     case: Case,
 ) -> Option<Vec<Load>> {
+    let k = team.k;
     if first == 0 || first > last || last > net.len() || k == 0 {
         return None;
     }
@@ -33,10 +35,11 @@ pub fn block_loads(
                 }
                 _ => return None,
             };
-            let mut sweep = ConvSweep::new(net, k, grid, fc_layer);
+            let splits = RowSplits::new(net, team);
+            let mut sweep = BlockSweep::new(net, &splits, k, grid, fc_layer);
             while let Some(r) = sweep.step() {
                 if r == first {
-                    return Some(sweep.loads);
+                    return Some(sweep.loads().to_vec());
                 }
             }
             None
@@ -44,14 +47,14 @@ pub fn block_loads(
         Case::FcData | Case::FcModel if width == 1 && fcs == 1 => {
             let layer = net.layer(last);
             if case == Case::FcData {
-                fc::data(layer, k, &mut loads);
+                fc::data(layer, team, &mut loads);
             } else {
-                fc::model(layer, k, &mut loads);
+                fc::model(layer, team, &mut loads);
             }
             Some(loads)
         }
         Case::FcHybrid if width == 2 && fcs == 2 => {
-            fc::hybrid(net.layer(first), net.layer(last), k, &mut loads);
+            fc::hybrid(net.layer(first), net.layer(last), team, &mut loads);
             Some(loads)
         }
         _ => None,

@@ -9,13 +9,15 @@
 //! above it, and a full solve takes `O(D·L²)` block evaluations of `O(k)` each.
 //!
 //! This is the solver's hot loop, so rows are kept as plain `first`/`last` arrays over
-//! the busy devices (those with a grid: a prefix, since equal splits give the larger
-//! shares first and back-propagation never empties a range).
+//! the busy devices (those with a grid: a prefix, since splits give the larger shares
+//! first — equal splits, and splits by speed over the fastest-first team — and
+//! back-propagation never empties a range).
 
 use super::block::Load;
+use super::cluster::{RowSplits, Split};
 use super::environment::BITS_PER_ELEMENT as B;
 use crate::model::{Kind, Network};
-use crate::slicing::{equal_split, len, EqualSplit, Rows};
+use crate::slicing::{len, Rows};
 
 /// The rows of one conv layer of a block, per device (for the plan and the viewer).
 #[derive(Clone, Debug, PartialEq)]
@@ -51,6 +53,7 @@ impl Ranges {
 /// Walks conv blocks ending at a fixed grid layer, one first layer at a time.
 pub struct ConvSweep<'a> {
     net: &'a Network,
+    splits: &'a RowSplits,
     k: u32,
     grid_layer: usize,
     /// The next layer to add at the bottom; 0 once the sweep is over.
@@ -65,6 +68,12 @@ pub struct ConvSweep<'a> {
     skip_in: Vec<u64>,
     branch_up: Vec<u64>,
     shared: Vec<u64>,
+    /// Elements of weights every busy device holds (the block's layers), and each busy
+    /// device's largest input plus output rows of one layer, in elements.
+    weights: u64,
+    peak: Vec<u64>,
+    /// The closing FL's weights and activations each busy device holds (`conv+fc`).
+    fc_memory: Vec<(u64, u64)>,
     union: Vec<Rows>,
     /// The loads of the block found by the last successful [`ConvSweep::step`].
     pub loads: Vec<Load>,
@@ -74,21 +83,29 @@ pub struct ConvSweep<'a> {
 impl<'a> ConvSweep<'a> {
     /// A sweep over blocks whose last CL is `grid_layer`; with `fc`, the FL right after
     /// it closes every block in data parallelism (the `conv+fc` case).
-    pub fn new(net: &'a Network, k: u32, grid_layer: usize, fc: Option<usize>) -> Self {
+    pub fn new(
+        net: &'a Network,
+        splits: &'a RowSplits,
+        k: u32,
+        grid_layer: usize,
+        fc: Option<usize>,
+    ) -> Self {
         let g = net.layer(grid_layer);
-        let grid: Vec<Rows> = (0..k)
-            .map_while(|d| equal_split(g.output.height, k, d))
-            .collect();
+        let split = splits.of(grid_layer);
+        let grid: Vec<Rows> = (0..k).map_while(|d| split.share(d)).collect();
         let busy = grid.len();
         let row_elements = u64::from(g.output.width) * u64::from(g.output.channels);
         let mut fc_flops = vec![0; busy];
         let mut final_to = vec![0; busy];
+        let mut fc_memory = vec![(0, 0); busy];
         match fc.map(|j| net.layer(j)) {
             Some(fl) => {
                 let no = u64::from(fl.output.channels);
                 for (d, rows) in grid.iter().enumerate() {
-                    fc_flops[d] = 2 * rows.len() * row_elements * no;
+                    let n = rows.len() * row_elements;
+                    fc_flops[d] = 2 * n * no;
                     final_to[d] = no * B;
+                    fc_memory[d] = (n * no + no, n + no);
                 }
             }
             None => {
@@ -103,6 +120,7 @@ impl<'a> ConvSweep<'a> {
         let n = k as usize;
         ConvSweep {
             net,
+            splits,
             k,
             grid_layer,
             next: grid_layer,
@@ -120,6 +138,9 @@ impl<'a> ConvSweep<'a> {
             skip_in: vec![0; busy],
             branch_up: vec![0; busy],
             shared: vec![0; n],
+            weights: 0,
+            peak: vec![0; busy],
+            fc_memory,
             union: Vec::with_capacity(busy),
             loads: vec![Load::default(); n],
             trace: None,
@@ -188,6 +209,13 @@ impl<'a> ConvSweep<'a> {
             self.need.first[d] = (cf * stride).saturating_sub(pad) as u32;
             self.need.last[d] = (cl * stride + kernel - 1 - pad).min(h_last) as u32;
         }
+        self.weights += layer.params;
+        let in_row = u64::from(layer.input.width) * u64::from(layer.input_channels());
+        let out_row = u64::from(layer.output.width) * u64::from(layer.output.channels);
+        for d in 0..busy {
+            let held = self.need.len(d) * in_row + self.rows.len(d) * out_row;
+            self.peak[d] = self.peak[d].max(held);
+        }
         if let Some(b) = branch {
             let row_bits = u64::from(b.shape.width) * u64::from(b.shape.channels) * B;
             if b.spec.source == r {
@@ -233,8 +261,7 @@ impl<'a> ConvSweep<'a> {
         }
 
         let row_bits = u64::from(layer.input.width) * u64::from(layer.input.channels) * B;
-        let held =
-            (r > 1 && net.is_spatial(r - 1)).then(|| EqualSplit::new(layer.input.height, self.k));
+        let held = (r > 1 && net.is_spatial(r - 1)).then(|| self.splits.of(r - 1));
         match held {
             Some(split) => {
                 rows_needed_by_others(&self.need, split, &mut self.union, &mut self.shared)
@@ -248,11 +275,13 @@ impl<'a> ConvSweep<'a> {
                 let kept = held.map_or(0, |split| {
                     len(split.share(d as u32).and_then(|x| x.intersect(need)))
                 });
+                let (fc_weights, fc_held) = self.fc_memory[d];
                 Load {
                     flops: self.conv_flops[d] + self.fc_flops[d],
                     ti_bits: (need.len() - kept) * row_bits + self.skip_in[d],
                     tau_bits,
                     to_bits: self.final_to[d] + self.branch_up[d],
+                    memory_bytes: (self.weights + fc_weights + self.peak[d].max(fc_held)) * (B / 8),
                 }
             } else {
                 Load {
@@ -274,7 +303,7 @@ impl<'a> ConvSweep<'a> {
 /// busy devices form a prefix and both ends of their ranges never decrease. Hence a row
 /// of `need[d]` needed by any other device is needed by `d − 1` or `d + 1`, the rows
 /// only `d` needs form one range, and the answer is `|held ∩ ⋃ need| − |held ∩ only(d)|`.
-fn rows_needed_by_others(need: &Ranges, held: EqualSplit, union: &mut Vec<Rows>, out: &mut [u64]) {
+fn rows_needed_by_others(need: &Ranges, held: &Split, union: &mut Vec<Rows>, out: &mut [u64]) {
     let busy = need.first.len();
     union.clear();
     for d in 0..busy {

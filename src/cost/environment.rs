@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use super::cluster::{Cluster, Team};
 use crate::model::Network;
 
 /// Bits of one tensor element (`b` in the spec).
@@ -19,15 +20,19 @@ pub const MAX_RATE: f64 = 1e9;
 /// at D = 32 (2.6e8) is refused with a message.
 pub const MAX_WORK: u64 = 100_000_000;
 
-/// `D`, `G` and `F` of the paper.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+/// `D`, `G` and `F` of the paper, or a cluster of different devices.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Environment {
     /// Candidate devices `D`; the solver picks `k` in `1..=D`.
     pub devices: u32,
     /// Gateway bandwidth `G` in Mbps (1 Mbps = 1e6 bit/s), shared evenly by the `k` devices.
     pub bandwidth_mbps: f64,
-    /// Speed `F` of one device in GFLOPS (1 GFLOPS = 1e9 FLOP/s).
+    /// Speed `F` of one device in GFLOPS (1 GFLOPS = 1e9 FLOP/s); of the fastest device
+    /// of a mixed cluster.
     pub gflops: f64,
+    /// The devices, when they are not `D` equal devices of `F` without limits.
+    #[serde(skip)]
+    pub cluster: Option<Cluster>,
 }
 
 /// Why an environment was refused.
@@ -49,6 +54,7 @@ impl Environment {
             devices,
             bandwidth_mbps: 100.0,
             gflops: 13.6,
+            cluster: None,
         }
     }
 
@@ -65,7 +71,49 @@ impl Environment {
             devices,
             bandwidth_mbps,
             gflops,
+            cluster: None,
         })
+    }
+
+    /// A cluster of devices (at most [`MAX_DEVICES`], rates and sizes in range) behind a
+    /// gateway of `bandwidth_mbps`. A uniform cluster is the paper's `D × F`.
+    pub fn with_cluster(cluster: Cluster, bandwidth_mbps: f64) -> Result<Self, EnvironmentError> {
+        let n = cluster.devices.len();
+        if n == 0 || n > MAX_DEVICES as usize {
+            return Err(EnvironmentError(format!(
+                "a cluster has between 1 and {MAX_DEVICES} devices, found {n}"
+            )));
+        }
+        for d in &cluster.devices {
+            check_rate(&format!("{}: gflops", d.name), "GFLOPS", d.gflops)?;
+            if let Some(m) = d.memory_mb {
+                check_rate(&format!("{}: memory", d.name), "MB", m)?;
+            }
+            if let Some(l) = d.link_mbps {
+                check_rate(&format!("{}: link", d.name), "Mbps", l)?;
+            }
+        }
+        let fastest = cluster.devices[cluster.fastest_first()[0]].gflops;
+        let mut env = Environment::new(n as u32, bandwidth_mbps, fastest)?;
+        if !cluster.is_uniform() {
+            env.cluster = Some(cluster);
+        }
+        Ok(env)
+    }
+
+    /// The devices: the cluster, or `D` equal devices of `F`.
+    pub fn cluster(&self) -> Cluster {
+        self.cluster
+            .clone()
+            .unwrap_or_else(|| Cluster::uniform(self.devices, self.gflops))
+    }
+
+    /// The `k` devices a plan with `k` devices uses (the fastest; see [`Team`]).
+    pub fn team(&self, k: u32) -> Team {
+        match &self.cluster {
+            Some(c) => Team::new(c, k, self.bits_per_second()),
+            None => Team::uniform(k, self.flops_per_second(), self.bits_per_second()),
+        }
     }
 
     /// `F` in FLOP/s.

@@ -3,13 +3,18 @@
 
 mod block;
 mod block_loads;
+pub mod block_sweep;
+pub mod cluster;
+pub mod cluster_spec;
 pub mod conv_sweep;
+pub mod dag_sweep;
 mod environment;
 pub mod fc;
 pub mod single;
 
 pub use block::{block_time, Case, Load, Timing};
 pub use block_loads::block_loads;
+pub use cluster::{Cluster, Device, Team};
 pub use environment::{
     estimated_work, Environment, EnvironmentError, BITS_PER_ELEMENT, MAX_DEVICES, MAX_RATE,
     MAX_WORK,

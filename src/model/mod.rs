@@ -15,6 +15,6 @@ pub use layer::{
     Conv, Fc, Layer, Model, Passthrough, Pool, PoolLayer, PoolMode, Reorg, Shape, Shuffle, Split,
     Upsample,
 };
-pub use network::{Branch, Kind, LayerInfo, Network};
+pub use network::{Branch, Kind, LayerInfo, Network, RowMap};
 pub use source::load;
 pub use window::Axis;

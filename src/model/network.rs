@@ -129,7 +129,6 @@ pub struct Network {
     pub branch: Option<Branch>,
     pub model: Model,
     /// For each layer, the layers it reads (1-based; 0 is the model input).
-    #[serde(skip)]
     pub inputs: Vec<Vec<usize>>,
     /// For each layer, the layers that read it, in order.
     #[serde(skip)]
@@ -394,6 +393,16 @@ impl Network {
     /// Total parameters, branch included.
     pub fn params(&self) -> u64 {
         self.layers.iter().map(|l| l.params).sum()
+    }
+
+    /// The layers that read the model's input.
+    pub fn consumers_of_input(&self) -> impl Iterator<Item = usize> + '_ {
+        (1..=self.len()).filter(|&m| self.inputs[m - 1].contains(&0))
+    }
+
+    /// The model's outputs: the layers nothing reads (the last layer of a chain).
+    pub fn outputs(&self) -> impl Iterator<Item = usize> + '_ {
+        (1..=self.len()).filter(|&t| self.consumers[t - 1].is_empty())
     }
 
     /// The model's final output tensor.

@@ -1,9 +1,20 @@
-//! The paper's models (Table I) and a small teaching network.
+//! The paper's models (Table I), a small teaching network, and branching networks
+//! people deploy today (ResNet-18/50, MobileNetV2) with a small branching teaching one.
 
-use super::layer::{Conv, Fc, Layer, Model, Passthrough, Shape};
+use super::layer::{Conv, Fc, Layer, Model, Passthrough, PoolLayer, PoolMode, Shape};
 
 /// Names accepted by [`by_name`], in the order the page lists them.
-pub const NAMES: [&str; 5] = ["tiny", "alexnet", "vgg16", "vgg19", "yolov2"];
+pub const NAMES: [&str; 9] = [
+    "tiny",
+    "alexnet",
+    "vgg16",
+    "vgg19",
+    "yolov2",
+    "tinyres",
+    "resnet18",
+    "resnet50",
+    "mobilenetv2",
+];
 
 /// A zoo model by name (case-insensitive), or `None`.
 pub fn by_name(name: &str) -> Option<Model> {
@@ -13,6 +24,10 @@ pub fn by_name(name: &str) -> Option<Model> {
         "vgg16" => Some(vgg(16)),
         "vgg19" => Some(vgg(19)),
         "yolov2" => Some(yolov2()),
+        "tinyres" => Some(tinyres()),
+        "resnet18" => Some(resnet18()),
+        "resnet50" => Some(resnet50()),
+        "mobilenetv2" => Some(mobilenetv2()),
         _ => None,
     }
 }
@@ -135,4 +150,169 @@ pub fn yolov2() -> Model {
         }),
         inputs: Vec::new(),
     }
+}
+
+/// Appends layers to a branching model, returning each one's 1-based index.
+struct Builder {
+    layers: Vec<Layer>,
+    inputs: Vec<Vec<usize>>,
+}
+
+impl Builder {
+    fn new() -> Self {
+        Builder {
+            layers: Vec::new(),
+            inputs: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, layer: Layer, inputs: &[usize]) -> usize {
+        self.layers.push(layer);
+        self.inputs.push(inputs.to_vec());
+        self.layers.len()
+    }
+
+    fn conv(&mut self, from: usize, filters: u32, kernel: u32, stride: u32) -> usize {
+        self.add(
+            conv(Conv::same(filters, kernel).with_stride(stride, kernel / 2)),
+            &[from],
+        )
+    }
+
+    fn model(self, name: &str, input: Shape) -> Model {
+        Model {
+            name: name.into(),
+            input,
+            layers: self.layers,
+            passthrough: None,
+            inputs: self.inputs,
+        }
+    }
+}
+
+/// A branching teaching network: a residual block, then a two-way branch joined by a
+/// concat, global average pooling and one FL.
+pub fn tinyres() -> Model {
+    let mut b = Builder::new();
+    let c1 = b.conv(0, 16, 3, 1);
+    let c2 = b.conv(c1, 16, 3, 1);
+    let c3 = b.conv(c2, 16, 3, 1);
+    let sum = b.add(Layer::Add, &[c3, c1]);
+    let p1 = b.add(Layer::Pool(PoolLayer::new(PoolMode::Max, 2, 2)), &[sum]);
+    let wide = b.conv(p1, 24, 3, 1);
+    let narrow = b.conv(p1, 8, 1, 1);
+    let cat = b.add(Layer::Concat, &[wide, narrow]);
+    let p2 = b.add(Layer::Pool(PoolLayer::new(PoolMode::Max, 2, 2)), &[cat]);
+    let c4 = b.conv(p2, 64, 3, 1);
+    let gap = b.add(Layer::Pool(PoolLayer::global(PoolMode::Avg)), &[c4]);
+    b.add(fc(10), &[gap]);
+    b.model("tinyres", Shape::new(48, 48, 3))
+}
+
+/// torchvision's stem: a 7×7 stride-2 conv to 64 channels, then a 3×3 stride-2 max-pool
+/// padded by 1 (224 → 112 → 56).
+fn resnet_stem(b: &mut Builder) -> usize {
+    let c = b.conv(0, 64, 7, 2);
+    let mut pool = PoolLayer::new(PoolMode::Max, 3, 2);
+    pool.padding = 1;
+    b.add(Layer::Pool(pool), &[c])
+}
+
+/// ResNet-18 (He et al. 2016, torchvision `resnet18`): 224×224, basic blocks [2, 2, 2, 2],
+/// 1×1 stride-2 projections where the shape changes. 1.82 GMACs, 11.7 M parameters.
+pub fn resnet18() -> Model {
+    let mut b = Builder::new();
+    let mut x = resnet_stem(&mut b);
+    let mut channels = 64;
+    for (stage, width) in [64u32, 128, 256, 512].into_iter().enumerate() {
+        for block in 0..2 {
+            let stride = if stage > 0 && block == 0 { 2 } else { 1 };
+            let c1 = b.conv(x, width, 3, stride);
+            let c2 = b.conv(c1, width, 3, 1);
+            let skip = if stride != 1 || channels != width {
+                b.conv(x, width, 1, stride)
+            } else {
+                x
+            };
+            x = b.add(Layer::Add, &[c2, skip]);
+            channels = width;
+        }
+    }
+    let gap = b.add(Layer::Pool(PoolLayer::global(PoolMode::Avg)), &[x]);
+    b.add(fc(1000), &[gap]);
+    b.model("resnet18", Shape::new(224, 224, 3))
+}
+
+/// ResNet-50 (torchvision `resnet50`, v1.5: the stride on the 3×3): bottleneck blocks
+/// [3, 4, 6, 3]. 4.09 GMACs, 25.6 M parameters.
+pub fn resnet50() -> Model {
+    let mut b = Builder::new();
+    let mut x = resnet_stem(&mut b);
+    let mut channels = 64;
+    for (stage, (width, blocks)) in [(64u32, 3), (128, 4), (256, 6), (512, 3)]
+        .into_iter()
+        .enumerate()
+    {
+        for block in 0..blocks {
+            let stride = if stage > 0 && block == 0 { 2 } else { 1 };
+            let c1 = b.conv(x, width, 1, 1);
+            let c2 = b.conv(c1, width, 3, stride);
+            let c3 = b.conv(c2, 4 * width, 1, 1);
+            let skip = if block == 0 {
+                b.conv(x, 4 * width, 1, stride)
+            } else {
+                x
+            };
+            x = b.add(Layer::Add, &[c3, skip]);
+            channels = 4 * width;
+        }
+    }
+    debug_assert_eq!(channels, 2048);
+    let gap = b.add(Layer::Pool(PoolLayer::global(PoolMode::Avg)), &[x]);
+    b.add(fc(1000), &[gap]);
+    b.model("resnet50", Shape::new(224, 224, 3))
+}
+
+/// MobileNetV2 (Sandler et al. 2018, torchvision `mobilenet_v2`, width 1.0): inverted
+/// residual blocks of 1×1 expansion, 3×3 depthwise and 1×1 projection convs.
+/// 0.30 GMACs, 3.5 M parameters.
+pub fn mobilenetv2() -> Model {
+    let mut b = Builder::new();
+    let mut x = b.conv(0, 32, 3, 2);
+    let mut channels = 32;
+    // (expansion t, output channels c, repeats n, first stride s), Table 2 of the paper.
+    for (t, c, n, s) in [
+        (1, 16, 1, 1),
+        (6, 24, 2, 2),
+        (6, 32, 3, 2),
+        (6, 64, 4, 2),
+        (6, 96, 3, 1),
+        (6, 160, 3, 2),
+        (6, 320, 1, 1),
+    ] {
+        for i in 0..n {
+            let stride = if i == 0 { s } else { 1 };
+            let hidden = channels * t;
+            let expanded = if t == 1 { x } else { b.conv(x, hidden, 1, 1) };
+            let dw = b.add(
+                conv(
+                    Conv::same(hidden, 3)
+                        .with_stride(stride, 1)
+                        .with_groups(hidden),
+                ),
+                &[expanded],
+            );
+            let project = b.conv(dw, c, 1, 1);
+            x = if stride == 1 && channels == c {
+                b.add(Layer::Add, &[project, x])
+            } else {
+                project
+            };
+            channels = c;
+        }
+    }
+    let last = b.conv(x, 1280, 1, 1);
+    let gap = b.add(Layer::Pool(PoolLayer::global(PoolMode::Avg)), &[last]);
+    b.add(fc(1000), &[gap]);
+    b.model("mobilenetv2", Shape::new(224, 224, 3))
 }

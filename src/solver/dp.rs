@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 
-use crate::cost::conv_sweep::ConvSweep;
+use crate::cost::block_sweep::BlockSweep;
+use crate::cost::cluster::{RowSplits, Team};
 use crate::cost::{block_time, fc, single, Case, Environment, Load, Timing};
 use crate::model::Network;
 
@@ -63,83 +64,175 @@ impl Partition {
     }
 }
 
-/// The best partition of `net` for exactly `k` devices.
-pub fn partition(net: &Network, env: &Environment, k: u32, algorithm: Algorithm) -> Partition {
-    if k == 1 {
-        let timing = single::load(net).timing(env, 1);
-        return Partition {
-            k,
-            completion_s: timing.total(),
-            blocks: vec![Chosen {
-                first: 1,
-                last: net.len(),
-                case: Case::Single,
-                timing,
-            }],
-        };
-    }
-    let l = net.len();
-    let mut best = vec![f64::INFINITY; l + 1];
-    best[0] = 0.0;
-    let mut choice: Vec<Option<Chosen>> = vec![None; l + 1];
+/// Every candidate block of eq. (2) for one team, in the order the DP compares them
+/// (the tie rules depend on it): for each end layer `j` in turn, [`Visit::block`] for
+/// each feasible block `first..=j` and case with its per-device loads, then
+/// [`Visit::end`]. The cold DP, the planner's cache and the DP table all read this one
+/// enumeration.
+pub(crate) trait Visit {
+    fn block(&mut self, j: usize, first: usize, case: Case, loads: &[Load]);
+    fn end(&mut self, j: usize);
+}
+
+pub(crate) fn candidates(net: &Network, team: &Team, algorithm: Algorithm, visit: &mut impl Visit) {
+    let k = team.k;
+    let splits = RowSplits::new(net, team);
     let mut loads: Vec<Load> = Vec::with_capacity(k as usize);
     let mls = algorithm == Algorithm::Mls;
-    for j in 1..=l {
-        let mut pick = Pick::default();
-        let mut offer = |first: usize, case: Case, loads: &[Load]| {
-            let (timing, _) = block_time(loads, env, k);
-            pick.offer(
-                best[first - 1] + timing.total(),
-                Chosen {
-                    first,
-                    last: j,
-                    case,
-                    timing,
-                },
-            );
-        };
+    for j in 1..=net.len() {
         if net.is_spatial(j) {
-            let mut sweep = ConvSweep::new(net, k, j, None);
+            let mut sweep = BlockSweep::new(net, &splits, k, j, None);
             while let Some(r) = sweep.step() {
-                offer(r, Case::Conv, &sweep.loads);
+                visit.block(j, r, Case::Conv, sweep.loads());
                 if !mls {
                     break;
                 }
             }
         } else {
             let layer = net.layer(j);
-            fc::data(layer, k, &mut loads);
-            offer(j, Case::FcData, &loads);
-            fc::model(layer, k, &mut loads);
-            offer(j, Case::FcModel, &loads);
+            fc::data(layer, team, &mut loads);
+            visit.block(j, j, Case::FcData, &loads);
+            fc::model(layer, team, &mut loads);
+            visit.block(j, j, Case::FcModel, &loads);
             if mls && j >= 2 {
                 if net.is_spatial(j - 1) {
-                    let mut sweep = ConvSweep::new(net, k, j - 1, Some(j));
+                    let mut sweep = BlockSweep::new(net, &splits, k, j - 1, Some(j));
                     while let Some(r) = sweep.step() {
-                        offer(r, Case::ConvFc, &sweep.loads);
+                        visit.block(j, r, Case::ConvFc, sweep.loads());
                     }
                 } else {
-                    fc::hybrid(net.layer(j - 1), layer, k, &mut loads);
-                    offer(j - 1, Case::FcHybrid, &loads);
+                    fc::hybrid(net.layer(j - 1), layer, team, &mut loads);
+                    visit.block(j, j - 1, Case::FcHybrid, &loads);
                 }
             }
         }
-        best[j] = pick.value;
-        choice[j] = pick.chosen;
+        visit.end(j);
     }
-    let mut blocks = Vec::new();
-    let mut j = l;
-    while j > 0 {
-        let c = choice[j].expect("every prefix has a feasible last block");
-        blocks.push(c);
-        j = c.first - 1;
+}
+
+/// Eq. (2) over the candidates as they are offered: `T(j)` and the block that reaches it.
+pub(crate) struct Recurrence {
+    k: u32,
+    best: Vec<f64>,
+    choice: Vec<Option<Chosen>>,
+    pick: Pick,
+}
+
+impl Recurrence {
+    pub(crate) fn new(layers: usize, k: u32) -> Self {
+        let mut best = vec![f64::INFINITY; layers + 1];
+        best[0] = 0.0;
+        Recurrence {
+            k,
+            best,
+            choice: vec![None; layers + 1],
+            pick: Pick::default(),
+        }
     }
-    blocks.reverse();
+
+    /// Offers block `first..=j` taking `timing`.
+    pub(crate) fn offer(&mut self, j: usize, first: usize, case: Case, timing: Timing) {
+        self.pick.offer(
+            self.best[first - 1] + timing.total(),
+            Chosen {
+                first,
+                last: j,
+                case,
+                timing,
+            },
+        );
+    }
+
+    /// Closes `T(j)`.
+    pub(crate) fn end(&mut self, j: usize) {
+        let pick = std::mem::take(&mut self.pick);
+        self.best[j] = pick.value;
+        self.choice[j] = pick.chosen;
+    }
+
+    /// The optimum and its blocks, traced back; no blocks when nothing fits.
+    pub(crate) fn finish(self) -> Partition {
+        let l = self.best.len() - 1;
+        let mut blocks = Vec::new();
+        if self.best[l].is_infinite() {
+            return Partition {
+                k: self.k,
+                completion_s: f64::INFINITY,
+                blocks,
+            };
+        }
+        let mut j = l;
+        while j > 0 {
+            let c = self.choice[j].expect("every prefix of a finite optimum has a last block");
+            blocks.push(c);
+            j = c.first - 1;
+        }
+        blocks.reverse();
+        Partition {
+            k: self.k,
+            completion_s: self.best[l],
+            blocks,
+        }
+    }
+}
+
+/// The cold DP: every candidate priced on the team as it is enumerated.
+struct Priced<'a> {
+    team: &'a Team,
+    dp: Recurrence,
+}
+
+impl Visit for Priced<'_> {
+    fn block(&mut self, j: usize, first: usize, case: Case, loads: &[Load]) {
+        if self.team.fits(loads) {
+            self.dp
+                .offer(j, first, case, block_time(loads, self.team).0);
+        }
+    }
+
+    fn end(&mut self, j: usize) {
+        self.dp.end(j);
+    }
+}
+
+/// `k = 1`: one device runs the whole model (or nothing fits it).
+pub(crate) fn single_device(net: &Network, team: &Team) -> Partition {
+    let load = single::load(net);
+    if !team.fits(&[load]) {
+        return Partition {
+            k: 1,
+            completion_s: f64::INFINITY,
+            blocks: Vec::new(),
+        };
+    }
+    let timing = team.timing(0, &load);
     Partition {
-        k,
-        completion_s: best[l],
-        blocks,
+        k: 1,
+        completion_s: timing.total(),
+        blocks: vec![Chosen {
+            first: 1,
+            last: net.len(),
+            case: Case::Single,
+            timing,
+        }],
     }
+}
+
+/// The best partition of `net` for exactly `k` devices.
+///
+/// Blocks that do not fit some device's memory are never chosen; when no partition
+/// fits, the completion time is infinite and there are no blocks.
+pub fn partition(net: &Network, env: &Environment, k: u32, algorithm: Algorithm) -> Partition {
+    let team = env.team(k);
+    if k == 1 {
+        return single_device(net, &team);
+    }
+    let mut priced = Priced {
+        team: &team,
+        dp: Recurrence::new(net.len(), k),
+    };
+    candidates(net, &team, algorithm, &mut priced);
+    priced.dp.finish()
 }
 
 /// The running minimum of the candidates for `T(j)`.
@@ -168,4 +261,54 @@ impl Pick {
             self.chosen = Some(candidate);
         }
     }
+}
+
+/// Refuses a cluster on which no plan fits the devices' memory, naming the layer that
+/// needs the most and how much. Exact: some `k` has a finite optimum. SLS, cheap, is
+/// tried first (its blocks are MLS candidates too).
+pub fn check_memory(net: &Network, env: &Environment, algorithm: Algorithm) -> Result<(), String> {
+    let limited = env
+        .cluster
+        .as_ref()
+        .is_some_and(|c| c.devices.iter().any(|d| d.memory_mb.is_some()));
+    if !limited {
+        return Ok(());
+    }
+    let fits = |a| (1..=env.devices).any(|k| partition(net, env, k, a).completion_s.is_finite());
+    if fits(Algorithm::Sls) || (algorithm == Algorithm::Mls && fits(Algorithm::Mls)) {
+        return Ok(());
+    }
+    // The layer whose cheapest single-layer block, on every device, needs the most.
+    let team = env.team(env.devices);
+    let largest = team
+        .memory
+        .iter()
+        .map(|m| m.unwrap_or(u64::MAX))
+        .max()
+        .unwrap_or(0);
+    let (layer, bytes) = (1..=net.len())
+        .map(|j| {
+            let cases: &[Case] = if net.is_spatial(j) {
+                &[Case::Conv]
+            } else {
+                &[Case::FcData, Case::FcModel]
+            };
+            let need = cases
+                .iter()
+                .filter_map(|&c| crate::cost::block_loads(net, &team, j, j, c))
+                .map(|loads| loads.iter().map(|l| l.memory_bytes).max().unwrap_or(0))
+                .min()
+                .unwrap_or(0);
+            (j, need)
+        })
+        .max_by_key(|&(_, need)| need)
+        .unwrap_or((1, 0));
+    let mib = |b: u64| b as f64 / crate::cost::cluster::BYTES_PER_MB;
+    Err(format!(
+        "no plan fits the devices' memory: layer {layer} needs at least {:.1} MB on one \
+         device even with all {} devices, and the largest has {:.1} MB",
+        mib(bytes),
+        env.devices,
+        mib(largest)
+    ))
 }

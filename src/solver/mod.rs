@@ -3,10 +3,13 @@
 
 mod dp;
 mod plan;
+mod planner;
 mod sweep;
 
-pub use dp::{partition, Algorithm, Chosen, Partition};
+pub use dp::{check_memory, partition, Algorithm, Chosen, Partition};
 pub use plan::{
     detail, solve, BlockPlan, DevicePlan, KSummary, LayerRows, ModelSummary, Neurons, Plan,
+    TensorRows,
 };
+pub use planner::Planner;
 pub use sweep::{compare, sweep_bandwidth, BandwidthPoint, Best, Comparison};

@@ -5,10 +5,12 @@
 use serde::Serialize;
 
 use super::dp::{partition, Algorithm, Chosen, Partition};
-use crate::cost::conv_sweep::ConvSweep;
+use crate::cost::block_sweep::BlockSweep;
+use crate::cost::cluster::{Device, RowSplits};
+use crate::cost::dag_sweep;
 use crate::cost::{block_loads, block_time, Case, Environment, Load, Timing};
 use crate::model::Network;
-use crate::slicing::{equal_split, Rows};
+use crate::slicing::Rows;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ModelSummary {
@@ -75,6 +77,14 @@ pub struct Neurons {
     pub partial_sum: bool,
 }
 
+/// Rows of a tensor made before the block that a device reads in it (branching models).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct TensorRows {
+    /// The layer that made it (0: the model input).
+    pub tensor: usize,
+    pub rows: Option<Rows>,
+}
+
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct DevicePlan {
     pub flops: u64,
@@ -91,6 +101,16 @@ pub struct DevicePlan {
     pub layers: Vec<LayerRows>,
     /// FLs of the block, in order.
     pub neurons: Vec<Neurons>,
+    /// Its index in the cluster as given (0-based).
+    pub device: usize,
+    /// Its speed in GFLOPS.
+    pub gflops: f64,
+    /// Bytes it holds during the round (weights and its largest input plus output rows).
+    pub memory_bytes: u64,
+    /// Branching models: the rows of every tensor made before the block that it reads
+    /// (the one it kept a share of, layer `first − 1`, and those the gateway holds).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reads: Vec<TensorRows>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -105,6 +125,10 @@ pub struct BlockPlan {
     /// 0-based index of the device that sets the block time.
     pub critical_device: usize,
     pub devices: Vec<DevicePlan>,
+    /// Branching models: tensors the gateway holds in full after this round, for later
+    /// rounds (each device uploaded its equal share of them; 0 is the model input).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub gateway_holds: Vec<usize>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -119,14 +143,27 @@ pub struct Plan {
     pub transfer_s: f64,
     pub per_k: Vec<KSummary>,
     pub blocks: Vec<BlockPlan>,
+    /// The devices available, as given; each block's devices name their `device` index.
+    pub cluster: Vec<Device>,
 }
 
 /// Solves for every `k` in `1..=D` and details the best (the smallest `k` on a tie).
-/// The environment must have been checked with [`Environment::check_work`].
+/// The environment must have been checked with [`Environment::check_work`] and, for a
+/// cluster with memory limits, [`super::check_memory`].
 pub fn solve(net: &Network, env: &Environment, algorithm: Algorithm) -> Plan {
     let partitions: Vec<Partition> = (1..=env.devices)
         .map(|k| partition(net, env, k, algorithm))
         .collect();
+    solve_with(net, env, algorithm, partitions)
+}
+
+/// The plan from the optimum of every `k` in `1..=D` (however they were computed).
+pub(crate) fn solve_with(
+    net: &Network,
+    env: &Environment,
+    algorithm: Algorithm,
+    partitions: Vec<Partition>,
+) -> Plan {
     let best = partitions
         .iter()
         .reduce(|a, b| {
@@ -140,7 +177,7 @@ pub fn solve(net: &Network, env: &Environment, algorithm: Algorithm) -> Plan {
     Plan {
         model: ModelSummary::of(net),
         algorithm,
-        environment: *env,
+        environment: env.clone(),
         devices: best.k,
         completion_s: best.completion_s,
         compute_s: best.compute_s(),
@@ -152,6 +189,7 @@ pub fn solve(net: &Network, env: &Environment, algorithm: Algorithm) -> Plan {
             .enumerate()
             .map(|(n, b)| detail(net, env, best.k, n + 1, b))
             .collect(),
+        cluster: env.cluster().devices,
     }
 }
 
@@ -159,7 +197,9 @@ pub fn solve(net: &Network, env: &Environment, algorithm: Algorithm) -> Plan {
 pub fn detail(net: &Network, env: &Environment, k: u32, round: usize, block: &Chosen) -> BlockPlan {
     // The loads come from the one function that knows every case; this only adds
     // which rows and neurons each device handles.
-    let loads = block_loads(net, k, block.first, block.last, block.case)
+    let team = env.team(k);
+    let splits = RowSplits::new(net, &team);
+    let loads = block_loads(net, &team, block.first, block.last, block.case)
         .expect("the solver only chooses feasible blocks");
     let mut devices = vec![Slices::default(); loads.len()];
     match block.case {
@@ -169,14 +209,22 @@ pub fn detail(net: &Network, env: &Environment, k: u32, round: usize, block: &Ch
                 Case::Conv => (block.last, None),
                 _ => (block.last - 1, Some(block.last)),
             };
-            let mut sweep = ConvSweep::new(net, k, grid, fc_layer).with_trace();
+            let mut sweep = BlockSweep::new(net, &splits, k, grid, fc_layer).with_trace();
             while let Some(r) = sweep.step() {
                 if r == block.first {
                     break;
                 }
             }
-            let inputs = sweep.input_rows();
+            let inputs = sweep.input_rows(net, block.first);
+            let reads = sweep.reads();
             for (d, dev) in devices.iter_mut().enumerate() {
+                dev.reads = reads
+                    .iter()
+                    .map(|(t, rows)| TensorRows {
+                        tensor: *t,
+                        rows: rows[d],
+                    })
+                    .collect();
                 dev.out_rows = sweep.trace()[0].rows[d];
                 dev.in_rows = inputs[d];
                 dev.layers = sweep
@@ -187,7 +235,7 @@ pub fn detail(net: &Network, env: &Environment, k: u32, round: usize, block: &Ch
                         layer: t.layer,
                         rows: t.rows[d],
                         computed: t.computed[d],
-                        own: equal_split(net.layer(t.layer).output.height, k, d as u32),
+                        own: splits.of(t.layer).share(d as u32),
                     })
                     .collect();
                 if let Some(j) = fc_layer {
@@ -203,14 +251,14 @@ pub fn detail(net: &Network, env: &Environment, k: u32, round: usize, block: &Ch
         Case::FcData => {
             let layer = net.layer(block.last);
             for (d, dev) in devices.iter_mut().enumerate() {
-                let inputs = equal_split(layer.input.elements() as u32, k, d as u32);
+                let inputs = team.split(layer.input.elements() as u32).share(d as u32);
                 dev.neurons.push(fc_neurons(net, block.last, inputs));
             }
         }
         Case::FcModel => {
             let layer = net.layer(block.last);
             for (d, dev) in devices.iter_mut().enumerate() {
-                let outputs = equal_split(layer.output.channels, k, d as u32);
+                let outputs = team.split(layer.output.channels).share(d as u32);
                 let inputs = outputs.and(all(layer.input.elements()));
                 dev.neurons.push(Neurons {
                     layer: block.last,
@@ -223,7 +271,7 @@ pub fn detail(net: &Network, env: &Environment, k: u32, round: usize, block: &Ch
         Case::FcHybrid => {
             let a = net.layer(block.first);
             for (d, dev) in devices.iter_mut().enumerate() {
-                let mid = equal_split(a.output.channels, k, d as u32);
+                let mid = team.split(a.output.channels).share(d as u32);
                 dev.neurons.push(Neurons {
                     layer: block.first,
                     inputs: mid.and(all(a.input.elements())),
@@ -234,8 +282,7 @@ pub fn detail(net: &Network, env: &Environment, k: u32, round: usize, block: &Ch
             }
         }
     }
-    let kk = loads.len() as u32;
-    let (timing, critical) = block_time(&loads, env, kk);
+    let (timing, critical) = block_time(&loads, &team);
     debug_assert_eq!(timing, block.timing);
     BlockPlan {
         round,
@@ -249,9 +296,37 @@ pub fn detail(net: &Network, env: &Environment, k: u32, round: usize, block: &Ch
         devices: loads
             .iter()
             .zip(devices)
-            .map(|(load, s)| device_plan(load, load.timing(env, kk), s))
+            .enumerate()
+            .map(|(d, (load, s))| {
+                let mut plan = device_plan(load, team.timing(d, load), s);
+                plan.device = team.index[d];
+                plan.gflops = team.flops_per_second[d] / 1e9;
+                plan
+            })
             .collect(),
+        gateway_holds: if net.dag {
+            gateway_holds(net, block.last)
+        } else {
+            Vec::new()
+        },
     }
+}
+
+/// Tensors made up to layer `j` that a later layer reads and that the gateway holds in
+/// full after the round ending at `j` (spec-dag §1): all of them but `j` itself, which
+/// the devices keep as equal shares unless it was uploaded whole.
+fn gateway_holds(net: &Network, j: usize) -> Vec<usize> {
+    (0..=j)
+        .filter(|&t| {
+            let later = |c: &usize| *c > j;
+            if t == 0 {
+                net.consumers_of_input().any(|c| later(&c))
+            } else {
+                net.consumers[t - 1].iter().any(later)
+                    && (t < j || !net.is_spatial(t) || dag_sweep::uploaded(net, t))
+            }
+        })
+        .collect()
 }
 
 fn all(n: u64) -> Option<Rows> {
@@ -276,10 +351,14 @@ struct Slices {
     in_rows: Option<Rows>,
     layers: Vec<LayerRows>,
     neurons: Vec<Neurons>,
+    reads: Vec<TensorRows>,
 }
 
 fn device_plan(load: &Load, t: Timing, s: Slices) -> DevicePlan {
     DevicePlan {
+        device: 0,
+        gflops: 0.0,
+        memory_bytes: load.memory_bytes,
         flops: load.flops,
         ti_bits: load.ti_bits,
         tau_bits: load.tau_bits,
@@ -290,5 +369,6 @@ fn device_plan(load: &Load, t: Timing, s: Slices) -> DevicePlan {
         in_rows: s.in_rows,
         layers: s.layers,
         neurons: s.neurons,
+        reads: s.reads,
     }
 }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::dp::{partition, Algorithm};
+use super::dp::{partition, Algorithm, Partition};
 use super::plan::{KSummary, ModelSummary};
 use crate::cost::Environment;
 use crate::model::Network;
@@ -56,14 +56,25 @@ pub(crate) fn saving_pct(reference: f64, value: f64) -> f64 {
 pub fn compare(net: &Network, env: &Environment) -> Comparison {
     let per_k = |a| {
         (1..=env.devices)
-            .map(|k| KSummary::of(&partition(net, env, k, a)))
+            .map(|k| partition(net, env, k, a))
             .collect::<Vec<_>>()
     };
-    let (mls, sls) = (per_k(Algorithm::Mls), per_k(Algorithm::Sls));
+    compare_with(net, env, per_k(Algorithm::Mls), per_k(Algorithm::Sls))
+}
+
+/// The comparison from MLS's and SLS's optimum for every `k` (however computed).
+pub(crate) fn compare_with(
+    net: &Network,
+    env: &Environment,
+    mls: Vec<Partition>,
+    sls: Vec<Partition>,
+) -> Comparison {
+    let mls: Vec<KSummary> = mls.iter().map(KSummary::of).collect();
+    let sls: Vec<KSummary> = sls.iter().map(KSummary::of).collect();
     let (best_mls, best_sls) = (best(&mls), best(&sls));
     Comparison {
         model: ModelSummary::of(net),
-        environment: *env,
+        environment: env.clone(),
         saving_vs_sls_pct: saving_pct(best_sls.completion_s, best_mls.completion_s),
         saving_vs_one_device_pct: saving_pct(mls[0].completion_s, best_mls.completion_s),
         mls,
@@ -95,15 +106,22 @@ pub fn sweep_bandwidth(
                 net,
                 &Environment {
                     bandwidth_mbps: g,
-                    ..*env
+                    ..env.clone()
                 },
             );
-            BandwidthPoint {
-                bandwidth_mbps: g,
-                mls: c.best_mls,
-                sls: c.best_sls,
-                saving_pct: c.saving_vs_sls_pct,
-            }
+            BandwidthPoint::of(g, &c)
         })
         .collect()
+}
+
+impl BandwidthPoint {
+    /// The point of Fig. 9 at bandwidth `g` from the comparison there.
+    pub(crate) fn of(g: f64, c: &Comparison) -> Self {
+        BandwidthPoint {
+            bandwidth_mbps: g,
+            mls: c.best_mls,
+            sls: c.best_sls,
+            saving_pct: c.saving_vs_sls_pct,
+        }
+    }
 }

@@ -1,8 +1,14 @@
-//! Shared by the integration tests: a seeded generator and random small valid chains.
+//! Shared by the integration tests: a seeded generator, random small valid chains and
+//! branching models, and a brute force over every cut of a model into blocks.
 //! Each test crate uses part of it.
 #![allow(dead_code)]
 
-use coopai::model::{Conv, Fc, Layer, Model, Network, Pool, Shape};
+pub mod brute;
+
+use coopai::model::{
+    Conv, Fc, Layer, Model, Network, Pool, PoolLayer, PoolMode, Reorg, Shape, Shuffle, Split,
+    Upsample,
+};
 
 /// SplitMix64: small, seeded, good enough to draw test models.
 pub struct Rng(pub u64);
@@ -71,6 +77,158 @@ pub fn random_chain(rng: &mut Rng, max_layers: u32) -> Network {
         };
         if let Ok(net) = Network::new(&model) {
             return net;
+        }
+    }
+}
+
+/// A random valid branching model of up to `max_layers` layers: general convs
+/// (rectangular, strided, dilated, grouped, with fused pools), standalone pools (padded,
+/// ceil mode, global), adds and concats of earlier tensors, splits, shuffles, reorgs,
+/// upsamples, SE-style scales, side outputs, then FLs. Draws again until it validates.
+pub fn random_dag(rng: &mut Rng, max_layers: u32) -> Network {
+    loop {
+        let input = Shape::new(rng.range(4, 24), rng.range(1, 5), rng.range(1, 4));
+        let total = rng.range(2, max_layers) as usize;
+        let fcs = if rng.chance(30) {
+            rng.range(1, 2) as usize
+        } else {
+            0
+        };
+        let mut layers: Vec<Layer> = Vec::new();
+        let mut inputs: Vec<Vec<usize>> = Vec::new();
+        // Shapes of the tensors so far (index 0: the model input); unchecked guesses are
+        // fine, Network::new refuses the bad draws.
+        let mut shapes = vec![input];
+        while layers.len() + fcs < total {
+            let prev = layers.len();
+            let x = shapes[prev];
+            let pick_earlier = |rng: &mut Rng, same: &dyn Fn(Shape) -> bool| {
+                let candidates: Vec<usize> = (0..prev).filter(|&t| same(shapes[t])).collect();
+                (!candidates.is_empty()).then(|| *rng.pick(&candidates))
+            };
+            let (layer, ins, out) = match rng.range(0, 11) {
+                0..=3 => {
+                    let kernel = rng.range(1, 4);
+                    let groups = if x.channels % 2 == 0 && rng.chance(30) {
+                        2
+                    } else {
+                        1
+                    };
+                    let filters = groups * rng.range(1, 3);
+                    let c = Conv {
+                        filters,
+                        kernel,
+                        stride: *rng.pick(&[1, 1, 2]),
+                        padding: rng.range(0, kernel - 1),
+                        kernel_w: rng.chance(20).then(|| rng.range(1, 3)),
+                        pad_bottom: rng.chance(20).then(|| rng.range(0, kernel - 1)),
+                        dilation: rng.chance(15).then_some(2),
+                        groups: (groups > 1).then_some(groups),
+                        pool: rng.chance(20).then(|| Pool {
+                            size: rng.range(1, 3),
+                            stride: rng.range(1, 2),
+                        }),
+                        ..Conv::same(1, 1)
+                    };
+                    (Layer::Conv(c), vec![prev], None)
+                }
+                4 => {
+                    let mut p = PoolLayer::new(
+                        *rng.pick(&[PoolMode::Max, PoolMode::Avg]),
+                        rng.range(1, 3),
+                        rng.range(1, 3),
+                    );
+                    p.padding = rng.range(0, p.size - 1);
+                    p.ceil = rng.chance(30);
+                    if rng.chance(10) {
+                        p = PoolLayer::global(PoolMode::Avg);
+                    }
+                    (Layer::Pool(p), vec![prev], None)
+                }
+                5 | 6 => match pick_earlier(rng, &|s| s == x) {
+                    Some(t) => (Layer::Add, vec![t, prev], Some(x)),
+                    None => continue,
+                },
+                7 => match pick_earlier(rng, &|s| s.height == x.height && s.width == x.width) {
+                    Some(t) => {
+                        let c = Shape::new(x.height, x.width, x.channels + shapes[t].channels);
+                        (Layer::Concat, vec![prev, t], Some(c))
+                    }
+                    None => continue,
+                },
+                8 => (
+                    *rng.pick(&[
+                        Layer::Upsample(Upsample { factor: 2 }),
+                        Layer::Reorg(Reorg { stride: 2 }),
+                        Layer::Split(Split {
+                            groups: 2,
+                            group_id: 1,
+                        }),
+                        Layer::Shuffle(Shuffle { groups: 2 }),
+                    ]),
+                    vec![prev],
+                    None,
+                ),
+                9 => {
+                    // SE: global pool, a 1×1 conv back to the channels, scale.
+                    layers.push(Layer::Pool(PoolLayer::global(PoolMode::Avg)));
+                    inputs.push(vec![prev]);
+                    shapes.push(Shape::new(1, 1, x.channels));
+                    layers.push(Layer::Conv(Conv::same(x.channels, 1)));
+                    inputs.push(vec![prev + 1]);
+                    shapes.push(Shape::new(1, 1, x.channels));
+                    (Layer::Scale, vec![prev, prev + 2], Some(x))
+                }
+                _ => {
+                    // A side output (a detection head) read by nobody, then carry on from
+                    // the tensor before it.
+                    layers.push(Layer::Conv(Conv::same(rng.range(1, 2), 1)));
+                    inputs.push(vec![prev]);
+                    shapes.push(Shape::new(x.height, x.width, 1));
+                    (
+                        Layer::Conv(Conv::same(rng.range(1, 3), 3)),
+                        vec![prev],
+                        None,
+                    )
+                }
+            };
+            layers.push(layer);
+            inputs.push(ins);
+            // The real shape, when the guess above does not know it.
+            let model = Model {
+                name: "random".into(),
+                input,
+                layers: layers.clone(),
+                passthrough: None,
+                inputs: inputs.clone(),
+            };
+            match (out, Network::new(&model)) {
+                (_, Ok(net)) => shapes.push(net.layer(net.len()).output),
+                (Some(s), Err(_)) => shapes.push(s),
+                (None, Err(_)) => {
+                    layers.pop();
+                    inputs.pop();
+                    continue;
+                }
+            }
+        }
+        for _ in 0..fcs {
+            layers.push(Layer::Fc(Fc {
+                outputs: rng.range(1, 8),
+            }));
+            inputs.push(vec![layers.len() - 1]);
+        }
+        let model = Model {
+            name: "random-dag".into(),
+            input,
+            layers,
+            passthrough: None,
+            inputs,
+        };
+        if let Ok(net) = Network::new(&model) {
+            if net.dag && net.len() <= max_layers as usize {
+                return net;
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Plans for the executor's tests: the solver's optimum for one `k`, or any partition
 //! into feasible blocks, each block detailed by `solver::detail`.
 
-use coopai::cost::{block_loads, block_time, Case, Environment};
+use coopai::cost::{block_loads, block_time, Case, Environment, Team};
 use coopai::model::Network;
 use coopai::solver::{detail, partition, Algorithm, BlockPlan, Chosen, ModelSummary, Plan};
 
@@ -23,13 +23,14 @@ pub fn plan(
     Plan {
         model: ModelSummary::of(net),
         algorithm,
-        environment: *env,
+        environment: env.clone(),
         devices: k,
         completion_s: 0.0,
         compute_s: 0.0,
         transfer_s: 0.0,
         per_k: Vec::new(),
         blocks,
+        cluster: env.cluster().devices,
     }
 }
 
@@ -55,8 +56,9 @@ pub fn forced(
     last: usize,
     case: Case,
 ) -> Option<BlockPlan> {
-    let loads = block_loads(net, k, first, last, case)?;
-    let (timing, _) = block_time(&loads, env, k);
+    let team = env.team(k);
+    let loads = block_loads(net, &team, first, last, case)?;
+    let (timing, _) = block_time(&loads, &team);
     let chosen = Chosen {
         first,
         last,
@@ -81,7 +83,7 @@ pub fn every_partition(net: &Network, k: u32) -> Vec<Vec<(usize, usize, Case)>> 
         }
         for last in next..=net.len() {
             for case in CASES {
-                if block_loads(net, k, next, last, case).is_some() {
+                if block_loads(net, &Team::uniform(k, 1e9, 1e6), next, last, case).is_some() {
                     sofar.push((next, last, case));
                     walk(net, k, last + 1, sofar, out);
                     sofar.pop();

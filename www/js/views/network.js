@@ -1,5 +1,6 @@
 // The network view: every layer as a shape sized by its output tensor (height by rows,
-// width by channels), CLs as boxes and FLs as pills, YOLOv2's passthrough as an arc,
+// width by channels), CLs as boxes, cost-free layers hollow and FLs as pills, YOLOv2's
+// passthrough and a branching model's skips and joins as arcs,
 // and the blocks of each shown plan as coloured bands labelled round, case and time.
 
 import { el, svg, tip, caseColour, txt } from '../svg.js';
@@ -10,16 +11,57 @@ const TOP = 44;
 const BOX_H = 130;
 const BAND_H = 30;
 
+/** A layer in words, with the geometry that decides its rows. */
 function layerText(l) {
-  if (l.kind.type === 'fc') return `FC ${l.kind.outputs}`;
-  const c = l.kind;
-  const pool = c.pool ? `, pool ${c.pool.size}/${c.pool.stride}` : '';
-  return `conv ${c.kernel}×${c.kernel}/${c.stride}, ${c.filters} filters${pool}`;
+  const k = l.kind;
+  switch (k.type) {
+    case 'fc': return `FC ${k.outputs}`;
+    case 'conv': {
+      const pool = k.pool ? `, pool ${k.pool.size}/${k.pool.stride}` : '';
+      const groups = k.groups > 1 ? (k.groups === l.input.channels ? ', depthwise' : `, ${k.groups} groups`) : '';
+      const dil = k.dilation > 1 ? `, dilation ${k.dilation}` : '';
+      return `conv ${k.kernel}×${k.kernel_w ?? k.kernel}/${k.stride}, ${k.filters} filters${groups}${dil}${pool}`;
+    }
+    case 'pool':
+      return k.global ? `global ${k.mode} pool` : `${k.mode} pool ${k.size}×${k.size_w ?? k.size}/${k.stride}${k.padding ? `, padding ${k.padding}` : ''}${k.ceil ? ', ceil' : ''}`;
+    case 'add': return 'add (residual)';
+    case 'scale': return 'per-channel scale';
+    case 'concat': return 'concat';
+    case 'split': return `channel group ${k.group_id + 1} of ${k.groups}`;
+    case 'upsample': return `upsample ×${k.factor}`;
+    case 'shuffle': return `channel shuffle, ${k.groups} groups`;
+    case 'reorg': return `reorg ${k.stride}×${k.stride}`;
+    default: return k.type;
+  }
 }
 
-function layerTip(l) {
+function layerTip(l, inputs) {
   const skip = l.skip_channels ? ` (+${l.skip_channels} passthrough channels)` : '';
-  return `Layer ${l.index}: ${layerText(l)}; input ${shape(l.input)}${skip} → output ${shape(l.output)}; ${flops(l.flops)}; ${l.params.toLocaleString('en')} parameters`;
+  const from = inputs && (inputs.length > 1 || inputs[0] !== l.index - 1)
+    ? ` reads ${inputs.map((t) => (t === 0 ? 'the input' : `layer ${t}`)).join(' and ')};` : '';
+  return `Layer ${l.index}: ${layerText(l)};${from} input ${shape(l.input)}${skip} → output ${shape(l.output)}; ${flops(l.flops)}; ${l.params.toLocaleString('en')} parameters`;
+}
+
+/**
+ * Branching models: an arc over the shapes from every tensor a layer reads other than
+ * the one just before it (residual skips, concat joins, side branches), like YOLOv2's
+ * passthrough arc. Arcs over longer spans rise higher so that nested skips stay apart.
+ */
+function skipArcs(net, colX, theme) {
+  let out = '';
+  const span = Math.max(1, net.layers.length);
+  net.layers.forEach((l, n) => {
+    for (const t of net.inputs[n]) {
+      if (t === l.index - 1) continue;
+      const x1 = colX(t);
+      const x2 = colX(l.index);
+      const rise = 10 + 26 * Math.min(1, (l.index - t) / Math.max(8, span / 4));
+      const what = l.kind.type === 'concat' ? 'concatenated' : l.kind.type === 'add' ? 'added' : 'read';
+      out += el('g', tip(`Layer ${t === 0 ? 'input' : t}'s output ${shape(t === 0 ? net.input : net.layers[t - 1].output)} is ${what} by layer ${l.index} (${layerText(l)})`),
+        el('path', { d: `M${x1},${TOP - 2} C${x1},${TOP - 2 - rise} ${x2},${TOP - 2 - rise} ${x2},${TOP - 2}`, fill: 'none', stroke: theme.accent, 'stroke-width': 1.5, 'stroke-opacity': 0.8, 'marker-end': 'url(#arrow)' }));
+    }
+  });
+  return out;
 }
 
 /** One row of bands for a plan, spanning the layer columns of each block. */
@@ -75,12 +117,16 @@ export function renderNetwork({ net, shown, mls, sls, saving, theme }) {
     } else {
       const h = 8 + (BOX_H - 10) * Math.sqrt(l.output.height / maxH);
       const w = 4 + (colW - 12) * (Math.log2(l.output.channels + 1) / Math.log2(maxC + 1));
-      const label = l.index === 0 ? `Input ${shape(l.output)}` : layerTip(l);
+      const label = l.index === 0 ? `Input ${shape(l.output)}` : layerTip(l, net.inputs?.[l.index - 1]);
+      // Layers that cost nothing (pools, joins, reshapes) are drawn hollow.
+      const free = l.index > 0 && l.kind.type !== 'conv';
       shapes += el('g', tip(label),
-        el('rect', { x: x - w / 2, y: base - h, width: w, height: h, rx: 2, fill: l.index === 0 ? theme.muted : theme.compute, 'fill-opacity': 0.75, stroke: theme.fg, 'stroke-opacity': 0.3 }));
+        el('rect', { x: x - w / 2, y: base - h, width: w, height: h, rx: 2, fill: l.index === 0 || free ? theme.muted : theme.compute, 'fill-opacity': free ? 0.3 : 0.75, stroke: theme.fg, 'stroke-opacity': 0.3 }));
     }
     shapes += txt({ x, y: base + 14, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, l.index === 0 ? 'in' : l.index);
   }
+
+  if (net.dag) shapes += skipArcs(net, colX, theme);
 
   if (net.branch) {
     const { source, target } = net.branch.spec;

@@ -1,0 +1,85 @@
+//! The sweep the solver uses for a network: the chain's ([`ConvSweep`], spec §3–4,
+//! with YOLOv2's passthrough rule) or the general one for branching models
+//! ([`DagSweep`], `docs/spec-dag.md`). On a chain both give the same loads
+//! (`tests/dag.rs` checks it); the chain's is kept because it is faster.
+
+use super::block::Load;
+use super::cluster::RowSplits;
+use super::conv_sweep::{ConvSweep, LayerTrace};
+use super::dag_sweep::DagSweep;
+use crate::model::Network;
+use crate::slicing::Rows;
+
+pub enum BlockSweep<'a> {
+    Chain(ConvSweep<'a>),
+    Dag(DagSweep<'a>),
+}
+
+impl<'a> BlockSweep<'a> {
+    /// Blocks whose last spatial layer is `grid_layer`, closed by the FL `fc` if any.
+    pub fn new(
+        net: &'a Network,
+        splits: &'a RowSplits,
+        k: u32,
+        grid_layer: usize,
+        fc: Option<usize>,
+    ) -> Self {
+        if net.dag {
+            BlockSweep::Dag(DagSweep::new(net, splits, k, grid_layer, fc))
+        } else {
+            BlockSweep::Chain(ConvSweep::new(net, splits, k, grid_layer, fc))
+        }
+    }
+
+    pub fn with_trace(self) -> Self {
+        match self {
+            BlockSweep::Chain(s) => BlockSweep::Chain(s.with_trace()),
+            BlockSweep::Dag(s) => BlockSweep::Dag(s.with_trace()),
+        }
+    }
+
+    /// See [`ConvSweep::step`].
+    pub fn step(&mut self) -> Option<usize> {
+        match self {
+            BlockSweep::Chain(s) => s.step(),
+            BlockSweep::Dag(s) => s.step(),
+        }
+    }
+
+    /// The loads of the block found by the last successful step.
+    pub fn loads(&self) -> &[Load] {
+        match self {
+            BlockSweep::Chain(s) => &s.loads,
+            BlockSweep::Dag(s) => &s.loads,
+        }
+    }
+
+    /// The recorded layers, last layer first.
+    pub fn trace(&self) -> &[LayerTrace] {
+        match self {
+            BlockSweep::Chain(s) => s.trace(),
+            BlockSweep::Dag(s) => s.trace(),
+        }
+    }
+
+    /// Branching models: each tensor made before the block that it reads, with the rows
+    /// each device needs of it; empty for chains.
+    pub fn reads(&self) -> Vec<(usize, Vec<Option<Rows>>)> {
+        match self {
+            BlockSweep::Chain(_) => Vec::new(),
+            BlockSweep::Dag(s) => s
+                .block_inputs()
+                .into_iter()
+                .map(|t| (t, s.needed_rows(t)))
+                .collect(),
+        }
+    }
+
+    /// Rows of the first layer's (first) input each device needs.
+    pub fn input_rows(&self, net: &Network, first: usize) -> Vec<Option<Rows>> {
+        match self {
+            BlockSweep::Chain(s) => s.input_rows(),
+            BlockSweep::Dag(s) => s.needed_rows(net.inputs[first - 1][0]),
+        }
+    }
+}

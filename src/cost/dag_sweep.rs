@@ -1,0 +1,424 @@
+//! Spatial blocks of a branching (DAG) model, evaluated for every first layer in one
+//! walk: the rules of `docs/spec-dag.md`, which reduce to spec §3–4 on a chain.
+//!
+//! As in [`super::conv_sweep`], `k` and the block's last spatial layer `g` are fixed and
+//! each [`DagSweep::step`] adds one layer `r` at the bottom. What makes this work on a
+//! DAG is that a layer's consumers all come after it: when `r` is added, every consumer
+//! of `r` inside the block `r..g` is already there, so the rows each device must produce
+//! of `r` (the hull of what its consumers read, plus its own equal share when the tensor
+//! is needed after the block) are final. Rows needed of tensors made before `r` are
+//! accumulated as ranges per device; they are the block's inputs, downloaded from the
+//! gateway (`ti`) except the equal share of layer `r − 1` that each device kept from the
+//! previous round.
+//!
+//! Ranges are `(first, last)` with `(u32::MAX, 0)` for "none", so a hull is a min and a
+//! max. Unlike a chain's, a DAG's ranges need not be monotone in the device index, so
+//! the τo rows are counted with a sweep over range ends ([`rows_needed_by_others`]).
+
+use super::block::Load;
+use super::cluster::{RowSplits, Split};
+use super::conv_sweep::LayerTrace;
+use super::environment::BITS_PER_ELEMENT as B;
+use crate::model::{Kind, Network, RowMap};
+use crate::slicing::Rows;
+
+const NONE: (u32, u32) = (u32::MAX, 0);
+
+fn size(r: (u32, u32)) -> u64 {
+    if r.0 <= r.1 {
+        u64::from(r.1 - r.0) + 1
+    } else {
+        0
+    }
+}
+
+fn hull(a: (u32, u32), b: (u32, u32)) -> (u32, u32) {
+    (a.0.min(b.0), a.1.max(b.1))
+}
+
+fn meet(a: (u32, u32), b: (u32, u32)) -> (u32, u32) {
+    (a.0.max(b.0), a.1.min(b.1))
+}
+
+fn share(split: &Split, d: usize) -> (u32, u32) {
+    split.share(d as u32).map_or(NONE, |r| (r.first, r.last))
+}
+
+fn as_rows(r: (u32, u32)) -> Option<Rows> {
+    (r.0 <= r.1).then(|| Rows::new(r.0, r.1))
+}
+
+/// Input rows (of `n`) that a layer reads through `map` to produce output rows `r`.
+fn back(map: RowMap, r: (u32, u32), n: u32, conv_rows: u32) -> (u32, u32) {
+    if r.0 > r.1 {
+        return NONE;
+    }
+    match map {
+        RowMap::Same => (r.0.min(n - 1), r.1.min(n - 1)),
+        RowMap::Window(axis) => axis.back(r.0, r.1, n),
+        RowMap::Conv { pool, conv } => {
+            let c = pool.map_or(r, |p| p.back(r.0, r.1, conv_rows));
+            conv.back(c.0, c.1, n)
+        }
+        RowMap::Up(f) => ((r.0 / f).min(n - 1), (r.1 / f).min(n - 1)),
+    }
+}
+
+/// Walks the spatial blocks ending at a fixed last spatial layer, one first layer at a time.
+pub struct DagSweep<'a> {
+    net: &'a Network,
+    splits: &'a RowSplits,
+    k: usize,
+    grid_layer: usize,
+    /// The next layer to add at the bottom; 0 once the sweep is over.
+    next: usize,
+    /// Rows each device must produce of each tensor (index 0 is the model input),
+    /// accumulated from the consumers added so far: `need[t * k + d]`.
+    need: Vec<(u32, u32)>,
+    /// Σ over tensors made before the current first layer of the rows each device
+    /// needs, in bits (what it would download if nothing were held).
+    outside_bits: Vec<u64>,
+    flops: Vec<u64>,
+    to_bits: Vec<u64>,
+    /// Elements of weights every device computing in the block holds, each device's
+    /// largest input plus output rows of one layer, and the closing FL's weights and
+    /// activations per device (`conv+fc`), all in elements.
+    weights: u64,
+    peak: Vec<u64>,
+    held_now: Vec<u64>,
+    fc_memory: Vec<(u64, u64)>,
+    /// Rows of each layer added so far, for the trace and `input_rows`.
+    produced: Vec<(u32, u32)>,
+    scratch: Vec<(u32, i64, usize)>,
+    shared: Vec<u64>,
+    /// The loads of the block found by the last successful [`DagSweep::step`].
+    pub loads: Vec<Load>,
+    trace: Option<Vec<LayerTrace>>,
+}
+
+impl<'a> DagSweep<'a> {
+    /// A sweep over blocks whose last spatial layer is `grid_layer`; with `fc`, the FL
+    /// right after it closes every block in data parallelism (the `conv+fc` case).
+    pub fn new(
+        net: &'a Network,
+        splits: &'a RowSplits,
+        k: u32,
+        grid_layer: usize,
+        fc: Option<usize>,
+    ) -> Self {
+        let n = k as usize;
+        let g = net.layer(grid_layer);
+        let grid = splits.of(grid_layer);
+        let row_elements = u64::from(g.output.width) * u64::from(g.output.channels);
+        let mut flops = vec![0; n];
+        let mut to_bits = vec![0; n];
+        let mut fc_memory = vec![(0, 0); n];
+        for d in 0..n {
+            let rows = size(share(grid, d));
+            match fc {
+                Some(j) => {
+                    let no = u64::from(net.layer(j).output.channels);
+                    if rows > 0 {
+                        let inputs = rows * row_elements;
+                        flops[d] = 2 * inputs * no;
+                        to_bits[d] = no * B;
+                        fc_memory[d] = (inputs * no + no, inputs + no);
+                    }
+                }
+                None if uploaded(net, grid_layer) => to_bits[d] = rows * row_elements * B,
+                None => {}
+            }
+        }
+        DagSweep {
+            net,
+            splits,
+            k: n,
+            grid_layer,
+            next: grid_layer,
+            need: vec![NONE; (grid_layer + 1) * n],
+            outside_bits: vec![0; n],
+            flops,
+            to_bits,
+            weights: 0,
+            peak: vec![0; n],
+            held_now: vec![0; n],
+            fc_memory,
+            produced: vec![NONE; n],
+            scratch: Vec::with_capacity(2 * n),
+            shared: vec![0; n],
+            loads: vec![Load::default(); n],
+            trace: None,
+        }
+    }
+
+    /// Records the rows of every layer the sweep adds (for plan reconstruction).
+    pub fn with_trace(mut self) -> Self {
+        self.trace = Some(Vec::new());
+        self
+    }
+
+    /// The recorded layers, last layer first.
+    pub fn trace(&self) -> &[LayerTrace] {
+        self.trace.as_deref().unwrap_or(&[])
+    }
+
+    /// Rows of tensor `t` (a layer made before the block, or 0 for the model input)
+    /// each device needs in the block found by the last step.
+    pub fn needed_rows(&self, t: usize) -> Vec<Option<Rows>> {
+        (0..self.k)
+            .map(|d| as_rows(self.need[t * self.k + d]))
+            .collect()
+    }
+
+    /// Tensors made before the block that it reads, in increasing order.
+    pub fn block_inputs(&self) -> Vec<usize> {
+        let first = self.next + 1;
+        (0..first)
+            .filter(|&t| (0..self.k).any(|d| size(self.need[t * self.k + d]) > 0))
+            .collect()
+    }
+
+    /// Adds the layer below the current block. Returns its index `r` when the block
+    /// `r..g` is feasible (its loads are then in [`DagSweep::loads`]), or `None` when no
+    /// block can start further down (an FL, or the model's start).
+    pub fn step(&mut self) -> Option<usize> {
+        let r = self.next;
+        if r == 0 {
+            return None;
+        }
+        let net = self.net;
+        let layer = net.layer(r);
+        if !layer.is_spatial() {
+            self.next = 0;
+            return None;
+        }
+        let k = self.k;
+        let out = layer.output;
+        let out_bits = u64::from(out.width) * u64::from(out.channels) * B;
+        let own = self.splits.of(r);
+        let grid = r == self.grid_layer;
+        let exported = !grid && needed_after(net, r, self.grid_layer);
+        for d in 0..k {
+            let mut rows = self.need[r * k + d];
+            // `r` was an input of the block until now; it is made inside from here on.
+            self.outside_bits[d] -= size(rows) * out_bits;
+            if grid {
+                rows = share(own, d);
+            }
+            if exported {
+                rows = hull(rows, share(own, d));
+                self.to_bits[d] += size(share(own, d)) * out_bits;
+            }
+            self.need[r * k + d] = rows;
+            self.produced[d] = rows;
+        }
+
+        let map = layer.row_map();
+        let conv_rows = layer.conv_out.height;
+        if let Kind::Conv(_) = layer.kind {
+            let per_row = layer.flops_per_conv_row();
+            let RowMap::Conv { pool, .. } = map else {
+                unreachable!("a conv maps rows through its window")
+            };
+            for d in 0..k {
+                let rows = self.produced[d];
+                let computed = pool.map_or(rows, |p| {
+                    if rows.0 > rows.1 {
+                        NONE
+                    } else {
+                        p.back(rows.0, rows.1, conv_rows)
+                    }
+                });
+                self.flops[d] += size(computed) * per_row;
+            }
+        }
+        if let Some(trace) = &mut self.trace {
+            let computed = (0..k)
+                .map(|d| {
+                    let rows = self.produced[d];
+                    match map {
+                        RowMap::Conv { pool: Some(p), .. } if rows.0 <= rows.1 => {
+                            as_rows(p.back(rows.0, rows.1, conv_rows))
+                        }
+                        _ => as_rows(rows),
+                    }
+                })
+                .collect();
+            trace.push(LayerTrace {
+                layer: r,
+                rows: self.produced.iter().map(|&x| as_rows(x)).collect(),
+                computed,
+            });
+        }
+
+        self.weights += layer.params;
+        // Elements each device holds at this layer: the rows it makes, plus those it reads.
+        for (held, &rows) in self.held_now.iter_mut().zip(&self.produced) {
+            *held = size(rows) * (out_bits / B);
+        }
+        let inputs = &net.inputs[r - 1];
+        for (n, &t) in inputs.iter().enumerate() {
+            if inputs[..n].contains(&t) {
+                continue;
+            }
+            let shape = if t == 0 {
+                net.input
+            } else {
+                net.layer(t).output
+            };
+            let in_bits = u64::from(shape.width) * u64::from(shape.channels) * B;
+            for d in 0..k {
+                let wanted = back(map, self.produced[d], shape.height, conv_rows);
+                self.held_now[d] += size(wanted) * (in_bits / B);
+                let old = self.need[t * k + d];
+                let new = hull(old, wanted);
+                self.need[t * k + d] = new;
+                self.outside_bits[d] += (size(new) - size(old)) * in_bits;
+            }
+        }
+
+        for (peak, &held) in self.peak.iter_mut().zip(&self.held_now) {
+            *peak = (*peak).max(held);
+        }
+        self.cost(r);
+        self.next = r - 1;
+        Some(r)
+    }
+
+    /// The loads of the block `r..g`, from what the sweep has accumulated.
+    fn cost(&mut self, r: usize) {
+        let net = self.net;
+        let k = self.k;
+        let held = r - 1;
+        let held_on_devices = held > 0 && net.layer(held).is_spatial();
+        self.shared.fill(0);
+        let mut kept = vec![0u64; 0];
+        if held_on_devices {
+            let shape = net.layer(held).output;
+            let bits = u64::from(shape.width) * u64::from(shape.channels) * B;
+            let split = self.splits.of(held);
+            kept.resize(k, 0);
+            for (d, slot) in kept.iter_mut().enumerate() {
+                *slot = size(meet(self.need[held * k + d], share(split, d))) * bits;
+            }
+            if !uploaded(net, held) {
+                if needed_after(net, held, self.grid_layer) {
+                    for d in 0..k {
+                        self.shared[d] = size(share(split, d)) * bits;
+                    }
+                } else {
+                    let needs = &self.need[held * k..held * k + k];
+                    rows_needed_by_others(needs, split, &mut self.scratch, &mut self.shared);
+                    for s in self.shared.iter_mut() {
+                        *s *= bits;
+                    }
+                }
+            }
+        }
+        for d in 0..k {
+            let (fc_weights, fc_held) = self.fc_memory[d];
+            let busy = self.peak[d] > 0 || fc_held > 0;
+            self.loads[d] = Load {
+                flops: self.flops[d],
+                ti_bits: self.outside_bits[d] - kept.get(d).copied().unwrap_or(0),
+                tau_bits: self.shared[d],
+                to_bits: self.to_bits[d],
+                memory_bytes: if busy {
+                    (self.weights + fc_weights + self.peak[d].max(fc_held)) * (B / 8)
+                } else {
+                    0
+                },
+            };
+        }
+    }
+}
+
+/// True when the gateway receives tensor `t` in full in the round that makes it: it is
+/// a model output, or an FL reads it (FL blocks read only from the gateway).
+pub fn uploaded(net: &Network, t: usize) -> bool {
+    let consumers = &net.consumers[t - 1];
+    consumers.is_empty() || consumers.iter().any(|&c| !net.is_spatial(c))
+}
+
+/// True when tensor `t` is read after layer `g`, or is a model output.
+fn needed_after(net: &Network, t: usize, g: usize) -> bool {
+    let consumers = &net.consumers[t - 1];
+    consumers.last().is_none_or(|&c| c > g)
+}
+
+/// For every device `d`, how many rows of its equal share of the held tensor lie in
+/// the need of some other device (the τo rows), for ranges in any order.
+///
+/// A sweep over the range ends keeps, between two ends, how many devices need the rows
+/// and the sum of their indices: with one device, that sum names it.
+fn rows_needed_by_others(
+    needs: &[(u32, u32)],
+    held: &Split,
+    events: &mut Vec<(u32, i64, usize)>,
+    out: &mut [u64],
+) {
+    events.clear();
+    for (d, &r) in needs.iter().enumerate() {
+        if r.0 <= r.1 {
+            events.push((r.0, 1, d));
+            events.push((r.1 + 1, -1, d));
+        }
+    }
+    events.sort_unstable_by_key(|e| e.0);
+    let (mut count, mut ids) = (0i64, 0i64);
+    let mut n = 0;
+    while n < events.len() {
+        let at = events[n].0;
+        while n < events.len() && events[n].0 == at {
+            count += events[n].1;
+            ids += events[n].1 * events[n].2 as i64;
+            n += 1;
+        }
+        if count == 0 || n == events.len() {
+            continue;
+        }
+        let segment = (at, events[n].0 - 1);
+        let mut row = segment.0;
+        while row <= segment.1 {
+            let Some(owner) = held.owner(row) else { break };
+            let mine = meet(segment, share(held, owner as usize));
+            if count >= 2 || ids != i64::from(owner) {
+                out[owner as usize] += size(mine);
+            }
+            row = mine.1 + 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::slicing::EqualSplit;
+
+    #[test]
+    fn rows_needed_by_others_counts_each_row_once_in_any_order() {
+        // 12 rows held as 3 × 4; needs out of order and overlapping.
+        let needs = [(6, 11), (0, 5), (3, 4)];
+        let mut events = Vec::new();
+        let mut out = vec![0; 3];
+        rows_needed_by_others(
+            &needs,
+            &Split::Equal(EqualSplit::new(12, 3)),
+            &mut events,
+            &mut out,
+        );
+        // Device 0 holds 0..3: rows 0..3 needed by device 1 → 4.
+        // Device 1 holds 4..7: row 4 by device 2, row 5 by itself only, 6 and 7 by
+        // device 0 → 3. Device 2 holds 8..11: needed by device 0 → 4.
+        assert_eq!(out, vec![4, 3, 4]);
+        let needs = [(0, 3), (4, 7), NONE];
+        let mut out = vec![0; 3];
+        rows_needed_by_others(
+            &needs,
+            &Split::Equal(EqualSplit::new(12, 3)),
+            &mut events,
+            &mut out,
+        );
+        assert_eq!(out, vec![0, 0, 0]);
+    }
+}

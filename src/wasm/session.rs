@@ -1,0 +1,81 @@
+//! The page's stateful planner: one model, read and validated once, whose DP candidates
+//! are kept between calls, so that a slider drag re-solves from the cache (see
+//! `solver::Planner`) instead of re-reading the model and re-walking every block.
+
+use wasm_bindgen::prelude::*;
+
+use super::{err, parse_algorithm, to_js, whole_devices};
+use crate::cost::Environment;
+use crate::solver::Planner;
+
+#[wasm_bindgen]
+pub struct Session {
+    planner: Planner,
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// Reads a zoo name or a model file's text; throws the core's error.
+    #[wasm_bindgen(constructor)]
+    pub fn new(source: &str) -> Result<Session, JsError> {
+        Ok(Session {
+            planner: Planner::new(super::load(source)?),
+        })
+    }
+
+    /// The validated network (as `describe`).
+    pub fn describe(&self) -> Result<JsValue, JsError> {
+        to_js(self.planner.network())
+    }
+
+    /// The detailed plan of `algorithm` at its best `k ≤ devices` (as `solve`).
+    pub fn solve(
+        &mut self,
+        devices: f64,
+        bandwidth_mbps: f64,
+        gflops: f64,
+        algorithm: &str,
+    ) -> Result<JsValue, JsError> {
+        let algorithm = parse_algorithm(algorithm)?;
+        let env = self.environment(devices, bandwidth_mbps, gflops)?;
+        to_js(&self.planner.solve(&env, algorithm))
+    }
+
+    /// MLS and SLS for every `k` (as `compare`).
+    pub fn compare(
+        &mut self,
+        devices: f64,
+        bandwidth_mbps: f64,
+        gflops: f64,
+    ) -> Result<JsValue, JsError> {
+        let env = self.environment(devices, bandwidth_mbps, gflops)?;
+        to_js(&self.planner.compare(&env))
+    }
+
+    /// MLS and SLS at their best `k` for each bandwidth (as `sweepBandwidth`); cheap once
+    /// the candidates for these `k`s are cached.
+    #[wasm_bindgen(js_name = sweepBandwidth)]
+    pub fn sweep_bandwidth(
+        &mut self,
+        devices: f64,
+        gflops: f64,
+        bandwidths_mbps: Vec<f64>,
+    ) -> Result<JsValue, JsError> {
+        let env = self.environment(devices, 1.0, gflops)?;
+        for &g in &bandwidths_mbps {
+            Environment::new(env.devices, g, env.gflops).map_err(err)?;
+        }
+        to_js(&self.planner.sweep_bandwidth(&env, &bandwidths_mbps))
+    }
+
+    fn environment(
+        &self,
+        devices: f64,
+        bandwidth_mbps: f64,
+        gflops: f64,
+    ) -> Result<Environment, JsError> {
+        let env = Environment::new(whole_devices(devices)?, bandwidth_mbps, gflops).map_err(err)?;
+        env.check_work(self.planner.network()).map_err(err)?;
+        Ok(env)
+    }
+}

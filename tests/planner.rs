@@ -1,0 +1,72 @@
+//! The planner's cached re-solves equal cold solves to the bit, through any sequence of
+//! bandwidth, speed and device-count changes.
+
+mod common;
+
+use common::{random_chain, random_dag, Rng};
+use coopai::cost::Environment;
+use coopai::model::{zoo, Network};
+use coopai::solver::{compare, solve, sweep_bandwidth, Algorithm, Planner};
+
+fn same<T: serde::Serialize>(a: &T, b: &T, what: &str) {
+    assert_eq!(
+        serde_json::to_string(a).unwrap(),
+        serde_json::to_string(b).unwrap(),
+        "{what}"
+    );
+}
+
+fn check(planner: &mut Planner, env: &Environment, what: &str) {
+    let net = planner.network().clone();
+    for algorithm in [Algorithm::Mls, Algorithm::Sls] {
+        same(
+            &planner.solve(env, algorithm),
+            &solve(&net, env, algorithm),
+            what,
+        );
+    }
+    same(&planner.compare(env), &compare(&net, env), what);
+}
+
+#[test]
+fn cached_solves_equal_cold_solves_on_random_models() {
+    let mut rng = Rng(8);
+    for n in 0..120 {
+        let net = if n % 2 == 0 {
+            random_chain(&mut rng, 9)
+        } else {
+            random_dag(&mut rng, 9)
+        };
+        let label = coopai::model::json::to_json(&net.model);
+        let mut planner = Planner::new(net);
+        // A session: drag the bandwidth and speed, add and remove devices.
+        for _ in 0..6 {
+            let env = Environment::new(
+                rng.range(1, 6),
+                f64::from(rng.range(1, 500)) * 1e-4,
+                f64::from(rng.range(1, 500)) * 1e-7,
+            )
+            .unwrap();
+            check(&mut planner, &env, &label);
+        }
+    }
+}
+
+#[test]
+fn cached_sweeps_equal_cold_sweeps_on_the_zoo() {
+    let bandwidths: Vec<f64> = (1..=10).map(|n| 40.0 * f64::from(n)).collect();
+    for name in zoo::NAMES {
+        let net = Network::new(&zoo::by_name(name).unwrap()).unwrap();
+        let mut planner = Planner::new(net.clone());
+        for devices in [4, 10, 6] {
+            let env = Environment::raspberry_pi4(devices);
+            same(
+                &planner.sweep_bandwidth(&env, &bandwidths),
+                &sweep_bandwidth(&net, &env, &bandwidths),
+                name,
+            );
+            check(&mut planner, &env, name);
+        }
+        assert!(planner.cached_pairs() > 0);
+    }
+}
