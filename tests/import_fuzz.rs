@@ -122,7 +122,7 @@ fn random_dag_cfg(rng: &mut Rng) -> String {
     let size = 1 << rng.range(2, 5);
     let mut text = format!(
         "[net]\nheight={size}\nwidth={}\nchannels={}\n",
-        size * rng.range(1, 2) as u32,
+        size * rng.range(1, 2),
         rng.range(1, 4) * 2
     );
     let sections = rng.range(1, 12);

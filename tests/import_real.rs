@@ -243,7 +243,10 @@ fn keras_applications_import_with_keras_own_flops() {
             // Its stem is a Sequential nested as a layer; LayerNormalization follows.
             let e = result.unwrap_err();
             assert_eq!(e.location, "$.config.layers[2].class_name");
-            assert!(e.message.contains("a model nested as a layer is not read"), "{e}");
+            assert!(
+                e.message.contains("a model nested as a layer is not read"),
+                "{e}"
+            );
             continue;
         }
         let net = result.unwrap_or_else(|e| panic!("{name}: {e}"));
