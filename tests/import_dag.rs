@@ -206,3 +206,22 @@ fn a_recurrent_cfg_is_refused_at_its_layer_not_at_net() {
     assert_eq!(e.location, "line 4");
     assert!(e.message.starts_with("[rnn]: a recurrent layer"), "{e}");
 }
+
+#[test]
+fn a_cfg_that_expands_to_too_many_layers_stops_early_in_one_line() {
+    // Each shortcut of the first layer's 4 channels onto 8 adds four layers (split,
+    // add, split, concat).
+    let mut text = format!("{NET}[convolutional]\nfilters=4\nsize=1\n");
+    for _ in 0..3_000 {
+        text.push_str("[convolutional]\nfilters=8\nsize=1\n[shortcut]\nfrom=0\n");
+    }
+    let start = std::time::Instant::now();
+    let e = darknet::load(&text).unwrap_err();
+    assert_eq!(e.location, "line 1");
+    assert!(
+        e.message
+            .contains("more than 10000 layers, more than the limit of 1000"),
+        "{e}"
+    );
+    assert!(start.elapsed().as_secs() < 10);
+}

@@ -47,6 +47,15 @@ impl Graph {
         inputs: &[usize],
         origin: Origin,
     ) -> Result<usize, ModelError> {
+        // The core refuses more than MAX_LAYERS when the model is finished; stop long
+        // before a hostile text (a shortcut can add dozens of layers) costs real time.
+        let cap = 10 * crate::model::limits::MAX_LAYERS;
+        if self.model.layers.len() == cap {
+            return Err(self.origins.model.error(format!(
+                "the model has more than {cap} layers, more than the limit of {}",
+                crate::model::limits::MAX_LAYERS
+            )));
+        }
         let shapes: Vec<Shape> = inputs.iter().map(|&t| self.shapes[t]).collect();
         let output = match (layer, shapes.as_slice()) {
             (_, [one]) => step(*one, layer).map_err(|m| origin.error(m))?.output,
