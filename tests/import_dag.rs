@@ -225,3 +225,15 @@ fn a_cfg_that_expands_to_too_many_layers_stops_early_in_one_line() {
     );
     assert!(start.elapsed().as_secs() < 10);
 }
+
+#[test]
+fn antialiased_and_depth_pools_are_refused_even_in_a_chain() {
+    let e = refuse("[convolutional]\nfilters=8\nsize=3\npad=1\nantialiasing=1\n");
+    assert_eq!(e.location, "line 9");
+    assert!(e.message.contains("adds a blur conv"), "{e}");
+    let e = refuse(&format!(
+        "{CONV8}[maxpool]\nsize=2\nstride=2\nmaxpool_depth=1\n"
+    ));
+    assert_eq!(e.location, "line 12");
+    assert!(e.message.contains("pools across channels"), "{e}");
+}

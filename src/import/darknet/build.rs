@@ -175,6 +175,9 @@ impl Builder {
         for key in ["stride_x", "stride_y"] {
             s.require_neutral(key, stride, "the planner's pools have one stride")?;
         }
+        for key in ["maxpool_depth", "antialiasing"] {
+            s.require_neutral(key, 0, "not a plain max-pool")?;
+        }
         let p = self.chain.pool_target(&origin(s))?;
         check_pool_padding(s, p.conv_out, size, stride, padding)?;
         self.chain.fuse(p, size, stride, &origin(s))?;
@@ -241,6 +244,10 @@ pub fn read_conv(s: &Section<'_>) -> Result<Conv, ModelError> {
     s.require_neutral("dilation", 1, "a dilated kernel has a different footprint")?;
     for key in ["stride_x", "stride_y"] {
         s.require_neutral(key, stride, "the planner's convolutions have one stride")?;
+    }
+    // Read (and refused) by the DAG form.
+    for key in ["antialiasing", "sway", "rotate", "stretch", "stretch_sway"] {
+        s.require_neutral(key, 0, "not a plain convolution")?;
     }
     Ok(Conv::same(filters, size).with_stride(stride, padding))
 }
