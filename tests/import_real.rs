@@ -55,7 +55,16 @@ fn check_manifest(dir: &str, manifest: &str) -> usize {
 
 fn load(file: &str) -> Network {
     let text = std::fs::read_to_string(format!("{}/{file}", root())).unwrap();
-    darknet::load(&text).unwrap_or_else(|e| panic!("{file}: {e}"))
+    let net = darknet::load(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+    assert_round_trip(file, &net);
+    net
+}
+
+/// An imported model saves as project JSON and loads back to the same model.
+fn assert_round_trip(name: &str, net: &Network) {
+    let text = coopai::model::json::to_json(&net.model);
+    let back = coopai::import::detect_and_load(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(back.model, net.model, "{name}");
 }
 
 #[test]
@@ -250,6 +259,7 @@ fn keras_applications_import_with_keras_own_flops() {
             continue;
         }
         let net = result.unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_round_trip(name, &net);
         assert_eq!(net.flops().to_string(), flops, "{name}");
         assert_eq!(net.output(), Shape::new(1, 1, 1000), "{name}");
         loaded += 1;
