@@ -1,5 +1,6 @@
 """Writes Keras' own `model.to_json()` of keras.applications models, and Keras' own FLOP
-count of each, for tests/import_real.rs (tests/corpus_real/keras3/).
+count of each, for tests/import_real.rs: Keras 3 files (tests/corpus_real/keras3/) or,
+with KERAS_FLAVOUR=tf_keras, Keras 2 files written by tf_keras (tests/corpus_real/keras2/).
 
 The FLOPs are counted from the built Keras model, independently of coopai: for every
 Conv2D, DepthwiseConv2D, SeparableConv2D and Dense layer, 2 × (kernel elements) ×
@@ -8,6 +9,9 @@ number from the JSON alone.
 
     python3 -m venv /tmp/kenv && /tmp/kenv/bin/pip install keras jax jaxlib
     KERAS_BACKEND=jax /tmp/kenv/bin/python scripts/keras_reference.py tests/corpus_real/keras3
+
+    python3 -m venv /tmp/tfenv && /tmp/tfenv/bin/pip install tensorflow-cpu tf-keras
+    KERAS_FLAVOUR=tf_keras /tmp/tfenv/bin/python scripts/keras_reference.py tests/corpus_real/keras2
 """
 
 import os
@@ -15,8 +19,16 @@ import sys
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
-import keras  # noqa: E402
-from keras import applications as A  # noqa: E402
+if os.environ.get("KERAS_FLAVOUR") == "tf_keras":
+    import tf_keras as keras  # noqa: E402
+    from tf_keras import applications as A  # noqa: E402
+
+    MODELS_SUBSET = ("mobilenet_v2", "resnet50", "efficientnet_b0", "densenet121")
+else:
+    import keras  # noqa: E402
+    from keras import applications as A  # noqa: E402
+
+    MODELS_SUBSET = None
 
 MODELS = {
     "vgg16": lambda: A.VGG16(weights=None),
@@ -40,10 +52,12 @@ def flops(model):
         if layer.__class__.__name__ not in COUNTED:
             continue
         positions = 1
-        for d in layer.output.shape[1:-1]:
+        shape = layer.output_shape if hasattr(layer, "output_shape") else layer.output.shape
+        for d in shape[1:-1]:
             positions *= d
         for w in layer.weights:
-            if w.path.split("/")[-1].endswith("kernel"):
+            name = getattr(w, "path", w.name).split("/")[-1].split(":")[0]
+            if name.endswith("kernel"):
                 n = 1
                 for d in w.shape:
                     n *= d
@@ -54,6 +68,8 @@ def flops(model):
 def main(out):
     rows = [f"# model\tFLOPs counted by Keras {keras.__version__} (scripts/keras_reference.py)"]
     for name, make in MODELS.items():
+        if MODELS_SUBSET is not None and name not in MODELS_SUBSET:
+            continue
         model = make()
         with open(f"{out}/{name}.keras.json", "w") as f:
             f.write(model.to_json())

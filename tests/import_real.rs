@@ -266,3 +266,21 @@ fn keras_applications_import_with_keras_own_flops() {
     }
     assert_eq!(loaded, 9);
 }
+
+/// The same applications written by Keras 2 (tf_keras 2.21: `inbound_nodes` as
+/// `[name, node, tensor, kwargs]` lists), with Keras 2's own FLOP counts.
+#[test]
+fn keras_2_applications_import_with_keras_own_flops() {
+    let dir = format!("{}/keras2", root());
+    let manifest = std::fs::read_to_string(format!("{dir}/FLOPS.tsv")).unwrap();
+    let mut loaded = 0;
+    for line in manifest.lines().filter(|l| !l.starts_with('#')) {
+        let (name, flops) = line.split_once('\t').unwrap();
+        let text = std::fs::read_to_string(format!("{dir}/{name}.keras.json")).unwrap();
+        let net = coopai::import::detect_and_load(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_round_trip(name, &net);
+        assert_eq!(net.flops().to_string(), flops, "{name}");
+        loaded += 1;
+    }
+    assert_eq!(loaded, 4);
+}
