@@ -284,3 +284,19 @@ fn keras_2_applications_import_with_keras_own_flops() {
     }
     assert_eq!(loaded, 4);
 }
+
+/// MobileNetV2 as the TensorFlow.js converter writes it (`modelTopology.model_config`,
+/// `weightsManifest`), recognised by detection, with Keras 2's FLOPs for it.
+#[test]
+fn a_tfjs_model_json_imports_with_keras_own_flops() {
+    let text = std::fs::read_to_string(format!("{}/tfjs/mobilenet_v2.model.json", root())).unwrap();
+    let net = coopai::import::detect_and_load(&text).unwrap_or_else(|e| panic!("{e}"));
+    assert_round_trip("tfjs mobilenet_v2", &net);
+    let keras2 = std::fs::read_to_string(format!("{}/keras2/FLOPS.tsv", root())).unwrap();
+    let expected = keras2
+        .lines()
+        .find_map(|l| l.strip_prefix("mobilenet_v2\t"))
+        .unwrap();
+    assert_eq!(net.flops().to_string(), expected);
+    assert_eq!(net.name, "mobilenetv2_1.00_224");
+}
