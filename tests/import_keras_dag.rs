@@ -263,6 +263,17 @@ fn broken_graphs_are_refused_in_one_line_at_their_path() {
             "expected -1 or 3",
         ),
         (
+            functional(
+                "[null, 8, 8, 3]",
+                &[
+                    ("Conv2D", "c", CONV, &["in"]),
+                    ("Conv2D", "c", CONV, &["c"]),
+                ],
+            ),
+            "$.config.layers[2]",
+            "the layer name \"c\" is used again (first at $.config.layers[1])",
+        ),
+        (
             functional("[null, 8, 3]", &[("Conv2D", "c", CONV, &["in"])]),
             "$.config.layers[0].config.batch_input_shape",
             "expected [batch, height, width, channels] (an image) or [batch, features]",

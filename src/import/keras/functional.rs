@@ -143,10 +143,18 @@ fn unknown(key: &Key, node: &Node<'_>) -> ModelError {
 fn calls<'a>(layers: &[Node<'a>], sequential: bool) -> Result<Vec<Pending<'a>>, ModelError> {
     let mut calls = Vec::new();
     let mut previous = input_key_sequential();
+    let mut seen: HashMap<String, String> = HashMap::new();
     for (i, layer) in layers.iter().enumerate() {
         let class_node = layer.field("class_name")?;
         let class = class_node.str()?;
         let name = layer_name(layer, i)?;
+        if let Some(first) = seen.insert(name.clone(), layer.path.clone()) {
+            return Err(layer.error(format!(
+                "the layer name \"{}\" is used again (first at {first}); calls name layers, \
+                 so names must be unique",
+                crate::import::preview(&name)
+            )));
+        }
         if class == "InputLayer" {
             previous = (name, 0, 0);
             continue;
