@@ -7,11 +7,13 @@
 //! read goes through a `tensor::RowStore`, which refuses rows that are not there, and
 //! every element that crosses the gateway is counted (`link`). Each round is compared
 //! with the unsliced computation (`check` says why a difference can be tolerated) and
-//! its counted traffic with the plan's `ti`, `τo` and `to` (`judge`).
+//! its counted traffic with the plan's `ti`, `τo` and `to` (`judge`). Plans of
+//! branching models are played by `dag`, under the rules of `docs/spec-dag.md`.
 
 mod check;
 mod conv_device;
 mod conv_round;
+mod dag;
 mod error;
 mod fc_round;
 mod judge;
@@ -50,13 +52,6 @@ pub const MAX_ELEMENTS: u64 = 1 << 28;
 /// An `Err` means the plan could not even be played: it does not fit the network, or a
 /// device (or the gateway) needed a row that nobody sent.
 pub fn verify(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, ExecError> {
-    if net.dag {
-        return Err(ExecError::TooLarge(format!(
-            "{} is a branching model; the executor runs chain models (and YOLOv2's \
-             passthrough) only so far",
-            net.name
-        )));
-    }
     let elements: u64 = net.input.elements()
         + net
             .layers
@@ -73,6 +68,9 @@ pub fn verify(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, Exe
         )));
     }
     check_blocks(net, plan)?;
+    if net.dag {
+        return dag::run(net, plan, seed);
+    }
     let weights = Weights::generate(net, seed);
     let fwd = Forward::run(net, &weights).map_err(|m| ExecError::Plan(m.to_string()))?;
     let mut boundary = Boundary::start(fwd.outputs[0].clone());

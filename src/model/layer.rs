@@ -297,10 +297,6 @@ pub enum Layer {
 }
 
 impl Layer {
-    pub fn is_spatial(&self) -> bool {
-        matches!(self, Layer::Conv(_))
-    }
-
     /// True for the layers only DAG models use (everything but the paper's square
     /// conv and the FL).
     pub fn is_dag_only(&self) -> bool {

@@ -30,8 +30,46 @@ fn get(v: &JsValue, key: &str) -> JsValue {
 fn zoo_names_list_the_zoo_in_page_order() {
     assert_eq!(
         wasm::zoo_names(),
-        ["tiny", "alexnet", "vgg16", "vgg19", "yolov2"]
+        [
+            "tiny",
+            "alexnet",
+            "vgg16",
+            "vgg19",
+            "yolov2",
+            "tinyres",
+            "resnet18",
+            "resnet50",
+            "mobilenetv2"
+        ]
     );
+}
+
+#[wasm_bindgen_test]
+fn a_session_answers_as_the_one_shot_bindings() {
+    let mut session = wasm::Session::new("resnet18").unwrap();
+    for (devices, bandwidth, gflops) in [(10.0, 100.0, 13.6), (10.0, 37.0, 13.6), (4.0, 37.0, 2.5)]
+    {
+        for algorithm in ["mls", "sls"] {
+            let cached = session
+                .solve(devices, bandwidth, gflops, algorithm)
+                .unwrap();
+            let cold = wasm::solve("resnet18", devices, bandwidth, gflops, algorithm).unwrap();
+            assert_eq!(
+                JSON::stringify(&cached).unwrap(),
+                JSON::stringify(&cold).unwrap()
+            );
+        }
+    }
+    let sweep = session
+        .sweep_bandwidth(10.0, 13.6, vec![40.0, 400.0])
+        .unwrap();
+    let cold = wasm::sweep_bandwidth("resnet18", 10.0, 13.6, vec![40.0, 400.0]).unwrap();
+    assert_eq!(
+        JSON::stringify(&sweep).unwrap(),
+        JSON::stringify(&cold).unwrap()
+    );
+    assert!(message(session.solve(10.0, -1.0, 13.6, "mls").unwrap_err()).contains("bandwidth"));
+    assert!(message(wasm::Session::new("nope").err().unwrap()).contains("nope"));
 }
 
 #[wasm_bindgen_test]

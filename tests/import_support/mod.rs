@@ -46,7 +46,11 @@ pub fn random_model(rng: &mut Rng) -> Network {
 /// Tries to give `model` a YOLOv2-like passthrough (source pooled by the reorg); keeps
 /// the first target that validates, or leaves the model unchanged.
 fn add_passthrough(rng: &mut Rng, model: &mut Model) {
-    let convs = model.layers.iter().take_while(|l| l.is_spatial()).count();
+    let convs = model
+        .layers
+        .iter()
+        .take_while(|l| matches!(l, Layer::Conv(_)))
+        .count();
     if convs < 2 {
         return;
     }

@@ -1,0 +1,405 @@
+//! Row kernels for every spatial layer kind of a branching model. The unsliced pass and
+//! the devices call the same function for the same output row, so each element is
+//! computed by the same operations in the same order and sliced == whole bit for bit.
+//! Inputs are read only through [`RowStore::row`]; padding is skipped, never read.
+
+use super::super::ops::output_rows;
+use super::super::tensor::{Missing, RowStore};
+use super::super::weights::LayerWeights;
+use crate::model::{Axis, Conv, Kind, LayerInfo, PoolLayer, PoolMode, Shape};
+use crate::slicing::Rows;
+
+/// Rows `first..=last` clipped to a tensor of `height` rows.
+fn clipped(rows: Rows, height: u32) -> std::ops::RangeInclusive<u32> {
+    rows.first..=rows.last.min(height.saturating_sub(1))
+}
+
+/// The real input positions a window output `o` reads along `axis` (of `n`), in order:
+/// `o·S − P_before + t·δ` for every tap `t` that is not padding.
+fn taps(axis: Axis, o: u32, n: u32) -> impl Iterator<Item = (usize, u32)> {
+    let start = i64::from(o) * i64::from(axis.stride) - i64::from(axis.pad_before);
+    (0..axis.kernel as usize).filter_map(move |t| {
+        let i = start + t as i64 * i64::from(axis.dilation);
+        (0..i64::from(n)).contains(&i).then_some((t, i as u32))
+    })
+}
+
+/// Conv-output rows `rows` (before any fused pool), ReLU when `act`. Weights are
+/// `[ky][kx][ci / groups][co]`; group `g` makes filters `g·Co/G ..` from channels
+/// `g·Ci/G ..`. Each element is `Σ_{ky, kx, c} w·x` in that order, then `+ bias`.
+pub fn conv(
+    input: &RowStore,
+    layer: &LayerInfo,
+    c: Conv,
+    lw: &LayerWeights,
+    rows: Rows,
+    act: bool,
+    name: String,
+) -> Result<RowStore, Missing> {
+    let (h, w) = (layer.input.height, layer.input.width);
+    let ci = layer.input.channels as usize;
+    let out = layer.conv_out;
+    let (wc, co) = (out.width as usize, out.channels as usize);
+    let (ra, ca) = (c.rows(), c.cols());
+    let kw = ca.kernel as usize;
+    let groups = c.group_count() as usize;
+    let (cig, cog) = (ci / groups, co / groups);
+    let mut store = RowStore::empty(name, out.height, wc * co);
+    for yc in clipped(rows, out.height) {
+        let lines = taps(ra, yc, h)
+            .map(|(ky, yi)| input.row(yi).map(|r| (ky, r)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut row = vec![0f32; wc * co];
+        for (xo, px_out) in row.chunks_exact_mut(co).enumerate() {
+            let cols: Vec<(usize, u32)> = taps(ca, xo as u32, w).collect();
+            for g in 0..groups {
+                let acc = &mut px_out[g * cog..(g + 1) * cog];
+                for &(ky, line) in &lines {
+                    for &(kx, xi) in &cols {
+                        let px = &line[xi as usize * ci + g * cig..][..cig];
+                        let base = (ky * kw + kx) * cig * co + g * cog;
+                        for (ch, &v) in px.iter().enumerate() {
+                            let wr = &lw.w[base + ch * co..][..cog];
+                            for (a, &wv) in acc.iter_mut().zip(wr) {
+                                *a += wv * v;
+                            }
+                        }
+                    }
+                }
+            }
+            for (a, &b) in px_out.iter_mut().zip(&lw.b) {
+                *a += b;
+                if act {
+                    *a = a.max(0.0);
+                }
+            }
+        }
+        store.put(yc, row);
+    }
+    Ok(store)
+}
+
+/// Output rows `rows` of a standalone pool. Max takes the largest real element of each
+/// window; average divides the sum of the real elements (added row by row, then column
+/// by column) by their count, so padding never counts (PyTorch's
+/// `count_include_pad=False`). Every window holds a real element (`Axis::output`).
+pub fn pool(
+    input: &RowStore,
+    layer: &LayerInfo,
+    p: PoolLayer,
+    rows: Rows,
+    name: String,
+) -> Result<RowStore, Missing> {
+    let (inp, out) = (layer.input, layer.output);
+    let (ra, ca) = (p.rows(inp.height), p.cols(inp.width));
+    let c = out.channels as usize;
+    let mut store = RowStore::empty(name, out.height, out.width as usize * c);
+    for y in clipped(rows, out.height) {
+        let lines = taps(ra, y, inp.height)
+            .map(|(_, yi)| input.row(yi))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut row = vec![0f32; out.width as usize * c];
+        for (x, acc) in row.chunks_exact_mut(c).enumerate() {
+            let cols: Vec<u32> = taps(ca, x as u32, inp.width).map(|(_, i)| i).collect();
+            match p.mode {
+                PoolMode::Max => {
+                    acc.fill(f32::NEG_INFINITY);
+                    for line in &lines {
+                        for &xi in &cols {
+                            let px = &line[xi as usize * c..][..c];
+                            for (a, &v) in acc.iter_mut().zip(px) {
+                                *a = a.max(v);
+                            }
+                        }
+                    }
+                }
+                PoolMode::Avg => {
+                    for line in &lines {
+                        for &xi in &cols {
+                            let px = &line[xi as usize * c..][..c];
+                            for (a, &v) in acc.iter_mut().zip(px) {
+                                *a += v;
+                            }
+                        }
+                    }
+                    let count = (lines.len() * cols.len()) as f32;
+                    acc.iter_mut().for_each(|a| *a /= count);
+                }
+            }
+        }
+        store.put(y, row);
+    }
+    Ok(store)
+}
+
+/// Output rows `rows` of a layer whose every output pixel is made from input pixels
+/// by `pixel(inputs' rows, x, out)`, reading input row `source(y)` of each input.
+fn per_row(
+    inputs: &[&RowStore],
+    out: Shape,
+    rows: Rows,
+    name: String,
+    source: impl Fn(u32, u32) -> u32,
+    make: impl Fn(&[&[f32]], &mut [f32]),
+) -> Result<RowStore, Missing> {
+    let row_len = (out.width * out.channels) as usize;
+    let mut store = RowStore::empty(name, out.height, row_len);
+    for y in clipped(rows, out.height) {
+        let lines = inputs
+            .iter()
+            .map(|x| x.row(source(y, x.height())))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut row = vec![0f32; row_len];
+        make(&lines, &mut row);
+        store.put(y, row);
+    }
+    Ok(store)
+}
+
+/// The output rows `rows` of spatial layer `layer` from its inputs (in the order the
+/// layer names them); for a conv, `computed` are the conv-output rows to compute before
+/// its fused pool. `act` applies ReLU to a conv's output.
+#[allow(clippy::too_many_arguments)]
+pub fn layer_rows(
+    layer: &LayerInfo,
+    lw: &LayerWeights,
+    inputs: &[&RowStore],
+    rows: Rows,
+    computed: Rows,
+    act: bool,
+    name: String,
+) -> Result<RowStore, Missing> {
+    let out = layer.output;
+    let c = out.channels as usize;
+    let same = |y: u32, h: u32| y.min(h.saturating_sub(1));
+    match layer.kind {
+        Kind::Conv(cv) => {
+            let conv_name = format!("conv output of layer {}", layer.index);
+            let made = conv(inputs[0], layer, cv, lw, computed, act, conv_name)?;
+            output_rows(&made, out, layer.conv_out, cv.pool, rows, name)
+        }
+        Kind::Pool(p) => pool(inputs[0], layer, p, rows, name),
+        Kind::Add => per_row(inputs, out, rows, name, same, |lines, row| {
+            row.copy_from_slice(lines[0]);
+            for line in &lines[1..] {
+                for (a, &v) in row.iter_mut().zip(line.iter()) {
+                    *a += v;
+                }
+            }
+        }),
+        Kind::Scale => per_row(inputs, out, rows, name, same, |lines, row| {
+            let factors = &lines[1][..c];
+            for (px, src) in row.chunks_exact_mut(c).zip(lines[0].chunks_exact(c)) {
+                for ((a, &v), &f) in px.iter_mut().zip(src).zip(factors) {
+                    *a = v * f;
+                }
+            }
+        }),
+        Kind::Concat => per_row(inputs, out, rows, name, same, |lines, row| {
+            let w = out.width as usize;
+            let mut at = 0;
+            for x in 0..w {
+                for line in lines {
+                    let ci = line.len() / w;
+                    row[at..at + ci].copy_from_slice(&line[x * ci..(x + 1) * ci]);
+                    at += ci;
+                }
+            }
+        }),
+        Kind::Split(s) => per_row(inputs, out, rows, name, same, |lines, row| {
+            let ci = c * s.groups as usize;
+            let from = c * s.group_id as usize;
+            for (px, src) in row.chunks_exact_mut(c).zip(lines[0].chunks_exact(ci)) {
+                px.copy_from_slice(&src[from..from + c]);
+            }
+        }),
+        Kind::Shuffle(s) => per_row(inputs, out, rows, name, same, |lines, row| {
+            // Reshape to groups × n, transpose, flatten: channel j·G + i is i·n + j.
+            let (g, n) = (s.groups as usize, c / s.groups as usize);
+            for (px, src) in row.chunks_exact_mut(c).zip(lines[0].chunks_exact(c)) {
+                for i in 0..g {
+                    for j in 0..n {
+                        px[j * g + i] = src[i * n + j];
+                    }
+                }
+            }
+        }),
+        Kind::Upsample(u) => {
+            let f = u.factor;
+            per_row(
+                inputs,
+                out,
+                rows,
+                name,
+                move |y, _| y / f,
+                |lines, row| {
+                    for (x, px) in row.chunks_exact_mut(c).enumerate() {
+                        let xi = x / f as usize;
+                        px.copy_from_slice(&lines[0][xi * c..(xi + 1) * c]);
+                    }
+                },
+            )
+        }
+        Kind::Reorg(r) => reorg(inputs[0], layer, r.stride, rows, name),
+        Kind::Fc { .. } => unreachable!("an FL is not computed by rows"),
+    }
+}
+
+/// Space-to-depth: output channel `(dy·r + dx)·C + c` of pixel `(y, x)` is channel `c`
+/// of input pixel `(y·r + dy, x·r + dx)` (the passthrough's convention, `ops::branch_row`).
+fn reorg(
+    input: &RowStore,
+    layer: &LayerInfo,
+    r: u32,
+    rows: Rows,
+    name: String,
+) -> Result<RowStore, Missing> {
+    let out = layer.output;
+    let (ci, r) = (layer.input.channels as usize, r as usize);
+    let row_len = (out.width * out.channels) as usize;
+    let mut store = RowStore::empty(name, out.height, row_len);
+    for y in clipped(rows, out.height) {
+        let mut row = vec![0f32; row_len];
+        for dy in 0..r {
+            let line = input.row(y * r as u32 + dy as u32)?;
+            for (x, px) in row.chunks_exact_mut(ci * r * r).enumerate() {
+                for dx in 0..r {
+                    let src = &line[(x * r + dx) * ci..][..ci];
+                    px[(dy * r + dx) * ci..][..ci].copy_from_slice(src);
+                }
+            }
+        }
+        store.put(y, row);
+    }
+    Ok(store)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Layer, Model, Network, Reorg, Shuffle, Split, Upsample};
+
+    fn net(input: Shape, layers: Vec<Layer>, inputs: Vec<Vec<usize>>) -> Network {
+        Network::new(&Model {
+            name: "t".into(),
+            input,
+            layers,
+            passthrough: None,
+            inputs,
+        })
+        .unwrap()
+    }
+
+    fn none() -> LayerWeights {
+        LayerWeights {
+            w: Vec::new(),
+            b: Vec::new(),
+        }
+    }
+
+    fn whole(n: &Network, m: usize, lw: &LayerWeights, x: &[&RowStore]) -> Vec<f32> {
+        let l = n.layer(m);
+        let rows = Rows::new(0, l.output.height - 1);
+        let computed = Rows::new(0, l.conv_out.height - 1);
+        layer_rows(l, lw, x, rows, computed, false, "o".into())
+            .unwrap()
+            .flat()
+            .unwrap()
+    }
+
+    #[test]
+    fn grouped_dilated_rectangular_conv_with_asymmetric_padding() {
+        // 3×3 input, 2 channels (channel 1 = 10 × channel 0); 2 groups of one filter,
+        // kernel 1×2 dilated by 2, no top padding, left padding 1: output column x reads
+        // input columns x − 1 and x + 1.
+        let x: Vec<f32> = (0..9).flat_map(|i| [i as f32, 10.0 * i as f32]).collect();
+        let x = RowStore::full("x", 6, &x);
+        let c = Conv {
+            kernel: 1,
+            kernel_w: Some(2),
+            padding: 0,
+            pad_left: Some(1),
+            pad_right: Some(1),
+            dilation: Some(2),
+            ..Conv::same(2, 1).with_groups(2)
+        };
+        let n = net(Shape::new(3, 3, 2), vec![Layer::Conv(c)], Vec::new());
+        assert_eq!(n.layer(1).conv_out, Shape::new(3, 3, 2));
+        // w[kx][c][co]: group 0 uses w[kx][0][0] = 1, 2; group 1 w[kx][0][1] = 3, 4.
+        let lw = LayerWeights {
+            w: vec![1., 3., 2., 4.],
+            b: vec![0.5, -0.5],
+        };
+        let out = whole(&n, 1, &lw, &[&x]);
+        // Row 0, column 0: only input column 1 (tap kx = 1) is real: 2·1 + 0.5, 4·10 − 0.5.
+        assert_eq!(&out[0..2], &[2.5, 39.5]);
+        // Column 1 reads columns 0 and 2: 1·0 + 2·2 + 0.5, 3·0 + 4·20 − 0.5.
+        assert_eq!(&out[2..4], &[4.5, 79.5]);
+    }
+
+    #[test]
+    fn pools_skip_padding_and_average_only_real_elements() {
+        let x = RowStore::full("x", 3, &[1., 2., 3., 4., 5., 6., 7., 8., 9.]);
+        let mut p = PoolLayer::new(PoolMode::Avg, 2, 2);
+        p.padding = 1;
+        let n = net(Shape::new(3, 3, 1), vec![Layer::Pool(p)], Vec::new());
+        // Windows start at −1 and 1: the corner window holds one real element.
+        assert_eq!(whole(&n, 1, &none(), &[&x]), vec![1., 2.5, 5.5, 7.]);
+        p.mode = PoolMode::Max;
+        p.ceil = true;
+        p.padding = 0;
+        let n = net(Shape::new(3, 3, 1), vec![Layer::Pool(p)], Vec::new());
+        assert_eq!(whole(&n, 1, &none(), &[&x]), vec![5., 6., 8., 9.]);
+        let g = PoolLayer::global(PoolMode::Avg);
+        let n = net(Shape::new(3, 3, 1), vec![Layer::Pool(g)], Vec::new());
+        assert_eq!(whole(&n, 1, &none(), &[&x]), vec![5.]);
+    }
+
+    #[test]
+    fn joins_and_reshapes() {
+        // 2×2×2 input, values 0..8 (pixel-major).
+        let x = RowStore::full("x", 4, &[0., 1., 2., 3., 4., 5., 6., 7.]);
+        let s = Shape::new(2, 2, 2);
+        let n = net(
+            s,
+            vec![
+                Layer::Add,
+                Layer::Concat,
+                Layer::Split(Split {
+                    groups: 2,
+                    group_id: 1,
+                }),
+                Layer::Shuffle(Shuffle { groups: 2 }),
+                Layer::Upsample(Upsample { factor: 2 }),
+                Layer::Reorg(Reorg { stride: 2 }),
+            ],
+            vec![vec![0, 0], vec![0, 1], vec![0], vec![2], vec![0], vec![0]],
+        );
+        let w = none();
+        assert_eq!(
+            whole(&n, 1, &w, &[&x, &x]),
+            vec![0., 2., 4., 6., 8., 10., 12., 14.]
+        );
+        let sum = RowStore::full("s", 4, &whole(&n, 1, &w, &[&x, &x]));
+        assert_eq!(
+            whole(&n, 2, &w, &[&x, &sum])[..8],
+            [0., 1., 0., 2., 2., 3., 4., 6.]
+        );
+        assert_eq!(whole(&n, 3, &w, &[&x]), vec![1., 3., 5., 7.]);
+        assert_eq!(
+            whole(&n, 5, &w, &[&x])[..8],
+            [0., 1., 0., 1., 2., 3., 2., 3.]
+        );
+        assert_eq!(
+            whole(&n, 6, &w, &[&x]),
+            vec![0., 1., 2., 3., 4., 5., 6., 7.]
+        );
+        let four = RowStore::full("x", 4, &[0., 1., 2., 3.]);
+        let n4 = net(
+            Shape::new(1, 1, 4),
+            vec![Layer::Shuffle(Shuffle { groups: 2 })],
+            Vec::new(),
+        );
+        assert_eq!(whole(&n4, 1, &w, &[&four]), vec![0., 2., 1., 3.]);
+    }
+}

@@ -1,0 +1,314 @@
+//! A spatial round of a branching model (`conv`, or `conv+fc`), played as spec-dag D3
+//! says: each device starts with the equal share of layer `first − 1` it kept and the
+//! rows of earlier tensors the gateway sends it (`ti`; a row only another device kept
+//! is first uploaded by it, once, as `τo`, or every share is when a later round reads
+//! that tensor); it computes its rows of every layer of the block from those alone;
+//! then it uploads its equal share of each tensor needed after the block (`to`), keeps
+//! its share of the last one, or uploads a partial sum of the closing FL.
+
+use std::collections::BTreeMap;
+
+use super::super::conv_device::{layer_rows, plan_error, within};
+use super::super::error::{at, device, ExecError};
+use super::super::link::{Link, Traffic};
+use super::super::ops::{fc_finish, fc_sum};
+use super::super::reference::all;
+use super::super::round::Ctx;
+use super::super::tensor::{Missing, RowStore};
+use super::forward::{activated, empty, shape};
+use super::kernels;
+use super::state::Holdings;
+use crate::cost::dag_sweep::uploaded;
+use crate::cost::Case;
+use crate::model::{Kind, Network};
+use crate::slicing::Rows;
+use crate::solver::{BlockPlan, DevicePlan};
+
+/// What a round handed on, assembled (for the comparison only, not a transfer): each
+/// tensor it uploaded or left on the devices, by layer.
+pub struct Played {
+    pub traffic: Traffic,
+    pub results: Vec<(usize, RowStore)>,
+}
+
+/// True when a layer after `g` reads tensor `t`, or it is a model output.
+fn needed_after(net: &Network, t: usize, g: usize) -> bool {
+    net.consumers[t - 1].last().is_none_or(|&c| c > g)
+}
+
+/// The block's last spatial layer and, for `conv+fc`, its FL.
+fn shape_of(
+    net: &Network,
+    block: &BlockPlan,
+    round: usize,
+) -> Result<(usize, Option<usize>), ExecError> {
+    let (first, last) = (block.first, block.last);
+    let grid = match block.case {
+        Case::Conv => Some(last),
+        Case::ConvFc if last > first && !net.is_spatial(last) => Some(last - 1),
+        _ => None,
+    };
+    match grid {
+        Some(g) if (first..=g).all(|m| net.is_spatial(m)) => Ok((g, (g < last).then_some(last))),
+        _ => Err(plan_error(
+            round,
+            format!("block {first}..{last} is not a {} block", block.case.name()),
+        )),
+    }
+}
+
+/// The rows of a device's share of a tensor (`own` in the plan: its equal split, or
+/// its split by speed in a mixed cluster), read from what it made: a device keeps or
+/// uploads exactly its share, and a row of it that it did not compute is [`Missing`].
+fn share(x: &RowStore, own: Option<Rows>) -> Result<Vec<(u32, &[f32])>, Missing> {
+    own.map_or(Ok(Vec::new()), |r| {
+        (r.first..=r.last)
+            .map(|y| x.row(y).map(|v| (y, v)))
+            .collect()
+    })
+}
+
+pub fn play(ctx: &Ctx, block: &BlockPlan, state: &mut Holdings) -> Result<Played, ExecError> {
+    let (net, round) = (ctx.net, ctx.round);
+    let (grid, fc) = shape_of(net, block, round)?;
+    let first = block.first;
+    let k = block.devices.len();
+    let mut link = Link::new(k);
+    let held = first - 1;
+    let kept = state
+        .kept
+        .take()
+        .filter(|(t, _)| *t == held && held > 0)
+        .map(|(_, shares)| shares);
+    if let Some(shares) = &kept {
+        if !uploaded(net, held) && needed_after(net, held, grid) {
+            // A later round reads layer first − 1: the gateway must hold it whole from
+            // now on, so every device uploads its share now (D3 τo).
+            let stored = state.at_gateway(net, held);
+            for (e, s) in shares.iter().enumerate() {
+                for y in (0..s.height()).filter(|&y| s.has(y)) {
+                    let row = s.row(y).map_err(at(round, device(e)))?;
+                    stored.receive(y, link.tau(e, row), e);
+                }
+            }
+        }
+    }
+    let mut next_kept = Vec::with_capacity(k);
+    let mut sum = fc.map(|j| vec![0f32; net.layer(j).output.channels as usize]);
+    for (d, plan) in block.devices.iter().enumerate() {
+        let mut have = receive(ctx, block, plan, d, kept.as_deref(), state, &mut link)?;
+        for m in first..=grid {
+            for &t in &net.inputs[m - 1] {
+                if t < first {
+                    have.entry(t).or_insert_with(|| empty(net, t));
+                }
+            }
+        }
+        let made = compute(ctx, block, plan, d, &have, grid)?;
+        // Uploads: its share of every tensor needed after the block (D2.2), and of the
+        // last one when it is uploaded (D2.3); it keeps its share of the last one.
+        for m in first..=grid {
+            let up = if m < grid {
+                needed_after(net, m, grid)
+            } else {
+                fc.is_none() && uploaded(net, grid)
+            };
+            if up {
+                let own = layer_rows(plan, m, round)?.own;
+                let rows = share(&made[m - first], own).map_err(at(round, device(d)))?;
+                let stored = state.at_gateway(net, m);
+                for (y, row) in rows {
+                    stored.receive(y, link.up(d, row), d);
+                }
+            }
+        }
+        let own = layer_rows(plan, grid, round)?.own;
+        let mut mine = empty(net, grid);
+        for (y, row) in share(&made[grid - first], own).map_err(at(round, device(d)))? {
+            mine.put(y, row.to_vec());
+        }
+        if let (Some(j), Some(sum)) = (fc, sum.as_mut()) {
+            if let Some(partial) = partial_sum(ctx, plan, d, j, &made[grid - first])? {
+                for (s, p) in sum.iter_mut().zip(link.up(d, &partial)) {
+                    *s += p;
+                }
+            }
+        }
+        next_kept.push(mine);
+    }
+
+    let mut results = Vec::new();
+    for m in (first..grid).filter(|&m| needed_after(net, m, grid)) {
+        results.push((m, state.at_gateway(net, m).rows.clone()));
+    }
+    match (fc, sum) {
+        (Some(j), Some(sum)) => {
+            let lw = &ctx.weights.layers[j - 1];
+            let no = net.layer(j).output.channels;
+            let out = fc_finish(sum, lw, all(no), activated(net, j));
+            let out = RowStore::full(super::forward::name(j), no as usize, &out);
+            state
+                .gateway
+                .insert(j, super::state::Stored::whole(out.clone()));
+            results.push((j, out));
+        }
+        _ => {
+            // The devices' shares of the last layer, put side by side (a view).
+            let mut view = empty(net, grid);
+            for s in &next_kept {
+                for y in (0..s.height()).filter(|&y| s.has(y)) {
+                    view.put(y, s.row(y).map(<[f32]>::to_vec).unwrap_or_default());
+                }
+            }
+            results.push((grid, view));
+            state.kept = Some((grid, next_kept));
+        }
+    }
+    Ok(Played {
+        traffic: link.traffic(),
+        results,
+    })
+}
+
+/// Device `d`'s rows of the tensors made before the block: its kept share of layer
+/// `first − 1`, plus every row of `plan.reads` it lacks, sent by the gateway (`ti`).
+fn receive(
+    ctx: &Ctx,
+    block: &BlockPlan,
+    plan: &DevicePlan,
+    d: usize,
+    kept: Option<&[RowStore]>,
+    state: &mut Holdings,
+    link: &mut Link,
+) -> Result<BTreeMap<usize, RowStore>, ExecError> {
+    let (net, round) = (ctx.net, ctx.round);
+    let held = block.first - 1;
+    let mut have = BTreeMap::new();
+    if let Some(shares) = kept {
+        if let Some(s) = shares.get(d) {
+            have.insert(held, s.clone());
+        }
+    }
+    for read in &plan.reads {
+        let t = read.tensor;
+        let Some(rows) = read.rows else { continue };
+        if t >= block.first {
+            return Err(plan_error(
+                round,
+                format!("device {d} reads layer {t} from before the block"),
+            ));
+        }
+        let rows = within(rows, shape(net, t).height, &super::forward::name(t), round)?;
+        let x = have.entry(t).or_insert_with(|| empty(net, t));
+        for y in rows.first..=rows.last {
+            if x.has(y) {
+                continue;
+            }
+            let stored = state.at_gateway(net, t);
+            if !stored.rows.has(y) {
+                // A row of layer first − 1 only another device kept: it uploads it (τo).
+                let owner = kept
+                    .filter(|_| t == held)
+                    .and_then(|s| s.iter().position(|s| s.has(y)));
+                let Some(e) = owner else {
+                    let tensor = stored.rows.name().to_string();
+                    return Err(at(round, "gateway")(Missing { tensor, row: y }));
+                };
+                let shares = kept.unwrap_or_default();
+                let row = shares[e].row(y).map_err(at(round, device(e)))?;
+                stored.receive(y, link.tau(e, row), e);
+            }
+            let row = stored.rows.row(y).map_err(at(round, "gateway"))?;
+            if stored.by.get(y as usize) == Some(&Some(d)) {
+                link.resent(d, row.len() as u64);
+            }
+            x.put(y, link.down(d, row));
+        }
+    }
+    Ok(have)
+}
+
+/// Device `d` computes its rows of every layer of the block, in order, reading only
+/// what it holds (`have`) and what it made. Returns its rows of layers `first..=grid`.
+fn compute(
+    ctx: &Ctx,
+    block: &BlockPlan,
+    plan: &DevicePlan,
+    d: usize,
+    have: &BTreeMap<usize, RowStore>,
+    grid: usize,
+) -> Result<Vec<RowStore>, ExecError> {
+    let (net, round, first) = (ctx.net, ctx.round, block.first);
+    let mut made: Vec<RowStore> = Vec::with_capacity(grid + 1 - first);
+    for m in first..=grid {
+        let lr = layer_rows(plan, m, round)?;
+        let layer = net.layer(m);
+        let Some(rows) = lr.rows else {
+            made.push(empty(net, m));
+            continue;
+        };
+        let rows = within(rows, layer.output.height, "an output", round)?;
+        let computed = match layer.kind {
+            Kind::Conv(_) => {
+                let c = lr.computed.ok_or_else(|| {
+                    plan_error(round, format!("device {d} computes no rows of layer {m}"))
+                })?;
+                within(c, layer.conv_out.height, "a conv output", round)?
+            }
+            _ => rows,
+        };
+        let inputs: Vec<&RowStore> = net.inputs[m - 1]
+            .iter()
+            .map(|&t| {
+                if t >= first {
+                    &made[t - first]
+                } else {
+                    &have[&t]
+                }
+            })
+            .collect();
+        let lw = &ctx.weights.layers[m - 1];
+        let name = super::forward::name(m);
+        let out = kernels::layer_rows(layer, lw, &inputs, rows, computed, activated(net, m), name)
+            .map_err(at(round, device(d)))?;
+        made.push(out);
+    }
+    Ok(made)
+}
+
+/// `conv+fc`: device `d` multiplies its input elements of FL `j` (its share of the
+/// last spatial layer, flattened) by the matching weights: a partial sum of all outputs.
+fn partial_sum(
+    ctx: &Ctx,
+    plan: &DevicePlan,
+    d: usize,
+    j: usize,
+    x: &RowStore,
+) -> Result<Option<Vec<f32>>, ExecError> {
+    let round = ctx.round;
+    let inputs = plan
+        .neurons
+        .iter()
+        .find(|n| n.layer == j)
+        .and_then(|n| n.inputs);
+    let Some(inputs) = inputs else {
+        return Ok(None);
+    };
+    let layer = ctx.net.layer(j);
+    if inputs.first > inputs.last || u64::from(inputs.last) >= layer.input.elements() {
+        return Err(plan_error(
+            round,
+            format!("device {d}'s inputs of layer {j} are out of range"),
+        ));
+    }
+    let data = x
+        .elements(u64::from(inputs.first), inputs.len())
+        .map_err(at(round, device(d)))?;
+    let lw = &ctx.weights.layers[j - 1];
+    Ok(Some(fc_sum(
+        lw,
+        inputs.first as usize,
+        &data,
+        all(layer.output.channels),
+    )))
+}
