@@ -300,3 +300,19 @@ fn a_tfjs_model_json_imports_with_keras_own_flops() {
     assert_eq!(net.flops().to_string(), expected);
     assert_eq!(net.name, "mobilenetv2_1.00_224");
 }
+
+/// Darknet's own yolov3-tiny.cfg imports to exactly the model written by hand in
+/// tests/models/yolov3-tiny.json (from the same cfg, for the executor's tests).
+#[test]
+fn yolov3_tiny_cfg_is_the_hand_written_project_model() {
+    let net = load("pjreddie/yolov3-tiny.cfg");
+    let text = std::fs::read_to_string(format!(
+        "{}/tests/models/yolov3-tiny.json",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let hand = coopai::import::detect_and_load(&text).unwrap();
+    assert_eq!(net.model.layers, hand.model.layers);
+    assert_eq!(net.inputs, hand.inputs);
+    assert_eq!(net.flops(), hand.flops());
+}

@@ -79,11 +79,11 @@ impl Dag {
                 Ok(t)
             }
             "maxpool" | "max" => {
-                let pool = read_pool(s, PoolMode::Max)?;
+                let pool = read_pool(s, PoolMode::Max, self.graph.shape(self.current))?;
                 self.spatial(s, Layer::Pool(pool))
             }
             "local_avgpool" | "local_avg" => {
-                let pool = read_pool(s, PoolMode::Avg)?;
+                let pool = read_pool(s, PoolMode::Avg, self.graph.shape(self.current))?;
                 self.spatial(s, Layer::Pool(pool))
             }
             "avgpool" | "avg" => self.spatial(s, Layer::Pool(PoolLayer::global(PoolMode::Avg))),
@@ -264,8 +264,10 @@ fn read_local(s: &Section<'_>) -> Result<Conv, ModelError> {
 /// A `[maxpool]` (or `[local_avgpool]`) as Darknet's `parse_maxpool` reads it: `size`
 /// defaults to the stride and `padding` to `size − 1`. Darknet's windows start at
 /// `−padding/2` and it outputs `(h + padding − size)/stride + 1` rows, which is a pool
-/// padded by `padding/2` at the top and `padding − padding/2` at the bottom.
-fn read_pool(s: &Section<'_>, mode: PoolMode) -> Result<PoolLayer, ModelError> {
+/// padded by `padding/2` at the top and `padding − padding/2` at the bottom. Padding
+/// after the map that no window reaches (a 2×2/2 pool on an even map) is left out, so
+/// that such a pool is written as the plain pool it is.
+fn read_pool(s: &Section<'_>, mode: PoolMode, input: Shape) -> Result<PoolLayer, ModelError> {
     let stride = s.size_or("stride", 1, 1)?;
     let stride_x = s.size_or("stride_x", 1, stride)?;
     let stride_y = s.size_or("stride_y", 1, stride)?;
@@ -281,13 +283,26 @@ fn read_pool(s: &Section<'_>, mode: PoolMode) -> Result<PoolLayer, ModelError> {
         0,
         "an antialiased pool adds a blur conv that the planner does not model",
     )?;
-    let (before, after) = (padding / 2, padding - padding / 2);
+    let before = padding / 2;
+    let after = |n: u32, stride: u32| {
+        let full = padding - before;
+        let reached = |pad: u32| {
+            (u64::from(n) + u64::from(before + pad))
+                .checked_sub(u64::from(size))
+                .map(|span| span / u64::from(stride))
+        };
+        if reached(0).is_some() && reached(0) == reached(full) {
+            0
+        } else {
+            full
+        }
+    };
+    let (bottom, right) = (after(input.height, stride_y), after(input.width, stride_x));
     let mut pool = PoolLayer::new(mode, size, stride_y);
     pool.padding = before;
     pool.stride_w = (stride_x != stride_y).then_some(stride_x);
-    if after != before {
-        pool.pad_bottom = Some(after);
-        pool.pad_right = Some(after);
-    }
+    pool.pad_bottom = (bottom != before).then_some(bottom);
+    pool.pad_left = None;
+    pool.pad_right = (right != before).then_some(right);
     Ok(pool)
 }
