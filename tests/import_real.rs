@@ -316,3 +316,32 @@ fn yolov3_tiny_cfg_is_the_hand_written_project_model() {
     assert_eq!(net.inputs, hand.inputs);
     assert_eq!(net.flops(), hand.flops());
 }
+
+/// Imported real models run: the executor plays their plans on tensors and matches the
+/// unsliced model (the cfgs at a reduced input, as `coopai verify --scale` does).
+#[test]
+fn imported_real_models_execute_as_planned() {
+    use coopai::cost::Environment;
+    use coopai::solver::{solve, Algorithm};
+    for (file, side) in [
+        ("pjreddie/yolov3-tiny.cfg", 64),
+        ("pjreddie/resnet18.cfg", 64),
+        ("pjreddie/yolov2-tiny.cfg", 64),
+    ] {
+        let text = std::fs::read_to_string(format!("{}/{file}", root()))
+            .unwrap()
+            .replace("height=416", &format!("height={side}"))
+            .replace("width=416", &format!("width={side}"))
+            .replace("height=256", &format!("height={side}"))
+            .replace("width=256", &format!("width={side}"));
+        let net = darknet::load(&text).unwrap();
+        assert_eq!(net.input, Shape::new(side, side, 3), "{file}");
+        // A fast gateway, so that the plan splits the model over several devices.
+        let env = Environment::new(4, 1e5, 13.6).unwrap();
+        let plan = solve(&net, &env, Algorithm::Mls);
+        assert!(plan.devices > 1, "{file}: {} device(s)", plan.devices);
+        let report =
+            coopai::execute::verify(&net, &plan, 7).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(report.rounds.iter().all(|r| r.ok), "{file}");
+    }
+}
