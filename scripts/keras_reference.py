@@ -23,7 +23,14 @@ if os.environ.get("KERAS_FLAVOUR") == "tf_keras":
     import tf_keras as keras  # noqa: E402
     from tf_keras import applications as A  # noqa: E402
 
-    MODELS_SUBSET = ("mobilenet_v2", "resnet50", "efficientnet_b0", "densenet121")
+    MODELS_SUBSET = (
+        "mobilenet_v2",
+        "resnet50",
+        "efficientnet_b0",
+        "densenet121",
+        "transfer_sequential",
+        "transfer_functional",
+    )
 else:
     import keras  # noqa: E402
     from keras import applications as A  # noqa: E402
@@ -41,7 +48,23 @@ MODELS = {
     "densenet121": lambda: A.DenseNet121(weights=None),
     "efficientnet_b0": lambda: A.EfficientNetB0(weights=None),
     "convnext_tiny": lambda: A.ConvNeXtTiny(weights=None),
+    "transfer_sequential": lambda: transfer(sequential=True),
+    "transfer_functional": lambda: transfer(sequential=False),
 }
+
+
+def transfer(sequential):
+    """A transfer-learning model: MobileNetV2 without its top, nested as one layer."""
+    base = A.MobileNetV2(weights=None, include_top=False, input_shape=(160, 160, 3))
+    L = keras.layers
+    if sequential:
+        return keras.Sequential(
+            [keras.Input((160, 160, 3)), base, L.GlobalAveragePooling2D(), L.Dropout(0.2), L.Dense(5)],
+            name="transfer_sequential",
+        )
+    inp = keras.Input((160, 160, 3))
+    out = L.Dense(5)(L.GlobalAveragePooling2D()(base(inp)))
+    return keras.Model(inp, out, name="transfer_functional")
 
 COUNTED = ("Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Dense")
 
@@ -49,6 +72,9 @@ COUNTED = ("Conv2D", "DepthwiseConv2D", "SeparableConv2D", "Dense")
 def flops(model):
     total = 0
     for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            total += flops(layer)
+            continue
         if layer.__class__.__name__ not in COUNTED:
             continue
         positions = 1

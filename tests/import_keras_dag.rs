@@ -238,8 +238,8 @@ fn broken_graphs_are_refused_in_one_line_at_their_path() {
         ),
         (
             functional("[null, 8, 8, 3]", &[("Functional", "base", "", &["in"])]),
-            "$.config.layers[1].class_name",
-            "a model nested as a layer is not read",
+            "$.config.layers[1].config",
+            "found no 'layers', expected one",
         ),
         (
             functional(

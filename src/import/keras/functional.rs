@@ -10,6 +10,8 @@
 
 use std::collections::HashMap;
 
+use serde_json::Value;
+
 use super::layers::{Call, Tensor, FREE};
 use super::node::Node;
 use crate::import::graph::Graph;
@@ -139,48 +141,118 @@ fn unknown(key: &Key, node: &Node<'_>) -> ModelError {
     ))
 }
 
-/// Every call of every layer but the input, with the tensors it reads.
+/// Every call of every layer but the input, with the tensors it reads. A model nested
+/// as a layer (a transfer-learning base) is expanded in place: its layers are named
+/// `outer/inner`, its input is the tensor the outer call reads and the outer call's
+/// output is its output.
 fn calls<'a>(layers: &[Node<'a>], sequential: bool) -> Result<Vec<Pending<'a>>, ModelError> {
-    let mut calls = Vec::new();
-    let mut previous = input_key_sequential();
-    let mut seen: HashMap<String, String> = HashMap::new();
-    for (i, layer) in layers.iter().enumerate() {
-        let class_node = layer.field("class_name")?;
-        let class = class_node.str()?;
-        let name = layer_name(layer, i)?;
-        if let Some(first) = seen.insert(name.clone(), layer.path.clone()) {
-            return Err(layer.error(format!(
-                "the layer name \"{}\" is used again (first at {first}); calls name layers, \
-                 so names must be unique",
-                crate::import::preview(&name)
-            )));
+    let mut c = Collector {
+        calls: Vec::new(),
+        aliases: HashMap::new(),
+    };
+    c.model(layers, sequential, "", input_key_sequential())?;
+    let Collector { mut calls, aliases } = c;
+    for call in &mut calls {
+        for (key, _) in &mut call.reads {
+            // Aliases point from a nested model's input or output to a real tensor;
+            // chains of them are as deep as the nesting, so this ends.
+            while let Some(next) = aliases.get(key) {
+                *key = next.clone();
+            }
         }
-        if class == "InputLayer" {
+    }
+    Ok(calls)
+}
+
+struct Collector<'a> {
+    calls: Vec<Pending<'a>>,
+    /// A nested model's input (its `InputLayer`) and its call's output, by the real
+    /// tensor each stands for.
+    aliases: HashMap<Key, Key>,
+}
+
+impl<'a> Collector<'a> {
+    /// Collects the calls of one model's `layers`, naming them `prefix` + name; a
+    /// Sequential model's first layer reads `start`. Returns the key of the last call
+    /// (a Sequential model's output).
+    fn model(
+        &mut self,
+        layers: &[Node<'a>],
+        sequential: bool,
+        prefix: &str,
+        start: Key,
+    ) -> Result<Key, ModelError> {
+        let mut previous = start;
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for (i, layer) in layers.iter().enumerate() {
+            let class_node = layer.field("class_name")?;
+            let class = class_node.str()?;
+            let name = format!("{prefix}{}", layer_name(layer, i)?);
+            if let Some(first) = seen.insert(name.clone(), layer.path.clone()) {
+                return Err(layer.error(format!(
+                    "the layer name \"{}\" is used again (first at {first}); calls name \
+                     layers, so names must be unique",
+                    crate::import::preview(&name)
+                )));
+            }
+            if class == "InputLayer" {
+                if sequential && !prefix.is_empty() {
+                    self.aliases.insert((name.clone(), 0, 0), previous.clone());
+                }
+                previous = (name, 0, 0);
+                continue;
+            }
+            let nested = matches!(class, "Functional" | "Model" | "Sequential");
+            if !nested && !super::layers::is_known(class) {
+                return Err(class_node.expected(&format!("one of {}", super::layers::SUPPORTED)));
+            }
+            let nodes: Vec<(Vec<(Key, Node<'a>)>, usize)> = if sequential {
+                vec![(vec![(previous.clone(), layer.clone())], 0)]
+            } else {
+                let mut nodes = self.nodes(layer, &name)?;
+                // Inside a nested model, calls name the nested model's own layers.
+                for (reads, _) in &mut nodes {
+                    for (key, _) in reads {
+                        key.0.insert_str(0, prefix);
+                    }
+                }
+                nodes
+            };
+            // Keras 2 numbers a nested model's calls from 1 when its first layer is an
+            // InputLayer (node 0 is the one that built it; `_should_skip_first_node`);
+            // Keras 3 from 0. A Sequential parent refers to no node index.
+            let skip_first = !sequential
+                && layer
+                    .get("inbound_nodes")
+                    .and_then(|n| n.value.as_array()?.first().map(Value::is_array))
+                    .unwrap_or(false)
+                && first_is_input(layer);
+            for (k, (reads, constants)) in nodes.into_iter().enumerate() {
+                if nested {
+                    self.nested(layer, class, &name, (k, usize::from(skip_first)), reads)?;
+                } else {
+                    self.calls.push(Pending {
+                        layer: layer.clone(),
+                        class,
+                        name: name.clone(),
+                        node: k,
+                        reads,
+                        constants,
+                    });
+                }
+            }
             previous = (name, 0, 0);
-            continue;
         }
-        if matches!(class, "Functional" | "Model" | "Sequential") {
-            return Err(class_node.expected(
-                "a layer (a model nested as a layer is not read; save the outer model with \
-                 its layers expanded)",
-            ));
-        }
-        if !super::layers::is_known(class) {
-            return Err(class_node.expected(&format!("one of {}", super::layers::SUPPORTED)));
-        }
-        if sequential {
-            let reads = vec![(previous.clone(), layer.clone())];
-            previous = (name.clone(), 0, 0);
-            calls.push(Pending {
-                layer: layer.clone(),
-                class,
-                name,
-                node: 0,
-                reads,
-                constants: 0,
-            });
-            continue;
-        }
+        Ok(previous)
+    }
+
+    /// The calls of a functional model's layer: its inputs and constant arguments.
+    #[allow(clippy::type_complexity)]
+    fn nodes(
+        &self,
+        layer: &Node<'a>,
+        name: &str,
+    ) -> Result<Vec<(Vec<(Key, Node<'a>)>, usize)>, ModelError> {
         let nodes = match layer.get("inbound_nodes") {
             Some(n) => n.items()?,
             None => Vec::new(),
@@ -188,34 +260,101 @@ fn calls<'a>(layers: &[Node<'a>], sequential: bool) -> Result<Vec<Pending<'a>>, 
         if nodes.is_empty() {
             return Err(layer.error(format!(
                 "layer \"{}\" has no inbound_nodes (it is never called)",
-                crate::import::preview(&name)
+                crate::import::preview(name)
             )));
         }
-        for (k, node) in nodes.iter().enumerate() {
-            let mut reads = Vec::new();
-            node_inputs(node, &mut reads)?;
-            if reads.is_empty() {
-                return Err(node.expected("a call with at least one input tensor"));
-            }
-            let constants = node
-                .get("args")
-                .and_then(|a| {
-                    a.value
-                        .as_array()
-                        .map(|a| a.iter().filter(|v| v.is_number()).count())
-                })
-                .unwrap_or(0);
-            calls.push(Pending {
-                layer: layer.clone(),
-                class,
-                name: name.clone(),
-                node: k,
-                reads,
-                constants,
-            });
-        }
+        nodes
+            .iter()
+            .map(|node| {
+                let mut reads = Vec::new();
+                node_inputs(node, &mut reads)?;
+                if reads.is_empty() {
+                    return Err(node.expected("a call with at least one input tensor"));
+                }
+                let constants = node
+                    .get("args")
+                    .and_then(|a| {
+                        a.value
+                            .as_array()
+                            .map(|a| a.iter().filter(|v| v.is_number()).count())
+                    })
+                    .unwrap_or(0);
+                Ok((reads, constants))
+            })
+            .collect()
     }
-    Ok(calls)
+
+    /// Call `k` of a nested model reading `reads`: its layers, prefixed, with its input
+    /// standing for the tensor read and `(name, k + offset, 0)` for its output.
+    fn nested(
+        &mut self,
+        layer: &Node<'a>,
+        class: &str,
+        name: &str,
+        (k, offset): (usize, usize),
+        reads: Vec<(Key, Node<'a>)>,
+    ) -> Result<(), ModelError> {
+        let [(input, _)] = reads.as_slice() else {
+            return Err(layer.error(format!(
+                "a nested model reading {} tensors; expected one (the planner plans one input)",
+                reads.len()
+            )));
+        };
+        let prefix = if k == 0 {
+            format!("{name}/")
+        } else {
+            format!("{name}#{k}/")
+        };
+        let config = layer.field("config")?;
+        let layers = if config.value.is_array() {
+            config.items()?
+        } else {
+            config.field("layers")?.items()?
+        };
+        if class == "Sequential" {
+            let out = self.model(&layers, true, &prefix, input.clone())?;
+            self.aliases.insert((name.to_owned(), k + offset, 0), out);
+            return Ok(());
+        }
+        let ends = |key: &str| -> Result<Key, ModelError> {
+            let list = config.field(key)?;
+            let mut items = list.items()?;
+            // `[[name, node, tensor]]`, or Keras 3's bare `[name, node, tensor]`.
+            if items.first().is_some_and(|f| f.is_list()) {
+                if items.len() != 1 {
+                    return Err(
+                        list.expected("one tensor (the planner reads one input and output)")
+                    );
+                }
+                items = items[0].items()?;
+            }
+            match items.as_slice() {
+                [n, node, t, ..] => Ok((format!("{prefix}{}", n.str()?), index(node)?, index(t)?)),
+                _ => Err(list.expected("[[layer name, node index, tensor index]]")),
+            }
+        };
+        let (inner_in, inner_out) = (ends("input_layers")?, ends("output_layers")?);
+        self.aliases.insert(inner_in, input.clone());
+        self.model(&layers, false, &prefix, input_key_sequential())?;
+        self.aliases
+            .insert((name.to_owned(), k + offset, 0), inner_out);
+        Ok(())
+    }
+}
+
+/// True when a nested model's first layer is an `InputLayer`.
+fn first_is_input(layer: &Node<'_>) -> bool {
+    let Some(config) = layer.get("config") else {
+        return false;
+    };
+    let layers = if config.value.is_array() {
+        Some(config.value)
+    } else {
+        config.value.get("layers")
+    };
+    layers
+        .and_then(|l| l.as_array()?.first()?.get("class_name")?.as_str())
+        .is_some_and(|c| c == "InputLayer")
 }
 
 /// The key of a Sequential model's input when it has no `InputLayer`.
@@ -291,6 +430,28 @@ fn input(
         .enumerate()
         .filter(|(_, l)| l.get("class_name").and_then(|c| c.value.as_str()) == Some("InputLayer"))
         .collect();
+    let first_class = layers
+        .first()
+        .and_then(|l| l.get("class_name"))
+        .and_then(|c| c.value.as_str().map(str::to_owned));
+    if let (true, [], Some("Functional" | "Model" | "Sequential")) =
+        (sequential, inputs.as_slice(), first_class.as_deref())
+    {
+        // A Sequential model that starts with a nested model (a transfer-learning base)
+        // takes that model's input.
+        let nested = layers[0].field("config")?;
+        let inner = if nested.value.is_array() {
+            nested.items()?
+        } else {
+            nested.field("layers")?.items()?
+        };
+        let (shape, _, flat) = input(
+            &inner,
+            &nested,
+            first_class.as_deref() == Some("Sequential"),
+        )?;
+        return Ok((shape, input_key_sequential(), flat));
+    }
     let (layer, key) = match inputs.as_slice() {
         [(i, l)] => (*l, (layer_name(l, *i)?, 0, 0)),
         [] if sequential && !layers.is_empty() => (&layers[0], input_key_sequential()),
