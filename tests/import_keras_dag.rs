@@ -300,3 +300,38 @@ fn a_second_input_and_a_multi_output_tensor_are_refused() {
     let e = refuse(&two);
     assert!(e.message.contains("found 2 InputLayers"), "{e}");
 }
+
+#[test]
+fn nested_models_that_multiply_out_are_stopped_in_one_line() {
+    // A model nesting a model called 300 times, itself called 300 times: 90 000 calls
+    // from a few hundred node entries.
+    let node = r#"[["in", 0, 0, {}]]"#;
+    let calls = |n: usize| vec![node; n].join(", ");
+    let inner = format!(
+        r#"{{"class_name": "Functional", "name": "b", "config": {{"name": "b", "layers": [
+            {{"class_name": "InputLayer", "name": "in", "config": {{"batch_input_shape": [null, 8, 8, 3]}}, "inbound_nodes": []}},
+            {{"class_name": "ReLU", "name": "r", "config": {{}}, "inbound_nodes": [{node}]}}],
+            "input_layers": [["in", 0, 0]], "output_layers": [["r", 0, 0]]}},
+            "inbound_nodes": [{}]}}"#,
+        calls(300)
+    );
+    let outer = format!(
+        r#"{{"class_name": "Functional", "name": "a", "config": {{"name": "a", "layers": [
+            {{"class_name": "InputLayer", "name": "in", "config": {{"batch_input_shape": [null, 8, 8, 3]}}, "inbound_nodes": []}},
+            {inner}],
+            "input_layers": [["in", 0, 0]], "output_layers": [["b", 0, 0]]}},
+            "inbound_nodes": [{}]}}"#,
+        calls(300)
+    );
+    let text = functional("[null, 8, 8, 3]", &[]).replace(
+        r#"}, "inbound_nodes": []}]"#,
+        &format!(r#"}}, "inbound_nodes": []}}, {outer}]"#),
+    );
+    let start = std::time::Instant::now();
+    let e = refuse(&text);
+    assert!(
+        e.message.contains("expands to more than 50000 layer calls"),
+        "{e}"
+    );
+    assert!(start.elapsed().as_secs() < 10);
+}

@@ -164,6 +164,10 @@ fn calls<'a>(layers: &[Node<'a>], sequential: bool) -> Result<Vec<Pending<'a>>, 
     Ok(calls)
 }
 
+/// Most layer calls (cost-free ones included) a model may expand to: 50 per layer the
+/// core accepts.
+const MAX_CALLS: usize = 50 * crate::model::limits::MAX_LAYERS;
+
 struct Collector<'a> {
     calls: Vec<Pending<'a>>,
     /// A nested model's input (its `InputLayer`) and its call's output, by the real
@@ -185,6 +189,13 @@ impl<'a> Collector<'a> {
         let mut previous = start;
         let mut seen: HashMap<String, String> = HashMap::new();
         for (i, layer) in layers.iter().enumerate() {
+            // A nested model is expanded once per call, and may nest others: bound the
+            // expansion so that a small hostile text cannot multiply into millions.
+            if self.calls.len() + self.aliases.len() > MAX_CALLS {
+                return Err(layer.error(format!(
+                    "the model expands to more than {MAX_CALLS} layer calls"
+                )));
+            }
             let class_node = layer.field("class_name")?;
             let class = class_node.str()?;
             let name = format!("{prefix}{}", layer_name(layer, i)?);
