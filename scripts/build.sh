@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the wasm bindings into pkg/ and assembles the static site in target/site/
-# (www/ plus pkg/), which is what serve.sh serves and the Pages workflow publishes.
+# Builds the wasm bindings into pkg/ (and pkg/onnx/) and assembles the static site in
+# target/site/ (www/ plus pkg/), which is what serve.sh serves and the Pages workflow publishes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,16 +11,25 @@ site=target/site
 # `cargo rustc --crate-type cdylib` applies the release profile's LTO, which plain
 # `cargo build` skips for a crate that is both cdylib and rlib.
 # The `wasm` profile (Cargo.toml) optimises for size: 142 KiB gzipped instead of 198.
-cargo rustc --quiet --lib --profile wasm --target wasm32-unknown-unknown --crate-type cdylib
-wasm-bindgen --target web --no-typescript --out-dir pkg "$wasm"
-# The features rustc enables by default for wasm32, so wasm-opt keeps them.
-node_modules/.bin/wasm-opt -Oz \
-    --enable-bulk-memory --enable-multivalue --enable-mutable-globals \
-    --enable-nontrapping-float-to-int --enable-reference-types --enable-sign-ext \
-    pkg/coopai_bg.wasm -o pkg/coopai_bg.wasm
+# Built twice: the page's wasm without the ONNX importer into pkg/, and with it into
+# pkg/onnx/, which the page loads only when an .onnx file is opened (it costs 34 KiB).
+build() {
+    local out=$1
+    shift
+    cargo rustc --quiet --lib --profile wasm --target wasm32-unknown-unknown --crate-type cdylib "$@"
+    wasm-bindgen --target web --no-typescript --out-dir "$out" "$wasm"
+    # The features rustc enables by default for wasm32, so wasm-opt keeps them.
+    node_modules/.bin/wasm-opt -Oz \
+        --enable-bulk-memory --enable-multivalue --enable-mutable-globals \
+        --enable-nontrapping-float-to-int --enable-reference-types --enable-sign-ext \
+        "$out/coopai_bg.wasm" -o "$out/coopai_bg.wasm"
+}
+build pkg --no-default-features
+build pkg/onnx
 
 rm -rf "$site"
-mkdir -p "$site/pkg"
+mkdir -p "$site/pkg/onnx"
 cp -r www/. "$site/"
 cp pkg/coopai.js pkg/coopai_bg.wasm "$site/pkg/"
+cp pkg/onnx/coopai.js pkg/onnx/coopai_bg.wasm "$site/pkg/onnx/"
 echo "build: site in $site ($(wc -c <"$site/pkg/coopai_bg.wasm") bytes of wasm)"

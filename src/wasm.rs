@@ -40,6 +40,29 @@ pub fn import_model(source: &str) -> Result<JsValue, JsError> {
     })
 }
 
+/// `importModel` for a file's bytes (a `Uint8Array`): ONNX, recognised by content, or
+/// any text format `importModel` reads. Weight data in the file is skipped, never
+/// copied again.
+#[cfg(feature = "onnx")]
+#[wasm_bindgen(js_name = importModelBytes)]
+pub fn import_model_bytes(bytes: &[u8]) -> Result<JsValue, JsError> {
+    if !crate::import::looks_like_onnx(bytes) {
+        let text = std::str::from_utf8(bytes).map_err(err)?;
+        return import_model(text);
+    }
+    console_error_panic_hook::set_once();
+    let net = crate::import::onnx::load(bytes).map_err(err)?;
+    #[derive(Serialize)]
+    struct Imported {
+        format: &'static str,
+        json: String,
+    }
+    to_js(&Imported {
+        format: "ONNX",
+        json: serde_json::to_string(&net.model).map_err(err)?,
+    })
+}
+
 /// The format `model::load` read, by the same rules as `import::detect_and_load`; only
 /// called on text that loaded, so the JSON is already known to be bounded and valid.
 fn format_of(source: &str) -> &'static str {
@@ -165,6 +188,28 @@ pub fn verify(
     to_js(&crate::execute::verify(&net, &plan, u64::from(whole(seed, "seed")?)).map_err(err)?)
 }
 
+/// The table of eq. (2) for `k` devices (the page's DP view): every candidate block the
+/// DP compared for each end layer, what it kept, and the optimal chain.
+#[wasm_bindgen(js_name = dpTable)]
+pub fn dp_table(
+    source: &str,
+    devices: f64,
+    bandwidth_mbps: f64,
+    gflops: f64,
+    algorithm: &str,
+    k: f64,
+) -> Result<JsValue, JsError> {
+    let algorithm = parse_algorithm(algorithm)?;
+    let (net, env) = setting(source, devices, bandwidth_mbps, gflops)?;
+    if !(k.fract() == 0.0 && k >= 1.0 && k <= f64::from(env.devices)) {
+        return Err(JsError::new(&format!(
+            "k must be a whole number from 1 to {}, found {k}",
+            env.devices
+        )));
+    }
+    to_js(&solver::dp_table(&net, &env, k as u32, algorithm))
+}
+
 /// `"mls"` or `"sls"`, or an error naming what was given.
 fn parse_algorithm(text: &str) -> Result<Algorithm, JsError> {
     Algorithm::parse(text)
@@ -173,6 +218,8 @@ fn parse_algorithm(text: &str) -> Result<Algorithm, JsError> {
 
 mod session;
 pub use session::Session;
+// The cluster editor's bindings (`solveCluster`, `sweepBandwidthCluster`).
+mod cluster;
 
 #[cfg(test)]
 mod tests;

@@ -8,6 +8,7 @@ use super::CliError;
 use std::io::Read;
 
 use crate::cost::{cluster_spec, Cluster, Environment, MAX_DEVICES};
+use crate::import::{self, limits::MAX_ONNX_BYTES};
 use crate::model::{self, json::MAX_JSON_BYTES, Network};
 use crate::paper;
 use crate::solver::{check_memory, Algorithm};
@@ -92,32 +93,30 @@ fn load_cluster(spec: &str) -> Result<Cluster, CliError> {
 /// Largest cluster file read, in bytes (256 devices with long names fit easily).
 const MAX_CLUSTER_BYTES: u64 = 1 << 20;
 
-/// A model file's text when `source` is a path, else `source` itself (a zoo name).
+/// A model file (ONNX or text, by content) when `source` is a path, else a zoo name.
 fn load_model(source: &str) -> Result<Network, CliError> {
     let path = Path::new(source);
-    let text = if path.is_file() {
+    if path.is_file() {
+        // ONNX files may be large; text is refused past its own limit by the importer.
         let size = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        if size > MAX_JSON_BYTES as u64 {
+        if size > MAX_ONNX_BYTES as u64 {
+            return Err(CliError(format!(
+                "{source}: the file has {size} bytes, more than the limit of {MAX_ONNX_BYTES}"
+            )));
+        }
+        let bytes = fs::read(path).map_err(|e| CliError(format!("{source}: {e}")))?;
+        if size > MAX_JSON_BYTES as u64 && !import::looks_like_onnx(&bytes) {
             return Err(CliError(format!(
                 "{source}: the file has {size} bytes, more than the limit of {MAX_JSON_BYTES}"
             )));
         }
-        let bytes = fs::read(path).map_err(|e| CliError(format!("{source}: {e}")))?;
-        String::from_utf8(bytes)
-            .map_err(|_| CliError(format!("{source}: the file is not UTF-8 text")))?
-    } else if model::zoo::by_name(source).is_some() {
-        source.to_string()
-    } else {
+        return import::load_bytes(&bytes).map_err(|e| CliError(format!("{source}: {e}")));
+    }
+    if model::zoo::by_name(source).is_none() {
         return Err(CliError(format!(
             "--model '{source}' is neither a zoo model ({}) nor a readable file",
             model::zoo::NAMES.join(", ")
         )));
-    };
-    model::load(&text).map_err(|e| {
-        if path.is_file() {
-            CliError(format!("{source}: {e}"))
-        } else {
-            CliError(e.to_string())
-        }
-    })
+    }
+    model::load(source).map_err(|e| CliError(e.to_string()))
 }

@@ -3,12 +3,18 @@
 use super::args::Args;
 use super::setting::{Setting, OPTIONS};
 use super::{table, CliError};
-use crate::solver::{solve, Plan};
+use crate::solver::{dp_table, solve, Plan};
 
 pub fn run(raw: &[String]) -> Result<String, CliError> {
-    let args = Args::parse(raw, &OPTIONS, &["json"])?;
+    let args = Args::parse(raw, &OPTIONS, &["json", "dp"])?;
     let s = Setting::from_args(&args)?;
     let plan = solve(&s.net, &s.env, s.algorithm);
+    if args.switch("json") && args.switch("dp") {
+        // The plan and the table of eq. (2) at its k (the page's DP view).
+        let dp = dp_table(&s.net, &s.env, plan.devices, s.algorithm);
+        let both = serde_json::json!({ "plan": plan, "dp": dp });
+        return Ok(serde_json::to_string_pretty(&both).expect("a table serialises") + "\n");
+    }
     if args.switch("json") {
         return Ok(serde_json::to_string_pretty(&plan).expect("a plan serialises") + "\n");
     }

@@ -4,6 +4,48 @@
 use super::{darknet, json_path, json_text, keras, limits, preview};
 use crate::model::{json, zoo, ModelError, Network};
 
+/// True when a file's `bytes` look like ONNX rather than text: not UTF-8, or starting
+/// with the protobuf key of `ModelProto.ir_version` (0x08) or `producer_name` (0x12),
+/// bytes that no text format starts with.
+pub fn looks_like_onnx(bytes: &[u8]) -> bool {
+    matches!(bytes.first(), Some(0x08 | 0x12)) || std::str::from_utf8(bytes).is_err()
+}
+
+/// Detects the format of a file's bytes and loads it: ONNX (see [`looks_like_onnx`]) or,
+/// for UTF-8 text, whatever [`detect_and_load`] reads.
+pub fn load_bytes(bytes: &[u8]) -> Result<Network, ModelError> {
+    if looks_like_onnx(bytes) {
+        return load_onnx(bytes);
+    }
+    // `looks_like_onnx` is true for every byte string that is not UTF-8.
+    detect_and_load(std::str::from_utf8(bytes).unwrap_or_default())
+}
+
+#[cfg(feature = "onnx")]
+fn load_onnx(bytes: &[u8]) -> Result<Network, ModelError> {
+    let keyed = matches!(bytes.first(), Some(0x08 | 0x12));
+    super::onnx::load(bytes).map_err(|e| match e.location.strip_prefix("byte ") {
+        // Not UTF-8 and not a protobuf: say both, the file may be meant as text.
+        Some(_) if !keyed => ModelError::at(
+            e.location,
+            e.message.replacen(
+                "not an ONNX model",
+                "neither UTF-8 text nor an ONNX model",
+                1,
+            ),
+        ),
+        _ => e,
+    })
+}
+
+/// Without the `onnx` feature (the page's main wasm), ONNX is read elsewhere.
+#[cfg(not(feature = "onnx"))]
+fn load_onnx(_: &[u8]) -> Result<Network, ModelError> {
+    Err(ModelError::model(
+        "this build reads no ONNX (binary) files: it was built without the onnx feature",
+    ))
+}
+
 /// Detects the format of `text` and loads it: a zoo name, JSON (Keras when the top
 /// object has `class_name`, or is a TF.js `model.json` with `modelTopology`, else the
 /// project's format) or a Darknet cfg.

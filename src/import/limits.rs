@@ -18,6 +18,11 @@ pub const MAX_CFG_SECTIONS: usize = 10 * crate::model::limits::MAX_LAYERS;
 /// 30.
 pub const MAX_CFG_ENTRIES: usize = 100;
 
+/// Largest ONNX file, in bytes: 1 GiB. A real ResNet-50 with its weights is about
+/// 100 MB and VGG-19 550 MB; protobuf itself stops at 2 GiB. Larger models keep their
+/// weights in external data files, which the importer never needs.
+pub const MAX_ONNX_BYTES: usize = 1 << 30;
+
 /// Refuses text longer than [`MAX_TEXT_BYTES`].
 pub fn check_text(text: &str) -> Result<(), ModelError> {
     if text.len() > MAX_TEXT_BYTES {

@@ -1,6 +1,7 @@
 //! Importers for models written in other formats: Darknet `.cfg`, Keras Sequential
-//! JSON (`model.to_json()`), besides zoo names and the project's own JSON, with the
-//! format detected from the text itself. Every importer checks the text against
+//! JSON (`model.to_json()`) and ONNX, besides zoo names and the project's own JSON,
+//! with the format detected from the content itself (text by [`detect_and_load`], any
+//! file's bytes by [`load_bytes`]). Every importer checks the text against
 //! [`limits`] before parsing and reports errors at a line or JSON path.
 
 mod chain;
@@ -11,9 +12,11 @@ mod json_path;
 mod json_text;
 pub mod keras;
 pub mod limits;
+#[cfg(feature = "onnx")]
+pub mod onnx;
 mod origins;
 
-pub use detect::detect_and_load;
+pub use detect::{detect_and_load, load_bytes, looks_like_onnx};
 
 /// The first 40 characters of `text`, for messages about text that may be huge, with
 /// control characters replaced so that a message cannot drive a terminal.

@@ -176,22 +176,55 @@ impl Recurrence {
     }
 }
 
-/// The cold DP: every candidate priced on the team as it is enumerated.
-struct Priced<'a> {
-    team: &'a Team,
-    dp: Recurrence,
+/// One candidate last block `b(first..last)` the DP compares for `T(last)`: its time on
+/// the slowest device, `T(first − 1)` before it, and every device's load.
+pub struct Offer<'a> {
+    pub block: Chosen,
+    pub before_s: f64,
+    pub loads: &'a [Load],
 }
 
-impl Visit for Priced<'_> {
+/// Watches the DP at work (the page's DP view, `solve --json --dp`): every candidate it
+/// compares and, for every `j`, the value and block it kept. `()` watches nothing.
+pub trait Observer {
+    fn offer(&mut self, _offer: &Offer) {}
+    fn decide(&mut self, _last: usize, _best_s: f64, _chosen: &Chosen) {}
+}
+
+impl Observer for () {}
+
+/// The cold DP: every candidate priced on the team as it is enumerated, and shown to
+/// the observer.
+struct Priced<'a, O> {
+    team: &'a Team,
+    dp: Recurrence,
+    observer: &'a mut O,
+}
+
+impl<O: Observer> Visit for Priced<'_, O> {
     fn block(&mut self, j: usize, first: usize, case: Case, loads: &[Load]) {
-        if self.team.fits(loads) {
-            self.dp
-                .offer(j, first, case, block_time(loads, self.team).0);
+        if !self.team.fits(loads) {
+            return;
         }
+        let timing = block_time(loads, self.team).0;
+        self.observer.offer(&Offer {
+            block: Chosen {
+                first,
+                last: j,
+                case,
+                timing,
+            },
+            before_s: self.dp.best[first - 1],
+            loads,
+        });
+        self.dp.offer(j, first, case, timing);
     }
 
     fn end(&mut self, j: usize) {
         self.dp.end(j);
+        if let Some(c) = &self.dp.choice[j] {
+            self.observer.decide(j, self.dp.best[j], c);
+        }
     }
 }
 
@@ -223,13 +256,35 @@ pub(crate) fn single_device(net: &Network, team: &Team) -> Partition {
 /// Blocks that do not fit some device's memory are never chosen; when no partition
 /// fits, the completion time is infinite and there are no blocks.
 pub fn partition(net: &Network, env: &Environment, k: u32, algorithm: Algorithm) -> Partition {
+    partition_observed(net, env, k, algorithm, &mut ())
+}
+
+/// [`partition`], telling `observer` about every candidate and decision, so a table of
+/// the DP comes from the very numbers it compared.
+pub fn partition_observed(
+    net: &Network,
+    env: &Environment,
+    k: u32,
+    algorithm: Algorithm,
+    observer: &mut impl Observer,
+) -> Partition {
     let team = env.team(k);
     if k == 1 {
-        return single_device(net, &team);
+        let p = single_device(net, &team);
+        if let Some(&chosen) = p.blocks.first() {
+            observer.offer(&Offer {
+                block: chosen,
+                before_s: 0.0,
+                loads: &[single::load(net)],
+            });
+            observer.decide(net.len(), p.completion_s, &chosen);
+        }
+        return p;
     }
     let mut priced = Priced {
         team: &team,
         dp: Recurrence::new(net.len(), k),
+        observer,
     };
     candidates(net, &team, algorithm, &mut priced);
     priced.dp.finish()

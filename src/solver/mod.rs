@@ -2,11 +2,15 @@
 //! behind the paper's Fig. 8 (by `k`) and Fig. 9 (by bandwidth).
 
 mod dp;
+mod dp_table;
 mod plan;
 mod planner;
 mod sweep;
 
-pub use dp::{check_memory, partition, Algorithm, Chosen, Partition};
+pub use dp::{
+    check_memory, partition, partition_observed, Algorithm, Chosen, Observer, Offer, Partition,
+};
+pub use dp_table::{dp_table, DpBlock, DpCandidate, DpRow, DpTable};
 pub use plan::{
     detail, solve, BlockPlan, DevicePlan, KSummary, LayerRows, ModelSummary, Neurons, Plan,
     TensorRows,

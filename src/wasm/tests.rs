@@ -172,6 +172,26 @@ fn bad_input_throws_the_core_message() {
     }
 }
 
+#[cfg(feature = "onnx")]
+#[wasm_bindgen_test]
+fn import_model_bytes_reads_onnx_and_text() {
+    let onnx = include_bytes!("../../tests/onnx/squeezenet.onnx");
+    let imported = json(wasm::import_model_bytes(onnx).unwrap());
+    assert_eq!(imported["format"], "ONNX");
+    let again = model::load(imported["json"].as_str().unwrap()).unwrap();
+    assert_eq!(again.model, crate::import::onnx::load(onnx).unwrap().model);
+    let cfg = include_str!("../../tests/models/tiny.cfg");
+    let text = json(wasm::import_model_bytes(cfg.as_bytes()).unwrap());
+    assert_eq!(text, json(wasm::import_model(cfg).unwrap()));
+    let truncated = &onnx[..onnx.len() / 2];
+    assert_eq!(
+        message(wasm::import_model_bytes(truncated).unwrap_err()),
+        crate::import::load_bytes(truncated)
+            .unwrap_err()
+            .to_string()
+    );
+}
+
 #[wasm_bindgen_test]
 fn import_model_names_the_format_and_round_trips_as_project_json() {
     let cases = [
@@ -197,4 +217,21 @@ fn import_model_names_the_format_and_round_trips_as_project_json() {
         message(wasm::import_model(broken).unwrap_err()),
         model::load(broken).unwrap_err().to_string()
     );
+}
+
+#[wasm_bindgen_test]
+fn dp_table_matches_the_core_and_refuses_a_bad_k() {
+    let table = wasm::dp_table("tinyres", 8.0, 1000.0, 2.0, "mls", 6.0).unwrap();
+    let net = model::load("tinyres").unwrap();
+    let env = Environment::new(8, 1000.0, 2.0).unwrap();
+    let core = solver::dp_table(&net, &env, 6, Algorithm::Mls);
+    let expected = JSON::parse(&serde_json::to_string(&core).unwrap()).unwrap();
+    assert_eq!(
+        JSON::stringify(&table).unwrap(),
+        JSON::stringify(&expected).unwrap()
+    );
+    for k in [0.0, 9.0, 2.5] {
+        let e = wasm::dp_table("tinyres", 8.0, 1000.0, 2.0, "mls", k).unwrap_err();
+        assert!(message(e).starts_with("k must be a whole number from 1 to 8"));
+    }
 }

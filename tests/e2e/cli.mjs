@@ -15,3 +15,22 @@ export function cliSolve(s, algorithm = 'mls') {
   ], { encoding: 'utf8' });
   return JSON.parse(out);
 }
+
+/** `coopai solve --cluster … --json` for a cluster in the short form, parsed. */
+export function cliSolveCluster({ model, cluster, bandwidth }, algorithm = 'mls') {
+  const out = execFileSync(BIN, [
+    'solve', '--model', model, '--cluster', cluster, '--bandwidth', String(bandwidth),
+    '--algorithm', algorithm, '--json',
+  ], { encoding: 'utf8' });
+  return JSON.parse(out);
+}
+
+/** `coopai solve … --json --dp` (issue 10): `{ plan, dp }`, the plan and the table of
+ * eq. (2) at its k. */
+export function cliSolveDp(s, algorithm = 'mls') {
+  const out = execFileSync(BIN, [
+    'solve', '--model', s.model, '--devices', String(s.devices), '--bandwidth', String(s.bandwidth),
+    '--gflops', String(s.gflops), '--algorithm', algorithm, '--json', '--dp',
+  ], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  return JSON.parse(out);
+}

@@ -232,6 +232,36 @@ test('a file dropped on the page or opened is read at once', () => withPage({}, 
   await assertMatchesCli(page, keras);
 }));
 
+test('an ONNX file dropped or opened is read as bytes and solved as the CLI solves it', () => withPage({}, async (page) => {
+  await open(page, server.url, `#model=vgg16${SETTING}`);
+  const onnx = join(ROOT, 'tests/onnx', 'squeezenet.onnx');
+  await page.evaluate((bytes) => {
+    const data = new DataTransfer();
+    data.items.add(new File([new Uint8Array(bytes)], 'squeezenet.onnx'));
+    const target = document.querySelector('[data-view=network]');
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, [...readFileSync(onnx)]);
+  await page.waitForFunction(() => document.querySelector('#custom-status').textContent.startsWith('ONNX read from “squeezenet.onnx”'));
+  assert.equal(await page.inputValue('#model'), 'custom');
+  // The box holds the model in the project's JSON, which reads back as such.
+  assert.equal(JSON.parse(await page.inputValue('#custom-text')).name, 'squeezenet_old');
+  await assertMatchesCli(page, onnx);
+
+  const resnet = join(ROOT, 'tests/onnx', 'resnet50.onnx');
+  await page.setInputFiles('#custom-file', resnet);
+  await page.waitForFunction(() => document.querySelector('#custom-status').textContent.startsWith('ONNX read from “resnet50.onnx”'));
+  await assertMatchesCli(page, resnet);
+
+  // A broken ONNX file: its error next to the box, the last good model stays.
+  const broken = join(TMP, 'broken.onnx');
+  writeFileSync(broken, readFileSync(resnet).subarray(0, 40000));
+  await page.setInputFiles('#custom-file', broken);
+  await page.waitForFunction(() => !document.querySelector('#custom-error').hidden);
+  assert.match(await page.textContent('#custom-error'), /^byte 23: not an ONNX model .*the file is truncated\)$/);
+  await assertMatchesCli(page, resnet);
+}));
+
 test('the downloaded JSON is the same model', () => withPage({}, async (page) => {
   await openCustom(page);
   const file = join(MODELS, 'yolov2.cfg');

@@ -16,7 +16,7 @@ after(() => server.close());
 test('the default page matches the paper and the CLI', () => withPage({}, async (page) => {
   await open(page, server.url);
   const s = await assertMatchesCli(page);
-  assert.deepEqual(s, { model: 'vgg16', devices: 10, bandwidth: 100, gflops: 13.6, algorithm: 'mls' });
+  assert.deepEqual(s, { model: 'vgg16', devices: 10, bandwidth: 100, gflops: 13.6, algorithm: 'both' });
   assert.deepEqual(await shown(page), { completion: 0.9113, devices: 7, blocks: 4, saving: 31.53 });
 }));
 
@@ -95,7 +95,7 @@ test('the URL hash round-trips into the controls and the figures', () => withPag
   await page.reload();
   await page.waitForSelector('body[data-ready=true]');
   assert.equal(await page.inputValue('#halo-round'), picked);
-  assert.match(await page.textContent('[data-view=halo]'), new RegExp(`^Round ${picked}:`));
+  assert.match(await page.textContent('[data-view=halo]'), new RegExp(`^MLS round ${picked}:`));
   // Editing the hash by hand re-solves.
   await page.evaluate(() => { location.hash = '#model=yolov2&devices=12&bandwidth=100&gflops=13.6&algorithm=mls'; });
   await page.waitForFunction(() => document.querySelector('#model').value === 'yolov2');
@@ -111,10 +111,10 @@ test('a hostile URL is clamped with a visible note and never executed', () => wi
   const note = await page.textContent('#note');
   assert.ok(await page.isVisible('#note'));
   for (const word of ['model', 'devices', 'bandwidth', 'GFLOPS', 'algorithm', 'evil']) assert.match(note, new RegExp(word));
-  assert.deepEqual(await hashState(page), { model: 'vgg16', devices: 10, bandwidth: 100, gflops: 0.1, algorithm: 'mls' });
+  assert.deepEqual(await hashState(page), { model: 'vgg16', devices: 10, bandwidth: 100, gflops: 0.1, algorithm: 'both' });
   await assertMatchesCli(page);
   await open(page, server.url, '#model=vgg19&devices=99999&bandwidth=0.001&gflops=1e12');
-  assert.deepEqual(await hashState(page), { model: 'vgg19', devices: 32, bandwidth: 1, gflops: 100, algorithm: 'mls' });
+  assert.deepEqual(await hashState(page), { model: 'vgg19', devices: 32, bandwidth: 1, gflops: 100, algorithm: 'both' });
   assert.match(await page.textContent('#note'), /outside 1\.\.32/);
   await assertMatchesCli(page);
 }));
@@ -135,7 +135,7 @@ test('exports: plan JSON equal to the CLI, views as SVG and PNG, the link copied
   assert.deepEqual([...png.subarray(1, 4)], [...Buffer.from('PNG')]);
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.click('#copy-link');
-  await page.waitForSelector('#note:not([hidden])');
+  await page.waitForFunction(() => document.querySelector('#copy-status').textContent.startsWith('Link copied'));
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await page.evaluate(() => location.href));
 }));
 
@@ -148,7 +148,7 @@ test('numbers appear on keyboard focus', () => withPage({}, async (page) => {
   assert.match(await page.textContent('#tip'), /^MLS, k = 1: .* s = .* compute \+ .* transfer/);
 }));
 
-const VIEWS = ['network', 'chart-k', 'chart-bandwidth', 'timeline', 'halo', 'fl'];
+const VIEWS = ['system', 'network', 'chart-k', 'chart-bandwidth', 'timeline', 'halo', 'fl'];
 
 const SHOT_SETTINGS = [
   ['vgg16-light', 'light', '#model=vgg16&devices=10&bandwidth=100&gflops=13.6&algorithm=both'],
@@ -159,7 +159,8 @@ const SHOT_SETTINGS = [
 for (const [name, scheme, hash] of SHOT_SETTINGS) {
   test(`screenshots of every view, ${name}`, () => withPage({ colorScheme: scheme, reducedMotion: 'reduce' }, async (page) => {
     await open(page, server.url, hash);
-    await page.waitForSelector('[data-view=chart-bandwidth] path');
+    await page.waitForSelector('[data-view=chart-bandwidth] [data-testid=fig9-ready]', { state: 'attached' });
+    await page.evaluate(() => window.coopaiDebug.drawAll());
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.equal(bg, scheme === 'dark' ? 'rgb(18, 21, 27)' : 'rgb(245, 246, 248)');
     for (const v of VIEWS) {

@@ -14,7 +14,7 @@ test('a full hash round-trips and gives no notes', () => {
   const hash = '#model=yolov2&devices=32&bandwidth=1.5&gflops=0.1&algorithm=both&round=3';
   const { state, notes } = parseHash(hash);
   assert.deepEqual(notes, []);
-  assert.deepEqual(state, { model: 'yolov2', devices: 32, bandwidth: 1.5, gflops: 0.1, algorithm: 'both', round: 3, custom: '' });
+  assert.deepEqual(state, { model: 'yolov2', devices: 32, bandwidth: 1.5, gflops: 0.1, algorithm: 'both', round: 3, custom: '', cluster: '', tour: 0, dpk: 0, hide: '' });
   assert.equal(toHash(state), hash);
 });
 
@@ -22,17 +22,17 @@ test('missing keys take the paper setting; round 0 stays out of the hash', () =>
   const { state, notes } = parseHash('');
   assert.deepEqual(state, defaults());
   assert.deepEqual(notes, []);
-  assert.equal(toHash(state), '#model=vgg16&devices=10&bandwidth=100&gflops=13.6&algorithm=mls');
+  assert.equal(toHash(state), '#model=vgg16&devices=10&bandwidth=100&gflops=13.6&algorithm=both');
 });
 
 test('bad values are clamped or replaced, each with a note', () => {
   const { state, notes } = parseHash('#model=VGG19&devices=2.6&bandwidth=&gflops=1e400&algorithm=x&devices=-3&zzz=1');
-  assert.deepEqual(state, { model: 'vgg19', devices: 1, bandwidth: 100, gflops: 13.6, algorithm: 'mls', round: 0, custom: '' });
+  assert.deepEqual(state, { model: 'vgg19', devices: 1, bandwidth: 100, gflops: 13.6, algorithm: 'both', round: 0, custom: '', cluster: '', tour: 0, dpk: 0, hide: '' });
   assert.deepEqual(notes, [
     'devices 2.6 is outside 1..32, using 3',
     'bandwidth “” is not a number, using 100',
     'GFLOPS “1e400” is not a number, using 13.6',
-    'unknown algorithm “x”, using mls',
+    'unknown algorithm “x”, using both',
     'devices -3 is outside 1..32, using 1',
     'ignored unknown setting “zzz”',
   ]);
@@ -48,13 +48,13 @@ test('a pasted model round-trips through the hash as base64url, only when it fit
   const json = '{"name":"ünï <b>","input":{"height":8,"width":8,"channels":3},"layers":[{"type":"fc","outputs":2}]}';
   const state = { ...defaults(), model: 'custom', custom: json };
   const hash = toHash(state);
-  assert.match(hash, /^#model=custom&devices=10&bandwidth=100&gflops=13.6&algorithm=mls&custom=[A-Za-z0-9_-]+$/);
+  assert.match(hash, /^#model=custom&devices=10&bandwidth=100&gflops=13.6&algorithm=both&custom=[A-Za-z0-9_-]+$/);
   assert.deepEqual(parseHash(hash), { state, notes: [] });
   // A zoo model leaves the pasted one out of the link.
   assert.doesNotMatch(toHash({ ...state, model: 'tiny' }), /custom=/);
   const long = `{"name":"${'x'.repeat(MAX_LINK_MODEL)}"}`;
   assert.equal(linkModel(long), null);
-  assert.equal(toHash({ ...state, custom: long }), '#model=custom&devices=10&bandwidth=100&gflops=13.6&algorithm=mls');
+  assert.equal(toHash({ ...state, custom: long }), '#model=custom&devices=10&bandwidth=100&gflops=13.6&algorithm=both');
   // The limit is on the encoded value, 4/3 as long as ASCII text.
   assert.equal(linkModel('y'.repeat(1500)).length, MAX_LINK_MODEL);
   assert.equal(linkModel('y'.repeat(1501)), null);

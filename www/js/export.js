@@ -12,8 +12,16 @@ function exportJson(name, value) {
   download(name, new Blob([JSON.stringify(value, null, 2)], { type: 'application/json' }));
 }
 
+/** The drawing as a still file: animations and the dots they move are left out, so a
+ * PNG (drawn at the animation's start) has no dots waiting at the origin. */
+function still(svgEl) {
+  const copy = svgEl.cloneNode(true);
+  for (const e of copy.querySelectorAll('.anim, animate, animateMotion, set')) e.remove();
+  return copy.outerHTML;
+}
+
 function exportSvg(name, svgEl) {
-  download(name, new Blob([svgEl.outerHTML], { type: 'image/svg+xml' }));
+  download(name, new Blob([still(svgEl)], { type: 'image/svg+xml' }));
 }
 
 /** Renders the SVG at twice its viewBox size into a canvas. */
@@ -28,7 +36,7 @@ function exportPng(name, svgEl) {
     URL.revokeObjectURL(img.src);
     canvas.toBlob((b) => download(name, b), 'image/png');
   };
-  img.src = URL.createObjectURL(new Blob([svgEl.outerHTML], { type: 'image/svg+xml' }));
+  img.src = URL.createObjectURL(new Blob([still(svgEl)], { type: 'image/svg+xml' }));
 }
 
 /** Adds SVG and PNG buttons to each `.export[data-for]` box, and wires the plan's JSON;

@@ -4,6 +4,12 @@ const SI = [
   [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k'],
 ];
 
+/** `138,357,544`: a whole number with thousands separators. Not `toLocaleString`: its
+ * first call loads the locale data, which held the first draw at load for up to 200 ms. */
+export function whole(n) {
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 /** `1.23 G` style with the unit appended. */
 export function si(x, unit) {
   for (const [scale, prefix] of SI) {

@@ -1,15 +1,18 @@
-// The "Your model" panel: paste into the text box, open a file or drop one on the page.
+// The "Your model" panel: paste into the text box, open a file or drop one on the page
+// (text formats, or an ONNX file read as bytes).
 // Text is read by the core at most once per pause in typing (it bounds the text, but a
 // 4 MiB paste should not be re-read on every key); a model that reads well replaces the
 // one drawn, and an error shows under the box with its line or JSON path while the last
 // good model stays drawn and solved.
 
-import { readModel } from './engine.js';
+import { readModel, readModelBytes } from './engine.js';
 import { MAX_LINK_MODEL, linkModel } from './state.js';
 
 const PAUSE_MS = 300;
 /** The core refuses more; checked on the file's size so a huge file is never read. */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
+/** The same for ONNX files (the core's `onnx::MAX_ONNX_BYTES`): weights make them big. */
+const MAX_ONNX_BYTES = 1024 * 1024 * 1024;
 
 const $ = (id) => document.getElementById(id);
 let timer;
@@ -37,12 +40,12 @@ function describeModel(json, format, origin) {
   return `${format} read from ${origin}: “${model.name}”, ${layers}, ${height}×${width}×${channels} input.`;
 }
 
-/** Reads `text` now, saying how it went; `origin` names where it came from. Returns the
- * compact project JSON, or `null` after showing the error. */
-function read(text, origin) {
+/** Reads `text` now (or calls `load` instead), saying how it went; `origin` names where
+ * it came from. Returns the compact project JSON, or `null` after showing the error. */
+function read(text, origin, load = () => readModel(text)) {
   clearTimeout(timer);
   try {
-    const { format, json } = readModel(text);
+    const { format, json } = load();
     $('custom-error').hidden = true;
     $('custom-text').removeAttribute('aria-invalid');
     show('custom-status', describeModel(json, format, origin));
@@ -56,8 +59,8 @@ function read(text, origin) {
 
 /** Reads `text` and draws it, unless the core refuses to solve it (too much work for
  * these devices), which is shown like a reading error. */
-function readAndAccept(text, origin) {
-  const json = read(text, origin);
+function readAndAccept(text, origin, load) {
+  const json = read(text, origin, load);
   const refused = json && accept(json);
   if (refused) {
     showError(refused);
@@ -65,7 +68,29 @@ function readAndAccept(text, origin) {
   }
 }
 
+/** An ONNX file (by name, or by the protobuf key it starts with) is read as bytes; the
+ * box then shows the model in the project's JSON, which can be edited like any text. */
 async function readFile(file) {
+  const [first] = new Uint8Array(await file.slice(0, 1).arrayBuffer());
+  if (/\.onnx$/i.test(file.name) || first === 0x08 || first === 0x12) {
+    if (file.size > MAX_ONNX_BYTES) {
+      showError(new Error(`${file.name}: the file has ${file.size} bytes, more than the 1 GiB an ONNX model may have`));
+      return;
+    }
+    let imported;
+    let error;
+    try {
+      imported = await readModelBytes(new Uint8Array(await file.arrayBuffer()));
+    } catch (e) {
+      error = e;
+    }
+    $('custom-text').value = imported ? `${JSON.stringify(JSON.parse(imported.json), null, 2)}\n` : '';
+    readAndAccept('', `“${file.name}”`, () => {
+      if (error) throw error;
+      return imported;
+    });
+    return;
+  }
   if (file.size > MAX_FILE_BYTES) {
     showError(new Error(`${file.name}: the file has ${file.size} bytes, more than the 4 MiB a model may have`));
     return;

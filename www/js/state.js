@@ -3,6 +3,7 @@
 // link reproduces the view. Values from a hand-edited hash are clamped, with notes.
 
 import { encode, decode } from './base64url.js';
+import { parseCluster, formatCluster } from './cluster.js';
 
 /** @typedef {{kind: 'int'|'log'|'choice'|'model', fallback: any, min?: number, max?: number,
  *   choices?: string[], label: string}} Field */
@@ -20,11 +21,19 @@ export const FIELDS = {
   devices: { kind: 'int', fallback: 10, min: 1, max: 32, label: 'devices' },
   bandwidth: { kind: 'log', fallback: 100, min: 1, max: 1000, label: 'bandwidth' },
   gflops: { kind: 'log', fallback: 13.6, min: 0.1, max: 100, label: 'GFLOPS' },
-  algorithm: { kind: 'choice', fallback: 'mls', choices: ['mls', 'sls', 'both'], label: 'algorithm' },
+  algorithm: { kind: 'choice', fallback: 'both', choices: ['mls', 'sls', 'both'], label: 'algorithm' },
   // The conv block shown in the halo view, by round; 0 picks the longest one.
   round: { kind: 'int', fallback: 0, min: 0, max: 1000, label: 'round' },
   // The pasted model as compact project JSON (base64url in the hash); '' for zoo models.
   custom: { kind: 'model', fallback: '', label: 'custom model' },
+  // A mixed cluster in the CLI's short form (`4x13.6,1x50@2048`), '' for D equal
+  // devices of F; when set it replaces `devices` and `gflops` (see cluster.js).
+  cluster: { kind: 'cluster', fallback: '', label: 'cluster' },
+  // Teaching (issue 10, see lesson.js and tour.js): the tour step (0: no tour), the DP
+  // view's k (0: the plan's best k), and the controls and views a lesson link hides.
+  tour: { kind: 'int', fallback: 0, min: 0, max: 8, label: 'tour step' }, // 8 = tour.js's STEPS.length
+  dpk: { kind: 'int', fallback: 0, min: 0, max: 32, label: 'DP view k' },
+  hide: { kind: 'list', fallback: '', label: 'hidden parts' },
 };
 
 /** The paper's Raspberry Pi 4 setting. */
@@ -42,10 +51,18 @@ export function nice(x) {
 /** Clamps one raw string to its field, returning the value and a note when changed. */
 function readField(key, raw) {
   const f = FIELDS[key];
+  if (f.kind === 'cluster') {
+    const { groups, notes } = parseCluster(raw);
+    return { value: formatCluster(groups), note: notes.join('; ') || undefined };
+  }
   if (f.kind === 'model') {
     const text = decode(raw);
     if (text === null) return { value: f.fallback, note: `the ${f.label} in the address is not base64url text, ignored` };
     return { value: text };
+  }
+  if (f.kind === 'list') {
+    const ids = raw.split(',').map((id) => id.trim().toLowerCase()).filter((id) => /^[a-z0-9-]{1,40}$/.test(id));
+    return { value: [...new Set(ids)].join(',') };
   }
   if (f.kind === 'choice') {
     const v = raw.trim().toLowerCase();
@@ -80,6 +97,9 @@ export function parseHash(hash) {
     state[key] = value;
     if (note) notes.push(note);
   }
+  if (state.cluster && (params.has('devices') || params.has('gflops'))) {
+    notes.push('devices and GFLOPS are ignored: the cluster describes the devices');
+  }
   return { state, notes };
 }
 
@@ -97,6 +117,9 @@ export function toHash(state) {
   const params = new URLSearchParams();
   for (const key of Object.keys(FIELDS)) {
     if (key === 'round' && state.round === 0) continue;
+    if (key === 'cluster') continue;
+    if ((key === 'devices' || key === 'gflops') && state.cluster) continue;
+    if (['tour', 'dpk', 'hide'].includes(key) && !state[key]) continue;
     if (key === 'custom') {
       const value = state.model === CUSTOM ? linkModel(state.custom) : null;
       if (value) params.set(key, value);
@@ -104,5 +127,8 @@ export function toHash(state) {
     }
     params.set(key, String(state[key]));
   }
-  return `#${params}`;
+  // Written last and unescaped (`,` and `@` are fine in a fragment), so the link reads
+  // like the CLI's `--cluster`; the value is always formatCluster's digits and `x,.@`.
+  const cluster = /^[0-9.x,@]+$/.test(state.cluster) ? `&cluster=${state.cluster}` : '';
+  return `#${params}${cluster}`;
 }

@@ -1,6 +1,8 @@
 // SVG as strings: fast to rebuild on every input, and self-contained for export because
 // every colour is an attribute read from the theme rather than a stylesheet rule.
 
+import { DARK, LIGHT, deviceColour as paletteDevice } from './palette.js';
+
 /** Escapes text for element content and attribute values. */
 function esc(v) {
   return String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -22,7 +24,9 @@ export function txt(attrs, content) {
 
 /** Attributes that make a shape show `text` on hover and on keyboard focus. */
 export function tip(text) {
-  return { 'data-tip': text, tabindex: 0, role: 'img', 'aria-label': text };
+  // One tab stop per figure: tooltip.js makes the first of its tips focusable (tabindex
+  // 0) and moves between them with the arrow keys.
+  return { 'data-tip': text, tabindex: -1, role: 'img', 'aria-label': text };
 }
 
 /** The root element, sized by its viewBox so it scales with the page. */
@@ -38,43 +42,27 @@ export function svg(width, height, label, children, theme) {
       'font-size': 12,
       fill: theme.fg,
     },
-    el('rect', { width, height, fill: theme.bg }) + children,
+    el('defs', {}, patterns(theme)) + el('rect', { width, height, fill: theme.bg }) + children,
   );
 }
 
-/** Evenly spread, distinguishable colours: device `d` of any count up to 32. */
-export function deviceColour(d, theme) {
-  const hue = (d * 137.508 + 210) % 360;
-  return `hsl(${hue.toFixed(0)} 65% ${theme.dark ? 62 : 45}%)`;
+/** Device `d`'s colour (0-based): the only hue in the drawings (palette.js). */
+export function deviceColour(d) {
+  return paletteDevice(d);
 }
 
-const CASE_HUES = {
-  single: 0, conv: 210, 'conv+fc': 275, 'fc-data': 30, 'fc-model': 140, 'fc-hybrid': 180,
-};
-
-/** The colour of a block band by its case. */
-export function caseColour(c, theme) {
-  if (c === 'single') return theme.muted;
-  return `hsl(${CASE_HUES[c]} 60% ${theme.dark ? 55 : 48}%)`;
-}
-
-/** Colours from the stylesheet's custom properties, so SVGs follow dark mode. */
+/** The drawing theme (palette.js) for the system's colour scheme and motion setting. */
 export function readTheme() {
-  const css = getComputedStyle(document.documentElement);
-  const get = (n) => css.getPropertyValue(n).trim();
-  return {
-    dark: matchMedia('(prefers-color-scheme: dark)').matches,
-    still: matchMedia('(prefers-reduced-motion: reduce)').matches,
-    fg: get('--fg'),
-    bg: get('--panel'),
-    muted: get('--muted'),
-    grid: get('--grid'),
-    compute: get('--compute'),
-    transfer: get('--transfer'),
-    mls: get('--mls'),
-    sls: get('--sls'),
-    accent: get('--accent'),
-  };
+  const dark = matchMedia('(prefers-color-scheme: dark)').matches;
+  return { ...(dark ? DARK : LIGHT), still: matchMedia('(prefers-reduced-motion: reduce)').matches };
+}
+
+/** Pattern definitions every drawing may use: `url(#halo-hatch)` stripes a device's
+ * colour where its rows are halo. */
+export function patterns(theme) {
+  return el('pattern', { id: 'halo-hatch', width: 5, height: 5, patternUnits: 'userSpaceOnUse', patternTransform: 'rotate(45)' },
+    el('rect', { width: 5, height: 5, fill: theme.bg, 'fill-opacity': 0.55 }) +
+    el('line', { x1: 0, y1: 0, x2: 0, y2: 5, stroke: theme.bg, 'stroke-width': 2.2 }));
 }
 
 /** A linear scale from a domain to a range. */

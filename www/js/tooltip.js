@@ -1,5 +1,28 @@
-// One floating tooltip for every element with `data-tip`, shown on hover and on
-// keyboard focus so numbers are reachable without a mouse.
+// One floating tooltip for every element with `data-tip`, shown on hover and on keyboard
+// focus so every number is reachable without a mouse. A figure is one tab stop (its
+// first tip, or the last one focused); the arrow keys, Home and End move between its
+// tips, so a keyboard user reaches all of them without tabbing through hundreds.
+
+/** Makes the first tip of `figure` its tab stop, the others reachable by arrows. */
+export function rove(figure) {
+  const first = figure.querySelector('[data-tip]');
+  if (first) first.tabIndex = 0;
+}
+
+function move(current, key) {
+  const figure = current.closest('.figure');
+  if (!figure) return;
+  const tips = [...figure.querySelectorAll('[data-tip]')];
+  const i = tips.indexOf(current);
+  const next = {
+    ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1, Home: 0, End: tips.length - 1,
+  }[key];
+  const target = tips[Math.min(tips.length - 1, Math.max(0, next))];
+  if (!target || target === current) return;
+  current.tabIndex = -1;
+  target.tabIndex = 0;
+  target.focus();
+}
 
 export function installTooltip(tipEl) {
   const show = (target) => {
@@ -18,5 +41,11 @@ export function installTooltip(tipEl) {
   document.addEventListener('mouseover', (e) => (e.target.closest?.('[data-tip]') ? show(e.target) : hide()));
   document.addEventListener('focusin', (e) => show(e.target));
   document.addEventListener('focusout', hide);
-  document.addEventListener('keydown', (e) => { if (e.key === 'Escape') hide(); });
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape') hide();
+    else if (e.target.matches?.('.figure [data-tip]') && /^(Arrow|Home$|End$)/.test(e.key)) {
+      e.preventDefault();
+      move(e.target, e.key);
+    }
+  });
 }

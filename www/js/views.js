@@ -1,21 +1,26 @@
-// The six views and when they are drawn: those on screen at once, so a slider drag pays
-// only for what can be seen, and the others when the browser is next idle (or as soon
-// as they scroll into view).
+// The views and when they are drawn: those on screen at once, so a slider drag pays only
+// for what can be seen, and the others one per idle period (or as soon as they scroll
+// into view), so that no single task at load holds the main thread for long.
 
+import { renderSystem } from './views/system.js';
 import { renderNetwork } from './views/network.js';
 import { renderChartK } from './views/chart-k.js';
 import { renderChartBandwidth } from './views/chart-bandwidth.js';
 import { renderTimeline } from './views/timeline.js';
 import { renderHalo } from './views/halo.js';
 import { renderFl } from './views/fl.js';
+import { renderDp } from './views/dp.js';
+import { rove } from './tooltip.js';
 
 const VIEWS = {
+  system: renderSystem,
   network: renderNetwork,
   'chart-k': renderChartK,
   'chart-bandwidth': renderChartBandwidth,
   timeline: renderTimeline,
   halo: renderHalo,
   fl: renderFl,
+  dp: renderDp,
 };
 
 const visible = new Set();
@@ -26,14 +31,69 @@ let makeContext;
 /** Safari has no requestIdleCallback; a short timer also lands after the paint. */
 const whenIdle = window.requestIdleCallback ?? ((f) => setTimeout(f, 50));
 
-export function drawView(name, ctx = makeContext(false)) {
-  document.querySelector(`[data-view="${name}"]`).innerHTML = VIEWS[name](ctx);
-  stale.delete(name);
+/** Views that scrolled into sight out of date, drawn one per task (at load several
+ * arrive at once, and drawing them in one go blocked the main thread for ~100 ms). */
+const arriving = [];
+let settle;
+const settled = new Promise((ok) => { settle = ok; });
+function drawArriving() {
+  const name = arriving.shift();
+  if (name && stale.has(name)) drawView(name);
+  if (arriving.length) setTimeout(drawArriving, 0);
+  else settle();
 }
 
-/** Draws every view that is not up to date. */
-export function drawStale() {
+/** Resolves once the views first in sight are drawn (the page is then "ready"). */
+export function viewsSettled() {
+  return settled;
+}
+
+/** Marks a figure that is wider than its panel (phone width), so its "scroll sideways"
+ * hint shows; checked after layout, in the next frame. */
+function markOverflow(box) {
+  requestAnimationFrame(() => {
+    box.closest('.panel')?.classList.toggle('overflows', box.scrollWidth > box.clientWidth + 1);
+  });
+}
+
+export function drawView(name, ctx = makeContext(false)) {
+  const t0 = performance.now();
+  const box = document.querySelector(`[data-view="${name}"]`);
+  const drawn = VIEWS[name](ctx);
+  // A view returns its SVG, or the SVG and the sentences of its caption.
+  const { svg, caption } = typeof drawn === 'string' ? { svg: drawn } : drawn;
+  box.innerHTML = svg;
+  // Styles set through the CSSOM, not as attributes in the markup, so a strict
+  // Content-Security-Policy (no inline styles) still allows them. At phone width a
+  // drawing keeps 90 % of its width (10 px text stays 9 px) and scrolls (style.css).
+  const root = box.firstElementChild;
+  if (root) root.style.setProperty('--w', root.viewBox.baseVal.width);
+  for (const e of box.querySelectorAll('[data-delay]')) e.style.animationDelay = e.dataset.delay;
+  if (caption !== undefined) document.querySelector(`[data-caption="${name}"]`).replaceChildren(...caption);
+  rove(box);
+  markOverflow(box);
+  stale.delete(name);
+  performance.measure(`coopai draw ${name}`, { start: t0 });
+}
+
+/** Draws the next view that is not up to date, then waits for the next idle period. */
+function drawNextStale() {
   idlePending = false;
+  const [name] = stale;
+  if (!name) return;
+  drawView(name);
+  scheduleStale();
+}
+
+function scheduleStale() {
+  if (stale.size && !idlePending) {
+    idlePending = true;
+    whenIdle(drawNextStale, { timeout: 250 });
+  }
+}
+
+/** Draws every view that is not up to date, now. */
+export function drawStale() {
   const ctx = makeContext(false);
   for (const name of stale) drawView(name, ctx);
 }
@@ -45,10 +105,7 @@ export function drawViews(play = false) {
     if (visible.has(name)) drawView(name, ctx);
     else stale.add(name);
   }
-  if (stale.size && !idlePending) {
-    idlePending = true;
-    whenIdle(drawStale, { timeout: 250 });
-  }
+  scheduleStale();
 }
 
 /** Starts tracking which views are on screen; `context(play)` builds what views read. */
@@ -60,9 +117,10 @@ export function watchViews(context) {
       if (!e.isIntersecting) visible.delete(name);
       else {
         visible.add(name);
-        if (stale.has(name)) drawView(name);
+        if (stale.has(name) && !arriving.includes(name) && arriving.push(name) === 1) setTimeout(drawArriving, 0);
       }
     }
+    if (!arriving.length) settle();
   });
   for (const el of document.querySelectorAll('[data-view]')) observer.observe(el);
 }

@@ -12,11 +12,12 @@ export function yAxis(y, max, x0, x1, theme) {
   return out;
 }
 
-/** A row of coloured swatches with labels starting at (x, y). */
+/** A row of swatches with labels starting at (x, y); each entry is a label and the
+ * swatch's attributes (fill, stroke, dash), so a legend shows pattern as well as tone. */
 export function legend(entries, x, y) {
   let out = '';
-  for (const [label, colour, opacity = 1] of entries) {
-    out += el('rect', { x, y: y - 9, width: 12, height: 12, fill: colour, 'fill-opacity': opacity });
+  for (const [label, attrs] of entries) {
+    out += el('rect', { x, y: y - 9, width: 12, height: 12, ...attrs });
     out += txt({ x: x + 16, y: y + 1 }, label);
     x += 28 + label.length * 7;
   }

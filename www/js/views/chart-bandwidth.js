@@ -1,10 +1,47 @@
 // Completion time at the best k against gateway bandwidth (the paper's Fig. 9), MLS
-// and SLS, with the current bandwidth marked; below it MLS's saving at each bandwidth,
-// which shows the gap that the time axis squeezes when times span decades.
+// (solid, dots) and SLS (dashed, squares), with the current bandwidth marked; below it
+// MLS's saving at each bandwidth, which shows the gap that the time axis squeezes when
+// times span decades. The caption is read off the same sweep, so it cannot disagree.
 
 import { el, svg, tip, linear, logScale, txt } from '../svg.js';
-import { seconds, pct } from '../format.js';
+import { devices, seconds, pct } from '../format.js';
 import { yAxis, legend } from './axes.js';
+
+const EQUAL = 0.005;
+
+/** `1–10 Mbps` or `1, 2 and 50 Mbps` for a list of bandwidths of the sweep. */
+function mbpsList(points, all) {
+  const values = points.map((p) => p.bandwidth_mbps);
+  const run = values.length > 2 && values.every((v, i) => i === 0 || all.indexOf(v) === all.indexOf(values[i - 1]) + 1);
+  if (run) return `${values[0]}–${values.at(-1)} Mbps`;
+  return `${values.length > 1 ? `${values.slice(0, -1).join(', ')} and ` : ''}${values.at(-1)} Mbps`;
+}
+
+/** The sentences under the chart: where MLS equals SLS and why, where it saves most,
+ * and whether the saving shrinks or grows towards the fastest gateway. */
+export function caption(points) {
+  if (!points.length) return ['Computing the sweep over ten bandwidths…'];
+  const all = points.map((p) => p.bandwidth_mbps);
+  const out = [];
+  const equal = points.filter((p) => p.saving_pct < EQUAL);
+  const alone = equal.filter((p) => p.mls.devices === 1 && p.sls.devices === 1);
+  if (alone.length) {
+    out.push(`At ${mbpsList(alone, all)} MLS and SLS are the same plan: both run the network on one device, since sharing it would cost more transfer than it saves compute.`);
+  }
+  const others = equal.filter((p) => !alone.includes(p));
+  if (others.length) out.push(` At ${mbpsList(others, all)} MLS finds nothing better than one layer per round.`);
+  const best = points.reduce((a, b) => (b.saving_pct > a.saving_pct ? b : a));
+  if (best.saving_pct < EQUAL) return [...out, ' MLS saves nothing at any of these bandwidths.'];
+  out.push(` MLS saves most at ${best.bandwidth_mbps} Mbps: ${pct(best.saving_pct)} (${devices(best.mls.devices)} against SLS's ${best.sls.devices}).`);
+  const last = points.at(-1);
+  if (last !== best) {
+    out.push(last.saving_pct < best.saving_pct
+      ? ` Towards ${last.bandwidth_mbps} Mbps the saving falls to ${pct(last.saving_pct)}: with a fast gateway transfer matters less, and fewer rounds buy less.`
+      : ` At ${last.bandwidth_mbps} Mbps it saves ${pct(last.saving_pct)}.`);
+  }
+  out.push(' MLS is never slower than SLS: one layer per round is among its choices.');
+  return out;
+}
 
 export function renderChartBandwidth({ sweep, mls, sls, state, theme }) {
   const [width, height, left, top, bottom] = [760, 280, 56, 34, 44];
@@ -17,29 +54,34 @@ export function renderChartBandwidth({ sweep, mls, sls, state, theme }) {
     out += txt({ x: x(t), y: height - bottom + 14, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, `${t}`);
   }
   // SLS first, so MLS stays visible where the two coincide.
-  for (const [key, label, colour] of [['sls', 'SLS', theme.sls], ['mls', 'MLS', theme.mls]]) {
+  const series = [['sls', 'SLS', '6 4', 'square'], ['mls', 'MLS', null, 'dot']];
+  for (const [key, label, dash, marker] of series) {
     if (points.length) {
       const d = points.map((p, i) => `${i ? 'L' : 'M'}${x(p.bandwidth_mbps).toFixed(1)},${y(p[key].completion_s).toFixed(1)}`).join(' ');
-      out += el('path', { d, fill: 'none', stroke: colour, 'stroke-width': 2 });
+      out += el('path', { d, fill: 'none', stroke: theme.fg, 'stroke-width': 2, 'stroke-dasharray': dash });
     }
     for (const p of points) {
-      out += el('circle', { cx: x(p.bandwidth_mbps), cy: y(p[key].completion_s), r: 4, fill: colour,
-        ...tip(`${p.bandwidth_mbps} Mbps, ${label}: ${seconds(p[key].completion_s)} with k = ${p[key].devices}; MLS saves ${pct(p.saving_pct)}`) });
+      const [cx, cy] = [x(p.bandwidth_mbps), y(p[key].completion_s)];
+      const shape = marker === 'dot'
+        ? el('circle', { cx, cy, r: 4, fill: theme.fg })
+        : el('rect', { x: cx - 5, y: cy - 5, width: 10, height: 10, fill: theme.bg, stroke: theme.fg, 'stroke-width': 1.5 });
+      out += el('g', tip(`${p.bandwidth_mbps} Mbps, ${label}: ${seconds(p[key].completion_s)} with k = ${p[key].devices}; MLS saves ${pct(p.saving_pct)}`), shape);
     }
   }
   const xc = x(state.bandwidth);
-  out += el('line', { x1: xc, x2: xc, y1: top, y2: height - bottom, stroke: theme.fg, 'stroke-dasharray': '4 3' });
-  const flip = xc > width - 120;
-  out += txt({ x: flip ? xc - 4 : xc + 4, y: top + 10, 'font-size': 11, 'text-anchor': flip ? 'end' : 'start' }, `now: ${state.bandwidth} Mbps`);
-  for (const [plan, colour, label] of [[mls, theme.mls, 'MLS'], [sls, theme.sls, 'SLS']]) {
-    out += el('circle', { cx: xc, cy: y(plan.completion_s), r: 6, fill: 'none', stroke: colour, 'stroke-width': 2.5,
-      ...tip(`Current setting, ${label}: ${seconds(plan.completion_s)} with k = ${plan.devices}`) });
+  out += el('line', { x1: xc, x2: xc, y1: top, y2: height - bottom, stroke: theme.accent, 'stroke-width': 1.5 });
+  const flip = xc > width - 140;
+  out += txt({ x: flip ? xc - 4 : xc + 4, y: top + 10, 'font-size': 11, 'text-anchor': flip ? 'end' : 'start', fill: theme.accent }, `now: ${state.bandwidth} Mbps`);
+  for (const [plan, label] of [[mls, 'MLS'], [sls, 'SLS']]) {
+    out += el('g', tip(`Current setting, ${label}: ${seconds(plan.completion_s)} with k = ${plan.devices}`),
+      el('circle', { cx: xc, cy: y(plan.completion_s), r: label === 'MLS' ? 7 : 10, fill: 'none', stroke: theme.accent, 'stroke-width': 2 }));
   }
   if (!sweep) out += txt({ x: width / 2, y: height / 2, 'text-anchor': 'middle', fill: theme.muted }, 'computing the sweep…');
+  else out += el('g', { 'data-testid': 'fig9-ready' });
   out += txt({ x: (left + width) / 2, y: height - 8, 'text-anchor': 'middle' }, 'gateway bandwidth G (Mbps, log scale), best k ≤ D for each');
-  out += legend([['MLS', theme.mls], ['SLS', theme.sls]], left, 16);
+  out += legend([['MLS', { fill: theme.fg, rx: 6 }], ['SLS, dashed', { fill: theme.bg, stroke: theme.fg, 'stroke-width': 1.5 }], ['now', { fill: theme.accent, width: 3 }]], left, 16);
   out += savingStrip(points, x, height + 8, theme);
-  return svg(width, height + 70, 'Completion time against gateway bandwidth', out, theme);
+  return { svg: svg(width, height + 70, 'Completion time against gateway bandwidth', out, theme), caption: caption(points) };
 }
 
 function savingStrip(points, x, top, theme) {
@@ -49,7 +91,7 @@ function savingStrip(points, x, top, theme) {
   for (const p of points) {
     const bh = (h * Math.max(0, p.saving_pct)) / most;
     out += el('g', tip(`${p.bandwidth_mbps} Mbps: MLS ${seconds(p.mls.completion_s)} vs SLS ${seconds(p.sls.completion_s)}, ${pct(p.saving_pct)} less`),
-      el('rect', { x: x(p.bandwidth_mbps) - 7, y: top + 14 + h - bh, width: 14, height: bh, fill: theme.mls, 'fill-opacity': 0.7 }) +
+      el('rect', { x: x(p.bandwidth_mbps) - 7, y: top + 14 + h - bh, width: 14, height: Math.max(bh, 1), fill: theme.compute }) +
       txt({ x: x(p.bandwidth_mbps), y: top + 10 + h - bh, 'text-anchor': 'middle', 'font-size': 10 }, `${p.saving_pct.toFixed(0)}%`));
   }
   return out;

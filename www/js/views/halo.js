@@ -1,10 +1,17 @@
-// The halo view: for one conv block, each device's rows at the block input and at every
-// layer, split into its own equal share (solid) and the halo it adds (pale). Played from
+// The halo view: for one conv block, each device's rows at every layer, split into its own
+// equal share (solid, its colour) and the halo it adds (the same colour, hatched), and at
+// the block input the rows it needs (outlined: they are fetched or kept, not computed).
+// Under each layer its kernel, stride and pool say why the halo grows: a k×k kernel needs
+// ⌊k/2⌋ more rows on each side, a pool or a stride doubles what lies below. Played from
 // the last layer back to the input, the receptive field visibly widens.
 
 import { el, svg, tip, deviceColour, txt } from '../svg.js';
-import { rows as rowsText } from '../format.js';
-import { equalSplit } from '../split.js';
+import { devices as deviceCount, rows as rowsText } from '../format.js';
+import { deviceName, isMixed } from '../cluster.js';
+import { deviceKey } from './devices.js';
+
+/** With more devices than this the lanes become slivers: show this many, spread. */
+const MAX_LANES = 8;
 
 export function convBlocks(plan) {
   return plan.blocks.filter((b) => (b.case === 'conv' || b.case === 'conv+fc') && b.devices.length > 1);
@@ -19,56 +26,114 @@ export function pickConvBlock(plan, round) {
 
 const len = (r) => (r ? r[1] - r[0] + 1 : 0);
 
+/** `layers 1–7`, or `layer 3` for a block of one. */
+export function layerSpan(b) {
+  return b.first === b.last ? `layer ${b.first}` : `layers ${b.first}–${b.last}`;
+}
+
 function message(text, theme) {
-  return svg(760, 60, 'Halo view', txt({ x: 16, y: 34, fill: theme.muted }, text), theme);
+  return { svg: svg(760, 60, 'Halo view', txt({ x: 16, y: 34, fill: theme.muted }, text), theme), caption: [text] };
+}
+
+/** Indices of the devices drawn: all, or MAX_LANES spread from the first to the last. */
+function lanesShown(k) {
+  if (k <= MAX_LANES) return [...Array(k).keys()];
+  return [...new Set(Array.from({ length: MAX_LANES }, (_, i) => Math.round((i * (k - 1)) / (MAX_LANES - 1))))];
+}
+
+/** `3×3/1, pool 2/2`: what widens the halo below this layer. */
+function why(layer) {
+  const c = layer.kind;
+  return `${c.kernel}×${c.kernel}/${c.stride}${c.pool ? ` +pool ${c.pool.size}/${c.pool.stride}` : ''}`;
 }
 
 export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
   const plan = shown[0] === 'mls' ? mls : sls;
+  const name = shown[0].toUpperCase();
   const block = pickConvBlock(plan, state.round);
-  if (!block) return message(`This ${shown[0].toUpperCase()} plan has no conv block split over several devices; add devices or bandwidth.`, theme);
+  if (!block) {
+    return message(plan.devices === 1
+      ? `This ${name} plan runs on one device, so nothing is split and there is no halo. Try slower devices (lower F) or the tiny model.`
+      : `This ${name} plan has no conv block split over several devices.`, theme);
+  }
   const k = block.devices.length;
+  const shownDevices = lanesShown(k);
+  const n = shownDevices.length;
   const inputH = net.layers[block.first - 1].input.height;
   const columns = [
-    { title: 'input', height: inputH, lane: (dev, d) => ({ rows: dev.in_rows, own: equalSplit(inputH, k, d) }) },
+    { title: 'input', height: inputH, note: 'needed', lane: (dev) => ({ rows: dev.in_rows, own: null }) },
     ...block.devices[0].layers.map((l, i) => ({
       title: `layer ${l.layer}`,
+      layer: l.layer,
       height: net.layers[l.layer - 1].output.height,
+      note: why(net.layers[l.layer - 1]),
       lane: (dev) => dev.layers[i],
     })),
   ];
-  const [width, left, top, barH] = [760, 10, 44, 230];
+  const [width, left, top, barH] = [760, 10, 48, 220];
   const colW = (width - left * 2) / columns.length;
-  const laneW = Math.max(1.5, (colW * 0.8) / k);
+  const laneW = Math.max(3, (colW * 0.8) / n);
   let out = '';
   columns.forEach((c, i) => {
-    const x0 = left + i * colW + (colW - laneW * k) / 2;
+    const x0 = left + i * colW + (colW - laneW * n) / 2;
     const scale = barH / c.height;
-    let body = el('rect', { x: x0 - 2, y: top, width: laneW * k + 4, height: barH, fill: 'none', stroke: theme.grid });
+    let body = el('rect', { x: x0 - 2, y: top, width: laneW * n + 4, height: barH, fill: 'none', stroke: theme.grid });
     let total = 0;
-    block.devices.forEach((dev, d) => {
-      const { rows, own } = c.lane(dev, d);
+    block.devices.forEach((dev) => { total += len(c.lane(dev).rows); });
+    shownDevices.forEach((d, lane) => {
+      const dev = block.devices[d];
+      const { rows, own } = c.lane(dev);
       if (!rows) return;
-      total += len(rows);
-      const x = x0 + d * laneW;
-      const colour = deviceColour(d, theme);
-      const halo = len(rows) - (own ? len(own) : 0);
-      let lane = el('rect', { x, y: top + rows[0] * scale, width: laneW - 0.5, height: len(rows) * scale, fill: colour, 'fill-opacity': 0.35 });
-      if (own) lane += el('rect', { x, y: top + own[0] * scale, width: laneW - 0.5, height: len(own) * scale, fill: colour });
-      body += el('g', tip(`Device ${d + 1}, ${c.title} (${c.height} rows): needs ${rowsText(rows)}; own share ${rowsText(own)}; halo ${Math.max(0, halo)} rows`), lane);
+      const x = x0 + lane * laneW;
+      const colour = deviceColour(d);
+      const who = deviceName(plan, dev, d);
+      const Who = `${who[0].toUpperCase()}${who.slice(1)}`;
+      const [y, h, w] = [top + rows[0] * scale, Math.max(1, len(rows) * scale), laneW - 1];
+      let body2;
+      let text;
+      if (own) {
+        // The whole band hatched (halo), the own share solid over it.
+        body2 = el('rect', { x, y, width: w, height: h, fill: colour }) + el('rect', { x, y, width: w, height: h, fill: 'url(#halo-hatch)' })
+          + el('rect', { x, y: top + own[0] * scale, width: w, height: Math.max(1, len(own) * scale), fill: colour });
+        text = `${Who}, ${c.title} (${c.height} rows): computes ${rowsText(rows)}; own share ${rowsText(own)}; halo ${len(rows) - len(own)} rows`;
+      } else {
+        body2 = el('rect', { x: x + 0.75, y, width: w - 1.5, height: h, fill: 'none', stroke: colour, 'stroke-width': 1.5 });
+        text = `${Who}, block input (${c.height} rows): needs ${rowsText(rows)}, downloaded or kept from the last round`;
+      }
+      body += el('g', tip(text), body2);
     });
     const factor = total / c.height;
-    body += txt({ x: x0 + (laneW * k) / 2, y: top + barH + 16, 'text-anchor': 'middle', 'font-size': 11 }, c.title);
-    body += txt({ x: x0 + (laneW * k) / 2, y: top + barH + 30, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, `${c.height} rows · ×${factor.toFixed(2)}`);
-    const delay = play ? `animation-delay: ${((columns.length - 1 - i) * 0.25).toFixed(2)}s` : null;
-    out += el('g', { class: 'step', style: delay }, body);
+    const cx = x0 + (laneW * n) / 2;
+    body += txt({ x: cx, y: top + barH + 15, 'text-anchor': 'middle', 'font-size': 11 }, c.title);
+    body += txt({ x: cx, y: top + barH + 29, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, c.note);
+    body += txt({ x: cx, y: top + barH + 43, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, `${c.height} rows · ×${factor.toFixed(2)}`);
+    const delay = play ? `${((columns.length - 1 - i) * 0.25).toFixed(2)}s` : null;
+    out += el('g', { class: 'step', 'data-delay': delay, 'data-layer': c.layer ?? null }, body);
   });
   const gflop = block.devices.reduce((s, dev) => s + dev.flops, 0) / 1e9;
   const layers = block.last - block.first + 1;
-  const rounds = layers > 1 ? `, one round instead of ${layers}` : '';
+  const subset = n < k ? ` (${n} of them drawn: ${shownDevices.map((d) => d + 1).join(', ')})` : '';
   const head = txt({ x: left, y: 16, 'font-weight': 600 },
-    `Round ${block.round}: layers ${block.first}–${block.last} (${block.case}) on ${k} devices${rounds}`) +
-    txt({ x: left, y: 32, 'font-size': 11, fill: theme.muted },
-      `Solid: own share, pale: halo. ×n: rows computed by all devices ÷ rows of the layer. ${gflop.toFixed(2)} GFLOP in all.`);
-  return svg(width, top + barH + 40, 'Halo rows of a conv block', head + el('g', { class: play ? 'play' : null }, out), theme);
+    `${name} round ${block.round}: ${layerSpan(block)} (${block.case}) on ${deviceCount(k)}${subset}`) +
+    txt({ x: left, y: 34, 'font-size': 11, fill: theme.muted },
+      'Solid: own share · hatched: halo, fetched and recomputed · outlined: input rows needed. ×n: rows computed by all ÷ rows of the layer.');
+  const first = columns[1];
+  const firstTotal = block.devices.reduce((s, dev) => s + len(first.lane(dev).rows), 0);
+  const blockLayers = block.devices[0].layers.map((l) => net.layers[l.layer - 1]);
+  const kernels = [...new Set(blockLayers.map((l) => l.kind.kernel))].filter((q) => q > 1);
+  const widen = [
+    ...kernels.map((q) => `a ${q}×${q} kernel adds ${Math.floor(q / 2)} row${q >= 4 ? 's' : ''} on each side of a band`),
+    ...(blockLayers.some((l) => l.kind.pool || l.kind.stride > 1) ? ['a pool or a stride of 2 doubles it'] : []),
+  ];
+  const caption = [
+    `Each device owns ${isMixed(plan) ? `a band of layer ${block.last}'s rows in proportion to its speed` : `an equal band of layer ${block.last}'s rows`}. To compute it without talking to the others it needs a wider band of every earlier layer: the halo, which it fetches at the start and recomputes.`,
+    layers > 1
+      ? ` In ${name}'s round ${block.round}, ${deviceCount(k)} compute ${firstTotal} rows of layer ${block.first}'s ${first.height} (×${(firstTotal / first.height).toFixed(2)}), ${gflop.toFixed(3)} GFLOP in all, and run ${layers} layers in one round instead of ${layers} rounds.`
+      : ` ${name}'s round ${block.round} holds one layer, so its only halo is the kernel's rows at the input.`,
+    widen.length ? ` Read it from right to left: ${widen.join(', and ')}.` : '',
+  ];
+  // A mixed cluster: each device's name, speed and grid, under the columns.
+  const key = deviceKey(plan, block.devices, theme, left, top + barH + 66, width - left,
+    (dev) => `${rowsText(dev.out_rows)} of layer ${block.devices[0].layers.at(-1).layer}`);
+  return { svg: svg(width, top + barH + 52 + key.height, 'Halo rows of a conv block', head + el('g', { class: play ? 'play' : null }, out) + key.markup, theme), caption };
 }

@@ -1,11 +1,13 @@
 // The network view: every layer as a shape sized by its output tensor (height by rows,
-// width by channels), CLs as boxes, cost-free layers hollow and FLs as pills, YOLOv2's
-// passthrough and a branching model's skips and joins as arcs,
-// and the blocks of each shown plan as coloured bands labelled round, case and time.
+// width by channels), CLs as boxes, cost-free layers (pools, joins, reshapes) dashed and
+// FLs as pills, YOLOv2's passthrough and a branching model's skips and joins as arcs,
+// and the blocks of each shown plan as bands labelled round, case and time (MLS's row
+// first; SLS's outlined dashed). No hue: hue means a device everywhere on the page.
 
-import { el, svg, tip, caseColour, txt } from '../svg.js';
-import { legend } from './axes.js';
-import { devices, flops, seconds, shape } from '../format.js';
+import { el, svg, tip, txt } from '../svg.js';
+import { devices, flops, pct, seconds, shape, whole } from '../format.js';
+import { caseText, hasFl } from '../cases.js';
+import { deviceName } from '../cluster.js';
 
 const TOP = 44;
 const BOX_H = 130;
@@ -39,7 +41,7 @@ function layerTip(l, inputs) {
   const skip = l.skip_channels ? ` (+${l.skip_channels} passthrough channels)` : '';
   const from = inputs && (inputs.length > 1 || inputs[0] !== l.index - 1)
     ? ` reads ${inputs.map((t) => (t === 0 ? 'the input' : `layer ${t}`)).join(' and ')};` : '';
-  return `Layer ${l.index}: ${layerText(l)};${from} input ${shape(l.input)}${skip} → output ${shape(l.output)}; ${flops(l.flops)}; ${l.params.toLocaleString('en')} parameters`;
+  return `Layer ${l.index}: ${layerText(l)};${from} input ${shape(l.input)}${skip} → output ${shape(l.output)}; ${flops(l.flops)}; ${whole(l.params)} parameters`;
 }
 
 /**
@@ -58,7 +60,7 @@ function skipArcs(net, colX, theme) {
       const rise = 10 + 26 * Math.min(1, (l.index - t) / Math.max(8, span / 4));
       const what = l.kind.type === 'concat' ? 'concatenated' : l.kind.type === 'add' ? 'added' : 'read';
       out += el('g', tip(`Layer ${t === 0 ? 'input' : t}'s output ${shape(t === 0 ? net.input : net.layers[t - 1].output)} is ${what} by layer ${l.index} (${layerText(l)})`),
-        el('path', { d: `M${x1},${TOP - 2} C${x1},${TOP - 2 - rise} ${x2},${TOP - 2 - rise} ${x2},${TOP - 2}`, fill: 'none', stroke: theme.accent, 'stroke-width': 1.5, 'stroke-opacity': 0.8, 'marker-end': 'url(#arrow)' }));
+        el('path', { d: `M${x1},${TOP - 2} C${x1},${TOP - 2 - rise} ${x2},${TOP - 2 - rise} ${x2},${TOP - 2}`, fill: 'none', stroke: theme.muted, 'stroke-width': 1.5, 'stroke-opacity': 0.8, 'marker-end': 'url(#arrow)' }));
     }
   });
   return out;
@@ -66,6 +68,7 @@ function skipArcs(net, colX, theme) {
 
 /** One row of bands for a plan, spanning the layer columns of each block. */
 function bands(plan, label, y, colX, colW, theme) {
+  const dash = label === 'SLS' ? '5 3' : null;
   let out = txt({ x: 4, y: y + BAND_H / 2 + 4, 'font-weight': 600 }, label);
   for (const b of plan.blocks) {
     const x = colX(b.first) - colW / 2 + 1;
@@ -74,9 +77,10 @@ function bands(plan, label, y, colX, colW, theme) {
     const short = w > text.length * 6.2 ? text : w > 24 ? `R${b.round}` : '';
     out += el(
       'g',
-      tip(`${label} round ${b.round}: layers ${b.first}–${b.last}, case ${b.case}, ${seconds(b.completion_s)} = ${seconds(b.compute_s)} compute + ${seconds(b.transfer_s)} transfer on device ${b.critical_device + 1} (the slowest)`),
-      el('rect', { x, y, width: w, height: BAND_H - 4, rx: 4, fill: caseColour(b.case, theme), 'fill-opacity': 0.85 }) +
-        txt({ x: x + w / 2, y: y + BAND_H / 2 + 2, 'text-anchor': 'middle', fill: '#fff', 'font-size': 11 }, short),
+      { ...tip(`${label} round ${b.round}: layers ${b.first}–${b.last}, ${seconds(b.completion_s)} = ${seconds(b.compute_s)} compute + ${seconds(b.transfer_s)} transfer on ${deviceName(plan, b.devices[b.critical_device], b.critical_device)} (the slowest). Case ${caseText(b.case)}`),
+        'data-round': b.round, 'data-first': b.first, 'data-last': b.last, 'data-algorithm': label.toLowerCase(), 'data-plan': plan.algorithm },
+      el('rect', { x, y, width: w, height: BAND_H - 4, rx: hasFl(b.case) ? (BAND_H - 4) / 2 : 3, fill: theme.band, stroke: theme.fg, 'stroke-opacity': 0.55, 'stroke-dasharray': dash }) +
+        txt({ x: x + w / 2, y: y + BAND_H / 2 + 2, 'text-anchor': 'middle', 'font-size': 11 }, short),
     );
   }
   return out;
@@ -96,6 +100,21 @@ function splitBar(plan, label, x, y, w, theme) {
   );
 }
 
+/** What the drawing shows, in figures from the plans. */
+function caption(rows, saving, net) {
+  const parts = rows.map(([p, label]) => {
+    const fused = p.blocks.filter((b) => b.last > b.first);
+    const what = fused.length
+      ? `; ${fused.map((b) => `round ${b.round} fuses layers ${b.first}–${b.last}`).join(', ')}`
+      : p.blocks.length === 1 ? '' : ', one layer per round';
+    return `${label} runs ${net.layers.length} layers in ${p.blocks.length} round${p.blocks.length === 1 ? '' : 's'} on ${devices(p.devices)}${what}.`;
+  });
+  const verdict = saving > 0.005
+    ? `Fewer rounds mean less waiting on the gateway: MLS finishes ${pct(saving)} sooner.`
+    : 'Here MLS finds nothing better than SLS: both take the same time.';
+  return [`Each shape is a layer's output (taller: more rows, wider: more channels). ${parts.join(' ')} ${verdict} Hover or tab to a shape or a band for its numbers; the arrow keys move between them.`];
+}
+
 export function renderNetwork({ net, shown, mls, sls, saving, theme }) {
   const items = [{ index: 0, output: net.input }, ...net.layers];
   const left = 46;
@@ -112,16 +131,16 @@ export function renderNetwork({ net, shown, mls, sls, saving, theme }) {
     const base = TOP + BOX_H;
     if (l.index > 0 && l.kind.type === 'fc') {
       const h = 24 + (BOX_H - 30) * (Math.log(l.output.channels + 1) / Math.log(fcMax + 1));
-      shapes += el('g', tip(layerTip(l)),
-        el('rect', { x: x - 5, y: base - h, width: 10, height: h, rx: 5, fill: theme.accent, 'fill-opacity': 0.25, stroke: theme.accent, 'stroke-width': 1.5, 'stroke-dasharray': '3 2' }));
+      shapes += el('g', { ...tip(layerTip(l)), 'data-layer': l.index },
+        el('rect', { x: x - 5, y: base - h, width: 10, height: h, rx: 5, fill: theme.band, stroke: theme.fg, 'stroke-opacity': 0.6, 'stroke-width': 1.5 }));
     } else {
       const h = 8 + (BOX_H - 10) * Math.sqrt(l.output.height / maxH);
       const w = 4 + (colW - 12) * (Math.log2(l.output.channels + 1) / Math.log2(maxC + 1));
       const label = l.index === 0 ? `Input ${shape(l.output)}` : layerTip(l, net.inputs?.[l.index - 1]);
-      // Layers that cost nothing (pools, joins, reshapes) are drawn hollow.
+      // Layers that cost nothing (pools, joins, reshapes) are drawn dashed.
       const free = l.index > 0 && l.kind.type !== 'conv';
-      shapes += el('g', tip(label),
-        el('rect', { x: x - w / 2, y: base - h, width: w, height: h, rx: 2, fill: l.index === 0 || free ? theme.muted : theme.compute, 'fill-opacity': free ? 0.3 : 0.75, stroke: theme.fg, 'stroke-opacity': 0.3 }));
+      shapes += el('g', { ...tip(label), 'data-layer': l.index || null },
+        el('rect', { x: x - w / 2, y: base - h, width: w, height: h, rx: 2, fill: l.index === 0 || free ? theme.bg : theme.band, stroke: theme.fg, 'stroke-opacity': 0.6, 'stroke-dasharray': free ? '2 2' : null }));
     }
     shapes += txt({ x, y: base + 14, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, l.index === 0 ? 'in' : l.index);
   }
@@ -133,13 +152,11 @@ export function renderNetwork({ net, shown, mls, sls, saving, theme }) {
     const x1 = colX(source);
     const x2 = colX(target);
     shapes += el('g', tip(`Passthrough: layer ${source}'s conv output through a 1×1 conv and reorg ×${net.branch.spec.reorg} → ${shape(net.branch.shape)}, concatenated into layer ${target}'s input; ${flops(net.branch.flops)}`),
-      el('path', { d: `M${x1},${TOP - 2} C${x1},${TOP - 36} ${x2},${TOP - 36} ${x2},${TOP - 2}`, fill: 'none', stroke: theme.accent, 'stroke-width': 2, 'marker-end': 'url(#arrow)' }) +
+      el('path', { d: `M${x1},${TOP - 2} C${x1},${TOP - 36} ${x2},${TOP - 36} ${x2},${TOP - 2}`, fill: 'none', stroke: theme.muted, 'stroke-width': 2, 'marker-end': 'url(#arrow)' }) +
       txt({ x: (x1 + x2) / 2, y: TOP - 30, 'text-anchor': 'middle', 'font-size': 11 }, `passthrough → ${shape(net.branch.shape)}`));
   }
 
   const rows = shown.map((a) => (a === 'mls' ? [mls, 'MLS'] : [sls, 'SLS']));
-  const cases = [...new Set(rows.flatMap(([p]) => p.blocks.map((b) => b.case)))];
-  shapes += legend(cases.map((c) => [c, caseColour(c, theme)]), left, 14);
   let y = TOP + BOX_H + 24;
   let body = '';
   for (const [plan, label] of rows) {
@@ -152,11 +169,15 @@ export function renderNetwork({ net, shown, mls, sls, saving, theme }) {
     body += splitBar(plan, label, left, y, barW, theme);
     y += 20;
   }
-  body += txt({ 'data-testid': 'network-saving', x: left, y: y + 10, 'font-weight': 600 },
+  body += el('rect', { x: left, y: y - 2, width: 12, height: 12, fill: theme.compute }) + txt({ x: left + 16, y: y + 9, 'font-size': 11 }, 'compute')
+    + el('rect', { x: left + 80, y: y - 2, width: 12, height: 12, fill: theme.transfer }) + txt({ x: left + 96, y: y + 9, 'font-size': 11 }, 'transfer')
+    + txt({ x: left + 170, y: y + 9, 'font-size': 11, fill: theme.muted }, 'boxes: conv layers · pills: fully-connected layers (FL) · bands: blocks');
+  y += 22;
+  body += txt({ 'data-testid': 'network-saving', x: left, y: y + 4, 'font-weight': 600 },
     `MLS saves ${saving.toFixed(2)} % over SLS (${seconds(mls.completion_s)} with ${devices(mls.devices)} vs ${seconds(sls.completion_s)} with ${sls.devices})`);
-  y += 20;
+  y += 14;
 
   const defs = el('defs', {}, el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 8, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' },
-    el('path', { d: 'M0,0 L10,5 L0,10 z', fill: theme.accent })));
-  return svg(width, y, `${net.name}: layers and blocks`, defs + shapes + body, theme);
+    el('path', { d: 'M0,0 L10,5 L0,10 z', fill: theme.muted })));
+  return { svg: svg(width, y, `${net.name}: layers and blocks`, defs + shapes + body, theme), caption: caption(rows, saving, net) };
 }

@@ -1,0 +1,221 @@
+//! The model being built from an ONNX graph: names to [`Value`]s, the planner's layers
+//! with their producers, and where each layer came from. Nodes are read once in the
+//! file's order, which ONNX requires to be topological; a name read before it is
+//! written (a cycle or a dangling input) is refused.
+
+use std::collections::HashMap;
+
+use super::node::Node;
+use super::proto::{GraphProto, NodeProto};
+use super::value::{from_tensor, Act, Value};
+use crate::import::origins::{step, Origin, Origins};
+use crate::import::preview;
+use crate::model::limits::MAX_LAYERS;
+use crate::model::{Conv, Layer, Model, ModelError, Network, Shape};
+
+pub struct Graph<'a> {
+    values: HashMap<&'a str, Value>,
+    consumers: HashMap<&'a str, usize>,
+    pub model: Model,
+    /// `shapes[0]` is the model input, `shapes[l]` the output of layer `l`.
+    shapes: Vec<Shape>,
+    origins: Origins,
+    /// The default domain's opset version (7–21).
+    pub opset: i64,
+}
+
+/// `what 'name'` with the name clipped and made printable.
+pub fn named(what: &str, name: &str) -> String {
+    format!("{what} '{}'", preview(name))
+}
+
+impl<'a> Graph<'a> {
+    /// Registers the initializers and the model input (`input`, named `input_name`).
+    pub fn new(
+        g: &'a GraphProto,
+        name: String,
+        input_name: &'a str,
+        input: Shape,
+        opset: i64,
+    ) -> Result<Self, ModelError> {
+        let mut graph = Graph {
+            values: HashMap::new(),
+            consumers: HashMap::new(),
+            model: Model {
+                name,
+                input,
+                layers: Vec::new(),
+                passthrough: None,
+                inputs: Vec::new(),
+            },
+            shapes: vec![input],
+            origins: Origins::new(Origin::new(named("graph", &g.name), "ONNX")),
+            opset,
+        };
+        for t in &g.initializer {
+            if graph
+                .values
+                .insert(&t.name, Value::Const(from_tensor(t)))
+                .is_some()
+            {
+                return Err(ModelError::at(
+                    named("initializer", &t.name),
+                    "the name is used twice (ONNX names are unique)",
+                ));
+            }
+        }
+        graph
+            .values
+            .insert(input_name, Value::Act(Act::new(0, input)));
+        for n in &g.node {
+            for i in n.input.iter().filter(|i| !i.is_empty()) {
+                *graph.consumers.entry(i).or_default() += 1;
+            }
+        }
+        for o in &g.output {
+            *graph.consumers.entry(&o.name).or_default() += 1;
+        }
+        Ok(graph)
+    }
+
+    /// How many nodes (and graph outputs) read `name`.
+    pub fn consumers(&self, name: &str) -> usize {
+        self.consumers.get(name).copied().unwrap_or(0)
+    }
+
+    /// Reads node `index` (0-based) and defines its outputs.
+    pub fn node(&mut self, index: usize, proto: &'a NodeProto) -> Result<(), ModelError> {
+        let location = if proto.name.is_empty() {
+            format!("node {}", index + 1)
+        } else {
+            format!("node {} '{}'", index + 1, preview(&proto.name))
+        };
+        let label = if proto.domain.is_empty() || proto.domain == "ai.onnx" {
+            preview(&proto.op_type)
+        } else {
+            format!("{}::{}", preview(&proto.domain), preview(&proto.op_type))
+        };
+        let origin = Origin::new(location, label);
+        let mut inputs = Vec::with_capacity(proto.input.len());
+        for name in &proto.input {
+            if name.is_empty() {
+                inputs.push(None);
+                continue;
+            }
+            match self.values.get(name.as_str()) {
+                Some(v) => inputs.push(Some(v.clone())),
+                None => {
+                    return Err(origin.error(format!(
+                        "{} is not an initializer, a graph input or an output of an earlier \
+                         node (ONNX nodes are listed in topological order: this is a dangling \
+                         input or a cycle)",
+                        named("input", name)
+                    )))
+                }
+            }
+        }
+        let node = Node::new(proto, origin, inputs);
+        let outputs = super::ops::apply(self, &node)?;
+        for (k, name) in proto.output.iter().enumerate() {
+            if name.is_empty() {
+                continue;
+            }
+            let Some(v) = outputs.get(k).cloned().flatten() else {
+                if self.consumers(name) > 0 {
+                    return Err(node.err(format!(
+                        "its output {} ({}) is read, but the planner only models its first output",
+                        k + 1,
+                        named("named", name)
+                    )));
+                }
+                continue;
+            };
+            if self.values.insert(name, v).is_some() {
+                return Err(node.err(format!(
+                    "{} is already defined (ONNX names are unique)",
+                    named("output", name)
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends `layer` reading layers `ins`; the new tensor, or why it does not fit.
+    pub fn push(
+        &mut self,
+        layer: Layer,
+        ins: Vec<usize>,
+        origin: &Origin,
+    ) -> Result<Act, ModelError> {
+        if self.model.layers.len() >= MAX_LAYERS {
+            return Err(origin.error(format!(
+                "the model has more than {MAX_LAYERS} layers, the planner's limit"
+            )));
+        }
+        let shapes: Vec<Shape> = ins.iter().map(|&l| self.shapes[l]).collect();
+        let first = shapes[0];
+        let shape = match layer {
+            Layer::Add | Layer::Scale => first,
+            Layer::Concat => {
+                if let Some(s) = shapes
+                    .iter()
+                    .find(|s| (s.height, s.width) != (first.height, first.width))
+                {
+                    return Err(origin.error(format!(
+                        "inputs of {}×{} and {}×{} cannot be concatenated (the planner joins \
+                         channels of one height and width)",
+                        first.height, first.width, s.height, s.width
+                    )));
+                }
+                let channels: u64 = shapes.iter().map(|s| u64::from(s.channels)).sum();
+                let channels = u32::try_from(channels)
+                    .map_err(|_| origin.error(format!("{channels} channels is too many")))?;
+                Shape::new(first.height, first.width, channels)
+            }
+            _ => step(first, layer).map_err(|m| origin.error(m))?.output,
+        };
+        self.model.layers.push(layer);
+        self.model.inputs.push(ins);
+        self.shapes.push(shape);
+        self.origins.layers.push(origin.clone());
+        Ok(Act::new(self.model.layers.len(), shape))
+    }
+
+    /// Fuses a `size`/`stride` pool into conv layer `l` when that gives `want`, the
+    /// output of the same pool standing alone; true when fused.
+    pub fn fuse(&mut self, l: usize, size: u32, stride: u32, want: Shape) -> bool {
+        let Some(&Layer::Conv(conv)) = self.model.layers.get(l.wrapping_sub(1)) else {
+            return false;
+        };
+        let pooled: Conv = conv.with_pool(size, stride);
+        let input = self.shapes[self.model.inputs[l - 1][0]];
+        match step(input, Layer::Conv(pooled)) {
+            Ok(info) if info.output == want => {
+                self.model.layers[l - 1] = Layer::Conv(pooled);
+                self.shapes[l] = want;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The value of `name` (a graph output).
+    pub fn value(&self, name: &str) -> Option<&Value> {
+        self.values.get(name)
+    }
+
+    /// Validates the whole model with the core, errors moved to the nodes that wrote
+    /// the layers. A chain (every layer reading the one before) drops its `inputs`.
+    pub fn finish(mut self) -> Result<Network, ModelError> {
+        if self
+            .model
+            .inputs
+            .iter()
+            .enumerate()
+            .all(|(n, i)| i.as_slice() == [n])
+        {
+            self.model.inputs.clear();
+        }
+        self.origins.finish(&self.model)
+    }
+}

@@ -1,0 +1,286 @@
+//! Which planner layer each ONNX op becomes: dispatch, the cost-free ops, elementwise
+//! ops (residual adds, SE scales), concatenation and fully-connected layers. Spatial
+//! ops are in [`super::spatial`], shape and constant ops in [`super::shape`].
+
+use super::graph::Graph;
+use super::node::Node;
+use super::value::{list, Act, Const, Data, Value, View};
+use super::{shape, spatial};
+use crate::model::{Fc, Layer, ModelError, Shape};
+
+/// Ops that keep the shape and cost nothing in the cost model (spec §1: activations,
+/// normalisation, dropout; the rest are elementwise).
+pub const FREE: &[&str] = &[
+    "Relu",
+    "LeakyRelu",
+    "PRelu",
+    "Clip",
+    "Sigmoid",
+    "HardSigmoid",
+    "HardSwish",
+    "Tanh",
+    "Elu",
+    "Selu",
+    "Celu",
+    "Gelu",
+    "Mish",
+    "Softplus",
+    "Softsign",
+    "ThresholdedRelu",
+    "BatchNormalization",
+    "InstanceNormalization",
+    "LRN",
+    "Dropout",
+    "Softmax",
+    "LogSoftmax",
+    "Identity",
+    "Cast",
+    "Abs",
+    "Neg",
+    "Exp",
+    "Log",
+    "Sqrt",
+    "Reciprocal",
+    "Erf",
+];
+
+/// Elementwise ops of several inputs.
+const ELEMENTWISE: &[&str] = &[
+    "Add", "Sum", "Sub", "Mul", "Div", "Max", "Min", "Mean", "Pow",
+];
+
+/// Every op the importer reads, for the message refusing the others.
+const OTHERS: &str = "Conv, Gemm, MatMul, MaxPool, AveragePool, GlobalAveragePool, \
+    GlobalMaxPool, ReduceMean, ReduceMax, Add, Sum, Sub, Mul, Div, Max, Min, Mean, Pow, \
+    Concat, Split, Slice, Resize, Upsample, Pad, Flatten, Reshape, Transpose, Squeeze, \
+    Unsqueeze, Shape, Gather, Constant, ConstantOfShape";
+
+/// The values of `n`'s outputs (`None` for an output the planner does not model).
+pub fn apply(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> {
+    let domain = n.proto.domain.as_str();
+    if !(domain.is_empty() || domain == "ai.onnx") {
+        return Err(unsupported(n));
+    }
+    let one = |v: Value| Ok(vec![Some(v)]);
+    let op = n.op();
+    match op {
+        "Conv" => one(spatial::conv(g, n)?),
+        "MaxPool" | "AveragePool" => one(spatial::pool(g, n)?),
+        "GlobalAveragePool" | "GlobalMaxPool" | "ReduceMean" | "ReduceMax" => {
+            one(spatial::global_pool(g, n)?)
+        }
+        "Pad" => one(spatial::pad(n)?),
+        "Resize" | "Upsample" => one(spatial::upsample(g, n)?),
+        "Gemm" | "MatMul" => one(fc(g, n)?),
+        "Concat" => one(concat(g, n)?),
+        "Split" => shape::split(g, n),
+        "Slice" => one(shape::slice(g, n)?),
+        "Flatten" | "Reshape" | "Transpose" | "Squeeze" | "Unsqueeze" => one(shape::reshape(g, n)?),
+        "Shape" | "Gather" | "Constant" | "ConstantOfShape" => one(shape::constant(n)?),
+        _ if ELEMENTWISE.contains(&op) => one(elementwise(g, n)?),
+        _ if FREE.contains(&op) => one(free(g, n)?),
+        _ => Err(unsupported(n)),
+    }
+}
+
+fn unsupported(n: &Node) -> ModelError {
+    n.err(format!(
+        "this op is not supported; the importer reads {OTHERS} and the cost-free {}",
+        FREE.join(", ")
+    ))
+}
+
+/// A cost-free op: its output is its first input, seen the same way. Other inputs
+/// (slopes, BN statistics, clip bounds) must be constants.
+fn free(g: &Graph, n: &Node) -> Result<Value, ModelError> {
+    for k in 1..n.inputs.len() {
+        if matches!(n.input(k), Some(Value::Act(_))) {
+            n.konst(k)?;
+        }
+    }
+    match n.input(0) {
+        Some(Value::Act(a)) => Ok(Value::Act(pass(g, n, *a))),
+        Some(Value::Const(c)) if matches!(n.op(), "Identity" | "Cast") => {
+            Ok(Value::Const(c.clone()))
+        }
+        Some(Value::Const(c)) => Ok(Value::Const(Const {
+            dims: c.dims.clone(),
+            data: Data::Unknown,
+        })),
+        None => Err(n.err("input 1 is missing")),
+    }
+}
+
+/// `a` after a cost-free node: still fusable only when the node is its only reader.
+fn pass(g: &Graph, n: &Node, mut a: Act) -> Act {
+    a.fusable &= g.consumers(&n.proto.input[0]) == 1;
+    a
+}
+
+/// Elementwise ops. With one computed input (the others constants: a bias, a BN scale)
+/// or one producer (`x * sigmoid(x)`) it is free; tensors of one shape from several
+/// layers are summed by an add layer; a tensor and per-channel values (`1×1×C`, an SE
+/// block's gate) make a scale layer. Products, differences and the like have the same
+/// data flow and no FLOPs in the cost model, so they are planned as these layers.
+fn elementwise(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
+    let acts: Vec<(usize, Act)> = n
+        .inputs
+        .iter()
+        .enumerate()
+        .filter_map(|(k, v)| match v {
+            Some(Value::Act(a)) => Some((k, *a)),
+            _ => None,
+        })
+        .collect();
+    let Some(&(k0, first)) = acts.first() else {
+        // Constants only (shape arithmetic): the largest operand's dims, values unknown.
+        let dims = n
+            .inputs
+            .iter()
+            .flatten()
+            .filter_map(|v| match v {
+                Value::Const(c) => Some(c),
+                Value::Act(_) => None,
+            })
+            .max_by_key(|c| c.len())
+            .map(|c| c.dims.clone())
+            .unwrap_or_default();
+        return Ok(Value::Const(Const {
+            dims,
+            data: Data::Unknown,
+        }));
+    };
+    if acts
+        .iter()
+        .all(|(_, a)| a.layer == first.layer && a.view == first.view)
+    {
+        let mut a = first;
+        a.fusable &= acts.len() == 1 && g.consumers(&n.proto.input[k0]) == 1;
+        return Ok(Value::Act(a));
+    }
+    for (k, _) in &acts {
+        n.image(*k)?;
+    }
+    let layers: Vec<usize> = acts.iter().map(|(_, a)| a.layer).collect();
+    let shapes: Vec<Shape> = acts.iter().map(|(_, a)| a.shape).collect();
+    if shapes.iter().all(|&s| s == shapes[0]) {
+        return Ok(Value::Act(g.push(Layer::Add, layers, &n.origin)?));
+    }
+    if acts.len() == 2 && matches!(n.op(), "Add" | "Sub" | "Mul" | "Div") {
+        let (big, small) = if shapes[1].height == 1 && shapes[1].width == 1 {
+            (0, 1)
+        } else {
+            (1, 0)
+        };
+        let (b, s) = (shapes[big], shapes[small]);
+        if s.height == 1 && s.width == 1 && s.channels == b.channels {
+            return Ok(Value::Act(g.push(
+                Layer::Scale,
+                vec![layers[big], layers[small]],
+                &n.origin,
+            )?));
+        }
+    }
+    Err(n.err(format!(
+        "inputs of shapes {} cannot be combined: the planner adds tensors of one shape \
+         (residual) and scales a tensor by per-channel values 1×1×C (squeeze-excitation)",
+        shapes
+            .iter()
+            .map(|s| format!("{}×{}×{}", s.height, s.width, s.channels))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )))
+}
+
+/// Concat along the channels; of constants (shape building), their values joined.
+fn concat(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
+    let present: Vec<usize> = (0..n.inputs.len())
+        .filter(|&k| n.input(k).is_some())
+        .collect();
+    if present.is_empty() {
+        return Err(n.err("it has no inputs"));
+    }
+    if present
+        .iter()
+        .all(|&k| matches!(n.input(k), Some(Value::Const(_))))
+    {
+        let mut values = Vec::new();
+        let mut known = true;
+        let mut len = 0i64;
+        for &k in &present {
+            let c = n.konst(k)?;
+            len = len.saturating_add(c.dims.first().copied().unwrap_or(1));
+            match c.int_values() {
+                Some(v) if c.dims.len() <= 1 && values.len() + v.len() <= 64 => values.extend(v),
+                _ => known = false,
+            }
+        }
+        return Ok(Value::Const(if known {
+            Const::ints(values)
+        } else {
+            Const {
+                dims: vec![len],
+                data: Data::Unknown,
+            }
+        }));
+    }
+    let axis = n
+        .attrs
+        .int("axis")
+        .ok_or_else(|| n.err("the axis attribute is missing"))?;
+    if axis != 1 && axis != -3 {
+        return Err(n.err(format!(
+            "axis {axis}: the planner concatenates along the channels only (axis 1)"
+        )));
+    }
+    let mut layers = Vec::with_capacity(present.len());
+    for &k in &present {
+        layers.push(n.image(k)?.layer);
+    }
+    if layers.len() == 1 {
+        return Ok(Value::Act(n.image(present[0])?));
+    }
+    Ok(Value::Act(g.push(Layer::Concat, layers, &n.origin)?))
+}
+
+/// Gemm or MatMul of a flattened tensor and a constant weight matrix: a
+/// fully-connected layer.
+fn fc(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
+    let x = n.act(0)?;
+    if x.view != View::Flat {
+        return Err(n.err(format!(
+            "input 1 has dims {}; the planner's fully-connected layer reads a tensor \
+             flattened to [1, N] (by Flatten or Reshape)",
+            list(&x.dims())
+        )));
+    }
+    let w = n.konst(1)?;
+    if w.dims.len() != 2 {
+        return Err(n.err(format!(
+            "the weights have dims {}, expected a matrix",
+            list(&w.dims)
+        )));
+    }
+    if n.attrs.int_or("transA", 0) != 0 {
+        return Err(n.err("transA = 1 is not supported (the input is a row)"));
+    }
+    let (k, outputs) = if n.attrs.int_or("transB", 0) != 0 {
+        (w.dims[1], w.dims[0])
+    } else {
+        (w.dims[0], w.dims[1])
+    };
+    if k < 0 || k as u64 != x.shape.elements() {
+        return Err(n.err(format!(
+            "the weights have dims {} for {k} inputs, but the input has {}",
+            list(&w.dims),
+            x.shape.elements()
+        )));
+    }
+    if let Some(Value::Act(_)) = n.input(2) {
+        n.konst(2)?;
+    }
+    let outputs = n.size("the number of outputs", outputs, 1)?;
+    let mut a = g.push(Layer::Fc(Fc { outputs }), vec![x.layer], &n.origin)?;
+    a.view = View::Flat;
+    Ok(Value::Act(a))
+}

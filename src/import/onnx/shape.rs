@@ -1,0 +1,518 @@
+//! Ops that move no data in the planner's view or compute constants: views of a tensor
+//! (Flatten, Reshape, Transpose, Squeeze, Unsqueeze — a channel shuffle is the one
+//! pattern of them that makes a layer), channel splits and slices, and the constant
+//! ops that exports use to build shapes (Shape, Gather, Constant, ConstantOfShape).
+
+use super::graph::Graph;
+use super::node::Node;
+use super::value::{from_tensor, list, Act, Const, Data, Value, View, MAX_CONST_VALUES};
+use crate::model::{Layer, ModelError, Shuffle, Split};
+
+/// Flatten, Reshape, Transpose, Squeeze, Unsqueeze.
+pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
+    let target = match n.op() {
+        "Reshape" => {
+            let t = n
+                .int_input(1)?
+                .ok_or_else(|| n.err("the shape input is missing"))?;
+            Some(t)
+        }
+        _ => None,
+    };
+    let x = match n.input(0) {
+        Some(Value::Const(c)) => return const_view(n, c, target),
+        _ => n.act(0)?,
+    };
+    if x.pad != [0; 4] {
+        return Err(n.err("it reads the output of a Pad, which only a Conv or a pool can fold"));
+    }
+    let dims = x.dims();
+    let (c, h, w) = (
+        i64::from(x.shape.channels),
+        i64::from(x.shape.height),
+        i64::from(x.shape.width),
+    );
+    let image = [1, c, h, w];
+    let out: Vec<i64> = match n.op() {
+        "Reshape" => resolve(n, &dims, target.unwrap_or_default())?,
+        "Flatten" => {
+            let axis = n.attrs.int_or("axis", 1);
+            if !matches!(axis, 0 | 1 | -3 | -4) {
+                return Err(n.err(format!(
+                    "axis {axis}: the planner flattens everything but the batch (axis 1)"
+                )));
+            }
+            vec![1, x.shape.elements() as i64]
+        }
+        "Transpose" => {
+            let perm: Vec<i64> = match n.attrs.ints("perm") {
+                Some(p) => p.to_vec(),
+                None => (0..dims.len() as i64).rev().collect(),
+            };
+            let identity = perm.iter().enumerate().all(|(i, &p)| p == i as i64);
+            return match x.view {
+                _ if identity => Ok(Value::Act(x)),
+                View::Grouped(gr) if perm == [0, 2, 1, 3, 4] => Ok(Value::Act(Act {
+                    view: View::Transposed(gr),
+                    fusable: false,
+                    ..x
+                })),
+                _ => Err(n.err(format!(
+                    "perm {} of dims {}: the planner reads a Transpose only in a \
+                     channel shuffle (Reshape to [1, g, C/g, H, W], Transpose [0, 2, 1, 3, 4], \
+                     Reshape back)",
+                    list(&perm),
+                    list(&dims)
+                ))),
+            };
+        }
+        // Squeeze and Unsqueeze: only between [1, C, 1, 1] and [1, C].
+        _ => {
+            if x.shape.height != 1 || x.shape.width != 1 {
+                return Err(n.err(format!(
+                    "dims {}: the planner squeezes only [1, C, 1, 1] to [1, C] and back",
+                    list(&dims)
+                )));
+            }
+            if x.view == View::Flat {
+                image.to_vec()
+            } else {
+                vec![1, c]
+            }
+        }
+    };
+    let mut a = x;
+    a.fusable = false;
+    if out == dims {
+        return Ok(Value::Act(a));
+    }
+    if out.len() == 2 && out[0] == 1 && matches!(x.view, View::Image | View::Flat) {
+        a.view = View::Flat;
+        return Ok(Value::Act(a));
+    }
+    if out == image {
+        return match x.view {
+            View::Transposed(groups) => Ok(Value::Act(g.push(
+                Layer::Shuffle(Shuffle { groups }),
+                vec![x.layer],
+                &n.origin,
+            )?)),
+            _ => {
+                a.view = View::Image;
+                Ok(Value::Act(a))
+            }
+        };
+    }
+    if x.view == View::Image
+        && out.len() == 5
+        && out[0] == 1
+        && out[3] == h
+        && out[4] == w
+        && out[1] > 1
+        && out[1] * out[2] == c
+    {
+        a.view = View::Grouped(n.size("the shuffle groups", out[1], 1)?);
+        return Ok(Value::Act(a));
+    }
+    Err(n.err(format!(
+        "dims {} to {}: the planner reads a flatten to [1, N] before Gemm or MatMul, \
+         and the channel shuffle Reshape [1, g, C/g, H, W], Transpose [0, 2, 1, 3, 4], Reshape \
+         [1, C, H, W]",
+        list(&dims),
+        list(&out)
+    )))
+}
+
+/// A Reshape target with ONNX's `0` (copy the input's dim, unless `allowzero`) and
+/// `-1` (whatever remains) resolved against `dims`.
+fn resolve(n: &Node, dims: &[i64], target: Vec<i64>) -> Result<Vec<i64>, ModelError> {
+    let allowzero = n.attrs.int_or("allowzero", 0) != 0;
+    let total = dims
+        .iter()
+        .try_fold(1i64, |p, &d| p.checked_mul(d.max(0)))
+        .ok_or_else(|| n.err(format!("dims {} have too many elements", list(dims))))?;
+    let mut out = Vec::with_capacity(target.len());
+    let mut infer = None;
+    for (i, &t) in target.iter().enumerate() {
+        match t {
+            0 if !allowzero => out.push(*dims.get(i).ok_or_else(|| {
+                n.err(format!(
+                    "shape {}: a 0 at {i} copies no dim of {}",
+                    list(&target),
+                    list(dims)
+                ))
+            })?),
+            -1 if infer.is_none() => {
+                infer = Some(i);
+                out.push(1);
+            }
+            t if t >= 0 => out.push(t),
+            _ => {
+                return Err(n.err(format!(
+                    "shape {} is not a valid Reshape target",
+                    list(&target)
+                )))
+            }
+        }
+    }
+    let known = out.iter().try_fold(1i64, |p, &d| p.checked_mul(d));
+    match (infer, known) {
+        (Some(i), Some(k)) if k > 0 && total % k == 0 => out[i] = total / k,
+        (None, Some(k)) if k == total => {}
+        _ => {
+            return Err(n.err(format!(
+                "shape {} does not fit the {total} elements of dims {}",
+                list(&target),
+                list(dims)
+            )))
+        }
+    }
+    Ok(out)
+}
+
+/// A view op on a constant (a weight reshaped, BN statistics unsqueezed): its dims
+/// change, its values (if known) do not.
+fn const_view(n: &Node, c: &Const, target: Option<Vec<i64>>) -> Result<Value, ModelError> {
+    let dims = match n.op() {
+        "Reshape" => resolve(n, &c.dims, target.unwrap_or_default())?,
+        "Flatten" => {
+            let first = c.dims.first().copied().unwrap_or(1).max(1);
+            vec![first, (c.len() / first as u64).min(i64::MAX as u64) as i64]
+        }
+        "Transpose" => {
+            let mut d = c.dims.clone();
+            d.reverse();
+            match n.attrs.ints("perm") {
+                Some(p) => p
+                    .iter()
+                    .map(|&i| c.dims.get(i as usize).copied())
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| {
+                        n.err(format!(
+                            "perm {} does not fit dims {}",
+                            list(p),
+                            list(&c.dims)
+                        ))
+                    })?,
+                None => d,
+            }
+        }
+        op => {
+            let axes = match n.attrs.ints("axes") {
+                Some(a) => a.to_vec(),
+                None => n.int_input(1)?.unwrap_or_default(),
+            };
+            let mut d = c.dims.clone();
+            if op == "Unsqueeze" {
+                let rank = (d.len() + axes.len()) as i64;
+                // Inserting in increasing order of axis gives ONNX's result.
+                for a in 0..rank {
+                    if axes.iter().any(|&x| x == a || x == a - rank) {
+                        d.insert((a as usize).min(d.len()), 1);
+                    }
+                }
+                if d.len() as i64 != rank || rank > 16 {
+                    return Err(n.err(format!(
+                        "axes {} do not fit dims {}",
+                        list(&axes),
+                        list(&c.dims)
+                    )));
+                }
+            } else if axes.is_empty() {
+                d.retain(|&x| x != 1);
+            } else {
+                let rank = d.len() as i64;
+                let keep: Vec<i64> = (0..rank)
+                    .filter(|i| !axes.iter().any(|&a| a == *i || a == *i - rank))
+                    .map(|i| d[i as usize])
+                    .collect();
+                d = keep;
+            }
+            d
+        }
+    };
+    let data = if n.op() == "Transpose" && c.dims.len() > 1 {
+        Data::Unknown
+    } else {
+        c.data.clone()
+    };
+    Ok(Value::Const(Const { dims, data }))
+}
+
+/// A channel range `start..end` of `channels` as the planner's split: equal groups.
+fn channel_group(
+    n: &Node,
+    start: i64,
+    end: i64,
+    channels: u32,
+) -> Result<Option<Split>, ModelError> {
+    let c = i64::from(channels);
+    let len = end - start;
+    if start == 0 && end == c {
+        return Ok(None);
+    }
+    if len > 0 && c % len == 0 && start % len == 0 {
+        return Ok(Some(Split {
+            groups: n.size("the split groups", c / len, 1)?,
+            group_id: n.size("the split group", start / len, 0)?,
+        }));
+    }
+    Err(n.err(format!(
+        "channels {start}..{end} of {c}: the planner splits channels into equal groups only"
+    )))
+}
+
+/// An axis normalised for a 4-D tensor.
+fn axis4(a: i64) -> i64 {
+    if a < 0 {
+        a + 4
+    } else {
+        a
+    }
+}
+
+/// Split along the channels into equal groups (each output read becomes a split layer).
+pub fn split(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> {
+    let x = n.image(0)?;
+    let axis = axis4(n.attrs.int_or("axis", 0));
+    if axis != 1 {
+        return Err(n.err(format!(
+            "axis {axis}: the planner splits channels only (axis 1)"
+        )));
+    }
+    let outs = n.proto.output.len() as i64;
+    let c = i64::from(x.shape.channels);
+    let sizes = match n.attrs.ints("split") {
+        Some(s) => s.to_vec(),
+        None => match n.int_input(1)? {
+            Some(s) => s,
+            None => {
+                if outs == 0 || c % outs != 0 {
+                    return Err(n.err(format!("{c} channels do not split into {outs} equal parts")));
+                }
+                vec![c / outs; outs as usize]
+            }
+        },
+    };
+    if sizes.len() as i64 != outs
+        || sizes.iter().any(|&s| s < 0)
+        || sizes.iter().try_fold(0i64, |a, &b| a.checked_add(b)) != Some(c)
+    {
+        return Err(n.err(format!(
+            "split {} does not cut {c} channels into {outs} outputs",
+            list(&sizes)
+        )));
+    }
+    let mut values = Vec::with_capacity(sizes.len());
+    let mut start = 0;
+    for (k, &len) in sizes.iter().enumerate() {
+        let name = &n.proto.output[k];
+        if name.is_empty() || g.consumers(name) == 0 {
+            values.push(None);
+        } else {
+            values.push(Some(Value::Act(
+                match channel_group(n, start, start + len, x.shape.channels)? {
+                    Some(sp) => g.push(Layer::Split(sp), vec![x.layer], &n.origin)?,
+                    None => x,
+                },
+            )));
+        }
+        start += len;
+    }
+    Ok(values)
+}
+
+/// Slice: of a 1-D constant (shape building), its values; of a tensor, a channel range
+/// (other axes whole).
+pub fn slice(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
+    let (starts, ends, axes, steps) = match n.attrs.ints("starts") {
+        Some(s) => (
+            s.to_vec(),
+            n.attrs.ints("ends").unwrap_or_default().to_vec(),
+            n.attrs.ints("axes").map(<[i64]>::to_vec),
+            None,
+        ),
+        None => (
+            n.int_input(1)?
+                .ok_or_else(|| n.err("the starts are missing"))?,
+            n.int_input(2)?
+                .ok_or_else(|| n.err("the ends are missing"))?,
+            n.int_input(3)?,
+            n.int_input(4)?,
+        ),
+    };
+    let axes = axes.unwrap_or_else(|| (0..starts.len() as i64).collect());
+    if ends.len() != starts.len()
+        || axes.len() != starts.len()
+        || steps
+            .as_ref()
+            .is_some_and(|s| s.len() != starts.len() || s.iter().any(|&v| v != 1))
+    {
+        return Err(n.err(
+            "starts, ends, axes and steps must have one value per axis, and steps must be 1",
+        ));
+    }
+    let clamp = |v: i64, len: i64| if v < 0 { (v + len).max(0) } else { v.min(len) };
+    if let Some(Value::Const(c)) = n.input(0) {
+        let values = match (c.int_values(), c.dims.len(), axes.as_slice()) {
+            (Some(v), 1, [0]) => {
+                let len = v.len() as i64;
+                let (s, e) = (clamp(starts[0], len), clamp(ends[0], len));
+                Data::Int(if s < e {
+                    v[s as usize..e as usize].to_vec()
+                } else {
+                    Vec::new()
+                })
+            }
+            _ => Data::Unknown,
+        };
+        return Ok(Value::Const(match values {
+            Data::Int(v) => Const::ints(v),
+            _ => Const {
+                dims: c.dims.clone(),
+                data: Data::Unknown,
+            },
+        }));
+    }
+    let x = n.image(0)?;
+    let dims = x.dims();
+    let mut range = (0, dims[1]);
+    for ((&s, &e), &a) in starts.iter().zip(&ends).zip(&axes) {
+        let a = axis4(a);
+        let len = *dims
+            .get(a as usize)
+            .ok_or_else(|| n.err(format!("axis {a} does not fit dims {}", list(&dims))))?;
+        let (s, e) = (clamp(s, len), clamp(e, len));
+        if a == 1 {
+            range = (s, e);
+        } else if (s, e) != (0, len) {
+            return Err(n.err(format!(
+                "it slices axis {a}: the planner slices channels only (axis 1)"
+            )));
+        }
+    }
+    match channel_group(n, range.0, range.1, x.shape.channels)? {
+        None => Ok(Value::Act(x)),
+        Some(sp) => Ok(Value::Act(g.push(
+            Layer::Split(sp),
+            vec![x.layer],
+            &n.origin,
+        )?)),
+    }
+}
+
+/// Shape, Gather, Constant, ConstantOfShape: constants, with values when small.
+pub fn constant(n: &Node) -> Result<Value, ModelError> {
+    let c = match n.op() {
+        "Shape" => {
+            let dims = match n.input(0) {
+                Some(Value::Act(a)) => a.dims(),
+                Some(Value::Const(c)) => c.dims.clone(),
+                None => return Err(n.err("input 1 is missing")),
+            };
+            let rank = dims.len() as i64;
+            let clamp = |v: i64| (if v < 0 { v + rank } else { v }).clamp(0, rank) as usize;
+            let (s, e) = (
+                clamp(n.attrs.int_or("start", 0)),
+                clamp(n.attrs.int_or("end", rank)),
+            );
+            Const::ints(if s < e {
+                dims[s..e].to_vec()
+            } else {
+                Vec::new()
+            })
+        }
+        "Gather" => {
+            let data = n.konst(0)?;
+            let idx = n.konst(1)?;
+            let axis = n.attrs.int_or("axis", 0);
+            match (data.int_values(), idx.int_values(), data.dims.len(), axis) {
+                (Some(v), Some(i), 1, 0) => {
+                    let len = v.len() as i64;
+                    let picked: Option<Vec<i64>> = i
+                        .iter()
+                        .map(|&k| {
+                            let k = if k < 0 { k + len } else { k };
+                            (0..len).contains(&k).then(|| v[k as usize])
+                        })
+                        .collect();
+                    let picked = picked.ok_or_else(|| {
+                        n.err(format!("indices {} do not fit {len} values", list(&i)))
+                    })?;
+                    Const {
+                        dims: idx.dims.clone(),
+                        data: Data::Int(picked),
+                    }
+                }
+                _ => Const {
+                    dims: idx.dims.clone(),
+                    data: Data::Unknown,
+                },
+            }
+        }
+        "Constant" => {
+            let a = &n.attrs;
+            if let Some(t) = a.tensor("value") {
+                from_tensor(t)
+            } else if let Some(i) = a.int("value_int") {
+                Const {
+                    dims: Vec::new(),
+                    data: Data::Int(vec![i]),
+                }
+            } else if let Some(v) = a.ints("value_ints") {
+                Const {
+                    dims: vec![v.len() as i64],
+                    data: small(v.len(), || Data::Int(v.to_vec())),
+                }
+            } else if let Some(f) = a.float("value_float") {
+                Const {
+                    dims: Vec::new(),
+                    data: Data::Float(vec![f64::from(f)]),
+                }
+            } else if let Some(v) = a.floats("value_floats") {
+                Const {
+                    dims: vec![v.len() as i64],
+                    data: small(v.len(), || {
+                        Data::Float(v.iter().map(|&f| f64::from(f)).collect())
+                    }),
+                }
+            } else {
+                return Err(n.err("its value is not a tensor, int(s) or float(s) (sparse and string constants are not supported)"));
+            }
+        }
+        // ConstantOfShape
+        _ => {
+            let dims = n
+                .int_input(0)?
+                .ok_or_else(|| n.err("the shape input is missing"))?;
+            if dims.len() > 16 || dims.iter().any(|&d| d < 0) {
+                return Err(n.err(format!("shape {} is not a tensor shape", list(&dims))));
+            }
+            let fill = n.attrs.tensor("value").map(from_tensor);
+            let mut c = Const {
+                dims,
+                data: Data::Unknown,
+            };
+            let count = c.len();
+            if count <= MAX_CONST_VALUES as u64 {
+                c.data = match fill.map(|f| f.data) {
+                    None => Data::Float(vec![0.0; count as usize]),
+                    Some(Data::Int(v)) if v.len() == 1 => Data::Int(vec![v[0]; count as usize]),
+                    Some(Data::Float(v)) if v.len() == 1 => Data::Float(vec![v[0]; count as usize]),
+                    Some(_) => Data::Unknown,
+                };
+            }
+            c
+        }
+    };
+    Ok(Value::Const(c))
+}
+
+/// `data()` when `n` values may be kept, else unknown.
+fn small(n: usize, data: impl FnOnce() -> Data) -> Data {
+    if n <= MAX_CONST_VALUES {
+        data()
+    } else {
+        Data::Unknown
+    }
+}

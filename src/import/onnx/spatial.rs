@@ -1,0 +1,300 @@
+//! Ops with a sliding window or a change of size: Conv, pools, Pad (folded into the
+//! conv or pool after it) and nearest upsampling.
+
+use super::graph::Graph;
+use super::node::Node;
+use super::value::{list, Act, Value, View};
+use crate::import::origins::step;
+use crate::model::{Conv, Layer, ModelError, PoolLayer, PoolMode, Upsample};
+
+/// Padding `[top, left, bottom, right]` of a window op on input `a`, from `auto_pad`
+/// or `pads`, plus a pending `Pad`.
+fn pads(
+    n: &Node,
+    a: &Act,
+    kernel: [u32; 2],
+    stride: [u32; 2],
+    dil: u32,
+) -> Result<[u32; 4], ModelError> {
+    let auto = n.attrs.string("auto_pad").unwrap_or_default();
+    let mut p = match auto.as_str() {
+        "" | "NOTSET" => {
+            let v = n.attrs.sizes("pads", 4, 0, 0).map_err(|m| n.err(m))?;
+            [v[0], v[1], v[2], v[3]]
+        }
+        "VALID" => [0; 4],
+        "SAME_UPPER" | "SAME_LOWER" => {
+            let mut p = [0; 4];
+            for (axis, size) in [(0, a.shape.height), (1, a.shape.width)] {
+                let (s, k) = (u64::from(stride[axis]), u64::from(kernel[axis]));
+                let span = u64::from(dil) * (k - 1) + 1;
+                let total =
+                    ((u64::from(size).div_ceil(s) - 1) * s + span).saturating_sub(u64::from(size));
+                let small = total / 2;
+                let (before, after) = if auto == "SAME_UPPER" {
+                    (small, total - small)
+                } else {
+                    (total - small, small)
+                };
+                p[axis] = n.size("auto_pad padding", before as i64, 0)?;
+                p[axis + 2] = n.size("auto_pad padding", after as i64, 0)?;
+            }
+            p
+        }
+        other => {
+            return Err(n.err(format!(
+                "auto_pad '{}' is not NOTSET, VALID, SAME_UPPER or SAME_LOWER",
+                crate::import::preview(other)
+            )))
+        }
+    };
+    for (q, extra) in p.iter_mut().zip(a.pad) {
+        *q = n.size("padding", i64::from(*q) + i64::from(extra), 0)?;
+    }
+    Ok(p)
+}
+
+/// `Some(v)` when `v` differs from the square case's `base`.
+fn unless(v: u32, base: u32) -> Option<u32> {
+    (v != base).then_some(v)
+}
+
+pub fn conv(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
+    let x = n.act(0)?;
+    n.check_image(&x, 0)?;
+    let w = n.konst(1)?;
+    if w.dims.len() != 4 {
+        return Err(n.err(format!(
+            "the weights have dims {}; the planner's convs are 2-D (weights [M, C/group, kH, kW])",
+            list(&w.dims)
+        )));
+    }
+    let filters = n.size("the number of filters", w.dims[0], 1)?;
+    let (kh, kw) = (
+        n.size("the kernel height", w.dims[2], 1)?,
+        n.size("the kernel width", w.dims[3], 1)?,
+    );
+    if let Some(ks) = n.attrs.ints("kernel_shape") {
+        if ks != [i64::from(kh), i64::from(kw)] {
+            return Err(n.err(format!(
+                "kernel_shape {} does not match the weights' dims {}",
+                list(ks),
+                list(&w.dims)
+            )));
+        }
+    }
+    let group = n.size("group", n.attrs.int_or("group", 1), 1)?;
+    if w.dims[1].checked_mul(i64::from(group)) != Some(i64::from(x.shape.channels)) {
+        return Err(n.err(format!(
+            "the weights have dims {} for {} input channels in {group} group(s), but the input has {}",
+            list(&w.dims),
+            w.dims[1].saturating_mul(i64::from(group)),
+            x.shape.channels
+        )));
+    }
+    let strides = n.attrs.sizes("strides", 2, 1, 1).map_err(|m| n.err(m))?;
+    let dil = n.attrs.sizes("dilations", 2, 1, 1).map_err(|m| n.err(m))?;
+    if dil[0] != dil[1] {
+        return Err(n.err(format!(
+            "dilations {}: the planner's convs have one dilation for both axes",
+            list(&dil)
+        )));
+    }
+    if let Some(Value::Act(_)) = n.input(2) {
+        n.konst(2)?;
+    }
+    let p = pads(n, &x, [kh, kw], [strides[0], strides[1]], dil[0])?;
+    let conv = Conv {
+        filters,
+        kernel: kh,
+        stride: strides[0],
+        padding: p[0],
+        pool: None,
+        kernel_w: unless(kw, kh),
+        stride_w: unless(strides[1], strides[0]),
+        pad_bottom: unless(p[2], p[0]),
+        pad_left: unless(p[1], p[0]),
+        pad_right: unless(p[3], p[0]),
+        dilation: unless(dil[0], 1),
+        groups: unless(group, 1),
+    };
+    let mut a = g.push(Layer::Conv(conv), vec![x.layer], &n.origin)?;
+    a.fusable = true;
+    Ok(Value::Act(a))
+}
+
+/// MaxPool or AveragePool; fused into the conv before it when that is exact (square,
+/// unpadded, the conv's output read by nothing else), which keeps chain models chains.
+pub fn pool(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
+    let x = n.act(0)?;
+    n.check_image(&x, 0)?;
+    let mode = if n.op() == "MaxPool" {
+        PoolMode::Max
+    } else {
+        PoolMode::Avg
+    };
+    let kernel = n
+        .attrs
+        .ints("kernel_shape")
+        .ok_or_else(|| n.err("the kernel_shape attribute is missing"))?;
+    let k = super::attrs::sizes("kernel_shape", kernel, 2, 1).map_err(|m| n.err(m))?;
+    let s = n.attrs.sizes("strides", 2, 1, 1).map_err(|m| n.err(m))?;
+    if n.attrs.sizes("dilations", 2, 1, 1).map_err(|m| n.err(m))? != [1, 1] {
+        return Err(n.err("dilated pools are not supported"));
+    }
+    let p = pads(n, &x, [k[0], k[1]], [s[0], s[1]], 1)?;
+    let pool = PoolLayer {
+        mode,
+        global: false,
+        size: k[0],
+        stride: s[0],
+        padding: p[0],
+        size_w: unless(k[1], k[0]),
+        stride_w: unless(s[1], s[0]),
+        pad_bottom: unless(p[2], p[0]),
+        pad_left: unless(p[1], p[0]),
+        pad_right: unless(p[3], p[0]),
+        ceil: n.attrs.int_or("ceil_mode", 0) != 0,
+    };
+    let out = step(x.shape, Layer::Pool(pool))
+        .map_err(|m| n.err(m))?
+        .output;
+    let square = k[0] == k[1] && s[0] == s[1] && p == [0; 4];
+    if square
+        && x.fusable
+        && g.consumers(&n.proto.input[0]) == 1
+        && g.fuse(x.layer, k[0], s[0], out)
+    {
+        return Ok(Value::Act(Act::new(x.layer, out)));
+    }
+    Ok(Value::Act(g.push(
+        Layer::Pool(pool),
+        vec![x.layer],
+        &n.origin,
+    )?))
+}
+
+/// GlobalAveragePool, GlobalMaxPool, and ReduceMean/ReduceMax over height and width.
+pub fn global_pool(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
+    let x = n.image(0)?;
+    let mode = if n.op().contains("Max") {
+        PoolMode::Max
+    } else {
+        PoolMode::Avg
+    };
+    let mut flat = false;
+    if n.op().starts_with("Reduce") {
+        let axes = match n.attrs.ints("axes") {
+            Some(a) => Some(a.to_vec()),
+            None => n.int_input(1)?,
+        };
+        let axes: Vec<i64> = axes
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| if a < 0 { a + 4 } else { a })
+            .collect();
+        if axes != [2, 3] && axes != [3, 2] {
+            return Err(n.err(format!(
+                "axes {}: the planner reduces over height and width only (axes [2, 3], a global pool)",
+                list(&axes)
+            )));
+        }
+        flat = n.attrs.int_or("keepdims", 1) == 0;
+    }
+    let mut a = if x.shape.height == 1 && x.shape.width == 1 {
+        x
+    } else {
+        g.push(
+            Layer::Pool(PoolLayer::global(mode)),
+            vec![x.layer],
+            &n.origin,
+        )?
+    };
+    if flat {
+        a.view = View::Flat;
+    }
+    Ok(Value::Act(a))
+}
+
+/// Pad: kept on the tensor until the conv or pool that reads it folds it in.
+pub fn pad(n: &Node) -> Result<Value, ModelError> {
+    let mut x = n.act(0)?;
+    n.check_image(&x, 0)?;
+    if n.input(3).is_some() {
+        return Err(n.err("the axes input is not supported (give pads for all four axes)"));
+    }
+    let pads = match n.attrs.ints("pads") {
+        Some(p) => p.to_vec(),
+        None => n
+            .int_input(1)?
+            .ok_or_else(|| n.err("the pads are missing"))?,
+    };
+    if pads.len() != 8 || pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0 {
+        return Err(n.err(format!(
+            "pads {}: the planner pads height and width only ([0, 0, top, left, 0, 0, bottom, right])",
+            list(&pads)
+        )));
+    }
+    for (slot, &v) in [pads[2], pads[3], pads[6], pads[7]].iter().enumerate() {
+        let v = n.size("padding", v, 0)?;
+        x.pad[slot] = n.size("padding", i64::from(x.pad[slot]) + i64::from(v), 0)?;
+    }
+    x.fusable = false;
+    Ok(Value::Act(x))
+}
+
+/// Resize or Upsample in nearest mode by one whole factor for height and width.
+pub fn upsample(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
+    let x = n.image(0)?;
+    let mode = n.attrs.string("mode").unwrap_or_else(|| "nearest".into());
+    if mode != "nearest" {
+        return Err(n.err(format!(
+            "mode '{}': the planner upsamples by repeating rows (mode nearest)",
+            crate::import::preview(&mode)
+        )));
+    }
+    let scales = match n.attrs.floats("scales") {
+        Some(s) => Some(s.iter().map(|&f| f64::from(f)).collect()),
+        // Upsample-9 and Resize-10: (X, scales); Resize-11+: (X, roi, scales, sizes).
+        None if n.op() == "Upsample" || g.opset < 11 => n.float_input(1)?,
+        None => n.float_input(2)?.filter(|s| !s.is_empty()),
+    };
+    let factors: Vec<f64> = match scales {
+        Some(s) => s,
+        None => {
+            let sizes = n
+                .int_input(3)?
+                .ok_or_else(|| n.err("neither scales nor sizes are given"))?;
+            let dims = x.dims();
+            if sizes.len() != 4 {
+                return Err(n.err(format!("sizes {}, expected 4 values", list(&sizes))));
+            }
+            sizes
+                .iter()
+                .zip(&dims)
+                .map(|(&s, &d)| s as f64 / d as f64)
+                .collect()
+        }
+    };
+    let whole = |f: f64| f.fract() == 0.0 && (1.0..=65536.0).contains(&f);
+    if factors.len() != 4
+        || factors[0] != 1.0
+        || factors[1] != 1.0
+        || factors[2] != factors[3]
+        || !whole(factors[2])
+    {
+        return Err(n.err(format!(
+            "scales {}: the planner upsamples height and width by one whole factor ([1, 1, f, f])",
+            list(&factors)
+        )));
+    }
+    let factor = factors[2] as u32;
+    if factor == 1 {
+        return Ok(Value::Act(x));
+    }
+    Ok(Value::Act(g.push(
+        Layer::Upsample(Upsample { factor }),
+        vec![x.layer],
+        &n.origin,
+    )?))
+}

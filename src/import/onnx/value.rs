@@ -1,0 +1,223 @@
+//! What a tensor name stands for while the graph is read: a tensor the planner computes
+//! (an [`Act`], a view of one layer's output) or a constant (weights, shapes, scales),
+//! whose dims are always known and whose values only when small.
+
+use super::proto::{data_field, data_type, TensorProto};
+use crate::model::Shape;
+
+/// Most values kept for one constant: enough for shapes, pads, scales and indices.
+pub const MAX_CONST_VALUES: usize = 64;
+
+/// How a layer's `height × width × channels` output is seen by ONNX, which keeps the
+/// batch dimension and sometimes reshapes without moving data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// `[1, C, H, W]`.
+    Image,
+    /// `[1, H·W·C]` after a Flatten or Reshape: only a Gemm or MatMul may read it.
+    Flat,
+    /// `[1, g, C/g, H, W]`: the first reshape of a channel shuffle.
+    Grouped(u32),
+    /// `[1, C/g, g, H, W]`: the shuffle's transpose; the reshape back makes the layer.
+    Transposed(u32),
+}
+
+/// A tensor the planner computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Act {
+    /// The layer whose output this is (1-based; 0 is the model input).
+    pub layer: usize,
+    pub shape: Shape,
+    pub view: View,
+    /// Padding of a `Pad` node not yet folded into the conv or pool that must read it:
+    /// top, left, bottom, right.
+    pub pad: [u32; 4],
+    /// The output of a conv without a pool, reached through single-consumer cost-free
+    /// nodes only: a pool reading it may be fused into that conv.
+    pub fusable: bool,
+}
+
+impl Act {
+    pub fn new(layer: usize, shape: Shape) -> Self {
+        Act {
+            layer,
+            shape,
+            view: View::Image,
+            pad: [0; 4],
+            fusable: false,
+        }
+    }
+
+    /// The ONNX dims of this view (batch 1).
+    pub fn dims(&self) -> Vec<i64> {
+        let (c, h, w) = (
+            i64::from(self.shape.channels),
+            i64::from(self.shape.height),
+            i64::from(self.shape.width),
+        );
+        match self.view {
+            View::Image => vec![1, c, h, w],
+            View::Flat => vec![1, c * h * w],
+            View::Grouped(g) => vec![1, i64::from(g), c / i64::from(g), h, w],
+            View::Transposed(g) => vec![1, c / i64::from(g), i64::from(g), h, w],
+        }
+    }
+}
+
+/// The values of a small constant.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Data {
+    Int(Vec<i64>),
+    Float(Vec<f64>),
+    /// Too large, of another type, or computed by an op the importer does not evaluate.
+    Unknown,
+}
+
+/// A constant tensor: an initializer, a `Constant` or `ConstantOfShape` output, or what
+/// shape ops make of them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Const {
+    pub dims: Vec<i64>,
+    pub data: Data,
+}
+
+impl Const {
+    pub fn ints(values: Vec<i64>) -> Self {
+        Const {
+            dims: vec![values.len() as i64],
+            data: Data::Int(values),
+        }
+    }
+
+    /// Number of elements (saturating: dims of a hostile file may be enormous).
+    pub fn len(&self) -> u64 {
+        self.dims
+            .iter()
+            .fold(1u64, |n, &d| n.saturating_mul(d.max(0) as u64))
+    }
+
+    /// The values as whole numbers (floats only when whole), if known.
+    pub fn int_values(&self) -> Option<Vec<i64>> {
+        match &self.data {
+            Data::Int(v) => Some(v.clone()),
+            Data::Float(v) => v
+                .iter()
+                .map(|&f| (f.fract() == 0.0 && f.abs() < 9.0e15).then_some(f as i64))
+                .collect(),
+            Data::Unknown => None,
+        }
+    }
+
+    pub fn float_values(&self) -> Option<Vec<f64>> {
+        match &self.data {
+            Data::Int(v) => Some(v.iter().map(|&i| i as f64).collect()),
+            Data::Float(v) => Some(v.clone()),
+            Data::Unknown => None,
+        }
+    }
+}
+
+/// What a tensor name stands for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Act(Act),
+    Const(Const),
+}
+
+/// A constant from a tensor in the file: its dims, and its values when small and of a
+/// type that shapes and scales use.
+pub fn from_tensor(t: &TensorProto) -> Const {
+    let c = Const {
+        dims: t.dims.clone(),
+        data: Data::Unknown,
+    };
+    let count = c.len();
+    if count > MAX_CONST_VALUES as u64 || t.data_skipped {
+        return c;
+    }
+    let data = t
+        .data
+        .as_ref()
+        .and_then(|(field, bytes)| decode(t.data_type, *field, bytes, count as usize));
+    Const {
+        data: data.unwrap_or(Data::Unknown),
+        ..c
+    }
+}
+
+fn decode(ty: i32, field: u32, bytes: &[u8], count: usize) -> Option<Data> {
+    let data = match (ty, field) {
+        (data_type::INT64, data_field::RAW_DATA) => {
+            Data::Int(fixed::<8>(bytes).map(i64::from_le_bytes).collect())
+        }
+        (data_type::INT32, data_field::RAW_DATA) => Data::Int(
+            fixed::<4>(bytes)
+                .map(|b| i64::from(i32::from_le_bytes(b)))
+                .collect(),
+        ),
+        (data_type::FLOAT, data_field::RAW_DATA | data_field::FLOAT_DATA) => Data::Float(
+            fixed::<4>(bytes)
+                .map(|b| f64::from(f32::from_le_bytes(b)))
+                .collect(),
+        ),
+        (data_type::DOUBLE, data_field::RAW_DATA | data_field::DOUBLE_DATA) => {
+            Data::Float(fixed::<8>(bytes).map(f64::from_le_bytes).collect())
+        }
+        // int32 values are written as sign-extended varints, like int64 ones.
+        (data_type::INT64, data_field::INT64_DATA) | (data_type::INT32, data_field::INT32_DATA) => {
+            Data::Int(varints(bytes)?)
+        }
+        _ => return None,
+    };
+    let n = match &data {
+        Data::Int(v) => v.len(),
+        Data::Float(v) => v.len(),
+        Data::Unknown => 0,
+    };
+    let whole = match field {
+        data_field::RAW_DATA | data_field::FLOAT_DATA | data_field::DOUBLE_DATA => {
+            bytes.len()
+                == n * if matches!(ty, data_type::INT32 | data_type::FLOAT) {
+                    4
+                } else {
+                    8
+                }
+        }
+        _ => true,
+    };
+    (n == count && whole).then_some(data)
+}
+
+fn fixed<const N: usize>(bytes: &[u8]) -> impl Iterator<Item = [u8; N]> + '_ {
+    bytes
+        .chunks_exact(N)
+        .map(|c| c.try_into().expect("chunks_exact gives N bytes"))
+}
+
+fn varints(mut bytes: &[u8]) -> Option<Vec<i64>> {
+    let mut out = Vec::new();
+    while !bytes.is_empty() {
+        out.push(prost::encoding::decode_varint(&mut bytes).ok()? as i64);
+        if out.len() > MAX_CONST_VALUES {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+/// `[a, b, c]`, clipped to 8 values: for messages about dims or attributes, which a
+/// file may make huge (and cheaper in the wasm than `Debug` formatting).
+pub fn list<T: std::fmt::Display>(v: &[T]) -> String {
+    let mut s = String::from("[");
+    for (i, x) in v.iter().take(8).enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push_str(&x.to_string());
+    }
+    if v.len() > 8 {
+        s.push_str(", …");
+    }
+    s.push(']');
+    s
+}

@@ -1,0 +1,79 @@
+//! The cluster bindings in headless Chromium: the same plans as the core (and so as
+//! `coopai solve --cluster`), a uniform cluster equal to the paper's `D × F`, and the
+//! core's one-line messages for a spec that does not read or a cluster that fits nothing.
+
+use super::{solve_cluster, sweep_bandwidth_cluster};
+use crate::cost::{cluster_spec, Environment};
+use crate::model;
+use crate::solver::{self, check_memory, Algorithm};
+use crate::wasm;
+use js_sys::JSON;
+use wasm_bindgen::{JsError, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn message(e: JsError) -> String {
+    js_sys::Error::from(JsValue::from(e)).message().into()
+}
+
+/// Both through JS, so integers (and infinite times, `null`) compare alike.
+fn same(js: &JsValue, core: &impl serde::Serialize) {
+    let expected = JSON::parse(&serde_json::to_string(core).unwrap()).unwrap();
+    assert_eq!(
+        JSON::stringify(js).unwrap(),
+        JSON::stringify(&expected).unwrap()
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_mixed_cluster_solves_as_the_core_does() {
+    let net = model::load("vgg16").unwrap();
+    for spec in [
+        "3x13.6,1x50",
+        "4x13.6@4096,2x30@8192,1x53@8192",
+        "31x13.6@1,1x1000",
+    ] {
+        let env =
+            Environment::with_cluster(cluster_spec::parse_short(spec).unwrap(), 300.0).unwrap();
+        for (name, algorithm) in [("mls", Algorithm::Mls), ("sls", Algorithm::Sls)] {
+            let plan = solve_cluster("vgg16", spec, 300.0, name).unwrap();
+            same(&plan, &solver::solve(&net, &env, algorithm));
+        }
+        let sweep = sweep_bandwidth_cluster("vgg16", spec, vec![10.0, 1000.0]).unwrap();
+        same(
+            &sweep,
+            &solver::sweep_bandwidth(&net, &env, &[10.0, 1000.0]),
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_uniform_cluster_is_the_papers_setting() {
+    let cluster = solve_cluster("vgg16", "10x13.6", 100.0, "mls").unwrap();
+    let paper = wasm::solve("vgg16", 10.0, 100.0, 13.6, "mls").unwrap();
+    assert_eq!(
+        JSON::stringify(&cluster).unwrap(),
+        JSON::stringify(&paper).unwrap()
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_refused_cluster_throws_the_core_message() {
+    let spec_err = |s: &str| cluster_spec::parse_short(s).unwrap_err().0;
+    for spec in ["", "4x", "0x13.6", "4xnan", "300x1", "4x13@0"] {
+        let e = solve_cluster("vgg16", spec, 100.0, "mls").unwrap_err();
+        assert_eq!(message(e), spec_err(spec), "{spec}");
+    }
+    let net = model::load("vgg16").unwrap();
+    let env =
+        Environment::with_cluster(cluster_spec::parse_short("10x13.6@1").unwrap(), 100.0).unwrap();
+    let memory = check_memory(&net, &env, Algorithm::Mls).unwrap_err();
+    assert!(memory.contains("memory"), "{memory}");
+    let e = solve_cluster("vgg16", "10x13.6@1", 100.0, "mls").unwrap_err();
+    assert_eq!(message(e), memory);
+    let e = sweep_bandwidth_cluster("vgg16", "2x13.6", vec![100.0, 0.0]).unwrap_err();
+    assert!(message(e).contains("bandwidth must be a number above 0"));
+    let e = solve_cluster("vgg16", "2x13.6", 100.0, "best").unwrap_err();
+    assert_eq!(message(e), "algorithm must be 'mls' or 'sls', found 'best'");
+}

@@ -1,0 +1,37 @@
+// The side panel's figures and the page's fixed texts drawn from data: each algorithm's
+// completion time, devices and blocks in its own labelled column (so a figure is never
+// read as the other algorithm's), the sticky setting line shown at phone width, and the
+// glossary of block cases from the one list the tooltips use.
+
+import { CUSTOM } from './state.js';
+import { CASES } from './cases.js';
+import { devices as deviceCount, seconds } from './format.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** Both algorithms' figures, each in its labelled column; the columns drawn are marked,
+ * and the phone's setting line follows. */
+export function showFigures(state, { mls, sls, saving }) {
+  const set = (id, text) => { document.querySelector(`[data-testid=${id}]`).textContent = text; };
+  for (const [plan, prefix] of [[mls, ''], [sls, 'sls-']]) {
+    set(`${prefix}completion`, `${plan.completion_s.toPrecision(4)} s`);
+    set(`${prefix}devices-used`, String(plan.devices));
+    set(`${prefix}block-count`, String(plan.blocks.length));
+  }
+  set('saving', `${saving.toFixed(2)} %`);
+  $('figures').dataset.shown = state.algorithm;
+  $('mini-text').textContent = `${state.model === CUSTOM ? 'your model' : state.model} · D ${state.devices} · ${state.bandwidth} Mbps · ${state.gflops} GFLOPS — MLS ${seconds(mls.completion_s)} on ${deviceCount(mls.devices)}, ${saving.toFixed(1)} % under SLS`;
+}
+
+/** The case glossary under the system picture, from the one list the views use. */
+export function fillCases() {
+  $('case-list').replaceChildren(...Object.entries(CASES).flatMap(([name, text]) => {
+    const dt = document.createElement('dt');
+    const code = document.createElement('code');
+    code.textContent = name;
+    dt.append(code);
+    const dd = document.createElement('dd');
+    dd.textContent = text;
+    return [dt, dd];
+  }));
+}
