@@ -58,12 +58,14 @@ const TOKENS: [&str; 28] = [
 fn seeds(rng: &mut Rng) -> Vec<String> {
     let root = env!("CARGO_MANIFEST_DIR");
     let mut seeds = Vec::new();
-    for dir in ["tests/models", "tests/corpus"] {
+    for dir in ["tests/models", "tests/corpus", "tests/corpus_real/pjreddie"] {
         for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
             seeds.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
         }
     }
     for _ in 0..8 {
+        seeds.push(random_dag_cfg(rng));
+        seeds.push(random_functional_keras(rng));
         let net = random_model(rng);
         seeds.push(to_cfg(&net.model));
         seeds.push(to_keras(&net.model));
@@ -111,6 +113,218 @@ fn mutate(rng: &mut Rng, seed: &str) -> String {
         }
     }
     chars.into_iter().collect()
+}
+
+/// A random branching cfg: sections Darknet has, with random options, reading random
+/// earlier layers. Many are invalid (mismatched shapes, bad groups): what matters is
+/// that each is refused in one line at a line of the text, or accepted as a model the
+/// core validated, and that an accepted one solves.
+fn random_dag_cfg(rng: &mut Rng) -> String {
+    let size = 1 << rng.range(2, 5);
+    let mut text = format!(
+        "[net]\nheight={size}\nwidth={}\nchannels={}\n",
+        size * rng.range(1, 2),
+        rng.range(1, 4) * 2
+    );
+    let sections = rng.range(1, 12);
+    for i in 0..sections {
+        let back = -(rng.range(1, i.max(1)) as i64);
+        let section = match rng.range(0, 11) {
+            0..=3 => format!(
+                "[convolutional]\nfilters={}\nsize={}\nstride={}\npad={}\ngroups={}\n{}",
+                rng.range(1, 4) * 4,
+                rng.pick(&[1, 3, 5]),
+                rng.range(1, 2),
+                rng.range(0, 1),
+                rng.pick(&[1, 1, 2, 4]),
+                if rng.range(0, 4) == 0 {
+                    "dilation=2\n"
+                } else {
+                    ""
+                }
+            ),
+            4 => format!(
+                "[maxpool]\nsize={}\nstride={}\n",
+                rng.range(1, 3),
+                rng.range(1, 2)
+            ),
+            5 => format!("[shortcut]\nfrom={back}\nactivation=linear\n"),
+            6 => format!("[route]\nlayers=-1,{back}\n"),
+            7 => format!(
+                "[route]\nlayers={back}\ngroups=2\ngroup_id={}\n",
+                rng.range(0, 1)
+            ),
+            8 => "[upsample]\nstride=2\n".into(),
+            9 => "[avgpool]\n[convolutional]\nfilters=8\nsize=1\n".into(),
+            10 => format!("[scale_channels]\nfrom={back}\n"),
+            _ => "[yolo]\nmask=0\n".into(),
+        };
+        text.push_str(&section);
+    }
+    text
+}
+
+/// A random Keras functional model, in Keras 2 or Keras 3 node format, each layer
+/// reading random earlier ones (merge layers two). Many are invalid; see
+/// [`random_dag_cfg`].
+fn random_functional_keras(rng: &mut Rng) -> String {
+    let keras3 = rng.range(0, 1) == 1;
+    let node = |names: &[String]| -> String {
+        if keras3 {
+            let t: Vec<String> = names
+                .iter()
+                .map(|n| format!(r#"{{"class_name": "__keras_tensor__", "config": {{"keras_history": ["{n}", 0, 0]}}}}"#))
+                .collect();
+            let args = if t.len() == 1 {
+                t[0].clone()
+            } else {
+                format!("[{}]", t.join(", "))
+            };
+            format!(r#"[{{"args": [{args}], "kwargs": {{}}}}]"#)
+        } else {
+            let t: Vec<String> = names
+                .iter()
+                .map(|n| format!(r#"["{n}", 0, 0, {{}}]"#))
+                .collect();
+            format!("[[{}]]", t.join(", "))
+        }
+    };
+    let size = 1 << rng.range(2, 5);
+    let mut names = vec!["in".to_string()];
+    let mut layers = vec![format!(
+        r#"{{"class_name": "InputLayer", "name": "in", "config": {{"name": "in", "batch_input_shape": [null, {size}, {size}, {}]}}, "inbound_nodes": []}}"#,
+        rng.range(1, 4) * 2
+    )];
+    for i in 0..rng.range(1, 10) {
+        let a = names[rng.below(names.len())].clone();
+        let b = names[rng.below(names.len())].clone();
+        let (class, config, inputs) = match rng.range(0, 9) {
+            0..=2 => (
+                "Conv2D",
+                format!(
+                    r#""filters": {}, "kernel_size": {}, "strides": {}, "padding": "{}""#,
+                    rng.range(1, 3) * 4,
+                    rng.pick(&["1", "3", "[1, 3]", "5"]),
+                    rng.range(1, 2),
+                    rng.pick(&["same", "valid"])
+                ),
+                vec![a],
+            ),
+            3 => (
+                "DepthwiseConv2D",
+                format!(
+                    r#""kernel_size": 3, "strides": {}, "padding": "same""#,
+                    rng.range(1, 2)
+                ),
+                vec![a],
+            ),
+            4 => ("Add", String::new(), vec![a, b]),
+            5 => ("Concatenate", r#""axis": -1"#.into(), vec![a, b]),
+            6 => (
+                "MaxPooling2D",
+                format!(
+                    r#""pool_size": 2, "padding": "{}""#,
+                    rng.pick(&["same", "valid"])
+                ),
+                vec![a],
+            ),
+            7 => (
+                "ZeroPadding2D",
+                r#""padding": [[0, 1], [0, 1]]"#.into(),
+                vec![a],
+            ),
+            8 => (
+                "GlobalAveragePooling2D",
+                r#""keepdims": true"#.into(),
+                vec![a],
+            ),
+            _ => ("Multiply", String::new(), vec![a, b]),
+        };
+        let name = format!("l{i}");
+        let sep = if config.is_empty() { "" } else { ", " };
+        layers.push(format!(
+            r#"{{"class_name": "{class}", "name": "{name}", "config": {{"name": "{name}"{sep}{config}}}, "inbound_nodes": {}}}"#,
+            node(&inputs)
+        ));
+        names.push(name);
+    }
+    format!(
+        r#"{{"class_name": "Functional", "config": {{"name": "r", "layers": [{}]}}}}"#,
+        layers.join(", ")
+    )
+}
+
+/// Imports `iterations` random functional Keras models; accepted ones must be valid and
+/// solve, refused ones name a JSON path.
+fn fuzz_functional_keras(rng: &mut Rng, iterations: u64) -> (u64, u64) {
+    let mut accepted = 0;
+    for _ in 0..iterations {
+        let text = random_functional_keras(rng);
+        match keras::load(&text) {
+            Ok(net) => {
+                check_accepted(&net);
+                let env = Environment::new(rng.range(1, 4), 100.0, 13.6).unwrap();
+                if env.check_work(&net).is_ok() {
+                    let plan = solve(&net, &env, Algorithm::Mls);
+                    assert!(
+                        plan.completion_s.is_finite() && plan.completion_s > 0.0,
+                        "{text}"
+                    );
+                }
+                accepted += 1;
+            }
+            Err(e) => {
+                assert!(e.location.starts_with('$'), "{e}\n{text}");
+                assert!(!e.message.is_empty() && !e.message.contains('\n'), "{text}");
+            }
+        }
+    }
+    (iterations, accepted)
+}
+
+#[test]
+fn random_functional_keras_models_are_refused_at_a_path_or_solve() {
+    let (executions, accepted) = fuzz_functional_keras(&mut Rng(6), 1_000);
+    assert!(
+        accepted > executions / 10,
+        "{accepted} of {executions} accepted"
+    );
+}
+
+/// Imports `iterations` random branching cfgs; accepted ones must be valid and solve.
+fn fuzz_dag_cfgs(rng: &mut Rng, iterations: u64) -> (u64, u64) {
+    let mut accepted = 0;
+    for _ in 0..iterations {
+        let text = random_dag_cfg(rng);
+        match darknet::load(&text) {
+            Ok(net) => {
+                check_accepted(&net);
+                let env = Environment::new(rng.range(1, 4), 100.0, 13.6).unwrap();
+                if env.check_work(&net).is_ok() {
+                    let plan = solve(&net, &env, Algorithm::Mls);
+                    assert!(
+                        plan.completion_s.is_finite() && plan.completion_s > 0.0,
+                        "{text}"
+                    );
+                }
+                accepted += 1;
+            }
+            Err(e) => {
+                assert!(e.location.starts_with("line "), "{e}\n{text}");
+                assert!(!e.message.is_empty() && !e.message.contains('\n'), "{text}");
+            }
+        }
+    }
+    (iterations, accepted)
+}
+
+#[test]
+fn random_branching_cfgs_are_refused_in_one_line_or_solve() {
+    let (executions, accepted) = fuzz_dag_cfgs(&mut Rng(5), 1_000);
+    assert!(
+        accepted > executions / 10,
+        "{accepted} of {executions} accepted"
+    );
 }
 
 /// An accepted model is within the core's limits and saves and reloads as project JSON.
@@ -275,8 +489,18 @@ fn long_fuzz_run() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(0xC00A1);
     type Run = fn(&mut Rng, u64) -> (u64, u64);
-    let kinds: [(&str, Run, u64); 3] = [
+    let kinds: [(&str, Run, u64); 5] = [
         ("importers (mutated text)", fuzz_importers, 2_000),
+        (
+            "functional Keras (random, imported and solved)",
+            fuzz_functional_keras,
+            100,
+        ),
+        (
+            "branching cfgs (random, imported and solved)",
+            fuzz_dag_cfgs,
+            100,
+        ),
         ("round trips (random models)", round_trips, 50),
         ("solver (random models, MLS+SLS)", fuzz_solver, 10),
     ];

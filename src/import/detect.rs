@@ -47,7 +47,8 @@ fn load_onnx(_: &[u8]) -> Result<Network, ModelError> {
 }
 
 /// Detects the format of `text` and loads it: a zoo name, JSON (Keras when the top
-/// object has `class_name`, else the project's format) or a Darknet cfg.
+/// object has `class_name`, or is a TF.js `model.json` with `modelTopology`, else the
+/// project's format) or a Darknet cfg.
 pub fn detect_and_load(text: &str) -> Result<Network, ModelError> {
     limits::check_text(text)?;
     let trimmed = text.trim();
@@ -57,7 +58,10 @@ pub fn detect_and_load(text: &str) -> Result<Network, ModelError> {
     if trimmed.starts_with('{') {
         // Parse the untrimmed text so that line numbers match what the user sees.
         let value = json_text::parse(text)?;
-        return if value.get("class_name").is_some() {
+        let keras = ["class_name", "modelTopology", "model_config"]
+            .iter()
+            .any(|k| value.get(k).is_some());
+        return if keras {
             keras::load_value(&value)
         } else {
             json::parse_network(text).map_err(|e| with_path(text, e))

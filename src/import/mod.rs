@@ -7,6 +7,7 @@
 mod chain;
 pub mod darknet;
 mod detect;
+mod graph;
 mod json_path;
 mod json_text;
 pub mod keras;

@@ -1,10 +1,12 @@
-//! Darknet sections to a validated [`Network`]: convolutions and connected layers become
-//! layers, each `[maxpool]` (and a global `[avgpool]`) is fused into the conv before it,
-//! YOLOv2's route/reorg pattern becomes the passthrough, cost-free sections are skipped,
-//! and anything the planner cannot represent exactly is refused with the reason.
+//! Darknet sections to a validated [`Network`]. A cfg that is a chain is read as one:
+//! convolutions and connected layers become layers, each `[maxpool]` (and a global
+//! `[avgpool]`) is fused into the conv before it, YOLOv2's route/reorg pattern becomes
+//! the passthrough and cost-free sections are skipped — the paper's form, which the
+//! zoo's figures are computed on. Any other cfg (one that branches, or whose pools or
+//! convs the chain form cannot write exactly) is read as a DAG by [`super::dag`].
 
-use super::passthrough;
 use super::section::Section;
+use super::{dag, passthrough};
 use crate::import::chain::Chain;
 use crate::import::origins::Origin;
 use crate::model::{Conv, Fc, Layer, ModelError, Network, Passthrough, Shape};
@@ -12,7 +14,7 @@ use crate::model::{Conv, Fc, Layer, ModelError, Network, Passthrough, Shape};
 /// Sections that keep the shape and cost nothing in the cost model (spec §1:
 /// "activation and batch norm are free"; dropout, softmax and the loss/detection heads
 /// do no multiply-adds the planner counts).
-const FREE: [&str; 12] = [
+pub(super) const FREE: [&str; 12] = [
     "dropout",
     "softmax",
     "soft",
@@ -55,6 +57,7 @@ pub fn network(sections: &[Section<'_>]) -> Result<Network, ModelError> {
             format!("found {}, expected [net] as the first section", net.label()),
         ));
     }
+    refuse_recurrent(layers)?;
     let input = Shape::new(
         net.size("height", 1)?,
         net.size("width", 1)?,
@@ -63,12 +66,20 @@ pub fn network(sections: &[Section<'_>]) -> Result<Network, ModelError> {
     crate::model::limits::check_shape(None, "input", input)
         .map_err(|e| ModelError::at(net.location(), format!("[net]: {}", e.message)))?;
     let (input, cropped) = crop(layers.first(), input)?;
+    let origin = Origin::new(net.location(), "the cfg");
+    chain(input, origin.clone(), layers, cropped)
+        .or_else(|_| dag::network(input, origin, layers, cropped))
+}
+
+/// The chain form of the cfg, or the first reason it has none.
+fn chain(
+    input: Shape,
+    origin: Origin,
+    layers: &[Section<'_>],
+    cropped: usize,
+) -> Result<Network, ModelError> {
     let mut b = Builder {
-        chain: Chain::new(
-            "darknet".into(),
-            input,
-            Origin::new(net.location(), "the cfg"),
-        ),
+        chain: Chain::new("darknet".into(), input, origin),
         seen_fc: false,
         produced: vec![Produced::Other; cropped],
     };
@@ -77,6 +88,23 @@ pub fn network(sections: &[Section<'_>]) -> Result<Network, ModelError> {
         at += b.section(layers, at, s)?;
     }
     b.chain.finish()
+}
+
+/// Recurrent layers run over time steps, which the planner does not model; their cfgs
+/// describe a sequence input (`[net] inputs=`), so this is checked before the input.
+fn refuse_recurrent(layers: &[Section<'_>]) -> Result<(), ModelError> {
+    const RECURRENT: [&str; 6] = ["rnn", "gru", "lstm", "crnn", "conv_lstm", "history"];
+    match layers
+        .iter()
+        .find(|s| RECURRENT.contains(&s.name.to_ascii_lowercase().as_str()))
+    {
+        Some(s) => Err(s.error_at(
+            "a recurrent layer (it runs over time steps, carrying a state), which the \
+             planner's cost model does not cover"
+                .into(),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Old Darknet classifiers start with `[crop]`, which cuts the training image to
@@ -147,6 +175,9 @@ impl Builder {
         for key in ["stride_x", "stride_y"] {
             s.require_neutral(key, stride, "the planner's pools have one stride")?;
         }
+        for key in ["maxpool_depth", "antialiasing"] {
+            s.require_neutral(key, 0, "not a plain max-pool")?;
+        }
         let p = self.chain.pool_target(&origin(s))?;
         check_pool_padding(s, p.conv_out, size, stride, padding)?;
         self.chain.fuse(p, size, stride, &origin(s))?;
@@ -214,6 +245,10 @@ pub fn read_conv(s: &Section<'_>) -> Result<Conv, ModelError> {
     for key in ["stride_x", "stride_y"] {
         s.require_neutral(key, stride, "the planner's convolutions have one stride")?;
     }
+    // Read (and refused) by the DAG form.
+    for key in ["antialiasing", "sway", "rotate", "stretch", "stretch_sway"] {
+        s.require_neutral(key, 0, "not a plain convolution")?;
+    }
     Ok(Conv::same(filters, size).with_stride(stride, padding))
 }
 
@@ -251,31 +286,25 @@ fn check_pool_padding(
 }
 
 /// Why a known section is refused, or that it is unknown.
-fn refused(s: &Section<'_>, name: &str) -> ModelError {
+pub(super) fn refused(s: &Section<'_>, name: &str) -> ModelError {
     let why = match name {
         "net" | "network" => "a second [net]; expected it only as the first section".into(),
-        "reorg" => "a [reorg] outside YOLOv2's passthrough pattern would reshape the main path \
-                    (space-to-depth), which a chain of conv and fc layers cannot represent"
-            .into(),
-        "shortcut" => "[shortcut] adds an earlier layer's output (a residual connection); the \
-                       planner handles chains plus YOLOv2's passthrough only"
-            .into(),
-        "upsample" | "deconvolutional" | "deconv" => format!(
-            "{} enlarges the map, which the planner's row slicing does not model",
+        "crop" => "a [crop] is only understood first, where it crops the input image".into(),
+        "deconvolutional" | "deconv" => format!(
+            "{} (a transposed conv) is not a layer the planner's cost model covers",
             s.label()
         ),
-        "crop" => "a [crop] is only understood first, where it crops the input image".into(),
-        "local" | "rnn" | "gru" | "lstm" | "crnn" | "yolo" | "scale_channels" | "sam" => {
-            format!(
-                "{} is not a layer the planner's cost model covers",
-                s.label()
-            )
-        }
+        "sam" => "[sam] multiplies two whole maps elementwise (spatial attention), which is \
+                  not a layer the planner has (it has per-channel [scale_channels])"
+            .into(),
+        "implicit" => "[implicit] is a learned constant tensor with no input, which is not a \
+                       layer the planner has"
+            .into(),
         _ => format!(
-            "unknown section {}; expected one of [convolutional], [connected], [maxpool], \
-             [avgpool], [route]+[reorg] (YOLOv2's passthrough) or a cost-free one ({})",
-            s.label(),
-            FREE.map(|f| format!("[{f}]")).join(", ")
+            "unknown section {}; expected a conv ([convolutional], [local]), [connected], a \
+             pool ([maxpool], [local_avgpool], [avgpool]), [shortcut], [route], [upsample], \
+             [scale_channels], [reorg], a head ([yolo], [region]…) or a cost-free section",
+            s.label()
         ),
     };
     ModelError::at(s.location(), why)

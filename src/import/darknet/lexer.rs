@@ -52,6 +52,9 @@ pub fn sections(text: &str) -> Result<Vec<Section<'_>>, ModelError> {
                 ),
             ));
         };
+        // An inline `# comment` ends the value: Darknet reads numbers with `atoi`, which
+        // stops there, and real cfgs write `layers = -1, 61 # route to the backbone`.
+        let value = value.split_once('#').map_or(value, |(v, _)| v);
         section.push(Entry {
             key: key.trim(),
             value: value.trim(),

@@ -7,9 +7,11 @@
 //! name the line.
 
 mod build;
+mod dag;
 mod lexer;
 mod passthrough;
 mod section;
+mod shortcut;
 
 use super::limits;
 use crate::model::{ModelError, Network};

@@ -24,7 +24,7 @@ const PATTERN: &str = "[route] layers=-N to a [convolutional], a 1×1 [convoluti
 /// Reads the pattern whose first `[route]` is section `at`; `produced` covers `0..at`.
 pub fn read(all: &[Section<'_>], at: usize, produced: &[Produced]) -> Result<Branch, ModelError> {
     let route = &all[at];
-    let refs = route_refs(route, at, 2)?;
+    let refs = layer_refs(route, "layers", at, 2)?;
     let [from] = refs[..] else {
         return Err(route.error_at(format!(
             "a [route] that concatenates layers is only understood as the end of YOLOv2's \
@@ -73,7 +73,7 @@ pub fn read(all: &[Section<'_>], at: usize, produced: &[Produced]) -> Result<Bra
     let reorg = reorg_section.size_or("stride", 1, 1)?;
     reorg_section.require_neutral("reverse", 0, "a reverse reorg enlarges the map")?;
     let concat = expect(3, &["route"])?;
-    let mut joined = route_refs(concat, at + 3, 2)?;
+    let mut joined = layer_refs(concat, "layers", at + 3, 2)?;
     joined.sort_unstable();
     if joined != [at - 1, at + 2] {
         return Err(concat.error_at(format!(
@@ -90,10 +90,17 @@ pub fn read(all: &[Section<'_>], at: usize, produced: &[Produced]) -> Result<Bra
     })
 }
 
-/// The layers a `[route]` at section `at` names, as 0-based section indices before it.
-fn route_refs(route: &Section<'_>, at: usize, max: usize) -> Result<Vec<usize>, ModelError> {
-    let Some(entry) = route.get("layers") else {
-        return Err(route.error_at("[route] has no 'layers', expected e.g. layers=-9".into()));
+/// The layers that option `key` of the section `at` names (a `[route]`'s `layers`, a
+/// `[shortcut]`'s `from`), as 0-based section indices before it: negative values count
+/// back from `at`, others are absolute, as in Darknet's `parse_route`.
+pub fn layer_refs(
+    s: &Section<'_>,
+    key: &str,
+    at: usize,
+    max: usize,
+) -> Result<Vec<usize>, ModelError> {
+    let Some(entry) = s.get(key) else {
+        return Err(s.error_at(format!("found no '{key}', expected e.g. {key}=-3")));
     };
     entry
         .ints(max)?
@@ -104,9 +111,10 @@ fn route_refs(route: &Section<'_>, at: usize, max: usize) -> Result<Vec<usize>, 
                 Ok(index as usize)
             } else {
                 Err(entry.error(format!(
-                    "found {}={}, expected layers before this [route] (from -{at} to -1, or 0 to {})",
+                    "found {}={}, expected layers before this {} (from -{at} to -1, or 0 to {})",
                     entry.key,
                     crate::import::preview(entry.value),
+                    s.label(),
                     at.saturating_sub(1)
                 )))
             }

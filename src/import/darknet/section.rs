@@ -21,6 +21,8 @@ pub struct Section<'a> {
     pub name: &'a str,
     pub line: usize,
     entries: HashMap<&'a str, Entry<'a>>,
+    /// `key=value` lines read, repeated keys included (what the limit counts).
+    lines: usize,
 }
 
 impl<'a> Section<'a> {
@@ -29,24 +31,22 @@ impl<'a> Section<'a> {
             name,
             line,
             entries: HashMap::new(),
+            lines: 0,
         }
     }
 
-    /// Adds an entry; a repeated key is an error because Darknet silently uses the first.
+    /// Adds an entry. A repeated key keeps its first value, as in Darknet: its
+    /// `option_insert` appends every `key=value` to a list and `option_find` returns the
+    /// first match from the front (`src/option_list.c`).
     pub fn push(&mut self, entry: Entry<'a>) -> Result<(), ModelError> {
-        if self.entries.len() == MAX_CFG_ENTRIES {
+        if self.lines == MAX_CFG_ENTRIES {
             return Err(entry.error(format!(
                 "{} has more than {MAX_CFG_ENTRIES} options",
                 self.label()
             )));
         }
-        if let Some(first) = self.entries.insert(entry.key, entry) {
-            return Err(entry.error(format!(
-                "'{}' is set again (first at line {}); Darknet would silently use the first",
-                crate::import::preview(entry.key),
-                first.line
-            )));
-        }
+        self.lines += 1;
+        self.entries.entry(entry.key).or_insert(entry);
         Ok(())
     }
 
@@ -121,7 +121,7 @@ impl Entry<'_> {
     }
 
     /// The value as a comma-separated list of at most `max` whole numbers (Darknet's
-    /// route `layers`); the bound keeps a hostile list from allocating.
+    /// route `layers`, shortcut `from`); the bound keeps a hostile list from allocating.
     pub fn ints(&self, max: usize) -> Result<Vec<i64>, ModelError> {
         if self.value.split(',').nth(max).is_some() {
             return Err(self.error(format!(

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::functional;
 use super::node::Node;
 use super::padding;
 use crate::import::chain::{Chain, Poolable};
@@ -34,15 +35,21 @@ struct Builder {
     pending_pad: Option<(u32, String)>,
 }
 
-/// Builds and validates the model of a parsed Keras JSON document.
+/// Builds and validates the model of a parsed Keras JSON document: `model.to_json()`,
+/// or a TF.js `model.json` (the same document under `modelTopology`, sometimes under
+/// a further `model_config`). A Sequential model is read as a chain when it is one
+/// the chain form writes exactly (the paper's form, which every zoo figure uses);
+/// otherwise, and for functional models, as a DAG.
 pub fn network(value: &Value) -> Result<Network, ModelError> {
-    let root = Node::root(value);
-    let class = root.field("class_name")?;
-    if class.str()? != "Sequential" {
-        return Err(class.expected(
-            "\"Sequential\" (a functional model may branch; the planner reads a chain of layers)",
-        ));
+    let mut root = Node::root(value);
+    for wrapper in ["modelTopology", "model_config"] {
+        if root.get("class_name").is_none() {
+            if let Some(inner) = root.get(wrapper) {
+                root = inner;
+            }
+        }
     }
+    let class = root.field("class_name")?;
     let config = root.field("config")?;
     // Keras ≤ 2.1 wrote the layer list as the config itself.
     let (layers, name) = if config.value.is_array() {
@@ -54,13 +61,27 @@ pub fn network(value: &Value) -> Result<Network, ModelError> {
             .transpose()?;
         (config.field("layers")?, name)
     };
+    let name = name.unwrap_or_else(|| "keras".into());
     let layers = layers.items()?;
-    let input = input_shape(&layers, &config)?;
+    if layers.is_empty() {
+        return Err(config.error("found no layers, expected at least one"));
+    }
+    match class.str()? {
+        "Sequential" => chain(&layers, &config, name.clone())
+            .or_else(|_| functional::network(&layers, &config, name, true)),
+        "Functional" | "Model" => functional::network(&layers, &config, name, false),
+        _ => Err(class.expected("\"Sequential\", \"Functional\" or \"Model\"")),
+    }
+}
+
+/// The chain form of a Sequential model, or the first reason it has none.
+fn chain(layers: &[Node<'_>], config: &Node<'_>, name: String) -> Result<Network, ModelError> {
+    let input = input_shape(layers, config)?;
     let mut b = Builder {
         chain: Chain::new(
-            name.unwrap_or_else(|| "keras".into()),
+            name,
             input,
-            Origin::new("$.config", "the Keras model"),
+            Origin::new(config.path.clone(), "the Keras model"),
         ),
         flat: false,
         pending_pad: None,

@@ -7,6 +7,8 @@
 //! when Keras would pad asymmetrically. Errors name the JSON path.
 
 mod build;
+mod functional;
+mod layers;
 mod node;
 mod padding;
 

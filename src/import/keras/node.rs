@@ -54,20 +54,51 @@ impl<'a> Node<'a> {
         self.value.as_str().ok_or_else(|| self.expected("a string"))
     }
 
-    /// The elements of an array, each with its path.
+    /// The elements of an array, each with its path. A tuple written as
+    /// `{"class_name": "__tuple__", "items": […]}` (Keras' SavedModel metadata) counts
+    /// as its items.
     pub fn items(&self) -> Result<Vec<Node<'a>>, ModelError> {
-        let items = self
-            .value
-            .as_array()
-            .ok_or_else(|| self.expected("an array"))?;
+        let (items, path) = match self.tuple_items() {
+            Some(items) => (items, format!("{}.items", self.path)),
+            None => (
+                self.value
+                    .as_array()
+                    .ok_or_else(|| self.expected("an array"))?,
+                self.path.clone(),
+            ),
+        };
         Ok(items
             .iter()
             .enumerate()
             .map(|(i, value)| Node {
                 value,
-                path: format!("{}[{i}]", self.path),
+                path: format!("{path}[{i}]"),
             })
             .collect())
+    }
+
+    fn tuple_items(&self) -> Option<&'a Vec<Value>> {
+        match self.value.get("class_name")?.as_str()? {
+            "__tuple__" | "TensorShape" => self.value.get("items")?.as_array(),
+            _ => None,
+        }
+    }
+
+    /// True for an array (or a tuple object).
+    pub fn is_list(&self) -> bool {
+        self.value.is_array() || self.tuple_items().is_some()
+    }
+
+    /// A size written as `n` or a pair `[h, w]` (kernel sizes, strides, pools).
+    pub fn pair(&self, min: u32) -> Result<(u32, u32), ModelError> {
+        if !self.is_list() {
+            let n = self.size(min)?;
+            return Ok((n, n));
+        }
+        match self.items()?.as_slice() {
+            [h, w] => Ok((h.size(min)?, w.size(min)?)),
+            _ => Err(self.expected("a number or a pair [h, w]")),
+        }
     }
 
     /// A whole number in `min..=MAX_SIZE` (an integral float such as `3.0` is accepted).
@@ -88,17 +119,20 @@ impl<'a> Node<'a> {
 
     /// A square size written as `n` or `[n, n]` (kernel sizes, strides, pool sizes).
     pub fn square(&self, min: u32) -> Result<u32, ModelError> {
-        let Some(items) = self.value.as_array() else {
+        if !self.is_list() {
             return self.size(min);
-        };
+        }
+        // Errors name the pair, as the user wrote it, not an element.
+        let items: Vec<Node<'a>> = self
+            .items()?
+            .into_iter()
+            .map(|n| Node {
+                value: n.value,
+                path: self.path.clone(),
+            })
+            .collect();
         let sizes = match items.as_slice() {
-            [a, b] => [a, b].map(|value| {
-                Node {
-                    value,
-                    path: self.path.clone(),
-                }
-                .size(min)
-            }),
+            [a, b] => [a.size(min), b.size(min)],
             _ => return Err(self.expected("a number or a pair [n, n]")),
         };
         match sizes {

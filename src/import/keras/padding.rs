@@ -28,3 +28,11 @@ pub fn symmetric_same(h: u32, w: u32, k: u32, s: u32) -> Result<u32, String> {
         tw - tw / 2
     ))
 }
+
+/// "same" padding along a side of `n` for a window spanning `span` (dilation included)
+/// with stride `s`, split as Keras/TensorFlow split it: `(before, after)`, the odd one
+/// after.
+pub fn same_split(n: u32, span: u32, s: u32) -> (u32, u32) {
+    let total = same_total(n, span, s);
+    (total / 2, total - total / 2)
+}

@@ -1,0 +1,138 @@
+//! A branching (DAG) model an importer is building, layer by layer. Like
+//! [`super::chain::Chain`] it checks each layer as it is added, so that shape-dependent
+//! options (Keras "same" padding, Darknet's pool padding) are resolved on the real input
+//! and a misfit is reported where the user wrote the layer; unlike it, a layer may read
+//! any earlier tensor, or several.
+//!
+//! Tensors are numbered as the core numbers them: 0 is the model input, `n` the output
+//! of layer `n` (1-based).
+
+use super::origins::{step, Origin, Origins};
+use crate::model::{Layer, Model, ModelError, Network, Shape};
+
+pub struct Graph {
+    model: Model,
+    origins: Origins,
+    /// The shape of every tensor so far, the model input first.
+    shapes: Vec<Shape>,
+}
+
+impl Graph {
+    pub fn new(name: String, input: Shape, origin: Origin) -> Self {
+        Graph {
+            model: Model {
+                name,
+                input,
+                layers: Vec::new(),
+                passthrough: None,
+                inputs: Vec::new(),
+            },
+            origins: Origins::new(origin),
+            shapes: vec![input],
+        }
+    }
+
+    /// The shape of tensor `t` (0: the model input).
+    pub fn shape(&self, t: usize) -> Shape {
+        self.shapes[t]
+    }
+
+    /// Appends `layer` reading the tensors `inputs` (in order), written at `origin`;
+    /// returns its tensor. One-input layers are stepped by the core's own rules; the
+    /// shapes of multi-input layers are derived here and checked again by the core when
+    /// the model is finished.
+    pub fn push(
+        &mut self,
+        layer: Layer,
+        inputs: &[usize],
+        origin: Origin,
+    ) -> Result<usize, ModelError> {
+        // The core refuses more than MAX_LAYERS when the model is finished; stop long
+        // before a hostile text (a shortcut can add dozens of layers) costs real time.
+        let cap = 10 * crate::model::limits::MAX_LAYERS;
+        if self.model.layers.len() == cap {
+            return Err(self.origins.model.error(format!(
+                "the model has more than {cap} layers, more than the limit of {}",
+                crate::model::limits::MAX_LAYERS
+            )));
+        }
+        let shapes: Vec<Shape> = inputs.iter().map(|&t| self.shapes[t]).collect();
+        let output = match (layer, shapes.as_slice()) {
+            (_, [one]) => step(*one, layer).map_err(|m| origin.error(m))?.output,
+            (Layer::Add, [first, rest @ ..]) => {
+                if let Some(other) = rest.iter().find(|s| *s != first) {
+                    return Err(origin.error(format!(
+                        "adds tensors of different shapes: {} and {}",
+                        show(*first),
+                        show(*other)
+                    )));
+                }
+                *first
+            }
+            (Layer::Concat, [first, ..]) => {
+                if let Some(other) = shapes
+                    .iter()
+                    .find(|s| s.height != first.height || s.width != first.width)
+                {
+                    return Err(origin.error(format!(
+                        "concatenates maps of different sizes: {} and {}",
+                        show(*first),
+                        show(*other)
+                    )));
+                }
+                let channels: u64 = shapes.iter().map(|s| u64::from(s.channels)).sum();
+                let channels = crate::model::limits::checked_u32("concat channels", &[channels])
+                    .map_err(|e| origin.error(e.message))?;
+                Shape::new(first.height, first.width, channels)
+            }
+            (Layer::Scale, [map, factors]) => {
+                if factors.height != 1 || factors.width != 1 || factors.channels != map.channels {
+                    return Err(origin.error(format!(
+                        "scales a {} map by {} factors, expected 1×1×{}",
+                        show(*map),
+                        show(*factors),
+                        map.channels
+                    )));
+                }
+                *map
+            }
+            _ => {
+                return Err(origin.error(format!(
+                    "a {} layer cannot read {} inputs",
+                    layer.type_name(),
+                    inputs.len()
+                )))
+            }
+        };
+        let index = self.model.layers.len() + 1;
+        self.model.layers.push(layer);
+        self.model.inputs.push(if inputs == [index - 1] {
+            Vec::new()
+        } else {
+            inputs.to_vec()
+        });
+        self.origins.layers.push(origin);
+        self.shapes.push(output);
+        Ok(index)
+    }
+
+    /// Validates the whole model, errors moved to where the user wrote them. A model
+    /// whose every layer reads the one before it is written as a chain (no `inputs`).
+    pub fn finish(mut self) -> Result<Network, ModelError> {
+        if self.model.inputs.iter().all(Vec::is_empty) {
+            self.model.inputs.clear();
+        }
+        if self.model.layers.is_empty() {
+            return Err(self
+                .origins
+                .model
+                .error("found no layer that computes anything (conv, connected, pool…)"));
+        }
+        self.origins.finish(&self.model)
+    }
+}
+
+/// `H×W×C`.
+pub fn show(s: Shape) -> String {
+    format!("{}×{}×{}", s.height, s.width, s.channels)
+}

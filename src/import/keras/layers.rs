@@ -1,0 +1,466 @@
+//! One Keras layer applied to its input tensors, as the planner's DAG layers: what each
+//! class computes, with Keras' own geometry ("same" padding split as TensorFlow splits
+//! it, rectangular kernels and strides, dilation, groups).
+
+use super::node::Node;
+use super::padding::same_split;
+use crate::import::graph::{show, Graph};
+use crate::import::origins::Origin;
+use crate::model::{Conv, Fc, Layer, ModelError, PoolLayer, PoolMode, Shape, Upsample};
+
+/// Layers that keep the tensor and cost nothing in the cost model (spec §1): dropout,
+/// activations, normalisation, preprocessing and noise layers.
+pub const FREE: [&str; 17] = [
+    "Dropout",
+    "SpatialDropout2D",
+    "Activation",
+    "BatchNormalization",
+    "ReLU",
+    "LeakyReLU",
+    "PReLU",
+    "ThresholdedReLU",
+    "Softmax",
+    "ELU",
+    "Rescaling",
+    "Normalization",
+    "GaussianNoise",
+    "GaussianDropout",
+    "AlphaDropout",
+    "ActivityRegularization",
+    "Identity",
+];
+
+pub const SUPPORTED: &str = "InputLayer, Conv2D, DepthwiseConv2D, SeparableConv2D, \
+    MaxPooling2D, AveragePooling2D, Global{Average,Max}Pooling2D, ZeroPadding2D, \
+    UpSampling2D, Add, Multiply, Concatenate, Dense, Flatten, Reshape, or a cost-free \
+    layer (Dropout, Activation, BatchNormalization, ReLU…)";
+
+/// True for the classes [`Call::apply`] reads.
+pub fn is_known(class: &str) -> bool {
+    FREE.contains(&class)
+        || matches!(
+            class,
+            "Conv2D"
+                | "Convolution2D"
+                | "DepthwiseConv2D"
+                | "SeparableConv2D"
+                | "MaxPooling2D"
+                | "MaxPool2D"
+                | "AveragePooling2D"
+                | "AvgPool2D"
+                | "GlobalAveragePooling2D"
+                | "GlobalAvgPool2D"
+                | "GlobalMaxPooling2D"
+                | "GlobalMaxPool2D"
+                | "ZeroPadding2D"
+                | "UpSampling2D"
+                | "Dense"
+                | "Flatten"
+                | "Reshape"
+                | "Add"
+                | "Multiply"
+                | "Concatenate"
+        )
+}
+
+/// Zero padding waiting to be folded into the conv or pool that reads it.
+#[derive(Clone, Debug)]
+pub struct Pad {
+    /// Top, bottom, left, right.
+    pub sides: [u32; 4],
+    /// Where the `ZeroPadding2D` was written.
+    pub path: String,
+}
+
+/// A Keras tensor: a planner tensor, whether Keras sees it flat (`[batch, n]`), and
+/// padding still to apply.
+#[derive(Clone, Debug)]
+pub struct Tensor {
+    pub id: usize,
+    pub flat: bool,
+    pub pad: Option<Pad>,
+}
+
+impl Tensor {
+    pub fn plain(id: usize, flat: bool) -> Self {
+        Tensor {
+            id,
+            flat,
+            pad: None,
+        }
+    }
+}
+
+/// A layer call: the graph it adds to, its config, its inputs and where it was written.
+pub struct Call<'c, 'a> {
+    pub graph: &'c mut Graph,
+    pub class: &'a str,
+    pub cfg: Node<'a>,
+    pub origin: Origin,
+    pub inputs: Vec<Tensor>,
+    /// For `Dense` on a flat tensor: every later layer is dense too, so it may be an FC.
+    pub fc_tail: bool,
+    /// Numbers among the call's arguments: `Add`/`Multiply` of one tensor and a
+    /// constant (Keras 3's `x + 3.0`, as in hard-sigmoid) is elementwise, so free.
+    pub constants: usize,
+}
+
+impl Call<'_, '_> {
+    /// The output tensor of the call.
+    pub fn apply(self) -> Result<Tensor, ModelError> {
+        if let Some(pad) = self.inputs.iter().find_map(|t| t.pad.as_ref()) {
+            if !matches!(
+                self.class,
+                "Conv2D"
+                    | "Convolution2D"
+                    | "DepthwiseConv2D"
+                    | "SeparableConv2D"
+                    | "MaxPooling2D"
+                    | "MaxPool2D"
+                    | "AveragePooling2D"
+                    | "AvgPool2D"
+                    | "ZeroPadding2D"
+            ) {
+                return Err(ModelError::at(
+                    pad.path.clone(),
+                    format!(
+                        "ZeroPadding2D: found {} after it, expected a conv or pool to fold the \
+                         padding into",
+                        crate::import::preview(self.class)
+                    ),
+                ));
+            }
+        }
+        match self.class {
+            "Conv2D" | "Convolution2D" => self.conv(),
+            "DepthwiseConv2D" => self.depthwise(false),
+            "SeparableConv2D" => self.depthwise(true),
+            "MaxPooling2D" | "MaxPool2D" => self.pool(PoolMode::Max),
+            "AveragePooling2D" | "AvgPool2D" => self.pool(PoolMode::Avg),
+            "GlobalAveragePooling2D" | "GlobalAvgPool2D" => self.global(PoolMode::Avg),
+            "GlobalMaxPooling2D" | "GlobalMaxPool2D" => self.global(PoolMode::Max),
+            "ZeroPadding2D" => self.zero_padding(),
+            "UpSampling2D" => self.upsample(),
+            "Dense" => self.dense(),
+            "Flatten" => Ok(Tensor::plain(self.one()?.id, true)),
+            "Reshape" => self.reshape(),
+            "Add" | "Multiply" if self.inputs.len() == 1 && self.constants > 0 => self.one(),
+            "Add" => self.add(),
+            "Multiply" => self.multiply(),
+            "Concatenate" => self.concat(),
+            c if FREE.contains(&c) => self.one(),
+            _ => Err(self.origin.error(format!(
+                "not a layer the planner reads; expected one of {SUPPORTED}"
+            ))),
+        }
+    }
+
+    /// The only input.
+    fn one(&self) -> Result<Tensor, ModelError> {
+        match self.inputs.as_slice() {
+            [t] => Ok(t.clone()),
+            _ => Err(self
+                .origin
+                .error(format!("found {} inputs, expected one", self.inputs.len()))),
+        }
+    }
+
+    fn shape(&self, t: &Tensor) -> Shape {
+        self.graph.shape(t.id)
+    }
+
+    /// The single input, which must be an image (not flat).
+    fn image(&self) -> Result<Tensor, ModelError> {
+        let t = self.one()?;
+        if t.flat {
+            return Err(self.origin.error(format!(
+                "needs an image tensor, but its input is flat ({})",
+                show(self.shape(&t))
+            )));
+        }
+        check_channels_last(&self.cfg)?;
+        Ok(t)
+    }
+
+    fn push(&mut self, layer: Layer, inputs: &[usize]) -> Result<usize, ModelError> {
+        self.graph.push(layer, inputs, self.origin.clone())
+    }
+
+    /// Padding on each side: a folded `ZeroPadding2D` plus "same" padding resolved on
+    /// the padded input, the odd row at the bottom (right).
+    fn padding(
+        &self,
+        t: &Tensor,
+        span: (u32, u32),
+        stride: (u32, u32),
+    ) -> Result<[u32; 4], ModelError> {
+        let zp = t.pad.as_ref().map_or([0; 4], |p| p.sides);
+        let s = self.shape(t);
+        let (h, w) = (s.height + zp[0] + zp[1], s.width + zp[2] + zp[3]);
+        let same = match self.cfg.get("padding") {
+            None => false,
+            Some(node) => match node.str()? {
+                "valid" => false,
+                "same" => true,
+                _ => return Err(node.expected("\"valid\" or \"same\"")),
+            },
+        };
+        let (top, bottom, left, right) = if same {
+            let (t, b) = same_split(h, span.0, stride.0);
+            let (l, r) = same_split(w, span.1, stride.1);
+            (t, b, l, r)
+        } else {
+            (0, 0, 0, 0)
+        };
+        Ok([zp[0] + top, zp[1] + bottom, zp[2] + left, zp[3] + right])
+    }
+
+    /// A conv of `filters` and `groups` with this layer's kernel, strides, dilation and
+    /// padding, reading `t`.
+    fn conv_layer(&self, t: &Tensor, filters: u32, groups: u32) -> Result<Conv, ModelError> {
+        let (kh, kw) = self.cfg.field("kernel_size")?.pair(1)?;
+        let (sh, sw) = self.cfg.get("strides").map_or(Ok((1, 1)), |s| s.pair(1))?;
+        let (dh, dw) = self
+            .cfg
+            .get("dilation_rate")
+            .map_or(Ok((1, 1)), |d| d.pair(1))?;
+        if dh != dw {
+            return Err(self
+                .cfg
+                .field("dilation_rate")?
+                .expected("equal dilation along height and width"));
+        }
+        let span = |k: u32| dh.saturating_mul(k - 1).saturating_add(1);
+        let [top, bottom, left, right] = self.padding(t, (span(kh), span(kw)), (sh, sw))?;
+        let mut conv = Conv::same(filters, kh).with_stride(sh, top);
+        conv.kernel_w = (kw != kh).then_some(kw);
+        conv.stride_w = (sw != sh).then_some(sw);
+        conv.pad_bottom = (bottom != top).then_some(bottom);
+        conv.pad_left = (left != top).then_some(left);
+        conv.pad_right = (right != top).then_some(right);
+        conv.dilation = (dh > 1).then_some(dh);
+        conv.groups = (groups > 1).then_some(groups);
+        Ok(conv)
+    }
+
+    fn conv(mut self) -> Result<Tensor, ModelError> {
+        let t = self.image()?;
+        let filters = self.cfg.field("filters")?.size(1)?;
+        let groups = self.cfg.get("groups").map_or(Ok(1), |g| g.size(1))?;
+        let conv = self.conv_layer(&t, filters, groups)?;
+        let id = self.push(Layer::Conv(conv), &[t.id])?;
+        Ok(Tensor::plain(id, false))
+    }
+
+    /// `DepthwiseConv2D` is a conv with one group per input channel and
+    /// `depth_multiplier` filters each; `SeparableConv2D` adds the 1×1 pointwise conv.
+    fn depthwise(mut self, separable: bool) -> Result<Tensor, ModelError> {
+        let t = self.image()?;
+        let c = self.shape(&t).channels;
+        let multiplier = self
+            .cfg
+            .get("depth_multiplier")
+            .map_or(Ok(1), |m| m.size(1))?;
+        let filters = c
+            .checked_mul(multiplier)
+            .ok_or_else(|| self.origin.error("depth_multiplier × channels overflows"))?;
+        let conv = self.conv_layer(&t, filters, c)?;
+        let mut id = self.push(Layer::Conv(conv), &[t.id])?;
+        if separable {
+            let pointwise = self.cfg.field("filters")?.size(1)?;
+            id = self.push(Layer::Conv(Conv::same(pointwise, 1)), &[id])?;
+        }
+        Ok(Tensor::plain(id, false))
+    }
+
+    fn pool(mut self, mode: PoolMode) -> Result<Tensor, ModelError> {
+        let t = self.image()?;
+        let (ph, pw) = self
+            .cfg
+            .get("pool_size")
+            .map_or(Ok((2, 2)), |s| s.pair(1))?;
+        let (sh, sw) = self
+            .cfg
+            .get("strides")
+            .map_or(Ok((ph, pw)), |s| s.pair(1))?;
+        let [top, bottom, left, right] = self.padding(&t, (ph, pw), (sh, sw))?;
+        let mut pool = PoolLayer::new(mode, ph, sh);
+        pool.padding = top;
+        pool.size_w = (pw != ph).then_some(pw);
+        pool.stride_w = (sw != sh).then_some(sw);
+        pool.pad_bottom = (bottom != top).then_some(bottom);
+        pool.pad_left = (left != top).then_some(left);
+        pool.pad_right = (right != top).then_some(right);
+        let id = self.push(Layer::Pool(pool), &[t.id])?;
+        Ok(Tensor::plain(id, false))
+    }
+
+    /// A global pool is `1×1×C`; Keras sees it flat unless `keepdims`.
+    fn global(mut self, mode: PoolMode) -> Result<Tensor, ModelError> {
+        let t = self.image()?;
+        let keepdims = match self.cfg.get("keepdims") {
+            Some(k) => k
+                .value
+                .as_bool()
+                .ok_or_else(|| k.expected("true or false"))?,
+            None => false,
+        };
+        let id = self.push(Layer::Pool(PoolLayer::global(mode)), &[t.id])?;
+        Ok(Tensor::plain(id, !keepdims))
+    }
+
+    fn zero_padding(self) -> Result<Tensor, ModelError> {
+        let t = self.image()?;
+        let node = self.cfg.field("padding")?;
+        // `p`, `(h, w)` or `((top, bottom), (left, right))`.
+        let sides = if !node.is_list() {
+            let p = node.size(0)?;
+            [p; 4]
+        } else {
+            let parts = node.items()?;
+            let [h, w] = parts.as_slice() else {
+                return Err(node.expected("a number, [h, w] or [[top, bottom], [left, right]]"));
+            };
+            let side = |n: &Node<'_>| -> Result<(u32, u32), ModelError> {
+                if n.is_list() {
+                    n.pair(0)
+                } else {
+                    n.size(0).map(|p| (p, p))
+                }
+            };
+            let ((top, bottom), (left, right)) = (side(h)?, side(w)?);
+            [top, bottom, left, right]
+        };
+        let mut total = t.pad.as_ref().map_or([0; 4], |p| p.sides);
+        for (a, b) in total.iter_mut().zip(sides) {
+            *a = a.saturating_add(b);
+        }
+        Ok(Tensor {
+            id: t.id,
+            flat: false,
+            pad: Some(Pad {
+                sides: total,
+                path: self.origin.location.clone(),
+            }),
+        })
+    }
+
+    fn upsample(mut self) -> Result<Tensor, ModelError> {
+        let t = self.image()?;
+        let size = self.cfg.get("size").map_or(Ok(2), |s| s.square(1))?;
+        if let Some(i) = self.cfg.get("interpolation") {
+            if i.str()? != "nearest" {
+                return Err(i.expected("\"nearest\" (the planner's upsampling repeats pixels)"));
+            }
+        }
+        let id = self.push(Layer::Upsample(Upsample { factor: size }), &[t.id])?;
+        Ok(Tensor::plain(id, false))
+    }
+
+    /// `Dense` on a flat tensor is an FC when only dense layers follow; otherwise (an SE
+    /// block's squeeze and excite on `1×1×C`, or `Dense` on an image, which Keras applies
+    /// to the channels of every pixel) it is exactly a 1×1 conv.
+    fn dense(mut self) -> Result<Tensor, ModelError> {
+        let t = self.one()?;
+        let units = self.cfg.field("units")?.size(1)?;
+        let s = self.shape(&t);
+        if t.flat && self.fc_tail {
+            let id = self.push(Layer::Fc(Fc { outputs: units }), &[t.id])?;
+            return Ok(Tensor::plain(id, true));
+        }
+        if t.flat && (s.height, s.width) != (1, 1) {
+            return Err(self.origin.error(format!(
+                "a Dense on the flattened {} map feeds layers that are not Dense; expected \
+                 only Dense layers after a Flatten",
+                show(s)
+            )));
+        }
+        let id = self.push(Layer::Conv(Conv::same(units, 1)), &[t.id])?;
+        Ok(Tensor::plain(id, t.flat))
+    }
+
+    /// `Reshape` between a flat `[C]` and `1×1×C` (SE blocks); nothing else.
+    fn reshape(self) -> Result<Tensor, ModelError> {
+        let t = self.one()?;
+        let s = self.shape(&t);
+        let target = self.cfg.field("target_shape")?;
+        let dims: Vec<u32> = target
+            .items()?
+            .iter()
+            .map(|d| d.size(1))
+            .collect::<Result<_, _>>()?;
+        let n = u64::from(s.channels);
+        let one_by_one = (s.height, s.width) == (1, 1);
+        match dims.as_slice() {
+            [1, 1, c] if one_by_one && u64::from(*c) == n => Ok(Tensor::plain(t.id, false)),
+            [c] if one_by_one && u64::from(*c) == n => Ok(Tensor::plain(t.id, true)),
+            _ => Err(target.expected(&format!(
+                "[1, 1, {n}] or [{n}] for a 1×1×{n} tensor (the planner reshapes only between \
+                 flat and 1×1×C)"
+            ))),
+        }
+    }
+
+    fn ids(&self) -> Vec<usize> {
+        self.inputs.iter().map(|t| t.id).collect()
+    }
+
+    fn add(mut self) -> Result<Tensor, ModelError> {
+        let flat = self.inputs.iter().any(|t| t.flat);
+        let ids = self.ids();
+        let id = self.push(Layer::Add, &ids)?;
+        Ok(Tensor::plain(id, flat))
+    }
+
+    /// `Multiply` of a map and its `1×1×C` factors (an SE block) is a per-channel scale.
+    fn multiply(mut self) -> Result<Tensor, ModelError> {
+        let [a, b] = self.inputs.as_slice() else {
+            return Err(self.origin.error(format!(
+                "found {} inputs, expected a map and its 1×1×C factors",
+                self.inputs.len()
+            )));
+        };
+        let (sa, sb) = (self.shape(a), self.shape(b));
+        let is_factors = |s: Shape| (s.height, s.width) == (1, 1);
+        let (map, factors) = match (is_factors(sa), is_factors(sb)) {
+            (false, true) => (a.id, b.id),
+            (true, false) => (b.id, a.id),
+            _ => {
+                return Err(self.origin.error(format!(
+                    "multiplies {} by {}; expected a map and 1×1×C factors (the planner has a \
+                     per-channel scale, not an elementwise product)",
+                    show(sa),
+                    show(sb)
+                )))
+            }
+        };
+        let id = self.push(Layer::Scale, &[map, factors])?;
+        Ok(Tensor::plain(id, false))
+    }
+
+    fn concat(mut self) -> Result<Tensor, ModelError> {
+        if let Some(axis) = self.cfg.get("axis") {
+            let ok = match axis.value.as_i64() {
+                Some(-1) => true,
+                Some(3) => !self.inputs.iter().any(|t| t.flat),
+                _ => false,
+            };
+            if !ok {
+                return Err(axis.expected("-1 or 3 (concatenation along the channels)"));
+            }
+        }
+        let flat = self.inputs.iter().any(|t| t.flat);
+        let ids = self.ids();
+        let id = self.push(Layer::Concat, &ids)?;
+        Ok(Tensor::plain(id, flat))
+    }
+}
+
+pub fn check_channels_last(cfg: &Node<'_>) -> Result<(), ModelError> {
+    match cfg.get("data_format") {
+        Some(f) if f.str()? != "channels_last" => Err(f.expected(
+            "\"channels_last\" (the input shape is read as [batch, height, width, channels])",
+        )),
+        _ => Ok(()),
+    }
+}
