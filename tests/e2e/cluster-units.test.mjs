@@ -80,9 +80,9 @@ test('the cluster lives in the hash as the CLI writes it, replacing devices and 
   assert.equal(parseHash('#cluster=4x13.6%2C1x50%402048').state.cluster, '4x13.6,1x50@2048');
   const mixed = parseHash('#model=vgg16&devices=3&gflops=2&cluster=2x5');
   assert.match(mixed.notes.join(), /devices and GFLOPS are ignored/);
-  assert.equal(toHash(mixed.state), '#model=vgg16&bandwidth=100&algorithm=mls&cluster=2x5');
+  assert.equal(toHash(mixed.state), '#model=vgg16&bandwidth=100&algorithm=both&cluster=2x5');
   // No cluster: the hash is exactly as before.
-  assert.equal(toHash(parseHash('').state), '#model=vgg16&devices=10&bandwidth=100&gflops=13.6&algorithm=mls');
+  assert.equal(toHash(parseHash('').state), '#model=vgg16&devices=10&bandwidth=100&gflops=13.6&algorithm=both');
   const bad = parseHash('#cluster=%3Cimg%20src%3Dx%3E');
   assert.equal(bad.state.cluster, '');
   assert.match(bad.notes.join(), /“<img src=x>” left out/);
