@@ -209,7 +209,13 @@ pub fn dp_table(
     k: f64,
 ) -> Result<JsValue, JsError> {
     let algorithm = parse_algorithm(algorithm)?;
-    let (net, env) = setting(source, devices, bandwidth_mbps, gflops)?;
+    let (net, env) = setting(
+        source,
+        devices,
+        bandwidth_mbps,
+        gflops,
+        Workload::Solve(algorithm),
+    )?;
     if !(k.fract() == 0.0 && k >= 1.0 && k <= f64::from(env.devices)) {
         return Err(JsError::new(&format!(
             "k must be a whole number from 1 to {}, found {k}",

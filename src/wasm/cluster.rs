@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use super::{err, load, parse_algorithm, to_js};
 use crate::cost::{cluster_spec, Environment};
 use crate::model::Network;
-use crate::solver::{self, check_memory, Algorithm};
+use crate::solver::{self, check_memory, Algorithm, Workload};
 
 /// The detailed plan of `algorithm` on the cluster `spec` behind a gateway of
 /// `bandwidth_mbps`, at its best `k`; throws the core's one-line error for a spec that
@@ -21,7 +21,8 @@ pub fn solve_cluster(
     algorithm: &str,
 ) -> Result<JsValue, JsError> {
     let algorithm = parse_algorithm(algorithm)?;
-    let (net, env) = cluster_setting(source, spec, bandwidth_mbps, algorithm)?;
+    let work = Workload::Solve(algorithm);
+    let (net, env) = cluster_setting(source, spec, bandwidth_mbps, algorithm, work)?;
     to_js(&solver::solve(&net, &env, algorithm))
 }
 
@@ -33,7 +34,10 @@ pub fn sweep_bandwidth_cluster(
     bandwidths_mbps: Vec<f64>,
 ) -> Result<JsValue, JsError> {
     // Memory does not depend on bandwidth: one check (of MLS and SLS) covers the sweep.
-    let (net, env) = cluster_setting(source, spec, 1.0, Algorithm::Sls)?;
+    let work = Workload::Sweep {
+        points: bandwidths_mbps.len(),
+    };
+    let (net, env) = cluster_setting(source, spec, 1.0, Algorithm::Sls, work)?;
     for &g in &bandwidths_mbps {
         Environment::with_cluster(env.cluster(), g).map_err(err)?;
     }
@@ -46,11 +50,12 @@ fn cluster_setting(
     spec: &str,
     bandwidth_mbps: f64,
     algorithm: Algorithm,
+    work: Workload,
 ) -> Result<(Network, Environment), JsError> {
     let net = load(source)?;
     let cluster = cluster_spec::parse_short(spec).map_err(err)?;
     let env = Environment::with_cluster(cluster, bandwidth_mbps).map_err(err)?;
-    env.check_work(&net).map_err(err)?;
+    solver::check_work(&net, &env, work).map_err(err)?;
     check_memory(&net, &env, algorithm).map_err(err)?;
     Ok((net, env))
 }

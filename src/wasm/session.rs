@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use super::{err, parse_algorithm, to_js, whole_devices};
 use crate::cost::Environment;
-use crate::solver::Planner;
+use crate::solver::{self, Planner, Workload};
 
 #[wasm_bindgen]
 pub struct Session {
@@ -37,7 +37,7 @@ impl Session {
         algorithm: &str,
     ) -> Result<JsValue, JsError> {
         let algorithm = parse_algorithm(algorithm)?;
-        let env = self.environment(devices, bandwidth_mbps, gflops)?;
+        let env = self.environment(devices, bandwidth_mbps, gflops, Workload::Solve(algorithm))?;
         to_js(&self.planner.solve(&env, algorithm))
     }
 
@@ -48,7 +48,7 @@ impl Session {
         bandwidth_mbps: f64,
         gflops: f64,
     ) -> Result<JsValue, JsError> {
-        let env = self.environment(devices, bandwidth_mbps, gflops)?;
+        let env = self.environment(devices, bandwidth_mbps, gflops, Workload::Compare)?;
         to_js(&self.planner.compare(&env))
     }
 
@@ -61,21 +61,25 @@ impl Session {
         gflops: f64,
         bandwidths_mbps: Vec<f64>,
     ) -> Result<JsValue, JsError> {
-        let env = self.environment(devices, 1.0, gflops)?;
+        let points = bandwidths_mbps.len();
+        let env = self.environment(devices, 1.0, gflops, Workload::Sweep { points })?;
         for &g in &bandwidths_mbps {
             Environment::new(env.devices, g, env.gflops).map_err(err)?;
         }
         to_js(&self.planner.sweep_bandwidth(&env, &bandwidths_mbps))
     }
 
+    /// A checked environment, refused when `work` would take too long (the estimate of
+    /// a cold solve: the cache only makes it cheaper).
     fn environment(
         &self,
         devices: f64,
         bandwidth_mbps: f64,
         gflops: f64,
+        work: Workload,
     ) -> Result<Environment, JsError> {
         let env = Environment::new(whole_devices(devices)?, bandwidth_mbps, gflops).map_err(err)?;
-        env.check_work(self.planner.network()).map_err(err)?;
+        solver::check_work(self.planner.network(), &env, work).map_err(err)?;
         Ok(env)
     }
 }
