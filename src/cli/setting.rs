@@ -128,14 +128,22 @@ const MAX_CLUSTER_BYTES: usize = 1 << 20;
 fn load_model(source: &OsStr) -> Result<Network, CliError> {
     let path = Path::new(source);
     if path.is_file() {
-        // ONNX files may be large; text is refused past its own, smaller limit.
-        let bytes = read_bytes(path, MAX_ONNX_BYTES)?;
-        if bytes.len() > MAX_JSON_BYTES && !import::looks_like_onnx(&bytes) {
-            return Err(CliError(format!(
-                "{}: the file has more than {MAX_JSON_BYTES} bytes, the limit for a model",
-                shown(source)
-            )));
-        }
+        // Text is refused past its limit; only a file that starts like an ONNX model
+        // (a protobuf field 1 or 2) is read on, up to the larger ONNX limit.
+        let bytes = match read_bytes(path, MAX_JSON_BYTES) {
+            Ok(bytes) => bytes,
+            Err(too_large) => {
+                let mut first = [0u8; 1];
+                let starts_like_onnx = std::fs::File::open(path)
+                    .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut first))
+                    .is_ok()
+                    && matches!(first[0], 0x08 | 0x12);
+                if !starts_like_onnx {
+                    return Err(too_large);
+                }
+                read_bytes(path, MAX_ONNX_BYTES)?
+            }
+        };
         return import::load_bytes(&bytes).map_err(|e| CliError(format!("{}: {e}", shown(source))));
     }
     match source.to_str().filter(|s| model::zoo::by_name(s).is_some()) {
