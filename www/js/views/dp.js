@@ -5,7 +5,7 @@
 // Below, the optimal chain traced back from T(L): the plan's blocks, one band each.
 // A step-through shows the rows filled one j at a time, as the DP does.
 
-import { el, svg, caseColour, txt } from '../svg.js';
+import { el, svg, txt } from '../svg.js';
 import { seconds } from '../format.js';
 import { table, viewK } from '../teach/engine.js';
 
@@ -97,7 +97,7 @@ export function renderDp(ctx) {
     if (current) out += el('rect', { x: left - 2, y: y - 1, width: gridW + 4, height: cell + 2, fill: 'none', stroke: theme.accent, 'stroke-width': 2 });
     // T(j) as a bar, with the kept block when there is room.
     const w = Math.max(1, (barW * row.best_s) / tMax);
-    out += el('rect', { x: barX, y: y + 1, width: w, height: Math.max(1, cell - 2), fill: caseColour(row.case, theme), 'fill-opacity': 0.75, 'data-layer': j });
+    out += el('rect', { x: barX, y: y + 1, width: w, height: Math.max(1, cell - 2), fill: theme.transfer, 'data-layer': j });
     if (label) {
       out += txt({ x: barX + w + 4, y: y + cell / 2 + 4, 'font-size': 10, fill: theme.muted },
         `T(${j}) = ${seconds(row.best_s)} · i = ${row.first}`);
@@ -134,8 +134,8 @@ export function renderDp(ctx) {
         'data-tip': `Round ${n + 1}: layers ${b.first}–${b.last} (${b.case}), e = ${seconds(c.block_s)}; T(${b.last}) = T(${b.first - 1}) + e = ${seconds(row.best_s)}`,
         'aria-label': `Round ${n + 1}: layers ${b.first} to ${b.last}, ${b.case}`,
       },
-      el('rect', { x: x + 0.5, y, width: Math.max(1, w - 1), height: 20, rx: 3, fill: caseColour(b.case, theme), 'fill-opacity': 0.85 }) +
-        txt({ x: x + w / 2, y: y + 14, 'text-anchor': 'middle', fill: '#fff', 'font-size': 10 }, w > text.length * 5.6 ? text : w > 22 ? `R${n + 1}` : ''));
+      el('rect', { x: x + 0.5, y, width: Math.max(1, w - 1), height: 20, rx: 3, fill: theme.band, stroke: theme.fg, 'stroke-opacity': 0.55 }) +
+        txt({ x: x + w / 2, y: y + 14, 'text-anchor': 'middle', fill: theme.fg, 'font-size': 10 }, w > text.length * 5.6 ? text : w > 22 ? `R${n + 1}` : ''));
     });
     out += txt({ x: barX, y: y + 14, 'font-size': 11 }, `T(${L}) = ${seconds(t.completion_s)} in ${t.chain.length} rounds`);
     y += 30;
