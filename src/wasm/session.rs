@@ -69,6 +69,14 @@ impl Session {
         to_js(&self.planner.sweep_bandwidth(&env, &bandwidths_mbps))
     }
 
+    /// Throws, at once, when the Fig. 9 sweep of `points` bandwidths would be over the
+    /// work limit (the page then runs it one bandwidth per task, each cheap alone).
+    #[wasm_bindgen(js_name = checkSweep)]
+    pub fn check_sweep(&self, devices: f64, gflops: f64, points: usize) -> Result<(), JsError> {
+        self.environment(devices, 1.0, gflops, Workload::Sweep { points })
+            .map(|_| ())
+    }
+
     /// A checked environment, refused when `work` would take too long (the estimate of
     /// a cold solve: the cache only makes it cheaper).
     fn environment(

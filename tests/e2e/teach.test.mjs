@@ -294,6 +294,8 @@ test('hovering or focusing a round or a layer highlights it in every view', () =
 
 test('the halo and FL animations play, pause, step and change speed', () => withPage({}, async (page) => {
   await open(page, server.url, '#model=vgg16&devices=10&bandwidth=100&gflops=13.6&algorithm=mls');
+  // Views off screen are drawn lazily; draw them now so no redraw restarts a clock below.
+  await page.evaluate(() => window.coopaiDebug.drawAll());
   await page.locator('#view-halo').scrollIntoViewIfNeeded();
   const halo = () => page.$eval('[data-view=halo]', (f) => f.getAnimations({ subtree: true }).map((a) => ({ state: a.playState, t: Number(a.currentTime), rate: a.playbackRate })));
   assert.equal(await page.textContent('[data-testid=halo-anim-play]'), 'Pause');

@@ -99,6 +99,8 @@ export function sweepStep(s) {
   const key = sweepKey(s);
   if (sweeps.has(key)) return true;
   const done = partial.get(key) ?? [];
+  // The whole sweep's work is checked before its first step, so it is refused at once.
+  if (!done.length && !s.cluster) session(s).checkSweep(s.devices, s.gflops, SWEEP_MBPS.length);
   done.push(...sweepAt(s, SWEEP_MBPS[done.length]));
   if (done.length < SWEEP_MBPS.length) {
     if (partial.size > 8) partial.clear();

@@ -64,8 +64,8 @@ export function renderDp(ctx) {
   const every = Math.ceil(12 / cell);
   for (let n = 1; n <= L; n += 1) {
     if ((n - 1) % every && n !== L) continue;
-    out += txt({ x: colX(n) + cell / 2, y: top + gridW + 12, 'text-anchor': 'middle', 'font-size': 9, fill: theme.muted }, n);
-    out += txt({ x: left - 4, y: rowY(n) + cell / 2 + 3, 'text-anchor': 'end', 'font-size': 9, fill: theme.muted, 'data-layer': n }, n);
+    out += txt({ x: colX(n) + cell / 2, y: top + gridW + 12, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, n);
+    out += txt({ x: left - 4, y: rowY(n) + cell / 2 + 3, 'text-anchor': 'end', 'font-size': 11, fill: theme.muted, 'data-layer': n }, n);
   }
   out += el('rect', { x: left, y: top, width: gridW, height: gridW, fill: 'none', stroke: theme.grid });
 
@@ -99,7 +99,7 @@ export function renderDp(ctx) {
     const w = Math.max(1, (barW * row.best_s) / tMax);
     out += el('rect', { x: barX, y: y + 1, width: w, height: Math.max(1, cell - 2), fill: theme.transfer, 'data-layer': j });
     if (label) {
-      out += txt({ x: barX + w + 4, y: y + cell / 2 + 4, 'font-size': 10, fill: theme.muted },
+      out += txt({ x: barX + w + 4, y: y + cell / 2 + 4, 'font-size': 11, fill: theme.muted },
         `T(${j}) = ${seconds(row.best_s)} · i = ${row.first}`);
     }
   });
@@ -135,7 +135,7 @@ export function renderDp(ctx) {
         'aria-label': `Round ${n + 1}: layers ${b.first} to ${b.last}, ${b.case}`,
       },
       el('rect', { x: x + 0.5, y, width: Math.max(1, w - 1), height: 20, rx: 3, fill: theme.band, stroke: theme.fg, 'stroke-opacity': 0.55 }) +
-        txt({ x: x + w / 2, y: y + 14, 'text-anchor': 'middle', fill: theme.fg, 'font-size': 10 }, w > text.length * 5.6 ? text : w > 22 ? `R${n + 1}` : ''));
+        txt({ x: x + w / 2, y: y + 14, 'text-anchor': 'middle', fill: theme.fg, 'font-size': 11 }, w > text.length * 5.6 ? text : w > 22 ? `R${n + 1}` : ''));
     });
     out += txt({ x: barX, y: y + 14, 'font-size': 11 }, `T(${L}) = ${seconds(t.completion_s)} in ${t.chain.length} rounds`);
     y += 30;
