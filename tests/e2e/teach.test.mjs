@@ -313,6 +313,9 @@ test('the halo and FL animations play, pause, step and change speed', () => with
   // Playing again at half speed: none is left paused (the first to start may be done).
   assert.ok(c.every((x) => x.rate === 0.5 && x.state !== 'paused') && c.some((x) => x.state === 'running'), JSON.stringify(c));
   await page.locator('#view-fl').scrollIntoViewIfNeeded();
+  // Let any redraw the scroll brings (views are drawn lazily) land before reading the clock.
+  await page.evaluate(() => window.coopaiDebug.drawAll());
+  await page.waitForTimeout(300);
   const clock = () => page.$eval('[data-view=fl] svg', (s) => s.getCurrentTime());
   await page.click('[data-testid=fl-anim-play]');
   const t0 = await clock();

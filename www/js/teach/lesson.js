@@ -40,9 +40,11 @@ export function readHide(value) {
 /** Hides the parts listed in the state, shows the rest, and says what is hidden. */
 export function applyHide(state) {
   const { known, unknown } = readHide(state.hide);
+  // A mixed cluster hides the devices and speed sliders too (cluster-panel.js).
+  const byCluster = (id) => Boolean(state.cluster) && (id === 'devices' || id === 'gflops');
   for (const [id, , find] of PARTS) {
     const el = find();
-    if (el) el.hidden = known.includes(id);
+    if (el) el.hidden = known.includes(id) || byCluster(id);
   }
   const note = $('lesson-note');
   const names = PARTS.filter(([id]) => known.includes(id)).map(([, name]) => name);
