@@ -94,6 +94,7 @@ test('the URL hash round-trips into the controls and the figures', () => withPag
   assert.match(await page.evaluate(() => location.hash), new RegExp(`&round=${picked}$`));
   await page.reload();
   await page.waitForSelector('body[data-ready=true]');
+  await page.evaluate(() => window.coopaiDebug.drawAll()); // the halo view is drawn lazily
   assert.equal(await page.inputValue('#halo-round'), picked);
   assert.match(await page.textContent('[data-view=halo]'), new RegExp(`^MLS round ${picked}:`));
   // Editing the hash by hand re-solves.

@@ -172,6 +172,7 @@ test('the DP view traces back the plan\'s blocks, chains and branching models al
   await open(page, server.url, '#model=vgg16&devices=10&bandwidth=100&gflops=13.6&algorithm=mls');
   await page.locator('#view-dp').scrollIntoViewIfNeeded();
   await page.selectOption('#dp-k', '3');
+  await page.waitForFunction(() => location.hash.includes('dpk='));
   assert.equal(new URLSearchParams((await page.evaluate(() => location.hash)).slice(1)).get('dpk'), '3');
   const at3 = cliSolve({ model: 'vgg16', devices: 10, bandwidth: 100, gflops: 13.6 }).per_k[2];
   assert.equal((await dpBlocks(page)).length, at3.blocks);
