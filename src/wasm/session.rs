@@ -41,6 +41,29 @@ impl Session {
         to_js(&self.planner.solve(&env, algorithm))
     }
 
+    /// Computes what a solve at this setting needs for `k` devices and keeps it, so a
+    /// long cold solve can run one `k` per task (the page's worker reports progress and
+    /// drops superseded inputs between them); the following `solve` is then warm.
+    pub fn prepare(
+        &mut self,
+        devices: f64,
+        bandwidth_mbps: f64,
+        gflops: f64,
+        algorithm: &str,
+        k: f64,
+    ) -> Result<(), JsError> {
+        let algorithm = parse_algorithm(algorithm)?;
+        let env = self.environment(devices, bandwidth_mbps, gflops, Workload::Solve(algorithm))?;
+        if !(k.fract() == 0.0 && k >= 1.0 && k <= f64::from(env.devices)) {
+            return Err(JsError::new(&format!(
+                "k must be a whole number from 1 to {}, found {k}",
+                env.devices
+            )));
+        }
+        self.planner.partition(&env, k as u32, algorithm);
+        Ok(())
+    }
+
     /// MLS and SLS for every `k` (as `compare`).
     pub fn compare(
         &mut self,
