@@ -71,6 +71,19 @@ impl Timing {
 /// The block time `e = max_d [ζ(d)/F_d + φ(d)·k/G]` and the device that sets it
 /// (the first such device on a tie).
 pub fn block_time(loads: &[Load], team: &Team) -> (Timing, usize) {
+    if !team.has_links() && !loads.is_empty() {
+        // The solver's hot loop: the same totals as `Team::timing`, compared first and
+        // split into compute and transfer once.
+        let (k, g) = (f64::from(team.k), team.bits_per_second);
+        let (mut most, mut slowest) = (f64::NEG_INFINITY, 0);
+        for (d, load) in loads.iter().enumerate() {
+            let total = load.flops as f64 / team.flops_per_second[d] + load.bits() as f64 * k / g;
+            if total > most {
+                (most, slowest) = (total, d);
+            }
+        }
+        return (team.timing(slowest, &loads[slowest]), slowest);
+    }
     let mut best = (Timing::default(), 0);
     for (d, load) in loads.iter().enumerate() {
         let t = team.timing(d, load);

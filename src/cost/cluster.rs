@@ -148,6 +148,10 @@ pub struct Team {
     /// Split weights (speed in kFLOP/s, an integer so that splits are exact); empty for
     /// a team of equal devices, which splits equally.
     weights: Vec<u64>,
+    /// Whether some member has its own link, or a memory limit (the hot loops skip what
+    /// does not apply).
+    linked: bool,
+    limited: bool,
 }
 
 impl Team {
@@ -180,6 +184,8 @@ impl Team {
                     .map(|d| ((d.gflops * 1e6).round() as u64).max(1))
                     .collect()
             },
+            linked: members.iter().any(|d| d.link_mbps.is_some()),
+            limited: members.iter().any(|d| d.memory_mb.is_some()),
             index,
         }
     }
@@ -195,6 +201,8 @@ impl Team {
             link: vec![None; n],
             memory: vec![None; n],
             weights: Vec::new(),
+            linked: false,
+            limited: false,
         }
     }
 
@@ -209,15 +217,21 @@ impl Team {
 
     /// True when some member's memory is limited.
     pub fn has_memory_limits(&self) -> bool {
-        self.memory.iter().any(Option::is_some)
+        self.limited
+    }
+
+    /// True when some member has its own link.
+    pub fn has_links(&self) -> bool {
+        self.linked
     }
 
     /// True when every member's load fits in its memory.
     pub fn fits(&self, loads: &[Load]) -> bool {
-        loads
-            .iter()
-            .zip(&self.memory)
-            .all(|(l, m)| m.is_none_or(|m| l.memory_bytes <= m))
+        !self.limited
+            || loads
+                .iter()
+                .zip(&self.memory)
+                .all(|(l, m)| m.is_none_or(|m| l.memory_bytes <= m))
     }
 
     /// Member `d`'s compute and transfer seconds: `ζ/F_d` and `φ·k/G`, or `φ/L_d` when
@@ -240,18 +254,38 @@ impl Team {
 /// so that the sweeps' hot loops look shares up instead of recomputing them.
 pub struct RowSplits {
     splits: Vec<Split>,
+    /// Every member's share of every tensor as `(first, last)`, `(u32::MAX, 0)` for
+    /// none: `tables[t * k + d]`.
+    tables: Vec<(u32, u32)>,
+    k: usize,
 }
 
 impl RowSplits {
     pub fn new(net: &Network, team: &Team) -> Self {
         let mut splits = vec![team.split(net.input.height)];
         splits.extend(net.layers.iter().map(|l| team.split(l.output.height)));
-        RowSplits { splits }
+        let tables = splits
+            .iter()
+            .flat_map(|s| {
+                (0..team.k).map(|d| s.share(d).map_or((u32::MAX, 0), |r| (r.first, r.last)))
+            })
+            .collect();
+        RowSplits {
+            splits,
+            tables,
+            k: team.k as usize,
+        }
     }
 
     /// The split of tensor `t`'s rows.
     pub fn of(&self, t: usize) -> &Split {
         &self.splits[t]
+    }
+
+    /// Every member's share of tensor `t`'s rows, as `(first, last)` with `first > last`
+    /// for none.
+    pub fn table(&self, t: usize) -> &[(u32, u32)] {
+        &self.tables[t * self.k..(t + 1) * self.k]
     }
 }
 

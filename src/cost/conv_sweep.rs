@@ -14,10 +14,10 @@
 //! back-propagation never empties a range).
 
 use super::block::Load;
-use super::cluster::{RowSplits, Split};
+use super::cluster::RowSplits;
 use super::environment::BITS_PER_ELEMENT as B;
 use crate::model::{Kind, Network};
-use crate::slicing::{len, Rows};
+use crate::slicing::Rows;
 
 /// The rows of one conv layer of a block, per device (for the plan and the viewer).
 #[derive(Clone, Debug, PartialEq)]
@@ -261,24 +261,22 @@ impl<'a> ConvSweep<'a> {
         }
 
         let row_bits = u64::from(layer.input.width) * u64::from(layer.input.channels) * B;
-        let held = (r > 1 && net.is_spatial(r - 1)).then(|| self.splits.of(r - 1));
+        let held = (r > 1 && net.is_spatial(r - 1)).then(|| self.splits.table(r - 1));
         match held {
-            Some(split) => {
-                rows_needed_by_others(&self.need, split, &mut self.union, &mut self.shared)
+            Some(held) => {
+                rows_needed_by_others(&self.need, held, &mut self.union, &mut self.shared)
             }
             None => self.shared.fill(0),
         }
         for (d, load) in self.loads.iter_mut().enumerate() {
             let tau_bits = self.shared[d] * row_bits;
             *load = if d < busy {
-                let need = Rows::new(self.need.first[d], self.need.last[d]);
-                let kept = held.map_or(0, |split| {
-                    len(split.share(d as u32).and_then(|x| x.intersect(need)))
-                });
+                let need = (self.need.first[d], self.need.last[d]);
+                let kept = held.map_or(0, |held| overlap(held[d], need));
                 let (fc_weights, fc_held) = self.fc_memory[d];
                 Load {
                     flops: self.conv_flops[d] + self.fc_flops[d],
-                    ti_bits: (need.len() - kept) * row_bits + self.skip_in[d],
+                    ti_bits: (self.need.len(d) - kept) * row_bits + self.skip_in[d],
                     tau_bits,
                     to_bits: self.final_to[d] + self.branch_up[d],
                     memory_bytes: (self.weights + fc_weights + self.peak[d].max(fc_held)) * (B / 8),
@@ -296,14 +294,29 @@ impl<'a> ConvSweep<'a> {
     }
 }
 
-/// For every device `d`, how many rows of its equal share of the block's input (`held`)
+/// Rows in both inclusive ranges (`first > last` is empty).
+fn overlap(a: (u32, u32), b: (u32, u32)) -> u64 {
+    let (first, last) = (a.0.max(b.0), a.1.min(b.1));
+    if first <= last {
+        u64::from(last - first) + 1
+    } else {
+        0
+    }
+}
+
+/// For every device `d`, how many rows of its share of the block's input (`held[d]`)
 /// lie in the need of some other device (the τo rows), in `O(k)`.
 ///
 /// The needs come from back-propagating ordered grids through monotone maps, so the
 /// busy devices form a prefix and both ends of their ranges never decrease. Hence a row
 /// of `need[d]` needed by any other device is needed by `d − 1` or `d + 1`, the rows
 /// only `d` needs form one range, and the answer is `|held ∩ ⋃ need| − |held ∩ only(d)|`.
-fn rows_needed_by_others(need: &Ranges, held: &Split, union: &mut Vec<Rows>, out: &mut [u64]) {
+fn rows_needed_by_others(
+    need: &Ranges,
+    held: &[(u32, u32)],
+    union: &mut Vec<Rows>,
+    out: &mut [u64],
+) {
     let busy = need.first.len();
     union.clear();
     for d in 0..busy {
@@ -315,36 +328,41 @@ fn rows_needed_by_others(need: &Ranges, held: &Split, union: &mut Vec<Rows>, out
     }
     let mut u = 0;
     for (d, slot) in out.iter_mut().enumerate() {
-        let Some(held) = held.share(d as u32) else {
+        let h = held[d];
+        if h.0 > h.1 {
             *slot = 0;
             continue;
-        };
-        while u < union.len() && union[u].last < held.first {
+        }
+        while u < union.len() && union[u].last < h.0 {
             u += 1;
         }
         let mut covered = 0;
         let mut v = u;
-        while v < union.len() && union[v].first <= held.last {
-            covered += len(union[v].intersect(held));
+        while v < union.len() && union[v].first <= h.1 {
+            covered += overlap((union[v].first, union[v].last), h);
             v += 1;
         }
-        let only = (d < busy)
-            .then(|| {
-                let first = if d == 0 {
-                    need.first[d]
-                } else {
-                    need.first[d].max(need.last[d - 1] + 1)
-                };
-                let last = if d + 1 == busy {
-                    Some(need.last[d])
-                } else {
-                    need.first[d + 1]
-                        .checked_sub(1)
-                        .map(|b| need.last[d].min(b))
-                };
-                last.filter(|&l| first <= l).map(|l| Rows::new(first, l))
-            })
-            .flatten();
-        *slot = covered - len(only.and_then(|o| o.intersect(held)));
+        let only = if d < busy {
+            let first = if d == 0 {
+                need.first[d]
+            } else {
+                need.first[d].max(need.last[d - 1] + 1)
+            };
+            // Rows before the next device's first (none when it starts at row 0).
+            let last = if d + 1 == busy {
+                need.last[d]
+            } else {
+                need.last[d].min(need.first[d + 1].wrapping_sub(1))
+            };
+            let none = d + 1 < busy && need.first[d + 1] == 0;
+            if none {
+                0
+            } else {
+                overlap((first, last), h)
+            }
+        } else {
+            0
+        };
+        *slot = covered - only;
     }
 }

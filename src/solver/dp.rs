@@ -69,9 +69,42 @@ impl Partition {
 /// each feasible block `first..=j` and case with its per-device loads, then
 /// [`Visit::end`]. The cold DP, the planner's cache and the DP table all read this one
 /// enumeration.
+///
+/// A sweep offers the blocks ending at `j` from the shortest to the longest, and
+/// stops early when [`Visit::block`] returns [`Sweep::Stop`]: no longer block can win
+/// (see [`bound`]).
 pub(crate) trait Visit {
-    fn block(&mut self, j: usize, first: usize, case: Case, loads: &[Load]);
+    fn block(&mut self, j: usize, first: usize, case: Case, loads: &[Load]) -> Sweep;
     fn end(&mut self, j: usize);
+}
+
+/// Whether a sweep goes on to longer blocks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Sweep {
+    Continue,
+    Stop,
+}
+
+/// A lower bound, valid for this block and every longer block of its sweep, on the
+/// time of the block: each device's compute and final upload alone.
+///
+/// Why: a sweep adds layers at the bottom, so every device's FLOPs and upload bits
+/// (`to`, the block's outputs and branch rows) only grow (`tests/pruning.rs` checks it
+/// on every sweep of the zoo and of random models), and a time is monotone in both.
+/// Float rounding keeps that order (division and addition are monotone), and the DP
+/// adds a non-negative `T(first − 1)`; so a block whose bound exceeds the best time
+/// found for `T(j)` so far, and every longer one, loses strictly, even on a tie rule.
+pub(crate) fn bound(loads: &[Load], team: &Team) -> f64 {
+    let mut most = 0.0f64;
+    for (d, l) in loads.iter().enumerate() {
+        let floor = Load {
+            flops: l.flops,
+            to_bits: l.to_bits,
+            ..Load::default()
+        };
+        most = most.max(team.timing(d, &floor).total());
+    }
+    most
 }
 
 pub(crate) fn candidates(net: &Network, team: &Team, algorithm: Algorithm, visit: &mut impl Visit) {
@@ -83,8 +116,7 @@ pub(crate) fn candidates(net: &Network, team: &Team, algorithm: Algorithm, visit
         if net.is_spatial(j) {
             let mut sweep = BlockSweep::new(net, &splits, k, j, None);
             while let Some(r) = sweep.step() {
-                visit.block(j, r, Case::Conv, sweep.loads());
-                if !mls {
+                if visit.block(j, r, Case::Conv, sweep.loads()) == Sweep::Stop || !mls {
                     break;
                 }
             }
@@ -98,7 +130,9 @@ pub(crate) fn candidates(net: &Network, team: &Team, algorithm: Algorithm, visit
                 if net.is_spatial(j - 1) {
                     let mut sweep = BlockSweep::new(net, &splits, k, j - 1, Some(j));
                     while let Some(r) = sweep.step() {
-                        visit.block(j, r, Case::ConvFc, sweep.loads());
+                        if visit.block(j, r, Case::ConvFc, sweep.loads()) == Sweep::Stop {
+                            break;
+                        }
                     }
                 } else {
                     fc::hybrid(net.layer(j - 1), layer, team, &mut loads);
@@ -141,6 +175,11 @@ impl Recurrence {
                 timing,
             },
         );
+    }
+
+    /// Whether a block of time at least `bound` loses to a candidate already offered.
+    pub(crate) fn beaten(&self, bound: f64) -> bool {
+        bound > self.pick.value
     }
 
     /// Closes `T(j)`.
@@ -187,6 +226,11 @@ pub struct Offer<'a> {
 /// Watches the DP at work (the page's DP view, `solve --json --dp`): every candidate it
 /// compares and, for every `j`, the value and block it kept. `()` watches nothing.
 pub trait Observer {
+    /// Whether the observer must see every candidate, including the longer blocks that
+    /// a lower bound shows cannot win (the DP skips those otherwise, see [`bound`]).
+    fn sees_all(&self) -> bool {
+        false
+    }
     fn offer(&mut self, _offer: &Offer) {}
     fn decide(&mut self, _last: usize, _best_s: f64, _chosen: &Chosen) {}
 }
@@ -202,11 +246,31 @@ struct Priced<'a, O> {
 }
 
 impl<O: Observer> Visit for Priced<'_, O> {
-    fn block(&mut self, j: usize, first: usize, case: Case, loads: &[Load]) {
-        if !self.team.fits(loads) {
-            return;
-        }
+    fn block(&mut self, j: usize, first: usize, case: Case, loads: &[Load]) -> Sweep {
         let timing = block_time(loads, self.team).0;
+        if self.team.fits(loads) {
+            self.price(j, first, case, loads, timing);
+        }
+        // The bound is at most the block's own time, so it is computed only when that
+        // time alone would lose.
+        let may_stop = !self.observer.sees_all() && self.dp.beaten(timing.total());
+        if may_stop && self.dp.beaten(bound(loads, self.team)) {
+            Sweep::Stop
+        } else {
+            Sweep::Continue
+        }
+    }
+
+    fn end(&mut self, j: usize) {
+        self.dp.end(j);
+        if let Some(c) = &self.dp.choice[j] {
+            self.observer.decide(j, self.dp.best[j], c);
+        }
+    }
+}
+
+impl<O: Observer> Priced<'_, O> {
+    fn price(&mut self, j: usize, first: usize, case: Case, loads: &[Load], timing: Timing) {
         self.observer.offer(&Offer {
             block: Chosen {
                 first,
@@ -218,13 +282,6 @@ impl<O: Observer> Visit for Priced<'_, O> {
             loads,
         });
         self.dp.offer(j, first, case, timing);
-    }
-
-    fn end(&mut self, j: usize) {
-        self.dp.end(j);
-        if let Some(c) = &self.dp.choice[j] {
-            self.observer.decide(j, self.dp.best[j], c);
-        }
     }
 }
 

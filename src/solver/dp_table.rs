@@ -74,6 +74,11 @@ struct Recorder<'a> {
 }
 
 impl Observer for Recorder<'_> {
+    /// The table shows every candidate the recurrence compares, pruned or not.
+    fn sees_all(&self) -> bool {
+        true
+    }
+
     fn offer(&mut self, o: &Offer) {
         let b = &o.block;
         let computed: u64 = o.loads.iter().map(|l| l.flops).sum();

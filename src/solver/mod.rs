@@ -4,6 +4,7 @@
 pub mod budget;
 mod dp;
 mod dp_table;
+mod each_k;
 mod plan;
 mod planner;
 mod sweep;

@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use super::dp::{partition, Algorithm, Chosen, Partition};
+use super::dp::{Algorithm, Chosen, Partition};
+use super::each_k::partitions;
 use crate::cost::block_sweep::BlockSweep;
 use crate::cost::cluster::{Device, RowSplits};
 use crate::cost::dag_sweep;
@@ -151,10 +152,7 @@ pub struct Plan {
 /// The work must have been checked with [`super::check_work`] (`Workload::Solve`). For a cluster with memory limits,
 /// also [`super::check_memory`].
 pub fn solve(net: &Network, env: &Environment, algorithm: Algorithm) -> Plan {
-    let partitions: Vec<Partition> = (1..=env.devices)
-        .map(|k| partition(net, env, k, algorithm))
-        .collect();
-    solve_with(net, env, algorithm, partitions)
+    solve_with(net, env, algorithm, partitions(net, env, algorithm))
 }
 
 /// The plan from the optimum of every `k` in `1..=D` (however they were computed).

@@ -12,7 +12,9 @@
 //! (`tests/planner.rs`). Mixed clusters are solved cold (their per-device links make
 //! the time depend on `G` in a way a pair cannot hold).
 
-use super::dp::{candidates, partition, single_device, Algorithm, Partition, Recurrence, Visit};
+use super::dp::{
+    candidates, partition, single_device, Algorithm, Partition, Recurrence, Sweep, Visit,
+};
 use super::plan::{solve_with, Plan};
 use super::sweep::{compare_with, BandwidthPoint, Comparison};
 use crate::cost::{Case, Environment, Load, Timing};
@@ -36,7 +38,7 @@ struct Candidates {
 }
 
 impl Visit for Candidates {
-    fn block(&mut self, _j: usize, first: usize, case: Case, loads: &[Load]) {
+    fn block(&mut self, _j: usize, first: usize, case: Case, loads: &[Load]) -> Sweep {
         let start = self.pairs.len();
         for load in loads {
             let (z, p) = (load.flops, load.bits());
@@ -50,6 +52,7 @@ impl Visit for Candidates {
             case,
             pairs: (start as u32, self.pairs.len() as u32),
         });
+        Sweep::Continue
     }
 
     fn end(&mut self, _j: usize) {

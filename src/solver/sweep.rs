@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use super::dp::{partition, Algorithm, Partition};
+use super::dp::{Algorithm, Partition};
+use super::each_k::partitions;
 use super::plan::{KSummary, ModelSummary};
 use crate::cost::Environment;
 use crate::model::Network;
@@ -54,12 +55,12 @@ pub(crate) fn saving_pct(reference: f64, value: f64) -> f64 {
 
 /// Solves MLS and SLS for every `k` in `1..=D`.
 pub fn compare(net: &Network, env: &Environment) -> Comparison {
-    let per_k = |a| {
-        (1..=env.devices)
-            .map(|k| partition(net, env, k, a))
-            .collect::<Vec<_>>()
-    };
-    compare_with(net, env, per_k(Algorithm::Mls), per_k(Algorithm::Sls))
+    compare_with(
+        net,
+        env,
+        partitions(net, env, Algorithm::Mls),
+        partitions(net, env, Algorithm::Sls),
+    )
 }
 
 /// The comparison from MLS's and SLS's optimum for every `k` (however computed).
