@@ -70,3 +70,22 @@ fn cached_sweeps_equal_cold_sweeps_on_the_zoo() {
         assert!(planner.cached_pairs() > 0);
     }
 }
+
+#[test]
+fn a_full_cache_walks_again_and_still_equals_cold_solves() {
+    let net = Network::new(&zoo::by_name("vgg16").unwrap()).unwrap();
+    let env = Environment::raspberry_pi4(12);
+    let mut roomy = Planner::new(net.clone());
+    roomy.solve(&env, Algorithm::Mls);
+    let all = roomy.cached_pairs();
+    // Room for some `k`s but not all: the rest are walked on every call.
+    let mut tight = Planner::with_cache_limit(net, all / 3);
+    for mbps in [100.0, 40.0, 250.0] {
+        let env = Environment {
+            bandwidth_mbps: mbps,
+            ..env.clone()
+        };
+        check(&mut tight, &env, "vgg16, a third of the cache");
+        assert!(tight.cached_pairs() > 0 && tight.cached_pairs() <= all / 3);
+    }
+}

@@ -43,11 +43,14 @@ pub enum Command {
         #[arg(long)]
         markdown: bool,
     },
-    /// Time full MLS solves of the zoo and a 300-layer chain
+    /// Time full MLS solves of the zoo and a 300-layer chain, cold and warm
     Bench {
         /// Print the table as Markdown
         #[arg(long)]
         markdown: bool,
+        /// Print the rows as JSON: [{model, layers, devices, cold_ms, warm_ms, …}]
+        #[arg(long, conflicts_with = "markdown")]
+        json: bool,
     },
     /// Run the plan on real f32 tensors and check every round against the model and the cost model
     Verify {

@@ -53,7 +53,7 @@ fn run_parsed(args: &[OsString]) -> Result<String, CliError> {
     match cli.command {
         Command::Solve { setting, json, dp } => solve::run(&setting, json, dp),
         Command::Reproduce { json, markdown } => reproduce::run(json, markdown),
-        Command::Bench { markdown } => bench::run(markdown),
+        Command::Bench { markdown, json } => bench::run(markdown, json),
         Command::Verify {
             setting,
             scale,

@@ -1,34 +1,40 @@
-//! The optimum for every `k` in `1..=D`, on all of the machine's cores: the `k`s are
-//! independent DPs. The page's wasm has one thread and runs them in turn.
+//! The optimum for every `k` in `1..=D`, on all of the machine's cores when the solve
+//! is long enough to pay for the threads: the `k`s are independent DPs. The page's wasm
+//! has one thread and runs them in turn.
 
+use super::budget::candidates;
 use super::dp::{partition, Algorithm, Partition};
 use crate::cost::Environment;
 use crate::model::Network;
 
+/// Device-steps below which threads cost more than they save (a thread starts in tens
+/// of microseconds; a device-step takes a few nanoseconds).
+const PARALLEL_STEPS: u64 = 1_000_000;
+
 /// [`partition`] for `k = 1..=env.devices`, in order of `k`.
 pub fn partitions(net: &Network, env: &Environment, algorithm: Algorithm) -> Vec<Partition> {
-    each_k(env.devices, |k| partition(net, env, k, algorithm))
+    let d = u64::from(env.devices);
+    let steps = candidates(net, algorithm).saturating_mul(d * (d + 1) / 2);
+    let ks: Vec<u32> = (1..=env.devices).collect();
+    each(&ks, steps, |k| partition(net, env, k, algorithm))
 }
 
-/// `f(k)` for `k = 1..=devices`, in order. A DP for `k` costs about `k` times one for
-/// `k = 1`, so thread `t` of `n` takes every `n`-th `k` from `t + 1`, which balances
-/// the threads.
-#[cfg(not(target_arch = "wasm32"))]
-fn each_k<T: Send>(devices: u32, f: impl Fn(u32) -> T + Sync) -> Vec<T> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(devices as usize);
+/// `f(k)` for each of `ks`, in their order, from several threads when `steps` (the
+/// work of all of them) is large. A DP for `k` costs about `k` times one for `k = 1`,
+/// so thread `t` of `n` takes every `n`-th `k` from the `t`-th, which balances them.
+pub fn each<T: Send>(ks: &[u32], steps: u64, f: impl Fn(u32) -> T + Sync) -> Vec<T> {
+    let threads = if steps < PARALLEL_STEPS { 1 } else { threads() }.min(ks.len());
     if threads <= 1 {
-        return (1..=devices).map(f).collect();
+        return ks.iter().map(|&k| f(k)).collect();
     }
     let f = &f;
-    let mut parts: Vec<Vec<(u32, T)>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads as u32)
+    let mut results: Vec<Vec<(usize, T)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
             .map(|t| {
                 s.spawn(move || {
-                    (t + 1..=devices)
+                    (t..ks.len())
                         .step_by(threads)
-                        .map(|k| (k, f(k)))
+                        .map(|i| (i, f(ks[i])))
                         .collect()
                 })
             })
@@ -38,12 +44,16 @@ fn each_k<T: Send>(devices: u32, f: impl Fn(u32) -> T + Sync) -> Vec<T> {
             .map(|h| h.join().expect("a solver thread does not panic"))
             .collect()
     });
-    let mut all: Vec<(u32, T)> = parts.iter_mut().flat_map(std::mem::take).collect();
-    all.sort_by_key(|&(k, _)| k);
+    let mut all: Vec<(usize, T)> = results.iter_mut().flat_map(std::mem::take).collect();
+    all.sort_by_key(|&(i, _)| i);
     all.into_iter().map(|(_, t)| t).collect()
 }
 
-#[cfg(target_arch = "wasm32")]
-fn each_k<T: Send>(devices: u32, f: impl Fn(u32) -> T + Sync) -> Vec<T> {
-    (1..=devices).map(f).collect()
+/// Threads a solve may use: the machine's cores natively, one in the page's wasm.
+pub fn threads() -> usize {
+    if cfg!(target_arch = "wasm32") {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
 }

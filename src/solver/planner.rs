@@ -12,9 +12,11 @@
 //! (`tests/planner.rs`). Mixed clusters are solved cold (their per-device links make
 //! the time depend on `G` in a way a pair cannot hold).
 
+use super::budget;
 use super::dp::{
     candidates, partition, single_device, Algorithm, Partition, Recurrence, Sweep, Visit,
 };
+use super::each_k::{each, threads};
 use super::plan::{solve_with, Plan};
 use super::sweep::{compare_with, BandwidthPoint, Comparison};
 use crate::cost::{Case, Environment, Load, Timing};
@@ -102,13 +104,29 @@ pub struct Planner {
     net: Network,
     /// By `2·k + algorithm` (MLS 0, SLS 1).
     cache: Vec<Option<Candidates>>,
+    max_pairs: usize,
 }
+
+fn slot(k: u32, algorithm: Algorithm) -> usize {
+    2 * k as usize + usize::from(algorithm == Algorithm::Sls)
+}
+
+/// Most `(ζ, φ)` pairs a planner keeps by default (64 MiB): past it, a `k` is walked
+/// again each time. A 300-layer chain at `D = 64` would otherwise keep 25 million
+/// (400 MB), ResNet-50 at `D = 32` keeps about 0.3 million.
+pub const MAX_CACHED_PAIRS: usize = 4 << 20;
 
 impl Planner {
     pub fn new(net: Network) -> Self {
+        Planner::with_cache_limit(net, MAX_CACHED_PAIRS)
+    }
+
+    /// A planner that keeps at most `max_pairs` pairs.
+    pub fn with_cache_limit(net: Network, max_pairs: usize) -> Self {
         Planner {
             net,
             cache: Vec::new(),
+            max_pairs,
         }
     }
 
@@ -122,45 +140,88 @@ impl Planner {
         self.cache.iter().flatten().map(|c| c.pairs.len()).sum()
     }
 
+    fn cached(&self, k: u32, algorithm: Algorithm) -> Option<&Candidates> {
+        self.cache.get(slot(k, algorithm)).and_then(Option::as_ref)
+    }
+
     /// The best partition for exactly `k` devices; equal to [`partition`].
     pub fn partition(&mut self, env: &Environment, k: u32, algorithm: Algorithm) -> Partition {
+        self.partitions(env, &[k], algorithm).remove(0)
+    }
+
+    /// [`Planner::partition`] for each of `ks`: from the cache where it can, else by
+    /// walking the blocks, kept for next time while the cache has room.
+    fn partitions(
+        &mut self,
+        env: &Environment,
+        ks: &[u32],
+        algorithm: Algorithm,
+    ) -> Vec<Partition> {
         let net = &self.net;
+        let walk_steps = |k: u32| budget::candidates(net, algorithm).saturating_mul(u64::from(k));
         if env.cluster.is_some() {
-            return partition(net, env, k, algorithm);
+            let steps = ks.iter().map(|&k| walk_steps(k)).sum();
+            return each(ks, steps, |k| partition(net, env, k, algorithm));
         }
-        if k == 1 {
-            return single_device(net, &env.team(1));
-        }
-        let slot = 2 * k as usize + usize::from(algorithm == Algorithm::Sls);
-        if self.cache.len() <= slot {
-            self.cache.resize_with(slot + 1, || None);
-        }
-        let cached = self.cache[slot].get_or_insert_with(|| {
-            let mut c = Candidates::default();
-            candidates(net, &env.team(k), algorithm, &mut c);
-            c
+        let (f, g) = (env.flops_per_second(), env.bits_per_second());
+        let mut out: Vec<Option<Partition>> = vec![None; ks.len()];
+        // What the cache holds, at once.
+        let (hit, miss): (Vec<usize>, Vec<usize>) =
+            (0..ks.len()).partition(|&i| ks[i] == 1 || self.cached(ks[i], algorithm).is_some());
+        let this = &*self;
+        let hits: Vec<u32> = hit.iter().map(|&i| ks[i]).collect();
+        let steps = hits
+            .iter()
+            .map(|&k| {
+                this.cached(k, algorithm)
+                    .map_or(0, |c| c.pairs.len() as u64)
+            })
+            .sum();
+        let solved = each(&hits, steps, |k| match this.cached(k, algorithm) {
+            Some(c) => c.solve(net.len(), k, f, g),
+            None => single_device(net, &env.team(1)),
         });
-        cached.solve(net.len(), k, env.flops_per_second(), env.bits_per_second())
+        for (&i, p) in hit.iter().zip(solved) {
+            out[i] = Some(p);
+        }
+        // The rest, a few `k`s at a time so that at most that many walks are held.
+        for batch in miss.chunks(threads()) {
+            let batch_ks: Vec<u32> = batch.iter().map(|&i| ks[i]).collect();
+            let steps = batch_ks.iter().map(|&k| walk_steps(k)).sum();
+            let walked = each(&batch_ks, steps, |k| {
+                let mut c = Candidates::default();
+                candidates(net, &env.team(k), algorithm, &mut c);
+                let p = c.solve(net.len(), k, f, g);
+                (p, c)
+            });
+            for (&i, (p, c)) in batch.iter().zip(walked) {
+                out[i] = Some(p);
+                if self.cached_pairs() + c.pairs.len() <= self.max_pairs {
+                    let s = slot(ks[i], algorithm);
+                    if self.cache.len() <= s {
+                        self.cache.resize_with(s + 1, || None);
+                    }
+                    self.cache[s] = Some(c);
+                }
+            }
+        }
+        out.into_iter()
+            .map(|p| p.expect("every k solved"))
+            .collect()
     }
 
     /// Like [`super::solve`], from the cache.
     pub fn solve(&mut self, env: &Environment, algorithm: Algorithm) -> Plan {
-        let mut parts = |k| self.partition(env, k, algorithm);
-        let parts: Vec<Partition> = (1..=env.devices).map(&mut parts).collect();
+        let ks: Vec<u32> = (1..=env.devices).collect();
+        let parts = self.partitions(env, &ks, algorithm);
         solve_with(&self.net, env, algorithm, parts)
     }
 
     /// Like [`super::compare`], from the cache.
     pub fn compare(&mut self, env: &Environment) -> Comparison {
-        let mut per_k = |e: &Environment, k, a| self.partition(e, k, a);
-        let (mls, sls) = (
-            (1..=env.devices)
-                .map(|k| per_k(env, k, Algorithm::Mls))
-                .collect(),
-            (1..=env.devices)
-                .map(|k| per_k(env, k, Algorithm::Sls))
-                .collect(),
-        );
+        let ks: Vec<u32> = (1..=env.devices).collect();
+        let mls = self.partitions(env, &ks, Algorithm::Mls);
+        let sls = self.partitions(env, &ks, Algorithm::Sls);
         compare_with(&self.net, env, mls, sls)
     }
 
