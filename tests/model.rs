@@ -4,7 +4,7 @@
 use coopai::cost::{Environment, MAX_WORK, MIN_GFLOPS, MIN_RATE};
 use coopai::model::{zoo, Conv, Fc, Layer, Model, Network, Passthrough, Pool, Shape};
 use coopai::slicing::{back_through_conv, back_through_pool, equal_split, Rows};
-use coopai::solver::{solve, Algorithm};
+use coopai::solver::{check_work, solve, Algorithm, Workload};
 
 fn network(name: &str) -> Network {
     Network::new(&zoo::by_name(name).unwrap()).unwrap()
@@ -258,18 +258,13 @@ fn environments_are_checked() {
         vec![Layer::Conv(Conv::same(4, 3)); 1000],
     );
     let net = Network::new(&long).unwrap();
-    let err = Environment::new(32, 100.0, 13.6)
-        .unwrap()
-        .check_work(&net)
-        .unwrap_err();
+    let mls = Workload::Solve(Algorithm::Mls);
+    let err = check_work(&net, &Environment::new(32, 100.0, 13.6).unwrap(), mls).unwrap_err();
     assert!(
         err.0
             .contains(&format!("more than the limit of {MAX_WORK}")),
         "{}",
         err.0
     );
-    assert!(Environment::new(4, 100.0, 13.6)
-        .unwrap()
-        .check_work(&net)
-        .is_ok());
+    assert!(check_work(&net, &Environment::new(4, 100.0, 13.6).unwrap(), mls).is_ok());
 }

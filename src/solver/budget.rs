@@ -1,5 +1,5 @@
 //! The work of every solver entry point, estimated before it runs and refused above
-//! one limit, [`MAX_WORK`] device-steps (about 3 s natively, see the README).
+//! one limit, [`MAX_WORK`] device-steps (a few seconds natively, see the README).
 //!
 //! A device-step is one device's share of evaluating one candidate block: `O(1)` per
 //! device for every first layer the DP offers (spec §5). For `k` devices the DP offers
@@ -122,7 +122,7 @@ mod tests {
             10 * compare
         );
         // Accepted once, refused ten times over: the page's Fig. 9 case.
-        let n = (1..200)
+        let n = (1..1000)
             .map(|c| chain(c, 2))
             .find(|n| {
                 check(n, &env, Workload::Compare).is_ok()

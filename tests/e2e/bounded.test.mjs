@@ -61,9 +61,9 @@ test('a link model longer than the page writes is not read; the default is drawn
 }));
 
 test('the Fig. 9 sweep is refused at once when ten comparisons are over the limit', () => withPage({}, async (page) => {
-  // 200 CLs at D = 32: one comparison is 1.1e7 block-evaluation steps (accepted), the
+  // 400 CLs at D = 32: one comparison is 4.3e7 block-evaluation steps (accepted), the
   // sweep ten of them (refused).
-  const layers = Array.from({ length: 200 }, () => ({ type: 'conv', filters: 1, kernel: 1 }));
+  const layers = Array.from({ length: 400 }, () => ({ type: 'conv', filters: 1, kernel: 1 }));
   const model = JSON.stringify({ name: 'deep', input: { height: 4, width: 4, channels: 1 }, layers });
   await open(page, server.url, '#model=vgg16&devices=32');
   await page.selectOption('#model', 'custom');
@@ -73,7 +73,7 @@ test('the Fig. 9 sweep is refused at once when ten comparisons are over the limi
   }, model);
   await page.waitForFunction(() => document.querySelector('#error').textContent.includes('the bandwidth sweep'), null, { timeout: 20_000 });
   const error = await page.textContent('#error');
-  assert.match(error, /^the bandwidth sweep \(10 comparisons\) with 32 devices on a 200-layer model would take about \d+ block-evaluation steps, more than the limit of 100000000; use fewer devices or fewer layers$/);
+  assert.match(error, /^the bandwidth sweep \(10 comparisons\) with 32 devices on a 400-layer model would take about \d+ block-evaluation steps, more than the limit of 200000000; use fewer devices or fewer layers$/);
   // The model itself is solved and drawn.
   assert.equal((await shown(page)).blocks > 0, true);
 }));
