@@ -1,15 +1,17 @@
-//! The DP stops a sweep once no longer block can win (`solver::dp::bound`). That is
-//! exact because every device's FLOPs and upload bits only grow as a sweep adds layers
-//! at the bottom; these tests check that premise on every sweep, and that the pruned DP
-//! keeps the optimum of the unpruned one (the DP table sees every candidate) while it
-//! does skip candidates.
+//! Two shortcuts of the cold DP, both exact. It stops a sweep once no longer block can
+//! win (`solver::dp::bound`), because every device's FLOPs and upload bits only grow as
+//! a sweep adds layers at the bottom: these tests check that premise on every sweep,
+//! and that the pruned DP keeps the optimum of the unpruned one (the DP table sees
+//! every candidate) while it does skip candidates. And a long conv sweep carries only
+//! the devices that can be the slowest (`ConvSweep::only_slowest`): the block times are
+//! the full sweep's, to the bit.
 
 mod common;
 
 use common::{random_chain, random_dag, Rng};
 use coopai::cost::block_sweep::BlockSweep;
 use coopai::cost::cluster::{Cluster, Device, RowSplits};
-use coopai::cost::{Environment, Load};
+use coopai::cost::{block_time, Environment, Load};
 use coopai::model::{zoo, Network};
 use coopai::solver::{dp_table, partition_observed, Algorithm, Observer, Offer};
 
@@ -147,4 +149,55 @@ fn the_pruned_dp_keeps_the_optimum_and_skips_candidates() {
         pruned < all,
         "pruning never skipped a candidate ({pruned} of {all})"
     );
+}
+
+/// A sweep that keeps only the devices that can be the slowest (`only_slowest`) gives
+/// the same block time as the full sweep, bit for bit, at any bandwidth and speed, and
+/// does drop devices on long conv runs.
+#[test]
+fn collapsed_sweeps_keep_the_slowest_device() {
+    let mut rng = Rng(34);
+    let mut nets: Vec<Network> = ["tiny", "alexnet", "vgg16"]
+        .iter()
+        .map(|n| Network::new(&zoo::by_name(n).unwrap()).unwrap())
+        .collect();
+    nets.extend((0..200).map(|_| random_chain(&mut rng, 12)));
+    let mut collapsed = 0;
+    for net in &nets {
+        for k in [2, 3, 7, 16] {
+            let env = Environment::raspberry_pi4(k);
+            let team = env.team(k);
+            let splits = RowSplits::new(net, &team);
+            for j in (1..=net.len()).filter(|&j| net.is_spatial(j)) {
+                let mut full = BlockSweep::new(net, &splits, k, j, None);
+                let mut few = BlockSweep::new(net, &splits, k, j, None).only_slowest();
+                while let Some(r) = full.step() {
+                    assert_eq!(few.step(), Some(r));
+                    let (all, some) = (full.loads(), few.loads());
+                    if some.len() < all.len() {
+                        collapsed += 1;
+                    }
+                    assert!(some.iter().all(|l| all.contains(l)), "{} r {r}", net.name);
+                    for _ in 0..4 {
+                        let env = Environment::new(
+                            k,
+                            f64::from(rng.range(1, 1000)) * 0.1,
+                            f64::from(rng.range(1, 1000)) * 0.01,
+                        )
+                        .unwrap();
+                        let team = env.team(k);
+                        let (a, b) = (block_time(all, &team).0, block_time(some, &team).0);
+                        assert_eq!(
+                            (a.compute_s.to_bits(), a.transfer_s.to_bits()),
+                            (b.compute_s.to_bits(), b.transfer_s.to_bits()),
+                            "{} k {k} r {r} j {j}",
+                            net.name
+                        );
+                    }
+                }
+                assert_eq!(few.step(), None);
+            }
+        }
+    }
+    assert!(collapsed > 100, "only {collapsed} collapsed steps");
 }

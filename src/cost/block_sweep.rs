@@ -38,6 +38,14 @@ impl<'a> BlockSweep<'a> {
         }
     }
 
+    /// See [`ConvSweep::only_slowest`] (branching models keep every device).
+    pub fn only_slowest(self) -> Self {
+        match self {
+            BlockSweep::Chain(s) => BlockSweep::Chain(s.only_slowest()),
+            dag => dag,
+        }
+    }
+
     /// See [`ConvSweep::step`].
     pub fn step(&mut self) -> Option<usize> {
         match self {
@@ -46,10 +54,11 @@ impl<'a> BlockSweep<'a> {
         }
     }
 
-    /// The loads of the block found by the last successful step.
+    /// The loads of the block found by the last successful step (see
+    /// [`BlockSweep::only_slowest`]).
     pub fn loads(&self) -> &[Load] {
         match self {
-            BlockSweep::Chain(s) => &s.loads,
+            BlockSweep::Chain(s) => s.loads(),
             BlockSweep::Dag(s) => &s.loads,
         }
     }

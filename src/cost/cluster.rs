@@ -220,6 +220,12 @@ impl Team {
         self.limited
     }
 
+    /// True for equal devices without links or memory limits (the paper's): a device's
+    /// time is then the same function of its load for every member.
+    pub fn is_plain(&self) -> bool {
+        self.weights.is_empty() && !self.linked && !self.limited
+    }
+
     /// True when some member has its own link.
     pub fn has_links(&self) -> bool {
         self.linked

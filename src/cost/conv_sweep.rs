@@ -8,6 +8,11 @@
 //! `r..g+1` with the FL). So every block ending at `g` costs `O(k)` more than the one
 //! above it, and a full solve takes `O(D·L²)` block evaluations of `O(k)` each.
 //!
+//! Deep in a long sweep every busy device computes the same rows (whole layers, once
+//! the halos have grown over the map); from then on the devices differ by constants
+//! and the DP needs only those that can be the slowest, so the walk collapses to them
+//! ([`ConvSweep::only_slowest`]).
+//!
 //! This is the solver's hot loop, so rows are kept as plain `first`/`last` arrays over
 //! the busy devices (those with a grid: a prefix, since splits give the larger shares
 //! first — equal splits, and splits by speed over the fastest-first team — and
@@ -16,7 +21,7 @@
 use super::block::Load;
 use super::cluster::RowSplits;
 use super::environment::BITS_PER_ELEMENT as B;
-use crate::model::{Kind, Network};
+use crate::model::{Conv, Kind, LayerInfo, Network};
 use crate::slicing::Rows;
 
 /// The rows of one conv layer of a block, per device (for the plan and the viewer).
@@ -76,8 +81,13 @@ pub struct ConvSweep<'a> {
     fc_memory: Vec<(u64, u64)>,
     union: Vec<Rows>,
     /// The loads of the block found by the last successful [`ConvSweep::step`].
-    pub loads: Vec<Load>,
+    loads: Vec<Load>,
     trace: Option<Vec<LayerTrace>>,
+    /// Whether [`ConvSweep::only_slowest`] allows the collapsed walk, and once every
+    /// busy device needs the same rows, the devices that can still be the slowest with
+    /// their loads (see [`ConvSweep::collapse`]).
+    may_collapse: bool,
+    front: Option<(Vec<usize>, Vec<Load>)>,
 }
 
 impl<'a> ConvSweep<'a> {
@@ -144,6 +154,26 @@ impl<'a> ConvSweep<'a> {
             union: Vec::with_capacity(busy),
             loads: vec![Load::default(); n],
             trace: None,
+            may_collapse: false,
+            front: None,
+        }
+    }
+
+    /// Lets [`ConvSweep::loads`] hold only the devices that can be the first slowest
+    /// (in device order), which makes long sweeps `O(1)` per layer instead of `O(k)`.
+    /// For equal devices without links or memory limits, and callers that need only
+    /// the block's time (the DP, the planner); not for a trace or the DP table.
+    pub fn only_slowest(mut self) -> Self {
+        self.may_collapse = self.trace.is_none() && self.net.branch.is_none();
+        self
+    }
+
+    /// The loads of the block found by the last successful step: one per device, or
+    /// after [`ConvSweep::only_slowest`] possibly only those that can be the slowest.
+    pub fn loads(&self) -> &[Load] {
+        match &self.front {
+            Some((_, loads)) => loads,
+            None => &self.loads,
         }
     }
 
@@ -178,6 +208,10 @@ impl<'a> ConvSweep<'a> {
             self.next = 0;
             return None;
         };
+        if self.front.is_some() {
+            self.collapsed_step(r, layer, conv);
+            return Some(r);
+        }
         let branch = net
             .branch
             .filter(|b| b.spec.source == r || b.spec.target == r);
@@ -290,7 +324,86 @@ impl<'a> ConvSweep<'a> {
         }
         std::mem::swap(&mut self.rows, &mut self.need);
         self.next = r - 1;
+        if self.may_collapse {
+            self.collapse();
+        }
         Some(r)
+    }
+
+    /// Enters the collapsed walk once every busy device (two or more) needs the same
+    /// rows. From then on they stay the same (the same rows back-propagate to the same
+    /// rows), so each device's FLOPs grow by the same amount per layer and its
+    /// transfer is the layer's whole need plus its own final upload: devices differ by
+    /// constants only. A device dominated (`≥` in FLOPs and bits) by an earlier one now
+    /// stays dominated, and is never the first slowest; idle devices, which only
+    /// upload rows they hold, are dominated by device 0. The rest is the front.
+    fn collapse(&mut self) {
+        let busy = self.rows.first.len();
+        let same = |v: &[u32]| v.iter().all(|&x| x == v[0]);
+        if busy < 2 || !same(&self.rows.first) || !same(&self.rows.last) {
+            return;
+        }
+        let mut front: Vec<usize> = Vec::new();
+        for (d, l) in self.loads.iter().enumerate() {
+            let dominated = front.iter().any(|&e| {
+                let m = &self.loads[e];
+                m.flops >= l.flops && m.bits() >= l.bits()
+            });
+            if !dominated {
+                front.push(d);
+            }
+        }
+        let loads = front.iter().map(|&d| self.loads[d]).collect();
+        self.front = Some((front, loads));
+    }
+
+    /// [`ConvSweep::step`] in the collapsed walk: the common rows back-propagated once,
+    /// and the loads of the front devices only (the same values the full step gives).
+    fn collapsed_step(&mut self, r: usize, layer: &LayerInfo, conv: Conv) {
+        let net = self.net;
+        let (pool_size, pool_stride) = conv.pool.map_or((1, 1), |p| (p.size, p.stride));
+        let (stride, pad, kernel) = (
+            u64::from(conv.stride),
+            u64::from(conv.padding),
+            u64::from(conv.kernel),
+        );
+        let hc_last = u64::from(layer.conv_out.height) - 1;
+        let h_last = u64::from(layer.input.height) - 1;
+        let cf = u64::from(self.rows.first[0]) * u64::from(pool_stride);
+        let cl = (u64::from(self.rows.last[0]) * u64::from(pool_stride) + u64::from(pool_size) - 1)
+            .min(hc_last);
+        let added = (cl - cf + 1) * layer.flops_per_conv_row();
+        let need = (
+            (cf * stride).saturating_sub(pad) as u32,
+            (cl * stride + kernel - 1 - pad).min(h_last) as u32,
+        );
+        let need_len = u64::from(need.1 - need.0) + 1;
+        let rows_len = u64::from(self.rows.last[0] - self.rows.first[0]) + 1;
+        self.weights += layer.params;
+        let in_row = u64::from(layer.input.width) * u64::from(layer.input_channels());
+        let out_row = u64::from(layer.output.width) * u64::from(layer.output.channels);
+        let held_now = need_len * in_row + rows_len * out_row;
+        let row_bits = u64::from(layer.input.width) * u64::from(layer.input.channels) * B;
+        let held = (r > 1 && net.is_spatial(r - 1)).then(|| self.splits.table(r - 1));
+        let (front, loads) = self.front.as_mut().expect("collapsed");
+        for (&d, load) in front.iter().zip(loads.iter_mut()) {
+            self.conv_flops[d] += added;
+            self.peak[d] = self.peak[d].max(held_now);
+            // Every other busy device needs the same rows, so all of `d`'s held rows
+            // that lie in them are sent up (τo) and the rest of the need comes down (ti).
+            let kept = held.map_or(0, |held| overlap(held[d], need));
+            let (fc_weights, fc_held) = self.fc_memory[d];
+            *load = Load {
+                flops: self.conv_flops[d] + self.fc_flops[d],
+                ti_bits: (need_len - kept) * row_bits + self.skip_in[d],
+                tau_bits: kept * row_bits,
+                to_bits: self.final_to[d] + self.branch_up[d],
+                memory_bytes: (self.weights + fc_weights + self.peak[d].max(fc_held)) * (B / 8),
+            };
+        }
+        // All busy devices' rows are device 0's now; only its entry is kept.
+        (self.rows.first[0], self.rows.last[0]) = need;
+        self.next = r - 1;
     }
 }
 

@@ -73,9 +73,17 @@ impl Partition {
 /// A sweep offers the blocks ending at `j` from the shortest to the longest, and
 /// stops early when [`Visit::block`] returns [`Sweep::Stop`]: no longer block can win
 /// (see [`bound`]).
+///
+/// Unless [`Visit::sees_all`], `loads` may hold only the devices that can be the
+/// block's first slowest, in device order (see `ConvSweep::only_slowest`), on a team of
+/// equal devices without limits.
 pub(crate) trait Visit {
     fn block(&mut self, j: usize, first: usize, case: Case, loads: &[Load]) -> Sweep;
     fn end(&mut self, j: usize);
+    /// Whether every device's load and every candidate must be offered.
+    fn sees_all(&self) -> bool {
+        false
+    }
 }
 
 /// Whether a sweep goes on to longer blocks.
@@ -112,9 +120,18 @@ pub(crate) fn candidates(net: &Network, team: &Team, algorithm: Algorithm, visit
     let splits = RowSplits::new(net, team);
     let mut loads: Vec<Load> = Vec::with_capacity(k as usize);
     let mls = algorithm == Algorithm::Mls;
+    let collapse = team.is_plain() && !visit.sees_all();
+    let sweep = |grid, fc| {
+        let s = BlockSweep::new(net, &splits, k, grid, fc);
+        if collapse {
+            s.only_slowest()
+        } else {
+            s
+        }
+    };
     for j in 1..=net.len() {
         if net.is_spatial(j) {
-            let mut sweep = BlockSweep::new(net, &splits, k, j, None);
+            let mut sweep = sweep(j, None);
             while let Some(r) = sweep.step() {
                 if visit.block(j, r, Case::Conv, sweep.loads()) == Sweep::Stop || !mls {
                     break;
@@ -128,7 +145,7 @@ pub(crate) fn candidates(net: &Network, team: &Team, algorithm: Algorithm, visit
             visit.block(j, j, Case::FcModel, &loads);
             if mls && j >= 2 {
                 if net.is_spatial(j - 1) {
-                    let mut sweep = BlockSweep::new(net, &splits, k, j - 1, Some(j));
+                    let mut sweep = sweep(j - 1, Some(j));
                     while let Some(r) = sweep.step() {
                         if visit.block(j, r, Case::ConvFc, sweep.loads()) == Sweep::Stop {
                             break;
@@ -253,7 +270,7 @@ impl<O: Observer> Visit for Priced<'_, O> {
         }
         // The bound is at most the block's own time, so it is computed only when that
         // time alone would lose.
-        let may_stop = !self.observer.sees_all() && self.dp.beaten(timing.total());
+        let may_stop = !self.sees_all() && self.dp.beaten(timing.total());
         if may_stop && self.dp.beaten(bound(loads, self.team)) {
             Sweep::Stop
         } else {
@@ -266,6 +283,10 @@ impl<O: Observer> Visit for Priced<'_, O> {
         if let Some(c) = &self.dp.choice[j] {
             self.observer.decide(j, self.dp.best[j], c);
         }
+    }
+
+    fn sees_all(&self) -> bool {
+        self.observer.sees_all()
     }
 }
 

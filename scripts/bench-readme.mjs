@@ -1,0 +1,64 @@
+// Writes the README's performance tables from the benchmarks' JSON, so that the figures
+// quoted are the figures measured (nothing is asserted here):
+//   node scripts/bench-readme.mjs            # runs all three benchmarks (a few minutes)
+//   node scripts/bench-readme.mjs --native native.json --page page.json --python 87.1
+// The native rows come from `coopai bench --json`, the page's from
+// `node scripts/bench-page.mjs --json` (after scripts/build.sh), and the Python
+// reference's median from `python3 benches/reference.py … --time 21`. Each table goes
+// between its `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` lines in README.md.
+
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const README = join(ROOT, 'README.md');
+const args = process.argv.slice(2);
+const arg = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+
+function run(cmd, argv) {
+  return execFileSync(cmd, argv, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+const native = JSON.parse(arg('--native') ? readFileSync(arg('--native'), 'utf8')
+  : run('cargo', ['run', '--quiet', '--release', '--', 'bench', '--json']));
+const page = JSON.parse(arg('--page') ? readFileSync(arg('--page'), 'utf8')
+  : run('node', ['scripts/bench-page.mjs', '--json']));
+const pythonMs = Number(arg('--python') ?? run('python3',
+  ['benches/reference.py', 'benches/models/vgg19.json', '--devices', '10', '--time', '21']).match(/([\d.]+) ?ms/)[1]);
+
+const ms = (x) => (x < 1 ? x.toFixed(3) : x < 100 ? x.toFixed(2) : x.toFixed(0));
+const table = (head, rows) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`,
+  ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ` +
+  `${new Date().toISOString().slice(0, 10)}`;
+
+const nativeTable = `${table(['model', 'layers', 'D', 'cold (ms)', 'warm (ms)'],
+  native.map((r) => [r.model, r.layers, r.devices, ms(r.cold_ms), ms(r.warm_ms)]))}\n\n` +
+  `Medians; ${machine}.`;
+
+const vgg = native.find((r) => r.model === 'vgg19' && r.devices === 10);
+const pythonTable = `${table(['VGG19, D = 10, cold', 'median (ms)'], [
+  ['Python, `benches/reference.py --time 21`', ms(pythonMs)],
+  ['Rust, `coopai bench`', ms(vgg.cold_ms)],
+  ['ratio', `${Math.round(pythonMs / vgg.cold_ms)}×`],
+])}`;
+
+const pageTable = `${table(['model', 'D', 'work per event, p95 (ms)', 'input → paint, p95 (ms)', 'longest task (ms)'],
+  page.rows.map((r) => [r.model, r.devices, ms(r.work_p95_ms), ms(r.paint_p95_ms), ms(r.longest_task_ms)]))}\n\n` +
+  `Headless Chromium; ${machine}. The page's wasm: ${(page.wasm_gzip_bytes / 1024).toFixed(1)} KiB gzipped.`;
+
+let text = readFileSync(README, 'utf8');
+for (const [name, body] of [['native', nativeTable], ['python', pythonTable], ['page', pageTable]]) {
+  const re = new RegExp(`(<!-- bench:${name} -->\\n)[\\s\\S]*?(\\n<!-- /bench:${name} -->)`);
+  if (!re.test(text)) throw new Error(`README.md has no <!-- bench:${name} --> … <!-- /bench:${name} --> block`);
+  text = text.replace(re, `$1${body}$2`);
+}
+writeFileSync(README, text);
+console.log('README.md: performance tables written');
