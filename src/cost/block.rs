@@ -66,28 +66,43 @@ impl Timing {
     pub fn total(&self) -> f64 {
         self.compute_s + self.transfer_s
     }
+
+    /// Whether this device is slower than `other`: a longer total, and on a tie of the
+    /// totals more compute, then more transfer. So a device whose FLOPs and bits are
+    /// both at most another's is never slower than it, and the solver may drop it
+    /// (`ConvSweep::only_slowest`, the planner's pairs) without changing the block time
+    /// the DP sees, not even its split.
+    pub fn slower_than(&self, other: &Timing) -> bool {
+        let (a, b) = (self.total(), other.total());
+        a > b
+            || (a == b
+                && (self.compute_s > other.compute_s
+                    || (self.compute_s == other.compute_s && self.transfer_s > other.transfer_s)))
+    }
 }
 
-/// The block time `e = max_d [ζ(d)/F_d + φ(d)·k/G]` and the device that sets it
-/// (the first such device on a tie).
+/// The block time `e = max_d [ζ(d)/F_d + φ(d)·k/G]` and the device that sets it: the
+/// slowest by [`Timing::slower_than`], the first of equal ones.
 pub fn block_time(loads: &[Load], team: &Team) -> (Timing, usize) {
-    if !team.has_links() && !loads.is_empty() {
-        // The solver's hot loop: the same totals as `Team::timing`, compared first and
-        // split into compute and transfer once.
+    if !team.has_links() {
+        // The solver's hot loop: the same expressions as `Team::timing`, inlined.
         let (k, g) = (f64::from(team.k), team.bits_per_second);
-        let (mut most, mut slowest) = (f64::NEG_INFINITY, 0);
+        let mut best = (Timing::default(), 0);
         for (d, load) in loads.iter().enumerate() {
-            let total = load.flops as f64 / team.flops_per_second[d] + load.bits() as f64 * k / g;
-            if total > most {
-                (most, slowest) = (total, d);
+            let t = Timing {
+                compute_s: load.flops as f64 / team.flops_per_second[d],
+                transfer_s: load.bits() as f64 * k / g,
+            };
+            if d == 0 || t.slower_than(&best.0) {
+                best = (t, d);
             }
         }
-        return (team.timing(slowest, &loads[slowest]), slowest);
+        return best;
     }
     let mut best = (Timing::default(), 0);
     for (d, load) in loads.iter().enumerate() {
         let t = team.timing(d, load);
-        if d == 0 || t.total() > best.0.total() {
+        if d == 0 || t.slower_than(&best.0) {
             best = (t, d);
         }
     }

@@ -18,6 +18,8 @@
 //! first — equal splits, and splits by speed over the fastest-first team — and
 //! back-propagation never empties a range).
 
+use std::cmp::Reverse;
+
 use super::block::Load;
 use super::cluster::RowSplits;
 use super::environment::BITS_PER_ELEMENT as B;
@@ -159,8 +161,9 @@ impl<'a> ConvSweep<'a> {
         }
     }
 
-    /// Lets [`ConvSweep::loads`] hold only the devices that can be the first slowest
-    /// (in device order), which makes long sweeps `O(1)` per layer instead of `O(k)`.
+    /// Lets [`ConvSweep::loads`] hold only the devices that can be the slowest (by
+    /// [`super::Timing::slower_than`], in device order), which makes long sweeps a few
+    /// devices per layer instead of `k`.
     /// For equal devices without links or memory limits, and callers that need only
     /// the block's time (the DP, the planner); not for a trace or the DP table.
     pub fn only_slowest(mut self) -> Self {
@@ -334,25 +337,31 @@ impl<'a> ConvSweep<'a> {
     /// rows. From then on they stay the same (the same rows back-propagate to the same
     /// rows), so each device's FLOPs grow by the same amount per layer and its
     /// transfer is the layer's whole need plus its own final upload: devices differ by
-    /// constants only. A device dominated (`≥` in FLOPs and bits) by an earlier one now
-    /// stays dominated, and is never the first slowest; idle devices, which only
-    /// upload rows they hold, are dominated by device 0. The rest is the front.
+    /// constants only. A device dominated (`≤` in FLOPs and bits) by another, or equal
+    /// to an earlier one, stays so and is never the slowest; idle devices, which only
+    /// upload rows they hold, are dominated by device 0. The rest is the front, on
+    /// `chain300` one or two devices of up to 64.
     fn collapse(&mut self) {
         let busy = self.rows.first.len();
         let same = |v: &[u32]| v.iter().all(|&x| x == v[0]);
         if busy < 2 || !same(&self.rows.first) || !same(&self.rows.last) {
             return;
         }
+        // By FLOPs, then bits, falling (equal pairs by device): a device is covered
+        // exactly when one before it in this order has at least its bits.
+        let loads = &self.loads;
+        let mut order: Vec<usize> = (0..loads.len()).collect();
+        order.sort_by_key(|&d| (Reverse(loads[d].flops), Reverse(loads[d].bits()), d));
+        let mut most_bits = None;
         let mut front: Vec<usize> = Vec::new();
-        for (d, l) in self.loads.iter().enumerate() {
-            let dominated = front.iter().any(|&e| {
-                let m = &self.loads[e];
-                m.flops >= l.flops && m.bits() >= l.bits()
-            });
-            if !dominated {
+        for d in order {
+            let bits = loads[d].bits();
+            if most_bits.is_none_or(|m| bits > m) {
                 front.push(d);
+                most_bits = Some(bits);
             }
         }
+        front.sort_unstable();
         let loads = front.iter().map(|&d| self.loads[d]).collect();
         self.front = Some((front, loads));
     }

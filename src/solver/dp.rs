@@ -75,8 +75,8 @@ impl Partition {
 /// (see [`bound`]).
 ///
 /// Unless [`Visit::sees_all`], `loads` may hold only the devices that can be the
-/// block's first slowest, in device order (see `ConvSweep::only_slowest`), on a team of
-/// equal devices without limits.
+/// block's slowest, in device order (see `ConvSweep::only_slowest`), on a team of equal
+/// devices without limits.
 pub(crate) trait Visit {
     fn block(&mut self, j: usize, first: usize, case: Case, loads: &[Load]) -> Sweep;
     fn end(&mut self, j: usize);

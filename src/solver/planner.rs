@@ -5,12 +5,13 @@
 //!
 //! Why it is exact: on equal devices without limits (the paper's setting), a block's
 //! loads do not depend on `F` or `G`, and its time is `max_d (ζ_d/F + φ_d·k/G)`. Device
-//! `e` can be dropped when an earlier device `d` has `ζ_d ≥ ζ_e` and `φ_d ≥ φ_e`: `e` is
-//! then never the first slowest device for any `F` and `G`, the one the DP's timing
-//! comes from. The kept pairs are evaluated with the same expression, in the same order,
-//! and offered to the same recurrence, so the results equal a cold solve bit for bit
-//! (`tests/planner.rs`). Mixed clusters are solved cold (their per-device links make
-//! the time depend on `G` in a way a pair cannot hold).
+//! `e` can be dropped when another device `d` has `ζ_d ≥ ζ_e` and `φ_d ≥ φ_e`: `e` is
+//! then never slower than `d` for any `F` and `G` by [`Timing::slower_than`], the rule
+//! that picks the device whose timing the DP keeps (of equal pairs the first is kept).
+//! The kept pairs are evaluated with the same expressions and rule, and offered to the
+//! same recurrence, so the results equal a cold solve bit for bit (`tests/planner.rs`).
+//! Mixed clusters are solved cold (their per-device links make the time depend on `G`
+//! in a way a pair cannot hold).
 
 use super::budget;
 use super::dp::{
@@ -44,10 +45,21 @@ impl Visit for Candidates {
         let start = self.pairs.len();
         for load in loads {
             let (z, p) = (load.flops, load.bits());
-            let kept = &self.pairs[start..];
-            if !kept.iter().any(|&(kz, kp)| kz >= z && kp >= p) {
-                self.pairs.push((z, p));
+            let kept = &mut self.pairs[start..];
+            if kept.iter().any(|&(kz, kp)| kz >= z && kp >= p) {
+                continue;
             }
+            // Drop the kept pairs the new one dominates (keeping the order of the rest).
+            let mut n = start;
+            for i in start..self.pairs.len() {
+                let (kz, kp) = self.pairs[i];
+                if !(z >= kz && p >= kp) {
+                    self.pairs[n] = (kz, kp);
+                    n += 1;
+                }
+            }
+            self.pairs.truncate(n);
+            self.pairs.push((z, p));
         }
         self.blocks.push(Candidate {
             first: first as u32,
@@ -86,7 +98,7 @@ impl Candidates {
                         compute_s: z as f64 / flops_per_second,
                         transfer_s: p as f64 * kf / bits_per_second,
                     };
-                    if n == 0 || t.total() > slowest.total() {
+                    if n == 0 || t.slower_than(&slowest) {
                         slowest = t;
                     }
                 }
