@@ -50,10 +50,14 @@ pub fn each<T: Send>(ks: &[u32], steps: u64, f: impl Fn(u32) -> T + Sync) -> Vec
 }
 
 /// Threads a solve may use: the machine's cores natively, one in the page's wasm.
+/// Asked once: the answer reads the cgroup's files, tens of microseconds.
 pub fn threads() -> usize {
-    if cfg!(target_arch = "wasm32") {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    }
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| {
+        if cfg!(target_arch = "wasm32") {
+            1
+        } else {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        }
+    })
 }
