@@ -270,12 +270,12 @@ impl RowSplits {
     pub fn new(net: &Network, team: &Team) -> Self {
         let mut splits = vec![team.split(net.input.height)];
         splits.extend(net.layers.iter().map(|l| team.split(l.output.height)));
-        let tables = splits
-            .iter()
-            .flat_map(|s| {
-                (0..team.k).map(|d| s.share(d).map_or((u32::MAX, 0), |r| (r.first, r.last)))
-            })
-            .collect();
+        let mut tables = Vec::with_capacity(splits.len() * team.k as usize);
+        for s in &splits {
+            for d in 0..team.k {
+                tables.push(s.share(d).map_or((u32::MAX, 0), |r| (r.first, r.last)));
+            }
+        }
         RowSplits {
             splits,
             tables,
