@@ -76,3 +76,9 @@ export async function open(page, url, hash = '') {
   await page.goto(`${url}${hash}`);
   await page.waitForSelector('body[data-ready=true]');
 }
+
+/** Waits until the page shows the plans of its latest setting (the worker's solve
+ * is asynchronous: `data-busy` marks one pending). */
+export async function settled(page) {
+  await page.waitForSelector('body[data-ready=true]:not([data-busy])', { state: 'attached' });
+}

@@ -19,6 +19,8 @@ const pending = new Map();
 const latest = new Map();
 const networks = new Map();
 const sweeps = new Map();
+/** Sweeps the core refused (over its work limit), by key: asked once, not per event. */
+const refused = new Map();
 
 function reply({ data }) {
   const p = pending.get(data.id);
@@ -101,13 +103,25 @@ export function cachedSweep(s) {
   return sweeps.get(sweepKey(s));
 }
 
+/** The core's reason for refusing the state's sweep, once it did. */
+export function sweepRefusal(s) {
+  return refused.get(sweepKey(s));
+}
+
 /** Fig. 9 for the state (one bandwidth per worker step; from the session's cache once
  * the plans at these devices are solved), cached. */
 export async function sweep(s) {
   const key = sweepKey(s);
   if (!sweeps.has(key)) {
     const { cluster = '', devices, gflops } = s;
-    const points = await call('sweep', 'sweep', { source: source(s), devices, gflops, cluster, bandwidths: SWEEP_MBPS });
+    let points;
+    try {
+      points = await call('sweep', 'sweep', { source: source(s), devices, gflops, cluster, bandwidths: SWEEP_MBPS });
+    } catch (e) {
+      if (refused.size > 64) refused.clear();
+      if (!(e instanceof Superseded)) refused.set(key, e.message);
+      throw e;
+    }
     if (sweeps.size > 64) sweeps.clear();
     sweeps.set(key, points);
   }

@@ -5,7 +5,7 @@
 // solve itself. The bandwidth sweep (Fig. 9) follows each solve.
 
 import { CUSTOM, FIELDS, parseHash, toHash } from './state.js';
-import { start, network, solve, cachedSweep, sweep, readModel, Superseded } from './engine.js';
+import { start, network, solve, cachedSweep, sweep, sweepRefusal, readModel, Superseded } from './engine.js';
 import { begin, report, end } from './progress.js';
 import { tablesFor } from './teach/engine.js';
 import { bindImport, readNow, showImport, showLinkNote } from './import-panel.js';
@@ -49,7 +49,7 @@ function context(play) {
 /** Plans for `s` and the DP tables its teaching views read; `lane` 'try' checks an edit
  * or a link without superseding the page's solve. */
 function plans(s, lane) {
-  return solve(s, { lane, tables: tablesFor(s), progress: lane ? undefined : report });
+  return solve(s, { lane, tables: tablesFor(s), progress: report });
 }
 
 /** The halo view's block list, for the plan shown first. */
@@ -70,6 +70,12 @@ function scheduleSweep() {
   clearTimeout(sweepTimer);
   const s = painted;
   if (cachedSweep(s)) return;
+  // Shown in the same task as the plans, so a drag does not flash the message.
+  const refusal = sweepRefusal(s);
+  if (refusal) {
+    showMessage('error', refusal);
+    return;
+  }
   sweepTimer = setTimeout(async () => {
     try {
       await sweep(s);
@@ -97,8 +103,11 @@ async function update(play = false, solved = null) {
   let r = solved;
   if (!r) {
     begin();
+    const t0 = performance.now();
     try {
       r = await plans(s);
+      // Seen in a profile and by scripts/measure-load.mjs: the worker's time and the wait.
+      performance.measure('coopai solve', { start: t0 });
     } catch (e) {
       if (mine !== generation || e instanceof Superseded) return;
       end();
@@ -108,9 +117,12 @@ async function update(play = false, solved = null) {
     }
     if (mine !== generation) return;
   }
+  const t1 = performance.now();
   end();
   painted = s;
   result = r;
+  // Which setting is drawn, for the tests (an older one must never be drawn late).
+  document.body.dataset.drawn = toHash(s);
   showMessage('error', '');
   $('copy-status').textContent = '';
   showFigures(s, result);
@@ -120,6 +132,8 @@ async function update(play = false, solved = null) {
   updateTeach(context(false));
   // The teaching tools keep the hash's `hide` canonical.
   state.hide = s.hide;
+  // The main thread's share of a re-solve (scripts/bench-page.mjs).
+  performance.measure('coopai paint', { start: t1 });
 }
 
 const pretty = (json) => JSON.stringify(JSON.parse(json), null, 2);
@@ -227,10 +241,13 @@ async function main() {
     const since = generation;
     const next = { ...state, ...change };
     let solved;
+    begin();
     try {
       solved = await plans({ ...next }, 'try');
     } catch (e) {
-      return e instanceof Superseded ? null : e;
+      if (e instanceof Superseded) return null;
+      if (since === generation) end();
+      return e;
     }
     if (since === generation) {
       state = next;
