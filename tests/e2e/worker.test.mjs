@@ -68,8 +68,12 @@ test('a long solve shows its progress, and a newer input drops it', () => withPa
   await page.waitForFunction(() => /^Solving… MLS, k \d+ of 32$/.test(document.getElementById('progress').textContent)
     && !document.getElementById('progress').hidden);
   await page.screenshot({ path: `${SHOTS}/worker-progress.png` });
+  const dropped = await page.evaluate(() => window.coopaiDebug.dropped());
   await page.keyboard.press('Home');
   await settled(page);
+  // The worker dropped the rest of the solve for 32 devices (MLS was still running; a
+  // pending Fig. 9 sweep may be dropped too).
+  assert.ok(await page.evaluate(() => window.coopaiDebug.dropped()) > dropped, 'the worker dropped the solve');
   const drawn = await drawnLog(page);
   assert.ok(drawn.length >= 1, 'the last setting is drawn');
   assert.ok(drawn.every((h) => h.includes('devices=1&')), `only D = 1 is drawn: ${drawn.join(' ')}`);

@@ -19,6 +19,8 @@ const pending = new Map();
 const latest = new Map();
 const networks = new Map();
 const sweeps = new Map();
+/** Requests the worker dropped for a newer one (for the tests). */
+let dropped = 0;
 /** Sweeps the core refused (over its work limit), by key: asked once, not per event. */
 const refused = new Map();
 
@@ -30,6 +32,7 @@ function reply({ data }) {
     return;
   }
   pending.delete(data.id);
+  if (data.superseded) dropped++;
   if (data.superseded || latest.get(p.lane) !== data.id) p.reject(new Superseded('superseded'));
   else if ('error' in data) p.reject(new Error(data.error));
   else p.resolve(data.value);
@@ -43,6 +46,10 @@ function call(lane, op, args, progress) {
     pending.set(id, { lane, resolve, reject, progress });
     worker.postMessage({ id, lane, op, args });
   });
+}
+
+export function droppedCount() {
+  return dropped;
 }
 
 /** Starts the worker (its module next to this one, so it works under any sub-path) and

@@ -5,7 +5,7 @@
 // solve itself. The bandwidth sweep (Fig. 9) follows each solve.
 
 import { CUSTOM, FIELDS, parseHash, toHash } from './state.js';
-import { start, network, solve, cachedSweep, sweep, sweepRefusal, readModel, Superseded } from './engine.js';
+import { start, network, solve, cachedSweep, sweep, sweepRefusal, readModel, Superseded, droppedCount } from './engine.js';
 import { begin, report, end } from './progress.js';
 import { tablesFor } from './teach/engine.js';
 import { bindImport, readNow, showImport, showLinkNote } from './import-panel.js';
@@ -293,7 +293,7 @@ async function main() {
   watchViews(context);
   await update(true, solved);
   // For scripts/measure-load.mjs and the tests: redraw one view, or all of them now.
-  window.coopaiDebug = { redraw: (name) => drawView(name), drawAll: drawStale };
+  window.coopaiDebug = { redraw: (name) => drawView(name), drawAll: drawStale, dropped: droppedCount };
   await viewsSettled();
   document.body.dataset.ready = 'true';
 }
