@@ -276,6 +276,8 @@ async function main() {
   });
   addEventListener('hashchange', async () => {
     if (location.hash === toHash(state)) return;
+    // Busy from the start: a link's model is read in the worker before the solve.
+    begin();
     update(true, await readHash());
   });
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
