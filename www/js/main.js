@@ -14,7 +14,7 @@ import { readTheme } from './svg.js';
 import { installTooltip } from './tooltip.js';
 import { bindExports } from './export.js';
 import { writeHash } from './hash.js';
-import { drawView, drawViews, drawStale, watchViews, viewsSettled } from './views.js';
+import { drawView, drawViews, drawStale, setContext, watchViews, viewsSettled } from './views.js';
 import { convBlocks, layerSpan, pickConvBlock } from './views/halo.js';
 import { openingFor, openingNote } from './teaching.js';
 import { fillCases, showFigures } from './figures.js';
@@ -292,8 +292,9 @@ async function main() {
     change: (c) => { Object.assign(state, c); update('model' in c); },
     replay: (name) => drawView(name, context(true)),
   });
-  watchViews(context);
+  setContext(context);
   await update(true, solved);
+  watchViews();
   // For scripts/measure-load.mjs and the tests: redraw one view, or all of them now.
   window.coopaiDebug = { redraw: (name) => drawView(name), drawAll: drawStale, dropped: droppedCount };
   await viewsSettled();

@@ -118,9 +118,15 @@ export function drawViews(play = false) {
   scheduleStale();
 }
 
-/** Starts tracking which views are on screen; `context(play)` builds what views read. */
-export function watchViews(context) {
+/** `context(play)` builds what views read. */
+export function setContext(context) {
   makeContext = context;
+}
+
+/** Starts tracking which views are on screen. Started after the first plans are drawn
+ * (none are known to be in sight then, so all are stale): the views in sight at load
+ * are then drawn one per task as they are reported, not all in one long task. */
+export function watchViews() {
   const observer = new IntersectionObserver((entries) => {
     for (const e of entries) {
       const name = e.target.dataset.view;
