@@ -233,7 +233,6 @@ async function main() {
     // At phone width the panel opens below the controls.
     if (change.model === CUSTOM) $('custom-panel').scrollIntoView({ block: 'nearest' });
   });
-  // A pasted model replaces the one drawn only once it solves, so the last good one stays.
   // A pasted model or a cluster edit replaces the one drawn only once it solves, so the
   // last good one stays; resolves to the error that kept it, or null. A control moved
   // while it was solved is kept, and the whole setting is solved again.
