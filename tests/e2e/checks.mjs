@@ -2,12 +2,13 @@
 // errors, the MLS figures the page shows, and their check against `coopai solve --json`.
 
 import assert from 'node:assert/strict';
-import { browser } from './harness.mjs';
+import { browser, settled } from './harness.mjs';
 import { cliSolve } from './cli.mjs';
 
 /** The state the page put in its hash (written at most every 150 ms). */
 export async function hashState(page) {
   await page.waitForTimeout(200);
+  await settled(page);
   const hash = await page.evaluate(() => location.hash);
   const p = new URLSearchParams(hash.slice(1));
   return {
@@ -17,6 +18,7 @@ export async function hashState(page) {
 }
 
 export async function shown(page) {
+  await settled(page);
   const text = (id) => page.textContent(`[data-testid=${id}]`);
   return {
     completion: parseFloat(await text('completion')),

@@ -7,7 +7,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, open, SHOTS } from './harness.mjs';
+import { serve, open, settled, SHOTS } from './harness.mjs';
 import { cliSolveCluster } from './cli.mjs';
 import { shown, withPage } from './checks.mjs';
 import { rows as rowsText } from '../../www/js/format.js';
@@ -163,7 +163,8 @@ test('editing the cluster re-solves, agrees with the CLI and round-trips through
 
   // Off again: the sliders and today's hash, and the devices slider still works.
   await page.uncheck('#cluster-on');
-  assert.equal(await page.evaluate(() => location.hash), '#model=vgg16&devices=10&bandwidth=100&gflops=13.6&algorithm=mls');
+  await settled(page);
+  await page.waitForFunction(() => location.hash === '#model=vgg16&devices=10&bandwidth=100&gflops=13.6&algorithm=mls');
   assert.deepEqual(await shown(page), paper);
   await page.focus('#devices');
   await page.keyboard.press('ArrowLeft');
@@ -235,6 +236,7 @@ test('hostile values are clamped or refused with a note, never NaN on screen', (
   // 1 MB everywhere: the core's one-line memory error next to the editor; nothing changes.
   const solved = await shown(page);
   await page.fill('#cluster-groups li:nth-child(2) .memory', '1');
+  await settled(page);
   assert.match(await page.textContent('#cluster-error'), /^no plan fits the devices' memory: layer \d+ needs at least [\d.]+ MB/);
   assert.match(await page.textContent('#cluster-status'), /still show the last cluster/);
   assert.deepEqual(await shown(page), solved);

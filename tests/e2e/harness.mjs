@@ -71,8 +71,18 @@ export async function browser({ colorScheme = 'light', reducedMotion = 'no-prefe
   };
 }
 
-/** Opens the page at `hash` and waits until the core has rendered. */
+/** Opens the page at `hash` and waits until the core has rendered (a new hash on the
+ * same page is a `hashchange`, solved like any other change). */
 export async function open(page, url, hash = '') {
   await page.goto(`${url}${hash}`);
   await page.waitForSelector('body[data-ready=true]');
+  await settled(page);
+}
+
+/** Waits until the page shows the plans of its latest setting (the worker's solve is
+ * asynchronous: `data-busy` marks one pending), and draws the views off screen now
+ * (the page draws them once the input rests). */
+export async function settled(page) {
+  await page.waitForSelector('body[data-ready=true]:not([data-busy])', { state: 'attached' });
+  await page.evaluate(() => window.coopaiDebug.drawAll());
 }

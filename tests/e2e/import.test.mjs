@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, open, ROOT, SHOTS } from './harness.mjs';
+import { serve, open, settled, ROOT, SHOTS } from './harness.mjs';
 import { cliSolve } from './cli.mjs';
 import { shown, assertMatchesCli, withPage } from './checks.mjs';
 
@@ -244,6 +244,8 @@ test('an ONNX file dropped or opened is read as bytes and solved as the CLI solv
     target.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
   }, [...readFileSync(onnx)]);
   await page.waitForFunction(() => document.querySelector('#custom-status').textContent.startsWith('ONNX read from “squeezenet.onnx”'));
+  // Read, then solved in the worker before it replaces the model drawn.
+  await settled(page);
   assert.equal(await page.inputValue('#model'), 'custom');
   // The box holds the model in the project's JSON, which reads back as such.
   assert.equal(JSON.parse(await page.inputValue('#custom-text')).name, 'squeezenet_old');

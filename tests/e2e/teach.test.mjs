@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { serve, open, SHOTS } from './harness.mjs';
+import { serve, open, settled, SHOTS } from './harness.mjs';
 import { cliSolve, cliSolveDp } from './cli.mjs';
 import { hashState, assertMatchesCli, withPage } from './checks.mjs';
 import { seconds, flops, devices } from '../../www/js/format.js';
@@ -84,8 +84,9 @@ const VIEWS = ['view-network', 'view-timeline', 'view-halo', 'view-network', 'vi
 
 /** Checks the step on screen: its number, its ringed view, every CLI figure in its text. */
 async function checkStep(page, n) {
-  assert.equal(await page.textContent('#tour-count'), `Step ${n} of 8`);
+  // The step is shown with the plans of its setting, solved in the worker.
   const s = await hashState(page);
+  assert.equal(await page.textContent('#tour-count'), `Step ${n} of 8`);
   assert.equal(new URLSearchParams((await page.evaluate(() => location.hash)).slice(1)).get('tour'), String(n));
   const text = await page.textContent('[data-testid=tour-text]');
   for (const figure of expected(n, s)) assert.ok(text.includes(figure), `step ${n} at ${JSON.stringify(s)}: “${figure}” missing from “${text}”`);
@@ -106,6 +107,7 @@ test('the tour, started from its button, states the CLI figures at every step (V
   }
   assert.equal(await page.textContent('[data-testid=tour-next]'), 'Finish');
   await page.click('[data-testid=tour-next]');
+  await settled(page);
   assert.ok(await page.isHidden('#tour'));
   assert.equal(new URLSearchParams((await page.evaluate(() => location.hash)).slice(1)).get('tour'), null);
 }));
@@ -135,6 +137,7 @@ test('the tour from a link, by keyboard, follows a slider moved mid-tour (AlexNe
     }
   }
   await page.keyboard.press('Escape');
+  await settled(page);
   assert.ok(await page.isHidden('#tour'));
 }));
 
@@ -230,6 +233,7 @@ test('hide= hides controls and views; hidden controls keep their values', () => 
   assert.equal(hash.get('hide'), 'bandwidth,gflops,view-fig9');
   await page.screenshot({ path: join(SHOTS, 'lesson-hidden.png') });
   await page.click('#lesson-show-all');
+  await settled(page);
   assert.ok(await page.isVisible('#bandwidth'));
   assert.ok(await page.isVisible('#view-chart-bandwidth'));
   assert.ok(await page.isHidden('#lesson-note'));

@@ -15,9 +15,9 @@ const FIELDS = ['count', 'gflops', 'memory'];
 /** The groups of the state's cluster, as the rows show them (a field being typed into
  * may show a value not taken yet: invalid, or refused by the core). */
 let groups = [];
-/** `accept(shortForm)` solves and draws it, returning null, or the error it met. */
+/** `accept(shortForm)` solves and draws it, resolving to null, or the error it met. */
 let accept;
-/** `toggle(on)` switches between the sliders and the editor, returning as `accept`. */
+/** `toggle(on)` switches between the sliders and the editor, resolving as `accept`. */
 let toggle;
 
 function show(id, text) {
@@ -46,10 +46,10 @@ function renderRows() {
     const remove = li.querySelector('.remove');
     remove.setAttribute('aria-label', `remove group ${i + 1}`);
     remove.disabled = groups.length === 1;
-    remove.addEventListener('click', () => {
+    remove.addEventListener('click', async () => {
       const before = groups;
       groups = groups.filter((_, j) => j !== i);
-      if (!commit()) groups = before;
+      await commit(before);
       renderRows();
     });
     li.querySelector('.preset-name').textContent = presetOf(g)?.name ?? '';
@@ -71,7 +71,7 @@ function showSummary() {
 
 /** A field typed into (`done` false) or left (`done` true). While typing, a value that
  * does not read or is out of range is only flagged; leaving the field clamps it. */
-function edit(i, key, input, done) {
+async function edit(i, key, input, done) {
   const f = clampField(key, input.value, room(i));
   const bad = f.value === null && !(key === 'memory' && input.value.trim() === '');
   if (!done && (bad || f.out)) {
@@ -93,16 +93,18 @@ function edit(i, key, input, done) {
   const before = groups;
   groups = groups.map((g, j) => (j === i ? { ...g, [key]: f.value } : g));
   if (formatCluster(groups) === formatCluster(before)) return;
-  if (!commit()) groups = before;
+  await commit(before);
   showSummary();
   const name = presetOf(groups[i])?.name ?? '';
   input.closest('li').querySelector('.preset-name').textContent = name;
 }
 
-/** Solves the groups on screen; on refusal shows the core's message by the editor. */
-function commit() {
-  const refused = accept(formatCluster(groups));
+/** Solves the groups on screen; on refusal shows the core's message by the editor and
+ * puts the groups `before` back. Resolves to whether the groups were accepted. */
+async function commit(before) {
+  const refused = await accept(formatCluster(groups));
   if (refused) {
+    groups = before;
     show('cluster-error', refused.message);
     show('cluster-status', 'The views still show the last cluster that could be solved.');
     return false;
@@ -111,12 +113,11 @@ function commit() {
   return true;
 }
 
-function addPreset() {
+async function addPreset() {
   const p = PRESETS.find((x) => x.id === $('cluster-preset').value);
   const before = groups;
   groups = [...groups, { count: 1, gflops: p.gflops, memory: p.memory }];
-  if (commit()) show('cluster-status', `Added a ${p.name}: ${p.source}`);
-  else groups = before;
+  if (await commit(before)) show('cluster-status', `Added a ${p.name}: ${p.source}`);
   renderRows();
 }
 
@@ -134,10 +135,10 @@ export function bindCluster(onCluster, onToggle) {
     return li;
   }));
   $('cluster-add').addEventListener('click', addPreset);
-  $('cluster-on').addEventListener('input', (e) => {
+  $('cluster-on').addEventListener('input', async (e) => {
     show('cluster-error', '');
     show('cluster-status', '');
-    const refused = toggle(e.target.checked);
+    const refused = await toggle(e.target.checked);
     if (refused) {
       e.target.checked = !e.target.checked;
       show('cluster-error', refused.message);
@@ -174,10 +175,10 @@ export function showClusterError(message) {
 
 /** A cluster from the address that the core refuses (memory, work) is dropped with a
  * note, so the page opens on the sliders' plan rather than on nothing. */
-export function readLinkCluster(state, notes, solve) {
+export async function readLinkCluster(state, notes, solve) {
   if (!state.cluster) return;
   try {
-    solve(state);
+    await solve(state);
   } catch (e) {
     notes.push(`the cluster ${state.cluster} was refused (${e.message}), using ${state.devices} equal devices`);
     state.cluster = '';

@@ -1,22 +1,66 @@
-// The page's calls into the wasm core, with the caching that keeps a slider drag fast:
-// one core Session per model reads it once and keeps the DP's candidate blocks, so a
-// bandwidth or speed change re-solves without walking a block again; the bandwidth
-// sweep (Fig. 9, about ten full comparisons) is also kept per model, devices and GFLOPS.
+// The page's calls into the wasm core, as promises: the core runs in a Web Worker
+// (worker.js), so no solve blocks the main thread. Requests go in lanes; a newer request
+// in a lane supersedes the older one, whose promise then rejects with `Superseded` (the
+// worker drops its remaining steps, and a reply that still arrives is ignored). Kept
+// here: each model's network and the Fig. 9 sweep per model, devices and GFLOPS.
 
-import init, { importModel, Session, solveCluster, sweepBandwidthCluster, zooNames } from '../pkg/coopai.js';
 import { CUSTOM } from './state.js';
+import { keep } from './teach/engine.js';
 
 /** Bandwidths of the Fig. 9 chart, spanning the bandwidth slider. */
 const SWEEP_MBPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
 
-const sessions = new Map();
+/** What a superseded request rejects with: not an error to show. */
+export class Superseded extends Error {}
+
+let worker;
+let nextId = 1;
+const pending = new Map();
+const latest = new Map();
 const networks = new Map();
 const sweeps = new Map();
+/** Requests the worker dropped for a newer one (for the tests). */
+let dropped = 0;
+/** Sweeps the core refused (over its work limit), by key: asked once, not per event. */
+const refused = new Map();
 
-/** Loads the wasm module (next to the bindings, so it works under any sub-path). */
-export async function start() {
-  await init();
-  return zooNames();
+function reply({ data }) {
+  const p = pending.get(data.id);
+  if (!p) return;
+  if (data.progress) {
+    p.progress?.(data.progress);
+    return;
+  }
+  pending.delete(data.id);
+  if (data.superseded) dropped++;
+  if (data.superseded || latest.get(p.lane) !== data.id) p.reject(new Superseded('superseded'));
+  else if ('error' in data) p.reject(new Error(data.error));
+  else p.resolve(data.value);
+}
+
+/** Sends `op(args)` to the worker in `lane`; `progress(p)` hears its steps. */
+function call(lane, op, args, progress) {
+  const id = nextId++;
+  latest.set(lane, id);
+  return new Promise((resolve, reject) => {
+    pending.set(id, { lane, resolve, reject, progress });
+    worker.postMessage({ id, lane, op, args });
+  });
+}
+
+export function droppedCount() {
+  return dropped;
+}
+
+/** Starts the worker (its module next to this one, so it works under any sub-path) and
+ * resolves to the zoo's model names once the wasm core is loaded there. */
+export function start() {
+  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  worker.addEventListener('message', reply);
+  return new Promise((resolve, reject) => {
+    worker.addEventListener('error', (e) => reject(new Error(e.message || 'the worker did not start')));
+    call('start', 'start').then(resolve, reject);
+  });
 }
 
 /** What the core reads for the state's model: a zoo name or the pasted model. */
@@ -24,97 +68,69 @@ function source(s) {
   return s.model === CUSTOM ? s.custom : s.model;
 }
 
-/** The format recognised and the model as compact project JSON; throws the core's
+/** The format recognised and the model as compact project JSON; rejects with the core's
  * error (`location: message`) for a text it cannot read. */
 export function readModel(text) {
-  return importModel(text);
+  return call('read', 'read', { text });
 }
 
-let onnx;
-
-/** `readModel` for a file's bytes (a `Uint8Array`): ONNX, or any text format. The
- * ONNX importer is a second build of the core (pkg/onnx/, 34 KiB more), loaded when
- * the first such file is opened. */
-export async function readModelBytes(bytes) {
-  onnx ??= import('../pkg/onnx/coopai.js').then(async (m) => {
-    await m.default();
-    return m;
-  });
-  return (await onnx).importModelBytes(bytes);
+/** `readModel` for a file's bytes (a `Uint8Array`): ONNX, or any text format. */
+export function readModelBytes(bytes) {
+  return call('bytes', 'readBytes', { bytes });
 }
 
-/** The core session of the state's model (a few are kept: their caches are large). */
-function session(s) {
-  const key = source(s);
-  if (!sessions.has(key)) {
-    if (sessions.size >= 4) {
-      for (const old of sessions.values()) old.free();
-      sessions.clear();
-      networks.clear();
-    }
-    sessions.set(key, new Session(key));
-  }
-  return sessions.get(key);
-}
-
+/** The validated network of the state's model, once a solve of it has resolved. */
 export function network(s) {
-  const key = source(s);
-  if (!networks.has(key)) networks.set(key, session(s).describe());
-  return networks.get(key);
+  return networks.get(source(s));
 }
 
-/** MLS and SLS plans for the state, and MLS's saving over SLS in percent. */
-export function plans(s) {
-  // A mixed cluster (the short form, as the CLI's --cluster) replaces D and F; it is
-  // solved cold (the session's cache holds equal devices only).
-  const one = (a) => (s.cluster ? solveCluster(source(s), s.cluster, s.bandwidth, a)
-    : session(s).solve(s.devices, s.bandwidth, s.gflops, a));
-  const mls = one('mls');
-  const sls = one('sls');
-  const saving = (100 * (sls.completion_s - mls.completion_s)) / sls.completion_s;
-  return { mls, sls, saving };
+/**
+ * MLS and SLS plans for the state and MLS's saving over SLS in percent, with the DP
+ * tables `tables` lists as `[algorithm, k]` (k 0: that plan's best) kept for
+ * teach/engine.js. `lane` 'try' checks an edit without superseding the page's solve.
+ */
+export async function solve(s, { lane = 'solve', tables = [], progress } = {}) {
+  const key = source(s);
+  const { cluster = '', devices, bandwidth, gflops } = s;
+  const r = await call(lane, 'plans', { source: key, devices, bandwidth, gflops, cluster, net: !networks.has(key), tables }, progress);
+  if (r.net) {
+    if (networks.size > 8) networks.clear();
+    networks.set(key, r.net);
+  }
+  for (const [algorithm, k, table] of r.tables) keep(s, algorithm, k, table);
+  return { mls: r.mls, sls: r.sls, saving: r.saving };
 }
 
 function sweepKey(s) {
   return `${s.cluster || `${s.devices}|${s.gflops}`}|${source(s)}`;
 }
 
-/** The cached sweep for the state, or `undefined` until {@link sweepStep} completed it. */
+/** The cached sweep for the state, or `undefined` until {@link sweep} resolved. */
 export function cachedSweep(s) {
   return sweeps.get(sweepKey(s));
 }
 
-const partial = new Map();
-
-/** Fig. 9 at one bandwidth: a mixed cluster cold, equal devices from the session's cache. */
-function sweepAt(s, mbps) {
-  return s.cluster ? sweepBandwidthCluster(source(s), s.cluster, [mbps])
-    : session(s).sweepBandwidth(s.devices, s.gflops, [mbps]);
+/** The core's reason for refusing the state's sweep, once it did. */
+export function sweepRefusal(s) {
+  return refused.get(sweepKey(s));
 }
 
-/** Computes the next bandwidth of the state's sweep (one MLS/SLS comparison, a few ms:
- * the whole sweep at once blocked the main thread for up to 50 ms). Returns true once
- * the sweep is complete and cached. */
-export function sweepStep(s) {
+/** Fig. 9 for the state (one bandwidth per worker step; from the session's cache once
+ * the plans at these devices are solved), cached. */
+export async function sweep(s) {
   const key = sweepKey(s);
-  if (sweeps.has(key)) return true;
-  const done = partial.get(key) ?? [];
-  // The whole sweep's work is checked before its first step, so it is refused at once.
-  if (!done.length && !s.cluster) session(s).checkSweep(s.devices, s.gflops, SWEEP_MBPS.length);
-  done.push(...sweepAt(s, SWEEP_MBPS[done.length]));
-  if (done.length < SWEEP_MBPS.length) {
-    if (partial.size > 8) partial.clear();
-    partial.set(key, done);
-    return false;
+  if (!sweeps.has(key)) {
+    const { cluster = '', devices, gflops } = s;
+    let points;
+    try {
+      points = await call('sweep', 'sweep', { source: source(s), devices, gflops, cluster, bandwidths: SWEEP_MBPS });
+    } catch (e) {
+      if (refused.size > 64) refused.clear();
+      if (!(e instanceof Superseded)) refused.set(key, e.message);
+      throw e;
+    }
+    if (sweeps.size > 64) sweeps.clear();
+    sweeps.set(key, points);
   }
-  partial.delete(key);
-  if (sweeps.size > 64) sweeps.clear();
-  sweeps.set(key, done);
-  return true;
-}
-
-/** The whole sweep now (the tour's last step states its numbers). */
-export function computeSweep(s) {
-  while (!sweepStep(s));
-  return cachedSweep(s);
+  return sweeps.get(key);
 }

@@ -5,7 +5,7 @@
 // one drawn, and an error shows under the box with its line or JSON path while the last
 // good model stays drawn and solved.
 
-import { readModel, readModelBytes } from './engine.js';
+import { readModel, readModelBytes, Superseded } from './engine.js';
 import { MAX_LINK_MODEL, linkModel } from './state.js';
 
 const PAUSE_MS = 300;
@@ -40,17 +40,19 @@ function describeModel(json, format, origin) {
   return `${format} read from ${origin}: “${model.name}”, ${layers}, ${height}×${width}×${channels} input.`;
 }
 
-/** Reads `text` now (or calls `load` instead), saying how it went; `origin` names where
- * it came from. Returns the compact project JSON, or `null` after showing the error. */
-function read(text, origin, load = () => readModel(text)) {
+/** Reads `text` now (or awaits `load` instead), saying how it went; `origin` names where
+ * it came from. Resolves to the compact project JSON, or `null` after showing the error
+ * (or when a newer text superseded it). */
+async function read(text, origin, load = () => readModel(text)) {
   clearTimeout(timer);
   try {
-    const { format, json } = load();
+    const { format, json } = await load();
     $('custom-error').hidden = true;
     $('custom-text').removeAttribute('aria-invalid');
     show('custom-status', describeModel(json, format, origin));
     return json;
   } catch (e) {
+    if (e instanceof Superseded) return null;
     showError(e);
     show('custom-status', 'The views still show the last model that read well.');
     return null;
@@ -59,9 +61,9 @@ function read(text, origin, load = () => readModel(text)) {
 
 /** Reads `text` and draws it, unless the core refuses to solve it (too much work for
  * these devices), which is shown like a reading error. */
-function readAndAccept(text, origin, load) {
-  const json = read(text, origin, load);
-  const refused = json && accept(json);
+async function readAndAccept(text, origin, load) {
+  const json = await read(text, origin, load);
+  const refused = json && await accept(json);
   if (refused) {
     showError(refused);
     show('custom-status', 'The model reads, but the views still show the last model that could be solved.');
@@ -85,7 +87,7 @@ async function readFile(file) {
       error = e;
     }
     $('custom-text').value = imported ? `${JSON.stringify(JSON.parse(imported.json), null, 2)}\n` : '';
-    readAndAccept('', `“${file.name}”`, () => {
+    readAndAccept('', `“${file.name}”`, async () => {
       if (error) throw error;
       return imported;
     });
@@ -132,7 +134,7 @@ function download(json) {
 }
 
 /** Wires the panel; `onModel(json)` receives each model that reads well (compact project
- * JSON) and returns the error that kept it from being solved, if any; `current()` gives
+ * JSON) and resolves to the error that kept it from being solved, if any; `current()` gives
  * the compact JSON of the model drawn. */
 export function bindImport(onModel, current) {
   accept = onModel;
@@ -154,7 +156,7 @@ export function showImport(visible) {
 }
 
 /** Puts `text` in the box and reads it (a link's model, a starting point to edit);
- * returns the compact project JSON or `null`, and leaves accepting it to the caller. */
+ * resolves to the compact project JSON or `null`, and leaves accepting it to the caller. */
 export function readNow(text, origin) {
   $('custom-text').value = text;
   return read(text, origin);

@@ -1,17 +1,20 @@
-// Starts the page: loads the wasm core, reads the state from the URL hash, and on every
-// control `input` re-solves MLS and SLS and redraws the views on screen before the next
-// paint. The bandwidth sweep (Fig. 9, ten comparisons) waits until the control rests,
-// then runs one bandwidth per task so that the page stays responsive while it fills in.
+// Starts the page: starts the wasm core's worker, reads the state from the URL hash, and
+// on every control `input` asks the worker to re-solve MLS and SLS, then redraws the
+// views on screen when the answer arrives. Only the newest setting is drawn: an older
+// answer that arrives late is dropped (`generation`), and the worker drops the older
+// solve itself. The bandwidth sweep (Fig. 9) follows each solve.
 
 import { CUSTOM, FIELDS, parseHash, toHash } from './state.js';
-import { start, network, plans, cachedSweep, sweepStep, readModel } from './engine.js';
+import { start, network, solve, cachedSweep, sweep, sweepRefusal, readModel, Superseded, droppedCount } from './engine.js';
+import { begin, report, end } from './progress.js';
+import { tablesFor } from './teach/engine.js';
 import { bindImport, readNow, showImport, showLinkNote } from './import-panel.js';
 import { setModels, showState, bindControls } from './controls.js';
 import { readTheme } from './svg.js';
 import { installTooltip } from './tooltip.js';
 import { bindExports } from './export.js';
 import { writeHash } from './hash.js';
-import { drawView, drawViews, drawStale, watchViews, viewsSettled } from './views.js';
+import { drawView, drawViews, drawStale, setContext, watchViews, viewsSettled } from './views.js';
 import { convBlocks, layerSpan, pickConvBlock } from './views/halo.js';
 import { openingFor, openingNote } from './teaching.js';
 import { fillCases, showFigures } from './figures.js';
@@ -19,8 +22,13 @@ import { bindCluster, showCluster, showClusterError, readLinkCluster } from './c
 import { installTeach, updateTeach } from './teach/index.js';
 
 const $ = (id) => document.getElementById(id);
+/** The setting the controls show (it may be ahead of the one drawn). */
 let state;
+/** The setting drawn and its plans. */
+let painted;
 let result;
+/** Counts updates, so that only the newest one draws. */
+let generation = 0;
 let theme;
 let sweepTimer;
 /** Phone width: the FL view stacks its panels. */
@@ -33,62 +41,99 @@ function showMessage(id, text) {
 
 /** What every view reads; `shown` lists the plans to draw, MLS first. */
 function context(play) {
-  const shown = state.algorithm === 'both' ? ['mls', 'sls'] : [state.algorithm];
-  return { state, net: network(state), ...result, shown, theme, sweep: cachedSweep(state), play, narrow: narrowQuery.matches };
+  const s = painted;
+  const shown = s.algorithm === 'both' ? ['mls', 'sls'] : [s.algorithm];
+  return { state: s, net: network(s), ...result, shown, theme, sweep: cachedSweep(s), play, narrow: narrowQuery.matches };
+}
+
+/** Plans for `s` and the DP tables its teaching views read; `lane` 'try' checks an edit
+ * or a link without superseding the page's solve. */
+function plans(s, lane) {
+  return solve(s, { lane, tables: tablesFor(s), progress: report });
 }
 
 /** The halo view's block list, for the plan shown first. */
 function fillRounds() {
-  const plan = result[state.algorithm === 'sls' ? 'sls' : 'mls'];
+  const plan = result[painted.algorithm === 'sls' ? 'sls' : 'mls'];
   const select = $('halo-round');
   const blocks = convBlocks(plan);
   select.replaceChildren(...blocks.map((b) => new Option(`round ${b.round}: ${layerSpan(b)} (${b.case})`, b.round)));
   select.disabled = blocks.length === 0;
-  const picked = pickConvBlock(plan, state.round);
+  const picked = pickConvBlock(plan, painted.round);
   if (picked) select.value = picked.round;
 }
 
-/** The sweep starts once the control has rested for 120 ms and computes one bandwidth
- * per task (a few ms each), then redraws Fig. 9; a newer setting cancels it. */
+/** Fig. 9 for the setting drawn: on equal devices from the worker's cache, cheap once
+ * the plans are solved, so at once (it follows a drag live); a mixed cluster's is solved
+ * cold, so it waits until the control has rested for 120 ms. A newer setting drops it. */
 function scheduleSweep() {
   clearTimeout(sweepTimer);
-  if (cachedSweep(state)) return;
-  const s = { ...state };
-  const step = () => {
+  const s = painted;
+  if (cachedSweep(s)) return;
+  // Shown in the same task as the plans, so a drag does not flash the message.
+  const refusal = sweepRefusal(s);
+  if (refusal) {
+    showMessage('error', refusal);
+    return;
+  }
+  sweepTimer = setTimeout(async () => {
     try {
-      if (!sweepStep(s)) sweepTimer = setTimeout(step, 0);
-      else if (cachedSweep(state)) drawView('chart-bandwidth');
+      await sweep(s);
     } catch (e) {
-      showMessage('error', e.message);
+      if (!(e instanceof Superseded) && s === painted) showMessage('error', e.message);
+      return;
     }
-  };
-  sweepTimer = setTimeout(step, 120);
+    if (s !== painted) return;
+    drawView('chart-bandwidth');
+    // The tour's last step states the sweep's numbers.
+    if (s.tour) updateTeach(context(false));
+  }, s.cluster ? 120 : 0);
 }
 
-/** Re-solves (unless `solved` holds the plans of the state already) and redraws. */
-function update(play = false, solved = null) {
+/** Re-solves (unless `solved` holds the plans of the state already) and redraws once the
+ * plans arrive, unless a newer update started meanwhile. */
+async function update(play = false, solved = null) {
+  const mine = ++generation;
   writeHash(state);
   showState(state);
   showCluster(state);
   showImport(state.model === CUSTOM);
   showLinkNote(state.model === CUSTOM ? state.custom : '');
-  try {
+  const s = { ...state };
+  let r = solved;
+  if (!r) {
+    begin();
     const t0 = performance.now();
-    result = solved ?? plans(state);
-    // Seen in a profile and by scripts/measure-load.mjs.
-    performance.measure('coopai solve', { start: t0 });
-  } catch (e) {
-    showMessage('error', e.message);
-    showClusterError(e.message);
-    return;
+    try {
+      r = await plans(s);
+      // Seen in a profile and by scripts/measure-load.mjs: the worker's time and the wait.
+      performance.measure('coopai solve', { start: t0 });
+    } catch (e) {
+      if (mine !== generation || e instanceof Superseded) return;
+      end();
+      showMessage('error', e.message);
+      showClusterError(e.message);
+      return;
+    }
+    if (mine !== generation) return;
   }
+  const t1 = performance.now();
+  end();
+  painted = s;
+  result = r;
+  // Which setting is drawn, for the tests (an older one must never be drawn late).
+  document.body.dataset.drawn = toHash(s);
   showMessage('error', '');
   $('copy-status').textContent = '';
-  showFigures(state, result);
+  showFigures(s, result);
   fillRounds();
   drawViews(play);
   scheduleSweep();
   updateTeach(context(false));
+  // The teaching tools keep the hash's `hide` canonical.
+  state.hide = s.hide;
+  // The main thread's share of a re-solve (scripts/bench-page.mjs).
+  performance.measure('coopai paint', { start: t1 });
 }
 
 const pretty = (json) => JSON.stringify(JSON.parse(json), null, 2);
@@ -97,7 +142,7 @@ const pretty = (json) => JSON.stringify(JSON.parse(json), null, 2);
  * zoo's default at start) replaces one that is missing (too long for the link), does
  * not read, or is refused for its work at these settings. Returns the plans when it
  * solved them, so they are not solved twice. */
-function readLinkModel(notes, last) {
+async function readLinkModel(notes, last) {
   if (state.model !== CUSTOM) return null;
   const fallback = () => {
     state.model = last?.model ?? FIELDS.model.fallback;
@@ -110,29 +155,29 @@ function readLinkModel(notes, last) {
     return fallback();
   }
   try {
-    state.custom = readModel(state.custom).json;
+    state.custom = (await readModel(state.custom)).json;
   } catch (e) {
     notes.push(`the model in the address does not read (${e.message}), using ${using()}`);
     return fallback();
   }
   let solved;
   try {
-    solved = plans(state);
+    solved = await plans({ ...state }, 'try');
   } catch (e) {
     notes.push(`the model in the address cannot be solved here (${e.message}), using ${using()}`);
     return fallback();
   }
-  readNow(pretty(state.custom), 'the link');
+  await readNow(pretty(state.custom), 'the link');
   return solved;
 }
 
 /** Reads the address; returns the plans when reading it solved them already. */
-function readHash() {
+async function readHash() {
   const last = state;
   const { state: s, notes } = parseHash(location.hash);
   state = s;
-  let solved = readLinkModel(notes, last);
-  readLinkCluster(state, notes, plans);
+  let solved = await readLinkModel(notes, last);
+  await readLinkCluster(state, notes, (c) => plans({ ...c }, 'try'));
   // A model with a teaching setting opens with it where the link leaves a field out.
   const opening = openingFor(state.model, location.hash);
   if (opening) Object.assign(state, opening);
@@ -162,9 +207,8 @@ function openModel(change) {
 }
 
 /** Picking "your model" with none yet starts from the model on screen, as JSON to edit. */
-function startCustom(change) {
-  if (change.model !== CUSTOM || state.custom) return;
-  const json = readNow(pretty(readModel(state.model).json), `${state.model}, a starting point to edit`);
+async function startCustom() {
+  const json = await readNow(pretty((await readModel(state.model)).json), `${state.model}, a starting point to edit`);
   if (json) state.custom = json;
 }
 
@@ -178,45 +222,45 @@ async function main() {
   }
   theme = readTheme();
   setModels(FIELDS.model.choices.filter((m) => m !== CUSTOM));
-  const solved = readHash();
+  const solved = await readHash();
   fillCases();
   $('controls').addEventListener('submit', (e) => e.preventDefault());
-  bindControls((change) => {
-    startCustom(change);
+  bindControls(async (change) => {
+    if (change.model === CUSTOM && !state.custom) await startCustom();
     openModel(change);
     Object.assign(state, change);
     update('model' in change);
     // At phone width the panel opens below the controls.
     if (change.model === CUSTOM) $('custom-panel').scrollIntoView({ block: 'nearest' });
   });
-  // A pasted model replaces the one drawn only once it solves, so the last good one stays.
-  bindImport((json) => {
-    const next = { ...state, model: CUSTOM, custom: json, round: 0 };
+  // A pasted model or a cluster edit replaces the one drawn only once it solves, so the
+  // last good one stays; resolves to the error that kept it, or null. A control moved
+  // while it was solved is kept, and the whole setting is solved again.
+  const tryState = async (change, play) => {
+    const since = generation;
+    const next = { ...state, ...change };
     let solved;
+    begin();
     try {
-      solved = plans(next);
+      solved = await plans({ ...next }, 'try');
     } catch (e) {
+      if (e instanceof Superseded) return null;
+      if (since === generation) end();
       return e;
     }
-    state = next;
-    update(true, solved);
-    return null;
-  }, () => state.custom);
-  // The cluster editor, like a pasted model: an edit replaces the plan drawn only once
-  // it solves. Switching it on starts from the sliders' D equal devices of F.
-  const tryState = (next) => {
-    let solved;
-    try {
-      solved = plans(next);
-    } catch (e) {
-      return e;
+    if (since === generation) {
+      state = next;
+      update(play, solved);
+    } else {
+      Object.assign(state, change);
+      update(play);
     }
-    state = next;
-    update(false, solved);
     return null;
   };
-  bindCluster((cluster) => tryState({ ...state, cluster, round: 0 }),
-    (on) => tryState({ ...state, cluster: on ? `${state.devices}x${state.gflops}` : '', round: 0 }));
+  bindImport((json) => tryState({ model: CUSTOM, custom: json, round: 0 }, true), () => painted.custom);
+  // Switching the cluster editor on starts from the sliders' D equal devices of F.
+  bindCluster((cluster) => tryState({ cluster, round: 0 }, false),
+    (on) => tryState({ cluster: on ? `${state.devices}x${state.gflops}` : '', round: 0 }, false));
   $('halo-round').addEventListener('input', (e) => {
     state.round = Number(e.target.value);
     update(true);
@@ -229,33 +273,29 @@ async function main() {
       .then(() => done('Link copied: it opens this view.'), () => done('Copy the address bar to share this view.'))
       ?? done('Copy the address bar to share this view.');
   });
-  addEventListener('hashchange', () => {
+  addEventListener('hashchange', async () => {
     if (location.hash === toHash(state)) return;
-    update(true, readHash());
+    // Busy from the start: a link's model is read in the worker before the solve.
+    begin();
+    update(true, await readHash());
   });
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
     theme = readTheme();
     drawViews();
   });
   narrowQuery.addEventListener('change', () => drawViews());
-  bindExports(() => ({ state, result }));
+  bindExports(() => ({ state: painted, result }));
   // Teaching (issue 10): tour, DP view, explanations, linked views, lessons, animations.
   installTeach({
     context: () => context(false),
     change: (c) => { Object.assign(state, c); update('model' in c); },
     replay: (name) => drawView(name, context(true)),
   });
-  // The first calls into the core compile its code (lazily, function by function):
-  // a small solve in a task of its own takes that cost, then the first real solve
-  // runs in the next task; each stays short.
-  const nextTask = () => new Promise((ok) => setTimeout(ok, 0));
-  await nextTask();
-  plans({ model: 'tiny', devices: 2, bandwidth: 100, gflops: 13.6 });
-  await nextTask();
-  watchViews(context);
-  update(true, solved);
+  setContext(context);
+  await update(true, solved);
+  watchViews();
   // For scripts/measure-load.mjs and the tests: redraw one view, or all of them now.
-  window.coopaiDebug = { redraw: (name) => drawView(name), drawAll: drawStale };
+  window.coopaiDebug = { redraw: (name) => drawView(name), drawAll: drawStale, dropped: droppedCount };
   await viewsSettled();
   document.body.dataset.ready = 'true';
 }

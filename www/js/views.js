@@ -1,6 +1,7 @@
 // The views and when they are drawn: those on screen at once, so a slider drag pays only
-// for what can be seen, and the others one per idle period (or as soon as they scroll
-// into view), so that no single task at load holds the main thread for long.
+// for what can be seen, and the others one per idle period once the input has rested
+// (or as soon as they scroll into view), so that no single task at load or during a drag
+// holds the main thread for long (a 300-layer network view takes 20–30 ms to rebuild).
 
 import { renderSystem } from './views/system.js';
 import { renderNetwork } from './views/network.js';
@@ -27,6 +28,9 @@ const visible = new Set();
 const stale = new Set();
 let idlePending = false;
 let makeContext;
+/** Off-screen views wait this long after the last redraw: a drag draws only what is seen. */
+const REST_MS = 200;
+let lastChange = 0;
 
 /** Safari has no requestIdleCallback; a short timer also lands after the paint. */
 const whenIdle = window.requestIdleCallback ?? ((f) => setTimeout(f, 50));
@@ -79,6 +83,11 @@ export function drawView(name, ctx = makeContext(false)) {
 /** Draws the next view that is not up to date, then waits for the next idle period. */
 function drawNextStale() {
   idlePending = false;
+  const wait = lastChange + REST_MS - performance.now();
+  if (wait > 0) {
+    setTimeout(scheduleStale, wait);
+    return;
+  }
   const [name] = stale;
   if (!name) return;
   drawView(name);
@@ -100,6 +109,7 @@ export function drawStale() {
 
 /** Redraws the views on screen now and marks the rest; `play` restarts animations. */
 export function drawViews(play = false) {
+  lastChange = performance.now();
   const ctx = makeContext(play);
   for (const name of Object.keys(VIEWS)) {
     if (visible.has(name)) drawView(name, ctx);
@@ -108,9 +118,15 @@ export function drawViews(play = false) {
   scheduleStale();
 }
 
-/** Starts tracking which views are on screen; `context(play)` builds what views read. */
-export function watchViews(context) {
+/** `context(play)` builds what views read. */
+export function setContext(context) {
   makeContext = context;
+}
+
+/** Starts tracking which views are on screen. Started after the first plans are drawn
+ * (none are known to be in sight then, so all are stale): the views in sight at load
+ * are then drawn one per task as they are reported, not all in one long task. */
+export function watchViews() {
   const observer = new IntersectionObserver((entries) => {
     for (const e of entries) {
       const name = e.target.dataset.view;

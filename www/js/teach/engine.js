@@ -1,21 +1,40 @@
 // The DP table of eq. (2) from the wasm core (`dpTable`), recorded by the very DP that
 // found the plan, so the DP view, "Explain this plan" and the tour never re-derive a
-// cost in JavaScript. Cached by setting and k: a hover or a tour step costs nothing.
+// cost in JavaScript. The worker computes the tables a setting needs with its plans
+// (main.js asks for them), and they are kept here by setting and k: drawing is sync.
 
-import { dpTable } from '../../pkg/coopai.js';
 import { CUSTOM } from '../state.js';
 
 const tables = new Map();
 
-/** The table for `k` devices (the MLS plan's best k when `k` is 0 or above D). */
-export function table(state, algorithm, k) {
+function key(state, algorithm, k) {
   const source = state.model === CUSTOM ? state.custom : state.model;
-  const key = [source, state.devices, state.bandwidth, state.gflops, algorithm, k].join('|');
-  if (!tables.has(key)) {
-    if (tables.size > 24) tables.clear();
-    tables.set(key, dpTable(source, state.devices, state.bandwidth, state.gflops, algorithm, k));
-  }
-  return tables.get(key);
+  return [source, state.devices, state.bandwidth, state.gflops, algorithm, k].join('|');
+}
+
+/** Keeps the table the worker computed for `k` devices. */
+export function keep(state, algorithm, k, table) {
+  // The oldest goes first, never one of the setting just solved.
+  if (tables.size > 24) tables.delete(tables.keys().next().value);
+  tables.set(key(state, algorithm, k), table);
+}
+
+/** The table for `k` devices, as solved with the state's plans. */
+export function table(state, algorithm, k) {
+  const t = tables.get(key(state, algorithm, k));
+  if (!t) throw new Error(`the DP table for k = ${k} was not computed with this plan`);
+  return t;
+}
+
+/** The tables the page draws for a state, as `[algorithm, k]` (k 0: that plan's best):
+ * the first plan shown at its best k (explained) and at the DP view's k, and MLS's
+ * during the tour. */
+export function tablesFor(state) {
+  const first = state.algorithm === 'sls' ? 'sls' : 'mls';
+  const wanted = [[first, 0]];
+  if (state.dpk >= 1 && state.dpk <= state.devices) wanted.push([first, state.dpk]);
+  if (state.tour && first !== 'mls') wanted.push(['mls', 0]);
+  return wanted;
 }
 
 /** The k the DP view shows: `dpk` from the hash when it is a valid k, else the plan's. */

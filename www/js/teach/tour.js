@@ -7,7 +7,7 @@
 
 import { seconds, devices, flops } from '../format.js';
 import { table } from './engine.js';
-import { computeSweep } from '../engine.js';
+import { cachedSweep } from '../engine.js';
 import { pickConvBlock } from '../views/halo.js';
 
 const pct = (x) => `${x.toFixed(1)} %`;
@@ -111,7 +111,8 @@ export const STEPS = [
     set: {},
     views: ['view-chart-bandwidth'],
     text({ state, saving, mls }) {
-      const sweep = computeSweep(state);
+      const sweep = cachedSweep(state);
+      if (!sweep) return `Fig. 9 is being computed for ${state.devices} devices…`;
       const at = (g) => sweep.find((p) => p.bandwidth_mbps === g);
       const [slow, fast] = [at(10), at(1000)];
       const top = sweep.reduce((a, p) => (p.saving_pct > a.saving_pct ? p : a));

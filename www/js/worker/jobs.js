@@ -1,0 +1,96 @@
+// The wasm calls the page makes, as steps for lanes.js: one core Session per model reads
+// it once and keeps the DP's candidate blocks per algorithm and k, which do not depend
+// on bandwidth or speed. A cold k is computed by `prepare`, one per step (the only long
+// calls), so a drag is dropped between two ks; the `solve` after them is warm.
+
+import { dpTable, importModel, Session, solveCluster, sweepBandwidthCluster } from '../../pkg/coopai.js';
+
+const sessions = new Map();
+
+/** The session of `source` (a few are kept: their caches are large), and the ks its
+ * cache holds per algorithm. */
+function session(source) {
+  let s = sessions.get(source);
+  if (s) sessions.delete(source);
+  else {
+    if (sessions.size >= 4) {
+      const [[oldest, old]] = sessions;
+      old.session.free();
+      sessions.delete(oldest);
+    }
+    s = { session: new Session(source), warm: { mls: 0, sls: 0 } };
+  }
+  // Most recently used last, so the oldest is the one freed.
+  sessions.set(source, s);
+  return s;
+}
+
+/** MLS and SLS plans, MLS's saving over SLS in percent, the network when `net` is asked
+ * for, and the DP tables `tables` lists as `[algorithm, k]` (k 0: the plan's best). */
+export function* plans({ source, devices, bandwidth, gflops, cluster, net, tables = [] }) {
+  const s = session(source);
+  let mls;
+  let sls;
+  // A mixed cluster is solved cold (the cache holds equal devices only), one call each.
+  if (cluster) {
+    mls = solveCluster(source, cluster, bandwidth, 'mls');
+    yield { phase: 'SLS' };
+    sls = solveCluster(source, cluster, bandwidth, 'sls');
+  } else {
+    for (const algorithm of ['mls', 'sls']) {
+      for (let k = s.warm[algorithm] + 1; k <= devices; k++) {
+        s.session.prepare(devices, bandwidth, gflops, algorithm, k);
+        s.warm[algorithm] = k;
+        yield { phase: algorithm.toUpperCase(), k, of: devices };
+      }
+    }
+    mls = s.session.solve(devices, bandwidth, gflops, 'mls');
+    sls = s.session.solve(devices, bandwidth, gflops, 'sls');
+  }
+  const saving = (100 * (sls.completion_s - mls.completion_s)) / sls.completion_s;
+  const found = [];
+  for (const [algorithm, wanted] of tables) {
+    const k = wanted || (algorithm === 'sls' ? sls : mls).devices;
+    if (found.some(([a, kk]) => a === algorithm && kk === k)) continue;
+    yield { phase: 'the DP table' };
+    found.push([algorithm, k, dpTable(source, devices, bandwidth, gflops, algorithm, k)]);
+  }
+  return { mls, sls, saving, net: net ? s.session.describe() : undefined, tables: found };
+}
+
+/** Fig. 9 at each of `bandwidths`, one per step: a mixed cluster cold, equal devices from
+ * the session's cache (warm once the plans at these devices are solved). */
+export function* sweep({ source, devices, gflops, cluster, bandwidths }) {
+  if (!cluster) session(source).session.checkSweep(devices, gflops, bandwidths.length);
+  const points = [];
+  for (const mbps of bandwidths) {
+    if (points.length) yield {};
+    points.push(...(cluster ? sweepBandwidthCluster(source, cluster, [mbps])
+      : session(source).session.sweepBandwidth(devices, gflops, [mbps])));
+  }
+  return points;
+}
+
+/** One DP table (the DP view at another k, the tour). */
+export function* table({ source, devices, bandwidth, gflops, algorithm, k }) {
+  yield {};
+  return dpTable(source, devices, bandwidth, gflops, algorithm, k);
+}
+
+/** The format recognised and the model as compact project JSON, or the core's error. */
+export function* read({ text }) {
+  return importModel(text);
+}
+
+let onnx;
+
+/** The same for a file's bytes (a promise; the import is a single call): the ONNX
+ * importer is a second build of the core (pkg/onnx/, 34 KiB more), loaded when the first
+ * such file is opened. */
+export async function readBytes({ bytes }) {
+  onnx ??= import('../../pkg/onnx/coopai.js').then(async (m) => {
+    await m.default();
+    return m;
+  });
+  return (await onnx).importModelBytes(bytes);
+}
