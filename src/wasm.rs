@@ -109,11 +109,17 @@ fn err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
 
-/// JSON-compatible: u64 as numbers (FLOPs and bits stay below 2^53), maps as objects.
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = JSON)]
+    fn parse(text: &str) -> JsValue;
+}
+
+/// The value as `serde_json` writes it for the CLI's `--json` (u64 as numbers: FLOPs and
+/// bits stay below 2^53; an infinite time, which JSON cannot hold, as `null`), parsed by
+/// the browser's `JSON.parse`: smaller wasm than building the object call by call.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(err)
+    Ok(parse(&serde_json::to_string(value).map_err(err)?))
 }
 
 /// The table of eq. (2) for `k` devices (the page's DP view): every candidate block the

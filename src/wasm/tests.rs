@@ -15,7 +15,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn json(v: JsValue) -> Value {
-    serde_wasm_bindgen::from_value(v).expect("a JSON-like value")
+    serde_json::from_str(&String::from(JSON::stringify(&v).unwrap())).expect("JSON")
 }
 
 fn message(e: JsError) -> String {
