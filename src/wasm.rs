@@ -1,6 +1,8 @@
-//! Thin JavaScript bindings for the page: every call loads the model, checks the
-//! environment and hands the core's result back as a plain JS object (numbers, not
-//! BigInts; `null` for absent values), or throws an `Error` with the core's message.
+//! Thin JavaScript bindings for the page, and only what the page calls (each binding
+//! costs wasm the page downloads; the executor stays with the CLI's `verify`): `Session`
+//! for the homogeneous setting, the cluster editor's functions, `importModel`, `dpTable`.
+//! Each checks its input and hands the core's result back as a plain JS object (numbers,
+//! not BigInts; `null` for absent values), or throws an `Error` with the core's message.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -9,17 +11,14 @@ use crate::cost::Environment;
 use crate::model::{self, zoo, Network};
 use crate::solver::{self, Algorithm, Workload};
 
+/// Talc instead of Rust's default dlmalloc: 2.7 KB gzipped smaller, and made for wasm.
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Names of the zoo models, in the order the page lists them.
 #[wasm_bindgen(js_name = zooNames)]
 pub fn zoo_names() -> Vec<String> {
     zoo::NAMES.iter().map(|n| n.to_string()).collect()
-}
-
-/// The validated network of a zoo name or JSON model: every layer's shapes, FLOPs and
-/// parameters, and YOLOv2's passthrough branch.
-#[wasm_bindgen]
-pub fn describe(source: &str) -> Result<JsValue, JsError> {
-    to_js(&load(source)?)
 }
 
 /// What the page's "Your model" panel needs after a paste: the format recognised and
@@ -80,53 +79,6 @@ fn format_of(source: &str) -> &'static str {
     }
 }
 
-/// The detailed plan of `algorithm` (`"mls"` or `"sls"`) at its best `k ≤ devices`.
-#[wasm_bindgen]
-pub fn solve(
-    source: &str,
-    devices: f64,
-    bandwidth_mbps: f64,
-    gflops: f64,
-    algorithm: &str,
-) -> Result<JsValue, JsError> {
-    let algorithm = parse_algorithm(algorithm)?;
-    let work = Workload::Solve(algorithm);
-    let (net, env) = setting(source, devices, bandwidth_mbps, gflops, work)?;
-    to_js(&solver::solve(&net, &env, algorithm))
-}
-
-/// MLS and SLS for every `k` in `1..=devices` (the paper's Fig. 8) and the savings.
-#[wasm_bindgen]
-pub fn compare(
-    source: &str,
-    devices: f64,
-    bandwidth_mbps: f64,
-    gflops: f64,
-) -> Result<JsValue, JsError> {
-    let (net, env) = setting(source, devices, bandwidth_mbps, gflops, Workload::Compare)?;
-    to_js(&solver::compare(&net, &env))
-}
-
-/// MLS and SLS at their best `k` for each bandwidth in Mbps (the paper's Fig. 9).
-#[wasm_bindgen(js_name = sweepBandwidth)]
-pub fn sweep_bandwidth(
-    source: &str,
-    devices: f64,
-    gflops: f64,
-    bandwidths_mbps: Vec<f64>,
-) -> Result<JsValue, JsError> {
-    // The work is that of every comparison together; bandwidth does not enter it, and
-    // each point's range is checked on its own.
-    let points = Workload::Sweep {
-        points: bandwidths_mbps.len(),
-    };
-    let (net, env) = setting(source, devices, 1.0, gflops, points)?;
-    for &g in &bandwidths_mbps {
-        Environment::new(env.devices, g, env.gflops).map_err(err)?;
-    }
-    to_js(&solver::sweep_bandwidth(&net, &env, &bandwidths_mbps))
-}
-
 fn load(source: &str) -> Result<Network, JsError> {
     console_error_panic_hook::set_once();
     model::load(source).map_err(err)
@@ -161,40 +113,17 @@ fn err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
 
-/// JSON-compatible: u64 as numbers (FLOPs and bits stay below 2^53), maps as objects.
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(err)
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = JSON)]
+    fn parse(text: &str) -> JsValue;
 }
 
-/// Runs the plan of `algorithm` on real tensors (weights and input drawn from `seed`,
-/// the input shrunk by the whole number `scale`) and returns `execute::verify`'s report:
-/// per round the largest difference from the unsliced model and the counted against
-/// the planned traffic.
-#[wasm_bindgen]
-pub fn verify(
-    source: &str,
-    devices: f64,
-    bandwidth_mbps: f64,
-    gflops: f64,
-    algorithm: &str,
-    scale: f64,
-    seed: f64,
-) -> Result<JsValue, JsError> {
-    let algorithm = parse_algorithm(algorithm)?;
-    let work = Workload::Solve(algorithm);
-    let (net, env) = setting(source, devices, bandwidth_mbps, gflops, work)?;
-    let whole = |v: f64, what: &str| {
-        (v.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&v))
-            .then_some(v as u32)
-            .ok_or_else(|| JsError::new(&format!("{what} must be a whole number, found {v}")))
-    };
-    let net = crate::execute::scaled(&net, whole(scale, "scale")?).map_err(err)?;
-    // The scaled model has the same layers, so the same solve work; the executor
-    // checks its own work and memory before it runs.
-    let plan = solver::solve(&net, &env, algorithm);
-    to_js(&crate::execute::verify(&net, &plan, u64::from(whole(seed, "seed")?)).map_err(err)?)
+/// The value as `serde_json` writes it for the CLI's `--json` (u64 as numbers: FLOPs and
+/// bits stay below 2^53; an infinite time, which JSON cannot hold, as `null`), parsed by
+/// the browser's `JSON.parse`: smaller wasm than building the object call by call.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    Ok(parse(&serde_json::to_string(value).map_err(err)?))
 }
 
 /// The table of eq. (2) for `k` devices (the page's DP view): every candidate block the

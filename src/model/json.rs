@@ -33,87 +33,137 @@ struct RawModel {
     passthrough: Option<Passthrough>,
 }
 
-/// A layer object: its type's fields plus the optional `inputs`.
+/// A layer object, read flat: every type's fields optional, then [`layer_of`] refuses
+/// the fields of other types and requires the type's own. An internally tagged enum
+/// (`#[serde(tag = "type")]`) would say the same with less code here, but it buffers
+/// every object through serde's `Content` and cost the page's wasm 6 KB gzipped. A
+/// field no type has is still refused by serde, at its position.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawEntry {
-    #[serde(flatten)]
-    layer: RawLayer,
+    #[serde(rename = "type")]
+    kind: Kind,
     #[serde(default)]
     inputs: Vec<usize>,
-}
-
-#[derive(Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
-enum RawLayer {
-    Conv(RawConv),
-    Fc(Fc),
-    Pool(RawPool),
-    Add(Empty),
-    Scale(Empty),
-    Concat(Empty),
-    Split(Split),
-    Upsample(Upsample),
-    Shuffle(Shuffle),
-    Reorg(Reorg),
-}
-
-/// A layer type with no fields of its own (unknown fields are still refused).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Empty {}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawConv {
-    filters: u32,
-    kernel: u32,
-    #[serde(default)]
+    filters: Option<u32>,
+    kernel: Option<u32>,
     stride: Option<u32>,
-    #[serde(default)]
     padding: Option<u32>,
-    #[serde(default)]
     pool: Option<Pool>,
-    #[serde(default)]
     kernel_w: Option<u32>,
-    #[serde(default)]
     stride_w: Option<u32>,
-    #[serde(default)]
     pad_bottom: Option<u32>,
-    #[serde(default)]
     pad_left: Option<u32>,
-    #[serde(default)]
     pad_right: Option<u32>,
-    #[serde(default)]
     dilation: Option<u32>,
-    #[serde(default)]
     groups: Option<u32>,
+    outputs: Option<u32>,
+    mode: Option<PoolMode>,
+    global: Option<bool>,
+    size: Option<u32>,
+    size_w: Option<u32>,
+    ceil: Option<bool>,
+    group_id: Option<u32>,
+    factor: Option<u32>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPool {
-    #[serde(default = "max_mode")]
-    mode: PoolMode,
-    #[serde(default)]
-    global: bool,
-    #[serde(default)]
-    size: Option<u32>,
-    #[serde(default)]
-    stride: Option<u32>,
-    #[serde(default)]
-    padding: u32,
-    #[serde(default)]
-    size_w: Option<u32>,
-    #[serde(default)]
-    stride_w: Option<u32>,
-    #[serde(default)]
-    pad_bottom: Option<u32>,
-    #[serde(default)]
-    pad_left: Option<u32>,
-    #[serde(default)]
-    pad_right: Option<u32>,
-    #[serde(default)]
-    ceil: bool,
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Kind {
+    Conv,
+    Fc,
+    Pool,
+    Add,
+    Scale,
+    Concat,
+    Split,
+    Upsample,
+    Shuffle,
+    Reorg,
+}
+
+impl Kind {
+    /// The fields of a layer of this type, in serde's order for its messages.
+    fn fields(self) -> &'static [&'static str] {
+        match self {
+            Kind::Conv => &[
+                "filters",
+                "kernel",
+                "stride",
+                "padding",
+                "pool",
+                "kernel_w",
+                "stride_w",
+                "pad_bottom",
+                "pad_left",
+                "pad_right",
+                "dilation",
+                "groups",
+            ],
+            Kind::Fc => &["outputs"],
+            Kind::Pool => &[
+                "mode",
+                "global",
+                "size",
+                "stride",
+                "padding",
+                "size_w",
+                "stride_w",
+                "pad_bottom",
+                "pad_left",
+                "pad_right",
+                "ceil",
+            ],
+            Kind::Add | Kind::Scale | Kind::Concat => &[],
+            Kind::Split => &["groups", "group_id"],
+            Kind::Upsample => &["factor"],
+            Kind::Shuffle => &["groups"],
+            Kind::Reorg => &["stride"],
+        }
+    }
+}
+
+impl RawEntry {
+    /// The names of the fields given, besides `type` and `inputs`.
+    fn given(&self) -> impl Iterator<Item = &'static str> {
+        let u = |name, v: Option<u32>| v.map(|_| name);
+        [
+            u("filters", self.filters),
+            u("kernel", self.kernel),
+            u("stride", self.stride),
+            u("padding", self.padding),
+            self.pool.map(|_| "pool"),
+            u("kernel_w", self.kernel_w),
+            u("stride_w", self.stride_w),
+            u("pad_bottom", self.pad_bottom),
+            u("pad_left", self.pad_left),
+            u("pad_right", self.pad_right),
+            u("dilation", self.dilation),
+            u("groups", self.groups),
+            u("outputs", self.outputs),
+            self.mode.map(|_| "mode"),
+            self.global.map(|_| "global"),
+            u("size", self.size),
+            u("size_w", self.size_w),
+            self.ceil.map(|_| "ceil"),
+            u("group_id", self.group_id),
+            u("factor", self.factor),
+        ]
+        .into_iter()
+        .flatten()
+    }
+}
+
+/// serde's words for a field that is not one of `fields`.
+fn unknown_field(name: &str, fields: &[&str]) -> String {
+    let quoted: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
+    let expected = match quoted.as_slice() {
+        [] => "there are no fields".to_string(),
+        [one] => format!("expected {one}"),
+        [a, b] => format!("expected {a} or {b}"),
+        more => format!("expected one of {}", more.join(", ")),
+    };
+    format!("unknown field `{name}`, {expected}")
 }
 
 fn max_mode() -> PoolMode {
@@ -138,9 +188,9 @@ pub fn parse_model(text: &str) -> Result<Model, ModelError> {
     })?;
     let mut inputs = Vec::with_capacity(raw.layers.len());
     let mut layers = Vec::with_capacity(raw.layers.len());
-    for (n, entry) in raw.layers.into_iter().enumerate() {
-        layers.push(layer_of(n + 1, entry.layer)?);
-        inputs.push(entry.inputs);
+    for (n, mut entry) in raw.layers.into_iter().enumerate() {
+        inputs.push(std::mem::take(&mut entry.inputs));
+        layers.push(layer_of(n + 1, entry)?);
     }
     if inputs.iter().all(Vec::is_empty) {
         inputs.clear();
@@ -154,26 +204,39 @@ pub fn parse_model(text: &str) -> Result<Model, ModelError> {
     })
 }
 
-fn layer_of(index: usize, raw: RawLayer) -> Result<Layer, ModelError> {
-    Ok(match raw {
-        RawLayer::Fc(fc) => Layer::Fc(fc),
-        RawLayer::Conv(c) => Layer::Conv(Conv {
-            filters: c.filters,
-            kernel: c.kernel,
-            stride: c.stride.unwrap_or(1),
-            padding: c.padding.unwrap_or(c.kernel / 2),
-            pool: c.pool,
-            kernel_w: c.kernel_w,
-            stride_w: c.stride_w,
-            pad_bottom: c.pad_bottom,
-            pad_left: c.pad_left,
-            pad_right: c.pad_right,
-            dilation: c.dilation,
-            groups: c.groups,
+fn layer_of(index: usize, e: RawEntry) -> Result<Layer, ModelError> {
+    let fields = e.kind.fields();
+    if let Some(name) = e.given().find(|name| !fields.contains(name)) {
+        return Err(ModelError::layer(index, unknown_field(name, fields)));
+    }
+    let need = |v: Option<u32>, name: &str| {
+        v.ok_or_else(|| ModelError::layer(index, format!("missing field `{name}`")))
+    };
+    Ok(match e.kind {
+        Kind::Fc => Layer::Fc(Fc {
+            outputs: need(e.outputs, "outputs")?,
         }),
-        RawLayer::Pool(p) => {
-            let size = match (p.global, p.size) {
-                (true, _) => p.size.unwrap_or(1),
+        Kind::Conv => {
+            let kernel = need(e.kernel, "kernel")?;
+            Layer::Conv(Conv {
+                filters: need(e.filters, "filters")?,
+                kernel,
+                stride: e.stride.unwrap_or(1),
+                padding: e.padding.unwrap_or(kernel / 2),
+                pool: e.pool,
+                kernel_w: e.kernel_w,
+                stride_w: e.stride_w,
+                pad_bottom: e.pad_bottom,
+                pad_left: e.pad_left,
+                pad_right: e.pad_right,
+                dilation: e.dilation,
+                groups: e.groups,
+            })
+        }
+        Kind::Pool => {
+            let global = e.global.unwrap_or(false);
+            let size = match (global, e.size) {
+                (true, _) => e.size.unwrap_or(1),
                 (false, Some(size)) => size,
                 (false, None) => {
                     return Err(ModelError::layer(
@@ -183,26 +246,35 @@ fn layer_of(index: usize, raw: RawLayer) -> Result<Layer, ModelError> {
                 }
             };
             Layer::Pool(PoolLayer {
-                mode: p.mode,
-                global: p.global,
+                mode: e.mode.unwrap_or_else(max_mode),
+                global,
                 size,
-                stride: p.stride.unwrap_or(size),
-                padding: p.padding,
-                size_w: p.size_w,
-                stride_w: p.stride_w,
-                pad_bottom: p.pad_bottom,
-                pad_left: p.pad_left,
-                pad_right: p.pad_right,
-                ceil: p.ceil,
+                stride: e.stride.unwrap_or(size),
+                padding: e.padding.unwrap_or(0),
+                size_w: e.size_w,
+                stride_w: e.stride_w,
+                pad_bottom: e.pad_bottom,
+                pad_left: e.pad_left,
+                pad_right: e.pad_right,
+                ceil: e.ceil.unwrap_or(false),
             })
         }
-        RawLayer::Add(Empty {}) => Layer::Add,
-        RawLayer::Scale(Empty {}) => Layer::Scale,
-        RawLayer::Concat(Empty {}) => Layer::Concat,
-        RawLayer::Split(s) => Layer::Split(s),
-        RawLayer::Upsample(u) => Layer::Upsample(u),
-        RawLayer::Shuffle(s) => Layer::Shuffle(s),
-        RawLayer::Reorg(r) => Layer::Reorg(r),
+        Kind::Add => Layer::Add,
+        Kind::Scale => Layer::Scale,
+        Kind::Concat => Layer::Concat,
+        Kind::Split => Layer::Split(Split {
+            groups: need(e.groups, "groups")?,
+            group_id: need(e.group_id, "group_id")?,
+        }),
+        Kind::Upsample => Layer::Upsample(Upsample {
+            factor: need(e.factor, "factor")?,
+        }),
+        Kind::Shuffle => Layer::Shuffle(Shuffle {
+            groups: need(e.groups, "groups")?,
+        }),
+        Kind::Reorg => Layer::Reorg(Reorg {
+            stride: need(e.stride, "stride")?,
+        }),
     })
 }
 

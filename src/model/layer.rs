@@ -146,8 +146,7 @@ impl Conv {
 }
 
 /// A fully-connected layer (FL).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Fc {
     pub outputs: u32,
 }
@@ -247,31 +246,27 @@ impl PoolLayer {
 }
 
 /// One channel group of its input (Darknet's `route groups= group_id=`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Split {
     pub groups: u32,
     pub group_id: u32,
 }
 
 /// Nearest-neighbour upsampling by an integer factor in both directions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Upsample {
     pub factor: u32,
 }
 
 /// Space-to-depth (Darknet's `[reorg]`, ONNX's `SpaceToDepth`): each `stride × stride`
 /// patch becomes `stride²` channels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Reorg {
     pub stride: u32,
 }
 
 /// Channel shuffle (reshape to `groups × C/groups`, transpose, reshape back).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Shuffle {
     pub groups: u32,
 }

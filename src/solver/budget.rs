@@ -49,7 +49,7 @@ pub fn steps(net: &Network, devices: u32, workload: Workload) -> u64 {
 
 fn what(workload: Workload) -> String {
     match workload {
-        Workload::Solve(a) => format!("an {} solve", a.name().to_uppercase()),
+        Workload::Solve(a) => format!("an {} solve", a.name().to_ascii_uppercase()),
         Workload::Compare => "comparing MLS and SLS".into(),
         Workload::Sweep { points } => format!("the bandwidth sweep ({points} comparisons)"),
     }

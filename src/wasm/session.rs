@@ -23,12 +23,13 @@ impl Session {
         })
     }
 
-    /// The validated network (as `describe`).
+    /// The validated network: every layer's shapes, FLOPs and parameters, and YOLOv2's
+    /// passthrough branch.
     pub fn describe(&self) -> Result<JsValue, JsError> {
         to_js(self.planner.network())
     }
 
-    /// The detailed plan of `algorithm` at its best `k ≤ devices` (as `solve`).
+    /// The detailed plan of `algorithm` (`"mls"` or `"sls"`) at its best `k ≤ devices`.
     pub fn solve(
         &mut self,
         devices: f64,
@@ -64,7 +65,7 @@ impl Session {
         Ok(())
     }
 
-    /// MLS and SLS for every `k` (as `compare`).
+    /// MLS and SLS for every `k` in `1..=devices` (the paper's Fig. 8) and the savings.
     pub fn compare(
         &mut self,
         devices: f64,
@@ -75,8 +76,8 @@ impl Session {
         to_js(&self.planner.compare(&env))
     }
 
-    /// MLS and SLS at their best `k` for each bandwidth (as `sweepBandwidth`); cheap once
-    /// the candidates for these `k`s are cached.
+    /// MLS and SLS at their best `k` for each bandwidth in Mbps (the paper's Fig. 9);
+    /// cheap once the candidates for these `k`s are cached.
     #[wasm_bindgen(js_name = sweepBandwidth)]
     pub fn sweep_bandwidth(
         &mut self,

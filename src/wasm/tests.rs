@@ -15,7 +15,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn json(v: JsValue) -> Value {
-    serde_wasm_bindgen::from_value(v).expect("a JSON-like value")
+    serde_json::from_str(&String::from(JSON::stringify(&v).unwrap())).expect("JSON")
 }
 
 fn message(e: JsError) -> String {
@@ -44,37 +44,42 @@ fn zoo_names_list_the_zoo_in_page_order() {
     );
 }
 
+/// Both through JS, so integers (and infinite times, `null`) compare alike.
+fn same(js: &JsValue, core: &impl serde::Serialize) {
+    let expected = JSON::parse(&serde_json::to_string(core).unwrap()).unwrap();
+    assert_eq!(
+        JSON::stringify(js).unwrap(),
+        JSON::stringify(&expected).unwrap()
+    );
+}
+
+/// The session's cache changes nothing: after other settings, each plan and sweep equals
+/// the core's cold solve of the same setting.
 #[wasm_bindgen_test]
-fn a_session_answers_as_the_one_shot_bindings() {
+fn a_session_answers_as_a_cold_solve() {
+    let net = model::load("resnet18").unwrap();
     let mut session = wasm::Session::new("resnet18").unwrap();
     for (devices, bandwidth, gflops) in [(10.0, 100.0, 13.6), (10.0, 37.0, 13.6), (4.0, 37.0, 2.5)]
     {
-        for algorithm in ["mls", "sls"] {
-            let cached = session
-                .solve(devices, bandwidth, gflops, algorithm)
-                .unwrap();
-            let cold = wasm::solve("resnet18", devices, bandwidth, gflops, algorithm).unwrap();
-            assert_eq!(
-                JSON::stringify(&cached).unwrap(),
-                JSON::stringify(&cold).unwrap()
-            );
+        let env = Environment::new(devices as u32, bandwidth, gflops).unwrap();
+        for (name, algorithm) in [("mls", Algorithm::Mls), ("sls", Algorithm::Sls)] {
+            let plan = session.solve(devices, bandwidth, gflops, name).unwrap();
+            same(&plan, &solver::solve(&net, &env, algorithm));
         }
     }
     let sweep = session
         .sweep_bandwidth(10.0, 13.6, vec![40.0, 400.0])
         .unwrap();
-    let cold = wasm::sweep_bandwidth("resnet18", 10.0, 13.6, vec![40.0, 400.0]).unwrap();
-    assert_eq!(
-        JSON::stringify(&sweep).unwrap(),
-        JSON::stringify(&cold).unwrap()
-    );
-    assert!(message(session.solve(10.0, -1.0, 13.6, "mls").unwrap_err()).contains("bandwidth"));
-    assert!(message(wasm::Session::new("nope").err().unwrap()).contains("nope"));
+    let env = Environment::new(10, 1.0, 13.6).unwrap();
+    same(&sweep, &solver::sweep_bandwidth(&net, &env, &[40.0, 400.0]));
 }
 
 #[wasm_bindgen_test]
 fn solve_matches_the_core_and_the_paper() {
-    let plan = wasm::solve("vgg16", 10.0, 100.0, 13.6, "mls").unwrap();
+    let plan = wasm::Session::new("vgg16")
+        .unwrap()
+        .solve(10.0, 100.0, 13.6, "mls")
+        .unwrap();
     let flops = get(&get(&plan, "model"), "flops");
     assert!(
         flops.as_f64().is_some(),
@@ -82,19 +87,34 @@ fn solve_matches_the_core_and_the_paper() {
     );
     let net = model::load("vgg16").unwrap();
     let core = solver::solve(&net, &Environment::raspberry_pi4(10), Algorithm::Mls);
-    // Both through JS, so integers compare as the same JS numbers.
-    let expected = JSON::parse(&serde_json::to_string(&core).unwrap()).unwrap();
-    assert_eq!(
-        JSON::stringify(&plan).unwrap(),
-        JSON::stringify(&expected).unwrap()
-    );
+    same(&plan, &core);
     // Table II of the paper: 7 devices in 4 blocks.
     assert_eq!((core.devices, core.blocks.len()), (7, 4));
 }
 
+/// The page's worker prepares one `k` per task; the solve after is the cold one.
+#[wasm_bindgen_test]
+fn prepare_keeps_one_k_and_refuses_a_bad_k() {
+    let mut session = wasm::Session::new("tinyres").unwrap();
+    for k in 1..=8 {
+        session
+            .prepare(8.0, 1000.0, 2.0, "sls", f64::from(k))
+            .unwrap();
+    }
+    let plan = session.solve(8.0, 1000.0, 2.0, "sls").unwrap();
+    let net = model::load("tinyres").unwrap();
+    let env = Environment::new(8, 1000.0, 2.0).unwrap();
+    same(&plan, &solver::solve(&net, &env, Algorithm::Sls));
+    for k in [0.0, 9.0, 2.5] {
+        let e = session.prepare(8.0, 1000.0, 2.0, "mls", k).unwrap_err();
+        assert!(message(e).starts_with("k must be a whole number from 1 to 8"));
+    }
+}
+
 #[wasm_bindgen_test]
 fn absent_rows_are_null() {
-    let plan = json(wasm::solve("vgg16", 10.0, 100.0, 13.6, "mls").unwrap());
+    let mut session = wasm::Session::new("vgg16").unwrap();
+    let plan = json(session.solve(10.0, 100.0, 13.6, "mls").unwrap());
     let last = plan["blocks"].as_array().unwrap().last().unwrap().clone();
     assert!(last["case"].as_str().unwrap().starts_with("fc"));
     assert_eq!(last["devices"][0]["out_rows"], Value::Null);
@@ -102,18 +122,17 @@ fn absent_rows_are_null() {
 
 #[wasm_bindgen_test]
 fn describe_shows_the_yolov2_passthrough() {
-    let net = json(wasm::describe("yolov2").unwrap());
+    let describe = |name| json(wasm::Session::new(name).unwrap().describe().unwrap());
+    let net = describe("yolov2");
     assert_eq!(net["layers"].as_array().unwrap().len(), 22);
     assert_eq!(net["branch"]["shape"]["channels"], 256);
-    assert_eq!(
-        json(wasm::describe("alexnet").unwrap())["branch"],
-        Value::Null
-    );
+    assert_eq!(describe("alexnet")["branch"], Value::Null);
 }
 
 #[wasm_bindgen_test]
 fn compare_gives_the_saving_over_sls() {
-    let c = json(wasm::compare("vgg16", 10.0, 100.0, 13.6).unwrap());
+    let mut session = wasm::Session::new("vgg16").unwrap();
+    let c = json(session.compare(10.0, 100.0, 13.6).unwrap());
     assert_eq!(c["mls"].as_array().unwrap().len(), 10);
     let saving = c["saving_vs_sls_pct"].as_f64().unwrap();
     assert!((saving - 31.53).abs() < 0.01, "saving {saving}");
@@ -121,7 +140,12 @@ fn compare_gives_the_saving_over_sls() {
 
 #[wasm_bindgen_test]
 fn sweep_gives_one_point_per_bandwidth() {
-    let points = json(wasm::sweep_bandwidth("alexnet", 10.0, 13.6, vec![40.0, 400.0]).unwrap());
+    let mut session = wasm::Session::new("alexnet").unwrap();
+    let points = json(
+        session
+            .sweep_bandwidth(10.0, 13.6, vec![40.0, 400.0])
+            .unwrap(),
+    );
     let points = points.as_array().unwrap();
     assert_eq!(points.len(), 2);
     assert_eq!(points[1]["bandwidth_mbps"], 400.0);
@@ -135,35 +159,36 @@ fn sweep_gives_one_point_per_bandwidth() {
 #[wasm_bindgen_test]
 fn bad_input_throws_the_core_message() {
     let model_err = |src: &str| model::load(src).unwrap_err().to_string();
+    for source in ["nope", "{"] {
+        let e = wasm::Session::new(source).err().unwrap();
+        assert_eq!(message(e), model_err(source));
+    }
     let env_err = |d, g, f| Environment::new(d, g, f).unwrap_err().to_string();
+    let mut session = wasm::Session::new("vgg16").unwrap();
     let cases = [
         (
-            wasm::solve("nope", 10.0, 100.0, 13.6, "mls"),
-            model_err("nope"),
-        ),
-        (wasm::compare("{", 10.0, 100.0, 13.6), model_err("{")),
-        (
-            wasm::solve("vgg16", 0.0, 100.0, 13.6, "mls"),
+            session.solve(0.0, 100.0, 13.6, "mls"),
             env_err(0, 100.0, 13.6),
         ),
         (
-            wasm::solve("vgg16", 10.0, f64::NAN, 13.6, "mls"),
+            session.solve(10.0, f64::NAN, 13.6, "mls"),
             env_err(10, f64::NAN, 13.6),
         ),
         (
-            wasm::solve("vgg16", 10.0, 100.0, -1.0, "sls"),
+            session.solve(10.0, 100.0, -1.0, "sls"),
             env_err(10, 100.0, -1.0),
         ),
         (
-            wasm::sweep_bandwidth("vgg16", 10.0, 13.6, vec![100.0, 0.0]),
+            session.sweep_bandwidth(10.0, 13.6, vec![100.0, 0.0]),
             env_err(10, 0.0, 13.6),
         ),
+        (session.compare(10.0, 100.0, 0.0), env_err(10, 100.0, 0.0)),
         (
-            wasm::solve("vgg16", 2.5, 100.0, 13.6, "mls"),
+            session.solve(2.5, 100.0, 13.6, "mls"),
             "devices must be a whole number, found 2.5".into(),
         ),
         (
-            wasm::solve("vgg16", 10.0, 100.0, 13.6, "best"),
+            session.solve(10.0, 100.0, 13.6, "best"),
             "algorithm must be 'mls' or 'sls', found 'best'".into(),
         ),
     ];
@@ -225,11 +250,7 @@ fn dp_table_matches_the_core_and_refuses_a_bad_k() {
     let net = model::load("tinyres").unwrap();
     let env = Environment::new(8, 1000.0, 2.0).unwrap();
     let core = solver::dp_table(&net, &env, 6, Algorithm::Mls);
-    let expected = JSON::parse(&serde_json::to_string(&core).unwrap()).unwrap();
-    assert_eq!(
-        JSON::stringify(&table).unwrap(),
-        JSON::stringify(&expected).unwrap()
-    );
+    same(&table, &core);
     for k in [0.0, 9.0, 2.5] {
         let e = wasm::dp_table("tinyres", 8.0, 1000.0, 2.0, "mls", k).unwrap_err();
         assert!(message(e).starts_with("k must be a whole number from 1 to 8"));
@@ -247,9 +268,16 @@ fn the_sweep_is_refused_when_ten_comparisons_are_over_the_limit() {
     let env = Environment::new(32, 100.0, 13.6).unwrap();
     assert!(solver::check_work(&net, &env, solver::Workload::Compare).is_ok());
     let ten = vec![1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0];
-    let e = message(wasm::sweep_bandwidth(&text, 32.0, 13.6, ten).unwrap_err());
-    assert!(
-        e.starts_with("the bandwidth sweep (10 comparisons) with 32 devices on a 435-layer model"),
-        "{e}"
-    );
+    let mut session = wasm::Session::new(&text).unwrap();
+    let refused = |e: JsError| {
+        message(e).starts_with(
+            "the bandwidth sweep (10 comparisons) with 32 devices on a 435-layer model",
+        )
+    };
+    assert!(refused(
+        session.check_sweep(32.0, 13.6, ten.len()).unwrap_err()
+    ));
+    assert!(refused(
+        session.sweep_bandwidth(32.0, 13.6, ten).unwrap_err()
+    ));
 }

@@ -51,7 +51,10 @@ fn a_mixed_cluster_solves_as_the_core_does() {
 #[wasm_bindgen_test]
 fn a_uniform_cluster_is_the_papers_setting() {
     let cluster = solve_cluster("vgg16", "10x13.6", 100.0, "mls").unwrap();
-    let paper = wasm::solve("vgg16", 10.0, 100.0, 13.6, "mls").unwrap();
+    let paper = wasm::Session::new("vgg16")
+        .unwrap()
+        .solve(10.0, 100.0, 13.6, "mls")
+        .unwrap();
     assert_eq!(
         JSON::stringify(&cluster).unwrap(),
         JSON::stringify(&paper).unwrap()
