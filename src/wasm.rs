@@ -1,15 +1,14 @@
 //! Thin JavaScript bindings for the page, and only what the page calls (each binding
 //! costs wasm the page downloads; the executor stays with the CLI's `verify`): `Session`
-//! for the homogeneous setting, the cluster editor's functions, `importModel`, `dpTable`.
+//! for the homogeneous setting, the cluster editor's functions, `importModel`.
 //! Each checks its input and hands the core's result back as a plain JS object (numbers,
 //! not BigInts; `null` for absent values), or throws an `Error` with the core's message.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::cost::Environment;
 use crate::model::{self, zoo, Network};
-use crate::solver::{self, Algorithm, Workload};
+use crate::solver::Algorithm;
 
 /// Talc instead of Rust's default dlmalloc: 2.7 KB gzipped smaller, and made for wasm.
 #[global_allocator]
@@ -84,20 +83,6 @@ fn load(source: &str) -> Result<Network, JsError> {
     model::load(source).map_err(err)
 }
 
-/// The network and a checked environment, refused when `work` would take too long.
-fn setting(
-    source: &str,
-    devices: f64,
-    bandwidth_mbps: f64,
-    gflops: f64,
-    work: Workload,
-) -> Result<(Network, Environment), JsError> {
-    let net = load(source)?;
-    let env = Environment::new(whole_devices(devices)?, bandwidth_mbps, gflops).map_err(err)?;
-    solver::check_work(&net, &env, work).map_err(err)?;
-    Ok((net, env))
-}
-
 /// A device count from JS: a whole number (the range is the core's to check).
 fn whole_devices(devices: f64) -> Result<u32, JsError> {
     if devices.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&devices) {
@@ -124,34 +109,6 @@ extern "C" {
 /// the browser's `JSON.parse`: smaller wasm than building the object call by call.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     Ok(parse(&serde_json::to_string(value).map_err(err)?))
-}
-
-/// The table of eq. (2) for `k` devices (the page's DP view): every candidate block the
-/// DP compared for each end layer, what it kept, and the optimal chain.
-#[wasm_bindgen(js_name = dpTable)]
-pub fn dp_table(
-    source: &str,
-    devices: f64,
-    bandwidth_mbps: f64,
-    gflops: f64,
-    algorithm: &str,
-    k: f64,
-) -> Result<JsValue, JsError> {
-    let algorithm = parse_algorithm(algorithm)?;
-    let (net, env) = setting(
-        source,
-        devices,
-        bandwidth_mbps,
-        gflops,
-        Workload::Solve(algorithm),
-    )?;
-    if !(k.fract() == 0.0 && k >= 1.0 && k <= f64::from(env.devices)) {
-        return Err(JsError::new(&format!(
-            "k must be a whole number from 1 to {}, found {k}",
-            env.devices
-        )));
-    }
-    to_js(&solver::dp_table(&net, &env, k as u32, algorithm))
 }
 
 /// `"mls"` or `"sls"`, or an error naming what was given.

@@ -55,14 +55,33 @@ impl Session {
     ) -> Result<(), JsError> {
         let algorithm = parse_algorithm(algorithm)?;
         let env = self.environment(devices, bandwidth_mbps, gflops, Workload::Solve(algorithm))?;
-        if !(k.fract() == 0.0 && k >= 1.0 && k <= f64::from(env.devices)) {
-            return Err(JsError::new(&format!(
-                "k must be a whole number from 1 to {}, found {k}",
-                env.devices
-            )));
-        }
-        self.planner.partition(&env, k as u32, algorithm);
+        self.planner
+            .partition(&env, whole_k(k, env.devices)?, algorithm);
         Ok(())
+    }
+
+    /// The table of eq. (2) for `k` devices (the page's DP view): every candidate block
+    /// the DP compared for each end layer, what it kept, and the optimal chain. Walked
+    /// cold (the table shows every candidate, which the cache does not keep), but the
+    /// model is not read again.
+    #[wasm_bindgen(js_name = dpTable)]
+    pub fn dp_table(
+        &self,
+        devices: f64,
+        bandwidth_mbps: f64,
+        gflops: f64,
+        algorithm: &str,
+        k: f64,
+    ) -> Result<JsValue, JsError> {
+        let algorithm = parse_algorithm(algorithm)?;
+        let env = self.environment(devices, bandwidth_mbps, gflops, Workload::Solve(algorithm))?;
+        let k = whole_k(k, env.devices)?;
+        to_js(&solver::dp_table(
+            self.planner.network(),
+            &env,
+            k,
+            algorithm,
+        ))
     }
 
     /// MLS and SLS for every `k` in `1..=devices` (the paper's Fig. 8) and the savings.
@@ -113,5 +132,16 @@ impl Session {
         let env = Environment::new(whole_devices(devices)?, bandwidth_mbps, gflops).map_err(err)?;
         solver::check_work(self.planner.network(), &env, work).map_err(err)?;
         Ok(env)
+    }
+}
+
+/// A `k` from JS: a whole number from 1 to `devices`.
+fn whole_k(k: f64, devices: u32) -> Result<u32, JsError> {
+    if k.fract() == 0.0 && k >= 1.0 && k <= f64::from(devices) {
+        Ok(k as u32)
+    } else {
+        Err(JsError::new(&format!(
+            "k must be a whole number from 1 to {devices}, found {k}"
+        )))
     }
 }

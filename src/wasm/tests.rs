@@ -246,13 +246,14 @@ fn import_model_names_the_format_and_round_trips_as_project_json() {
 
 #[wasm_bindgen_test]
 fn dp_table_matches_the_core_and_refuses_a_bad_k() {
-    let table = wasm::dp_table("tinyres", 8.0, 1000.0, 2.0, "mls", 6.0).unwrap();
+    let session = wasm::Session::new("tinyres").unwrap();
+    let table = session.dp_table(8.0, 1000.0, 2.0, "mls", 6.0).unwrap();
     let net = model::load("tinyres").unwrap();
     let env = Environment::new(8, 1000.0, 2.0).unwrap();
     let core = solver::dp_table(&net, &env, 6, Algorithm::Mls);
     same(&table, &core);
     for k in [0.0, 9.0, 2.5] {
-        let e = wasm::dp_table("tinyres", 8.0, 1000.0, 2.0, "mls", k).unwrap_err();
+        let e = session.dp_table(8.0, 1000.0, 2.0, "mls", k).unwrap_err();
         assert!(message(e).starts_with("k must be a whole number from 1 to 8"));
     }
 }

@@ -1,4 +1,4 @@
-// The DP table of eq. (2) from the wasm core (`dpTable`), recorded by the very DP that
+// The DP table of eq. (2) from the wasm core (`Session.dpTable`, in the worker), recorded by the very DP that
 // found the plan, so the DP view, "Explain this plan" and the tour never re-derive a
 // cost in JavaScript. The worker computes the tables a setting needs with its plans
 // (main.js asks for them), and they are kept here by setting and k: drawing is sync.

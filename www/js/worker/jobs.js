@@ -3,7 +3,7 @@
 // on bandwidth or speed. A cold k is computed by `prepare`, one per step (the only long
 // calls), so a drag is dropped between two ks; the `solve` after them is warm.
 
-import { dpTable, importModel, Session, solveCluster, sweepBandwidthCluster } from '../../pkg/coopai.js';
+import { importModel, Session, solveCluster, sweepBandwidthCluster } from '../../pkg/coopai.js';
 
 const sessions = new Map();
 
@@ -53,7 +53,7 @@ export function* plans({ source, devices, bandwidth, gflops, cluster, net, table
     const k = wanted || (algorithm === 'sls' ? sls : mls).devices;
     if (found.some(([a, kk]) => a === algorithm && kk === k)) continue;
     yield { phase: 'the DP table' };
-    found.push([algorithm, k, dpTable(source, devices, bandwidth, gflops, algorithm, k)]);
+    found.push([algorithm, k, s.session.dpTable(devices, bandwidth, gflops, algorithm, k)]);
   }
   return { mls, sls, saving, net: net ? s.session.describe() : undefined, tables: found };
 }
@@ -74,7 +74,7 @@ export function* sweep({ source, devices, gflops, cluster, bandwidths }) {
 /** One DP table (the DP view at another k, the tour). */
 export function* table({ source, devices, bandwidth, gflops, algorithm, k }) {
   yield {};
-  return dpTable(source, devices, bandwidth, gflops, algorithm, k);
+  return session(source).session.dpTable(devices, bandwidth, gflops, algorithm, k);
 }
 
 /** The format recognised and the model as compact project JSON, or the core's error. */
