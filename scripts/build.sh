@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the wasm bindings into pkg/ (and pkg/onnx/) and assembles the static site in
+# Builds the wasm bindings into pkg/ (and pkg/import/) and assembles the static site in
 # target/site/ (www/ plus pkg/), which is what serve.sh serves and the Pages workflow publishes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,9 +10,10 @@ site=target/site
 
 # `cargo rustc --crate-type cdylib` applies the release profile's LTO, which plain
 # `cargo build` skips for a crate that is both cdylib and rlib.
-# The `wasm` profile (Cargo.toml) optimises for size: 161 KiB gzipped (docs/page.md, "Size").
-# Built twice: the page's wasm without the ONNX importer into pkg/, and with it into
-# pkg/onnx/, which the page loads only when an .onnx file is opened (it costs 33 KiB).
+# The `wasm` profile (Cargo.toml) optimises for size: 115 KiB gzipped (docs/page.md, "Size").
+# Built twice: the page's wasm, which solves (zoo names and project JSON only), into
+# pkg/, and with the importers (Darknet, Keras / TF.js, ONNX) into pkg/import/, which the
+# page's worker loads when a model is first pasted, opened or read from a link.
 build() {
     local out=$1
     shift
@@ -26,11 +27,11 @@ build() {
         "$out/coopai_bg.wasm" -o "$out/coopai_bg.wasm"
 }
 build pkg --no-default-features
-build pkg/onnx
+build pkg/import
 
 rm -rf "$site"
-mkdir -p "$site/pkg/onnx"
+mkdir -p "$site/pkg/import"
 cp -r www/. "$site/"
 cp pkg/coopai.js pkg/coopai_bg.wasm "$site/pkg/"
-cp pkg/onnx/coopai.js pkg/onnx/coopai_bg.wasm "$site/pkg/onnx/"
+cp pkg/import/coopai.js pkg/import/coopai_bg.wasm "$site/pkg/import/"
 echo "build: site in $site ($(wc -c <"$site/pkg/coopai_bg.wasm") bytes of wasm)"

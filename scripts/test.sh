@@ -18,6 +18,8 @@ cargo clippy --all-targets -- -D warnings
 # Only the library: the CLI binary is native-only. `--profile test` includes its tests.
 cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown --profile test -- -D warnings
+# The page's own module: no importers (see Cargo.toml's features).
+cargo clippy --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 
 step "native tests"
 cargo test

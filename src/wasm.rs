@@ -20,6 +20,7 @@ pub fn zoo_names() -> Vec<String> {
     zoo::NAMES.iter().map(|n| n.to_string()).collect()
 }
 
+#[cfg(feature = "import")]
 /// What the page's "Your model" panel needs after a paste: the format recognised and
 /// the model in the project's JSON (compact), which the page downloads, keeps in the URL
 /// and solves from then on (re-importing a large Keras file on every slider move would
@@ -61,6 +62,7 @@ pub fn import_model_bytes(bytes: &[u8]) -> Result<JsValue, JsError> {
     })
 }
 
+#[cfg(feature = "import")]
 /// The format `model::load` read, by the same rules as `import::detect_and_load`; only
 /// called on text that loaded, so the JSON is already known to be bounded and valid.
 fn format_of(source: &str) -> &'static str {

@@ -1,7 +1,7 @@
 //! Which format a text is in, decided from its content alone (no file names: the page
 //! gets pasted text and the CLI may read any path).
 
-use super::{darknet, json_path, json_text, keras, limits, preview};
+use super::{json_path, json_text, limits, preview};
 use crate::model::{json, zoo, ModelError, Network};
 
 /// True when a file's `bytes` look like ONNX rather than text: not UTF-8, or starting
@@ -62,13 +62,13 @@ pub fn detect_and_load(text: &str) -> Result<Network, ModelError> {
             .iter()
             .any(|k| value.get(k).is_some());
         return if keras {
-            keras::load_value(&value)
+            load_keras(&value)
         } else {
             json::parse_network(text).map_err(|e| with_path(text, e))
         };
     }
-    if darknet::looks_like(text) {
-        return darknet::load(text);
+    if looks_like_darknet(text) {
+        return load_darknet(text);
     }
     let first = text.lines().position(|l| !l.trim().is_empty()).unwrap_or(0);
     Err(ModelError::at(
@@ -79,6 +79,46 @@ pub fn detect_and_load(text: &str) -> Result<Network, ModelError> {
             preview(trimmed.lines().next().unwrap_or_default()),
             zoo::NAMES.join(", ")
         ),
+    ))
+}
+
+#[cfg(feature = "import")]
+fn load_keras(value: &serde_json::Value) -> Result<Network, ModelError> {
+    super::keras::load_value(value)
+}
+
+#[cfg(feature = "import")]
+fn load_darknet(text: &str) -> Result<Network, ModelError> {
+    super::darknet::load(text)
+}
+
+#[cfg(feature = "import")]
+fn looks_like_darknet(text: &str) -> bool {
+    super::darknet::looks_like(text)
+}
+
+/// Without the `import` feature (the page's main wasm, which gets models as project
+/// JSON from the importer build), other formats are named and refused.
+#[cfg(not(feature = "import"))]
+fn load_keras(_: &serde_json::Value) -> Result<Network, ModelError> {
+    Err(without_importers("Keras JSON"))
+}
+
+#[cfg(not(feature = "import"))]
+fn load_darknet(_: &str) -> Result<Network, ModelError> {
+    Err(without_importers("a Darknet cfg"))
+}
+
+#[cfg(not(feature = "import"))]
+fn looks_like_darknet(text: &str) -> bool {
+    text.trim_start().starts_with('[')
+}
+
+#[cfg(not(feature = "import"))]
+fn without_importers(format: &str) -> ModelError {
+    ModelError::model(format!(
+        "this build reads zoo names and project JSON only, not {format}: it was built \
+         without the import feature"
     ))
 }
 

@@ -1,19 +1,25 @@
 //! Importers for models written in other formats: Darknet `.cfg`, Keras Sequential
 //! JSON (`model.to_json()`) and ONNX, besides zoo names and the project's own JSON,
 //! with the format detected from the content itself (text by [`detect_and_load`], any
-//! file's bytes by [`load_bytes`]). Every importer checks the text against
+//! file's bytes by [`load_bytes`]). Without the `import` feature (the page's main wasm)
+//! only zoo names and project JSON are read. Every importer checks the text against
 //! [`limits`] before parsing and reports errors at a line or JSON path.
 
+#[cfg(feature = "import")]
 mod chain;
+#[cfg(feature = "import")]
 pub mod darknet;
 mod detect;
+#[cfg(feature = "import")]
 mod graph;
 mod json_path;
 mod json_text;
+#[cfg(feature = "import")]
 pub mod keras;
 pub mod limits;
 #[cfg(feature = "onnx")]
 pub mod onnx;
+#[cfg(feature = "import")]
 mod origins;
 
 pub use detect::{detect_and_load, load_bytes, looks_like_onnx};

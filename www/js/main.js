@@ -206,9 +206,15 @@ function openModel(change) {
   showMessage('note', '');
 }
 
-/** Picking "your model" with none yet starts from the model on screen, as JSON to edit. */
+/** Picking "your model" with none yet starts from the model on screen, as JSON to edit,
+ * unless the visitor pasted or typed a model while it was read (the first read loads
+ * the importers). */
 async function startCustom() {
-  const json = await readNow(pretty((await readModel(state.model)).json), `${state.model}, a starting point to edit`);
+  const box = $('custom-text');
+  const typed = box.value;
+  const start = pretty((await readModel(state.model)).json);
+  if (box.value !== typed) return;
+  const json = await readNow(start, `${state.model}, a starting point to edit`);
   if (json) state.custom = json;
 }
 

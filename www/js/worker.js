@@ -14,7 +14,10 @@ addEventListener('message', async ({ data: { id, lane, op, args } }) => {
     await ready;
     if (op === 'start') postMessage({ id, value: zooNames() });
     else if (op === 'readBytes') postMessage({ id, value: await jobs.readBytes(args) });
-    else run(lane, id, jobs[op](args));
+    else {
+      if (op === 'read') await jobs.importer();
+      run(lane, id, jobs[op](args));
+    }
   } catch (e) {
     postMessage({ id, error: e.message ?? String(e) });
   }

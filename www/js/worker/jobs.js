@@ -3,7 +3,7 @@
 // on bandwidth or speed. A cold k is computed by `prepare`, one per step (the only long
 // calls), so a drag is dropped between two ks; the `solve` after them is warm.
 
-import { importModel, Session, solveCluster, sweepBandwidthCluster } from '../../pkg/coopai.js';
+import { Session, solveCluster, sweepBandwidthCluster } from '../../pkg/coopai.js';
 
 const sessions = new Map();
 
@@ -77,20 +77,28 @@ export function* table({ source, devices, bandwidth, gflops, algorithm, k }) {
   return session(source).session.dpTable(devices, bandwidth, gflops, algorithm, k);
 }
 
-/** The format recognised and the model as compact project JSON, or the core's error. */
-export function* read({ text }) {
-  return importModel(text);
-}
+let importers;
+let loaded;
 
-let onnx;
-
-/** The same for a file's bytes (a promise; the import is a single call): the ONNX
- * importer is a second build of the core (pkg/onnx/, 34 KiB more), loaded when the first
- * such file is opened. */
-export async function readBytes({ bytes }) {
-  onnx ??= import('../../pkg/onnx/coopai.js').then(async (m) => {
+/** The importers (Darknet, Keras / TF.js, ONNX): a second build of the core,
+ * pkg/import/, loaded when the first model is pasted, opened or read from a link; the
+ * page's own module solves and reads only zoo names and project JSON. */
+export function importer() {
+  importers ??= import('../../pkg/import/coopai.js').then(async (m) => {
     await m.default();
+    loaded = m;
     return m;
   });
-  return (await onnx).importModelBytes(bytes);
+  return importers;
+}
+
+/** The format recognised and the model as compact project JSON, or the core's error
+ * (after {@link importer} has loaded). */
+export function* read({ text }) {
+  return loaded.importModel(text);
+}
+
+/** The same for a file's bytes (a promise; the import is a single call). */
+export async function readBytes({ bytes }) {
+  return (await importer()).importModelBytes(bytes);
 }
