@@ -223,7 +223,8 @@ test('a file dropped on the page or opened is read at once', () => withPage({}, 
     target.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
   }, text);
   await page.waitForFunction(() => document.querySelector('#custom-status').textContent.startsWith('Darknet cfg read from “tiny.cfg”'));
-  assert.equal(await page.inputValue('#model'), 'custom');
+  // The model is taken once the worker has solved it (the status comes first).
+  await page.waitForFunction(() => document.querySelector('#model').value === 'custom');
   assert.equal(await page.inputValue('#custom-text'), text);
   await assertMatchesCli(page, join(MODELS, 'tiny.cfg'));
 
