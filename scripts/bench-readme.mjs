@@ -9,7 +9,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,10 +25,16 @@ function run(cmd, argv) {
   return execFileSync(cmd, argv, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
-const native = JSON.parse(arg('--native') ? readFileSync(arg('--native'), 'utf8')
-  : run('cargo', ['run', '--quiet', '--release', '--', 'bench', '--json']));
-const page = JSON.parse(arg('--page') ? readFileSync(arg('--page'), 'utf8')
-  : run('node', ['scripts/bench-page.mjs', '--json']));
+// Each benchmark's JSON is also kept in target/bench/, for `--native` and `--page`.
+mkdirSync(join(ROOT, 'target/bench'), { recursive: true });
+function measured(flag, file, cmd, argv) {
+  if (arg(flag)) return JSON.parse(readFileSync(arg(flag), 'utf8'));
+  const text = run(cmd, argv);
+  writeFileSync(join(ROOT, 'target/bench', file), text);
+  return JSON.parse(text);
+}
+const native = measured('--native', 'native.json', 'cargo', ['run', '--quiet', '--release', '--', 'bench', '--json']);
+const page = measured('--page', 'page.json', 'node', ['scripts/bench-page.mjs', '--json']);
 const pythonMs = Number(arg('--python') ?? run('python3',
   ['benches/reference.py', 'benches/models/vgg19.json', '--devices', '10', '--time', '21']).match(/([\d.]+) ?ms/)[1]);
 
@@ -56,9 +62,9 @@ const pageTable = `${table(['model', 'D', 'work per event, p95 (ms)', 'input →
 
 let text = readFileSync(README, 'utf8');
 for (const [name, body] of [['native', nativeTable], ['python', pythonTable], ['page', pageTable]]) {
-  const re = new RegExp(`(<!-- bench:${name} -->\\n)[\\s\\S]*?(\\n<!-- /bench:${name} -->)`);
+  const re = new RegExp(`(<!-- bench:${name} -->\\n)[\\s\\S]*?(<!-- /bench:${name} -->)`);
   if (!re.test(text)) throw new Error(`README.md has no <!-- bench:${name} --> … <!-- /bench:${name} --> block`);
-  text = text.replace(re, `$1${body}$2`);
+  text = text.replace(re, (_, start, end) => `${start}${body}\n${end}`);
 }
 writeFileSync(README, text);
 console.log('README.md: performance tables written');
