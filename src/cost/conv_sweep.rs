@@ -223,28 +223,13 @@ impl<'a> ConvSweep<'a> {
             return None;
         }
 
-        // Through the pool (size 1, stride 1 when there is none), then the conv; padding
-        // rows are clipped (spec §2). These are `slicing::back_through_pool` and
-        // `back_through_conv` inlined on plain integers for speed; tests/brute_force.rs
-        // checks the two against each other. Validation guarantees padding < kernel.
-        let (pool_size, pool_stride) = conv.pool.map_or((1, 1), |p| (p.size, p.stride));
-        let (stride, pad, kernel) = (
-            u64::from(conv.stride),
-            u64::from(conv.padding),
-            u64::from(conv.kernel),
-        );
-        let hc_last = u64::from(layer.conv_out.height) - 1;
-        let h_last = u64::from(layer.input.height) - 1;
+        let window = Window::of(layer, conv);
         let per_row = layer.flops_per_conv_row();
         let busy = self.rows.first.len();
         for d in 0..busy {
-            let cf = u64::from(self.rows.first[d]) * u64::from(pool_stride);
-            let cl = (u64::from(self.rows.last[d]) * u64::from(pool_stride) + u64::from(pool_size)
-                - 1)
-            .min(hc_last);
-            self.conv_flops[d] += (cl - cf + 1) * per_row;
-            self.need.first[d] = (cf * stride).saturating_sub(pad) as u32;
-            self.need.last[d] = (cl * stride + kernel - 1 - pad).min(h_last) as u32;
+            let (computed, need) = window.back(self.rows.first[d], self.rows.last[d]);
+            self.conv_flops[d] += computed * per_row;
+            (self.need.first[d], self.need.last[d]) = need;
         }
         self.weights += layer.params;
         let in_row = u64::from(layer.input.width) * u64::from(layer.input_channels());
@@ -370,22 +355,8 @@ impl<'a> ConvSweep<'a> {
     /// and the loads of the front devices only (the same values the full step gives).
     fn collapsed_step(&mut self, r: usize, layer: &LayerInfo, conv: Conv) {
         let net = self.net;
-        let (pool_size, pool_stride) = conv.pool.map_or((1, 1), |p| (p.size, p.stride));
-        let (stride, pad, kernel) = (
-            u64::from(conv.stride),
-            u64::from(conv.padding),
-            u64::from(conv.kernel),
-        );
-        let hc_last = u64::from(layer.conv_out.height) - 1;
-        let h_last = u64::from(layer.input.height) - 1;
-        let cf = u64::from(self.rows.first[0]) * u64::from(pool_stride);
-        let cl = (u64::from(self.rows.last[0]) * u64::from(pool_stride) + u64::from(pool_size) - 1)
-            .min(hc_last);
-        let added = (cl - cf + 1) * layer.flops_per_conv_row();
-        let need = (
-            (cf * stride).saturating_sub(pad) as u32,
-            (cl * stride + kernel - 1 - pad).min(h_last) as u32,
-        );
+        let (computed, need) = Window::of(layer, conv).back(self.rows.first[0], self.rows.last[0]);
+        let added = computed * layer.flops_per_conv_row();
         let need_len = u64::from(need.1 - need.0) + 1;
         let rows_len = u64::from(self.rows.last[0] - self.rows.first[0]) + 1;
         self.weights += layer.params;
@@ -486,5 +457,48 @@ fn rows_needed_by_others(
             0
         };
         *slot = covered - only;
+    }
+}
+
+/// A conv layer's rows seen from its output: through the pool (size 1, stride 1 when
+/// there is none), then the conv, padding rows clipped (spec §2). This is
+/// `slicing::back_through_pool` and `back_through_conv` on plain integers, for speed;
+/// tests/brute_force.rs checks the two against each other. Validation guarantees
+/// padding < kernel.
+struct Window {
+    pool_size: u64,
+    pool_stride: u64,
+    stride: u64,
+    pad: u64,
+    kernel: u64,
+    conv_last: u64,
+    input_last: u64,
+}
+
+impl Window {
+    fn of(layer: &LayerInfo, conv: Conv) -> Self {
+        let (pool_size, pool_stride) = conv.pool.map_or((1, 1), |p| (p.size, p.stride));
+        Window {
+            pool_size: u64::from(pool_size),
+            pool_stride: u64::from(pool_stride),
+            stride: u64::from(conv.stride),
+            pad: u64::from(conv.padding),
+            kernel: u64::from(conv.kernel),
+            conv_last: u64::from(layer.conv_out.height) - 1,
+            input_last: u64::from(layer.input.height) - 1,
+        }
+    }
+
+    /// For output rows `first..=last`: how many conv-output rows are computed, and the
+    /// input rows read.
+    #[inline]
+    fn back(&self, first: u32, last: u32) -> (u64, (u32, u32)) {
+        let cf = u64::from(first) * self.pool_stride;
+        let cl = (u64::from(last) * self.pool_stride + self.pool_size - 1).min(self.conv_last);
+        let need = (
+            (cf * self.stride).saturating_sub(self.pad) as u32,
+            (cl * self.stride + self.kernel - 1 - self.pad).min(self.input_last) as u32,
+        );
+        (cl - cf + 1, need)
     }
 }
