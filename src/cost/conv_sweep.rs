@@ -183,6 +183,8 @@ impl<'a> ConvSweep<'a> {
     /// Records the rows of every layer the sweep adds (for plan reconstruction).
     pub fn with_trace(mut self) -> Self {
         self.trace = Some(Vec::new());
+        // A trace records every device's rows, which the collapsed walk does not keep.
+        self.may_collapse = false;
         self
     }
 

@@ -18,7 +18,7 @@ fn json(v: JsValue) -> Value {
     serde_json::from_str(&String::from(JSON::stringify(&v).unwrap())).expect("JSON")
 }
 
-fn message(e: JsError) -> String {
+pub(super) fn message(e: JsError) -> String {
     js_sys::Error::from(JsValue::from(e)).message().into()
 }
 
@@ -45,7 +45,7 @@ fn zoo_names_list_the_zoo_in_page_order() {
 }
 
 /// Both through JS, so integers (and infinite times, `null`) compare alike.
-fn same(js: &JsValue, core: &impl serde::Serialize) {
+pub(super) fn same(js: &JsValue, core: &impl serde::Serialize) {
     let expected = JSON::parse(&serde_json::to_string(core).unwrap()).unwrap();
     assert_eq!(
         JSON::stringify(js).unwrap(),

@@ -7,24 +7,11 @@ use crate::cost::{cluster_spec, Environment};
 use crate::model;
 use crate::solver::{self, check_memory, Algorithm};
 use crate::wasm;
+use crate::wasm::tests::{message, same};
 use js_sys::JSON;
-use wasm_bindgen::{JsError, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn message(e: JsError) -> String {
-    js_sys::Error::from(JsValue::from(e)).message().into()
-}
-
-/// Both through JS, so integers (and infinite times, `null`) compare alike.
-fn same(js: &JsValue, core: &impl serde::Serialize) {
-    let expected = JSON::parse(&serde_json::to_string(core).unwrap()).unwrap();
-    assert_eq!(
-        JSON::stringify(js).unwrap(),
-        JSON::stringify(&expected).unwrap()
-    );
-}
 
 #[wasm_bindgen_test]
 fn a_mixed_cluster_solves_as_the_core_does() {
