@@ -19,7 +19,14 @@ after(() => server.close());
 /** The hash's parameters once the page has written it (at most every 150 ms). */
 async function hashParams(page) {
   await page.waitForTimeout(200);
+  await settled(page);
   return new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
+}
+
+/** Leaves a field with Tab, which commits its value, and waits for the solve. */
+async function leave(page, selector) {
+  await page.press(selector, 'Tab');
+  await settled(page);
 }
 
 /** The cluster setting in the hash; `cluster` is null when the sliders are in use. */
@@ -201,7 +208,7 @@ test('hostile values are clamped or refused with a note, never NaN on screen', (
   assert.match(await page.textContent('#cluster-error'), /a speed “abc” is not a number/);
   assert.equal(await page.getAttribute(speed, 'aria-invalid'), 'true');
   assert.deepEqual(await shown(page), before);
-  await page.press(speed, 'Tab');
+  await leave(page, speed);
   assert.equal(await page.inputValue(speed), '50');
   assert.match(await page.textContent('#cluster-status'), /kept 50/);
   assert.equal((await clusterState(page)).cluster, '3x13.6,1x50');
@@ -210,7 +217,7 @@ test('hostile values are clamped or refused with a note, never NaN on screen', (
   await page.fill(speed, '5000');
   assert.match(await page.textContent('#cluster-error'), /outside 0\.1\.\.1000 GFLOPS.*leave the field to use 1000/);
   assert.deepEqual(await shown(page), before);
-  await page.press(speed, 'Tab');
+  await leave(page, speed);
   assert.equal(await page.inputValue(speed), '1000');
   assert.match(await page.textContent('#cluster-status'), /speed 5000 is outside 0\.1\.\.1000 GFLOPS, using 1000/);
   assert.ok(await page.isHidden('#cluster-error'));
@@ -218,7 +225,7 @@ test('hostile values are clamped or refused with a note, never NaN on screen', (
   await assertMatchesCliCluster(page);
   const count = '#cluster-groups li:nth-child(1) .count';
   await page.fill(count, '99');
-  await page.press(count, 'Tab');
+  await leave(page, count);
   assert.equal(await page.inputValue(count), '31');
   assert.equal((await clusterState(page)).cluster, '31x13.6,1x1000');
   assert.ok(await page.isDisabled('#cluster-add'), 'no more than 32 devices');
@@ -244,8 +251,10 @@ test('hostile values are clamped or refused with a note, never NaN on screen', (
   await assertNoBadNumbers(page);
   // Once another control moves, the rows show the cluster drawn again.
   await page.focus('#algorithm');
+  await settled(page);
   assert.match(await page.textContent('#cluster-error'), /^no plan fits/, 'leaving the field tries it once more');
   await page.selectOption('#algorithm', 'both');
+  await settled(page);
   assert.deepEqual(await rowValues(page), ['31|13.6|1', '1|1000|']);
   assert.ok(await page.isHidden('#cluster-error'));
 
@@ -253,9 +262,11 @@ test('hostile values are clamped or refused with a note, never NaN on screen', (
   await open(page, server.url, '#model=alexnet&bandwidth=100&algorithm=mls&cluster=1x0.37@300');
   assert.ok(await page.isHidden('#cluster-error'));
   await page.selectOption('#model', 'vgg16');
+  await settled(page);
   assert.match(await page.textContent('#cluster-error'), /^no plan fits the devices' memory/);
   assert.match(await page.textContent('#error'), /^no plan fits the devices' memory/);
   await page.selectOption('#model', 'alexnet');
+  await settled(page);
   assert.ok(await page.isHidden('#cluster-error'));
   assert.ok(await page.isHidden('#error'));
   await assertMatchesCliCluster(page);
