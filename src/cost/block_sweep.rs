@@ -5,7 +5,7 @@
 
 use super::block::Load;
 use super::cluster::RowSplits;
-use super::conv_sweep::{ConvSweep, LayerTrace};
+use super::conv_sweep::{Buffers, ConvSweep, LayerTrace};
 use super::dag_sweep::DagSweep;
 use crate::model::Network;
 use crate::slicing::Rows;
@@ -24,10 +24,30 @@ impl<'a> BlockSweep<'a> {
         grid_layer: usize,
         fc: Option<usize>,
     ) -> Self {
+        Self::reusing(net, splits, k, grid_layer, fc, Buffers::default())
+    }
+
+    /// [`BlockSweep::new`] reusing the vectors of an earlier chain sweep.
+    pub fn reusing(
+        net: &'a Network,
+        splits: &'a RowSplits,
+        k: u32,
+        grid_layer: usize,
+        fc: Option<usize>,
+        buffers: Buffers,
+    ) -> Self {
         if net.dag {
             BlockSweep::Dag(DagSweep::new(net, splits, k, grid_layer, fc))
         } else {
-            BlockSweep::Chain(ConvSweep::new(net, splits, k, grid_layer, fc))
+            BlockSweep::Chain(ConvSweep::reusing(net, splits, k, grid_layer, fc, buffers))
+        }
+    }
+
+    /// The vectors of a chain sweep, for [`BlockSweep::reusing`] (none for a DAG's).
+    pub fn into_buffers(self) -> Buffers {
+        match self {
+            BlockSweep::Chain(s) => s.into_buffers(),
+            BlockSweep::Dag(_) => Buffers::default(),
         }
     }
 

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::cost::block_sweep::BlockSweep;
 use crate::cost::cluster::{RowSplits, Team};
+use crate::cost::conv_sweep::Buffers;
 use crate::cost::{block_time, fc, single, Case, Environment, Load, Timing};
 use crate::model::Network;
 
@@ -115,28 +116,33 @@ pub(crate) fn bound(loads: &[Load], team: &Team) -> f64 {
     most
 }
 
-pub(crate) fn candidates(net: &Network, team: &Team, algorithm: Algorithm, visit: &mut impl Visit) {
+pub(crate) fn candidates<V: Visit>(
+    net: &Network,
+    team: &Team,
+    algorithm: Algorithm,
+    visit: &mut V,
+) {
     let k = team.k;
     let splits = RowSplits::new(net, team);
     let mut loads: Vec<Load> = Vec::with_capacity(k as usize);
     let mls = algorithm == Algorithm::Mls;
     let collapse = team.is_plain() && !visit.sees_all();
-    let sweep = |grid, fc| {
-        let s = BlockSweep::new(net, &splits, k, grid, fc);
-        if collapse {
-            s.only_slowest()
-        } else {
-            s
+    // Every sweep of this DP fills the same vectors.
+    let mut buffers = Buffers::default();
+    let mut walk = |visit: &mut V, j: usize, grid: usize, fc: Option<usize>, case: Case| {
+        let s = BlockSweep::reusing(net, &splits, k, grid, fc, std::mem::take(&mut buffers));
+        let mut s = if collapse { s.only_slowest() } else { s };
+        while let Some(r) = s.step() {
+            // SLS offers the one-layer block only.
+            if visit.block(j, r, case, s.loads()) == Sweep::Stop || !mls {
+                break;
+            }
         }
+        buffers = s.into_buffers();
     };
     for j in 1..=net.len() {
         if net.is_spatial(j) {
-            let mut sweep = sweep(j, None);
-            while let Some(r) = sweep.step() {
-                if visit.block(j, r, Case::Conv, sweep.loads()) == Sweep::Stop || !mls {
-                    break;
-                }
-            }
+            walk(visit, j, j, None, Case::Conv);
         } else {
             let layer = net.layer(j);
             fc::data(layer, team, &mut loads);
@@ -145,12 +151,7 @@ pub(crate) fn candidates(net: &Network, team: &Team, algorithm: Algorithm, visit
             visit.block(j, j, Case::FcModel, &loads);
             if mls && j >= 2 {
                 if net.is_spatial(j - 1) {
-                    let mut sweep = sweep(j - 1, Some(j));
-                    while let Some(r) = sweep.step() {
-                        if visit.block(j, r, Case::ConvFc, sweep.loads()) == Sweep::Stop {
-                            break;
-                        }
-                    }
+                    walk(visit, j, j - 1, Some(j), Case::ConvFc);
                 } else {
                     fc::hybrid(net.layer(j - 1), layer, team, &mut loads);
                     visit.block(j, j - 1, Case::FcHybrid, &loads);
