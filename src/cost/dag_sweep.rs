@@ -89,7 +89,12 @@ pub struct DagSweep<'a> {
     fc_memory: Vec<(u64, u64)>,
     /// Rows of each layer added so far, for the trace and `input_rows`.
     produced: Vec<(u32, u32)>,
-    scratch: Vec<(u32, i64, usize)>,
+    /// Scratch for [`rows_needed_by_others`].
+    starts: Vec<(u32, usize)>,
+    ends: Vec<(u32, usize)>,
+    /// Bits of the block's input each device kept from the previous round, and of its
+    /// held share that others need (τo).
+    kept: Vec<u64>,
     shared: Vec<u64>,
     /// The loads of the block found by the last successful [`DagSweep::step`].
     pub loads: Vec<Load>,
@@ -144,7 +149,9 @@ impl<'a> DagSweep<'a> {
             held_now: vec![0; n],
             fc_memory,
             produced: vec![NONE; n],
-            scratch: Vec::with_capacity(2 * n),
+            starts: Vec::with_capacity(n),
+            ends: Vec::with_capacity(n),
+            kept: vec![0; n],
             shared: vec![0; n],
             loads: vec![Load::default(); n],
             trace: None,
@@ -195,19 +202,19 @@ impl<'a> DagSweep<'a> {
         let k = self.k;
         let out = layer.output;
         let out_bits = u64::from(out.width) * u64::from(out.channels) * B;
-        let own = self.splits.of(r);
+        let own = self.splits.table(r);
         let grid = r == self.grid_layer;
         let exported = !grid && needed_after(net, r, self.grid_layer);
-        for d in 0..k {
+        for (d, &mine) in own.iter().enumerate() {
             let mut rows = self.need[r * k + d];
             // `r` was an input of the block until now; it is made inside from here on.
             self.outside_bits[d] -= size(rows) * out_bits;
             if grid {
-                rows = share(own, d);
+                rows = mine;
             }
             if exported {
-                rows = hull(rows, share(own, d));
-                self.to_bits[d] += size(share(own, d)) * out_bits;
+                rows = hull(rows, mine);
+                self.to_bits[d] += size(mine) * out_bits;
             }
             self.need[r * k + d] = rows;
             self.produced[d] = rows;
@@ -292,23 +299,28 @@ impl<'a> DagSweep<'a> {
         let held = r - 1;
         let held_on_devices = held > 0 && net.layer(held).is_spatial();
         self.shared.fill(0);
-        let mut kept = vec![0u64; 0];
+        self.kept.fill(0);
         if held_on_devices {
             let shape = net.layer(held).output;
             let bits = u64::from(shape.width) * u64::from(shape.channels) * B;
-            let split = self.splits.of(held);
-            kept.resize(k, 0);
-            for (d, slot) in kept.iter_mut().enumerate() {
-                *slot = size(meet(self.need[held * k + d], share(split, d))) * bits;
+            let split = self.splits.table(held);
+            let needs = &self.need[held * k..held * k + k];
+            for (slot, (&need, &share)) in self.kept.iter_mut().zip(needs.iter().zip(split)) {
+                *slot = size(meet(need, share)) * bits;
             }
             if !uploaded(net, held) {
                 if needed_after(net, held, self.grid_layer) {
-                    for d in 0..k {
-                        self.shared[d] = size(share(split, d)) * bits;
+                    for (slot, &share) in self.shared.iter_mut().zip(split) {
+                        *slot = size(share) * bits;
                     }
                 } else {
-                    let needs = &self.need[held * k..held * k + k];
-                    rows_needed_by_others(needs, split, &mut self.scratch, &mut self.shared);
+                    rows_needed_by_others(
+                        needs,
+                        split,
+                        &mut self.starts,
+                        &mut self.ends,
+                        &mut self.shared,
+                    );
                     for s in self.shared.iter_mut() {
                         *s *= bits;
                     }
@@ -320,7 +332,7 @@ impl<'a> DagSweep<'a> {
             let busy = self.peak[d] > 0 || fc_held > 0;
             self.loads[d] = Load {
                 flops: self.flops[d],
-                ti_bits: self.outside_bits[d] - kept.get(d).copied().unwrap_or(0),
+                ti_bits: self.outside_bits[d] - self.kept[d],
                 tau_bits: self.shared[d],
                 to_bits: self.to_bits[d],
                 memory_bytes: if busy {
@@ -346,44 +358,68 @@ fn needed_after(net: &Network, t: usize, g: usize) -> bool {
     consumers.last().is_none_or(|&c| c > g)
 }
 
-/// For every device `d`, how many rows of its equal share of the held tensor lie in
-/// the need of some other device (the τo rows), for ranges in any order.
+/// For every device `d`, how many rows of its share of the held tensor (`held[d]`, a
+/// row split: shares in device order, `NONE` for the idle ones at the end) lie in the
+/// need of some other device (the τo rows), for needs in any order.
 ///
-/// A sweep over the range ends keeps, between two ends, how many devices need the rows
-/// and the sum of their indices: with one device, that sum names it.
+/// A sweep over the needs' ends keeps, between two ends, how many devices need the rows
+/// and the sum of their indices: with one device, that sum names it. The starts and the
+/// ends are sorted apart: on most blocks the needs are ordered like the devices, and a
+/// sorted list is recognised in one pass.
 fn rows_needed_by_others(
     needs: &[(u32, u32)],
-    held: &Split,
-    events: &mut Vec<(u32, i64, usize)>,
+    held: &[(u32, u32)],
+    starts: &mut Vec<(u32, usize)>,
+    ends: &mut Vec<(u32, usize)>,
     out: &mut [u64],
 ) {
-    events.clear();
+    starts.clear();
+    ends.clear();
     for (d, &r) in needs.iter().enumerate() {
         if r.0 <= r.1 {
-            events.push((r.0, 1, d));
-            events.push((r.1 + 1, -1, d));
+            starts.push((r.0, d));
+            ends.push((r.1 + 1, d));
         }
     }
-    events.sort_unstable_by_key(|e| e.0);
+    starts.sort_unstable_by_key(|e| e.0);
+    ends.sort_unstable_by_key(|e| e.0);
     let (mut count, mut ids) = (0i64, 0i64);
-    let mut n = 0;
-    while n < events.len() {
-        let at = events[n].0;
-        while n < events.len() && events[n].0 == at {
-            count += events[n].1;
-            ids += events[n].1 * events[n].2 as i64;
-            n += 1;
+    let (mut s, mut e) = (0, 0);
+    // Segments come in row order, and so do the shares: the owner only moves forward.
+    let mut owner = 0;
+    while e < ends.len() {
+        let at = match starts.get(s) {
+            Some(&(first, _)) if first < ends[e].0 => first,
+            _ => ends[e].0,
+        };
+        while s < starts.len() && starts[s].0 == at {
+            count += 1;
+            ids += starts[s].1 as i64;
+            s += 1;
         }
-        if count == 0 || n == events.len() {
+        while e < ends.len() && ends[e].0 == at {
+            count -= 1;
+            ids -= ends[e].1 as i64;
+            e += 1;
+        }
+        if count == 0 || e == ends.len() {
             continue;
         }
-        let segment = (at, events[n].0 - 1);
+        let next = starts
+            .get(s)
+            .map_or(ends[e].0, |&(first, _)| first.min(ends[e].0));
+        let segment = (at, next - 1);
         let mut row = segment.0;
         while row <= segment.1 {
-            let Some(owner) = held.owner(row) else { break };
-            let mine = meet(segment, share(held, owner as usize));
-            if count >= 2 || ids != i64::from(owner) {
-                out[owner as usize] += size(mine);
+            while owner < held.len() && held[owner].1 < row {
+                owner += 1;
+            }
+            let Some(&share) = held.get(owner).filter(|h| h.0 <= row) else {
+                break;
+            };
+            let mine = meet(segment, share);
+            if count >= 2 || ids != owner as i64 {
+                out[owner] += size(mine);
             }
             row = mine.1 + 1;
         }
@@ -393,32 +429,65 @@ fn rows_needed_by_others(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::slicing::EqualSplit;
 
     #[test]
     fn rows_needed_by_others_counts_each_row_once_in_any_order() {
         // 12 rows held as 3 × 4; needs out of order and overlapping.
         let needs = [(6, 11), (0, 5), (3, 4)];
-        let mut events = Vec::new();
+        let held = [(0, 3), (4, 7), (8, 11)];
+        let (mut starts, mut ends) = (Vec::new(), Vec::new());
         let mut out = vec![0; 3];
-        rows_needed_by_others(
-            &needs,
-            &Split::Equal(EqualSplit::new(12, 3)),
-            &mut events,
-            &mut out,
-        );
+        rows_needed_by_others(&needs, &held, &mut starts, &mut ends, &mut out);
         // Device 0 holds 0..3: rows 0..3 needed by device 1 → 4.
         // Device 1 holds 4..7: row 4 by device 2, row 5 by itself only, 6 and 7 by
         // device 0 → 3. Device 2 holds 8..11: needed by device 0 → 4.
         assert_eq!(out, vec![4, 3, 4]);
         let needs = [(0, 3), (4, 7), NONE];
         let mut out = vec![0; 3];
-        rows_needed_by_others(
-            &needs,
-            &Split::Equal(EqualSplit::new(12, 3)),
-            &mut events,
-            &mut out,
-        );
+        rows_needed_by_others(&needs, &held, &mut starts, &mut ends, &mut out);
         assert_eq!(out, vec![0, 0, 0]);
+    }
+
+    /// The definition, row by row: a held row counts when a device other than its
+    /// holder needs it. Random needs in any order, some empty, on equal splits with
+    /// idle devices too.
+    #[test]
+    fn rows_needed_by_others_matches_the_definition() {
+        use crate::execute::rng::SplitMix;
+        use crate::slicing::EqualSplit;
+        let mut g = SplitMix::stream(7, 0);
+        let mut below = |n: u64| g.next_u64() % n;
+        let (mut starts, mut ends) = (Vec::new(), Vec::new());
+        for _ in 0..2000 {
+            let rows = 1 + below(40) as u32;
+            let k = 1 + below(9) as usize;
+            let split = EqualSplit::new(rows, k as u32);
+            let held: Vec<(u32, u32)> = (0..k as u32)
+                .map(|d| split.share(d).map_or(NONE, |r| (r.first, r.last)))
+                .collect();
+            let needs: Vec<(u32, u32)> = (0..k)
+                .map(|_| {
+                    let (a, b) = (below(u64::from(rows)) as u32, below(u64::from(rows)) as u32);
+                    if below(5) == 0 {
+                        NONE
+                    } else {
+                        (a.min(b), a.max(b))
+                    }
+                })
+                .collect();
+            let mut out = vec![0; k];
+            rows_needed_by_others(&needs, &held, &mut starts, &mut ends, &mut out);
+            let expected: Vec<u64> = (0..k)
+                .map(|d| {
+                    (0..rows)
+                        .filter(|&row| held[d].0 <= row && row <= held[d].1)
+                        .filter(|&row| {
+                            (0..k).any(|e| e != d && needs[e].0 <= row && row <= needs[e].1)
+                        })
+                        .count() as u64
+                })
+                .collect();
+            assert_eq!(out, expected, "rows {rows}, needs {needs:?}");
+        }
     }
 }

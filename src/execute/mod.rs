@@ -23,7 +23,7 @@ pub mod meter;
 mod ops;
 mod reference;
 mod report;
-mod rng;
+pub(crate) mod rng;
 mod round;
 mod scale;
 mod tensor;
