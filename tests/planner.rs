@@ -88,4 +88,14 @@ fn a_full_cache_walks_again_and_still_equals_cold_solves() {
         check(&mut tight, &env, "vgg16, a third of the cache");
         assert!(tight.cached_pairs() > 0 && tight.cached_pairs() <= all / 3);
     }
+    // What the page's worker asks before it reports a `k` as warm.
+    let held = |p: &Planner| (1..=12).filter(|&k| p.holds(k, Algorithm::Mls)).count();
+    assert_eq!(held(&roomy), 12);
+    assert!(
+        (2..12).contains(&held(&tight)),
+        "{} of 12 held",
+        held(&tight)
+    );
+    let fresh = Planner::new(roomy.network().clone());
+    assert!(fresh.holds(1, Algorithm::Mls) && !fresh.holds(2, Algorithm::Mls));
 }

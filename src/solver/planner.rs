@@ -152,6 +152,13 @@ impl Planner {
         self.cache.iter().flatten().map(|c| c.pairs.len()).sum()
     }
 
+    /// Whether a solve for `k` devices reads its candidates from the cache (true for
+    /// `k = 1`, which needs none): false until the `k` is solved, and after it when the
+    /// cache was full.
+    pub fn holds(&self, k: u32, algorithm: Algorithm) -> bool {
+        k == 1 || self.cached(k, algorithm).is_some()
+    }
+
     fn cached(&self, k: u32, algorithm: Algorithm) -> Option<&Candidates> {
         self.cache.get(slot(k, algorithm)).and_then(Option::as_ref)
     }
@@ -179,7 +186,7 @@ impl Planner {
         let mut out: Vec<Option<Partition>> = vec![None; ks.len()];
         // What the cache holds, at once.
         let (hit, miss): (Vec<usize>, Vec<usize>) =
-            (0..ks.len()).partition(|&i| ks[i] == 1 || self.cached(ks[i], algorithm).is_some());
+            (0..ks.len()).partition(|&i| self.holds(ks[i], algorithm));
         let this = &*self;
         let hits: Vec<u32> = hit.iter().map(|&i| ks[i]).collect();
         let steps = hits

@@ -45,6 +45,8 @@ impl Session {
     /// Computes what a solve at this setting needs for `k` devices and keeps it, so a
     /// long cold solve can run one `k` per task (the page's worker reports progress and
     /// drops superseded inputs between them); the following `solve` is then warm.
+    /// Returns whether the `k` was kept: not once the planner's cache is full, when
+    /// `solve` walks that `k` again itself.
     pub fn prepare(
         &mut self,
         devices: f64,
@@ -52,12 +54,12 @@ impl Session {
         gflops: f64,
         algorithm: &str,
         k: f64,
-    ) -> Result<(), JsError> {
+    ) -> Result<bool, JsError> {
         let algorithm = parse_algorithm(algorithm)?;
         let env = self.environment(devices, bandwidth_mbps, gflops, Workload::Solve(algorithm))?;
-        self.planner
-            .partition(&env, whole_k(k, env.devices)?, algorithm);
-        Ok(())
+        let k = whole_k(k, env.devices)?;
+        self.planner.partition(&env, k, algorithm);
+        Ok(self.planner.holds(k, algorithm))
     }
 
     /// The table of eq. (2) for `k` devices (the page's DP view): every candidate block

@@ -97,9 +97,10 @@ fn solve_matches_the_core_and_the_paper() {
 fn prepare_keeps_one_k_and_refuses_a_bad_k() {
     let mut session = wasm::Session::new("tinyres").unwrap();
     for k in 1..=8 {
-        session
+        let kept = session
             .prepare(8.0, 1000.0, 2.0, "sls", f64::from(k))
             .unwrap();
+        assert!(kept, "k = {k} fits the cache");
     }
     let plan = session.solve(8.0, 1000.0, 2.0, "sls").unwrap();
     let net = model::load("tinyres").unwrap();

@@ -7,8 +7,8 @@ import { Session, solveCluster, sweepBandwidthCluster } from '../../pkg/coopai.j
 
 const sessions = new Map();
 
-/** The session of `source` (a few are kept: their caches are large), and the ks its
- * cache holds per algorithm. */
+/** The session of `source` (a few are kept: their caches are large), the ks its cache
+ * holds per algorithm (1..warm), and whether the cache was full. */
 function session(source) {
   let s = sessions.get(source);
   if (s) sessions.delete(source);
@@ -18,7 +18,7 @@ function session(source) {
       old.session.free();
       sessions.delete(oldest);
     }
-    s = { session: new Session(source), warm: { mls: 0, sls: 0 } };
+    s = { session: new Session(source), warm: { mls: 0, sls: 0 }, full: { mls: false, sls: false } };
   }
   // Most recently used last, so the oldest is the one freed.
   sessions.set(source, s);
@@ -38,9 +38,10 @@ export function* plans({ source, devices, bandwidth, gflops, cluster, net, table
     sls = solveCluster(source, cluster, bandwidth, 'sls');
   } else {
     for (const algorithm of ['mls', 'sls']) {
-      for (let k = s.warm[algorithm] + 1; k <= devices; k++) {
-        s.session.prepare(devices, bandwidth, gflops, algorithm, k);
-        s.warm[algorithm] = k;
+      for (let k = s.warm[algorithm] + 1; k <= devices && !s.full[algorithm]; k++) {
+        // Past the cache's cap a k is not kept: `solve` walks the rest itself, each time.
+        if (s.session.prepare(devices, bandwidth, gflops, algorithm, k)) s.warm[algorithm] = k;
+        else s.full[algorithm] = true;
         yield { phase: algorithm.toUpperCase(), k, of: devices };
       }
     }
