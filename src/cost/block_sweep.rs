@@ -39,7 +39,7 @@ impl<'a> BlockSweep<'a> {
         if net.dag {
             BlockSweep::Dag(DagSweep::new(net, splits, k, grid_layer, fc))
         } else {
-            BlockSweep::Chain(ConvSweep::reusing(net, splits, k, grid_layer, fc, buffers))
+            BlockSweep::Chain(ConvSweep::new(net, splits, k, grid_layer, fc, buffers))
         }
     }
 

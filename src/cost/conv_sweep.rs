@@ -57,39 +57,11 @@ impl Ranges {
     }
 }
 
-/// The vectors of a sweep, handed from one sweep to the next of a DP so that the hot
-/// loop does not allocate (allocation was a fifth of a cold VGG19 solve).
+/// The vectors of a sweep, one entry per busy device (`shared` and `loads`: per
+/// device), handed from one sweep to the next of a DP so that the hot loop does not
+/// allocate (allocation was a fifth of a cold VGG19 solve).
 #[derive(Default)]
 pub struct Buffers {
-    rows: Ranges,
-    need: Ranges,
-    conv_flops: Vec<u64>,
-    fc_flops: Vec<u64>,
-    final_to: Vec<u64>,
-    skip_in: Vec<u64>,
-    branch_up: Vec<u64>,
-    shared: Vec<u64>,
-    peak: Vec<u64>,
-    fc_memory: Vec<(u64, u64)>,
-    union: Vec<Rows>,
-    loads: Vec<Load>,
-}
-
-/// `v` emptied and refilled with `n` copies of `x`, keeping its allocation.
-fn filled<T: Clone>(mut v: Vec<T>, n: usize, x: T) -> Vec<T> {
-    v.clear();
-    v.resize(n, x);
-    v
-}
-
-/// Walks conv blocks ending at a fixed grid layer, one first layer at a time.
-pub struct ConvSweep<'a> {
-    net: &'a Network,
-    splits: &'a RowSplits,
-    k: u32,
-    grid_layer: usize,
-    /// The next layer to add at the bottom; 0 once the sweep is over.
-    next: usize,
     /// Rows of layer `next`'s output each busy device must produce.
     rows: Ranges,
     /// Rows of the input of the layer just added (scratch, swapped with `rows`).
@@ -100,15 +72,32 @@ pub struct ConvSweep<'a> {
     skip_in: Vec<u64>,
     branch_up: Vec<u64>,
     shared: Vec<u64>,
-    /// Elements of weights every busy device holds (the block's layers), and each busy
-    /// device's largest input plus output rows of one layer, in elements.
-    weights: u64,
+    /// Each busy device's largest input plus output rows of one layer, in elements.
     peak: Vec<u64>,
     /// The closing FL's weights and activations each busy device holds (`conv+fc`).
     fc_memory: Vec<(u64, u64)>,
     union: Vec<Rows>,
     /// The loads of the block found by the last successful [`ConvSweep::step`].
     loads: Vec<Load>,
+}
+
+/// `v` emptied and refilled with `n` copies of `x`, keeping its allocation.
+fn refill<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
+    v.clear();
+    v.resize(n, x);
+}
+
+/// Walks conv blocks ending at a fixed grid layer, one first layer at a time.
+pub struct ConvSweep<'a> {
+    net: &'a Network,
+    splits: &'a RowSplits,
+    k: u32,
+    grid_layer: usize,
+    /// The next layer to add at the bottom; 0 once the sweep is over.
+    next: usize,
+    v: Buffers,
+    /// Elements of weights every busy device holds (the block's layers).
+    weights: u64,
     trace: Option<Vec<LayerTrace>>,
     /// Whether [`ConvSweep::only_slowest`] allows the collapsed walk, and once every
     /// busy device needs the same rows, the devices that can still be the slowest with
@@ -120,105 +109,82 @@ pub struct ConvSweep<'a> {
 impl<'a> ConvSweep<'a> {
     /// A sweep over blocks whose last CL is `grid_layer`; with `fc`, the FL right after
     /// it closes every block in data parallelism (the `conv+fc` case).
+    /// A sweep over blocks whose last CL is `grid_layer`; with `fc`, the FL right after
+    /// it closes every block in data parallelism (the `conv+fc` case). It fills the
+    /// vectors of an earlier sweep ([`ConvSweep::into_buffers`]), or new ones.
     pub fn new(
         net: &'a Network,
         splits: &'a RowSplits,
         k: u32,
         grid_layer: usize,
         fc: Option<usize>,
-    ) -> Self {
-        Self::reusing(net, splits, k, grid_layer, fc, Buffers::default())
-    }
-
-    /// [`ConvSweep::new`] filling the vectors of an earlier sweep
-    /// ([`ConvSweep::into_buffers`]) instead of allocating its own.
-    pub fn reusing(
-        net: &'a Network,
-        splits: &'a RowSplits,
-        k: u32,
-        grid_layer: usize,
-        fc: Option<usize>,
-        b: Buffers,
+        buffers: Buffers,
     ) -> Self {
         let g = net.layer(grid_layer);
         let split = splits.of(grid_layer);
-        let mut rows = b.rows;
-        rows.first.clear();
-        rows.last.clear();
+        let mut v = buffers;
+        v.rows.first.clear();
+        v.rows.last.clear();
         for grid in (0..k).map_while(|d| split.share(d)) {
-            rows.first.push(grid.first);
-            rows.last.push(grid.last);
+            v.rows.first.push(grid.first);
+            v.rows.last.push(grid.last);
         }
-        let busy = rows.first.len();
+        let busy = v.rows.first.len();
+        let n = k as usize;
+        for x in [&mut v.need.first, &mut v.need.last] {
+            refill(x, busy, 0);
+        }
+        for x in [
+            &mut v.conv_flops,
+            &mut v.fc_flops,
+            &mut v.final_to,
+            &mut v.skip_in,
+            &mut v.branch_up,
+            &mut v.peak,
+        ] {
+            refill(x, busy, 0);
+        }
+        refill(&mut v.fc_memory, busy, (0, 0));
+        refill(&mut v.shared, n, 0);
+        refill(&mut v.loads, n, Load::default());
         let row_elements = u64::from(g.output.width) * u64::from(g.output.channels);
-        let mut fc_flops = filled(b.fc_flops, busy, 0);
-        let mut final_to = filled(b.final_to, busy, 0);
-        let mut fc_memory = filled(b.fc_memory, busy, (0, 0));
-        let grid_len = |d: usize| u64::from(rows.last[d] - rows.first[d]) + 1;
+        let grid_len = |d: usize| u64::from(v.rows.last[d] - v.rows.first[d]) + 1;
         match fc.map(|j| net.layer(j)) {
             Some(fl) => {
                 let no = u64::from(fl.output.channels);
                 for d in 0..busy {
                     let n = grid_len(d) * row_elements;
-                    fc_flops[d] = 2 * n * no;
-                    final_to[d] = no * B;
-                    fc_memory[d] = (n * no + no, n + no);
+                    v.fc_flops[d] = 2 * n * no;
+                    v.final_to[d] = no * B;
+                    v.fc_memory[d] = (n * no + no, n + no);
                 }
             }
             None => {
                 let uploads = grid_layer == net.len() || !net.is_spatial(grid_layer + 1);
                 if uploads {
-                    for (d, to) in final_to.iter_mut().enumerate() {
-                        *to = grid_len(d) * row_elements * B;
+                    for d in 0..busy {
+                        v.final_to[d] = grid_len(d) * row_elements * B;
                     }
                 }
             }
         }
-        let n = k as usize;
         ConvSweep {
             net,
             splits,
             k,
             grid_layer,
             next: grid_layer,
-            rows,
-            need: Ranges {
-                first: filled(b.need.first, busy, 0),
-                last: filled(b.need.last, busy, 0),
-            },
-            conv_flops: filled(b.conv_flops, busy, 0),
-            fc_flops,
-            final_to,
-            skip_in: filled(b.skip_in, busy, 0),
-            branch_up: filled(b.branch_up, busy, 0),
-            shared: filled(b.shared, n, 0),
+            v,
             weights: 0,
-            peak: filled(b.peak, busy, 0),
-            fc_memory,
-            union: b.union,
-            loads: filled(b.loads, n, Load::default()),
             trace: None,
             may_collapse: false,
             front: None,
         }
     }
 
-    /// Gives the sweep's vectors back, for [`ConvSweep::reusing`].
+    /// Gives the sweep's vectors back, for the next [`ConvSweep::new`].
     pub fn into_buffers(self) -> Buffers {
-        Buffers {
-            rows: self.rows,
-            need: self.need,
-            conv_flops: self.conv_flops,
-            fc_flops: self.fc_flops,
-            final_to: self.final_to,
-            skip_in: self.skip_in,
-            branch_up: self.branch_up,
-            shared: self.shared,
-            peak: self.peak,
-            fc_memory: self.fc_memory,
-            union: self.union,
-            loads: self.loads,
-        }
+        self.v
     }
 
     /// Lets [`ConvSweep::loads`] hold only the devices that can be the slowest (by
@@ -236,7 +202,7 @@ impl<'a> ConvSweep<'a> {
     pub fn loads(&self) -> &[Load] {
         match &self.front {
             Some((_, loads)) => loads,
-            None => &self.loads,
+            None => &self.v.loads,
         }
     }
 
@@ -255,7 +221,7 @@ impl<'a> ConvSweep<'a> {
 
     /// Rows of the current first layer's input each device needs (`need_d`).
     pub fn input_rows(&self) -> Vec<Option<Rows>> {
-        self.rows.all(self.k as usize)
+        self.v.rows.all(self.k as usize)
     }
 
     /// Adds the layer below the current block. Returns its index `r` when the block
@@ -287,17 +253,17 @@ impl<'a> ConvSweep<'a> {
 
         let window = Window::of(layer, conv);
         let per_row = layer.flops_per_conv_row();
-        let busy = self.rows.first.len();
+        let busy = self.v.rows.first.len();
         let in_row = u64::from(layer.input.width) * u64::from(layer.input_channels());
         let out_row = u64::from(layer.output.width) * u64::from(layer.output.channels);
         for d in 0..busy {
-            let (first, last) = (self.rows.first[d], self.rows.last[d]);
+            let (first, last) = (self.v.rows.first[d], self.v.rows.last[d]);
             let (computed, need) = window.back(first, last);
-            self.conv_flops[d] += computed * per_row;
-            (self.need.first[d], self.need.last[d]) = need;
+            self.v.conv_flops[d] += computed * per_row;
+            (self.v.need.first[d], self.v.need.last[d]) = need;
             let held =
                 (u64::from(need.1 - need.0) + 1) * in_row + (u64::from(last - first) + 1) * out_row;
-            self.peak[d] = self.peak[d].max(held);
+            self.v.peak[d] = self.v.peak[d].max(held);
         }
         self.weights += layer.params;
         if let Some(b) = branch {
@@ -307,24 +273,24 @@ impl<'a> ConvSweep<'a> {
                 // that produces the matching output row of the source layer; output
                 // ranges are monotone, so the rows before `d`'s end at `last[d − 1]`.
                 for d in 0..busy {
-                    let (f, l) = (self.rows.first[d], self.rows.last[d]);
+                    let (f, l) = (self.v.rows.first[d], self.v.rows.last[d]);
                     let first = if d == 0 {
                         f
                     } else {
-                        f.max(self.rows.last[d - 1] + 1)
+                        f.max(self.v.rows.last[d - 1] + 1)
                     };
                     let n = if first <= l {
                         u64::from(l - first) + 1
                     } else {
                         0
                     };
-                    self.conv_flops[d] += n * b.flops_per_row;
-                    self.branch_up[d] = n * row_bits;
+                    self.v.conv_flops[d] += n * b.flops_per_row;
+                    self.v.branch_up[d] = n * row_bits;
                 }
             } else {
                 // The target reads the stored branch rows from the gateway.
                 for d in 0..busy {
-                    self.skip_in[d] = self.need.len(d) * row_bits;
+                    self.v.skip_in[d] = self.v.need.len(d) * row_bits;
                 }
             }
         }
@@ -332,14 +298,14 @@ impl<'a> ConvSweep<'a> {
             let k = self.k as usize;
             let computed = (0..k)
                 .map(|d| {
-                    self.rows.get(d).map(|x| {
+                    self.v.rows.get(d).map(|x| {
                         crate::slicing::conv_rows_for_output(x, conv, layer.conv_out.height)
                     })
                 })
                 .collect();
             trace.push(LayerTrace {
                 layer: r,
-                rows: self.rows.all(k),
+                rows: self.v.rows.all(k),
                 computed,
             });
         }
@@ -348,22 +314,23 @@ impl<'a> ConvSweep<'a> {
         let held = (r > 1 && net.is_spatial(r - 1)).then(|| self.splits.table(r - 1));
         match held {
             Some(held) => {
-                rows_needed_by_others(&self.need, held, &mut self.union, &mut self.shared)
+                rows_needed_by_others(&self.v.need, held, &mut self.v.union, &mut self.v.shared)
             }
-            None => self.shared.fill(0),
+            None => self.v.shared.fill(0),
         }
-        for (d, load) in self.loads.iter_mut().enumerate() {
-            let tau_bits = self.shared[d] * row_bits;
+        for (d, load) in self.v.loads.iter_mut().enumerate() {
+            let tau_bits = self.v.shared[d] * row_bits;
             *load = if d < busy {
-                let need = (self.need.first[d], self.need.last[d]);
+                let need = (self.v.need.first[d], self.v.need.last[d]);
                 let kept = held.map_or(0, |held| overlap(held[d], need));
-                let (fc_weights, fc_held) = self.fc_memory[d];
+                let (fc_weights, fc_held) = self.v.fc_memory[d];
                 Load {
-                    flops: self.conv_flops[d] + self.fc_flops[d],
-                    ti_bits: (self.need.len(d) - kept) * row_bits + self.skip_in[d],
+                    flops: self.v.conv_flops[d] + self.v.fc_flops[d],
+                    ti_bits: (self.v.need.len(d) - kept) * row_bits + self.v.skip_in[d],
                     tau_bits,
-                    to_bits: self.final_to[d] + self.branch_up[d],
-                    memory_bytes: (self.weights + fc_weights + self.peak[d].max(fc_held)) * (B / 8),
+                    to_bits: self.v.final_to[d] + self.v.branch_up[d],
+                    memory_bytes: (self.weights + fc_weights + self.v.peak[d].max(fc_held))
+                        * (B / 8),
                 }
             } else {
                 Load {
@@ -372,7 +339,7 @@ impl<'a> ConvSweep<'a> {
                 }
             };
         }
-        std::mem::swap(&mut self.rows, &mut self.need);
+        std::mem::swap(&mut self.v.rows, &mut self.v.need);
         self.next = r - 1;
         if self.may_collapse {
             self.collapse();
@@ -389,14 +356,14 @@ impl<'a> ConvSweep<'a> {
     /// upload rows they hold, are dominated by device 0. The rest is the front, on
     /// `chain300` one or two devices of up to 64.
     fn collapse(&mut self) {
-        let busy = self.rows.first.len();
+        let busy = self.v.rows.first.len();
         let same = |v: &[u32]| v.iter().all(|&x| x == v[0]);
-        if busy < 2 || !same(&self.rows.first) || !same(&self.rows.last) {
+        if busy < 2 || !same(&self.v.rows.first) || !same(&self.v.rows.last) {
             return;
         }
         // By FLOPs, then bits, falling (equal pairs by device): a device is covered
         // exactly when one before it in this order has at least its bits.
-        let loads = &self.loads;
+        let loads = &self.v.loads;
         let mut order: Vec<usize> = (0..loads.len()).collect();
         order.sort_by_key(|&d| (Reverse(loads[d].flops), Reverse(loads[d].bits()), d));
         let mut most_bits = None;
@@ -409,7 +376,7 @@ impl<'a> ConvSweep<'a> {
             }
         }
         front.sort_unstable();
-        let loads = front.iter().map(|&d| self.loads[d]).collect();
+        let loads = front.iter().map(|&d| self.v.loads[d]).collect();
         self.front = Some((front, loads));
     }
 
@@ -417,10 +384,11 @@ impl<'a> ConvSweep<'a> {
     /// and the loads of the front devices only (the same values the full step gives).
     fn collapsed_step(&mut self, r: usize, layer: &LayerInfo, conv: Conv) {
         let net = self.net;
-        let (computed, need) = Window::of(layer, conv).back(self.rows.first[0], self.rows.last[0]);
+        let (computed, need) =
+            Window::of(layer, conv).back(self.v.rows.first[0], self.v.rows.last[0]);
         let added = computed * layer.flops_per_conv_row();
         let need_len = u64::from(need.1 - need.0) + 1;
-        let rows_len = u64::from(self.rows.last[0] - self.rows.first[0]) + 1;
+        let rows_len = u64::from(self.v.rows.last[0] - self.v.rows.first[0]) + 1;
         self.weights += layer.params;
         let in_row = u64::from(layer.input.width) * u64::from(layer.input_channels());
         let out_row = u64::from(layer.output.width) * u64::from(layer.output.channels);
@@ -429,22 +397,22 @@ impl<'a> ConvSweep<'a> {
         let held = (r > 1 && net.is_spatial(r - 1)).then(|| self.splits.table(r - 1));
         let (front, loads) = self.front.as_mut().expect("collapsed");
         for (&d, load) in front.iter().zip(loads.iter_mut()) {
-            self.conv_flops[d] += added;
-            self.peak[d] = self.peak[d].max(held_now);
+            self.v.conv_flops[d] += added;
+            self.v.peak[d] = self.v.peak[d].max(held_now);
             // Every other busy device needs the same rows, so all of `d`'s held rows
             // that lie in them are sent up (τo) and the rest of the need comes down (ti).
             let kept = held.map_or(0, |held| overlap(held[d], need));
-            let (fc_weights, fc_held) = self.fc_memory[d];
+            let (fc_weights, fc_held) = self.v.fc_memory[d];
             *load = Load {
-                flops: self.conv_flops[d] + self.fc_flops[d],
-                ti_bits: (need_len - kept) * row_bits + self.skip_in[d],
+                flops: self.v.conv_flops[d] + self.v.fc_flops[d],
+                ti_bits: (need_len - kept) * row_bits + self.v.skip_in[d],
                 tau_bits: kept * row_bits,
-                to_bits: self.final_to[d] + self.branch_up[d],
-                memory_bytes: (self.weights + fc_weights + self.peak[d].max(fc_held)) * (B / 8),
+                to_bits: self.v.final_to[d] + self.v.branch_up[d],
+                memory_bytes: (self.weights + fc_weights + self.v.peak[d].max(fc_held)) * (B / 8),
             };
         }
         // All busy devices' rows are device 0's now; only its entry is kept.
-        (self.rows.first[0], self.rows.last[0]) = need;
+        (self.v.rows.first[0], self.v.rows.last[0]) = need;
         self.next = r - 1;
     }
 }
