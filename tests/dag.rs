@@ -304,6 +304,56 @@ fn dynamic_program_equals_brute_force_on_dags() {
     );
 }
 
+/// spec-dag D1: an elementwise product (`mul`) is priced exactly as a sum (`add`): rows
+/// one to one, no FLOPs. Random DAGs with each product made a sum have the same loads
+/// for every block, case and `k`, and the same plans.
+#[test]
+fn a_product_is_priced_like_a_sum() {
+    use coopai::model::Layer;
+    let mut rng = Rng(23);
+    let (mut products, mut checked) = (0, 0);
+    for _ in 0..800 {
+        let net = random_dag(&mut rng, 9);
+        if !net.model.layers.contains(&Layer::Mul) {
+            continue;
+        }
+        products += 1;
+        let mut model = net.model.clone();
+        for l in &mut model.layers {
+            if *l == Layer::Mul {
+                *l = Layer::Add;
+            }
+        }
+        let sum = Network::new(&model).unwrap();
+        assert_eq!(sum.flops(), net.flops());
+        for k in 1..=4 {
+            let team = Team::uniform(k, 1e9, 1e6);
+            for first in 1..=net.len() {
+                for last in first..=net.len() {
+                    for case in [Case::Single, Case::Conv, Case::ConvFc] {
+                        let loads = block_loads(&net, &team, first, last, case);
+                        assert_eq!(loads, block_loads(&sum, &team, first, last, case));
+                        checked += usize::from(loads.is_some());
+                    }
+                }
+            }
+            let env = Environment::new(4, 1e-3, 1e-5).unwrap();
+            for algorithm in [Algorithm::Mls, Algorithm::Sls] {
+                let (a, b) = (
+                    partition(&net, &env, k, algorithm),
+                    partition(&sum, &env, k, algorithm),
+                );
+                assert_eq!(a.completion_s, b.completion_s);
+                assert_eq!(a.blocks, b.blocks);
+            }
+        }
+    }
+    assert!(
+        products > 40 && checked > 5_000,
+        "{products} models, {checked} blocks"
+    );
+}
+
 #[test]
 fn branching_zoo_models_have_their_published_size() {
     // (name, multiply-adds in G, parameters in M) from torchvision's model documentation
@@ -413,6 +463,14 @@ fn the_worked_examples_of_the_dag_spec() {
     let net = residual(true);
     let loads = block_loads(&net, &Team::uniform(2, 1e9, 1e6), 2, 3, Case::Conv).unwrap();
     assert_eq!((loads[0].tau_bits, loads[1].tau_bits), (128, 128));
+    // The same pair joined by a product instead of the sum: the same numbers (D1).
+    let mut net = residual(false);
+    net.model.layers[2] = Layer::Mul;
+    let net = Network::new(&net.model).unwrap();
+    assert_eq!(
+        terms(block_loads(&net, &Team::uniform(2, 1e9, 1e6), 2, 3, Case::Conv).unwrap()),
+        vec![load(72, 32, 32, 128), load(72, 32, 32, 128)]
+    );
 }
 
 /// tests/models/yolov2-dag.json is YOLOv2 written as a DAG: the same work and weights

@@ -55,14 +55,16 @@ struct Seen {
     /// Rounds that upload a tensor needed later (or a model output) besides their last.
     exported: usize,
     sums: usize,
+    products: usize,
 }
 
 impl Seen {
     fn model(&mut self, net: &Network) {
         for l in &net.layers {
             let ins = &net.inputs[l.index - 1];
+            self.products += usize::from(l.kind == Kind::Mul);
             match l.kind {
-                Kind::Add if ins.iter().any(|&t| t + 1 < l.index) => self.skips += 1,
+                Kind::Add | Kind::Mul if ins.iter().any(|&t| t + 1 < l.index) => self.skips += 1,
                 Kind::Concat if ins.len() > 1 => self.concats += 1,
                 Kind::Upsample(_) => self.upsamples += 1,
                 Kind::Conv(c) => {
@@ -129,7 +131,8 @@ fn random_dags_for_several_k_mls_and_sls() {
             && s.strides > 10
             && s.groups > 5
             && s.dilations > 5
-            && s.padded_pools > 5,
+            && s.padded_pools > 5
+            && s.products > 5,
         "{s:?}"
     );
     assert!(
@@ -159,6 +162,51 @@ fn every_partition_of_small_random_dags() {
         seen.gateway_reads > 100 && seen.postponed > 100 && seen.exported > 100,
         "{seen:?}"
     );
+}
+
+/// Spatial attention (Darknet's `[sam]`): a map times its attention map, and a product
+/// of three tensors, one held since the first layer. In every partition, each device's
+/// product rows equal the unsliced pass's and its traffic the plan's.
+#[test]
+fn products_in_every_partition() {
+    let conv = |filters, kernel| Layer::Conv(Conv::same(filters, kernel));
+    let model = Model {
+        name: "attention".into(),
+        input: Shape::new(16, 16, 3),
+        layers: vec![
+            conv(8, 3),
+            conv(8, 3),
+            conv(8, 1),
+            Layer::Mul,
+            conv(8, 3),
+            Layer::Mul,
+            Layer::Conv(Conv::same(4, 3).with_stride(2, 1)),
+            Layer::Pool(PoolLayer::global(PoolMode::Avg)),
+            Layer::Fc(coopai::model::Fc { outputs: 10 }),
+        ],
+        passthrough: None,
+        inputs: vec![
+            vec![0],
+            vec![1],
+            vec![2],
+            vec![3, 2],
+            vec![4],
+            vec![5, 1, 4],
+            vec![6],
+            vec![7],
+            vec![8],
+        ],
+    };
+    let net = Network::new(&model).unwrap();
+    let mut plans = 0;
+    for k in [2, 3] {
+        for blocks in every_partition(&net, k) {
+            let plan = of_blocks(&net, &env(k, 100.0), k, &blocks);
+            check(&net, &plan, &format!("k {k}, {blocks:?}"));
+            plans += 1;
+        }
+    }
+    assert!(plans > 300, "{plans}");
 }
 
 /// Every way to drop one edge row from a device's reads of a spatial round is caught:

@@ -268,3 +268,60 @@ fn environments_are_checked() {
     );
     assert!(check_work(&net, &Environment::new(4, 100.0, 13.6).unwrap(), mls).is_ok());
 }
+
+/// The elementwise product (`mul`): two or more inputs of one shape, that shape out, no
+/// FLOPs and no weights (as `add`: spec-dag D1), rows read one to one; written `"mul"`.
+#[test]
+fn a_product_reads_inputs_of_one_shape_and_costs_what_an_add_costs() {
+    use coopai::model::{json, Kind, RowMap};
+    let text = r#"{"name": "attention", "input": {"height": 6, "width": 5, "channels": 3},
+        "layers": [{"type": "conv", "filters": 4, "kernel": 3},
+                   {"type": "conv", "filters": 4, "kernel": 1},
+                   {"type": "mul", "inputs": [2, 1]}]}"#;
+    let net = json::parse_network(text).unwrap();
+    let mul = net.layer(3);
+    assert_eq!(mul.kind, Kind::Mul);
+    assert_eq!(mul.output, Shape::new(6, 5, 4));
+    assert_eq!((mul.flops, mul.params), (0, 0));
+    assert_eq!(mul.row_map(), RowMap::Same);
+    assert!(net.dag);
+    // The two convs alone: 2·3·3·3·4·6·5 + 2·1·1·4·4·6·5.
+    assert_eq!(net.flops(), 6480 + 960);
+    let back = json::parse_network(&json::to_json(&net.model)).unwrap();
+    assert_eq!(back.model, net.model);
+    assert!(json::to_json(&net.model).contains(r#""type": "mul""#));
+
+    let dag = |layers: Vec<Layer>, inputs: Vec<Vec<usize>>| Model {
+        name: "bad".into(),
+        input: Shape::new(8, 8, 2),
+        layers,
+        passthrough: None,
+        inputs,
+    };
+    let conv = |filters| Layer::Conv(Conv::same(filters, 3));
+    refused(
+        dag(vec![conv(2), Layer::Mul], vec![vec![0], vec![1]]),
+        "layer 2: a mul layer reads two or more inputs, found 1 input(s)",
+    );
+    refused(
+        dag(vec![conv(3), Layer::Mul], vec![vec![0], vec![1, 0]]),
+        "layer 2: inputs must have the same shape: 8×8×3 and 8×8×2",
+    );
+    // A per-channel product is a scale, not a mul: 1×1×2 factors are refused here.
+    let gap = Layer::Pool(coopai::model::PoolLayer::global(
+        coopai::model::PoolMode::Avg,
+    ));
+    refused(
+        dag(vec![gap, Layer::Mul], vec![vec![0], vec![0, 1]]),
+        "layer 2: inputs must have the same shape: 8×8×2 and 1×1×2",
+    );
+    let e = json::parse_model(
+        r#"{"input": {"height": 4, "width": 4, "channels": 1},
+            "layers": [{"type": "mul", "inputs": [0, 0], "factor": 2}]}"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "layer 1: unknown field `factor`, there are no fields"
+    );
+}

@@ -74,6 +74,7 @@ enum Kind {
     Fc,
     Pool,
     Add,
+    Mul,
     Scale,
     Concat,
     Split,
@@ -114,7 +115,7 @@ impl Kind {
                 "pad_right",
                 "ceil",
             ],
-            Kind::Add | Kind::Scale | Kind::Concat => &[],
+            Kind::Add | Kind::Mul | Kind::Scale | Kind::Concat => &[],
             Kind::Split => &["groups", "group_id"],
             Kind::Upsample => &["factor"],
             Kind::Shuffle => &["groups"],
@@ -260,6 +261,7 @@ fn layer_of(index: usize, e: RawEntry) -> Result<Layer, ModelError> {
             })
         }
         Kind::Add => Layer::Add,
+        Kind::Mul => Layer::Mul,
         Kind::Scale => Layer::Scale,
         Kind::Concat => Layer::Concat,
         Kind::Split => Layer::Split(Split {

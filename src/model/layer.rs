@@ -281,6 +281,10 @@ pub enum Layer {
     Pool(PoolLayer),
     /// Elementwise sum of two or more tensors of one shape (residual connections).
     Add,
+    /// Elementwise product of two or more tensors of one shape (spatial attention:
+    /// Darknet's `[sam]`, a Keras `Multiply` or an ONNX `Mul` of two whole maps). It has
+    /// `Add`'s data flow (row `y` reads row `y` of each input) and, like it, no FLOPs.
+    Mul,
     /// `inputs[0]` (H×W×C) times a per-channel factor `inputs[1]` (1×1×C), as in SE blocks.
     Scale,
     /// Concatenation along the channels of tensors of one height and width.
@@ -309,6 +313,7 @@ impl Layer {
             Layer::Fc(_) => "fc",
             Layer::Pool(_) => "pool",
             Layer::Add => "add",
+            Layer::Mul => "mul",
             Layer::Scale => "scale",
             Layer::Concat => "concat",
             Layer::Split(_) => "split",

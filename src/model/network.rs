@@ -21,6 +21,7 @@ pub enum Kind {
     Fc { outputs: u32 },
     Pool(PoolLayer),
     Add,
+    Mul,
     Scale,
     Concat,
     Split(Split),
@@ -78,10 +79,8 @@ impl LayerInfo {
             },
             Kind::Pool(p) => RowMap::Window(p.rows(self.input.height)),
             Kind::Upsample(u) => RowMap::Up(u.factor),
-            Kind::Fc { .. } | Kind::Add | Kind::Scale | Kind::Concat | Kind::Split(_) => {
-                RowMap::Same
-            }
-            Kind::Shuffle(_) => RowMap::Same,
+            Kind::Fc { .. } | Kind::Add | Kind::Mul | Kind::Scale | Kind::Concat => RowMap::Same,
+            Kind::Split(_) | Kind::Shuffle(_) => RowMap::Same,
             Kind::Reorg(r) => RowMap::Window(Axis::plain(r.stride, r.stride, 0)),
         }
     }
@@ -236,6 +235,11 @@ impl Network {
                     arity("two or more inputs", shapes.len() >= 2)?;
                     same_shapes(index, &shapes, |a, b| a == b, "the same shape")?;
                     free(index, Kind::Add, input, input)
+                }
+                Layer::Mul => {
+                    arity("two or more inputs", shapes.len() >= 2)?;
+                    same_shapes(index, &shapes, |a, b| a == b, "the same shape")?;
+                    free(index, Kind::Mul, input, input)
                 }
                 Layer::Scale => {
                     arity(

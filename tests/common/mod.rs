@@ -145,8 +145,10 @@ pub fn random_dag(rng: &mut Rng, max_layers: u32) -> Network {
                     }
                     (Layer::Pool(p), vec![prev], None)
                 }
-                5 | 6 => match pick_earlier(rng, &|s| s == x) {
-                    Some(t) => (Layer::Add, vec![t, prev], Some(x)),
+                // A residual sum, or an elementwise product (spatial attention).
+                n @ (5 | 6) => match pick_earlier(rng, &|s| s == x) {
+                    Some(t) if n == 5 => (Layer::Add, vec![t, prev], Some(x)),
+                    Some(t) => (Layer::Mul, vec![prev, t], Some(x)),
                     None => continue,
                 },
                 7 => match pick_earlier(rng, &|s| s.height == x.height && s.width == x.width) {

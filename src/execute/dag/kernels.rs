@@ -187,6 +187,14 @@ pub fn layer_rows(
                 }
             }
         }),
+        Kind::Mul => per_row(inputs, out, rows, name, same, |lines, row| {
+            row.copy_from_slice(lines[0]);
+            for line in &lines[1..] {
+                for (a, &v) in row.iter_mut().zip(line.iter()) {
+                    *a *= v;
+                }
+            }
+        }),
         Kind::Scale => per_row(inputs, out, rows, name, same, |lines, row| {
             let factors = &lines[1][..c];
             for (px, src) in row.chunks_exact_mut(c).zip(lines[0].chunks_exact(c)) {
@@ -354,6 +362,20 @@ mod tests {
         let g = PoolLayer::global(PoolMode::Avg);
         let n = net(Shape::new(3, 3, 1), vec![Layer::Pool(g)], Vec::new());
         assert_eq!(whole(&n, 1, &none(), &[&x]), vec![5.]);
+    }
+
+    #[test]
+    fn a_product_multiplies_element_by_element_in_the_order_listed() {
+        // Two 2×1×2 inputs and the first again: x·y·x, pixel by pixel and channel by
+        // channel (no broadcasting, no per-channel factor).
+        let x = RowStore::full("x", 2, &[1., 2., 3., 4.]);
+        let y = RowStore::full("y", 2, &[-1., 0.5, 10., 0.]);
+        let n = net(
+            Shape::new(2, 1, 2),
+            vec![Layer::Conv(Conv::same(2, 1)), Layer::Mul],
+            vec![vec![0], vec![0, 1, 0]],
+        );
+        assert_eq!(whole(&n, 2, &none(), &[&x, &y, &x]), vec![-1., 2., 90., 0.]);
     }
 
     #[test]
