@@ -54,6 +54,23 @@ fn shortcut_with_fewer_channels_adds_to_the_first_ones() {
 }
 
 #[test]
+fn sam_multiplies_the_previous_layer_by_from() {
+    // The spatial attention block of AlexeyAB's yolov4-sam cfgs: a logistic 1×1 conv
+    // makes the attention map, [sam] multiplies it by the map two layers back
+    // (Darknet's forward_sam_layer: input[i] * from_output[i]); its activation is free.
+    let net = load(&format!(
+        "{CONV8}[convolutional]\nfilters=8\nsize=1\nactivation=logistic\n\
+         [sam]\nfrom=-2\nactivation=linear\n{CONV8}"
+    ));
+    assert_eq!(net.model.layers[2], Layer::Mul);
+    assert_eq!(net.model.inputs_of(3), [2, 1]);
+    assert_eq!(net.inputs[3], [3]);
+    assert_eq!(net.layer(3).output, Shape::new(16, 16, 8));
+    // Three convs: 2·9·4·8·256 + 2·1·8·8·256 + 2·9·8·8·256; the product is free.
+    assert_eq!(net.flops(), 147_456 + 32_768 + 294_912);
+}
+
+#[test]
 fn route_of_one_layer_repoints_and_of_several_concatenates() {
     let net = load(&format!(
         "{CONV8}{CONV8}[route]\nlayers=-2\n{CONV8}[route]\nlayers=-1,1 # concat\n"
@@ -170,9 +187,14 @@ fn broken_branches_are_refused_in_one_line_at_their_section() {
             "scales a 16×16×8 map by 16×16×8 factors, expected 1×1×8",
         ),
         (
-            format!("{CONV8}[sam]\nfrom=-1\n"),
-            "line 9",
-            "[sam] multiplies two whole maps",
+            format!("{CONV8}[maxpool]\nsize=2\nstride=2\n[sam]\nfrom=-2\n"),
+            "line 12",
+            "[sam]: multiplies tensors of different shapes: 8×8×8 and 16×16×8",
+        ),
+        (
+            format!("{CONV8}{CONV8}[sam]\nfrom=-1,-2\n"),
+            "line 14",
+            "found from=-1,-2, expected at most 1",
         ),
         (
             "[convolutional]\nfilters=8\nsize=3\npad=0\ndilation=2\n".into(),

@@ -129,7 +129,7 @@ fn random_dag_cfg(rng: &mut Rng) -> String {
     let sections = rng.range(1, 12);
     for i in 0..sections {
         let back = -(rng.range(1, i.max(1)) as i64);
-        let section = match rng.range(0, 11) {
+        let section = match rng.range(0, 12) {
             0..=3 => format!(
                 "[convolutional]\nfilters={}\nsize={}\nstride={}\npad={}\ngroups={}\n{}",
                 rng.range(1, 4) * 4,
@@ -157,6 +157,7 @@ fn random_dag_cfg(rng: &mut Rng) -> String {
             8 => "[upsample]\nstride=2\n".into(),
             9 => "[avgpool]\n[convolutional]\nfilters=8\nsize=1\n".into(),
             10 => format!("[scale_channels]\nfrom={back}\n"),
+            11 => format!("[sam]\nfrom={back}\n"),
             _ => "[yolo]\nmask=0\n".into(),
         };
         text.push_str(&section);

@@ -121,6 +121,59 @@ fn a_squeeze_and_excite_block_is_a_per_channel_scale() {
 }
 
 #[test]
+fn a_multiply_of_maps_of_one_shape_is_an_elementwise_product() {
+    // Spatial attention: a sigmoid 1×1 conv of the map, times the map (Keras 2 nodes);
+    // then a product of three tensors, the input among them.
+    let net = load(&functional(
+        "[null, 8, 8, 4]",
+        &[
+            (
+                "Conv2D",
+                "att",
+                r#", "filters": 4, "kernel_size": 1"#,
+                &["in"],
+            ),
+            (
+                "Activation",
+                "sig",
+                r#", "activation": "sigmoid""#,
+                &["att"],
+            ),
+            ("Multiply", "sam", "", &["in", "sig"]),
+            ("Multiply", "three", "", &["sam", "in", "att"]),
+        ],
+    ));
+    assert_eq!(
+        net.model.layers,
+        [Layer::Conv(Conv::same(4, 1)), Layer::Mul, Layer::Mul]
+    );
+    assert_eq!(net.model.inputs_of(2), [0, 1]);
+    assert_eq!(net.model.inputs_of(3), [2, 0, 1]);
+    assert_eq!(net.output(), Shape::new(8, 8, 4));
+    // Only the conv costs: 2·1·1·4·4·8·8.
+    assert_eq!(net.flops(), 2048);
+    // Keras 3 passes a merge layer's inputs as one list of tensors.
+    let tensor = |name: &str| {
+        format!(
+            r#"{{"class_name": "__keras_tensor__", "config": {{"shape": [null, 8, 8, 4], "dtype": "float32", "keras_history": ["{name}", 0, 0]}}}}"#
+        )
+    };
+    let text = format!(
+        r#"{{"module": "keras", "class_name": "Functional", "config": {{"name": "k3", "layers": [
+        {{"module": "keras.layers", "class_name": "InputLayer", "name": "x", "config": {{"name": "x", "batch_shape": [null, 8, 8, 4]}}, "inbound_nodes": []}},
+        {{"module": "keras.layers", "class_name": "Conv2D", "name": "c", "config": {{"name": "c", "filters": 4, "kernel_size": [1, 1]}}, "inbound_nodes": [{{"args": [{}], "kwargs": {{}}}}]}},
+        {{"module": "keras.layers", "class_name": "Multiply", "name": "m", "config": {{"name": "m"}}, "inbound_nodes": [{{"args": [[{}, {}]], "kwargs": {{}}}}]}}
+        ]}}}}"#,
+        tensor("x"),
+        tensor("c"),
+        tensor("x")
+    );
+    let net = load(&text);
+    assert_eq!(net.model.layers[1], Layer::Mul);
+    assert_eq!(net.model.inputs_of(2), [1, 0]);
+}
+
+#[test]
 fn asymmetric_zero_padding_and_depthwise_and_separable_convs() {
     // MobileNetV2's stem: pad bottom/right by one, then a valid 3×3 conv of stride 2.
     let net = load(&functional(
@@ -227,9 +280,21 @@ fn broken_graphs_are_refused_in_one_line_at_their_path() {
             "the layers form a cycle",
         ),
         (
-            functional("[null, 8, 8, 3]", &[("Multiply", "m", "", &["in", "in"])]),
-            "$.config.layers[1]",
-            "multiplies 8×8×3 by 8×8×3",
+            // CBAM's spatial attention broadcasts an 8×8×1 map over the channels.
+            functional(
+                "[null, 8, 8, 3]",
+                &[
+                    (
+                        "Conv2D",
+                        "a",
+                        r#", "filters": 1, "kernel_size": 1"#,
+                        &["in"],
+                    ),
+                    ("Multiply", "m", "", &["in", "a"]),
+                ],
+            ),
+            "$.config.layers[2]",
+            "multiplies 8×8×3 by 8×8×1; expected maps of one shape",
         ),
         (
             functional("[null, 8, 8, 3]", &[("Lambda", "l", "", &["in"])]),

@@ -217,6 +217,48 @@ fn residual_add_and_se_scale() {
 }
 
 #[test]
+fn a_mul_of_two_maps_is_a_product_and_other_joins_stay_sums() {
+    // Spatial attention: a = sigmoid(conv1x1(x)); y = x * a (a product of two 4×8×8
+    // maps); z = y - x, a difference of one shape, is planned as an add (its data
+    // flow); out = z * (x * 2), a constant factor, is free.
+    let m = model(
+        [1, 4, 8, 8],
+        vec![
+            node("Conv", &["x", "w"], &["c"], vec![]),
+            node("Sigmoid", &["c"], &["a"], vec![]),
+            node("Mul", &["x", "a"], &["y"], vec![]),
+            node("Sub", &["y", "x"], &["z"], vec![]),
+            node("Mul", &["z", "two"], &["out"], vec![]),
+        ],
+        vec![weight("w", &[4, 4, 1, 1]), f32s("two", &[2.0])],
+        "out",
+    );
+    let net = onnx::load(&bytes(&m)).unwrap();
+    assert_eq!(
+        net.model.layers,
+        [Layer::Conv(Conv::same(4, 1)), Layer::Mul, Layer::Add]
+    );
+    assert_eq!(net.model.inputs, [vec![0], vec![0, 1], vec![2, 0]]);
+    // Only the conv costs: 2·4·4·8·8.
+    assert_eq!(net.flops(), 2048);
+    // Maps of different shapes are neither a product nor a per-channel scale.
+    let m = model(
+        [1, 4, 8, 8],
+        vec![
+            node("Conv", &["x", "w"], &["c"], vec![]),
+            node("Mul", &["x", "c"], &["y"], vec![]),
+        ],
+        vec![weight("w", &[1, 4, 1, 1])],
+        "y",
+    );
+    let e = error(&m);
+    assert!(
+        e.contains("Mul: inputs of shapes 8×8×4, 8×8×1 cannot be combined"),
+        "{e}"
+    );
+}
+
+#[test]
 fn channel_shuffle_split_slice_and_concat() {
     let m = model(
         [1, 8, 4, 4],

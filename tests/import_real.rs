@@ -1,8 +1,9 @@
 //! Real Darknet cfgs that nobody here wrote: which load, which are refused and why,
 //! and FLOPs against the totals Darknet's authors published.
 //!
-//! * `tests/corpus_real/` holds a few files of pjreddie/darknet's `cfg/` (source and
-//!   commit in its README); they are checked on every run.
+//! * `tests/corpus_real/` holds a few files of pjreddie/darknet's `cfg/` and a cut of
+//!   one of AlexeyAB/darknet's (source and commit in its README); they are checked on
+//!   every run.
 //! * The whole `cfg/` of pjreddie/darknet and AlexeyAB/darknet (140 files) is too much
 //!   to commit; `tests/corpus_real/darknet_cfg.tsv` lists the outcome of each, and the
 //!   ignored tests below check it against a copy of both directories:
@@ -71,9 +72,14 @@ fn assert_round_trip(name: &str, net: &Network) {
 fn committed_real_cfgs_load_or_are_refused_as_listed() {
     let manifest = std::fs::read_to_string(format!("{}/EXPECTED.tsv", root())).unwrap();
     let checked = check_manifest(&root(), &manifest);
-    let committed = std::fs::read_dir(format!("{}/pjreddie", root()))
-        .unwrap()
-        .count();
+    let committed: usize = ["pjreddie", "alexeyab"]
+        .iter()
+        .map(|dir| {
+            std::fs::read_dir(format!("{}/{dir}", root()))
+                .unwrap()
+                .count()
+        })
+        .sum();
     assert_eq!(
         checked, committed,
         "every committed cfg has one expectation"
@@ -166,6 +172,36 @@ fn resnet18_strided_shortcuts_sample_and_pad_channels_as_darknet_does() {
     // 256 → conv 7/2 → 128 → pool 2/2 → 64 → three strided blocks → 8 → global average
     // pool → 1×1 conv to the 1000 classes.
     assert_eq!(net.output(), Shape::new(1, 1, 1000));
+}
+
+/// The spatial attention block of AlexeyAB's `yolov4-sam-mish-csp-reorg-bfm.cfg`
+/// (its sections 162–172 after its own `[net]`, see the README): `[sam] from=-2`
+/// multiplies the logistic 1×1 conv's map by the concat before it.
+#[test]
+fn a_sam_block_cut_from_alexeyab_multiplies_two_maps() {
+    let net = load("alexeyab/yolov4-sam-cut.cfg");
+    assert_eq!(net.input, Shape::new(512, 512, 3));
+    let kinds: Vec<&str> = net.model.layers.iter().map(|l| l.type_name()).collect();
+    // Darknet layers 162–172 without the one-input route (164), which only re-points.
+    assert_eq!(
+        kinds,
+        ["conv", "conv", "conv", "conv", "conv", "conv", "concat", "conv", "mul", "conv"]
+    );
+    // [route] -1,-6 joins 168 and 163; [sam] from=-2 multiplies 170 by that concat.
+    assert_eq!(net.inputs[6], [6, 2]);
+    assert_eq!(net.inputs[8], [8, 7]);
+    assert_eq!(net.layer(9).output, Shape::new(512, 512, 256));
+    // By hand, 2·k²·Cin·Cout·512² per conv: 1×1 3→128; three 1×1 128→128; two 3×3
+    // 128→128; 1×1 256→256; 1×1 256→128. The product is free.
+    let hw = 512 * 512;
+    let conv = |k: u64, cin: u64, cout: u64| 2 * k * k * cin * cout * hw;
+    let by_hand = conv(1, 3, 128)
+        + 3 * conv(1, 128, 128)
+        + 2 * conv(3, 128, 128)
+        + conv(1, 256, 256)
+        + conv(1, 256, 128);
+    assert_eq!(net.flops(), by_hand);
+    assert_eq!(by_hand, 232_129_560_576);
 }
 
 fn full_dir() -> Option<String> {
@@ -331,13 +367,16 @@ fn imported_real_models_execute_as_planned() {
         ("pjreddie/yolov3-tiny.cfg", 64),
         ("pjreddie/resnet18.cfg", 64),
         ("pjreddie/yolov2-tiny.cfg", 64),
+        ("alexeyab/yolov4-sam-cut.cfg", 32),
     ] {
         let text = std::fs::read_to_string(format!("{}/{file}", root()))
             .unwrap()
             .replace("height=416", &format!("height={side}"))
             .replace("width=416", &format!("width={side}"))
             .replace("height=256", &format!("height={side}"))
-            .replace("width=256", &format!("width={side}"));
+            .replace("width=256", &format!("width={side}"))
+            .replace("height=512", &format!("height={side}"))
+            .replace("width=512", &format!("width={side}"));
         let net = darknet::load(&text).unwrap();
         assert_eq!(net.input, Shape::new(side, side, 3), "{file}");
         // A fast gateway, so that the plan splits the model over several devices.

@@ -59,10 +59,15 @@ impl Graph {
         let shapes: Vec<Shape> = inputs.iter().map(|&t| self.shapes[t]).collect();
         let output = match (layer, shapes.as_slice()) {
             (_, [one]) => step(*one, layer).map_err(|m| origin.error(m))?.output,
-            (Layer::Add, [first, rest @ ..]) => {
+            (Layer::Add | Layer::Mul, [first, rest @ ..]) => {
                 if let Some(other) = rest.iter().find(|s| *s != first) {
+                    let verb = if layer == Layer::Add {
+                        "adds"
+                    } else {
+                        "multiplies"
+                    };
                     return Err(origin.error(format!(
-                        "adds tensors of different shapes: {} and {}",
+                        "{verb} tensors of different shapes: {} and {}",
                         show(*first),
                         show(*other)
                     )));

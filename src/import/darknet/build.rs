@@ -294,16 +294,13 @@ pub(super) fn refused(s: &Section<'_>, name: &str) -> ModelError {
             "{} (a transposed conv) is not a layer the planner's cost model covers",
             s.label()
         ),
-        "sam" => "[sam] multiplies two whole maps elementwise (spatial attention), which is \
-                  not a layer the planner has (it has per-channel [scale_channels])"
-            .into(),
         "implicit" => "[implicit] is a learned constant tensor with no input, which is not a \
                        layer the planner has"
             .into(),
         _ => format!(
             "unknown section {}; expected a conv ([convolutional], [local]), [connected], a \
              pool ([maxpool], [local_avgpool], [avgpool]), [shortcut], [route], [upsample], \
-             [scale_channels], [reorg], a head ([yolo], [region]…) or a cost-free section",
+             [scale_channels], [sam], [reorg], a head ([yolo], [region]…) or a cost-free section",
             s.label()
         ),
     };

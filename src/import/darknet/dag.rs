@@ -1,11 +1,11 @@
 //! Darknet cfgs that are not chains (residual `[shortcut]`s, concatenating `[route]`s,
-//! `[upsample]`, SE `[scale_channels]`, grouped and dilated convs, padded max-pools…)
-//! to a DAG model: every section becomes the layer Darknet computes, reading the
-//! tensors Darknet reads, with Darknet's geometry.
+//! `[upsample]`, SE `[scale_channels]`, spatial attention `[sam]`, grouped and dilated
+//! convs, padded max-pools…) to a DAG model: every section becomes the layer Darknet
+//! computes, reading the tensors Darknet reads, with Darknet's geometry.
 //!
 //! Darknet numbers its layers 0, 1, … from the first section after `[net]`; `[route]`,
-//! `[shortcut]` and `[scale_channels]` name them by that number (or relative to their
-//! own, when negative). Each Darknet layer is mapped to the tensor it outputs: a
+//! `[shortcut]`, `[scale_channels]` and `[sam]` name them by that number (or relative to
+//! their own, when negative). Each Darknet layer is mapped to the tensor it outputs: a
 //! cost-free section (activation, dropout, a detection head) outputs the tensor it read,
 //! a `[route]` of one layer outputs that layer's tensor, and the others add a layer.
 
@@ -107,6 +107,15 @@ impl Dag {
                     unreachable!("refs returns one layer or an error")
                 };
                 self.push(s, Layer::Scale, &[from, self.current])
+            }
+            "sam" => {
+                // Darknet's `forward_sam_layer`: the previous output times `from`'s,
+                // element by element (its `activation` is free, as everywhere).
+                let [from] = self.refs(s, "from", at, 1)?[..] else {
+                    unreachable!("refs returns one layer or an error")
+                };
+                self.spatial_check(s)?;
+                self.push(s, Layer::Mul, &[self.current, from])
             }
             "reorg" | "reorg3d" => {
                 s.require_neutral("reverse", 0, "a reverse reorg enlarges the map")?;

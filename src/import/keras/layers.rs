@@ -412,25 +412,32 @@ impl Call<'_, '_> {
         Ok(Tensor::plain(id, flat))
     }
 
-    /// `Multiply` of a map and its `1×1×C` factors (an SE block) is a per-channel scale.
+    /// `Multiply` of maps of one shape is an elementwise product (spatial attention);
+    /// of a map and its `1×1×C` factors (an SE block), a per-channel scale.
     fn multiply(mut self) -> Result<Tensor, ModelError> {
-        let [a, b] = self.inputs.as_slice() else {
+        let shapes: Vec<Shape> = self.inputs.iter().map(|t| self.shape(t)).collect();
+        if shapes.len() >= 2 && shapes.iter().all(|&s| s == shapes[0]) {
+            let flat = self.inputs.iter().any(|t| t.flat);
+            let ids = self.ids();
+            let id = self.push(Layer::Mul, &ids)?;
+            return Ok(Tensor::plain(id, flat));
+        }
+        let ([a, b], [sa, sb]) = (self.inputs.as_slice(), shapes.as_slice()) else {
             return Err(self.origin.error(format!(
-                "found {} inputs, expected a map and its 1×1×C factors",
+                "found {} inputs, expected maps of one shape, or a map and its 1×1×C factors",
                 self.inputs.len()
             )));
         };
-        let (sa, sb) = (self.shape(a), self.shape(b));
         let is_factors = |s: Shape| (s.height, s.width) == (1, 1);
-        let (map, factors) = match (is_factors(sa), is_factors(sb)) {
+        let (map, factors) = match (is_factors(*sa), is_factors(*sb)) {
             (false, true) => (a.id, b.id),
             (true, false) => (b.id, a.id),
             _ => {
                 return Err(self.origin.error(format!(
-                    "multiplies {} by {}; expected a map and 1×1×C factors (the planner has a \
-                     per-channel scale, not an elementwise product)",
-                    show(sa),
-                    show(sb)
+                    "multiplies {} by {}; expected maps of one shape (an elementwise product) \
+                     or a map and 1×1×C factors (a per-channel scale)",
+                    show(*sa),
+                    show(*sb)
                 )))
             }
         };

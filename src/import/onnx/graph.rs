@@ -155,7 +155,7 @@ impl<'a> Graph<'a> {
         let shapes: Vec<Shape> = ins.iter().map(|&l| self.shapes[l]).collect();
         let first = shapes[0];
         let shape = match layer {
-            Layer::Add | Layer::Scale => first,
+            Layer::Add | Layer::Mul | Layer::Scale => first,
             Layer::Concat => {
                 if let Some(s) = shapes
                     .iter()

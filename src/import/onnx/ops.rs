@@ -119,9 +119,10 @@ fn pass(g: &Graph, n: &Node, mut a: Act) -> Act {
 
 /// Elementwise ops. With one computed input (the others constants: a bias, a BN scale)
 /// or one producer (`x * sigmoid(x)`) it is free; tensors of one shape from several
-/// layers are summed by an add layer; a tensor and per-channel values (`1×1×C`, an SE
-/// block's gate) make a scale layer. Products, differences and the like have the same
-/// data flow and no FLOPs in the cost model, so they are planned as these layers.
+/// layers are multiplied by a mul layer (`Mul`, spatial attention) or summed by an add
+/// layer (the others); a tensor and per-channel values (`1×1×C`, an SE block's gate)
+/// make a scale layer. Differences, quotients and the like have an add's data flow and
+/// no FLOPs in the cost model, so they are planned as one.
 fn elementwise(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let acts: Vec<(usize, Act)> = n
         .inputs
@@ -164,7 +165,12 @@ fn elementwise(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let layers: Vec<usize> = acts.iter().map(|(_, a)| a.layer).collect();
     let shapes: Vec<Shape> = acts.iter().map(|(_, a)| a.shape).collect();
     if shapes.iter().all(|&s| s == shapes[0]) {
-        return Ok(Value::Act(g.push(Layer::Add, layers, &n.origin)?));
+        let layer = if n.op() == "Mul" {
+            Layer::Mul
+        } else {
+            Layer::Add
+        };
+        return Ok(Value::Act(g.push(layer, layers, &n.origin)?));
     }
     if acts.len() == 2 && matches!(n.op(), "Add" | "Sub" | "Mul" | "Div") {
         let (big, small) = if shapes[1].height == 1 && shapes[1].width == 1 {
@@ -183,7 +189,8 @@ fn elementwise(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     }
     Err(n.err(format!(
         "inputs of shapes {} cannot be combined: the planner adds tensors of one shape \
-         (residual) and scales a tensor by per-channel values 1×1×C (squeeze-excitation)",
+         (residual) or multiplies them, and scales a tensor by per-channel values 1×1×C \
+         (squeeze-excitation)",
         shapes
             .iter()
             .map(|s| format!("{}×{}×{}", s.height, s.width, s.channels))
