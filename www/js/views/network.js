@@ -27,6 +27,7 @@ function layerText(l) {
     case 'pool':
       return k.global ? `global ${k.mode} pool` : `${k.mode} pool ${k.size}×${k.size_w ?? k.size}/${k.stride}${k.padding ? `, padding ${k.padding}` : ''}${k.ceil ? ', ceil' : ''}`;
     case 'add': return 'add (residual)';
+    case 'mul': return 'elementwise product';
     case 'scale': return 'per-channel scale';
     case 'concat': return 'concat';
     case 'split': return `channel group ${k.group_id + 1} of ${k.groups}`;
@@ -58,7 +59,7 @@ function skipArcs(net, colX, theme) {
       const x1 = colX(t);
       const x2 = colX(l.index);
       const rise = 10 + 26 * Math.min(1, (l.index - t) / Math.max(8, span / 4));
-      const what = l.kind.type === 'concat' ? 'concatenated' : l.kind.type === 'add' ? 'added' : 'read';
+      const what = { concat: 'concatenated', add: 'added', mul: 'multiplied' }[l.kind.type] ?? 'read';
       out += el('g', tip(`Layer ${t === 0 ? 'input' : t}'s output ${shape(t === 0 ? net.input : net.layers[t - 1].output)} is ${what} by layer ${l.index} (${layerText(l)})`),
         el('path', { d: `M${x1},${TOP - 2} C${x1},${TOP - 2 - rise} ${x2},${TOP - 2 - rise} ${x2},${TOP - 2}`, fill: 'none', stroke: theme.muted, 'stroke-width': 1.5, 'stroke-opacity': 0.8, 'marker-end': 'url(#arrow)' }));
     }
