@@ -97,6 +97,14 @@ test('pasted models are drawn and solved as the CLI solves their files', () => w
   await paste(page, readFileSync(keras, 'utf8'), 'Keras JSON');
   await assertMatchesCli(page, keras);
 
+  // A spatial attention block ([sam]): its product is named, its second input an arc.
+  const sam = join(ROOT, 'tests/corpus_real/alexeyab/yolov4-sam-cut.cfg');
+  await paste(page, readFileSync(sam, 'utf8'), 'Darknet cfg');
+  await assertMatchesCli(page, sam);
+  const tips = await page.$$eval('[data-view=network] [data-tip]', (es) => es.map((e) => e.dataset.tip));
+  assert.ok(tips.some((t) => t.startsWith('Layer 9: elementwise product; reads layer 8 and layer 7;')), tips.join('\n'));
+  assert.ok(tips.some((t) => t.startsWith("Layer 7's output 512×512×256 is multiplied by layer 9")), tips.join('\n'));
+
   // Typing is read once it pauses, not on every key.
   const statuses = await page.$eval('#custom-text', async (t) => {
     const status = () => document.querySelector('#custom-status').textContent;
