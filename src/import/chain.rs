@@ -2,8 +2,8 @@
 //! every layer is stepped through [`step`] on the current shape, so an importer can
 //! resolve shape-dependent options and report a misfit at the layer that wrote it.
 
-use super::origins::{step, Origin, Origins};
-use crate::model::{Conv, Layer, Model, ModelError, Network, Shape};
+use super::origins::{step, Draft, Origin};
+use crate::model::{Conv, Layer, ModelError, Network, Shape};
 
 /// The last conv while only cost-free layers followed it: a pool may still fuse into it.
 #[derive(Clone, Copy)]
@@ -16,8 +16,7 @@ pub struct Poolable {
 }
 
 pub struct Chain {
-    model: Model,
-    origins: Origins,
+    draft: Draft,
     /// The current output tensor.
     pub shape: Shape,
     poolable: Option<Poolable>,
@@ -28,14 +27,7 @@ pub struct Chain {
 impl Chain {
     pub fn new(name: String, input: Shape, origin: Origin) -> Self {
         Chain {
-            model: Model {
-                name,
-                input,
-                layers: Vec::new(),
-                passthrough: None,
-                inputs: Vec::new(),
-            },
-            origins: Origins::new(origin),
+            draft: Draft::new(name, input, origin),
             shape: input,
             poolable: None,
             last: "the input".into(),
@@ -44,16 +36,15 @@ impl Chain {
 
     /// Number of layers so far.
     pub fn len(&self) -> usize {
-        self.model.layers.len()
+        self.draft.len()
     }
 
     /// Appends `layer`, written at `origin`; returns its 1-based index.
     pub fn push(&mut self, layer: Layer, origin: Origin) -> Result<usize, ModelError> {
         let info = step(self.shape, layer).map_err(|m| origin.error(m))?;
-        let index = self.len() + 1;
         self.poolable = match layer {
             Layer::Conv(conv) => Some(Poolable {
-                index,
+                index: self.len() + 1,
                 input: self.shape,
                 conv,
                 conv_out: info.conv_out,
@@ -61,9 +52,7 @@ impl Chain {
             _ => None,
         };
         self.moved_to(info.output, &origin);
-        self.model.layers.push(layer);
-        self.origins.layers.push(origin);
-        Ok(index)
+        Ok(self.draft.push(layer, Vec::new(), origin))
     }
 
     fn moved_to(&mut self, shape: Shape, origin: &Origin) {
@@ -92,7 +81,7 @@ impl Chain {
     ) -> Result<(), ModelError> {
         let pooled = Layer::Conv(p.conv.with_pool(size, stride));
         let info = step(p.input, pooled).map_err(|m| origin.error(m))?;
-        self.model.layers[p.index - 1] = pooled;
+        self.draft.model.layers[p.index - 1] = pooled;
         self.moved_to(info.output, origin);
         Ok(())
     }
@@ -105,18 +94,18 @@ impl Chain {
 
     /// Sets the passthrough, written at `origin`.
     pub fn set_passthrough(&mut self, p: crate::model::Passthrough, origin: Origin) {
-        self.model.passthrough = Some(p);
+        self.draft.model.passthrough = Some(p);
         self.close_pool(&origin);
-        self.origins.passthrough = Some(origin);
+        self.draft.origins.passthrough = Some(origin);
     }
 
     /// Where the passthrough was written, if there is one.
     pub fn passthrough_origin(&self) -> Option<&Origin> {
-        self.origins.passthrough.as_ref()
+        self.draft.origins.passthrough.as_ref()
     }
 
     /// Validates the whole model, errors moved to where the user wrote them.
     pub fn finish(self) -> Result<Network, ModelError> {
-        self.origins.finish(&self.model)
+        self.draft.finish()
     }
 }

@@ -7,12 +7,11 @@
 //! Tensors are numbered as the core numbers them: 0 is the model input, `n` the output
 //! of layer `n` (1-based).
 
-use super::origins::{step, Origin, Origins};
-use crate::model::{Layer, Model, ModelError, Network, Shape};
+use super::origins::{step, Draft, Origin};
+use crate::model::{Layer, ModelError, Network, Shape};
 
 pub struct Graph {
-    model: Model,
-    origins: Origins,
+    draft: Draft,
     /// The shape of every tensor so far, the model input first.
     shapes: Vec<Shape>,
 }
@@ -20,14 +19,7 @@ pub struct Graph {
 impl Graph {
     pub fn new(name: String, input: Shape, origin: Origin) -> Self {
         Graph {
-            model: Model {
-                name,
-                input,
-                layers: Vec::new(),
-                passthrough: None,
-                inputs: Vec::new(),
-            },
-            origins: Origins::new(origin),
+            draft: Draft::new(name, input, origin),
             shapes: vec![input],
         }
     }
@@ -50,8 +42,8 @@ impl Graph {
         // The core refuses more than MAX_LAYERS when the model is finished; stop long
         // before a hostile text (a shortcut can add dozens of layers) costs real time.
         let cap = 10 * crate::model::limits::MAX_LAYERS;
-        if self.model.layers.len() == cap {
-            return Err(self.origins.model.error(format!(
+        if self.draft.len() == cap {
+            return Err(self.draft.origins.model.error(format!(
                 "the model has more than {cap} layers, more than the limit of {}",
                 crate::model::limits::MAX_LAYERS
             )));
@@ -109,31 +101,26 @@ impl Graph {
                 )))
             }
         };
-        let index = self.model.layers.len() + 1;
-        self.model.layers.push(layer);
-        self.model.inputs.push(if inputs == [index - 1] {
+        let reads = if inputs == [self.draft.len()] {
             Vec::new()
         } else {
             inputs.to_vec()
-        });
-        self.origins.layers.push(origin);
+        };
         self.shapes.push(output);
-        Ok(index)
+        Ok(self.draft.push(layer, reads, origin))
     }
 
     /// Validates the whole model, errors moved to where the user wrote them. A model
     /// whose every layer reads the one before it is written as a chain (no `inputs`).
-    pub fn finish(mut self) -> Result<Network, ModelError> {
-        if self.model.inputs.iter().all(Vec::is_empty) {
-            self.model.inputs.clear();
-        }
-        if self.model.layers.is_empty() {
+    pub fn finish(self) -> Result<Network, ModelError> {
+        if self.draft.len() == 0 {
             return Err(self
+                .draft
                 .origins
                 .model
                 .error("found no layer that computes anything (conv, connected, pool…)"));
         }
-        self.origins.finish(&self.model)
+        self.draft.finish()
     }
 }
 

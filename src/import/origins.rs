@@ -62,6 +62,60 @@ impl Origins {
     }
 }
 
+/// A model being imported, layer by layer, with where each layer was written: the
+/// bookkeeping the chain and graph builders of every importer share, so that the core's
+/// errors land where the user wrote the layer.
+pub struct Draft {
+    pub model: Model,
+    pub origins: Origins,
+}
+
+impl Draft {
+    /// A model of no layers yet; `origin` is where the whole model was written.
+    pub fn new(name: String, input: Shape, origin: Origin) -> Self {
+        Draft {
+            model: Model {
+                name,
+                input,
+                layers: Vec::new(),
+                passthrough: None,
+                inputs: Vec::new(),
+            },
+            origins: Origins::new(origin),
+        }
+    }
+
+    /// Number of layers so far.
+    pub fn len(&self) -> usize {
+        self.model.layers.len()
+    }
+
+    /// Appends `layer` reading `inputs` (empty: the layer before it), written at
+    /// `origin`; returns its 1-based index.
+    pub fn push(&mut self, layer: Layer, inputs: Vec<usize>, origin: Origin) -> usize {
+        self.model.layers.push(layer);
+        self.model.inputs.push(inputs);
+        self.origins.layers.push(origin);
+        self.len()
+    }
+
+    /// Validates the whole model with the core, errors moved to where the user wrote
+    /// them. A model whose every layer reads the one before it is written as a chain
+    /// (no `inputs`).
+    pub fn finish(mut self) -> Result<Network, ModelError> {
+        let chain = self
+            .model
+            .inputs
+            .iter()
+            .enumerate()
+            .all(|(n, i)| i.is_empty() || i.as_slice() == [n]);
+        if chain {
+            self.model.inputs.clear();
+        }
+        self.origins.finish(&self.model)
+    }
+}
+
 /// `layer` applied to `input` by the core's own rules: its shapes, or why it does not fit.
 /// Importers step through a model with this to resolve shape-dependent options (Keras
 /// "same" padding, Darknet pool padding, global pools) exactly as the core will.

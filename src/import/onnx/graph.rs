@@ -8,18 +8,17 @@ use std::collections::HashMap;
 use super::node::Node;
 use super::proto::{GraphProto, NodeProto};
 use super::value::{from_tensor, Act, Value};
-use crate::import::origins::{step, Origin, Origins};
+use crate::import::origins::{step, Draft, Origin};
 use crate::import::preview;
 use crate::model::limits::MAX_LAYERS;
-use crate::model::{Conv, Layer, Model, ModelError, Network, Shape};
+use crate::model::{Conv, Layer, ModelError, Network, Shape};
 
 pub struct Graph<'a> {
     values: HashMap<&'a str, Value>,
     consumers: HashMap<&'a str, usize>,
-    pub model: Model,
+    draft: Draft,
     /// `shapes[0]` is the model input, `shapes[l]` the output of layer `l`.
     shapes: Vec<Shape>,
-    origins: Origins,
     /// The default domain's opset version (7–21).
     pub opset: i64,
 }
@@ -41,15 +40,8 @@ impl<'a> Graph<'a> {
         let mut graph = Graph {
             values: HashMap::new(),
             consumers: HashMap::new(),
-            model: Model {
-                name,
-                input,
-                layers: Vec::new(),
-                passthrough: None,
-                inputs: Vec::new(),
-            },
+            draft: Draft::new(name, input, Origin::new(named("graph", &g.name), "ONNX")),
             shapes: vec![input],
-            origins: Origins::new(Origin::new(named("graph", &g.name), "ONNX")),
             opset,
         };
         for t in &g.initializer {
@@ -147,7 +139,7 @@ impl<'a> Graph<'a> {
         ins: Vec<usize>,
         origin: &Origin,
     ) -> Result<Act, ModelError> {
-        if self.model.layers.len() >= MAX_LAYERS {
+        if self.draft.len() >= MAX_LAYERS {
             return Err(origin.error(format!(
                 "the model has more than {MAX_LAYERS} layers, the planner's limit"
             )));
@@ -174,24 +166,21 @@ impl<'a> Graph<'a> {
             }
             _ => step(first, layer).map_err(|m| origin.error(m))?.output,
         };
-        self.model.layers.push(layer);
-        self.model.inputs.push(ins);
         self.shapes.push(shape);
-        self.origins.layers.push(origin.clone());
-        Ok(Act::new(self.model.layers.len(), shape))
+        Ok(Act::new(self.draft.push(layer, ins, origin.clone()), shape))
     }
 
     /// Fuses a `size`/`stride` pool into conv layer `l` when that gives `want`, the
     /// output of the same pool standing alone; true when fused.
     pub fn fuse(&mut self, l: usize, size: u32, stride: u32, want: Shape) -> bool {
-        let Some(&Layer::Conv(conv)) = self.model.layers.get(l.wrapping_sub(1)) else {
+        let Some(&Layer::Conv(conv)) = self.draft.model.layers.get(l.wrapping_sub(1)) else {
             return false;
         };
         let pooled: Conv = conv.with_pool(size, stride);
-        let input = self.shapes[self.model.inputs[l - 1][0]];
+        let input = self.shapes[self.draft.model.inputs[l - 1][0]];
         match step(input, Layer::Conv(pooled)) {
             Ok(info) if info.output == want => {
-                self.model.layers[l - 1] = Layer::Conv(pooled);
+                self.draft.model.layers[l - 1] = Layer::Conv(pooled);
                 self.shapes[l] = want;
                 true
             }
@@ -204,18 +193,14 @@ impl<'a> Graph<'a> {
         self.values.get(name)
     }
 
+    /// Number of layers so far.
+    pub fn len(&self) -> usize {
+        self.draft.len()
+    }
+
     /// Validates the whole model with the core, errors moved to the nodes that wrote
     /// the layers. A chain (every layer reading the one before) drops its `inputs`.
-    pub fn finish(mut self) -> Result<Network, ModelError> {
-        if self
-            .model
-            .inputs
-            .iter()
-            .enumerate()
-            .all(|(n, i)| i.as_slice() == [n])
-        {
-            self.model.inputs.clear();
-        }
-        self.origins.finish(&self.model)
+    pub fn finish(self) -> Result<Network, ModelError> {
+        self.draft.finish()
     }
 }

@@ -170,7 +170,7 @@ fn input(g: &GraphProto) -> Result<(&str, Shape), ModelError> {
 
 /// The graph's outputs must be the last layer (the planner plans one output).
 fn check_output(graph: &Graph, g: &GraphProto) -> Result<(), ModelError> {
-    let last = graph.model.layers.len();
+    let last = graph.len();
     if last == 0 {
         return Err(ModelError::at(
             named("graph", &g.name),
