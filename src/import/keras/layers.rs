@@ -35,24 +35,30 @@ pub const SUPPORTED: &str = "InputLayer, Conv2D, DepthwiseConv2D, SeparableConv2
     UpSampling2D, Add, Multiply, Concatenate, Dense, Flatten, Reshape, or a cost-free \
     layer (Dropout, Activation, BatchNormalization, ReLU…)";
 
+/// Layers a `ZeroPadding2D` before them folds into: the convs and windowed pools, and
+/// a further `ZeroPadding2D` (the paddings add up).
+const FOLD_PADDING: [&str; 9] = [
+    "Conv2D",
+    "Convolution2D",
+    "DepthwiseConv2D",
+    "SeparableConv2D",
+    "MaxPooling2D",
+    "MaxPool2D",
+    "AveragePooling2D",
+    "AvgPool2D",
+    "ZeroPadding2D",
+];
+
 /// True for the classes [`Call::apply`] reads.
 pub fn is_known(class: &str) -> bool {
     FREE.contains(&class)
+        || FOLD_PADDING.contains(&class)
         || matches!(
             class,
-            "Conv2D"
-                | "Convolution2D"
-                | "DepthwiseConv2D"
-                | "SeparableConv2D"
-                | "MaxPooling2D"
-                | "MaxPool2D"
-                | "AveragePooling2D"
-                | "AvgPool2D"
-                | "GlobalAveragePooling2D"
+            "GlobalAveragePooling2D"
                 | "GlobalAvgPool2D"
                 | "GlobalMaxPooling2D"
                 | "GlobalMaxPool2D"
-                | "ZeroPadding2D"
                 | "UpSampling2D"
                 | "Dense"
                 | "Flatten"
@@ -91,6 +97,40 @@ impl Tensor {
     }
 }
 
+/// Whose window [`Call::window`] reads.
+#[derive(Clone, Copy)]
+enum Of {
+    Conv,
+    Pool,
+}
+
+/// A conv's or pool's window as the layer's config writes it: `(height, width)` size
+/// and strides, the dilation (1 for pools), and the padding of each side (top, bottom,
+/// left, right), a folded `ZeroPadding2D` included.
+struct Window {
+    size: (u32, u32),
+    stride: (u32, u32),
+    dilation: u32,
+    pad: [u32; 4],
+}
+
+impl Window {
+    /// The planner's optional fields of a conv or pool, each set only where it differs
+    /// from the square, symmetric case: the width, the width's stride, then the bottom,
+    /// left and right padding (against the top's).
+    fn overrides(&self) -> [Option<u32>; 5] {
+        let differs = |v: u32, like: u32| (v != like).then_some(v);
+        let [top, bottom, left, right] = self.pad;
+        [
+            differs(self.size.1, self.size.0),
+            differs(self.stride.1, self.stride.0),
+            differs(bottom, top),
+            differs(left, top),
+            differs(right, top),
+        ]
+    }
+}
+
 /// A layer call: the graph it adds to, its config, its inputs and where it was written.
 pub struct Call<'c, 'a> {
     pub graph: &'c mut Graph,
@@ -109,18 +149,7 @@ impl Call<'_, '_> {
     /// The output tensor of the call.
     pub fn apply(self) -> Result<Tensor, ModelError> {
         if let Some(pad) = self.inputs.iter().find_map(|t| t.pad.as_ref()) {
-            if !matches!(
-                self.class,
-                "Conv2D"
-                    | "Convolution2D"
-                    | "DepthwiseConv2D"
-                    | "SeparableConv2D"
-                    | "MaxPooling2D"
-                    | "MaxPool2D"
-                    | "AveragePooling2D"
-                    | "AvgPool2D"
-                    | "ZeroPadding2D"
-            ) {
+            if !FOLD_PADDING.contains(&self.class) {
                 return Err(ModelError::at(
                     pad.path.clone(),
                     format!(
@@ -145,7 +174,7 @@ impl Call<'_, '_> {
             "Flatten" => Ok(Tensor::plain(self.one()?.id, true)),
             "Reshape" => self.reshape(),
             "Add" | "Multiply" if self.inputs.len() == 1 && self.constants > 0 => self.one(),
-            "Add" => self.add(),
+            "Add" => self.join(Layer::Add),
             "Multiply" => self.multiply(),
             "Concatenate" => self.concat(),
             c if FREE.contains(&c) => self.one(),
@@ -186,6 +215,54 @@ impl Call<'_, '_> {
         self.graph.push(layer, inputs, self.origin.clone())
     }
 
+    /// The window a conv (`kernel_size`, strides 1 by default, `dilation_rate`) or a
+    /// pool (`pool_size`, 2 by default; strides default to the size) reads, with its
+    /// padding.
+    fn window(&self, t: &Tensor, of: Of) -> Result<Window, ModelError> {
+        let size = match of {
+            Of::Conv => self.cfg.field("kernel_size")?.pair(1)?,
+            Of::Pool => self
+                .cfg
+                .get("pool_size")
+                .map_or(Ok((2, 2)), |s| s.pair(1))?,
+        };
+        let default_stride = match of {
+            Of::Conv => (1, 1),
+            Of::Pool => size,
+        };
+        let stride = self
+            .cfg
+            .get("strides")
+            .map_or(Ok(default_stride), |s| s.pair(1))?;
+        let dilation = match of {
+            Of::Conv => self.dilation()?,
+            Of::Pool => 1,
+        };
+        let span = |k: u32| dilation.saturating_mul(k - 1).saturating_add(1);
+        let pad = self.padding(t, (span(size.0), span(size.1)), stride)?;
+        Ok(Window {
+            size,
+            stride,
+            dilation,
+            pad,
+        })
+    }
+
+    /// `dilation_rate`, which the planner takes equal along both axes.
+    fn dilation(&self) -> Result<u32, ModelError> {
+        let (dh, dw) = self
+            .cfg
+            .get("dilation_rate")
+            .map_or(Ok((1, 1)), |d| d.pair(1))?;
+        if dh != dw {
+            return Err(self
+                .cfg
+                .field("dilation_rate")?
+                .expected("equal dilation along height and width"));
+        }
+        Ok(dh)
+    }
+
     /// Padding on each side: a folded `ZeroPadding2D` plus "same" padding resolved on
     /// the padded input, the odd row at the bottom (right).
     fn padding(
@@ -218,27 +295,16 @@ impl Call<'_, '_> {
     /// A conv of `filters` and `groups` with this layer's kernel, strides, dilation and
     /// padding, reading `t`.
     fn conv_layer(&self, t: &Tensor, filters: u32, groups: u32) -> Result<Conv, ModelError> {
-        let (kh, kw) = self.cfg.field("kernel_size")?.pair(1)?;
-        let (sh, sw) = self.cfg.get("strides").map_or(Ok((1, 1)), |s| s.pair(1))?;
-        let (dh, dw) = self
-            .cfg
-            .get("dilation_rate")
-            .map_or(Ok((1, 1)), |d| d.pair(1))?;
-        if dh != dw {
-            return Err(self
-                .cfg
-                .field("dilation_rate")?
-                .expected("equal dilation along height and width"));
-        }
-        let span = |k: u32| dh.saturating_mul(k - 1).saturating_add(1);
-        let [top, bottom, left, right] = self.padding(t, (span(kh), span(kw)), (sh, sw))?;
-        let mut conv = Conv::same(filters, kh).with_stride(sh, top);
-        conv.kernel_w = (kw != kh).then_some(kw);
-        conv.stride_w = (sw != sh).then_some(sw);
-        conv.pad_bottom = (bottom != top).then_some(bottom);
-        conv.pad_left = (left != top).then_some(left);
-        conv.pad_right = (right != top).then_some(right);
-        conv.dilation = (dh > 1).then_some(dh);
+        let w = self.window(t, Of::Conv)?;
+        let mut conv = Conv::same(filters, w.size.0).with_stride(w.stride.0, w.pad[0]);
+        [
+            conv.kernel_w,
+            conv.stride_w,
+            conv.pad_bottom,
+            conv.pad_left,
+            conv.pad_right,
+        ] = w.overrides();
+        conv.dilation = (w.dilation > 1).then_some(w.dilation);
         conv.groups = (groups > 1).then_some(groups);
         Ok(conv)
     }
@@ -275,22 +341,16 @@ impl Call<'_, '_> {
 
     fn pool(mut self, mode: PoolMode) -> Result<Tensor, ModelError> {
         let t = self.image()?;
-        let (ph, pw) = self
-            .cfg
-            .get("pool_size")
-            .map_or(Ok((2, 2)), |s| s.pair(1))?;
-        let (sh, sw) = self
-            .cfg
-            .get("strides")
-            .map_or(Ok((ph, pw)), |s| s.pair(1))?;
-        let [top, bottom, left, right] = self.padding(&t, (ph, pw), (sh, sw))?;
-        let mut pool = PoolLayer::new(mode, ph, sh);
-        pool.padding = top;
-        pool.size_w = (pw != ph).then_some(pw);
-        pool.stride_w = (sw != sh).then_some(sw);
-        pool.pad_bottom = (bottom != top).then_some(bottom);
-        pool.pad_left = (left != top).then_some(left);
-        pool.pad_right = (right != top).then_some(right);
+        let w = self.window(&t, Of::Pool)?;
+        let mut pool = PoolLayer::new(mode, w.size.0, w.stride.0);
+        pool.padding = w.pad[0];
+        [
+            pool.size_w,
+            pool.stride_w,
+            pool.pad_bottom,
+            pool.pad_left,
+            pool.pad_right,
+        ] = w.overrides();
         let id = self.push(Layer::Pool(pool), &[t.id])?;
         Ok(Tensor::plain(id, false))
     }
@@ -405,10 +465,11 @@ impl Call<'_, '_> {
         self.inputs.iter().map(|t| t.id).collect()
     }
 
-    fn add(mut self) -> Result<Tensor, ModelError> {
+    /// `layer` reading every input of the call, flat when one of them is.
+    fn join(mut self, layer: Layer) -> Result<Tensor, ModelError> {
         let flat = self.inputs.iter().any(|t| t.flat);
         let ids = self.ids();
-        let id = self.push(Layer::Add, &ids)?;
+        let id = self.push(layer, &ids)?;
         Ok(Tensor::plain(id, flat))
     }
 
@@ -417,10 +478,7 @@ impl Call<'_, '_> {
     fn multiply(mut self) -> Result<Tensor, ModelError> {
         let shapes: Vec<Shape> = self.inputs.iter().map(|t| self.shape(t)).collect();
         if shapes.len() >= 2 && shapes.iter().all(|&s| s == shapes[0]) {
-            let flat = self.inputs.iter().any(|t| t.flat);
-            let ids = self.ids();
-            let id = self.push(Layer::Mul, &ids)?;
-            return Ok(Tensor::plain(id, flat));
+            return self.join(Layer::Mul);
         }
         let ([a, b], [sa, sb]) = (self.inputs.as_slice(), shapes.as_slice()) else {
             return Err(self.origin.error(format!(
@@ -445,7 +503,7 @@ impl Call<'_, '_> {
         Ok(Tensor::plain(id, false))
     }
 
-    fn concat(mut self) -> Result<Tensor, ModelError> {
+    fn concat(self) -> Result<Tensor, ModelError> {
         if let Some(axis) = self.cfg.get("axis") {
             let ok = match axis.value.as_i64() {
                 Some(-1) => true,
@@ -456,10 +514,7 @@ impl Call<'_, '_> {
                 return Err(axis.expected("-1 or 3 (concatenation along the channels)"));
             }
         }
-        let flat = self.inputs.iter().any(|t| t.flat);
-        let ids = self.ids();
-        let id = self.push(Layer::Concat, &ids)?;
-        Ok(Tensor::plain(id, flat))
+        self.join(Layer::Concat)
     }
 }
 
