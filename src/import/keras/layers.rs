@@ -3,7 +3,7 @@
 //! it, rectangular kernels and strides, dilation, groups).
 
 use super::node::Node;
-use super::padding::same_split;
+use super::window::{self, Of};
 use crate::import::graph::{show, Graph};
 use crate::import::origins::Origin;
 use crate::model::{Conv, Fc, Layer, ModelError, PoolLayer, PoolMode, Shape, Upsample};
@@ -97,40 +97,6 @@ impl Tensor {
     }
 }
 
-/// Whose window [`Call::window`] reads.
-#[derive(Clone, Copy)]
-enum Of {
-    Conv,
-    Pool,
-}
-
-/// A conv's or pool's window as the layer's config writes it: `(height, width)` size
-/// and strides, the dilation (1 for pools), and the padding of each side (top, bottom,
-/// left, right), a folded `ZeroPadding2D` included.
-struct Window {
-    size: (u32, u32),
-    stride: (u32, u32),
-    dilation: u32,
-    pad: [u32; 4],
-}
-
-impl Window {
-    /// The planner's optional fields of a conv or pool, each set only where it differs
-    /// from the square, symmetric case: the width, the width's stride, then the bottom,
-    /// left and right padding (against the top's).
-    fn overrides(&self) -> [Option<u32>; 5] {
-        let differs = |v: u32, like: u32| (v != like).then_some(v);
-        let [top, bottom, left, right] = self.pad;
-        [
-            differs(self.size.1, self.size.0),
-            differs(self.stride.1, self.stride.0),
-            differs(bottom, top),
-            differs(left, top),
-            differs(right, top),
-        ]
-    }
-}
-
 /// A layer call: the graph it adds to, its config, its inputs and where it was written.
 pub struct Call<'c, 'a> {
     pub graph: &'c mut Graph,
@@ -215,87 +181,10 @@ impl Call<'_, '_> {
         self.graph.push(layer, inputs, self.origin.clone())
     }
 
-    /// The window a conv (`kernel_size`, strides 1 by default, `dilation_rate`) or a
-    /// pool (`pool_size`, 2 by default; strides default to the size) reads, with its
-    /// padding.
-    fn window(&self, t: &Tensor, of: Of) -> Result<Window, ModelError> {
-        let size = match of {
-            Of::Conv => self.cfg.field("kernel_size")?.pair(1)?,
-            Of::Pool => self
-                .cfg
-                .get("pool_size")
-                .map_or(Ok((2, 2)), |s| s.pair(1))?,
-        };
-        let default_stride = match of {
-            Of::Conv => (1, 1),
-            Of::Pool => size,
-        };
-        let stride = self
-            .cfg
-            .get("strides")
-            .map_or(Ok(default_stride), |s| s.pair(1))?;
-        let dilation = match of {
-            Of::Conv => self.dilation()?,
-            Of::Pool => 1,
-        };
-        let span = |k: u32| dilation.saturating_mul(k - 1).saturating_add(1);
-        let pad = self.padding(t, (span(size.0), span(size.1)), stride)?;
-        Ok(Window {
-            size,
-            stride,
-            dilation,
-            pad,
-        })
-    }
-
-    /// `dilation_rate`, which the planner takes equal along both axes.
-    fn dilation(&self) -> Result<u32, ModelError> {
-        let (dh, dw) = self
-            .cfg
-            .get("dilation_rate")
-            .map_or(Ok((1, 1)), |d| d.pair(1))?;
-        if dh != dw {
-            return Err(self
-                .cfg
-                .field("dilation_rate")?
-                .expected("equal dilation along height and width"));
-        }
-        Ok(dh)
-    }
-
-    /// Padding on each side: a folded `ZeroPadding2D` plus "same" padding resolved on
-    /// the padded input, the odd row at the bottom (right).
-    fn padding(
-        &self,
-        t: &Tensor,
-        span: (u32, u32),
-        stride: (u32, u32),
-    ) -> Result<[u32; 4], ModelError> {
-        let zp = t.pad.as_ref().map_or([0; 4], |p| p.sides);
-        let s = self.shape(t);
-        let (h, w) = (s.height + zp[0] + zp[1], s.width + zp[2] + zp[3]);
-        let same = match self.cfg.get("padding") {
-            None => false,
-            Some(node) => match node.str()? {
-                "valid" => false,
-                "same" => true,
-                _ => return Err(node.expected("\"valid\" or \"same\"")),
-            },
-        };
-        let (top, bottom, left, right) = if same {
-            let (t, b) = same_split(h, span.0, stride.0);
-            let (l, r) = same_split(w, span.1, stride.1);
-            (t, b, l, r)
-        } else {
-            (0, 0, 0, 0)
-        };
-        Ok([zp[0] + top, zp[1] + bottom, zp[2] + left, zp[3] + right])
-    }
-
     /// A conv of `filters` and `groups` with this layer's kernel, strides, dilation and
     /// padding, reading `t`.
     fn conv_layer(&self, t: &Tensor, filters: u32, groups: u32) -> Result<Conv, ModelError> {
-        let w = self.window(t, Of::Conv)?;
+        let w = window::read(&self.cfg, self.shape(t), t.pad.as_ref(), Of::Conv)?;
         let mut conv = Conv::same(filters, w.size.0).with_stride(w.stride.0, w.pad[0]);
         [
             conv.kernel_w,
@@ -341,7 +230,7 @@ impl Call<'_, '_> {
 
     fn pool(mut self, mode: PoolMode) -> Result<Tensor, ModelError> {
         let t = self.image()?;
-        let w = self.window(&t, Of::Pool)?;
+        let w = window::read(&self.cfg, self.shape(&t), t.pad.as_ref(), Of::Pool)?;
         let mut pool = PoolLayer::new(mode, w.size.0, w.stride.0);
         pool.padding = w.pad[0];
         [

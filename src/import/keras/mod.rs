@@ -11,6 +11,7 @@ mod functional;
 mod layers;
 mod node;
 mod padding;
+mod window;
 
 use serde_json::Value;
 
