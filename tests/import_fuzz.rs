@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use coopai::cost::Environment;
 use coopai::import::{darknet, detect_and_load, keras};
-use coopai::model::{json, limits, zoo, Network};
+use coopai::model::{json, limits, zoo, ModelError, Network};
 use coopai::solver::{check_work, solve, Algorithm, Workload};
 use import_support::{random_model, to_cfg, to_keras, Rng};
 
@@ -255,13 +255,20 @@ fn random_functional_keras(rng: &mut Rng) -> String {
     )
 }
 
-/// Imports `iterations` random functional Keras models; accepted ones must be valid and
-/// solve, refused ones name a JSON path.
-fn fuzz_functional_keras(rng: &mut Rng, iterations: u64) -> (u64, u64) {
+/// Imports `iterations` texts that `random` makes with `load`: an accepted model must be
+/// valid and solve; a refused one is one line at a location that `placed` accepts.
+/// Returns executions and acceptances.
+fn fuzz_random_models(
+    rng: &mut Rng,
+    iterations: u64,
+    random: fn(&mut Rng) -> String,
+    load: fn(&str) -> Result<Network, ModelError>,
+    placed: fn(&str) -> bool,
+) -> (u64, u64) {
     let mut accepted = 0;
     for _ in 0..iterations {
-        let text = random_functional_keras(rng);
-        match keras::load(&text) {
+        let text = random(rng);
+        match load(&text) {
             Ok(net) => {
                 check_accepted(&net);
                 let env = Environment::new(rng.range(1, 4), 100.0, 13.6).unwrap();
@@ -275,12 +282,23 @@ fn fuzz_functional_keras(rng: &mut Rng, iterations: u64) -> (u64, u64) {
                 accepted += 1;
             }
             Err(e) => {
-                assert!(e.location.starts_with('$'), "{e}\n{text}");
+                assert!(placed(&e.location), "{e}\n{text}");
                 assert!(!e.message.is_empty() && !e.message.contains('\n'), "{text}");
             }
         }
     }
     (iterations, accepted)
+}
+
+/// Random functional Keras models, refused at a JSON path.
+fn fuzz_functional_keras(rng: &mut Rng, iterations: u64) -> (u64, u64) {
+    fuzz_random_models(
+        rng,
+        iterations,
+        random_functional_keras,
+        keras::load,
+        |at| at.starts_with('$'),
+    )
 }
 
 #[test]
@@ -292,31 +310,11 @@ fn random_functional_keras_models_are_refused_at_a_path_or_solve() {
     );
 }
 
-/// Imports `iterations` random branching cfgs; accepted ones must be valid and solve.
+/// Random branching cfgs, refused at a line.
 fn fuzz_dag_cfgs(rng: &mut Rng, iterations: u64) -> (u64, u64) {
-    let mut accepted = 0;
-    for _ in 0..iterations {
-        let text = random_dag_cfg(rng);
-        match darknet::load(&text) {
-            Ok(net) => {
-                check_accepted(&net);
-                let env = Environment::new(rng.range(1, 4), 100.0, 13.6).unwrap();
-                if check_work(&net, &env, Workload::Solve(Algorithm::Mls)).is_ok() {
-                    let plan = solve(&net, &env, Algorithm::Mls);
-                    assert!(
-                        plan.completion_s.is_finite() && plan.completion_s > 0.0,
-                        "{text}"
-                    );
-                }
-                accepted += 1;
-            }
-            Err(e) => {
-                assert!(e.location.starts_with("line "), "{e}\n{text}");
-                assert!(!e.message.is_empty() && !e.message.contains('\n'), "{text}");
-            }
-        }
-    }
-    (iterations, accepted)
+    fuzz_random_models(rng, iterations, random_dag_cfg, darknet::load, |at| {
+        at.starts_with("line ")
+    })
 }
 
 #[test]
