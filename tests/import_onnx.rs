@@ -87,6 +87,11 @@ fn layers(m: &coopai::import::onnx::proto::ModelProto) -> Vec<Layer> {
         .layers
 }
 
+/// Channel group `group_id` of `groups`.
+fn split(groups: u32, group_id: u32) -> Layer {
+    Layer::Split(Split { groups, group_id })
+}
+
 fn error(m: &coopai::import::onnx::proto::ModelProto) -> String {
     let e = onnx::load(&bytes(m)).expect_err("refused").to_string();
     assert!(!e.contains('\n') && e.len() < 700, "{e}");
@@ -119,40 +124,32 @@ fn the_zoo_vgg19_comes_back_from_its_onnx_export() {
 #[test]
 fn conv_attributes_map_to_the_general_conv() {
     // auto_pad SAME_UPPER with stride 2 on 16: total padding 1, at the end.
-    let m = model(
+    let m = one_node(
         [1, 4, 16, 16],
-        vec![node(
-            "Conv",
-            &["x", "w"],
-            &["y"],
-            vec![
-                string("auto_pad", "SAME_UPPER"),
-                ints("strides", &[2, 2]),
-                int("group", 4),
-            ],
-        )],
+        "Conv",
+        &["x", "w"],
+        vec![
+            string("auto_pad", "SAME_UPPER"),
+            ints("strides", &[2, 2]),
+            int("group", 4),
+        ],
         vec![weight("w", &[8, 1, 3, 3])],
-        "y",
     );
     let mut c = Conv::same(8, 3).with_stride(2, 0).with_groups(4);
     c.pad_bottom = Some(1);
     c.pad_right = Some(1);
     assert_eq!(layers(&m), [Layer::Conv(c)]);
     // Rectangular kernel, asymmetric pads, dilation.
-    let m = model(
+    let m = one_node(
         [1, 3, 16, 16],
-        vec![node(
-            "Conv",
-            &["x", "w"],
-            &["y"],
-            vec![
-                ints("pads", &[0, 3, 0, 3]),
-                ints("dilations", &[2, 2]),
-                ints("strides", &[1, 2]),
-            ],
-        )],
+        "Conv",
+        &["x", "w"],
+        vec![
+            ints("pads", &[0, 3, 0, 3]),
+            ints("dilations", &[2, 2]),
+            ints("strides", &[1, 2]),
+        ],
         vec![weight("w", &[5, 3, 1, 7])],
-        "y",
     );
     let [Layer::Conv(c)] = layers(&m)[..] else {
         panic!()
@@ -289,18 +286,9 @@ fn channel_shuffle_split_slice_and_concat() {
         net.model.layers,
         [
             Layer::Shuffle(Shuffle { groups: 2 }),
-            Layer::Split(Split {
-                groups: 2,
-                group_id: 0
-            }),
-            Layer::Split(Split {
-                groups: 2,
-                group_id: 1
-            }),
-            Layer::Split(Split {
-                groups: 4,
-                group_id: 1
-            }),
+            split(2, 0),
+            split(2, 1),
+            split(4, 1),
             Layer::Concat,
         ]
     );
@@ -310,16 +298,12 @@ fn channel_shuffle_split_slice_and_concat() {
 
 #[test]
 fn resize_nearest_by_a_whole_factor_is_an_upsample() {
-    let m = model(
+    let m = one_node(
         [1, 3, 4, 4],
-        vec![node(
-            "Resize",
-            &["x", "", "sc"],
-            &["y"],
-            vec![string("mode", "nearest")],
-        )],
+        "Resize",
+        &["x", "", "sc"],
+        vec![string("mode", "nearest")],
         vec![f32s("sc", &[1.0, 1.0, 2.0, 2.0])],
-        "y",
     );
     assert_eq!(layers(&m), [Layer::Upsample(Upsample { factor: 2 })]);
     let mut linear = m.clone();
@@ -468,37 +452,35 @@ fn older_opsets_write_attributes_where_newer_ones_take_inputs() {
         m
     };
     // Upsample-7: scales as an attribute; Resize-10: scales as input 2 (index 1).
-    let up7 = model(
+    let up7 = one_node(
         [1, 3, 4, 4],
-        vec![node(
-            "Upsample",
-            &["x"],
-            &["y"],
-            vec![floats("scales", &[1.0, 1.0, 3.0, 3.0])],
-        )],
+        "Upsample",
+        &["x"],
+        vec![floats("scales", &[1.0, 1.0, 3.0, 3.0])],
         vec![],
-        "y",
     );
     assert_eq!(
         layers(&with_opset(up7, 7)),
         [Layer::Upsample(Upsample { factor: 3 })]
     );
-    let resize10 = model(
+    let resize10 = one_node(
         [1, 3, 4, 4],
-        vec![node("Resize", &["x", "sc"], &["y"], vec![])],
+        "Resize",
+        &["x", "sc"],
+        vec![],
         vec![f32s("sc", &[1.0, 1.0, 2.0, 2.0])],
-        "y",
     );
     assert_eq!(
         layers(&with_opset(resize10, 10)),
         [Layer::Upsample(Upsample { factor: 2 })]
     );
     // Resize-13 by sizes.
-    let sizes = model(
+    let sizes = one_node(
         [1, 3, 4, 4],
-        vec![node("Resize", &["x", "", "", "sz"], &["y"], vec![])],
+        "Resize",
+        &["x", "", "", "sz"],
+        vec![],
         vec![int64s("sz", &[1, 3, 8, 8])],
-        "y",
     );
     assert_eq!(layers(&sizes), [Layer::Upsample(Upsample { factor: 2 })]);
     // Pad-2 and Slice-1 with attributes; Split-2 with its `split` attribute.
@@ -533,18 +515,9 @@ fn older_opsets_write_attributes_where_newer_ones_take_inputs() {
         layers(&with_opset(old, 9)),
         [
             Layer::Conv(Conv::same(8, 3)),
-            Layer::Split(Split {
-                groups: 2,
-                group_id: 1
-            }),
-            Layer::Split(Split {
-                groups: 2,
-                group_id: 0
-            }),
-            Layer::Split(Split {
-                groups: 2,
-                group_id: 1
-            }),
+            split(2, 1),
+            split(2, 0),
+            split(2, 1),
             Layer::Add,
         ]
     );
@@ -574,14 +547,7 @@ fn older_opsets_write_attributes_where_newer_ones_take_inputs() {
 
 #[test]
 fn what_the_planner_cannot_model_is_refused_with_the_reason() {
-    let one = |op: &str, inputs: &[&str], attrs, inits| {
-        model(
-            [1, 4, 8, 8],
-            vec![node(op, inputs, &["y"], attrs)],
-            inits,
-            "y",
-        )
-    };
+    let one = |op, inputs, attrs, inits| one_node([1, 4, 8, 8], op, inputs, attrs, inits);
     let cases = [
         (one("ConvTranspose", &["x", "w"], vec![], vec![weight("w", &[4, 4, 2, 2])]), "node 1 'y': ConvTranspose: this op is not supported"),
         (one("Gemm", &["x", "w"], vec![], vec![weight("w", &[256, 10])]), "input 1 has dims [1, 4, 8, 8]; the planner's fully-connected layer reads a tensor flattened"),

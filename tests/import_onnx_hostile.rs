@@ -323,15 +323,16 @@ fn overflowing_values_in_shape_ops_are_errors_not_panics() {
         "y",
     );
     refuse_model(&split, "does not cut 4 channels into 2 outputs");
-    let slice = model(
+    let slice = one_node(
         [1, 4, 8, 8],
-        vec![node("Slice", &["x", "s", "e", "a"], &["y"], vec![])],
+        "Slice",
+        &["x", "s", "e", "a"],
+        vec![],
         vec![
             int64s("s", &[i64::MIN]),
             int64s("e", &[i64::MAX]),
             int64s("a", &[i64::MIN]),
         ],
-        "y",
     );
     refuse_model(
         &slice,

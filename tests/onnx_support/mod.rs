@@ -135,6 +135,18 @@ pub fn model(
     }
 }
 
+/// A model of one node `op` reading `inputs` (the model input is `x`) and writing the
+/// model output `y`.
+pub fn one_node(
+    input: [i64; 4],
+    op: &str,
+    inputs: &[&str],
+    attrs: Vec<AttributeProto>,
+    inits: Vec<TensorProto>,
+) -> ModelProto {
+    model(input, vec![node(op, inputs, &["y"], attrs)], inits, "y")
+}
+
 pub fn bytes(m: &ModelProto) -> Vec<u8> {
     m.encode_to_vec()
 }
