@@ -55,24 +55,30 @@ fn a_residual_block_adds_the_block_input() {
     assert_eq!(net.name, "f");
 }
 
-#[test]
-fn keras_3_nodes_and_a_concatenate_of_a_list() {
+/// A Keras 3 functional model: input `x` (8×8×4), a 1×1 conv `c` of 4 filters, and a
+/// merge layer `class` (config fields `config`) of `[c, x]`, which Keras 3 passes as one
+/// list of tensors.
+fn keras3_merge(class: &str, config: &str) -> String {
     let tensor = |name: &str| {
         format!(
             r#"{{"class_name": "__keras_tensor__", "config": {{"shape": [null, 8, 8, 4], "dtype": "float32", "keras_history": ["{name}", 0, 0]}}}}"#
         )
     };
-    let text = format!(
+    format!(
         r#"{{"module": "keras", "class_name": "Functional", "config": {{"name": "k3", "layers": [
         {{"module": "keras.layers", "class_name": "InputLayer", "name": "x", "config": {{"name": "x", "batch_shape": [null, 8, 8, 4]}}, "inbound_nodes": []}},
         {{"module": "keras.layers", "class_name": "Conv2D", "name": "c", "config": {{"name": "c", "filters": 4, "kernel_size": [1, 1]}}, "inbound_nodes": [{{"args": [{}], "kwargs": {{}}}}]}},
-        {{"module": "keras.layers", "class_name": "Concatenate", "name": "cat", "config": {{"name": "cat", "axis": -1}}, "inbound_nodes": [{{"args": [[{}, {}]], "kwargs": {{}}}}]}}
+        {{"module": "keras.layers", "class_name": "{class}", "name": "m", "config": {{"name": "m"{config}}}, "inbound_nodes": [{{"args": [[{}, {}]], "kwargs": {{}}}}]}}
         ]}}}}"#,
         tensor("x"),
         tensor("c"),
         tensor("x")
-    );
-    let net = load(&text);
+    )
+}
+
+#[test]
+fn keras_3_nodes_and_a_concatenate_of_a_list() {
+    let net = load(&keras3_merge("Concatenate", r#", "axis": -1"#));
     assert_eq!(net.model.layers[1], Layer::Concat);
     assert_eq!(net.model.inputs_of(2), [1, 0]);
     assert_eq!(net.output(), Shape::new(8, 8, 8));
@@ -153,22 +159,7 @@ fn a_multiply_of_maps_of_one_shape_is_an_elementwise_product() {
     // Only the conv costs: 2·1·1·4·4·8·8.
     assert_eq!(net.flops(), 2048);
     // Keras 3 passes a merge layer's inputs as one list of tensors.
-    let tensor = |name: &str| {
-        format!(
-            r#"{{"class_name": "__keras_tensor__", "config": {{"shape": [null, 8, 8, 4], "dtype": "float32", "keras_history": ["{name}", 0, 0]}}}}"#
-        )
-    };
-    let text = format!(
-        r#"{{"module": "keras", "class_name": "Functional", "config": {{"name": "k3", "layers": [
-        {{"module": "keras.layers", "class_name": "InputLayer", "name": "x", "config": {{"name": "x", "batch_shape": [null, 8, 8, 4]}}, "inbound_nodes": []}},
-        {{"module": "keras.layers", "class_name": "Conv2D", "name": "c", "config": {{"name": "c", "filters": 4, "kernel_size": [1, 1]}}, "inbound_nodes": [{{"args": [{}], "kwargs": {{}}}}]}},
-        {{"module": "keras.layers", "class_name": "Multiply", "name": "m", "config": {{"name": "m"}}, "inbound_nodes": [{{"args": [[{}, {}]], "kwargs": {{}}}}]}}
-        ]}}}}"#,
-        tensor("x"),
-        tensor("c"),
-        tensor("x")
-    );
-    let net = load(&text);
+    let net = load(&keras3_merge("Multiply", ""));
     assert_eq!(net.model.layers[1], Layer::Mul);
     assert_eq!(net.model.inputs_of(2), [1, 0]);
 }
