@@ -46,6 +46,14 @@ export function svg(width, height, label, children, theme) {
   );
 }
 
+/** `svg` in parts, each drawn in its own `<g>`: `head` is the root's markup up to its
+ * children. A redraw re-parses only the parts whose markup changed (views/place.js), so
+ * what depends on the model alone, like a 300-layer network's shapes, is not rebuilt on
+ * every slider move. */
+export function svgParts(width, height, label, parts, theme) {
+  return { head: svg(width, height, label, '', theme).slice(0, -'</svg>'.length), parts };
+}
+
 /** Device `d`'s colour (0-based): the only hue in the drawings (palette.js). */
 export function deviceColour(d) {
   return paletteDevice(d);

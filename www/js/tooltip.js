@@ -3,10 +3,17 @@
 // first tip, or the last one focused); the arrow keys, Home and End move between its
 // tips, so a keyboard user reaches all of them without tabbing through hundreds.
 
-/** Makes the first tip of `figure` its tab stop, the others reachable by arrows. */
+/** The tip each figure's tab stop was moved to, by `rove` or the arrow keys. */
+const stops = new WeakMap();
+
+/** Makes the first tip of `figure` its tab stop, the others reachable by arrows (a
+ * redrawn figure may keep parts of its drawing, and with them the last tab stop). */
 export function rove(figure) {
+  const last = stops.get(figure);
+  if (last && figure.contains(last)) last.tabIndex = -1;
   const first = figure.querySelector('[data-tip]');
   if (first) first.tabIndex = 0;
+  stops.set(figure, first);
 }
 
 function move(current, key) {
@@ -21,6 +28,7 @@ function move(current, key) {
   if (!target || target === current) return;
   current.tabIndex = -1;
   target.tabIndex = 0;
+  stops.set(figure, target);
   target.focus();
 }
 

@@ -11,6 +11,7 @@ import { renderTimeline } from './views/timeline.js';
 import { renderHalo } from './views/halo.js';
 import { renderFl } from './views/fl.js';
 import { renderDp } from './views/dp.js';
+import { place } from './views/place.js';
 import { rove } from './tooltip.js';
 
 const VIEWS = {
@@ -66,7 +67,7 @@ export function drawView(name, ctx = makeContext(false)) {
   const drawn = VIEWS[name](ctx);
   // A view returns its SVG, or the SVG and the sentences of its caption.
   const { svg, caption } = typeof drawn === 'string' ? { svg: drawn } : drawn;
-  box.innerHTML = svg;
+  place(box, svg);
   // Styles set through the CSSOM, not as attributes in the markup, so a strict
   // Content-Security-Policy (no inline styles) still allows them. At phone width a
   // drawing keeps 90 % of its width (10 px text stays 9 px) and scrolls (style.css).

@@ -4,7 +4,7 @@
 // and the blocks of each shown plan as bands labelled round, case and time (MLS's row
 // first; SLS's outlined dashed). No hue: hue means a device everywhere on the page.
 
-import { el, svg, tip, txt } from '../svg.js';
+import { el, svgParts, tip, txt } from '../svg.js';
 import { devices, flops, pct, seconds, shape, whole } from '../format.js';
 import { caseText, hasFl } from '../cases.js';
 import { deviceName } from '../cluster.js';
@@ -116,12 +116,23 @@ function caption(rows, saving, net) {
   return [`Each shape is a layer's output (taller: more rows, wider: more channels). ${parts.join(' ')} ${verdict} Hover or tab to a shape or a band for its numbers; the arrow keys move between them.`];
 }
 
-export function renderNetwork({ net, shown, mls, sls, saving, theme }) {
-  const items = [{ index: 0, output: net.input }, ...net.layers];
+/** The columns every part of the drawing shares: they depend on the model alone. */
+function columns(net) {
+  const count = net.layers.length + 1;
   const left = 46;
-  const colW = Math.max(34, Math.min(72, (760 - left - 10) / items.length));
-  const width = Math.max(760, left + items.length * colW + 10);
-  const colX = (i) => left + i * colW + colW / 2;
+  const colW = Math.max(34, Math.min(72, (760 - left - 10) / count));
+  const width = Math.max(760, left + count * colW + 10);
+  return { left, colW, width, colX: (i) => left + i * colW + colW / 2 };
+}
+
+/** The layers' shapes, the arcs and the arrow marker: the same for every setting of a
+ * model, so they are built once per model and theme (and kept drawn, views/place.js). */
+let drawnShapes = { net: null, theme: null, markup: '' };
+
+function layerShapes(net, theme) {
+  if (drawnShapes.net === net && drawnShapes.theme === theme) return drawnShapes.markup;
+  const items = [{ index: 0, output: net.input }, ...net.layers];
+  const { colW, colX } = columns(net);
   const maxH = Math.max(...items.map((l) => l.output.height));
   const maxC = Math.max(...items.map((l) => l.output.channels));
   const fcMax = Math.max(1, ...net.layers.filter((l) => l.kind.type === 'fc').map((l) => l.output.channels));
@@ -157,6 +168,14 @@ export function renderNetwork({ net, shown, mls, sls, saving, theme }) {
       txt({ x: (x1 + x2) / 2, y: TOP - 30, 'text-anchor': 'middle', 'font-size': 11 }, `passthrough → ${shape(net.branch.shape)}`));
   }
 
+  const defs = el('defs', {}, el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 8, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' },
+    el('path', { d: 'M0,0 L10,5 L0,10 z', fill: theme.muted })));
+  drawnShapes = { net, theme, markup: defs + shapes };
+  return drawnShapes.markup;
+}
+
+export function renderNetwork({ net, shown, mls, sls, saving, theme }) {
+  const { left, colW, width, colX } = columns(net);
   const rows = shown.map((a) => (a === 'mls' ? [mls, 'MLS'] : [sls, 'SLS']));
   let y = TOP + BOX_H + 24;
   let body = '';
@@ -178,7 +197,5 @@ export function renderNetwork({ net, shown, mls, sls, saving, theme }) {
     `MLS saves ${saving.toFixed(2)} % over SLS (${seconds(mls.completion_s)} with ${devices(mls.devices)} vs ${seconds(sls.completion_s)} with ${sls.devices})`);
   y += 14;
 
-  const defs = el('defs', {}, el('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 8, refY: 5, markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' },
-    el('path', { d: 'M0,0 L10,5 L0,10 z', fill: theme.muted })));
-  return { svg: svg(width, y, `${net.name}: layers and blocks`, defs + shapes + body, theme), caption: caption(rows, saving, net) };
+  return { svg: svgParts(width, y, `${net.name}: layers and blocks`, [layerShapes(net, theme), body], theme), caption: caption(rows, saving, net) };
 }

@@ -4,7 +4,7 @@
 // Devices never talk to each other. Drawn by code, so it works offline and follows the
 // theme; the number of devices and rounds are the plan's.
 
-import { el, svg, txt, deviceColour } from '../svg.js';
+import { el, svgParts, txt, deviceColour } from '../svg.js';
 import { devices } from '../format.js';
 
 const MAX_DRAWN = 8;
@@ -29,30 +29,33 @@ export function renderSystem({ shown, mls, sls, state, theme }) {
   const gw = { x: 300, y: 105 };
   const defs = el('defs', {}, el('marker', { id: 'sys-arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
     el('path', { d: 'M0,0 L10,5 L0,10 z', fill: theme.muted })));
-  let out = camera(30, gw.y, theme);
-  out += txt({ x: 50, y: gw.y + 34, 'text-anchor': 'middle', 'font-size': 11 }, 'camera');
-  out += arrow(76, gw.y, gw.x - 62, gw.y, theme);
-  out += txt({ x: 160, y: gw.y - 8, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, 'a picture');
-  out += el('rect', { x: gw.x - 60, y: gw.y - 26, width: 120, height: 52, rx: 6, fill: theme.band, stroke: theme.fg, 'stroke-width': 1.5 });
-  out += txt({ x: gw.x, y: gw.y - 4, 'text-anchor': 'middle', 'font-weight': 600 }, 'gateway');
-  out += txt({ x: gw.x, y: gw.y + 12, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, `${plan.blocks.length} round${plan.blocks.length === 1 ? '' : 's'}`);
+  // In parts, in drawing order: what never changes, then what changes with the plan's
+  // rounds, its k, and the setting (views/place.js re-parses only what changed).
+  let fixed = defs + camera(30, gw.y, theme);
+  fixed += txt({ x: 50, y: gw.y + 34, 'text-anchor': 'middle', 'font-size': 11 }, 'camera');
+  fixed += arrow(76, gw.y, gw.x - 62, gw.y, theme);
+  fixed += txt({ x: 160, y: gw.y - 8, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, 'a picture');
+  fixed += el('rect', { x: gw.x - 60, y: gw.y - 26, width: 120, height: 52, rx: 6, fill: theme.band, stroke: theme.fg, 'stroke-width': 1.5 });
+  fixed += txt({ x: gw.x, y: gw.y - 4, 'text-anchor': 'middle', 'font-weight': 600 }, 'gateway');
+  const rounds = txt({ x: gw.x, y: gw.y + 12, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, `${plan.blocks.length} round${plan.blocks.length === 1 ? '' : 's'}`);
   const dx = 560;
   const gap = Math.min(24, (height - 30) / drawn);
   const y0 = gw.y - ((drawn - 1) * gap) / 2;
+  let team = '';
   for (let d = 0; d < drawn; d++) {
     const y = y0 + d * gap;
     const last = d === drawn - 1 && k > drawn;
-    out += arrow(gw.x + 62, gw.y + (d - (drawn - 1) / 2) * 3, dx - 4, y, theme, true);
-    out += el('rect', { x: dx, y: y - 8, width: 34, height: 16, rx: 3, fill: last ? 'none' : deviceColour(d), stroke: theme.fg, 'stroke-opacity': 0.4 });
-    out += txt({ x: dx + 42, y: y + 4, 'font-size': 11 }, last ? `… device ${k}` : `device ${d + 1}`);
+    team += arrow(gw.x + 62, gw.y + (d - (drawn - 1) / 2) * 3, dx - 4, y, theme, true);
+    team += el('rect', { x: dx, y: y - 8, width: 34, height: 16, rx: 3, fill: last ? 'none' : deviceColour(d), stroke: theme.fg, 'stroke-opacity': 0.4 });
+    team += txt({ x: dx + 42, y: y + 4, 'font-size': 11 }, last ? `… device ${k}` : `device ${d + 1}`);
   }
-  out += txt({ x: 430, y: 22, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, 'start of a round: the input each device needs →');
-  out += txt({ x: 430, y: height - 10, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, '← end of a round: each device\'s output');
-  out += txt({ x: gw.x, y: gw.y + 44, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, `G = ${state.bandwidth} Mbps, G/${k} per device`);
+  let links = txt({ x: 430, y: 22, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, 'start of a round: the input each device needs →');
+  links += txt({ x: 430, y: height - 10, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, '← end of a round: each device\'s output');
+  links += txt({ x: gw.x, y: gw.y + 44, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, `G = ${state.bandwidth} Mbps, G/${k} per device`);
   const caption = [
     `A camera sends a picture to the gateway. The gateway cuts the network into blocks of consecutive layers and runs one block per round on ${devices(k)} (${name}'s choice of the ${state.devices} available): `
     + 'each computes its grid (a band of rows) of the conv layers or its cluster (a share of the neurons) of the fully-connected ones. '
     + `Devices talk only to the gateway, at the start and the end of each round, never to each other, and share its ${state.bandwidth} Mbps: ${Number((state.bandwidth / k).toPrecision(3))} Mbps each.`,
   ];
-  return { svg: svg(width, height, `Camera, gateway and ${devices(k)}`, defs + out, theme), caption };
+  return { svg: svgParts(width, height, `Camera, gateway and ${devices(k)}`, [fixed, rounds, team, links], theme), caption };
 }
