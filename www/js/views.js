@@ -53,9 +53,13 @@ export function viewsSettled() {
   return settled;
 }
 
-/** Marks a figure that is wider than its panel (phone width), so its "scroll sideways"
- * hint shows; checked after layout, in the next frame. */
-function markOverflow(box) {
+/** Marks a figure that is wider than its panel (only at phone width can it be), so its
+ * "scroll sideways" hint shows; checked after layout, in the next frame. */
+function markOverflow(box, narrow) {
+  if (!narrow) {
+    box.closest('.panel')?.classList.remove('overflows');
+    return;
+  }
   requestAnimationFrame(() => {
     box.closest('.panel')?.classList.toggle('overflows', box.scrollWidth > box.clientWidth + 1);
   });
@@ -76,7 +80,7 @@ export function drawView(name, ctx = makeContext(false)) {
   for (const e of box.querySelectorAll('[data-delay]')) e.style.animationDelay = e.dataset.delay;
   if (caption !== undefined) document.querySelector(`[data-caption="${name}"]`).replaceChildren(...caption);
   rove(box);
-  markOverflow(box);
+  markOverflow(box, ctx.narrow);
   stale.delete(name);
   performance.measure(`coopai draw ${name}`, { start: t0 });
 }

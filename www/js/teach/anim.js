@@ -71,31 +71,44 @@ function haloDriver(replay) {
   };
 }
 
-/** The FL view's SMIL animations, on a clock this module advances while playing. */
+/** The FL view's SMIL animations, on a clock this module advances while playing and the
+ * view is in sight (off screen the clock waits: moving it costs every frame). */
 function flDriver() {
   const svgEl = () => figure('fl').querySelector('svg');
   const has = () => Boolean(svgEl()?.querySelector('animate, animateMotion'));
   let raf = null;
   let last = 0;
   let rate = 1;
+  let playing = false;
+  let inSight = false;
   const tick = (now) => {
     const s = svgEl();
     if (s) s.setCurrentTime(s.getCurrentTime() + ((now - last) / 1000) * rate);
     last = now;
     raf = requestAnimationFrame(tick);
   };
+  const run = () => {
+    cancelAnimationFrame(raf);
+    raf = null;
+    if (!playing || !inSight) return;
+    last = performance.now();
+    raf = requestAnimationFrame(tick);
+  };
+  new IntersectionObserver(([e]) => {
+    inSight = e.isIntersecting;
+    run();
+  }).observe(figure('fl'));
   return {
     supported: has,
     play(r) {
       rate = r;
+      playing = true;
       svgEl()?.pauseAnimations();
-      cancelAnimationFrame(raf);
-      last = performance.now();
-      raf = requestAnimationFrame(tick);
+      run();
     },
     pause() {
-      cancelAnimationFrame(raf);
-      raf = null;
+      playing = false;
+      run();
       svgEl()?.pauseAnimations();
     },
     step() {

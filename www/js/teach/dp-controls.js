@@ -51,12 +51,18 @@ function step() {
   redraw();
 }
 
+/** The best k and D the k list was built for: most re-solves change neither. */
+let listed = '';
+
 /** The k list: the plan's best k first, then every k up to D. */
 export function fillDpK(state, plan) {
   const select = $('dp-k');
-  const options = [new Option(`best, k = ${plan.devices}`, 0)];
-  for (let k = 1; k <= state.devices; k += 1) options.push(new Option(`k = ${k}`, k));
-  select.replaceChildren(...options);
+  if (listed !== `${plan.devices}|${state.devices}`) {
+    listed = `${plan.devices}|${state.devices}`;
+    const options = [new Option(`best, k = ${plan.devices}`, 0)];
+    for (let k = 1; k <= state.devices; k += 1) options.push(new Option(`k = ${k}`, k));
+    select.replaceChildren(...options);
+  }
   select.value = state.dpk >= 1 && state.dpk <= state.devices ? state.dpk : 0;
   $('dp-caption').textContent = caption(context());
 }
