@@ -24,14 +24,17 @@ export function setModels(names) {
   $('model').replaceChildren(...names.map((n) => new Option(n, n)), new Option('your own model…', CUSTOM));
 }
 
-/** Shows `state` in every control without firing change callbacks. */
+/** Shows `state` in every control without firing change callbacks; a control already
+ * showing its value is left alone (a drag moves one slider). */
 export function showState(state) {
   $('model').value = state.model;
   $('algorithm').value = state.algorithm;
   for (const key of ['devices', 'bandwidth', 'gflops']) {
     const input = $(key);
-    input.value = FIELDS[key].kind === 'log' ? toPosition(key, state[key]) : state[key];
     const text = key === 'devices' ? `${state.devices} devices` : quantity(state[key], UNITS[key]);
+    const value = String(FIELDS[key].kind === 'log' ? toPosition(key, state[key]) : state[key]);
+    if (input.value === value && input.getAttribute('aria-valuetext') === text) continue;
+    input.value = value;
     input.setAttribute('aria-valuetext', text);
     $(`${key}-value`).textContent = text;
   }

@@ -162,8 +162,13 @@ export function readNow(text, origin) {
   return read(text, origin);
 }
 
+/** The model the link note was last written for: a slider move keeps it. */
+let noted = null;
+
 /** Says when a shared link cannot carry the pasted model. */
 export function showLinkNote(json) {
+  if (json === noted) return;
+  noted = json;
   show('custom-link', json && linkModel(json) === null
     ? `Links do not include this model: it takes more than ${MAX_LINK_MODEL.toLocaleString('en')} characters. Download it as JSON to share it.`
     : '');

@@ -52,12 +52,18 @@ function plans(s, lane) {
   return solve(s, { lane, tables: tablesFor(s), progress: report });
 }
 
-/** The halo view's block list, for the plan shown first. */
+/** The halo view's block list, for the plan shown first (rebuilt only when it changes:
+ * most slider moves keep the blocks). */
+let roundList = '';
 function fillRounds() {
   const plan = result[painted.algorithm === 'sls' ? 'sls' : 'mls'];
   const select = $('halo-round');
   const blocks = convBlocks(plan);
-  select.replaceChildren(...blocks.map((b) => new Option(`round ${b.round}: ${layerSpan(b)} (${b.case})`, b.round)));
+  const texts = blocks.map((b) => `round ${b.round}: ${layerSpan(b)} (${b.case})`);
+  if (texts.join('\n') !== roundList) {
+    roundList = texts.join('\n');
+    select.replaceChildren(...blocks.map((b, i) => new Option(texts[i], b.round)));
+  }
   select.disabled = blocks.length === 0;
   const picked = pickConvBlock(plan, painted.round);
   if (picked) select.value = picked.round;
