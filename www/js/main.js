@@ -5,16 +5,16 @@
 // solve itself. The bandwidth sweep (Fig. 9) follows each solve.
 
 import { CUSTOM, FIELDS, parseHash, toHash } from './state.js';
-import { start, network, solve, cachedSweep, sweep, sweepRefusal, readModel, Superseded, droppedCount } from './engine.js';
+import { start, network, solve, tables, cachedSweep, sweep, sweepRefusal, readModel, Superseded, droppedCount } from './engine.js';
 import { begin, report, end } from './progress.js';
-import { tablesFor } from './teach/engine.js';
+import { hasTables, tablesFor } from './teach/engine.js';
 import { bindImport, readNow, showImport, showLinkNote } from './import-panel.js';
 import { setModels, showState, bindControls } from './controls.js';
 import { readTheme } from './svg.js';
 import { installTooltip } from './tooltip.js';
 import { bindExports } from './export.js';
 import { writeHash } from './hash.js';
-import { drawView, drawViews, drawStale, setContext, watchViews, viewsSettled } from './views.js';
+import { drawView, drawViews, drawStale, setContext, tablesInSight, watchViews, viewsSettled } from './views.js';
 import { convBlocks, layerSpan, pickConvBlock } from './views/halo.js';
 import { openingFor, openingNote } from './teaching.js';
 import { fillCases, showFigures } from './figures.js';
@@ -46,10 +46,27 @@ function context(play) {
   return { state: s, net: network(s), ...result, shown, theme, sweep: cachedSweep(s), play, narrow: narrowQuery.matches };
 }
 
-/** Plans for `s` and the DP tables its teaching views read; `lane` 'try' checks an edit
- * or a link without superseding the page's solve. */
+/** Plans for `s`, with the DP tables its teaching views read when one is in sight (or
+ * the tour is on); `lane` 'try' checks an edit or a link without superseding the page's
+ * solve. */
 function plans(s, lane) {
-  return solve(s, { lane, tables: tablesFor(s), progress: report });
+  return solve(s, { lane, tables: s.tour || tablesInSight() ? tablesFor(s) : [], progress: report });
+}
+
+/** The DP tables of the setting drawn, for a view that reads them and came into sight:
+ * asked for once per setting. */
+let tablesAsked = { state: null, done: null };
+function loadTables(ctx) {
+  if (tablesAsked.state !== ctx.state) {
+    const mine = generation;
+    begin();
+    report({ phase: 'the DP table' });
+    const done = tables(ctx.state, tablesFor(ctx.state), ctx);
+    tablesAsked = { state: ctx.state, done };
+    // Cleared by the next solve's answer instead when one started meanwhile.
+    done.finally(() => { if (mine === generation) end(); }).catch(() => {});
+  }
+  return tablesAsked.done;
 }
 
 /** The halo view's block list, for the plan shown first (rebuilt only when it changes:
@@ -303,7 +320,7 @@ async function main() {
     change: (c) => { Object.assign(state, c); update('model' in c); },
     replay: (name) => drawView(name, context(true)),
   });
-  setContext(context);
+  setContext(context, { ready: (ctx) => hasTables(ctx.state, ctx), load: loadTables });
   await update(true, solved);
   watchViews();
   // For scripts/measure-load.mjs and the tests: redraw one view, or all of them now.

@@ -2,6 +2,8 @@
 // for what can be seen, and the others one per idle period once the input has rested
 // (or as soon as they scroll into view), so that no single task at load or during a drag
 // holds the main thread for long (a 300-layer network view takes 20–30 ms to rebuild).
+// The views that read the DP table (the DP view, "Explain this plan") wait until they
+// are in sight: the table is asked of the worker only then (deep models make it slow).
 
 import { renderSystem } from './views/system.js';
 import { renderNetwork } from './views/network.js';
@@ -11,6 +13,7 @@ import { renderTimeline } from './views/timeline.js';
 import { renderHalo } from './views/halo.js';
 import { renderFl } from './views/fl.js';
 import { renderDp } from './views/dp.js';
+import { renderExplain } from './teach/explain.js';
 import { place } from './views/place.js';
 import { rove } from './tooltip.js';
 
@@ -25,10 +28,22 @@ const VIEWS = {
   dp: renderDp,
 };
 
+/** Views that are not drawings: each fills its element itself. */
+const LISTS = {
+  explain: { id: 'explain-list', draw: renderExplain },
+};
+
+/** The views that read the DP table. */
+const READERS = new Set(['dp', 'explain']);
+
+const boxOf = (name) => (LISTS[name] ? document.getElementById(LISTS[name].id) : document.querySelector(`[data-view="${name}"]`));
+
 const visible = new Set();
 const stale = new Set();
 let idlePending = false;
 let makeContext;
+/** `ready(ctx)`: the DP tables of the context are in; `load(ctx)` asks for them. */
+let tables;
 /** Off-screen views wait this long after the last redraw: a drag draws only what is seen. */
 const REST_MS = 200;
 let lastChange = 0;
@@ -66,8 +81,21 @@ function markOverflow(box, narrow) {
 }
 
 export function drawView(name, ctx = makeContext(false)) {
+  if (READERS.has(name) && !tables.ready(ctx)) {
+    // Drawn once its table is in, if still out of date (and for the setting then drawn).
+    stale.add(name);
+    tables.load(ctx).then(() => { if (stale.has(name)) drawView(name); }, () => {});
+    return;
+  }
   const t0 = performance.now();
-  const box = document.querySelector(`[data-view="${name}"]`);
+  const box = boxOf(name);
+  if (LISTS[name]) LISTS[name].draw(box, ctx);
+  else drawFigure(name, box, ctx);
+  stale.delete(name);
+  performance.measure(`coopai draw ${name}`, { start: t0 });
+}
+
+function drawFigure(name, box, ctx) {
   const drawn = VIEWS[name](ctx);
   // A view returns its SVG, or the SVG and the sentences of its caption.
   const { svg, caption } = typeof drawn === 'string' ? { svg: drawn } : drawn;
@@ -81,8 +109,6 @@ export function drawView(name, ctx = makeContext(false)) {
   if (caption !== undefined) document.querySelector(`[data-caption="${name}"]`).replaceChildren(...caption);
   rove(box);
   markOverflow(box, ctx.narrow);
-  stale.delete(name);
-  performance.measure(`coopai draw ${name}`, { start: t0 });
 }
 
 /** Draws the next view that is not up to date, then waits for the next idle period. */
@@ -93,9 +119,11 @@ function drawNextStale() {
     setTimeout(scheduleStale, wait);
     return;
   }
-  const [name] = stale;
+  // A view that reads the DP table waits until it is in sight.
+  const ctx = makeContext(false);
+  const name = [...stale].find((n) => !READERS.has(n) || tables.ready(ctx));
   if (!name) return;
-  drawView(name);
+  drawView(name, ctx);
   scheduleStale();
 }
 
@@ -106,26 +134,35 @@ function scheduleStale() {
   }
 }
 
-/** Draws every view that is not up to date, now. */
-export function drawStale() {
+/** Draws every view that is not up to date, now, and those that read the DP table once
+ * it is in (for the tests and scripts/measure-load.mjs). */
+export async function drawStale() {
+  if ([...stale].some((n) => READERS.has(n))) await tables.load(makeContext(false)).catch(() => {});
   const ctx = makeContext(false);
   for (const name of stale) drawView(name, ctx);
+}
+
+/** Whether a view that reads the DP table is in sight (so a solve brings the table). */
+export function tablesInSight() {
+  return [...READERS].some((n) => visible.has(n));
 }
 
 /** Redraws the views on screen now and marks the rest; `play` restarts animations. */
 export function drawViews(play = false) {
   lastChange = performance.now();
   const ctx = makeContext(play);
-  for (const name of Object.keys(VIEWS)) {
+  for (const name of [...Object.keys(VIEWS), ...Object.keys(LISTS)]) {
     if (visible.has(name)) drawView(name, ctx);
     else stale.add(name);
   }
   scheduleStale();
 }
 
-/** `context(play)` builds what views read. */
-export function setContext(context) {
+/** `context(play)` builds what views read; `dpTables` is `{ready(ctx), load(ctx)}`:
+ * whether the context's DP tables are in, and a promise of them. */
+export function setContext(context, dpTables) {
   makeContext = context;
+  tables = dpTables;
 }
 
 /** Starts tracking which views are on screen. Started after the first plans are drawn
@@ -134,7 +171,7 @@ export function setContext(context) {
 export function watchViews() {
   const observer = new IntersectionObserver((entries) => {
     for (const e of entries) {
-      const name = e.target.dataset.view;
+      const name = e.target.dataset.view ?? Object.keys(LISTS).find((n) => LISTS[n].id === e.target.id);
       if (!e.isIntersecting) visible.delete(name);
       else {
         visible.add(name);
@@ -144,4 +181,5 @@ export function watchViews() {
     if (!arriving.length) settle();
   });
   for (const el of document.querySelectorAll('[data-view]')) observer.observe(el);
+  for (const { id } of Object.values(LISTS)) observer.observe(document.getElementById(id));
 }

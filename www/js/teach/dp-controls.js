@@ -1,11 +1,10 @@
 // The DP view's controls: which k, and a step-through that fills the table one end
-// layer j at a time (empty, next row, play/pause, all), with a sentence per step saying
-// what the DP just compared. Cell tooltips are written on hover or focus, because a
+// layer j at a time (empty, next row, play/pause, all); the view's caption says what the
+// DP just compared. Cell tooltips are written on hover or focus, because a
 // table of a 100-layer model holds thousands of cells.
 
 import { drawView } from '../views.js';
-import { cellTip, dpFor, getFilled, setFilled } from '../views/dp.js';
-import { seconds } from '../format.js';
+import { cellTip, dpFor, dpReady, getFilled, setFilled } from '../views/dp.js';
 import { prefersStill } from './anim.js';
 
 const $ = (id) => document.getElementById(id);
@@ -13,26 +12,10 @@ let timer = null;
 let context;
 let change;
 
-/** What the DP did at the last filled row, or how the table reads when full. */
-function caption(ctx) {
-  const t = dpFor(ctx);
-  const n = Math.min(getFilled(), t.rows.length);
-  if (n >= t.rows.length) {
-    return `Every row is filled. Reading back from T(${t.rows.at(-1).last}) = ${seconds(t.completion_s)}: ` +
-      t.chain.map((b) => (b.first === b.last ? `layer ${b.first}` : `layers ${b.first}–${b.last}`)).join(', then ') +
-      '. Hover a cell for its compute, transfer and halo.';
-  }
-  if (n === 0) return 'The table is empty: T(0) = 0, nothing computed yet. Press "Fill next row".';
-  const row = t.rows[n - 1];
-  const kept = row.candidates.find((c) => c.first === row.first && c.case === row.case);
-  return `Row j = ${row.last}: ${row.candidates.length} candidate last blocks compared; the best starts at layer ${row.first} (${row.case}): ` +
-    `T(${row.last}) = T(${row.first - 1}) + e(${row.first}, ${row.last}) = ${seconds(kept.before_s)} + ${seconds(kept.block_s)} = ${seconds(row.best_s)}.`;
-}
-
 function redraw() {
   const ctx = context();
   drawView('dp', ctx);
-  $('dp-caption').textContent = caption(ctx);
+  if (!dpReady(ctx)) return;
   const total = dpFor(ctx).rows.length;
   $('dp-play').textContent = timer ? 'Pause' : '▶ Play';
   $('dp-play').setAttribute('aria-pressed', String(Boolean(timer)));
@@ -45,6 +28,7 @@ function stop() {
 }
 
 function step() {
+  if (!dpReady(context())) return;
   const total = dpFor(context()).rows.length;
   setFilled(Math.min(total, getFilled() + 1));
   if (getFilled() >= total) stop();
@@ -64,7 +48,6 @@ export function fillDpK(state, plan) {
     select.replaceChildren(...options);
   }
   select.value = state.dpk >= 1 && state.dpk <= state.devices ? state.dpk : 0;
-  $('dp-caption').textContent = caption(context());
 }
 
 /** `ctx()` gives what views read; `onChange(partial)` changes the state (the k). */
@@ -97,6 +80,7 @@ export function bindDp(ctx, onChange) {
       redraw();
       return;
     }
+    if (!dpReady(context())) return;
     const total = dpFor(context()).rows.length;
     if (getFilled() >= total) setFilled(0);
     timer = setInterval(step, prefersStill() ? 1200 : 450);

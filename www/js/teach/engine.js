@@ -1,7 +1,8 @@
 // The DP table of eq. (2) from the wasm core (`Session.dpTable`, in the worker), recorded by the very DP that
 // found the plan, so the DP view, "Explain this plan" and the tour never re-derive a
-// cost in JavaScript. The worker computes the tables a setting needs with its plans
-// (main.js asks for them), and they are kept here by setting and k: drawing is sync.
+// cost in JavaScript. The worker computes a setting's tables only while a view that reads
+// them is in sight (with the plans, or when such a view scrolls in: main.js asks), and
+// they are kept here by setting and k: drawing is sync.
 
 import { CUSTOM } from '../state.js';
 
@@ -24,6 +25,11 @@ export function table(state, algorithm, k) {
   const t = tables.get(key(state, algorithm, k));
   if (!t) throw new Error(`the DP table for k = ${k} was not computed with this plan`);
   return t;
+}
+
+/** Whether every table `tablesFor(state)` lists is kept, `plans` the state's plans. */
+export function hasTables(state, plans) {
+  return tablesFor(state).every(([algorithm, k]) => tables.has(key(state, algorithm, k || plans[algorithm].devices)));
 }
 
 /** The tables the page draws for a state, as `[algorithm, k]` (k 0: that plan's best):

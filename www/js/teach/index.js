@@ -1,10 +1,10 @@
 // The teaching tools of issue 10 in one place, so main.js only calls `installTeach` once
 // at start and `updateTeach` after every re-solve: the guided tour, the DP view's
-// controls, "Explain this plan", linked views, lesson links and animation controls.
+// controls, linked views, lesson links and animation controls ("Explain this plan" is
+// drawn with the views, views.js).
 
 import { bindTour, showTour } from './tour.js';
 import { bindDp, fillDpK } from './dp-controls.js';
-import { renderExplain } from './explain.js';
 import { installLinked } from './linked.js';
 import { applyHide, bindLesson, syncLesson } from './lesson.js';
 import { installAnimations } from './anim.js';
@@ -42,6 +42,5 @@ export function updateTeach(ctx = context()) {
   refreshLesson();
   const plan = ctx.shown[0] === 'sls' ? ctx.sls : ctx.mls;
   fillDpK(ctx.state, plan);
-  renderExplain(document.getElementById('explain-list'), ctx);
   showTour(ctx);
 }

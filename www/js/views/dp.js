@@ -7,7 +7,7 @@
 
 import { el, svg, txt } from '../svg.js';
 import { seconds } from '../format.js';
-import { table, viewK } from '../teach/engine.js';
+import { hasTables, table, viewK } from '../teach/engine.js';
 
 /** How many rows the step-through has filled (Infinity: all, the default). */
 let filled = Infinity;
@@ -29,6 +29,27 @@ export function dpPlan({ shown, mls, sls }) {
 export function dpFor(ctx) {
   const plan = dpPlan(ctx);
   return table(ctx.state, plan.algorithm, viewK(ctx.state, plan));
+}
+
+/** What the DP did at the last filled row, or how the table reads when full. */
+function caption(ctx) {
+  const t = dpFor(ctx);
+  const n = Math.min(getFilled(), t.rows.length);
+  if (n >= t.rows.length) {
+    return `Every row is filled. Reading back from T(${t.rows.at(-1).last}) = ${seconds(t.completion_s)}: ` +
+      t.chain.map((b) => (b.first === b.last ? `layer ${b.first}` : `layers ${b.first}–${b.last}`)).join(', then ') +
+      '. Hover a cell for its compute, transfer and halo.';
+  }
+  if (n === 0) return 'The table is empty: T(0) = 0, nothing computed yet. Press "Fill next row".';
+  const row = t.rows[n - 1];
+  const kept = row.candidates.find((c) => c.first === row.first && c.case === row.case);
+  return `Row j = ${row.last}: ${row.candidates.length} candidate last blocks compared; the best starts at layer ${row.first} (${row.case}): ` +
+    `T(${row.last}) = T(${row.first - 1}) + e(${row.first}, ${row.last}) = ${seconds(kept.before_s)} + ${seconds(kept.block_s)} = ${seconds(row.best_s)}.`;
+}
+
+/** Whether the table the view draws is in (teach/engine.js asks for it when in sight). */
+export function dpReady(ctx) {
+  return hasTables(ctx.state, ctx);
 }
 
 /** Cell shading: 1 for the row's minimum, fading as T(i−1)+e grows to 4× it. */
@@ -143,7 +164,7 @@ export function renderDp(ctx) {
     out += txt({ x: left, y: y + 14, 'font-size': 11, fill: theme.muted }, `Filled ${shownRows} of ${rows.length} rows; the chain is traced back from T(${L}) once every row is known.`);
     y += 30;
   }
-  return svg(width, y, `The dynamic program for k = ${t.k}`, out, theme);
+  return { svg: svg(width, y, `The dynamic program for k = ${t.k}`, out, theme), caption: [caption(ctx)] };
 }
 
 /** The words for a cell, built on hover or focus (a table can hold thousands). */

@@ -72,10 +72,15 @@ export function* sweep({ source, devices, gflops, cluster, bandwidths }) {
   return points;
 }
 
-/** One DP table (the DP view at another k, the tour). */
-export function* table({ source, devices, bandwidth, gflops, algorithm, k }) {
-  yield {};
-  return session(source).session.dpTable(devices, bandwidth, gflops, algorithm, k);
+/** The DP tables `wanted` lists as `[algorithm, k]`, one per step (asked for when a view
+ * that reads them comes into sight). */
+export function* tables({ source, devices, bandwidth, gflops, wanted }) {
+  const found = [];
+  for (const [algorithm, k] of wanted) {
+    yield { phase: 'the DP table' };
+    found.push([algorithm, k, session(source).session.dpTable(devices, bandwidth, gflops, algorithm, k)]);
+  }
+  return found;
 }
 
 let importers;
