@@ -29,6 +29,13 @@ impl Session {
         to_js(self.planner.network())
     }
 
+    /// The model in the project's JSON (compact), as `importModel` writes it: the "Your
+    /// model" panel's starting point, without loading the importers' build.
+    #[wasm_bindgen(js_name = modelJson)]
+    pub fn model_json(&self) -> Result<String, JsError> {
+        serde_json::to_string(&self.planner.network().model).map_err(err)
+    }
+
     /// The detailed plan of `algorithm` (`"mls"` or `"sls"`) at its best `k ≤ devices`.
     pub fn solve(
         &mut self,

@@ -246,6 +246,19 @@ fn import_model_names_the_format_and_round_trips_as_project_json() {
 }
 
 #[wasm_bindgen_test]
+fn model_json_is_what_import_model_writes() {
+    for name in model::zoo::NAMES {
+        let session = wasm::Session::new(name).unwrap();
+        let imported = json(wasm::import_model(name).unwrap());
+        assert_eq!(session.model_json().unwrap(), imported["json"], "{name}");
+    }
+    let custom = model::json::to_json(&model::zoo::by_name("tinyres").unwrap());
+    let session = wasm::Session::new(&custom).unwrap();
+    let again = model::load(&session.model_json().unwrap()).unwrap();
+    assert_eq!(again.model, model::load(&custom).unwrap().model);
+}
+
+#[wasm_bindgen_test]
 fn dp_table_matches_the_core_and_refuses_a_bad_k() {
     let session = wasm::Session::new("tinyres").unwrap();
     let table = session.dp_table(8.0, 1000.0, 2.0, "mls", 6.0).unwrap();

@@ -76,13 +76,18 @@ async function openCustom(page, zoo = 'tiny') {
 }
 
 test('pasted models are drawn and solved as the CLI solves their files', () => withPage({}, async (page) => {
+  // The importers' build loads for a text the visitor gives, not for the starting point.
+  const importer = [];
+  page.on('request', (r) => { if (r.url().includes('/pkg/import/')) importer.push(r.url()); });
   await openCustom(page);
   // The box starts with the model on screen, as project JSON to edit.
   assert.match(await page.textContent('#custom-status'), /^project JSON read from tiny, a starting point to edit: “tiny”, 7 layers, 48×48×3 input\.$/);
   assert.equal(JSON.parse(await page.inputValue('#custom-text')).name, 'tiny');
   await assertMatchesCli(page, 'tiny');
+  assert.deepEqual(importer, []);
 
   await paste(page, README_JSON, 'project JSON');
+  assert.ok(importer.length > 0, 'the paste loads the importers');
   assert.match(await page.textContent('#custom-status'), /“tiny”, 2 layers, 32×32×3 input/);
   await assertMatchesCli(page, tmpFile('readme.json', README_JSON));
 

@@ -74,6 +74,12 @@ export function readModel(text) {
   return call('read', 'read', { text });
 }
 
+/** The state's model as compact project JSON, from the page's own core (a zoo model
+ * needs no importer for this). */
+export function modelJson(s) {
+  return call('model', 'json', { source: source(s) });
+}
+
 /** `readModel` for a file's bytes (a `Uint8Array`): ONNX, or any text format. */
 export function readModelBytes(bytes) {
   return call('bytes', 'readBytes', { bytes });

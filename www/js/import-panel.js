@@ -155,11 +155,12 @@ export function showImport(visible) {
   $('custom-panel').hidden = !visible;
 }
 
-/** Puts `text` in the box and reads it (a link's model, a starting point to edit);
- * resolves to the compact project JSON or `null`, and leaves accepting it to the caller. */
-export function readNow(text, origin) {
+/** Puts `text` in the box and reads it (a link's model, a starting point to edit), or
+ * awaits `load` instead (as `read`); resolves to the compact project JSON or `null`, and
+ * leaves accepting it to the caller. */
+export function readNow(text, origin, load) {
   $('custom-text').value = text;
-  return read(text, origin);
+  return read(text, origin, load);
 }
 
 /** The model the link note was last written for: a slider move keeps it. */

@@ -5,7 +5,7 @@
 // solve itself. The bandwidth sweep (Fig. 9) follows each solve.
 
 import { CUSTOM, FIELDS, parseHash, toHash } from './state.js';
-import { start, network, solve, tables, cachedSweep, sweep, sweepRefusal, readModel, Superseded, droppedCount } from './engine.js';
+import { start, network, solve, tables, cachedSweep, sweep, sweepRefusal, readModel, modelJson, Superseded, droppedCount } from './engine.js';
 import { begin, report, end } from './progress.js';
 import { hasTables, tablesFor } from './teach/engine.js';
 import { bindImport, readNow, showImport, showLinkNote } from './import-panel.js';
@@ -230,14 +230,15 @@ function openModel(change) {
 }
 
 /** Picking "your model" with none yet starts from the model on screen, as JSON to edit,
- * unless the visitor pasted or typed a model while it was read (the first read loads
- * the importers). */
+ * unless the visitor pasted or typed a model while it was written. The page's core
+ * writes it (the importers load only for a text the visitor gives). */
 async function startCustom() {
   const box = $('custom-text');
   const typed = box.value;
-  const start = pretty((await readModel(state.model)).json);
+  const compact = await modelJson(state);
   if (box.value !== typed) return;
-  const json = await readNow(start, `${state.model}, a starting point to edit`);
+  const json = await readNow(pretty(compact), `${state.model}, a starting point to edit`,
+    async () => ({ format: 'project JSON', json: compact }));
   if (json) state.custom = json;
 }
 

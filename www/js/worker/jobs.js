@@ -83,6 +83,11 @@ export function* tables({ source, devices, bandwidth, gflops, wanted }) {
   return found;
 }
 
+/** The model of `source` as compact project JSON (the "Your model" starting point). */
+export function* json({ source }) {
+  return session(source).session.modelJson();
+}
+
 let importers;
 let loaded;
 

@@ -4,7 +4,7 @@
 // supersedes the job running there: its remaining steps are dropped and the page told.
 
 /** Lanes in order of priority: what the visitor waits for first. */
-const ORDER = ['solve', 'try', 'read', 'table', 'sweep'];
+const ORDER = ['solve', 'try', 'read', 'model', 'table', 'sweep'];
 
 const jobs = new Map();
 let ticking = false;
