@@ -64,7 +64,11 @@ function loadTables(ctx) {
     const done = tables(ctx.state, tablesFor(ctx.state), ctx);
     tablesAsked = { state: ctx.state, done };
     // Cleared by the next solve's answer instead when one started meanwhile.
-    done.finally(() => { if (mine === generation) end(); }).catch(() => {});
+    done.then(() => { if (mine === generation) end(); }, (e) => {
+      if (mine !== generation || e instanceof Superseded) return;
+      end();
+      showMessage('error', e.message);
+    });
   }
   return tablesAsked.done;
 }

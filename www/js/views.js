@@ -137,7 +137,8 @@ function scheduleStale() {
 /** Draws every view that is not up to date, now, and those that read the DP table once
  * it is in (for the tests and scripts/measure-load.mjs). */
 export async function drawStale() {
-  if ([...stale].some((n) => READERS.has(n))) await tables.load(makeContext(false)).catch(() => {});
+  const waiting = makeContext(false);
+  if ([...stale].some((n) => READERS.has(n)) && !tables.ready(waiting)) await tables.load(waiting).catch(() => {});
   const ctx = makeContext(false);
   for (const name of stale) drawView(name, ctx);
 }

@@ -35,18 +35,20 @@ function step() {
   redraw();
 }
 
-/** The best k and D the k list was built for: most re-solves change neither. */
-let listed = '';
+/** The D the k list was built for: most re-solves keep it. */
+let listed = 0;
 
 /** The k list: the plan's best k first, then every k up to D. */
 export function fillDpK(state, plan) {
   const select = $('dp-k');
-  if (listed !== `${plan.devices}|${state.devices}`) {
-    listed = `${plan.devices}|${state.devices}`;
-    const options = [new Option(`best, k = ${plan.devices}`, 0)];
+  if (listed !== state.devices) {
+    listed = state.devices;
+    const options = [new Option('', 0)];
     for (let k = 1; k <= state.devices; k += 1) options.push(new Option(`k = ${k}`, k));
     select.replaceChildren(...options);
   }
+  const best = `best, k = ${plan.devices}`;
+  if (select.options[0].text !== best) select.options[0].text = best;
   select.value = state.dpk >= 1 && state.dpk <= state.devices ? state.dpk : 0;
 }
 

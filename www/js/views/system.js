@@ -30,7 +30,8 @@ export function renderSystem({ shown, mls, sls, state, theme }) {
   const defs = el('defs', {}, el('marker', { id: 'sys-arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
     el('path', { d: 'M0,0 L10,5 L0,10 z', fill: theme.muted })));
   // In parts, in drawing order: what never changes, then what changes with the plan's
-  // rounds, its k, and the setting (views/place.js re-parses only what changed).
+  // rounds, its k (up to eight devices, then the last one's name), and the setting
+  // (views/place.js re-parses only what changed).
   let fixed = defs + camera(30, gw.y, theme);
   fixed += txt({ x: 50, y: gw.y + 34, 'text-anchor': 'middle', 'font-size': 11 }, 'camera');
   fixed += arrow(76, gw.y, gw.x - 62, gw.y, theme);
@@ -42,12 +43,16 @@ export function renderSystem({ shown, mls, sls, state, theme }) {
   const gap = Math.min(24, (height - 30) / drawn);
   const y0 = gw.y - ((drawn - 1) * gap) / 2;
   let team = '';
+  let more = '';
   for (let d = 0; d < drawn; d++) {
     const y = y0 + d * gap;
     const last = d === drawn - 1 && k > drawn;
     team += arrow(gw.x + 62, gw.y + (d - (drawn - 1) / 2) * 3, dx - 4, y, theme, true);
     team += el('rect', { x: dx, y: y - 8, width: 34, height: 16, rx: 3, fill: last ? 'none' : deviceColour(d), stroke: theme.fg, 'stroke-opacity': 0.4 });
-    team += txt({ x: dx + 42, y: y + 4, 'font-size': 11 }, last ? `… device ${k}` : `device ${d + 1}`);
+    // Past eight devices only this label changes with k.
+    const label = txt({ x: dx + 42, y: y + 4, 'font-size': 11 }, last ? `… device ${k}` : `device ${d + 1}`);
+    if (last) more = label;
+    else team += label;
   }
   let links = txt({ x: 430, y: 22, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, 'start of a round: the input each device needs →');
   links += txt({ x: 430, y: height - 10, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, '← end of a round: each device\'s output');
@@ -57,5 +62,5 @@ export function renderSystem({ shown, mls, sls, state, theme }) {
     + 'each computes its grid (a band of rows) of the conv layers or its cluster (a share of the neurons) of the fully-connected ones. '
     + `Devices talk only to the gateway, at the start and the end of each round, never to each other, and share its ${state.bandwidth} Mbps: ${Number((state.bandwidth / k).toPrecision(3))} Mbps each.`,
   ];
-  return { svg: svgParts(width, height, `Camera, gateway and ${devices(k)}`, [fixed, rounds, team, links], theme), caption };
+  return { svg: svgParts(width, height, `Camera, gateway and ${devices(k)}`, [fixed, rounds, team, more, links], theme), caption };
 }
