@@ -20,6 +20,7 @@ import { openingFor, openingNote } from './teaching.js';
 import { fillCases, showFigures } from './figures.js';
 import { bindCluster, showCluster, showClusterError, readLinkCluster } from './cluster-panel.js';
 import { installTeach, updateTeach } from './teach/index.js';
+import { tourReadsTable } from './teach/tour.js';
 
 const $ = (id) => document.getElementById(id);
 /** The setting the controls show (it may be ahead of the one drawn). */
@@ -47,10 +48,11 @@ function context(play) {
 }
 
 /** Plans for `s`, with the DP tables its teaching views read when one is in sight (or
- * the tour is on); `lane` 'try' checks an edit or a link without superseding the page's
- * solve. */
+ * the tour's step states them); `lane` 'try' checks an edit or a link without
+ * superseding the page's solve. */
 function plans(s, lane) {
-  return solve(s, { lane, tables: s.tour || tablesInSight() ? tablesFor(s) : [], progress: report });
+  const wanted = tourReadsTable(s.tour) || tablesInSight() ? tablesFor(s) : [];
+  return solve(s, { lane, tables: wanted, progress: report });
 }
 
 /** The DP tables of the setting drawn, for a view that reads them and came into sight:

@@ -13,7 +13,8 @@ import { pickConvBlock } from '../views/halo.js';
 const pct = (x) => `${x.toFixed(1)} %`;
 const range = (b) => (b.first === b.last ? `${b.first}` : `${b.first}–${b.last}`);
 
-/** `{title, set, views, text(ctx)}`; `set` is applied on arrival, `views` are ringed. */
+/** `{title, set, views, readsTable, text(ctx)}`; `set` is applied on arrival, `views`
+ * are ringed, `readsTable` says the text needs the DP table. */
 export const STEPS = [
   {
     title: 'One device alone',
@@ -72,6 +73,7 @@ export const STEPS = [
     title: 'How the dynamic program finds them',
     set: { algorithm: 'mls', dpk: 0 },
     views: ['view-dp'],
+    readsTable: true,
     text({ mls, state, net }) {
       const t = table(state, 'mls', mls.devices);
       const count = t.rows.reduce((s, r) => s + r.candidates.length, 0);
@@ -123,6 +125,11 @@ export const STEPS = [
     },
   },
 ];
+
+/** Whether tour step `n` (0: no tour) states figures from the DP table. */
+export function tourReadsTable(n) {
+  return Boolean(STEPS[n - 1]?.readsTable);
+}
 
 const $ = (id) => document.getElementById(id);
 let context;
