@@ -2,6 +2,9 @@
 // quoted are the figures measured (nothing is asserted here):
 //   node scripts/bench-readme.mjs            # runs all three benchmarks (a few minutes)
 //   node scripts/bench-readme.mjs --native native.json --page page.json --python 87.1
+//   node scripts/bench-readme.mjs … --page run1.json,run2.json,run3.json
+// Several page runs give each figure as its median over the runs (a p95 on a shared
+// machine moves from run to run).
 // The native rows come from `coopai bench --json`, the page's from
 // `node scripts/bench-page.mjs --json` (after scripts/build.sh), and the Python
 // reference's median from `python3 benches/reference.py … --time 21`. Each table goes
@@ -34,7 +37,22 @@ function measured(flag, file, cmd, argv) {
   return JSON.parse(text);
 }
 const native = measured('--native', 'native.json', 'cargo', ['run', '--quiet', '--release', '--', 'bench', '--json']);
-const page = measured('--page', 'page.json', 'node', ['scripts/bench-page.mjs', '--json']);
+const pageRuns = (arg('--page') ?? '').split(',').filter(Boolean);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+/** Each row's figures as their medians over `runs` (same rows, same order). */
+function medianRun(runs) {
+  const figures = ['work_p95_ms', 'paint_p95_ms', 'longest_task_ms'];
+  return {
+    rows: runs[0].rows.map((r, i) => ({ ...r, ...Object.fromEntries(figures.map((f) => [f, median(runs.map((x) => x.rows[i][f]))])) })),
+    wasm_gzip_bytes: runs[0].wasm_gzip_bytes,
+  };
+}
+const page = pageRuns.length > 1
+  ? medianRun(pageRuns.map((f) => JSON.parse(readFileSync(f, 'utf8'))))
+  : measured('--page', 'page.json', 'node', ['scripts/bench-page.mjs', '--json']);
 const pythonMs = Number(arg('--python') ?? run('python3',
   ['benches/reference.py', 'benches/models/vgg19.json', '--devices', '10', '--time', '21']).match(/([\d.]+) ?ms/)[1]);
 
@@ -58,7 +76,7 @@ const pythonTable = `${table(['VGG19, D = 10, cold', 'median (ms)'], [
 
 const pageTable = `${table(['model', 'D', 'work per event, p95 (ms)', 'input → paint, p95 (ms)', 'longest task (ms)'],
   page.rows.map((r) => [r.model, r.devices, ms(r.work_p95_ms), ms(r.paint_p95_ms), ms(r.longest_task_ms)]))}\n\n` +
-  `Headless Chromium; ${machine}. The page's wasm: ${(page.wasm_gzip_bytes / 1024).toFixed(1)} KiB gzipped.`;
+  `Headless Chromium; ${machine}${pageRuns.length > 1 ? `; each figure the median of ${pageRuns.length} runs` : ''}. The page's wasm: ${(page.wasm_gzip_bytes / 1024).toFixed(1)} KiB gzipped.`;
 
 let text = readFileSync(README, 'utf8');
 for (const [name, body] of [['native', nativeTable], ['python', pythonTable], ['page', pageTable]]) {
