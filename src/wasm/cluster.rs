@@ -44,6 +44,23 @@ pub fn sweep_bandwidth_cluster(
     to_js(&solver::sweep_bandwidth(&net, &env, &bandwidths_mbps))
 }
 
+/// The table of eq. (2) for the cluster's `k` fastest devices (the DP view and "Explain
+/// this plan" of a mixed plan), as `solve --cluster … --dp` prints it.
+#[wasm_bindgen(js_name = dpTableCluster)]
+pub fn dp_table_cluster(
+    source: &str,
+    spec: &str,
+    bandwidth_mbps: f64,
+    algorithm: &str,
+    k: f64,
+) -> Result<JsValue, JsError> {
+    let algorithm = parse_algorithm(algorithm)?;
+    let work = Workload::Solve(algorithm);
+    let (net, env) = cluster_setting(source, spec, bandwidth_mbps, algorithm, work)?;
+    let k = super::session::whole_k(k, env.devices)?;
+    to_js(&solver::dp_table(&net, &env, k, algorithm))
+}
+
 /// The network and a checked cluster environment, as the CLI's `--cluster` builds it.
 fn cluster_setting(
     source: &str,

@@ -145,7 +145,7 @@ impl Session {
 }
 
 /// A `k` from JS: a whole number from 1 to `devices`.
-fn whole_k(k: f64, devices: u32) -> Result<u32, JsError> {
+pub(super) fn whole_k(k: f64, devices: u32) -> Result<u32, JsError> {
     if k.fract() == 0.0 && k >= 1.0 && k <= f64::from(devices) {
         Ok(k as u32)
     } else {

@@ -16,12 +16,13 @@ export function cliSolve(s, algorithm = 'mls') {
   return JSON.parse(out);
 }
 
-/** `coopai solve --cluster … --json` for a cluster in the short form, parsed. */
-export function cliSolveCluster({ model, cluster, bandwidth }, algorithm = 'mls') {
+/** `coopai solve --cluster … --json` for a cluster in the short form, parsed; with
+ * `dp`, `--dp` too: `{ plan, dp }`. */
+export function cliSolveCluster({ model, cluster, bandwidth }, algorithm = 'mls', { dp = false } = {}) {
   const out = execFileSync(BIN, [
     'solve', '--model', model, '--cluster', cluster, '--bandwidth', String(bandwidth),
-    '--algorithm', algorithm, '--json',
-  ], { encoding: 'utf8' });
+    '--algorithm', algorithm, '--json', ...(dp ? ['--dp'] : []),
+  ], { encoding: 'utf8', maxBuffer: 64 << 20 });
   return JSON.parse(out);
 }
 

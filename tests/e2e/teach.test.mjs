@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve, open, settled, SHOTS } from './harness.mjs';
-import { cliSolve, cliSolveDp } from './cli.mjs';
+import { cliSolve, cliSolveCluster, cliSolveDp } from './cli.mjs';
 import { hashState, assertMatchesCli, withPage } from './checks.mjs';
 import { seconds, flops, devices } from '../../www/js/format.js';
 import { pickConvBlock } from '../../www/js/views/halo.js';
@@ -182,6 +182,25 @@ test('the DP view traces back the plan\'s blocks, chains and branching models al
   assert.match(await page.textContent('#dp-caption'), new RegExp(`T\\(16\\) = ${seconds(at3.completion_s).replace('.', '\\.')}`));
 }));
 
+test('a mixed cluster\'s DP view and explanation are of the cluster, at every k', () => withPage({}, async (page) => {
+  const s = { model: 'vgg16', cluster: '3x13.6,1x50', bandwidth: 300 };
+  await open(page, server.url, `#model=vgg16&bandwidth=300&algorithm=mls&cluster=${s.cluster}`);
+  const { plan, dp } = cliSolveCluster(s, 'mls', { dp: true });
+  assert.deepEqual(await dpBlocks(page), dp.chain.map((b) => [b.first, b.last]));
+  assert.deepEqual(dp.chain.map((b) => [b.first, b.last]), plan.blocks.map((b) => [b.first, b.last]));
+  await page.locator('#explain').scrollIntoViewIfNeeded();
+  await settled(page);
+  assert.match(await page.textContent('#explain'), new RegExp(`${plan.blocks.length} rounds on ${plan.devices} devices`));
+  // The k list runs to the cluster's 4 devices, not the hidden sliders' D.
+  await page.locator('#view-dp').scrollIntoViewIfNeeded();
+  assert.equal(await page.$$eval('#dp-k option', (o) => o.length), 1 + 4);
+  await page.selectOption('#dp-k', '2');
+  await settled(page);
+  const at2 = cliSolveCluster(s).per_k[1];
+  assert.equal((await dpBlocks(page)).length, at2.blocks);
+  assert.match(await page.textContent('#dp-caption'), new RegExp(`T\\(16\\) = ${seconds(at2.completion_s).replace('.', '\\.')}`));
+}));
+
 test('the DP view fills one row at a time, and its cells explain their time', () => withPage({}, async (page) => {
   await open(page, server.url, '#model=vgg16&devices=10&bandwidth=100&gflops=13.6&algorithm=mls');
   const { dp } = cliSolveDp({ model: 'vgg16', devices: 10, bandwidth: 100, gflops: 13.6 });
@@ -338,7 +357,8 @@ test('the halo and FL animations play, pause, step and change speed', () => with
     const t2 = await clock();
     if (!(await same())) continue;
     assert.equal(t1, t0, 'paused');
-    assert.ok(Math.abs(t2 - t1 - 0.2) < 1e-6, 'a step is 0.2 s');
+    // Chromium's SMIL clock counts whole microseconds, so a set time may lose one.
+    assert.ok(Math.abs(t2 - t1 - 0.2) < 5e-6, `a step is 0.2 s, not ${t2 - t1}`);
     measured = true;
   }
   assert.ok(measured, 'the FL drawing kept being redrawn');

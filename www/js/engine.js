@@ -110,10 +110,10 @@ export async function solve(s, { lane = 'solve', tables = [], progress } = {}) {
 /** The DP tables `wanted` lists (`[algorithm, k]`, k 0: that plan's best) for the
  * state whose plans are `plans`, kept for teach/engine.js; a newer request supersedes. */
 export async function tables(s, wanted, plans) {
-  const { devices, bandwidth, gflops } = s;
+  const { cluster = '', devices, bandwidth, gflops } = s;
   const ks = [...new Set(wanted.map(([algorithm, k]) => `${algorithm} ${k || plans[algorithm].devices}`))]
     .map((w) => w.split(' ')).map(([algorithm, k]) => [algorithm, Number(k)]);
-  const found = await call('table', 'tables', { source: source(s), devices, bandwidth, gflops, wanted: ks });
+  const found = await call('table', 'tables', { source: source(s), devices, bandwidth, gflops, cluster, wanted: ks });
   for (const [algorithm, k, table] of found) keep(s, algorithm, k, table);
 }
 

@@ -2,7 +2,7 @@
 //! `coopai solve --cluster`), a uniform cluster equal to the paper's `D × F`, and the
 //! core's one-line messages for a spec that does not read or a cluster that fits nothing.
 
-use super::{solve_cluster, sweep_bandwidth_cluster};
+use super::{dp_table_cluster, solve_cluster, sweep_bandwidth_cluster};
 use crate::cost::{cluster_spec, Environment};
 use crate::model;
 use crate::solver::{self, check_memory, Algorithm};
@@ -33,6 +33,20 @@ fn a_mixed_cluster_solves_as_the_core_does() {
             &solver::sweep_bandwidth(&net, &env, &[10.0, 1000.0]),
         );
     }
+}
+
+/// The DP view of a mixed plan reads the table of the cluster's own devices.
+#[wasm_bindgen_test]
+fn a_mixed_clusters_dp_table_is_the_cores() {
+    let net = model::load("vgg16").unwrap();
+    let spec = "3x13.6,1x50";
+    let env = Environment::with_cluster(cluster_spec::parse_short(spec).unwrap(), 300.0).unwrap();
+    for k in 1..=4 {
+        let table = dp_table_cluster("vgg16", spec, 300.0, "mls", f64::from(k)).unwrap();
+        same(&table, &solver::dp_table(&net, &env, k, Algorithm::Mls));
+    }
+    let e = dp_table_cluster("vgg16", spec, 300.0, "mls", 5.0).unwrap_err();
+    assert!(message(e).starts_with("k must be a whole number from 1 to 4"));
 }
 
 #[wasm_bindgen_test]

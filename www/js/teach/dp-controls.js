@@ -6,6 +6,7 @@
 import { drawView } from '../views.js';
 import { cellTip, dpFor, dpReady, getFilled, setFilled } from '../views/dp.js';
 import { prefersStill } from './anim.js';
+import { maxK } from './engine.js';
 
 const $ = (id) => document.getElementById(id);
 let timer = null;
@@ -41,15 +42,16 @@ let listed = 0;
 /** The k list: the plan's best k first, then every k up to D. */
 export function fillDpK(state, plan) {
   const select = $('dp-k');
-  if (listed !== state.devices) {
-    listed = state.devices;
+  const d = maxK(state);
+  if (listed !== d) {
+    listed = d;
     const options = [new Option('', 0)];
-    for (let k = 1; k <= state.devices; k += 1) options.push(new Option(`k = ${k}`, k));
+    for (let k = 1; k <= d; k += 1) options.push(new Option(`k = ${k}`, k));
     select.replaceChildren(...options);
   }
   const best = `best, k = ${plan.devices}`;
   if (select.options[0].text !== best) select.options[0].text = best;
-  select.value = state.dpk >= 1 && state.dpk <= state.devices ? state.dpk : 0;
+  select.value = state.dpk >= 1 && state.dpk <= d ? state.dpk : 0;
 }
 
 /** `ctx()` gives what views read; `onChange(partial)` changes the state (the k). */

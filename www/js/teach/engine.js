@@ -5,12 +5,18 @@
 // they are kept here by setting and k: drawing is sync.
 
 import { CUSTOM } from '../state.js';
+import { deviceCount, parseCluster } from '../cluster.js';
 
 const tables = new Map();
 
 function key(state, algorithm, k) {
   const source = state.model === CUSTOM ? state.custom : state.model;
-  return [source, state.devices, state.bandwidth, state.gflops, algorithm, k].join('|');
+  return [source, state.cluster || `${state.devices}x${state.gflops}`, state.bandwidth, algorithm, k].join('|');
+}
+
+/** D: the sliders' devices, or a mixed cluster's (the sliders are hidden then). */
+export function maxK(state) {
+  return state.cluster ? deviceCount(parseCluster(state.cluster).groups) : state.devices;
 }
 
 /** Keeps the table the worker computed for `k` devices. */
@@ -38,14 +44,14 @@ export function hasTables(state, plans) {
 export function tablesFor(state) {
   const first = state.algorithm === 'sls' ? 'sls' : 'mls';
   const wanted = [[first, 0]];
-  if (state.dpk >= 1 && state.dpk <= state.devices) wanted.push([first, state.dpk]);
+  if (state.dpk >= 1 && state.dpk <= maxK(state)) wanted.push([first, state.dpk]);
   if (state.tour && first !== 'mls') wanted.push(['mls', 0]);
   return wanted;
 }
 
 /** The k the DP view shows: `dpk` from the hash when it is a valid k, else the plan's. */
 export function viewK(state, plan) {
-  return state.dpk >= 1 && state.dpk <= state.devices ? state.dpk : plan.devices;
+  return state.dpk >= 1 && state.dpk <= maxK(state) ? state.dpk : plan.devices;
 }
 
 /** The candidate of row `j` for the block `first..j` (the fastest case when several). */

@@ -3,7 +3,7 @@
 // on bandwidth or speed. A cold k is computed by `prepare`, one per step (the only long
 // calls), so a drag is dropped between two ks; the `solve` after them is warm.
 
-import { Session, solveCluster, sweepBandwidthCluster } from '../../pkg/coopai.js';
+import { Session, dpTableCluster, solveCluster, sweepBandwidthCluster } from '../../pkg/coopai.js';
 
 const sessions = new Map();
 
@@ -25,9 +25,17 @@ function session(source) {
   return s;
 }
 
+/** The DP table for `k` devices: of the mixed cluster when there is one (solved cold),
+ * else from the session of `source`. */
+function dpTable({ source, devices, bandwidth, gflops, cluster }, algorithm, k) {
+  return cluster ? dpTableCluster(source, cluster, bandwidth, algorithm, k)
+    : session(source).session.dpTable(devices, bandwidth, gflops, algorithm, k);
+}
+
 /** MLS and SLS plans, MLS's saving over SLS in percent, the network when `net` is asked
  * for, and the DP tables `tables` lists as `[algorithm, k]` (k 0: the plan's best). */
-export function* plans({ source, devices, bandwidth, gflops, cluster, net, tables = [] }) {
+export function* plans(setting) {
+  const { source, devices, bandwidth, gflops, cluster, net, tables = [] } = setting;
   const s = session(source);
   let mls;
   let sls;
@@ -54,7 +62,7 @@ export function* plans({ source, devices, bandwidth, gflops, cluster, net, table
     const k = wanted || (algorithm === 'sls' ? sls : mls).devices;
     if (found.some(([a, kk]) => a === algorithm && kk === k)) continue;
     yield { phase: 'the DP table' };
-    found.push([algorithm, k, s.session.dpTable(devices, bandwidth, gflops, algorithm, k)]);
+    found.push([algorithm, k, dpTable(setting, algorithm, k)]);
   }
   return { mls, sls, saving, net: net ? s.session.describe() : undefined, tables: found };
 }
@@ -74,11 +82,11 @@ export function* sweep({ source, devices, gflops, cluster, bandwidths }) {
 
 /** The DP tables `wanted` lists as `[algorithm, k]`, one per step (asked for when a view
  * that reads them comes into sight). */
-export function* tables({ source, devices, bandwidth, gflops, wanted }) {
+export function* tables(setting) {
   const found = [];
-  for (const [algorithm, k] of wanted) {
+  for (const [algorithm, k] of setting.wanted) {
     yield { phase: 'the DP table' };
-    found.push([algorithm, k, session(source).session.dpTable(devices, bandwidth, gflops, algorithm, k)]);
+    found.push([algorithm, k, dpTable(setting, algorithm, k)]);
   }
   return found;
 }
