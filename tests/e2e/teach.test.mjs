@@ -395,7 +395,7 @@ test('"Explain this plan" gives each round its figures from the DP table', () =>
         if (b.last > b.first) {
           let sum = 0;
           for (let n = b.first; n <= b.last; n += 1) sum += alone(n).block_s;
-          for (const part of [flops(kept.halo_flops), `saves ${b.last - b.first} rounds`, seconds(sum)]) assert.ok(text.includes(part), `${part} in ${text}`);
+          for (const part of [flops(kept.halo_flops), `saves ${b.last - b.first} round${b.last - b.first === 1 ? '' : 's'}`, seconds(sum)]) assert.ok(text.includes(part), `${part} in ${text}`);
         }
       } else if (b.case === 'fc-hybrid') {
         assert.ok(text.includes(seconds(alone(b.first).block_s + alone(b.last).block_s)), text);

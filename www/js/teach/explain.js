@@ -6,6 +6,7 @@
 import { seconds, flops, devices } from '../format.js';
 import { table, candidate } from './engine.js';
 
+const rounds = (n) => `${n} ${n === 1 ? 'round' : 'rounds'}`;
 
 /** The fastest single-layer block for layer `n` (conv, or FL by data or model). */
 function alone(t, n) {
@@ -73,8 +74,8 @@ export function explainRound(plan, b, t, net) {
     ? `the halo costs ${flops(c.halo_flops)} of recomputation in all (≈ ${seconds(c.halo_s)} per device)`
     : 'no halo is needed';
   const transfer = saved >= 0
-    ? `saves ${n - 1} rounds and ${seconds(saved)} of transfer`
-    : `saves ${n - 1} rounds (transfer grows by ${seconds(-saved)})`;
+    ? `saves ${rounds(n - 1)} and ${seconds(saved)} of transfer`
+    : `saves ${rounds(n - 1)} (transfer grows by ${seconds(-saved)})`;
   return `${head} fuses ${layers} (${b.case}) on ${devices(k)}: ${seconds(c.block_s)}. ${halo[0].toUpperCase()}${halo.slice(1)}, but the block ${transfer} against running the same layers one per round (${seconds(lbl.block)}, ${(lbl.block / c.block_s).toFixed(1)}× as long).`;
 }
 
