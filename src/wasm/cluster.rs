@@ -21,8 +21,8 @@ pub fn solve_cluster(
     algorithm: &str,
 ) -> Result<JsValue, JsError> {
     let algorithm = parse_algorithm(algorithm)?;
-    let work = Workload::Solve(algorithm);
-    let (net, env) = cluster_setting(source, spec, bandwidth_mbps, algorithm, work)?;
+    let (net, env) = cluster_setting(source, spec, bandwidth_mbps, Workload::Solve(algorithm))?;
+    check_memory(&net, &env, algorithm).map_err(err)?;
     to_js(&solver::solve(&net, &env, algorithm))
 }
 
@@ -37,7 +37,8 @@ pub fn sweep_bandwidth_cluster(
     let work = Workload::Sweep {
         points: bandwidths_mbps.len(),
     };
-    let (net, env) = cluster_setting(source, spec, 1.0, Algorithm::Sls, work)?;
+    let (net, env) = cluster_setting(source, spec, 1.0, work)?;
+    check_memory(&net, &env, Algorithm::Sls).map_err(err)?;
     for &g in &bandwidths_mbps {
         Environment::with_cluster(env.cluster(), g).map_err(err)?;
     }
@@ -45,7 +46,8 @@ pub fn sweep_bandwidth_cluster(
 }
 
 /// The table of eq. (2) for the cluster's `k` fastest devices (the DP view and "Explain
-/// this plan" of a mixed plan), as `solve --cluster … --dp` prints it.
+/// this plan" of a mixed plan), as `solve --cluster … --dp` prints it. No memory check:
+/// the plan it explains passed one, and a table with nothing that fits says so.
 #[wasm_bindgen(js_name = dpTableCluster)]
 pub fn dp_table_cluster(
     source: &str,
@@ -55,25 +57,23 @@ pub fn dp_table_cluster(
     k: f64,
 ) -> Result<JsValue, JsError> {
     let algorithm = parse_algorithm(algorithm)?;
-    let work = Workload::Solve(algorithm);
-    let (net, env) = cluster_setting(source, spec, bandwidth_mbps, algorithm, work)?;
+    let (net, env) = cluster_setting(source, spec, bandwidth_mbps, Workload::Solve(algorithm))?;
     let k = super::session::whole_k(k, env.devices)?;
     to_js(&solver::dp_table(&net, &env, k, algorithm))
 }
 
-/// The network and a checked cluster environment, as the CLI's `--cluster` builds it.
+/// The network and a cluster environment within the work limit, as the CLI's
+/// `--cluster` builds them (a solve then checks memory, as the CLI does).
 fn cluster_setting(
     source: &str,
     spec: &str,
     bandwidth_mbps: f64,
-    algorithm: Algorithm,
     work: Workload,
 ) -> Result<(Network, Environment), JsError> {
     let net = load(source)?;
     let cluster = cluster_spec::parse_short(spec).map_err(err)?;
     let env = Environment::with_cluster(cluster, bandwidth_mbps).map_err(err)?;
     solver::check_work(&net, &env, work).map_err(err)?;
-    check_memory(&net, &env, algorithm).map_err(err)?;
     Ok((net, env))
 }
 

@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use super::{err, parse_algorithm, to_js, whole_devices};
 use crate::cost::Environment;
-use crate::solver::{self, Planner, Workload};
+use crate::solver::{self, Algorithm, Planner, Workload};
 
 #[wasm_bindgen]
 pub struct Session {
@@ -44,8 +44,7 @@ impl Session {
         gflops: f64,
         algorithm: &str,
     ) -> Result<JsValue, JsError> {
-        let algorithm = parse_algorithm(algorithm)?;
-        let env = self.environment(devices, bandwidth_mbps, gflops, Workload::Solve(algorithm))?;
+        let (algorithm, env) = self.solving(devices, bandwidth_mbps, gflops, algorithm)?;
         to_js(&self.planner.solve(&env, algorithm))
     }
 
@@ -62,8 +61,7 @@ impl Session {
         algorithm: &str,
         k: f64,
     ) -> Result<bool, JsError> {
-        let algorithm = parse_algorithm(algorithm)?;
-        let env = self.environment(devices, bandwidth_mbps, gflops, Workload::Solve(algorithm))?;
+        let (algorithm, env) = self.solving(devices, bandwidth_mbps, gflops, algorithm)?;
         let k = whole_k(k, env.devices)?;
         self.planner.partition(&env, k, algorithm);
         Ok(self.planner.holds(k, algorithm))
@@ -82,8 +80,7 @@ impl Session {
         algorithm: &str,
         k: f64,
     ) -> Result<JsValue, JsError> {
-        let algorithm = parse_algorithm(algorithm)?;
-        let env = self.environment(devices, bandwidth_mbps, gflops, Workload::Solve(algorithm))?;
+        let (algorithm, env) = self.solving(devices, bandwidth_mbps, gflops, algorithm)?;
         let k = whole_k(k, env.devices)?;
         to_js(&solver::dp_table(
             self.planner.network(),
@@ -131,6 +128,19 @@ impl Session {
 
     /// A checked environment, refused when `work` would take too long (the estimate of
     /// a cold solve: the cache only makes it cheaper).
+    /// The algorithm named and the setting, checked against the work of solving it.
+    fn solving(
+        &self,
+        devices: f64,
+        bandwidth_mbps: f64,
+        gflops: f64,
+        algorithm: &str,
+    ) -> Result<(Algorithm, Environment), JsError> {
+        let algorithm = parse_algorithm(algorithm)?;
+        let env = self.environment(devices, bandwidth_mbps, gflops, Workload::Solve(algorithm))?;
+        Ok((algorithm, env))
+    }
+
     fn environment(
         &self,
         devices: f64,
