@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The second command of the README: every test. Formatting and lints (native and
-# wasm32), the native tests, the bindings' tests in headless Chromium, then the page's
-# end-to-end tests against a fresh build. It starts with scripts/setup.sh, which only
-# installs what this machine lacks (seconds when nothing is missing).
+# wasm32, and actionlint on the GitHub workflows), the native tests, the bindings' tests
+# in headless Chromium, then the page's end-to-end tests against a fresh build. It starts
+# with scripts/setup.sh, which only installs what this machine lacks (seconds when
+# nothing is missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,9 @@ step() { echo; echo "== $*"; }
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
+
+step "GitHub workflows (actionlint)"
+node scripts/lint-workflows.mjs
 
 step "cargo clippy (native and wasm32)"
 cargo clippy --all-targets -- -D warnings
@@ -33,4 +37,4 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 
 step "page end-to-end tests"
 bash scripts/build.sh
-node --test --test-concurrency=1 tests/e2e/
+npm test  # package.json: node --test, one file at a time (they share two cores)

@@ -2,14 +2,12 @@
 // errors, the MLS figures the page shows, and their check against `coopai solve --json`.
 
 import assert from 'node:assert/strict';
-import { browser, settled } from './harness.mjs';
+import { browser, hashWritten, settled } from './harness.mjs';
 import { cliSolve } from './cli.mjs';
 
 /** The state the page put in its hash (written at most every 150 ms). */
 export async function hashState(page) {
-  await page.waitForTimeout(200);
-  await settled(page);
-  const hash = await page.evaluate(() => location.hash);
+  const hash = await hashWritten(page);
   const p = new URLSearchParams(hash.slice(1));
   return {
     model: p.get('model'), devices: Number(p.get('devices')), bandwidth: Number(p.get('bandwidth')),

@@ -7,7 +7,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, open, settled, SHOTS } from './harness.mjs';
+import { serve, open, settled, hashWritten, SHOTS } from './harness.mjs';
 import { cliSolveCluster } from './cli.mjs';
 import { shown, withPage } from './checks.mjs';
 import { rows as rowsText } from '../../www/js/format.js';
@@ -18,9 +18,7 @@ after(() => server.close());
 
 /** The hash's parameters once the page has written it (at most every 150 ms). */
 async function hashParams(page) {
-  await page.waitForTimeout(200);
-  await settled(page);
-  return new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
+  return new URLSearchParams((await hashWritten(page)).slice(1));
 }
 
 /** Leaves a field with Tab, which commits its value, and waits for the solve. */

@@ -86,3 +86,20 @@ export async function settled(page) {
   await page.waitForSelector('body[data-ready=true]:not([data-busy])', { state: 'attached' });
   await page.evaluate(() => window.coopaiDebug.drawAll());
 }
+
+/** Waits until the page has settled and written its latest state to the address (the
+ * page throttles those writes to one every 150 ms and marks one that waits). */
+export async function hashWritten(page) {
+  await settled(page);
+  await page.waitForSelector('html:not([data-hash-pending])', { state: 'attached' });
+  return page.evaluate(() => location.hash);
+}
+
+/** Waits until the browser has drawn `count` more frames: enough for a layout, a
+ * ResizeObserver or an animation clock to have moved if it were going to. */
+export async function frames(page, count = 2) {
+  await page.evaluate((n) => new Promise((done) => {
+    const next = () => (--n <= 0 ? done() : requestAnimationFrame(next));
+    requestAnimationFrame(next);
+  }), count);
+}

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, open, settled, ROOT, SHOTS } from './harness.mjs';
+import { serve, open, settled, hashWritten, ROOT, SHOTS } from './harness.mjs';
 import { cliSolve } from './cli.mjs';
 import { shown, assertMatchesCli, withPage } from './checks.mjs';
 
@@ -171,11 +171,11 @@ test('a broken model shows its line or path next to the box; the last good one s
   assert.deepEqual(await shown(page), figures32);
   assert.ok(await page.isHidden('#error'));
 
-  // A hostile paste: more than the core reads, answered at once; a name that is markup.
-  const started = Date.now();
+  // A hostile paste: more than the core reads, refused by its size before any parsing
+  // (the message is the size check's, not a parser's; no clock here: the machine's load
+  // would make it flaky); a name that is markup.
   const huge = await pasteBroken(page, '['.repeat(5 * 1024 * 1024), true);
   assert.match(huge, /4 MiB|4194304/);
-  assert.ok(Date.now() - started < 5000, `huge paste took ${Date.now() - started} ms`);
   const named = README_JSON.replace('"tiny"', '"<img src=x onerror=\\"window.pwned=1\\">"');
   await paste(page, named, 'project JSON');
   assert.match(await page.textContent('#custom-status'), /“<img src=x onerror="window.pwned=1">”/);
@@ -190,8 +190,7 @@ test('a pasted model travels in the link when it fits, with a note when it does 
   await openCustom(page);
   const cfg = join(MODELS, 'tiny.cfg');
   await paste(page, readFileSync(cfg, 'utf8'), 'Darknet cfg');
-  await page.waitForTimeout(200);
-  const hash = await page.evaluate(() => location.hash);
+  const hash = await hashWritten(page);
   const value = new URLSearchParams(hash.slice(1)).get('custom');
   assert.ok(value && value.length <= 2000, `custom= has ${value?.length} characters`);
   assert.match(hash, /^#model=custom&/);
@@ -208,9 +207,8 @@ test('a pasted model travels in the link when it fits, with a note when it does 
   // YOLOv2 is too long for a link: the link says so, and opening it says so too.
   const yolo = join(MODELS, 'yolov2.cfg');
   await paste(page, readFileSync(yolo, 'utf8'), 'Darknet cfg');
-  await page.waitForTimeout(200);
+  const short = await hashWritten(page);
   assert.match(await page.textContent('#custom-link'), /Links do not include this model/);
-  const short = await page.evaluate(() => location.hash);
   assert.doesNotMatch(short, /custom=/);
   await open(page, `${server.url}?fresh`, short);
   assert.equal(await page.inputValue('#model'), 'vgg16');

@@ -5,7 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, open, SHOTS } from './harness.mjs';
+import { serve, open, hashWritten, SHOTS } from './harness.mjs';
 import { cliSolve } from './cli.mjs';
 import { hashState, shown, assertMatchesCli, withPage } from './checks.mjs';
 
@@ -90,8 +90,7 @@ test('the URL hash round-trips into the controls and the figures', () => withPag
   const current = await page.inputValue('#halo-round');
   const picked = rounds.find((r) => r !== current);
   await page.selectOption('#halo-round', picked);
-  await page.waitForTimeout(200);
-  assert.match(await page.evaluate(() => location.hash), new RegExp(`&round=${picked}$`));
+  assert.match(await hashWritten(page), new RegExp(`&round=${picked}$`));
   await page.reload();
   await page.waitForSelector('body[data-ready=true]');
   await page.evaluate(() => window.coopaiDebug.drawAll()); // the halo view is drawn lazily

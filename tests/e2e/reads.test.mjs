@@ -7,7 +7,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, open } from './harness.mjs';
+import { serve, open, frames } from './harness.mjs';
 import { cliSolve } from './cli.mjs';
 import { hashState, assertMatchesCli, withPage } from './checks.mjs';
 
@@ -189,7 +189,7 @@ test('the "Copy link" confirmation shows beside the button, also when scrolled',
 for (const hash of [VGG16, '#model=yolov2&devices=32&bandwidth=100&gflops=13.6&algorithm=both', '#model=tiny']) {
   test(`phone width: no page-wide sideways scroll, legible drawings (${hash})`, () => withPage({ viewport: { width: 390, height: 844 } }, async (page) => {
     await openDrawn(page, hash);
-    await page.waitForTimeout(100);
+    await frames(page); // the overflow hints follow a ResizeObserver
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
     assert.ok(overflow <= 0, `page is ${overflow}px wider than the phone`);
     const report = await page.$$eval('.figure svg', (svgs) => svgs.map((svg) => {

@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { serve, open, settled, SHOTS } from './harness.mjs';
+import { serve, open, settled, frames, SHOTS } from './harness.mjs';
 import { cliSolve, cliSolveCluster, cliSolveDp } from './cli.mjs';
 import { hashState, assertMatchesCli, withPage } from './checks.mjs';
 import { seconds, flops, devices } from '../../www/js/format.js';
@@ -339,7 +339,7 @@ test('the halo and FL animations play, pause, step and change speed', () => with
   await page.locator('#view-fl').scrollIntoViewIfNeeded();
   // Let any redraw the scroll brings (views are drawn lazily) land before reading the clock.
   await page.evaluate(() => window.coopaiDebug.drawAll());
-  await page.waitForTimeout(300);
+  await frames(page);
   const clock = () => page.$eval('[data-view=fl] svg', (s) => s.getCurrentTime());
   // A redraw (views are drawn lazily) replaces the drawing and its clock: mark the
   // drawing, and measure again if it was replaced in between.
@@ -351,7 +351,7 @@ test('the halo and FL animations play, pause, step and change speed', () => with
     // Pause (the button says what it will do).
     if (await page.textContent('[data-testid=fl-anim-play]') !== '▶ Play') await page.click('[data-testid=fl-anim-play]');
     const t0 = await clock();
-    await page.waitForTimeout(300);
+    await frames(page, 10); // a running clock would move in ten frames
     const t1 = await clock();
     await page.click('[data-testid=fl-anim-step]');
     const t2 = await clock();
