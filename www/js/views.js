@@ -82,13 +82,18 @@ function markOverflow(box, narrow) {
   });
 }
 
+/** Dims a view that reads the DP table and lets it say that its table is computed. */
+function wait(name, ctx) {
+  const box = boxOf(name);
+  box.dataset.waiting = 'true';
+  WAITING[name](box, ctx);
+}
+
 export function drawView(name, ctx = makeContext(false)) {
   if (READERS.has(name) && !tables.ready(ctx)) {
     // Drawn once its table is in, if still out of date (and for the setting then drawn).
     stale.add(name);
-    const box = boxOf(name);
-    box.dataset.waiting = 'true';
-    WAITING[name](box, ctx);
+    wait(name, ctx);
     tables.load(ctx).then(() => { if (stale.has(name)) drawView(name); }, () => {});
     return;
   }
@@ -160,7 +165,12 @@ export function drawViews(play = false) {
   const ctx = makeContext(play);
   for (const name of [...Object.keys(VIEWS), ...Object.keys(LISTS)]) {
     if (visible.has(name)) drawView(name, ctx);
-    else stale.add(name);
+    else {
+      stale.add(name);
+      // Out of sight, a DP table is not computed: what such a view shows is taken down
+      // now, not when it scrolls back into sight.
+      if (READERS.has(name) && !tables.ready(ctx)) wait(name, ctx);
+    }
   }
   scheduleStale();
 }

@@ -205,7 +205,10 @@ export function renderDp(ctx) {
 /** While the table of a new setting is computed: says so in the caption (views.js dims
  * the drawing, which shows an earlier setting's table). */
 export function waitDp(_, ctx) {
-  document.querySelector('[data-caption="dp"]').textContent = `Computing the DP table for k = ${viewK(ctx.state, dpPlan(ctx))}…`;
+  const caption = document.querySelector('[data-caption="dp"]');
+  const text = `Computing the DP table for k = ${viewK(ctx.state, dpPlan(ctx))}…`;
+  // Said once (the caption is a live region), not on every slider event.
+  if (caption.textContent !== text) caption.textContent = text;
 }
 
 /** The words for a cell, built on hover or focus (a table can hold thousands). */

@@ -95,7 +95,7 @@ export function renderTimeline({ shown, mls, sls, theme }) {
         'data-round': b.round, 'data-algorithm': label.toLowerCase(), 'data-plan': plan.algorithm,
         'data-zoom-from': t0, 'data-zoom-to': t0 + b.completion_s, cursor: 'zoom-in',
       },
-      el('rect', { x: xa, y: y - 36, width: Math.max(2, xb - xa), height: 32, fill: 'transparent' })
+      el('rect', { x: xa, y: y - 16 - Math.max(0, stagger) * 10, width: Math.max(2, xb - xa), height: 12, fill: 'transparent' })
         + (stagger >= 0 ? txt({ x: mid, y: y - 6 - stagger * 10, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, name) : ''));
       b.devices.forEach((dev, d) => {
         let t = t0;
@@ -123,8 +123,11 @@ export function renderTimeline({ shown, mls, sls, theme }) {
     y += h + 46;
   }
   y -= 20;
-  for (const t of ticks(to - from, 6)) {
-    out += txt({ x: scale(from + t), y: y - 6, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, `${Number((from + t).toPrecision(6))} s`);
+  // Round times inside the range: multiples of a round step of its span.
+  const steps = ticks(to - from, 6);
+  const step = steps[1] ?? 0;
+  for (let n = Math.ceil(from / step - 1e-9); step > 0 && n * step <= to * (1 + 1e-9); n += 1) {
+    out += txt({ x: scale(n * step), y: y - 6, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, `${Number((n * step).toPrecision(6))} s`);
   }
   out += rangeLine(plans[0][1], from, to, totals, left, y + 12, theme);
   y += 16;
