@@ -50,9 +50,11 @@ function many(group) {
 function onDevices(b, k, net) {
   const busy = b.devices.filter((d) => d.flops > 0 || (d.out_rows && d.out_rows[1] >= d.out_rows[0])).length;
   if (busy === b.devices.length || busy === 0) return `on ${devices(k)}`;
-  const h = net.layers[b.last - 1].output.height;
+  // The rows split are those of the block's last spatial layer (before a conv+fc's FL).
+  const g = b.case === 'conv+fc' ? b.last - 1 : b.last;
+  const h = net.layers[g - 1].output.height;
   const rows = `${h} ${h === 1 ? 'row' : 'rows'}`;
-  return `on ${devices(k)}, of which ${busy === 1 ? 'only 1 gets' : `${busy} get`} rows (layer ${b.last} has ${rows}; the others idle)`;
+  return `on ${devices(k)}, of which ${busy === 1 ? 'only 1 gets' : `${busy} get`} rows (layer ${g} has ${rows}; the others idle)`;
 }
 
 /** The sentence for one round of `plan` (or, with `who` from `many`, for a run of rounds
