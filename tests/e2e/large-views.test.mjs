@@ -70,6 +70,18 @@ test('DenseNet-201 and YOLOv4 opened as files, ResNet-50 at D = 32: every label 
   const cells = await page.$eval('[data-testid=dp-cells]', (e) => Number(e.dataset.cells));
   assert.ok(cells > 10000, `${cells} cells painted`);
   assert.equal(await page.$$eval('[data-view=dp] [tabindex="0"]', (e) => e.length), 1);
+  // A cell of the image under the pointer: outlined, and its tooltip is that block's.
+  const box = await page.$eval('[data-testid=dp-cells]', (e) => {
+    const r = e.getBoundingClientRect();
+    return { x: r.x, y: r.y, side: r.width / Number(e.dataset.layers) };
+  });
+  // Whole pixels, as mouse events report them; the cell there is computed the same way.
+  const [px, py] = [Math.round(box.x + 49.5 * box.side), Math.round(box.y + 99.5 * box.side)];
+  const [i, j] = [Math.floor((px - box.x) / box.side) + 1, Math.floor((py - box.y) / box.side) + 1];
+  await page.mouse.move(px - 3, py);
+  await page.mouse.move(px, py);
+  assert.ok(await page.textContent('#tip').then((t) => t.startsWith(`Block b(${i}..${j}) on `)), await page.textContent('#tip'));
+  assert.equal(await page.$eval('[data-probe]', (e) => `${e.dataset.first} ${e.dataset.j}`), `${i} ${j}`);
   for (const v of ['dp', 'halo', 'timeline']) await page.locator(`#view-${v}`).screenshot({ path: join(SHOTS, `large-${v}-densenet201.png`) });
   await openFile(page, 'tests/corpus_real/alexeyab/yolov4.cfg', 32);
   await assertLegible(page, 'YOLOv4');

@@ -11,49 +11,56 @@ import { eachTotal } from '../worker/dp-pack.js';
 /** Above this many cells the table is painted as an image. */
 export const IMAGE_FROM = 1500;
 
-/** One cell per first layer i of `row` of table `t`: the fastest case there (FL rows
- * try data and model), as a map from i to T(i−1) + e. */
-function cellsOf(t, row) {
-  const byFirst = new Map();
-  eachTotal(t, row, (first, total) => {
-    const had = byFirst.get(first);
-    if (had === undefined || total < had) byFirst.set(first, total);
-  });
-  return byFirst;
-}
-
 /** Cell shading: 1 for the row's minimum, fading as T(i−1)+e grows to 4× it. */
 export function closeness(total, best) {
   if (!(best > 0)) return 1;
   return Math.max(0.06, 1 - Math.log(total / best) / Math.log(4));
 }
 
-/** Calls `visit(i, j, kept, strength)` for each cell of the first `filled` rows. */
-function eachCell(t, filled, visit) {
-  t.rows.slice(0, filled).forEach((row) => {
-    for (const [i, total] of cellsOf(t, row)) visit(i, row.last, i === row.first, closeness(total, row.best_s));
-  });
+/** The cells of the first `filled` rows of table `t`, one per first layer i of a row
+ * (the fastest case there: FL rows try data and model), as columns: i, j, whether it is
+ * the kept one, and the shading of T(i−1) + e against the row's best. */
+function cellsOf(t, filled) {
+  const rows = t.rows.slice(0, filled);
+  const most = rows.reduce((n, r) => n + r.count, 0);
+  const [is, js, strength, kept] = [new Int32Array(most), new Int32Array(most), new Float32Array(most), new Uint8Array(most)];
+  let n = 0;
+  for (const row of rows) {
+    const best = new Float64Array(row.last + 1).fill(Infinity);
+    eachTotal(t, row, (first, total) => {
+      if (total < best[first]) best[first] = total;
+    });
+    for (let i = 1; i <= row.last; i += 1) {
+      if (best[i] === Infinity) continue;
+      is[n] = i;
+      js[n] = row.last;
+      kept[n] = i === row.first ? 1 : 0;
+      strength[n] = kept[n] ? 1 : closeness(best[i], row.best_s);
+      n += 1;
+    }
+  }
+  return { n, is, js, strength, kept };
 }
 
 const rgb = (hex) => [1, 3, 5].map((n) => parseInt(hex.slice(n, n + 2), 16));
 
-/** The cells of the first `filled` rows as SVG markup (the kept ones only in the image); `at(i, j)` gives a cell's corner
- * and `cell` its side. Large tables come back as one `<image>`. */
+/** The cells of the first `filled` rows as SVG markup (the kept ones only in the image);
+ * `at(i, j)` gives a cell's corner and `cell` its side. Large tables come back as one
+ * `<image>`. */
 export function paintCells(t, filled, { at, cell, layers }, theme) {
-  let cells = 0;
-  eachCell(t, filled, () => { cells += 1; });
-  if (cells <= IMAGE_FROM) {
-    const byRow = new Map();
+  const { n, is, js, strength, kept } = cellsOf(t, filled);
+  if (n <= IMAGE_FROM) {
     // The kept cells are drawn by the view, as the stops of its arrow keys.
-    eachCell(t, filled, (i, j, kept, strength) => {
-      if (kept) return;
-      const [x, y] = at(i, j);
+    const byRow = new Map();
+    for (let c = 0; c < n; c += 1) {
+      if (kept[c]) continue;
+      const [x, y] = at(is[c], js[c]);
       const rect = el('rect', {
         x: x + 0.5, y: y + 0.5, width: cell - 1, height: cell - 1,
-        fill: theme.compute, 'fill-opacity': strength.toFixed(3), 'data-first': i, 'data-j': j, 'data-cell': '',
+        fill: theme.compute, 'fill-opacity': strength[c].toFixed(3), 'data-first': is[c], 'data-j': js[c], 'data-cell': '',
       });
-      byRow.set(j, (byRow.get(j) ?? '') + rect);
-    });
+      byRow.set(js[c], (byRow.get(js[c]) ?? '') + rect);
+    }
     let out = '';
     for (const [j, markup] of byRow) out += el('g', { 'data-row': j, 'data-layer': j }, markup);
     return out;
@@ -63,16 +70,20 @@ export function paintCells(t, filled, { at, cell, layers }, theme) {
   canvas.height = layers;
   const g = canvas.getContext('2d');
   const image = g.createImageData(layers, layers);
+  const px = image.data;
   const [compute, accent] = [rgb(theme.compute), rgb(theme.accent)];
-  eachCell(t, filled, (i, j, kept, strength) => {
-    const p = ((j - 1) * layers + (i - 1)) * 4;
-    const [r, gr, b] = kept ? accent : compute;
-    image.data.set([r, gr, b, Math.round(255 * (kept ? 0.9 : strength))], p);
-  });
+  for (let c = 0; c < n; c += 1) {
+    const p = ((js[c] - 1) * layers + (is[c] - 1)) * 4;
+    const colour = kept[c] ? accent : compute;
+    px[p] = colour[0];
+    px[p + 1] = colour[1];
+    px[p + 2] = colour[2];
+    px[p + 3] = Math.round(255 * (kept[c] ? 0.9 : strength[c]));
+  }
   g.putImageData(image, 0, 0);
   const [x, y] = at(1, 1);
   return el('image', {
     href: canvas.toDataURL('image/png'), x, y, width: cell * layers, height: cell * layers,
-    preserveAspectRatio: 'none', 'image-rendering': 'pixelated', 'data-testid': 'dp-cells', 'data-cells': cells, 'data-layers': layers,
+    preserveAspectRatio: 'none', 'image-rendering': 'pixelated', 'data-testid': 'dp-cells', 'data-cells': n, 'data-layers': layers,
   });
 }
