@@ -204,7 +204,7 @@ test('the halo view draws a long block in windows, the timeline zooms into a rou
 
   await page.locator('#view-timeline').scrollIntoViewIfNeeded();
   const round = await page.$eval('[data-view=timeline] [data-zoom-from][data-round="2"]', (e) => [Number(e.dataset.zoomFrom), Number(e.dataset.zoomTo)]);
-  await page.click('[data-view=timeline] [data-zoom-from][data-round="2"] rect');
+  await page.click('[data-view=timeline] [data-zoom-from][data-round="2"]');
   const range = await page.textContent('[data-testid=timeline-range]');
   assert.ok(range.startsWith(`Zoomed to ${seconds(round[0])}–${seconds(round[1])}`), range);
   assert.match(range, /round 2;.* % compute, .* % transfer/);

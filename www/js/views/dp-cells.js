@@ -3,44 +3,13 @@
 // table is drawn as SVG rects (each cell hovered directly); a large one is painted into
 // one image, a pixel per cell scaled up without smoothing, because a 300-layer table holds
 // 46,000 cells and as many SVG elements blocked the main thread for over a second. The
-// image is a data URL inside the SVG, so the SVG and PNG downloads keep it.
+// image is a data URL inside the SVG, so the SVG and PNG downloads keep it. Which cells
+// and their shading come with the table from the worker (worker/dp-pack.js).
 
 import { el } from '../svg.js';
-import { eachTotal } from '../worker/dp-pack.js';
 
 /** Above this many cells the table is painted as an image. */
 export const IMAGE_FROM = 1500;
-
-/** Cell shading: 1 for the row's minimum, fading as T(i−1)+e grows to 4× it. */
-export function closeness(total, best) {
-  if (!(best > 0)) return 1;
-  return Math.max(0.06, 1 - Math.log(total / best) / Math.log(4));
-}
-
-/** The cells of the first `filled` rows of table `t`, one per first layer i of a row
- * (the fastest case there: FL rows try data and model), as columns: i, j, whether it is
- * the kept one, and the shading of T(i−1) + e against the row's best. */
-function cellsOf(t, filled) {
-  const rows = t.rows.slice(0, filled);
-  const most = rows.reduce((n, r) => n + r.count, 0);
-  const [is, js, strength, kept] = [new Int32Array(most), new Int32Array(most), new Float32Array(most), new Uint8Array(most)];
-  let n = 0;
-  for (const row of rows) {
-    const best = new Float64Array(row.last + 1).fill(Infinity);
-    eachTotal(t, row, (first, total) => {
-      if (total < best[first]) best[first] = total;
-    });
-    for (let i = 1; i <= row.last; i += 1) {
-      if (best[i] === Infinity) continue;
-      is[n] = i;
-      js[n] = row.last;
-      kept[n] = i === row.first ? 1 : 0;
-      strength[n] = kept[n] ? 1 : closeness(best[i], row.best_s);
-      n += 1;
-    }
-  }
-  return { n, is, js, strength, kept };
-}
 
 const rgb = (hex) => [1, 3, 5].map((n) => parseInt(hex.slice(n, n + 2), 16));
 
@@ -48,7 +17,8 @@ const rgb = (hex) => [1, 3, 5].map((n) => parseInt(hex.slice(n, n + 2), 16));
  * `at(i, j)` gives a cell's corner and `cell` its side. Large tables come back as one
  * `<image>`. */
 export function paintCells(t, filled, { at, cell, layers }, theme) {
-  const { n, is, js, strength, kept } = cellsOf(t, filled);
+  const { i: is, j: js, strength, kept } = t.cells;
+  const n = filled > 0 ? t.rows[Math.min(filled, t.rows.length) - 1].cellsEnd : 0;
   if (n <= IMAGE_FROM) {
     // The kept cells are drawn by the view, as the stops of its arrow keys.
     const byRow = new Map();

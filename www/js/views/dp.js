@@ -6,8 +6,8 @@
 // A step-through shows the rows filled one j at a time, as the DP does.
 
 import { el, svg, txt } from '../svg.js';
-import { paintCells, closeness } from './dp-cells.js';
-import { candidateOf } from '../worker/dp-pack.js';
+import { paintCells } from './dp-cells.js';
+import { candidateOf, closeness } from '../worker/dp-pack.js';
 import { textWidth, thinned } from './thin.js';
 import { seconds } from '../format.js';
 import { hasTables, table, viewK } from '../teach/engine.js';

@@ -58,7 +58,7 @@ function windowControls(columns, from, to, left, right, y, theme) {
   const span = (a, z) => `${name(columns[a])}–${columns[z].layer ?? 'input'}`;
   let out = txt({ x: left, y, 'font-size': 11, fill: theme.muted },
     `A long block: columns ${from + 1}–${to} of ${columns.length} drawn`);
-  const control = (move, text, x) => el('g', { 'data-halo-move': move, ...tip(`Show ${text.replace(/[◀▶]/g, '').trim()}`), cursor: 'pointer' },
+  const control = (move, text, x) => el('g', { 'data-halo-move': move, ...tip(`Show ${text.replace(/[◀▶]/g, '').trim()}`), role: 'button', cursor: 'pointer' },
     el('rect', { x: x - textWidth(text) - 10, y: y - 12, width: textWidth(text) + 12, height: 17, rx: 3, fill: theme.band, stroke: theme.grid })
     + txt({ x: x - 4, y, 'text-anchor': 'end', 'font-size': 11 }, text));
   let x = right;

@@ -48,7 +48,7 @@ function rangeLine(label, from, to, totals, left, y, theme) {
   let out = txt({ x: left, y, 'font-size': 10, fill: theme.muted, 'data-testid': 'timeline-range' },
     `${zoomed() ? 'Zoomed to' : 'Shown:'} ${seconds(from)}–${seconds(to)} (${seconds(to - from)}), ${label} ${which}${split}`);
   if (zoomed()) {
-    out += el('g', { 'data-zoom-out': '', ...tip('Show the whole plan again'), cursor: 'zoom-out' },
+    out += el('g', { 'data-zoom-out': '', ...tip('Show the whole plan again'), role: 'button', cursor: 'zoom-out' },
       el('rect', { x: 760 - 14 - 92, y: 3, width: 92, height: 16, rx: 3, fill: theme.band, stroke: theme.grid })
       + txt({ x: 760 - 14 - 46, y: 15, 'text-anchor': 'middle', 'font-size': 11 }, '⟲ whole plan'));
   }

@@ -2,7 +2,8 @@
 // candidate blocks; posted as objects, the page spent 0.2–0.9 s (measured under load)
 // just reading them out of the message, in one task. Packed here into one typed array per
 // field, they cross as plain memory, and the page makes a row's objects only when
-// something reads that row (`candidates`), which the views avoid on large tables.
+// something reads that row (`candidates`), which the views avoid on large tables. The
+// DP view's cells (one per first layer of a row, shaded) are worked out here too.
 
 const FIELDS = ['before_s', 'block_s', 'compute_s', 'transfer_s', 'halo_flops', 'halo_s', 'total_s'];
 
@@ -26,7 +27,37 @@ export function pack(table) {
     }
     return { ...row, start, count: candidates.length };
   });
-  return { ...table, rows, packed: { cases, first, case: kase, ...cols } };
+  const packed = { cases, first, case: kase, ...cols };
+  return { ...table, rows, packed, cells: cellsOf(rows, packed) };
+}
+
+/** Cell shading in the DP view: 1 for the row's minimum, fading as T(i−1)+e grows to 4×. */
+export function closeness(total, best) {
+  if (!(best > 0)) return 1;
+  return Math.max(0.06, 1 - Math.log(total / best) / Math.log(4));
+}
+
+/** The DP view's cells, row by row: one per first layer i of a row (the fastest case
+ * there: FL rows try data and model), as columns: i, j, whether it is the kept one, and
+ * its shading; each row's `cellsEnd` is where its cells end. */
+function cellsOf(rows, p) {
+  const most = p.first.length;
+  const [i, j, strength, kept] = [new Int32Array(most), new Int32Array(most), new Float32Array(most), new Uint8Array(most)];
+  let n = 0;
+  for (const row of rows) {
+    const best = new Float64Array(row.last + 1).fill(Infinity);
+    for (let c = row.start; c < row.start + row.count; c += 1) best[p.first[c]] = Math.min(best[p.first[c]], p.total_s[c]);
+    for (let first = 1; first <= row.last; first += 1) {
+      if (best[first] === Infinity) continue;
+      i[n] = first;
+      j[n] = row.last;
+      kept[n] = first === row.first ? 1 : 0;
+      strength[n] = kept[n] ? 1 : closeness(best[first], row.best_s);
+      n += 1;
+    }
+    row.cellsEnd = n;
+  }
+  return { i, j, strength, kept };
 }
 
 /** On the page: the packed table, each row's `candidates` made on first read. */
