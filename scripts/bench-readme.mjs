@@ -87,7 +87,7 @@ const pageTable = `${table(['model', 'D', 'work per event, p95 (ms)', 'input →
 /** The large real models opened as files: the longest main-thread task of each phase. */
 function largeTable(rows) {
   if (!rows.length) return '';
-  const task = (x) => (x === null ? 'none over 50' : ms(x));
+  const task = (x) => (x === null ? 'none over 50' : String(Math.round(x)));
   return `\n\nThe large real models (tests/corpus_real/) opened with "Open file…": the longest main-thread task (ms) while the file is opened, while every view is scrolled into sight, while the DP view switches k, and while the bandwidth slider is dragged (10 events).\n\n${
     table(['model', 'D', 'open', 'scroll every view into sight', 'switch k', 'drag'],
       rows.map((r) => [r.model, r.devices, ...PHASES.map((f) => task(r[f]))]))}`;

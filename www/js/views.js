@@ -35,8 +35,8 @@ const LISTS = {
 
 /** The views that read the DP table, and what each says while its table is computed
  * (the box is dimmed meanwhile: what it shows is of an earlier setting). */
-const READERS = new Set(['dp', 'explain']);
 const WAITING = { dp: waitDp, explain: waitExplain };
+const READERS = new Set(Object.keys(WAITING));
 
 const boxOf = (name) => (LISTS[name] ? document.getElementById(LISTS[name].id) : document.querySelector(`[data-view="${name}"]`));
 

@@ -6,7 +6,7 @@
 import { drawView } from '../views.js';
 import { cellTip, dpFor, dpReady, getFilled, setFilled } from '../views/dp.js';
 import { prefersStill } from './anim.js';
-import { maxK } from './engine.js';
+import { maxK, rowAt } from './engine.js';
 import { candidateOf } from '../worker/dp-pack.js';
 
 const $ = (id) => document.getElementById(id);
@@ -121,7 +121,7 @@ function probe(e) {
   const i = Math.floor((p.x - x) / cell) + 1;
   const j = Math.floor((p.y - y) / cell) + 1;
   const t = dpFor(context());
-  const row = t.rows.find((r) => r.last === j);
+  const row = rowAt(t, j);
   const filled = t.rows.indexOf(row) < getFilled();
   if (!row || !filled || !candidateOf(t, row, i)) {
     old?.remove();

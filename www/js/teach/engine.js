@@ -55,8 +55,13 @@ export function viewK(state, plan) {
   return state.dpk >= 1 && state.dpk <= maxK(state) ? state.dpk : plan.devices;
 }
 
+/** Row `j` of table `t` (rows run j = 1..L, so it is found at once). */
+export function rowAt(t, j) {
+  return t.rows[j - 1]?.last === j ? t.rows[j - 1] : t.rows.find((r) => r.last === j);
+}
+
 /** The candidate of row `j` for the block `first..j` (the fastest case when several). */
 export function candidate(t, j, first) {
-  const row = t.rows[j - 1]?.last === j ? t.rows[j - 1] : t.rows.find((r) => r.last === j);
+  const row = rowAt(t, j);
   return row ? candidateOf(t, row, first) : null;
 }

@@ -6,7 +6,7 @@
 // blocks alike) share one sentence instead of repeating it.
 
 import { seconds, flops, devices } from '../format.js';
-import { table, candidate } from './engine.js';
+import { table, candidate, rowAt } from './engine.js';
 import { candidateOf, eachTotal } from '../worker/dp-pack.js';
 
 const rounds = (n) => `${n} ${n === 1 ? 'round' : 'rounds'}`;
@@ -28,8 +28,6 @@ function layerByLayer(t, first, last) {
   }
   return { block, transfer };
 }
-
-const rowOf = (t, j) => (t.rows[j - 1]?.last === j ? t.rows[j - 1] : t.rows.find((r) => r.last === j));
 
 /** How a round or a run of rounds alike is named in its sentence. */
 function one(b) {
@@ -67,7 +65,7 @@ export function explainRound(plan, b, t, net, who = one(b)) {
     const why = two ? ` Splitting it would not pay: the best plan on 2 devices takes ${seconds(two.completion_s)}.` : '';
     return `${head} runs all ${net.layers.length} layers on one device: ${seconds(b.compute_s)} compute + ${seconds(b.transfer_s)} transfer (only the image in and the result out).${why}`;
   }
-  const row = rowOf(t, b.last);
+  const row = rowAt(t, b.last);
   const c = candidateOf(t, row, b.first, b.case);
   if (b.case === 'fc-data' || b.case === 'fc-model') {
     const other = candidateOf(t, row, b.last, b.case === 'fc-data' ? 'fc-model' : 'fc-data');
@@ -97,7 +95,8 @@ export function explainRound(plan, b, t, net, who = one(b)) {
     } else if (longer) {
       why = ` Fusing it with earlier layers would not pay: the best longer block, layers ${longer.first}–${b.last}, gives T(${b.last}) = ${seconds(longer.total)} instead of ${seconds(row.best_s)}, ${seconds(longer.total - row.best_s)} more.`;
     }
-    return `${head}: ${layers} alone (${b.case}) ${on}, ${seconds(c.block_s)} = ${seconds(c.compute_s)} compute + ${seconds(c.transfer_s)} transfer.${why}`;
+    const parts = c.transfer_s > 0 ? ` = ${seconds(c.compute_s)} compute + ${seconds(c.transfer_s)} transfer` : ' of compute, with no transfer';
+    return `${head}: ${layers} alone (${b.case}) ${on}, ${seconds(c.block_s)}${parts}.${why}`;
   }
   const lbl = layerByLayer(t, b.first, b.last);
   const saved = lbl.transfer - c.transfer_s;

@@ -10,7 +10,7 @@ import { paintCells } from './dp-cells.js';
 import { candidateOf, closeness } from '../worker/dp-pack.js';
 import { textWidth, thinned } from './thin.js';
 import { seconds } from '../format.js';
-import { hasTables, table, viewK } from '../teach/engine.js';
+import { hasTables, rowAt, table, viewK } from '../teach/engine.js';
 
 /** How many rows the step-through has filled (Infinity: all, the default). */
 let filled = Infinity;
@@ -96,8 +96,8 @@ export function renderDp(ctx) {
   const L = net.layers.length;
   const rows = t.rows;
   const shownRows = Math.min(filled, rows.length);
-  // Whole units while a cell is big enough to see; past 173 layers the grid stays 520
-  // wide and its cells are an image (dp-cells.js).
+  // Whole units while a cell is at least 3 wide; past 173 layers a cell is a fraction of
+  // a unit and the grid stays 520 wide (a large table's cells are one image: dp-cells.js).
   const raw = 520 / L;
   const cell = Math.min(24, raw >= 3 ? Math.floor(raw) : raw);
   const [left, top] = [44, 72];
@@ -213,7 +213,7 @@ export function waitDp(_, ctx) {
 
 /** The words for a cell, built on hover or focus (a table can hold thousands). */
 export function cellTip(t, j, first, k) {
-  const row = t.rows.find((r) => r.last === j);
+  const row = rowAt(t, j);
   if (!row) return '';
   const parts = row.candidates.filter((c) => c.first === first).map((c) => {
     const halo = c.halo_flops > 0 ? ` (halo ≈ ${seconds(c.halo_s)} of it per device)` : '';
