@@ -171,6 +171,11 @@ test('Explain this plan groups consecutive rounds that read the same (ResNet-50,
   const [a, z] = groups[0][0].split('-').map(Number);
   assert.match(groups[0][1], new RegExp(`^Rounds ${a}–${z} each fuse`));
   assert.match(groups[0][1], new RegExp(`The ${z - a + 1} blocks: layers `));
+  // Hovering the shared item lights every one of its rounds in the timeline.
+  await page.evaluate(() => window.coopaiDebug.drawAll());
+  await page.hover('#explain-list li[data-rounds]');
+  const lit = await page.$$eval('[data-view=timeline] .linked[data-round]', (els) => [...new Set(els.map((e) => Number(e.dataset.round)))].sort((x, y) => x - y));
+  assert.deepEqual(lit, Array.from({ length: z - a + 1 }, (_, n) => a + n));
 }));
 
 test('after another model is chosen, Explain never shows the previous model\'s plan', () => withPage({}, async (page) => {
