@@ -42,11 +42,16 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+/** The large models' phases (bench-page.mjs): the longest task of each, or null. */
+const PHASES = ['open_longest_task_ms', 'scroll_longest_task_ms', 'switch_k_longest_task_ms', 'drag_longest_task_ms'];
+
 /** Each row's figures as their medians over `runs` (same rows, same order). */
 function medianRun(runs) {
-  const figures = ['work_p95_ms', 'paint_p95_ms', 'longest_task_ms'];
+  const figures = ['work_p95_ms', 'paint_p95_ms', 'longest_task_ms', ...PHASES];
+  // A phase with no task over 50 ms is null: the median of the runs that had one.
+  const of = (values) => (values.some((v) => v !== null && v !== undefined) ? median(values.filter((v) => v !== null && v !== undefined)) : values[0]);
   return {
-    rows: runs[0].rows.map((r, i) => ({ ...r, ...Object.fromEntries(figures.map((f) => [f, median(runs.map((x) => x.rows[i][f]))])) })),
+    rows: runs[0].rows.map((r, i) => ({ ...r, ...Object.fromEntries(figures.filter((f) => f in r).map((f) => [f, of(runs.map((x) => x.rows[i][f]))])) })),
     wasm_gzip_bytes: runs[0].wasm_gzip_bytes,
   };
 }
@@ -76,7 +81,17 @@ const pythonTable = `${table(['VGG19, D = 10, cold', 'median (ms)'], [
 
 const pageTable = `${table(['model', 'D', 'work per event, p95 (ms)', 'input → paint, p95 (ms)', 'longest task (ms)'],
   page.rows.map((r) => [r.model, r.devices, ms(r.work_p95_ms), ms(r.paint_p95_ms), ms(r.longest_task_ms)]))}\n\n` +
-  `Headless Chromium; ${machine}${pageRuns.length > 1 ? `; each figure the median of ${pageRuns.length} runs` : ''}. The page's wasm: ${(page.wasm_gzip_bytes / 1024).toFixed(1)} KiB gzipped.`;
+  `Headless Chromium; ${machine}${pageRuns.length > 1 ? `; each figure the median of ${pageRuns.length} runs` : ''}. The page's wasm: ${(page.wasm_gzip_bytes / 1024).toFixed(1)} KiB gzipped.` +
+  largeTable(page.rows.filter((r) => PHASES[0] in r));
+
+/** The large real models opened as files: the longest main-thread task of each phase. */
+function largeTable(rows) {
+  if (!rows.length) return '';
+  const task = (x) => (x === null ? 'none over 50' : String(Math.round(x)));
+  return `\n\nThe large real models (tests/corpus_real/) opened with "Open file…": the longest main-thread task (ms) while the file is opened, while every view is scrolled into sight, while the DP view switches k, and while the bandwidth slider is dragged (10 events).\n\n${
+    table(['model', 'D', 'open', 'scroll every view into sight', 'switch k', 'drag'],
+      rows.map((r) => [r.model, r.devices, ...PHASES.map((f) => task(r[f]))]))}`;
+}
 
 let text = readFileSync(README, 'utf8');
 for (const [name, body] of [['native', nativeTable], ['python', pythonTable], ['page', pageTable]]) {

@@ -16,6 +16,8 @@ import { bindExports } from './export.js';
 import { writeHash } from './hash.js';
 import { drawView, drawViews, drawStale, setContext, tablesInSight, watchViews, viewsSettled } from './views.js';
 import { convBlocks, layerSpan, pickConvBlock } from './views/halo.js';
+import { bindHaloWindow } from './views/halo-window.js';
+import { bindTimelineZoom } from './views/timeline-zoom.js';
 import { openingFor, openingNote } from './teaching.js';
 import { fillCases, showFigures } from './figures.js';
 import { bindCluster, showCluster, showClusterError, readLinkCluster } from './cluster-panel.js';
@@ -302,6 +304,8 @@ async function main() {
     update(true);
   });
   $('halo-play').addEventListener('click', () => drawView('halo', context(true)));
+  bindHaloWindow(document.querySelector('[data-view=halo]'), () => drawView('halo'));
+  bindTimelineZoom(document.querySelector('[data-view=timeline]'), () => drawView('timeline'));
   // The confirmation shows beside the button, where the eyes are, not at the page top.
   $('copy-link').addEventListener('click', () => {
     const done = (text) => { $('copy-status').textContent = text; };

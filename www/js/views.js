@@ -12,8 +12,8 @@ import { renderChartBandwidth } from './views/chart-bandwidth.js';
 import { renderTimeline } from './views/timeline.js';
 import { renderHalo } from './views/halo.js';
 import { renderFl } from './views/fl.js';
-import { renderDp } from './views/dp.js';
-import { renderExplain } from './teach/explain.js';
+import { renderDp, waitDp } from './views/dp.js';
+import { renderExplain, waitExplain } from './teach/explain.js';
 import { place } from './views/place.js';
 import { rove } from './tooltip.js';
 
@@ -33,8 +33,10 @@ const LISTS = {
   explain: { id: 'explain-list', draw: renderExplain },
 };
 
-/** The views that read the DP table. */
-const READERS = new Set(['dp', 'explain']);
+/** The views that read the DP table, and what each says while its table is computed
+ * (the box is dimmed meanwhile: what it shows is of an earlier setting). */
+const WAITING = { dp: waitDp, explain: waitExplain };
+const READERS = new Set(Object.keys(WAITING));
 
 const boxOf = (name) => (LISTS[name] ? document.getElementById(LISTS[name].id) : document.querySelector(`[data-view="${name}"]`));
 
@@ -80,10 +82,18 @@ function markOverflow(box, narrow) {
   });
 }
 
+/** Dims a view that reads the DP table and lets it say that its table is computed. */
+function wait(name, ctx) {
+  const box = boxOf(name);
+  box.dataset.waiting = 'true';
+  WAITING[name](box, ctx);
+}
+
 export function drawView(name, ctx = makeContext(false)) {
   if (READERS.has(name) && !tables.ready(ctx)) {
     // Drawn once its table is in, if still out of date (and for the setting then drawn).
     stale.add(name);
+    wait(name, ctx);
     tables.load(ctx).then(() => { if (stale.has(name)) drawView(name); }, () => {});
     return;
   }
@@ -91,6 +101,7 @@ export function drawView(name, ctx = makeContext(false)) {
   const box = boxOf(name);
   if (LISTS[name]) LISTS[name].draw(box, ctx);
   else drawFigure(name, box, ctx);
+  delete box.dataset.waiting;
   stale.delete(name);
   performance.measure(`coopai draw ${name}`, { start: t0 });
 }
@@ -154,7 +165,12 @@ export function drawViews(play = false) {
   const ctx = makeContext(play);
   for (const name of [...Object.keys(VIEWS), ...Object.keys(LISTS)]) {
     if (visible.has(name)) drawView(name, ctx);
-    else stale.add(name);
+    else {
+      stale.add(name);
+      // Out of sight, a DP table is not computed: what such a view shows is taken down
+      // now, not when it scrolls back into sight.
+      if (READERS.has(name) && !tables.ready(ctx)) wait(name, ctx);
+    }
   }
   scheduleStale();
 }

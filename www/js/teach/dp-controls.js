@@ -6,7 +6,8 @@
 import { drawView } from '../views.js';
 import { cellTip, dpFor, dpReady, getFilled, setFilled } from '../views/dp.js';
 import { prefersStill } from './anim.js';
-import { maxK } from './engine.js';
+import { maxK, rowAt } from './engine.js';
+import { candidateOf } from '../worker/dp-pack.js';
 
 const $ = (id) => document.getElementById(id);
 let timer = null;
@@ -94,7 +95,7 @@ export function bindDp(ctx, onChange) {
   const figure = document.querySelector('[data-view=dp]');
   const describe = (e) => {
     const cell = e.target.closest?.('[data-cell]');
-    if (!cell || cell.hasAttribute('data-tip')) return;
+    if (!cell || cell.getAttribute('data-tip')) return;
     const c = context();
     const text = cellTip(dpFor(c), Number(cell.dataset.j), Number(cell.dataset.first), dpFor(c).k);
     cell.setAttribute('data-tip', text);
@@ -102,4 +103,39 @@ export function bindDp(ctx, onChange) {
   };
   figure.addEventListener('mouseover', describe);
   figure.addEventListener('focusin', describe);
+  figure.addEventListener('mousemove', probe);
+  figure.addEventListener('mouseleave', () => figure.querySelector('[data-probe]')?.remove());
+}
+
+/** A large table is one image (views/dp-cells.js): the cell under the pointer is found
+ * from its position and outlined by a probe, whose words the shared tooltip shows. */
+function probe(e) {
+  const image = e.target.closest?.('[data-testid=dp-cells]');
+  const root = image?.ownerSVGElement;
+  const old = root?.querySelector('[data-probe]');
+  if (!image) return;
+  const p = new DOMPoint(e.clientX, e.clientY).matrixTransform(root.getScreenCTM().inverse());
+  const [x, y, side] = ['x', 'y', 'width'].map((a) => Number(image.getAttribute(a)));
+  const layers = Number(image.dataset.layers);
+  const cell = side / layers;
+  const i = Math.floor((p.x - x) / cell) + 1;
+  const j = Math.floor((p.y - y) / cell) + 1;
+  const t = dpFor(context());
+  const row = rowAt(t, j);
+  const filled = t.rows.indexOf(row) < getFilled();
+  if (!row || !filled || !candidateOf(t, row, i)) {
+    old?.remove();
+    image.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));
+    return;
+  }
+  if (old && old.dataset.first === String(i) && old.dataset.j === String(j)) return;
+  const ring = old ?? document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+  const text = cellTip(t, j, i, t.k);
+  for (const [k, v] of Object.entries({
+    x: x + (i - 1) * cell - 1, y: y + (j - 1) * cell - 1, width: cell + 2, height: cell + 2,
+    fill: 'none', stroke: context().theme.accent, 'stroke-width': 1.5, 'pointer-events': 'none',
+    'data-probe': '', 'data-cell': '', 'data-first': i, 'data-j': j, 'data-layer': j, 'data-tip': text, 'aria-label': text,
+  })) ring.setAttribute(k, v);
+  if (!old) root.append(ring);
+  ring.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));
 }

@@ -6,6 +6,7 @@
 
 import { CUSTOM } from '../state.js';
 import { deviceCount, parseCluster } from '../cluster.js';
+import { candidateOf, unpack } from '../worker/dp-pack.js';
 
 const tables = new Map();
 
@@ -23,7 +24,7 @@ export function maxK(state) {
 export function keep(state, algorithm, k, table) {
   // The oldest goes first, never one of the setting just solved.
   if (tables.size > 24) tables.delete(tables.keys().next().value);
-  tables.set(key(state, algorithm, k), table);
+  tables.set(key(state, algorithm, k), unpack(table));
 }
 
 /** The table for `k` devices, as solved with the state's plans. */
@@ -54,9 +55,13 @@ export function viewK(state, plan) {
   return state.dpk >= 1 && state.dpk <= maxK(state) ? state.dpk : plan.devices;
 }
 
+/** Row `j` of table `t` (rows run j = 1..L, so it is found at once). */
+export function rowAt(t, j) {
+  return t.rows[j - 1]?.last === j ? t.rows[j - 1] : t.rows.find((r) => r.last === j);
+}
+
 /** The candidate of row `j` for the block `first..j` (the fastest case when several). */
 export function candidate(t, j, first) {
-  const row = t.rows.find((r) => r.last === j);
-  const all = row ? row.candidates.filter((c) => c.first === first) : [];
-  return all.reduce((a, c) => (!a || c.block_s < a.block_s ? c : a), null);
+  const row = rowAt(t, j);
+  return row ? candidateOf(t, row, first) : null;
 }

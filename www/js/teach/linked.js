@@ -5,6 +5,8 @@
 //                                          panels, DP rows)
 //   data-round="r" data-plan="mls|sls"     a round of that plan (blocks, timeline
 //                                          lanes, explanations, the DP's chain)
+//   data-rounds="a-b"                      beside data-round: rounds a to b (an
+//                                          explanation of rounds alike)
 //   data-first / data-last                 a block's layers, beside data-round
 //   data-current-k                         Fig. 8's bars at the plan's k
 // A layer lights up its round in each plan; a round lights up its layers.
@@ -27,8 +29,9 @@ function target(el) {
   const round = el.closest('[data-round][data-plan]');
   if (round) {
     const plan = plansOf().find((p) => p.algorithm === round.dataset.plan);
-    const b = plan?.blocks.find((x) => x.round === Number(round.dataset.round));
-    return b ? { layers: [b.first, b.last], rounds: [{ plan: plan.algorithm, round: b.round }] } : null;
+    const [a, z] = span(round.dataset);
+    const bs = plan?.blocks.filter((x) => x.round >= a && x.round <= z) ?? [];
+    return bs.length ? { layers: [bs[0].first, bs.at(-1).last], rounds: bs.map((b) => ({ plan: plan.algorithm, round: b.round })) } : null;
   }
   const layer = el.closest('[data-layer]');
   if (layer) {
@@ -38,11 +41,17 @@ function target(el) {
   return null;
 }
 
+/** The rounds an element stands for: `data-rounds="a-b"`, or its one `data-round`. */
+function span(d) {
+  return d.rounds ? d.rounds.split('-').map(Number) : [Number(d.round), Number(d.round)];
+}
+
 function matches(el, t) {
   const d = el.dataset;
   if (d.currentK !== undefined) return true;
   if (d.round !== undefined && d.plan !== undefined) {
-    return t.rounds.some((r) => r.plan === d.plan && String(r.round) === d.round);
+    const [a, z] = span(d);
+    return t.rounds.some((r) => r.plan === d.plan && r.round >= a && r.round <= z);
   }
   if (d.layer !== undefined) {
     const n = Number(d.layer);

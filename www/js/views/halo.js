@@ -6,9 +6,11 @@
 // the last layer back to the input, the receptive field visibly widens.
 
 import { el, svg, tip, deviceColour, txt } from '../svg.js';
+import { textWidth } from './thin.js';
 import { devices as deviceCount, rows as rowsText } from '../format.js';
 import { deviceName, isMixed } from '../cluster.js';
 import { deviceKey } from './devices.js';
+import { columnWindow } from './halo-window.js';
 
 /** With more devices than this the lanes become slivers: show this many, spread. */
 const MAX_LANES = 8;
@@ -41,10 +43,32 @@ function lanesShown(k) {
   return [...new Set(Array.from({ length: MAX_LANES }, (_, i) => Math.round((i * (k - 1)) / (MAX_LANES - 1))))];
 }
 
-/** `3×3/1, pool 2/2`: what widens the halo below this layer. */
+/** `3×3/1, pool 2/2`: what widens the halo below this layer (a layer with no window of
+ * its own, a concat or an add, by its kind). */
 function why(layer) {
   const c = layer.kind;
+  if (!c.kernel) return c.type;
   return `${c.kernel}×${c.kernel}/${c.stride}${c.pool ? ` +pool ${c.pool.size}/${c.pool.stride}` : ''}`;
+}
+
+/** `columns 1–11 of 283`, `◀ input–layer 9` and `layers 19–28 ▶` on the line at `y`,
+ * when the block has more columns than are drawn: the controls of views/halo-window.js. */
+function windowControls(columns, from, to, left, right, y, theme) {
+  const name = (c) => (c.layer ? `layer ${c.layer}` : 'input');
+  const span = (a, z) => `${name(columns[a])}–${columns[z].layer ?? 'input'}`;
+  let out = txt({ x: left, y, 'font-size': 11, fill: theme.muted },
+    `A long block: columns ${from + 1}–${to} of ${columns.length} drawn`);
+  const control = (move, text, x) => el('g', { 'data-halo-move': move, ...tip(`Show ${text.replace(/[◀▶]/g, '').trim()}`), role: 'button', cursor: 'pointer' },
+    el('rect', { x: x - textWidth(text) - 10, y: y - 12, width: textWidth(text) + 12, height: 17, rx: 3, fill: theme.band, stroke: theme.grid })
+    + txt({ x: x - 4, y, 'text-anchor': 'end', 'font-size': 11 }, text));
+  let x = right;
+  if (to < columns.length) {
+    const text = `${span(to, Math.min(columns.length, to + 10) - 1)} ▶`;
+    out += control(1, text, x);
+    x -= textWidth(text) + 20;
+  }
+  if (from > 0) out += control(-1, `◀ ${span(Math.max(0, from - 10), from - 1)}`, x);
+  return out;
 }
 
 export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
@@ -70,11 +94,15 @@ export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
       lane: (dev) => dev.layers[i],
     })),
   ];
-  const [width, left, top, barH] = [760, 10, 48, 220];
-  const colW = (width - left * 2) / columns.length;
+  // A long block: a window of its columns, with controls to move it.
+  const [from, to] = columnWindow(`${plan.algorithm} ${block.round} ${block.first}`, columns.length);
+  const drawn = columns.slice(from, to);
+  const windowed = drawn.length < columns.length;
+  const [width, left, top, barH] = [760, 10, windowed ? 70 : 48, 220];
+  const colW = (width - left * 2) / drawn.length;
   const laneW = Math.max(3, (colW * 0.8) / n);
   let out = '';
-  columns.forEach((c, i) => {
+  drawn.forEach((c, i) => {
     const x0 = left + i * colW + (colW - laneW * n) / 2;
     const scale = barH / c.height;
     let body = el('rect', { x: x0 - 2, y: top, width: laneW * n + 4, height: barH, fill: 'none', stroke: theme.grid });
@@ -104,10 +132,12 @@ export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
     });
     const factor = total / c.height;
     const cx = x0 + (laneW * n) / 2;
-    body += txt({ x: cx, y: top + barH + 15, 'text-anchor': 'middle', 'font-size': 11 }, c.title);
-    body += txt({ x: cx, y: top + barH + 29, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, c.note);
-    body += txt({ x: cx, y: top + barH + 43, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, `${c.height} rows · ×${factor.toFixed(2)}`);
-    const delay = play ? `${((columns.length - 1 - i) * 0.25).toFixed(2)}s` : null;
+    // One short fact a line, so a column of 67 units holds them all.
+    const lines = [c.title, ...c.note.split(' +').map((n, q) => (q ? `+${n}` : n)), `${c.height} rows`, `×${factor.toFixed(2)}`];
+    lines.forEach((line, q) => {
+      body += txt({ x: cx, y: top + barH + 15 + q * 13, 'text-anchor': 'middle', 'font-size': q ? 10 : 11, fill: q ? theme.muted : null }, line);
+    });
+    const delay = play ? `${((drawn.length - 1 - i) * 0.25).toFixed(2)}s` : null;
     out += el('g', { class: 'step', 'data-delay': delay, 'data-layer': c.layer ?? null }, body);
   });
   const gflop = block.devices.reduce((s, dev) => s + dev.flops, 0) / 1e9;
@@ -115,6 +145,7 @@ export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
   const subset = n < k ? ` (${n} of them drawn: ${shownDevices.map((d) => d + 1).join(', ')})` : '';
   const head = txt({ x: left, y: 16, 'font-weight': 600 },
     `${name} round ${block.round}: ${layerSpan(block)} (${block.case}) on ${deviceCount(k)}${subset}`) +
+    (windowed ? windowControls(columns, from, to, left, width - left, 56, theme) : '') +
     txt({ x: left, y: 34, 'font-size': 11, fill: theme.muted },
       'Solid: own share · hatched: halo, fetched and recomputed · outlined: input rows needed. ×n: rows computed by all ÷ rows of the layer.');
   const first = columns[1];
@@ -133,7 +164,8 @@ export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
     widen.length ? ` Read it from right to left: ${widen.join(', and ')}.` : '',
   ];
   // A mixed cluster: each device's name, speed and grid, under the columns.
-  const key = deviceKey(plan, block.devices, theme, left, top + barH + 66, width - left,
+  const key = deviceKey(plan, block.devices, theme, left, top + barH + 58 + 13 * Math.max(...drawn.map((c) => c.note.split(' +').length)), width - left,
     (dev) => `${rowsText(dev.out_rows)} of layer ${block.devices[0].layers.at(-1).layer}`);
-  return { svg: svg(width, top + barH + 52 + key.height, 'Halo rows of a conv block', head + el('g', { class: play ? 'play' : null }, out) + key.markup, theme), caption };
+  const notes = Math.max(...drawn.map((c) => c.note.split(' +').length));
+  return { svg: svg(width, top + barH + 44 + notes * 13 + key.height, 'Halo rows of a conv block', head + el('g', { class: play ? 'play' : null }, out) + key.markup, theme), caption };
 }

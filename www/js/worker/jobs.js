@@ -4,6 +4,7 @@
 // calls), so a drag is dropped between two ks; the `solve` after them is warm.
 
 import { Session, dpTableCluster, solveCluster, sweepBandwidthCluster } from '../../pkg/coopai.js';
+import { pack } from './dp-pack.js';
 
 const sessions = new Map();
 
@@ -26,10 +27,10 @@ function session(source) {
 }
 
 /** The DP table for `k` devices: of the mixed cluster when there is one (solved cold),
- * else from the session of `source`. */
+ * else from the session of `source`; packed for the trip to the page (dp-pack.js). */
 function dpTable({ source, devices, bandwidth, gflops, cluster }, algorithm, k) {
-  return cluster ? dpTableCluster(source, cluster, bandwidth, algorithm, k)
-    : session(source).session.dpTable(devices, bandwidth, gflops, algorithm, k);
+  return pack(cluster ? dpTableCluster(source, cluster, bandwidth, algorithm, k)
+    : session(source).session.dpTable(devices, bandwidth, gflops, algorithm, k));
 }
 
 /** MLS and SLS plans, MLS's saving over SLS in percent, the network when `net` is asked
