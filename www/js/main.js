@@ -20,6 +20,7 @@ import { openingFor, openingNote } from './teaching.js';
 import { fillCases, showFigures } from './figures.js';
 import { bindCluster, showCluster, showClusterError, readLinkCluster } from './cluster-panel.js';
 import { installTeach, updateTeach } from './teach/index.js';
+import { unlocked } from './teach/lesson.js';
 import { tourReadsTable } from './teach/tour.js';
 
 const $ = (id) => document.getElementById(id);
@@ -261,7 +262,9 @@ async function main() {
   const solved = await readHash();
   fillCases();
   $('controls').addEventListener('submit', (e) => e.preventDefault());
-  bindControls(async (change) => {
+  bindControls(async (asked) => {
+    // A lesson link's hidden values stay as the link set them (teach/lesson.js).
+    const change = unlocked(state, asked);
     if (change.model === CUSTOM && !state.custom) await startCustom();
     openModel(change);
     Object.assign(state, change);
@@ -273,6 +276,8 @@ async function main() {
   // last good one stays; resolves to the error that kept it, or null. A control moved
   // while it was solved is kept, and the whole setting is solved again.
   const tryState = async (change, play) => {
+    const locked = Object.keys(change).filter((key) => !(key in unlocked(state, change)));
+    if (locked.length) return new Error(`This lesson link keeps the ${locked.join(' and ')} as it is.`);
     const since = generation;
     const next = { ...state, ...change };
     let solved;

@@ -5,7 +5,7 @@
 // they are kept here by setting and k: drawing is sync.
 
 import { CUSTOM } from '../state.js';
-import { deviceCount, parseCluster } from '../cluster.js';
+import { availableDevices } from '../cluster.js';
 
 const tables = new Map();
 
@@ -15,9 +15,7 @@ function key(state, algorithm, k) {
 }
 
 /** D: the sliders' devices, or a mixed cluster's (the sliders are hidden then). */
-export function maxK(state) {
-  return state.cluster ? deviceCount(parseCluster(state.cluster).groups) : state.devices;
-}
+export const maxK = availableDevices;
 
 /** Keeps the table the worker computed for `k` devices. */
 export function keep(state, algorithm, k, table) {

@@ -7,7 +7,7 @@
 
 import { el, svg, tip, deviceColour, txt } from '../svg.js';
 import { devices as deviceCount, rows as rowsText } from '../format.js';
-import { deviceName, isMixed } from '../cluster.js';
+import { deviceHue, deviceName, isMixed } from '../cluster.js';
 import { deviceKey } from './devices.js';
 
 /** With more devices than this the lanes become slivers: show this many, spread. */
@@ -85,8 +85,8 @@ export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
       const { rows, own } = c.lane(dev);
       if (!rows) return;
       const x = x0 + lane * laneW;
-      const colour = deviceColour(d);
-      const who = deviceName(plan, dev, d);
+      const colour = deviceColour(deviceHue(dev));
+      const who = deviceName(plan, dev);
       const Who = `${who[0].toUpperCase()}${who.slice(1)}`;
       const [y, h, w] = [top + rows[0] * scale, Math.max(1, len(rows) * scale), laneW - 1];
       let body2;

@@ -1,0 +1,84 @@
+// Where the tour's panel sits and where the page scrolls, so a step's drawing is on
+// screen and uncovered: the panel takes the width of the drawing it rings, below it,
+// and the page scrolls the drawing up to the top (under the phone's sticky setting
+// line) with the panel beneath. Room is made at the page's end (the panel's height as
+// padding) so the last views can scroll that far. The page scrolls on arrival at a step
+// and again while views drawn on arrival change the layout, until the visitor scrolls.
+
+const GAP = 8;
+const $ = (id) => document.getElementById(id);
+
+let target = null;
+let pinned = false;
+let observer = null;
+
+/** The drawing a view's ring is about: its figure (or the view itself, e.g. the
+ * explanation's list). */
+export function ringedDrawing(id) {
+  const view = $(id);
+  if (!view || view.closest('[hidden]')) return null;
+  return view.querySelector('.figure') ?? view;
+}
+
+/** What covers the top of the viewport (the phone's sticky setting line). */
+function topCover() {
+  const mini = $('mini');
+  const r = mini?.getBoundingClientRect();
+  return r && getComputedStyle(mini).display !== 'none' && r.top <= 0 ? r.bottom : 0;
+}
+
+/** Sizes the panel to the drawing's column and scrolls the drawing to the top. */
+function place(scroll) {
+  const panel = $('tour');
+  if (panel.hidden) return;
+  const drawing = target && document.contains(target) ? target : null;
+  const wide = innerWidth > 800;
+  if (drawing && wide) {
+    const r = drawing.getBoundingClientRect();
+    const width = Math.min(r.width, 760);
+    panel.style.width = `${width}px`;
+    panel.style.left = `${r.right - width}px`;
+    panel.style.right = 'auto';
+  } else {
+    panel.style.width = panel.style.left = panel.style.right = '';
+  }
+  document.body.style.paddingBottom = `${panel.offsetHeight + 2 * GAP}px`;
+  if (!scroll || !drawing) return;
+  const r = drawing.getBoundingClientRect();
+  const cover = topCover();
+  const room = innerHeight - panel.offsetHeight - 2 * GAP - cover;
+  // The drawing's bottom just above the panel when it fits, else its top under the cover.
+  const shift = r.height <= room ? r.bottom - (cover + GAP + room) : r.top - cover - GAP;
+  const top = Math.max(0, Math.min(scrollY + shift, scrollY + r.top - cover - GAP));
+  if (Math.abs(top - scrollY) > 1) scrollTo({ top, behavior: 'instant' });
+}
+
+const unpin = () => { pinned = false; };
+const SCROLL_KEYS = new Set(['PageUp', 'PageDown', 'Home', 'End', 'ArrowUp', 'ArrowDown', ' ']);
+
+/** Rings `drawing` (null: none) and, on `arrival`, scrolls it into sight above the
+ * panel, keeping it there while the layout settles. */
+export function placeTour(drawing, arrival) {
+  // Marked for the tests' measure of what the panel leaves in sight.
+  target?.removeAttribute('data-tour-drawing');
+  target = drawing;
+  target?.setAttribute('data-tour-drawing', '');
+  if (!observer) {
+    observer = new ResizeObserver(() => place(pinned));
+    observer.observe(document.body);
+    addEventListener('resize', () => place(pinned));
+    addEventListener('wheel', unpin, { passive: true });
+    addEventListener('touchmove', unpin, { passive: true });
+    addEventListener('keydown', (e) => { if (SCROLL_KEYS.has(e.key)) unpin(); });
+  }
+  if (arrival) pinned = true;
+  place(arrival);
+}
+
+/** The tour left: the page gets its own padding back. */
+export function unplaceTour() {
+  target?.removeAttribute('data-tour-drawing');
+  target = null;
+  pinned = false;
+  document.body.style.paddingBottom = '';
+}
