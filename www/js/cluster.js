@@ -44,8 +44,9 @@ function shorten(s) {
 }
 
 /** A plain decimal such as `13.6`, `.5` or `2e3`: what the core's short form reads
- * (JavaScript's `Number` would also take `0x10`, `Infinity` and blanks). */
-const PLAIN = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+ * (JavaScript's `Number` would also take `0x10`, `Infinity` and blanks). A sign is
+ * read too, so `-5` is a number outside the range, not "not a number". */
+const PLAIN = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 function plainNumber(text) {
   const t = text.trim();
