@@ -21,6 +21,8 @@ import { fillCases, showFigures } from './figures.js';
 import { bindCluster, showCluster, showClusterError, readLinkCluster } from './cluster-panel.js';
 import { installTeach, updateTeach } from './teach/index.js';
 import { unlocked } from './teach/lesson.js';
+import { showSingle } from './single-device.js';
+import { bindAnchors, followAnchor } from './anchors.js';
 import { tourReadsTable } from './teach/tour.js';
 
 const $ = (id) => document.getElementById(id);
@@ -115,6 +117,7 @@ function scheduleSweep() {
     }
     if (s !== painted) return;
     drawView('chart-bandwidth');
+    showSingle(s, result.mls, cachedSweep(s));
     // The tour's last step states the sweep's numbers.
     if (s.tour) updateTeach(context(false));
   }, s.cluster ? 120 : 0);
@@ -156,6 +159,7 @@ async function update(play = false, solved = null) {
   showMessage('error', '');
   $('copy-status').textContent = '';
   showFigures(s, result);
+  showSingle(s, result.mls, cachedSweep(s));
   fillRounds();
   drawViews(play);
   scheduleSweep();
@@ -214,7 +218,7 @@ async function readHash() {
   // Plans solved while reading a link's model are for the state before these changes.
   if (opening || state.cluster) solved = null;
   const said = notes.length ? `The address was adjusted: ${notes.join('; ')}.` : '';
-  showMessage('note', [said, opening ? openingNote(state.model) : ''].filter(Boolean).join(' '));
+  showMessage('note', [said, opening ? openingNote(state.model, opening) : ''].filter(Boolean).join(' '));
   return solved;
 }
 
@@ -314,8 +318,14 @@ async function main() {
       .then(() => done('Link copied: it opens this view.'), () => done('Copy the address bar to share this view.'))
       ?? done('Copy the address bar to share this view.');
   });
+  bindAnchors();
   addEventListener('hashchange', async () => {
     if (location.hash === toHash(state)) return;
+    // An in-page link typed or followed some other way: the setting stays, and so does its hash.
+    if (followAnchor(location.hash)) {
+      history.replaceState(null, '', toHash(state));
+      return;
+    }
     // Busy from the start: a link's model is read in the worker before the solve.
     begin();
     update(true, await readHash());
