@@ -68,6 +68,8 @@ export function clampField(key, raw, room = LIMITS.devices) {
   const n = plainNumber(text);
   const what = { count: 'a count', gflops: 'a speed', memory: 'a memory size' }[key];
   if (!Number.isFinite(n)) return { value: null, note: `${what} “${shorten(text)}” is not a number` };
+  // No memory is a meaning of its own (no limit), so a negative one is not clamped to 1 MB.
+  if (key === 'memory' && n < 0) return { value: null, note: `${what} “${shorten(text)}” is negative` };
   if (key === 'count') {
     const max = Math.max(1, room);
     const v = Math.min(max, Math.max(1, Math.round(n)));
