@@ -23,16 +23,17 @@ const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 const MIXED = '#model=vgg16&bandwidth=300&algorithm=mls&cluster=4x13.6@4096,2x30@8192,1x53@8192';
 
+/** The drawing each tour step talks about, as its text does (step 2: the timeline). */
+const RINGED = ['network', 'timeline', 'halo', 'network', 'dp', 'fl', 'chart-k', 'chart-bandwidth'];
+
 /**
- * The share of the tour step's drawing (the element the tour marks `data-tour-drawing`)
- * that is inside the viewport and not under the tour panel nor the phone's sticky
- * setting line, from their bounding rectangles; and the share of the viewport's height
- * that the uncovered drawing fills.
+ * The share of tour step `n`'s drawing that is inside the viewport and not under the
+ * tour panel nor the phone's sticky setting line, from their bounding rectangles; and
+ * the share of the viewport's height that the uncovered drawing fills.
  */
-async function uncovered(page) {
-  return page.evaluate(() => {
-    const drawing = document.querySelector('[data-tour-drawing]');
-    if (!drawing) return { share: 0, fill: 0 };
+async function uncovered(page, n) {
+  return page.evaluate((view) => {
+    const drawing = document.querySelector(`[data-view="${view}"]`);
     const box = (r) => [r.left, r.top, r.right, r.bottom];
     const cut = (a, b) => [Math.max(a[0], b[0]), Math.max(a[1], b[1]), Math.min(a[2], b[2]), Math.min(a[3], b[3])];
     const area = (r) => Math.max(0, r[2] - r[0]) * Math.max(0, r[3] - r[1]);
@@ -43,8 +44,8 @@ async function uncovered(page) {
       .map((e) => cut(seen, box(e.getBoundingClientRect())));
     // The panel and the sticky line never overlap each other (top and bottom of the screen).
     const free = area(seen) - covers.reduce((s, c) => s + area(c), 0);
-    return { share: free / area(d), fill: free / (seen[2] - seen[0]) / innerHeight };
-  });
+    return { share: free / area(d), fill: area(seen) ? free / (seen[2] - seen[0]) / innerHeight : 0 };
+  }, RINGED[n - 1]);
 }
 
 for (const [size, viewport, least] of [['1280×800', DESKTOP, 0.9], ['390×844', PHONE, 0.5]]) {
@@ -53,12 +54,12 @@ for (const [size, viewport, least] of [['1280×800', DESKTOP, 0.9], ['390×844',
     for (let n = 1; n <= 8; n++) {
       if (n > 1) await page.click('#tour-next');
       await settled(page);
-      const byButton = await uncovered(page);
+      const byButton = await uncovered(page, n);
       await shot(page, `tour-${viewport.width}-${n}`);
       // A fresh page opened at this step (a lesson link), starting at the page top.
       await page.goto('about:blank');
       await open(page, server.url, `#model=vgg16&tour=${n}`);
-      const byLink = await uncovered(page);
+      const byLink = await uncovered(page, n);
       for (const [how, m] of [['button', byButton], ['link', byLink]]) {
         const fl = n === 6 && viewport === PHONE;
         // The phone stacks the FL view's three panels, 1.5 screens tall: no panel

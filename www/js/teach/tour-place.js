@@ -59,10 +59,7 @@ const SCROLL_KEYS = new Set(['PageUp', 'PageDown', 'Home', 'End', 'ArrowUp', 'Ar
 /** Rings `drawing` (null: none) and, on `arrival`, scrolls it into sight above the
  * panel, keeping it there while the layout settles. */
 export function placeTour(drawing, arrival) {
-  // Marked for the tests' measure of what the panel leaves in sight.
-  target?.removeAttribute('data-tour-drawing');
   target = drawing;
-  target?.setAttribute('data-tour-drawing', '');
   if (!observer) {
     observer = new ResizeObserver(() => place(pinned));
     observer.observe(document.body);
@@ -77,7 +74,6 @@ export function placeTour(drawing, arrival) {
 
 /** The tour left: the page gets its own padding back. */
 export function unplaceTour() {
-  target?.removeAttribute('data-tour-drawing');
   target = null;
   pinned = false;
   document.body.style.paddingBottom = '';
