@@ -25,7 +25,7 @@ export function singleNote(state, mls, sweep) {
   const head = 'The best plan here is one device alone: at this setting splitting costs more in transfer than it saves in compute, so there are no blocks, no halo and no saving.';
   if (!sweep) return { text: head, offer: null };
   const at = nearestSplit(sweep, state.bandwidth);
-  if (!at) return { text: `${head} No bandwidth from 1 to 1000 Mbps changes that; slower devices (a lower F) would.`, offer: null };
+  if (!at) return { text: `${head} No bandwidth from 1 to 1000 Mbps changes that at these devices.`, offer: null };
   const offer = lockedFields(state).includes('bandwidth') ? null : { ...state, bandwidth: at.bandwidth_mbps };
   return { text: `${head} At ${at.bandwidth_mbps} Mbps MLS splits it over ${at.mls.devices} devices.`, offer };
 }

@@ -14,6 +14,7 @@ import { availableDevices } from '../cluster.js';
 import { placeTour, ringedDrawing, unplaceTour } from './tour-place.js';
 
 const pct = (x) => `${x.toFixed(1)} %`;
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The devices of the setting in words: `D = 10 edge devices of 13.6 GFLOPS each`, or
  * a mixed cluster's count and speeds. */
@@ -92,6 +93,10 @@ export const STEPS = [
           ? ` Compute falls too, halo and all: ${afford}.`
           : ` Transfer rises, since more devices share the gateway, but compute falls by more, halo and all: ${afford}.`;
       }
+      if (mls.devices === 1) {
+        return `Here MLS, like SLS, keeps all ${net.layers.length} layers on one device in one round, ${seconds(mls.completion_s)}: at this setting no split saves more than its transfers cost, so there are no blocks to compare. ` +
+          'The note under the figures says at which bandwidth, if any, MLS splits it; "Explain this plan" under the drawing says why.';
+      }
       return `MLS groups the ${net.layers.length} layers into ${mls.blocks.length} blocks on k = ${mls.devices} devices: ${mls.blocks.map(layerSpan).join(', ')}. ` +
         `It takes ${seconds(mls.completion_s)} against SLS's ${seconds(sls.completion_s)}, ${pct(saving)} less; ` +
         `transfer goes from ${seconds(sls.transfer_s)} to ${seconds(mls.transfer_s)}, compute from ${seconds(sls.compute_s)} to ${seconds(mls.compute_s)}.${why} ` +
@@ -109,7 +114,7 @@ export const STEPS = [
       const count = t.rows.reduce((s, r) => s + r.candidates.length, 0);
       const L = net.layers.length;
       return `For k = ${t.k}, the DP (eq. 2) fills T(j), the fastest way to finish layers 1..j, for j = 1 to ${L}: it tries every last block b(i..j) after the best T(i−1), adds the block's time e(i, j, k) on its slowest device, and keeps the minimum. ` +
-        `Here it compared ${count} candidate blocks; T(${L}) = ${seconds(t.completion_s)}, and tracing back which i each row kept gives the ${t.chain.length} blocks. ` +
+        `Here it compared ${count} candidate blocks; T(${L}) = ${seconds(t.completion_s)}, and tracing back which i each row kept gives the ${plural(t.chain.length, 'block')}. ` +
         'Press "Fill next row" to watch it one j at a time; hover a cell for its compute, transfer and halo.';
     },
   },
