@@ -78,7 +78,6 @@ async function check(page, model, name, s) {
   const D = s.cluster ? 7 : s.devices;
 
   const net = await caption('network');
-  readsWell(`${where} network caption`, net);
   const slsText = net.match(/SLS runs[^.]*\./)?.[0] ?? '';
   if (/fuses/.test(slsText)) findings.push(`${where}: SLS said to fuse layers: ${slsText}`);
   if (s.algorithm === 'sls' && /MLS/.test(net)) findings.push(`${where}: SLS-only caption speaks of MLS: ${net}`);
@@ -89,10 +88,15 @@ async function check(page, model, name, s) {
     if (saving > 0.005 && !net.includes(`finishes ${pct2(saving)} sooner`)) findings.push(`${where}: caption saving differs from CLI ${pct2(saving)}: ${net}`);
   }
   const system = await caption('system');
-  readsWell(`${where} system caption`, system);
   const shownPlan = s.algorithm === 'sls' ? sls : mls;
-  if (!system.includes(`on ${shownPlan.devices} device${shownPlan.devices === 1 ? '' : 's'} (${s.algorithm === 'sls' ? 'SLS' : 'MLS'}'s choice of the ${D} available)`)) findings.push(`${where}: system caption: ${system}`);
-  for (const view of ['chart-k', 'chart-bandwidth', 'timeline', 'halo', 'fl']) readsWell(`${where} ${view} caption`, await caption(view));
+  const k = shownPlan.devices;
+  if (!system.includes(`on ${k === 1 ? 'one device' : `${k} devices`} (${s.algorithm === 'sls' ? 'SLS' : 'MLS'}'s choice of the ${D} available)`)) findings.push(`${where}: system caption: ${system}`);
+  for (const view of ['system', 'network', 'chart-k', 'chart-bandwidth', 'timeline', 'halo', 'fl']) {
+    const text = await caption(view);
+    readsWell(`${where} ${view} caption`, text);
+    // With one device available, a one-device plan is not a choice against transfer.
+    if (D === 1 && /would cost more|costs more in transfer/.test(text)) findings.push(`${where} ${view} caption: gives transfer as the reason with D = 1: ${text}`);
+  }
   const mini = await page.textContent('#mini-text');
   if (!mini.includes(pct2(saving))) findings.push(`${where}: phone line ${mini} vs saving ${pct2(saving)}`);
   const single = !(await page.isHidden('#single-note'));
@@ -103,6 +107,7 @@ async function check(page, model, name, s) {
     if (n === 8) await page.waitForFunction(() => !/being computed/.test(document.getElementById('tour-text').textContent), null, { timeout: 60000 }).catch(() => {});
     const text = await page.textContent('#tour-text');
     readsWell(`${where} tour ${n}`, text);
+    if (D === 1 && /would cost more|costs more in transfer/.test(text)) findings.push(`${where} tour ${n}: gives transfer as the reason with D = 1: ${text}`);
     // The steps that switch "Show" read the plans as the CLI has them.
     const k = text.match(/MLS groups the \d+ layers into (\d+) blocks on k = (\d+)/);
     if (k && (Number(k[1]) !== mls.blocks.length || Number(k[2]) !== mls.devices)) findings.push(`${where} tour ${n}: ${k[0]} vs CLI ${mls.blocks.length} on ${mls.devices}`);

@@ -53,7 +53,8 @@ export const STEPS = [
     text({ sls, state }) {
       const d = availableDevices(state);
       if (sls.devices === 1) {
-        return `SLS, the baseline, slices every layer over the devices and runs one layer per round. Here it does not split at all: one device runs all ${sls.blocks[0].last} layers in one round, ${seconds(sls.completion_s)}, because sending every layer's slices through the ${state.bandwidth} Mbps gateway would cost more than it saves. ` +
+        const why = d === 1 ? 'the only device available' : `because sending every layer's slices through the ${state.bandwidth} Mbps gateway would cost more than it saves`;
+        return `SLS, the baseline, slices every layer over the devices and runs one layer per round. Here it does not split at all: one device runs all ${sls.blocks[0].last} layers in one round, ${seconds(sls.completion_s)}, ${why}. ` +
           'In the timeline the strong bars are compute, the faint ones transfer.';
       }
       const quiet = quietRounds(sls).length;

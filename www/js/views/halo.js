@@ -53,7 +53,7 @@ export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
   const block = pickConvBlock(plan, state.round);
   if (!block) {
     return message(plan.devices === 1
-      ? `This ${name} plan runs on one device, so nothing is split and there is no halo. Try slower devices (lower F) or the tiny model.`
+      ? `This ${name} plan runs on one device, so nothing is split and there is no halo. The note above the views says what would split it.`
       : `This ${name} plan has no conv block split over several devices.`, theme);
   }
   const k = block.devices.length;

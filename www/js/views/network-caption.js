@@ -10,7 +10,9 @@ function planText(p, label, net) {
   const L = net.layers.length;
   const rounds = `${p.blocks.length} round${p.blocks.length === 1 ? '' : 's'}`;
   if (p.blocks.length === 1 && p.blocks[0].case === 'single') {
-    return `${label} runs all ${L} layers in one round on one device: splitting them would cost more in transfer than it saves.`;
+    // `per_k` holds one plan per k = 1..D: with D = 1 there is nothing to split over.
+    const why = p.per_k.length === 1 ? 'the only device available' : 'splitting them would cost more in transfer than it saves';
+    return `${label} runs all ${L} layers in one round on one device: ${why}.`;
   }
   const fused = p.blocks.filter((b) => b.last > b.first && b.case !== 'single');
   const what = label === 'MLS' && fused.length

@@ -60,8 +60,10 @@ export function renderSystem({ shown, mls, sls, state, theme }) {
   let links = txt({ x: 430, y: 22, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, 'start of a round: the input each device needs →');
   links += txt({ x: 430, y: height - 10, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, '← end of a round: each device\'s output');
   links += txt({ x: gw.x, y: gw.y + 44, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, `G = ${state.bandwidth} Mbps, G/${k} per device`);
-  const caption = [
-    `A camera sends a picture to the gateway. The gateway cuts the network into blocks of consecutive layers and runs one block per round on ${devices(k)} (${name}'s choice of the ${availableDevices(state)} available): `
+  const caption = [k === 1
+    ? `A camera sends a picture to the gateway, which here runs the whole network in one round on one device (${name}'s choice of the ${availableDevices(state)} available): `
+      + `it sends the picture over its ${state.bandwidth} Mbps link and gets the result back. When a plan splits the work, the gateway cuts the network into blocks of consecutive layers, one round each, on several devices.`
+    : `A camera sends a picture to the gateway. The gateway cuts the network into blocks of consecutive layers and runs one block per round on ${devices(k)} (${name}'s choice of the ${availableDevices(state)} available): `
     + 'each computes its grid (a band of rows) of the conv layers or its cluster (a share of the neurons) of the fully-connected ones. '
     + `Devices talk only to the gateway, at the start and the end of each round, never to each other, and share its ${state.bandwidth} Mbps: ${Number((state.bandwidth / k).toPrecision(3))} Mbps each.`,
   ];
