@@ -48,7 +48,7 @@ async function uncovered(page, n) {
   }, RINGED[n - 1]);
 }
 
-for (const [size, viewport, least] of [['1280×800', DESKTOP, 0.9], ['390×844', PHONE, 0.5]]) {
+for (const [size, viewport, least] of [['1280×800', DESKTOP, 0.9], ['1920×1080', { width: 1920, height: 1080 }, 0.9], ['390×844', PHONE, 0.5]]) {
   test(`the tour keeps each step's drawing on screen and uncovered at ${size}, by button and by link`, () => withPage({ viewport }, async (page) => {
     await open(page, server.url, '#model=vgg16&tour=1');
     for (let n = 1; n <= 8; n++) {

@@ -46,9 +46,9 @@ function place(scroll) {
   if (!scroll || !drawing) return;
   const r = drawing.getBoundingClientRect();
   const cover = topCover();
-  const room = innerHeight - panel.offsetHeight - 2 * GAP - cover;
+  const bottom = panel.getBoundingClientRect().top - GAP;
   // The drawing's bottom just above the panel when it fits, else its top under the cover.
-  const shift = r.height <= room ? r.bottom - (cover + GAP + room) : r.top - cover - GAP;
+  const shift = r.height <= bottom - cover - GAP ? r.bottom - bottom : r.top - cover - GAP;
   const top = Math.max(0, Math.min(scrollY + shift, scrollY + r.top - cover - GAP));
   if (Math.abs(top - scrollY) > 1) scrollTo({ top, behavior: 'instant' });
 }
@@ -59,7 +59,6 @@ const SCROLL_KEYS = new Set(['PageUp', 'PageDown', 'Home', 'End', 'ArrowUp', 'Ar
 /** Rings `drawing` (null: none) and, on `arrival`, scrolls it into sight above the
  * panel, keeping it there while the layout settles. */
 export function placeTour(drawing, arrival) {
-  target = drawing;
   if (!observer) {
     observer = new ResizeObserver(() => place(pinned));
     observer.observe(document.body);
@@ -68,12 +67,19 @@ export function placeTour(drawing, arrival) {
     addEventListener('touchmove', unpin, { passive: true });
     addEventListener('keydown', (e) => { if (SCROLL_KEYS.has(e.key)) unpin(); });
   }
+  // The drawing itself too: drawn on arrival it may grow inside a row that does not.
+  if (target !== drawing) {
+    if (target) observer.unobserve(target);
+    if (drawing) observer.observe(drawing);
+    target = drawing;
+  }
   if (arrival) pinned = true;
   place(arrival);
 }
 
 /** The tour left: the page gets its own padding back. */
 export function unplaceTour() {
+  if (target) observer.unobserve(target);
   target = null;
   pinned = false;
   document.body.style.paddingBottom = '';
