@@ -144,7 +144,7 @@ test('a mixed cluster: one device count and one name and colour per device in ev
   const { plan } = { plan: cliSolveCluster({ model: 'vgg16', cluster: '4x13.6@4096,2x30@8192,1x53@8192', bandwidth: 300 }) };
   assert.match(await page.textContent('[data-caption=system]'), /MLS's choice of the 7 available/);
   const mini = await page.textContent('#mini-text');
-  assert.match(mini, /7 mixed devices \(4x13\.6@4096,2x30@8192,1x53@8192\)/);
+  assert.match(mini, /· 7 mixed devices ·/);
   assert.doesNotMatch(mini, /D 10|13\.6 GFLOPS —/);
   // The system picture names the team as the timeline does, fastest first.
   const team = plan.blocks[0].devices.map((d) => `${d.device + 1} · ${d.gflops} GF`);

@@ -227,10 +227,8 @@ export function availableDevices(state) {
   return state.cluster ? deviceCount(parseCluster(state.cluster).groups) : state.devices;
 }
 
-/** The devices in words, for captions and the phone's setting line: `D 10 · 13.6
- * GFLOPS` on the sliders, `7 mixed devices (4x13.6@4096,…)` on a cluster. */
+/** The devices in a few words, for the phone's setting line: `D 10 · 13.6 GFLOPS` on
+ * the sliders, `7 mixed devices` on a cluster. */
 export function devicesText(state) {
-  return state.cluster
-    ? `${availableDevices(state)} mixed devices (${state.cluster})`
-    : `D ${state.devices} · ${state.gflops} GFLOPS`;
+  return state.cluster ? `${availableDevices(state)} mixed devices` : `D ${state.devices} · ${state.gflops} GFLOPS`;
 }
