@@ -10,7 +10,7 @@ import { seconds, devices, flops } from '../format.js';
 import { table } from './engine.js';
 import { cachedSweep } from '../engine.js';
 import { layerSpan, pickConvBlock } from '../views/halo.js';
-import { availableDevices } from '../cluster.js';
+import { availableDevices, parseCluster } from '../cluster.js';
 import { placeTour, ringedDrawing, unplaceTour } from './tour-place.js';
 
 const pct = (x) => `${x.toFixed(1)} %`;
@@ -21,7 +21,7 @@ const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 function teamText(state) {
   const n = availableDevices(state);
   if (!state.cluster) return `D = ${n} edge devices of ${state.gflops} GFLOPS each`;
-  const speeds = [...new Set(state.cluster.split(',').map((g) => Number(g.split('x')[1].split('@')[0])))];
+  const speeds = [...new Set(parseCluster(state.cluster).groups.map((g) => g.gflops))];
   return `D = ${n} edge devices of mixed speeds (${speeds.join(', ')} GFLOPS; the plan uses the fastest)`;
 }
 
@@ -39,7 +39,7 @@ export const STEPS = [
       const one = mls.per_k[0];
       const band = mls.devices === 1
         ? 'the band under them is the plan: here one device alone is also the fastest way'
-        : `the band under them is the plan MLS finds for up to D devices (${mls.blocks.length} round${mls.blocks.length === 1 ? '' : 's'} on k = ${mls.devices}), which the next steps build up to`;
+        : `the band under them is the plan MLS finds for up to D devices (${plural(mls.blocks.length, 'round')} on k = ${mls.devices}), which the next steps build up to`;
       return `A camera's image must go through ${net.name}'s ${net.layers.length} layers (${flops(net.layers.reduce((s, l) => s + l.flops, 0))}). ` +
         `A gateway can share the work with up to ${teamText(state)}, which talk only to the gateway over its ${state.bandwidth} Mbps link. ` +
         `On one device alone${state.cluster ? ' (the fastest)' : ''} that takes ${seconds(one.completion_s)}: ${seconds(one.compute_s)} of compute and ${seconds(one.transfer_s)} of transfer (the image in, the result out). ` +
@@ -72,7 +72,10 @@ export const STEPS = [
     views: ['view-halo'],
     text({ mls, net, state }) {
       const b = pickConvBlock(mls, state.round);
-      if (!b) return `This MLS plan has no conv block split over several devices (k = ${mls.devices}), so there is no halo to show. Raise the bandwidth or the devices and it appears.`;
+      if (!b) {
+        return `This MLS plan has no conv block split over several devices (k = ${mls.devices}), so there is no halo to show.` +
+          (mls.devices === 1 ? ' The note above the views says what would split it.' : '');
+      }
       const computed = b.devices.reduce((s, d) => s + d.flops, 0);
       const own = net.layers.slice(b.first - 1, b.last).reduce((s, l) => s + l.flops, 0);
       const n = b.last - b.first + 1;
@@ -86,7 +89,7 @@ export const STEPS = [
     title: "MLS's blocks",
     set: { algorithm: 'both' },
     views: ['view-network', 'explain'],
-    text({ mls, sls, saving, net }) {
+    text({ mls, sls, saving, net, state }) {
       const afford = `with fewer rounds MLS can afford k = ${mls.devices} devices where SLS stops at ${sls.devices}`;
       let why = '';
       if (mls.devices > sls.devices && mls.compute_s < sls.compute_s) {
@@ -95,8 +98,9 @@ export const STEPS = [
           : ` Transfer rises, since more devices share the gateway, but compute falls by more, halo and all: ${afford}.`;
       }
       if (mls.devices === 1) {
-        return `Here MLS, like SLS, keeps all ${net.layers.length} layers on one device in one round, ${seconds(mls.completion_s)}: at this setting no split saves more than its transfers cost, so there are no blocks to compare. ` +
-          'The note under the figures says at which bandwidth, if any, MLS splits it; "Explain this plan" under the drawing says why.';
+        const why = availableDevices(state) === 1 ? 'only one device is available' : 'at this setting no split saves more than its transfers cost';
+        return `Here MLS, like SLS, keeps all ${net.layers.length} layers on one device in one round, ${seconds(mls.completion_s)}: ${why}, so there are no blocks to compare. ` +
+          'The note above the views says what would split it; "Explain this plan" under the drawing says why.';
       }
       return `MLS groups the ${net.layers.length} layers into ${mls.blocks.length} blocks on k = ${mls.devices} devices: ${mls.blocks.map(layerSpan).join(', ')}. ` +
         `It takes ${seconds(mls.completion_s)} against SLS's ${seconds(sls.completion_s)}, ${pct(saving)} less; ` +
@@ -142,6 +146,10 @@ export const STEPS = [
       const all = mls.per_k[mls.per_k.length - 1];
       const d = availableDevices(state);
       if (d === 1) return `With D = 1 there is one bar: one device takes ${seconds(one.completion_s)}. Raise the devices to see where more stop helping.`;
+      if (mls.devices === d) {
+        return `One device takes ${seconds(one.completion_s)}. Here MLS is fastest with all ${d} available: ${seconds(mls.completion_s)}, of which ${seconds(mls.transfer_s)} transfer. ` +
+          'Each device gets only 1/k of the gateway, yet at this setting the compute each added device takes off still outweighs that: no k up to D is past the turn.';
+      }
       return `One device takes ${seconds(one.completion_s)}. MLS is fastest with k = ${mls.devices} of the ${d} available: ${seconds(mls.completion_s)}. ` +
         `With all ${d} it would take ${seconds(all.completion_s)}, of which ${seconds(all.transfer_s)} transfer: each device gets only 1/k of the gateway, so beyond some k the transfers grow faster than the compute shrinks.`;
     },
