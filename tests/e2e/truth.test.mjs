@@ -258,3 +258,43 @@ test('the skip link and the case list tell the truth', () => withPage({ viewport
   const words = { 4: 'four', 5: 'five', 6: 'six' };
   assert.match(await page.textContent('.cases p'), new RegExp(`name ${words[names]}`));
 }));
+
+test('a hash navigated to while a write is pending is not overwritten (hash.js, node)', async () => {
+  // The browser's side, enough for hash.js: the address, replaceState, timers run by hand.
+  const listeners = [];
+  const timers = [];
+  let now = 0;
+  const saved = Object.fromEntries(['location', 'history', 'addEventListener', 'setTimeout'].map((k) => [k, Object.getOwnPropertyDescriptor(globalThis, k)]));
+  Object.assign(globalThis, {
+    location: { hash: '#model=vgg16' },
+    history: { replaceState: (_, __, h) => { globalThis.location.hash = h; } },
+    addEventListener: (type, fn) => { if (type === 'hashchange') listeners.push(fn); },
+    setTimeout: (fn) => timers.push(fn),
+  });
+  const clock = performance.now;
+  performance.now = () => now;
+  try {
+    const { writeHash } = await import(`../../www/js/hash.js?${Date.now()}`);
+    const { defaults, toHash } = await import('../../www/js/state.js');
+    const s = { ...defaults(), model: 'vgg16' };
+    writeHash({ ...s, devices: 5 });
+    now += 10;
+    writeHash({ ...s, devices: 6 });
+    assert.equal(timers.length, 1, 'the second write waits');
+    // A link is followed; its hashchange is queued behind the write's timer.
+    location.hash = '#model=alexnet&devices=3';
+    timers.shift()();
+    assert.equal(location.hash, '#model=alexnet&devices=3', 'the link is not overwritten');
+    for (const fn of listeners) fn();
+    // The page reads it and writes its own hash for it again.
+    now += 500;
+    writeHash({ ...s, model: 'alexnet', devices: 3 });
+    assert.equal(location.hash, toHash({ ...s, model: 'alexnet', devices: 3 }));
+  } finally {
+    performance.now = clock;
+    for (const [key, d] of Object.entries(saved)) {
+      if (d) Object.defineProperty(globalThis, key, d);
+      else delete globalThis[key];
+    }
+  }
+});

@@ -323,7 +323,7 @@ async function main() {
     if (location.hash === toHash(state)) return;
     // An in-page link typed or followed some other way: the setting stays, and so does its hash.
     if (followAnchor(location.hash)) {
-      history.replaceState(null, '', toHash(state));
+      writeHash(state);
       return;
     }
     // Busy from the start: a link's model is read in the worker before the solve.
