@@ -35,6 +35,7 @@ function place(scroll) {
   const wide = innerWidth > 800;
   if (drawing && wide) {
     const r = drawing.getBoundingClientRect();
+    // As wide as the drawing, up to a readable line length.
     const width = Math.min(r.width, 760);
     panel.style.width = `${width}px`;
     panel.style.left = `${r.right - width}px`;
@@ -49,15 +50,15 @@ function place(scroll) {
   const bottom = panel.getBoundingClientRect().top - GAP;
   // The drawing's bottom just above the panel when it fits, else its top under the cover.
   const shift = r.height <= bottom - cover - GAP ? r.bottom - bottom : r.top - cover - GAP;
-  const top = Math.max(0, Math.min(scrollY + shift, scrollY + r.top - cover - GAP));
+  const top = Math.max(0, scrollY + shift);
   if (Math.abs(top - scrollY) > 1) scrollTo({ top, behavior: 'instant' });
 }
 
 const unpin = () => { pinned = false; };
 const SCROLL_KEYS = new Set(['PageUp', 'PageDown', 'Home', 'End', 'ArrowUp', 'ArrowDown', ' ']);
 
-/** Rings `drawing` (null: none) and, on `arrival`, scrolls it into sight above the
- * panel, keeping it there while the layout settles. */
+/** Places the panel by `drawing` (null: none) and, on `arrival`, scrolls the drawing
+ * into sight above the panel, keeping it there while the layout settles. */
 export function placeTour(drawing, arrival) {
   if (!observer) {
     observer = new ResizeObserver(() => place(pinned));

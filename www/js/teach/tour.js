@@ -4,7 +4,8 @@
 // about and scrolls the first into sight beside the panel (tour-place.js), and states
 // figures computed from the plan on screen, so its words stay right when the visitor
 // moves a slider mid-tour. Leaving the tour puts "Show" back as it was.
-// Keys: → or n next, ← or p back (not while a slider or a list has focus), Escape leaves.
+// Keys: → or n next, ← or p back (not while a slider, a list or a drawing has focus),
+// Escape leaves (but in a drawing, where it closes the tooltip).
 
 import { seconds, devices, flops } from '../format.js';
 import { table } from './engine.js';
