@@ -20,7 +20,7 @@ import { openingFor, openingNote } from './teaching.js';
 import { fillCases, showFigures } from './figures.js';
 import { bindCluster, showCluster, showClusterError, readLinkCluster } from './cluster-panel.js';
 import { installTeach, updateTeach } from './teach/index.js';
-import { unlocked } from './teach/lesson.js';
+import { lockedFields, unlocked } from './teach/lesson.js';
 import { showSingle } from './single-device.js';
 import { bindAnchors, followAnchor } from './anchors.js';
 import { tourReadsTable } from './teach/tour.js';
@@ -280,7 +280,7 @@ async function main() {
   // last good one stays; resolves to the error that kept it, or null. A control moved
   // while it was solved is kept, and the whole setting is solved again.
   const tryState = async (change, play) => {
-    const locked = Object.keys(change).filter((key) => !(key in unlocked(state, change)));
+    const locked = Object.keys(change).filter((key) => lockedFields(state).includes(key));
     if (locked.length) return new Error(`This lesson link keeps the ${locked.join(' and ')} as it is.`);
     const since = generation;
     const next = { ...state, ...change };
