@@ -37,7 +37,10 @@ test('hostile groups are clamped or left out, each with a note, never NaN', () =
     ['4x0.001', '4x0.1', /speed 0\.001 is outside/],
     ['4x13.654321', '4x13.65', /is rounded, using 13\.65/],
     ['4x13.6@0', '4x13.6@1', /memory 0 is outside 1\.\.1048576 MB, using 1/],
-    ['4x13.6@-5', '4x13.6', /memory size “-5” is not a number.*unlimited/],
+    ['4x13.6@-5', '4x13.6', /memory size “-5” is negative.*unlimited/],
+    // Issue 18: a sign reads, so -5 is out of range, not "not a number".
+    ['-5x13.6', '1x13.6', /count -5 is outside 1\.\.32, using 1/],
+    ['4x-2', '4x0.1', /speed -2 is outside 0\.1\.\.1000 GFLOPS, using 0\.1/],
     ['4x13.6@', '4x13.6', /unlimited/],
     ['4xNaN', '', /speed “NaN” is not a number.*left out/],
     ['4xInfinity,2x5', '2x5', /“Infinity” is not a number/],
@@ -69,6 +72,7 @@ test('a field left by the user is clamped; while typing, only flagged', () => {
   assert.deepEqual(clampField('memory', ''), { value: null });
   assert.equal(clampField('gflops', '0x10').value, null);
   assert.equal(clampField('gflops', '13.').value, 13);
+  assert.deepEqual(clampField('count', '-5', 3), { value: 1, out: true, note: 'count -5 is outside 1..3, using 1' });
 });
 
 test('the cluster lives in the hash as the CLI writes it, replacing devices and GFLOPS', () => {

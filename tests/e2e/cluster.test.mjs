@@ -85,9 +85,11 @@ test('a mixed cluster from a link is drawn exactly as the CLI plans it', () => w
   // Every halo lane of the block drawn carries the plan's rows and its device's name.
   const round = Number(await page.inputValue('#halo-round'));
   const block = mls.blocks.find((b) => b.round === round);
+  // The CLI's name, and the board the figures are (issue 18: the name says which board).
+  const boards = { '13.6@4096': 'Pi 4', '30@8192': 'Pi 5', '53@8192': 'Orange Pi 5' };
   const name = (dev) => {
     const c = mls.cluster[dev.device];
-    return `${c.name} (${c.gflops} GFLOPS, ${c.memory_mb} MB)`;
+    return `${c.name} (${boards[`${c.gflops}@${c.memory_mb}`]}, ${c.gflops} GFLOPS, ${c.memory_mb} MB)`;
   };
   const tips = await page.$$eval('[data-view=halo] [data-tip]', (es) => es.map((e) => e.dataset.tip));
   for (const dev of block.devices) {
@@ -184,7 +186,7 @@ test('hostile values are clamped or refused with a note, never NaN on screen', (
   assert.equal(await page.$('#note img'), null);
   const note = await page.textContent('#note');
   for (const part of [/count 0 is outside 1\.\.32, using 1/, /count 99 is outside 1\.\.31, using 31/, /speed 1e12 is outside/,
-    /memory size “-5” is not a number/, /“abc” is not COUNTxGFLOPS/, /at most 32 devices/, /devices and GFLOPS are ignored/]) {
+    /memory size “-5” is negative/, /“abc” is not COUNTxGFLOPS/, /at most 32 devices/, /devices and GFLOPS are ignored/]) {
     assert.match(note, part);
   }
   assert.equal((await clusterState(page)).cluster, '1x13.6,31x1000');

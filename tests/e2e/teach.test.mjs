@@ -13,14 +13,13 @@ import { serve, open, settled, frames, SHOTS } from './harness.mjs';
 import { cliSolve, cliSolveCluster, cliSolveDp } from './cli.mjs';
 import { hashState, assertMatchesCli, withPage } from './checks.mjs';
 import { seconds, flops, devices } from '../../www/js/format.js';
-import { pickConvBlock } from '../../www/js/views/halo.js';
+import { layerSpan, pickConvBlock } from '../../www/js/views/halo.js';
 
 let server;
 before(async () => { server = await serve(); mkdirSync(SHOTS, { recursive: true }); });
 after(() => server.close());
 
 const pct = (x) => `${x.toFixed(1)} %`;
-const range = (b) => (b.first === b.last ? `${b.first}` : `${b.first}–${b.last}`);
 const saving = (mls, sls) => (100 * (sls.completion_s - mls.completion_s)) / sls.completion_s;
 
 /** The figures step `n` must state for setting `s`, all from the CLI. */
@@ -44,11 +43,11 @@ function expected(n, s) {
       const row = dp.rows.find((r) => r.last === b.last);
       const halo = row.candidates.find((c) => c.first === b.first && c.case === b.case).halo_flops;
       const n = b.last - b.first + 1;
-      return [`layers ${range(b)} in round ${b.round} on ${devices(b.devices.length)}`, flops(computed), flops(computed - halo),
+      return [`${layerSpan(b)} in round ${b.round} on ${devices(b.devices.length)}`, flops(computed), flops(computed - halo),
         pct((100 * halo) / (computed - halo)), n === 1 ? 'no saving' : `one round instead of ${n}`];
     }
     case 4:
-      return [`${mls.blocks.length} blocks on k = ${mls.devices}`, `layers ${mls.blocks.map(range).join(', ')}`,
+      return [`${mls.blocks.length} blocks on k = ${mls.devices}`, mls.blocks.map(layerSpan).join(', '),
         seconds(mls.completion_s), seconds(sls.completion_s), pct(saving(mls, sls)),
         seconds(sls.transfer_s), seconds(mls.transfer_s), seconds(sls.compute_s), seconds(mls.compute_s),
         ...(mls.devices > sls.devices && mls.compute_s < sls.compute_s ? [`afford k = ${mls.devices} devices where SLS stops at ${sls.devices}`] : [])];
@@ -57,7 +56,7 @@ function expected(n, s) {
         `T(${mls.model.layers}) = ${seconds(dp.completion_s)}`, `the ${dp.chain.length} blocks`];
     case 6: {
       const fc = mls.blocks.filter((b) => b.case.startsWith('fc') || b.case === 'conv+fc');
-      return fc.map((b) => `round ${b.round} (layers ${range(b)}) as ${b.case}, ${seconds(b.completion_s)}`);
+      return fc.map((b) => `round ${b.round} (${layerSpan(b)}) as ${b.case}, ${seconds(b.completion_s)}`);
     }
     case 7: {
       const all = mls.per_k.at(-1);

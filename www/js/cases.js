@@ -1,5 +1,6 @@
-// The block cases of the paper's §IV-B ("four feasible cases"), in the names the core
-// prints (`solve --json`), each with one sentence a visitor can read on the page.
+// The block cases in the names the core prints (`solve --json`): six, where the paper's
+// §IV-B speaks of "four feasible cases" (derived in its technical report), since the
+// core names one device alone and each FL split apart. One sentence each for the page.
 
 export const CASES = {
   single: 'one device runs the whole network (k = 1)',

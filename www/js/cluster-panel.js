@@ -17,6 +17,9 @@ const FIELDS = ['count', 'gflops', 'memory'];
 let groups = [];
 /** `accept(shortForm)` solves and draws it, resolving to null, or the error it met. */
 let accept;
+/** The cluster the views show (the state's): what the rows go back to on a refusal. */
+let applied = '';
+const STALE = 'The views still show the last cluster that could be solved.';
 /** `toggle(on)` switches between the sliders and the editor, resolving as `accept`. */
 let toggle;
 
@@ -47,9 +50,8 @@ function renderRows() {
     remove.setAttribute('aria-label', `remove group ${i + 1}`);
     remove.disabled = groups.length === 1;
     remove.addEventListener('click', async () => {
-      const before = groups;
       groups = groups.filter((_, j) => j !== i);
-      await commit(before);
+      await commit();
       renderRows();
     });
     li.querySelector('.preset-name').textContent = presetOf(g)?.name ?? '';
@@ -90,34 +92,51 @@ async function edit(i, key, input, done) {
     input.value = fieldText({ [key]: f.value }, key);
     show('cluster-status', `${f.note}.`);
   }
-  const before = groups;
+  const before = formatCluster(groups);
   groups = groups.map((g, j) => (j === i ? { ...g, [key]: f.value } : g));
-  if (formatCluster(groups) === formatCluster(before)) return;
-  await commit(before);
+  if (formatCluster(groups) === before) {
+    // Left with the value a refusal already put back: the field shows what is applied.
+    if (done) syncFields();
+    return;
+  }
+  await commit();
+  // A field left shows what was applied; one being typed into keeps its text.
+  syncFields(done ? null : input);
   showSummary();
-  const name = presetOf(groups[i])?.name ?? '';
-  input.closest('li').querySelector('.preset-name').textContent = name;
+}
+
+/** Every field shows its group's value, but `typing` (the field being typed into). */
+function syncFields(typing = null) {
+  const rows = $('cluster-groups').children;
+  groups.forEach((g, i) => {
+    for (const key of FIELDS) {
+      const input = rows[i]?.querySelector(`.${key}`);
+      if (input && input !== typing) input.value = fieldText(g, key);
+    }
+    if (rows[i]) rows[i].querySelector('.preset-name').textContent = presetOf(g)?.name ?? '';
+  });
 }
 
 /** Solves the groups on screen; on refusal shows the core's message by the editor and
- * puts the groups `before` back. Resolves to whether the groups were accepted. */
-async function commit(before) {
+ * puts back the groups the views show (the state's cluster: an edit superseded by this
+ * one was never applied either). Resolves to whether the groups were accepted. */
+async function commit() {
   const refused = await accept(formatCluster(groups));
   if (refused) {
-    groups = before;
+    groups = parseCluster(applied).groups;
     show('cluster-error', refused.message);
-    show('cluster-status', 'The views still show the last cluster that could be solved.');
+    show('cluster-status', STALE);
     return false;
   }
   show('cluster-error', '');
+  if ($('cluster-status').textContent === STALE) show('cluster-status', '');
   return true;
 }
 
 async function addPreset() {
   const p = PRESETS.find((x) => x.id === $('cluster-preset').value);
-  const before = groups;
   groups = [...groups, { count: 1, gflops: p.gflops, memory: p.memory }];
-  if (await commit(before)) show('cluster-status', `Added a ${p.name}: ${p.source}`);
+  if (await commit()) show('cluster-status', `Added a ${p.name}: ${p.source}`);
   renderRows();
 }
 
@@ -160,6 +179,7 @@ export function showCluster(state) {
     groups = [];
     return;
   }
+  applied = state.cluster;
   const typing = $('cluster-groups').contains(document.activeElement);
   if (!typing || formatCluster(groups) !== state.cluster) {
     groups = parseCluster(state.cluster).groups;

@@ -24,13 +24,13 @@ export const LIMITS = {
  * is the RAM of the variant named (the OS takes some of it).
  */
 export const PRESETS = [
-  { id: 'rpi4', name: 'Raspberry Pi 4 (4 GB)', gflops: 13.6, memory: 4096,
+  { id: 'rpi4', name: 'Raspberry Pi 4 (4 GB)', short: 'Pi 4', gflops: 13.6, memory: 4096,
     source: '13.6 GFLOPS is the paper’s figure for the Raspberry Pi 4 (Yang et al., IEEE ICC).' },
-  { id: 'rpi5', name: 'Raspberry Pi 5 (8 GB)', gflops: 30, memory: 8192,
+  { id: 'rpi5', name: 'Raspberry Pi 5 (8 GB)', short: 'Pi 5', gflops: 30, memory: 8192,
     source: 'About 30 GFLOPS: 30.2 in Jeff Geerling’s HPL (Linpack) results, geerlingguy/top500-benchmark; approximate.' },
-  { id: 'opi5', name: 'Orange Pi 5, RK3588S (8 GB)', gflops: 53, memory: 8192,
+  { id: 'opi5', name: 'Orange Pi 5, RK3588S (8 GB)', short: 'Orange Pi 5', gflops: 53, memory: 8192,
     source: 'About 53 GFLOPS: 53.3 in the same HPL results; approximate.' },
-  { id: 'zero2', name: 'Raspberry Pi Zero 2 W (512 MB)', gflops: 0.37, memory: 512,
+  { id: 'zero2', name: 'Raspberry Pi Zero 2 W (512 MB)', short: 'Pi Zero 2 W', gflops: 0.37, memory: 512,
     source: 'About 0.37 GFLOPS: 0.370 in the same HPL results; approximate.' },
 ];
 
@@ -44,8 +44,9 @@ function shorten(s) {
 }
 
 /** A plain decimal such as `13.6`, `.5` or `2e3`: what the core's short form reads
- * (JavaScript's `Number` would also take `0x10`, `Infinity` and blanks). */
-const PLAIN = /^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+ * (JavaScript's `Number` would also take `0x10`, `Infinity` and blanks). A sign is
+ * read too, so `-5` is a number outside the range, not "not a number". */
+const PLAIN = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 function plainNumber(text) {
   const t = text.trim();
@@ -67,6 +68,8 @@ export function clampField(key, raw, room = LIMITS.devices) {
   const n = plainNumber(text);
   const what = { count: 'a count', gflops: 'a speed', memory: 'a memory size' }[key];
   if (!Number.isFinite(n)) return { value: null, note: `${what} “${shorten(text)}” is not a number` };
+  // No memory is a meaning of its own (no limit), so a negative one is not clamped to 1 MB.
+  if (key === 'memory' && n < 0) return { value: null, note: `${what} “${shorten(text)}” is negative` };
   if (key === 'count') {
     const max = Math.max(1, room);
     const v = Math.min(max, Math.max(1, Math.round(n)));
@@ -180,18 +183,52 @@ export function teamSplit(plan) {
   };
 }
 
-/** A device's name and speed for labels (`device 4 (50 GFLOPS)`); on equal devices just
- * `device N`, as the page always said. */
-export function deviceName(plan, dev, d) {
-  if (!isMixed(plan)) return `device ${d + 1}`;
-  const c = plan.cluster[dev.device];
-  const memory = c.memory_mb === undefined ? '' : `, ${c.memory_mb} MB`;
-  return `${c.name} (${c.gflops} GFLOPS${memory})`;
+/** Which device a plan's team member `dev` is, for its colour: its place in the cluster
+ * (`plan.cluster`, as the editor and the CLI list it), so a device keeps one colour in
+ * every view whatever its place in a team; on equal devices the team is the first `k`,
+ * so member `d` is device `d`. */
+export function deviceHue(dev) {
+  return dev.device;
 }
 
-/** The shortest label that still tells devices apart: `device 4 · 50 GF`. */
-export function deviceTag(plan, dev, d) {
-  if (!isMixed(plan)) return `dev ${d + 1}`;
+/** The board a cluster member is, when its figures match a preset (`Orange Pi 5`). */
+function boardOf(c) {
+  return presetOf({ gflops: c.gflops, memory: c.memory_mb ?? null })?.short ?? null;
+}
+
+/** A device's name for labels, the CLI's (`device 7`, its place in the cluster) with the
+ * board it is and its speed and memory on a mixed cluster (`device 7 (Orange Pi 5,
+ * 53 GFLOPS, 8192 MB)`); on equal devices just `device N`, as the page always said.
+ * It follows `dev.device` alone, not the place in a team, so every view names a device
+ * alike. */
+export function deviceName(plan, dev) {
+  if (!isMixed(plan)) return `device ${dev.device + 1}`;
   const c = plan.cluster[dev.device];
-  return `${c.name.replace(/^device /, 'dev ')} · ${c.gflops} GF`;
+  const board = boardOf(c);
+  const memory = c.memory_mb === undefined ? '' : `, ${c.memory_mb} MB`;
+  return `${c.name} (${board ? `${board}, ` : ''}${c.gflops} GFLOPS${memory})`;
+}
+
+/** The shortest label that still tells devices apart: `dev 7 · 53 GF` (`word` where
+ * there is room for `device`). */
+export function deviceTag(plan, dev, word = 'dev') {
+  const speed = isMixed(plan) ? ` · ${plan.cluster[dev.device].gflops} GF` : '';
+  return `${word} ${dev.device + 1}${speed}`;
+}
+
+/** The plan's team member `d` (fastest first), for views that loop over places. */
+export function member(plan, d) {
+  return plan.blocks[0]?.devices[d] ?? { device: d };
+}
+
+/** D, the devices available: a mixed cluster's count (the sliders are hidden then) or
+ * the devices slider's. The one source every caption and the tour count from. */
+export function availableDevices(state) {
+  return state.cluster ? deviceCount(parseCluster(state.cluster).groups) : state.devices;
+}
+
+/** The devices in a few words, for the phone's setting line: `D 10 · 13.6 GFLOPS` on
+ * the sliders, `7 mixed devices` on a cluster. */
+export function devicesText(state) {
+  return state.cluster ? `${availableDevices(state)} mixed devices` : `D ${state.devices} · ${state.gflops} GFLOPS`;
 }

@@ -5,12 +5,13 @@
 
 import { CUSTOM } from './state.js';
 import { CASES } from './cases.js';
-import { devices as deviceCount, seconds } from './format.js';
+import { devices as deviceCount, pct, seconds } from './format.js';
+import { devicesText } from './cluster.js';
 
 const $ = (id) => document.getElementById(id);
 
 /** Both algorithms' figures, each in its labelled column; the columns drawn are marked,
- * and the phone's setting line follows. */
+ * and the phone's setting line follows (the same devices and the same rounding). */
 export function showFigures(state, { mls, sls, saving }) {
   const set = (id, text) => { document.querySelector(`[data-testid=${id}]`).textContent = text; };
   for (const [plan, prefix] of [[mls, ''], [sls, 'sls-']]) {
@@ -18,9 +19,9 @@ export function showFigures(state, { mls, sls, saving }) {
     set(`${prefix}devices-used`, String(plan.devices));
     set(`${prefix}block-count`, String(plan.blocks.length));
   }
-  set('saving', `${saving.toFixed(2)} %`);
+  set('saving', pct(saving));
   $('figures').dataset.shown = state.algorithm;
-  $('mini-text').textContent = `${state.model === CUSTOM ? 'your model' : state.model} · D ${state.devices} · ${state.bandwidth} Mbps · ${state.gflops} GFLOPS — MLS ${seconds(mls.completion_s)} on ${deviceCount(mls.devices)}, ${saving.toFixed(1)} % under SLS`;
+  $('mini-text').textContent = `${state.model === CUSTOM ? 'your model' : state.model} · ${devicesText(state)} · ${state.bandwidth} Mbps — MLS ${seconds(mls.completion_s)} on ${deviceCount(mls.devices)}, ${pct(saving)} under SLS`;
 }
 
 /** The case glossary under the system picture, from the one list the views use. */

@@ -22,6 +22,9 @@ import { openingFor, openingNote } from './teaching.js';
 import { fillCases, showFigures } from './figures.js';
 import { bindCluster, showCluster, showClusterError, readLinkCluster } from './cluster-panel.js';
 import { installTeach, updateTeach } from './teach/index.js';
+import { lockedFields, unlocked } from './teach/lesson.js';
+import { showSingle } from './single-device.js';
+import { bindAnchors, followAnchor } from './anchors.js';
 import { tourReadsTable } from './teach/tour.js';
 
 const $ = (id) => document.getElementById(id);
@@ -116,6 +119,7 @@ function scheduleSweep() {
     }
     if (s !== painted) return;
     drawView('chart-bandwidth');
+    showSingle(s, result.mls, cachedSweep(s));
     // The tour's last step states the sweep's numbers.
     if (s.tour) updateTeach(context(false));
   }, s.cluster ? 120 : 0);
@@ -157,6 +161,7 @@ async function update(play = false, solved = null) {
   showMessage('error', '');
   $('copy-status').textContent = '';
   showFigures(s, result);
+  showSingle(s, result.mls, cachedSweep(s));
   fillRounds();
   drawViews(play);
   scheduleSweep();
@@ -215,7 +220,7 @@ async function readHash() {
   // Plans solved while reading a link's model are for the state before these changes.
   if (opening || state.cluster) solved = null;
   const said = notes.length ? `The address was adjusted: ${notes.join('; ')}.` : '';
-  showMessage('note', [said, opening ? openingNote(state.model) : ''].filter(Boolean).join(' '));
+  showMessage('note', [said, opening ? openingNote(state.model, opening) : ''].filter(Boolean).join(' '));
   return solved;
 }
 
@@ -263,7 +268,9 @@ async function main() {
   const solved = await readHash();
   fillCases();
   $('controls').addEventListener('submit', (e) => e.preventDefault());
-  bindControls(async (change) => {
+  bindControls(async (asked) => {
+    // A lesson link's hidden values stay as the link set them (teach/lesson.js).
+    const change = unlocked(state, asked);
     if (change.model === CUSTOM && !state.custom) await startCustom();
     openModel(change);
     Object.assign(state, change);
@@ -275,6 +282,8 @@ async function main() {
   // last good one stays; resolves to the error that kept it, or null. A control moved
   // while it was solved is kept, and the whole setting is solved again.
   const tryState = async (change, play) => {
+    const locked = Object.keys(change).filter((key) => lockedFields(state).includes(key));
+    if (locked.length) return new Error(`This lesson link keeps the ${locked.join(' and ')} as it is.`);
     const since = generation;
     const next = { ...state, ...change };
     let solved;
@@ -313,8 +322,14 @@ async function main() {
       .then(() => done('Link copied: it opens this view.'), () => done('Copy the address bar to share this view.'))
       ?? done('Copy the address bar to share this view.');
   });
+  bindAnchors();
   addEventListener('hashchange', async () => {
     if (location.hash === toHash(state)) return;
+    // An in-page link typed or followed some other way: the setting stays, and so does its hash.
+    if (followAnchor(location.hash)) {
+      writeHash(state);
+      return;
+    }
     // Busy from the start: a link's model is read in the worker before the solve.
     begin();
     update(true, await readHash());

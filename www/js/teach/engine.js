@@ -5,7 +5,7 @@
 // they are kept here by setting and k: drawing is sync.
 
 import { CUSTOM } from '../state.js';
-import { deviceCount, parseCluster } from '../cluster.js';
+import { availableDevices } from '../cluster.js';
 import { candidateOf, unpack } from '../worker/dp-pack.js';
 
 const tables = new Map();
@@ -16,9 +16,7 @@ function key(state, algorithm, k) {
 }
 
 /** D: the sliders' devices, or a mixed cluster's (the sliders are hidden then). */
-export function maxK(state) {
-  return state.cluster ? deviceCount(parseCluster(state.cluster).groups) : state.devices;
-}
+export const maxK = availableDevices;
 
 /** Keeps the table the worker computed for `k` devices. */
 export function keep(state, algorithm, k, table) {

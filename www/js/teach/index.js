@@ -6,7 +6,7 @@
 import { bindTour, showTour } from './tour.js';
 import { bindDp, fillDpK } from './dp-controls.js';
 import { installLinked } from './linked.js';
-import { applyHide, bindLesson, syncLesson } from './lesson.js';
+import { applyHide, bindLesson, lockedFields, syncLesson } from './lesson.js';
 import { installAnimations } from './anim.js';
 
 let refreshLesson = () => {};
@@ -20,7 +20,7 @@ let context;
  */
 export function installTeach({ context: ctx, change, replay }) {
   context = ctx;
-  bindTour(ctx, change);
+  bindTour(ctx, change, (key) => lockedFields(ctx().state).includes(key));
   bindDp(ctx, change);
   installLinked(() => {
     const c = ctx();

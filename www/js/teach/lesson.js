@@ -1,7 +1,9 @@
 // Lesson links (like TensorFlow Playground's): `hide=` in the hash lists controls and
 // views to hide, so a teacher can send a page with only what the lesson is about. A
 // hidden control keeps its value (the state, and so the hash, still holds it); it is
-// only out of sight. The builder makes such a link from checkboxes.
+// only out of sight, and locked: no button, tour step or editor changes it (a preset
+// that sets a hidden value is hidden with it). The builder makes such a link from
+// checkboxes.
 
 import { toHash } from '../state.js';
 
@@ -13,6 +15,8 @@ export const PARTS = [
   ['gflops', 'Device speed F', () => control('gflops')],
   ['algorithm', 'Show MLS/SLS', () => control('algorithm')],
   ['rpi4', 'Raspberry Pi preset', () => $('rpi4')],
+  ['cluster', 'Mixed devices', () => $('cluster')],
+  ['view-system', 'How CoopAI runs a network', () => $('view-system')],
   ['view-network', 'Network and blocks', () => $('view-network')],
   ['view-explain', 'Explain this plan', () => $('explain')],
   ['view-dp', 'The DP table', () => $('view-dp')],
@@ -37,14 +41,34 @@ export function readHide(value) {
   return { known, unknown };
 }
 
+/** Parts hidden with another because they would change its value: the preset sets
+ * the bandwidth and the speed, the cluster editor replaces the devices and the speed. */
+const HIDDEN_WITH = { rpi4: ['bandwidth', 'gflops'], cluster: ['devices', 'gflops'] };
+
+/** The state's fields a lesson link locks: each hidden control's, and the cluster's
+ * when its editor is hidden (directly or with the devices or the speed). */
+export function lockedFields(state) {
+  const { known } = readHide(state.hide);
+  const fields = known.filter((id) => ['model', 'devices', 'bandwidth', 'gflops', 'algorithm'].includes(id));
+  if (known.includes('cluster') || HIDDEN_WITH.cluster.some((id) => known.includes(id))) fields.push('cluster');
+  return fields;
+}
+
+/** `change` without the fields the state's lesson link locks. */
+export function unlocked(state, change) {
+  const locked = lockedFields(state);
+  return Object.fromEntries(Object.entries(change).filter(([key]) => !locked.includes(key)));
+}
+
 /** Hides the parts listed in the state, shows the rest, and says what is hidden. */
 export function applyHide(state) {
   const { known, unknown } = readHide(state.hide);
   // A mixed cluster hides the devices and speed sliders too (cluster-panel.js).
   const byCluster = (id) => Boolean(state.cluster) && (id === 'devices' || id === 'gflops');
+  const withOther = (id) => (HIDDEN_WITH[id] ?? []).some((other) => known.includes(other));
   for (const [id, , find] of PARTS) {
     const el = find();
-    if (el) el.hidden = known.includes(id) || byCluster(id);
+    if (el) el.hidden = known.includes(id) || byCluster(id) || withOther(id);
   }
   const note = $('lesson-note');
   const names = PARTS.filter(([id]) => known.includes(id)).map(([, name]) => name);

@@ -1,41 +1,70 @@
 // The guided tour: eight steps that build the idea in order, one device alone to
 // bandwidth changing the answer. `tour=N` in the hash is the step (0: no tour). Each
-// step sets a few controls when the visitor arrives at it, scrolls to and rings the
-// views it talks about, and states figures computed from the plan on screen, so its
-// words stay right when the visitor moves a slider mid-tour.
-// Keys: → or n next, ← or p back (not while a slider or a list has focus), Escape leaves.
+// step sets a few controls when the visitor arrives at it, rings the views it talks
+// about and scrolls the first into sight beside the panel (tour-place.js), and states
+// figures computed from the plan on screen, so its words stay right when the visitor
+// moves a slider mid-tour. Leaving the tour puts "Show" back as it was.
+// Keys: → or n next, ← or p back (not while a slider, a list or a drawing has focus),
+// Escape leaves (but in a drawing, where it closes the tooltip).
 
 import { seconds, devices, flops } from '../format.js';
 import { table } from './engine.js';
 import { cachedSweep } from '../engine.js';
-import { pickConvBlock } from '../views/halo.js';
+import { layerSpan, pickConvBlock } from '../views/halo.js';
+import { availableDevices, parseCluster } from '../cluster.js';
+import { placeTour, ringedDrawing, unplaceTour } from './tour-place.js';
 
 const pct = (x) => `${x.toFixed(1)} %`;
-const range = (b) => (b.first === b.last ? `${b.first}` : `${b.first}–${b.last}`);
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The devices of the setting in words: `D = 10 edge devices of 13.6 GFLOPS each`, or
+ * a mixed cluster's count and speeds. */
+function teamText(state) {
+  const n = availableDevices(state);
+  if (!state.cluster) return `D = ${n} edge devices of ${state.gflops} GFLOPS each`;
+  const speeds = [...new Set(parseCluster(state.cluster).groups.map((g) => g.gflops))];
+  return `D = ${n} edge devices of mixed speeds (${speeds.join(', ')} GFLOPS; the plan uses the fastest)`;
+}
+
+/** Rounds whose devices upload nothing: they keep their rows for the next round. */
+const quietRounds = (plan) => plan.blocks.filter((b) => b.devices.length > 1 && b.devices.every((d) => d.to_bits === 0));
 
 /** `{title, set, views, readsTable, text(ctx)}`; `set` is applied on arrival, `views`
  * are ringed, `readsTable` says the text needs the DP table. */
 export const STEPS = [
   {
-    title: 'One device alone',
+    title: 'The network, and one device alone',
     set: { algorithm: 'mls' },
     views: ['view-network'],
     text({ net, mls, state }) {
       const one = mls.per_k[0];
+      const band = mls.devices === 1
+        ? 'the band under them is the plan: here one device alone is also the fastest way'
+        : `the band under them is the plan MLS finds for up to D devices (${plural(mls.blocks.length, 'round')} on k = ${mls.devices}), which the next steps build up to`;
       return `A camera's image must go through ${net.name}'s ${net.layers.length} layers (${flops(net.layers.reduce((s, l) => s + l.flops, 0))}). ` +
-        `A gateway can share the work with up to D = ${state.devices} edge devices of ${state.gflops} GFLOPS each, which talk only to the gateway over its ${state.bandwidth} Mbps link. ` +
-        `On one device alone that takes ${seconds(one.completion_s)}: ${seconds(one.compute_s)} of compute and ${seconds(one.transfer_s)} of transfer (the image in, the result out). ` +
-        `The shapes are the layers' outputs; the band under them is the plan's rounds. Every step of this tour computes its numbers from the setting on screen: move a slider and they follow.`;
+        `A gateway can share the work with up to ${teamText(state)}, which talk only to the gateway over its ${state.bandwidth} Mbps link. ` +
+        `On one device alone${state.cluster ? ' (the fastest)' : ''} that takes ${seconds(one.completion_s)}: ${seconds(one.compute_s)} of compute and ${seconds(one.transfer_s)} of transfer (the image in, the result out). ` +
+        `The shapes are the layers' outputs; ${band}. Every step of this tour computes its numbers from the setting on screen: move a slider and they follow.`;
     },
   },
   {
     title: 'SLS: one layer per round',
     set: { algorithm: 'both' },
-    views: ['view-network', 'view-timeline'],
+    views: ['view-timeline', 'view-network'],
     text({ sls, state }) {
+      const d = availableDevices(state);
+      if (sls.devices === 1) {
+        const why = d === 1 ? 'the only device available' : `because sending every layer's slices through the ${state.bandwidth} Mbps gateway would cost more than it saves`;
+        return `SLS, the baseline, slices every layer over the devices and runs one layer per round. Here it does not split at all: one device runs all ${sls.blocks[0].last} layers in one round, ${seconds(sls.completion_s)}, ${why}. ` +
+          'In the timeline the strong bars are compute, the faint ones transfer.';
+      }
+      const quiet = quietRounds(sls).length;
+      const uploads = quiet
+        ? `each round the gateway sends each device the rows it needs and collects the outputs; in ${quiet} of the ${sls.blocks.length} rounds the devices keep their rows for the next layer and send on only what another device needs`
+        : 'after every layer each device sends its slice back to the gateway';
       return `SLS, the baseline, slices every layer over the devices and runs one layer per round: ${sls.blocks.length} rounds on k = ${sls.devices} devices, ${seconds(sls.completion_s)}. ` +
-        `${seconds(sls.transfer_s)} of it (${pct((100 * sls.transfer_s) / sls.completion_s)}) is transfer: after every layer each device sends its slice back to the gateway, and the ${state.bandwidth} Mbps gateway is shared by all ${sls.devices}${sls.devices < state.devices ? ` (more devices would each get less of it, which is why SLS stops at ${sls.devices} of ${state.devices})` : ''}. ` +
-        'In the timeline, orange is transfer, blue compute.';
+        `${seconds(sls.transfer_s)} of it (${pct((100 * sls.transfer_s) / sls.completion_s)}) is transfer: ${uploads}, and the ${state.bandwidth} Mbps gateway is shared by all ${sls.devices}${sls.devices < d ? ` (more devices would each get less of it, which is why SLS stops at ${sls.devices} of ${d})` : ''}. ` +
+        'In the timeline the strong bars are compute, the faint ones transfer.';
     },
   },
   {
@@ -44,11 +73,14 @@ export const STEPS = [
     views: ['view-halo'],
     text({ mls, net, state }) {
       const b = pickConvBlock(mls, state.round);
-      if (!b) return `This MLS plan has no conv block split over several devices (k = ${mls.devices}), so there is no halo to show. Raise the bandwidth or the devices and it appears.`;
+      if (!b) {
+        return `This MLS plan has no conv block split over several devices (k = ${mls.devices}), so there is no halo to show.` +
+          (mls.devices === 1 ? ' The note above the views says what would split it.' : '');
+      }
       const computed = b.devices.reduce((s, d) => s + d.flops, 0);
       const own = net.layers.slice(b.first - 1, b.last).reduce((s, l) => s + l.flops, 0);
       const n = b.last - b.first + 1;
-      return `MLS runs layers ${range(b)} in round ${b.round} on ${devices(b.devices.length)} without any device talking to another. ` +
+      return `MLS runs ${layerSpan(b)} in round ${b.round} on ${devices(b.devices.length)} without any device talking to another. ` +
         `To make its own rows of layer ${b.last}, each device needs a wider band of every earlier layer: the halo, which it fetches once and recomputes. ` +
         `Together the devices compute ${flops(computed)} where the layers need ${flops(own)}: ${pct((100 * (computed - own)) / own)} extra work, ` +
         `for ${n === 1 ? 'no saving (a single layer)' : `one round instead of ${n}`}. Press Play under the view to watch the halo grow from the last layer back.`;
@@ -58,11 +90,20 @@ export const STEPS = [
     title: "MLS's blocks",
     set: { algorithm: 'both' },
     views: ['view-network', 'explain'],
-    text({ mls, sls, saving, net }) {
-      const why = mls.devices > sls.devices && mls.compute_s < sls.compute_s
-        ? ` Compute falls too, halo and all: with fewer rounds MLS can afford k = ${mls.devices} devices where SLS stops at ${sls.devices}.`
-        : '';
-      return `MLS groups the ${net.layers.length} layers into ${mls.blocks.length} blocks on k = ${mls.devices} devices: layers ${mls.blocks.map(range).join(', ')}. ` +
+    text({ mls, sls, saving, net, state }) {
+      const afford = `with fewer rounds MLS can afford k = ${mls.devices} devices where SLS stops at ${sls.devices}`;
+      let why = '';
+      if (mls.devices > sls.devices && mls.compute_s < sls.compute_s) {
+        why = mls.transfer_s <= sls.transfer_s
+          ? ` Compute falls too, halo and all: ${afford}.`
+          : ` Transfer rises, since more devices share the gateway, but compute falls by more, halo and all: ${afford}.`;
+      }
+      if (mls.devices === 1) {
+        const why = availableDevices(state) === 1 ? 'only one device is available' : 'at this setting no split saves more than its transfers cost';
+        return `Here MLS, like SLS, keeps all ${net.layers.length} layers on one device in one round, ${seconds(mls.completion_s)}: ${why}, so there are no blocks to compare. ` +
+          'The note above the views says what would split it; "Explain this plan" under the drawing says why.';
+      }
+      return `MLS groups the ${net.layers.length} layers into ${mls.blocks.length} blocks on k = ${mls.devices} devices: ${mls.blocks.map(layerSpan).join(', ')}. ` +
         `It takes ${seconds(mls.completion_s)} against SLS's ${seconds(sls.completion_s)}, ${pct(saving)} less; ` +
         `transfer goes from ${seconds(sls.transfer_s)} to ${seconds(mls.transfer_s)}, compute from ${seconds(sls.compute_s)} to ${seconds(mls.compute_s)}.${why} ` +
         'A band\'s case says how its round is sliced: conv by rows, conv+fc by rows then an FL by data split, fc-data, fc-model and fc-hybrid as in step 6. ' +
@@ -79,7 +120,7 @@ export const STEPS = [
       const count = t.rows.reduce((s, r) => s + r.candidates.length, 0);
       const L = net.layers.length;
       return `For k = ${t.k}, the DP (eq. 2) fills T(j), the fastest way to finish layers 1..j, for j = 1 to ${L}: it tries every last block b(i..j) after the best T(i−1), adds the block's time e(i, j, k) on its slowest device, and keeps the minimum. ` +
-        `Here it compared ${count} candidate blocks; T(${L}) = ${seconds(t.completion_s)}, and tracing back which i each row kept gives the ${t.chain.length} blocks. ` +
+        `Here it compared ${count} candidate blocks; T(${L}) = ${seconds(t.completion_s)}, and tracing back which i each row kept gives the ${plural(t.chain.length, 'block')}. ` +
         'Press "Fill next row" to watch it one j at a time; hover a cell for its compute, transfer and halo.';
     },
   },
@@ -91,7 +132,7 @@ export const STEPS = [
       const fls = net.layers.filter((l) => l.kind.type === 'fc').length;
       if (!fls) return `${net.name} has no fully-connected layers, so every round is a conv block. Pick VGG16 or AlexNet to see the three FL splits.`;
       const rounds = mls.blocks.filter((b) => b.case.startsWith('fc') || b.case === 'conv+fc');
-      const used = rounds.map((b) => `round ${b.round} (layers ${range(b)}) as ${b.case}, ${seconds(b.completion_s)}`);
+      const used = rounds.map((b) => `round ${b.round} (${layerSpan(b)}) as ${b.case}, ${seconds(b.completion_s)}`);
       return `${net.name} ends with ${fls} fully-connected layers. Data split gives each device a share of the inputs and adds partial sums at the gateway; model split gives each device all inputs and a share of the outputs; ` +
         'hybrid chains them so the first FL\'s outputs stay on the device and feed the second. ' +
         (used.length ? `This plan runs ${used.join('; ')}.` : 'This plan runs its FLs on one device (k = 1).');
@@ -104,8 +145,14 @@ export const STEPS = [
     text({ mls, state }) {
       const one = mls.per_k[0];
       const all = mls.per_k[mls.per_k.length - 1];
-      return `One device takes ${seconds(one.completion_s)}. MLS is fastest with k = ${mls.devices} of the ${state.devices} available: ${seconds(mls.completion_s)}. ` +
-        `With all ${state.devices} it would take ${seconds(all.completion_s)}, of which ${seconds(all.transfer_s)} transfer: each device gets only 1/k of the gateway, so beyond some k the transfers grow faster than the compute shrinks.`;
+      const d = availableDevices(state);
+      if (d === 1) return `With D = 1 there is one bar: one device takes ${seconds(one.completion_s)}. Raise the devices to see where more stop helping.`;
+      if (mls.devices === d) {
+        return `One device takes ${seconds(one.completion_s)}. Here MLS is fastest with all ${d} available: ${seconds(mls.completion_s)}, of which ${seconds(mls.transfer_s)} transfer. ` +
+          'Each device gets only 1/k of the gateway, yet at this setting the compute each added device takes off still outweighs that: no k up to D is past the turn.';
+      }
+      return `One device takes ${seconds(one.completion_s)}. MLS is fastest with k = ${mls.devices} of the ${d} available: ${seconds(mls.completion_s)}. ` +
+        `With all ${d} it would take ${seconds(all.completion_s)}, of which ${seconds(all.transfer_s)} transfer: each device gets only 1/k of the gateway, so beyond some k the transfers grow faster than the compute shrinks.`;
     },
   },
   {
@@ -114,14 +161,18 @@ export const STEPS = [
     views: ['view-chart-bandwidth'],
     text({ state, saving, mls }) {
       const sweep = cachedSweep(state);
-      if (!sweep) return `Fig. 9 is being computed for ${state.devices} devices…`;
+      if (!sweep) return `Fig. 9 is being computed for ${availableDevices(state)} devices…`;
       const at = (g) => sweep.find((p) => p.bandwidth_mbps === g);
       const [slow, fast] = [at(10), at(1000)];
       const top = sweep.reduce((a, p) => (p.saving_pct > a.saving_pct ? p : a));
+      // Printed to one decimal: a saving that rounds to 0.0 % is none.
+      const most = top.saving_pct >= 0.05
+        ? `Of the chart's bandwidths, MLS saves most at ${top.bandwidth_mbps} Mbps (${pct(top.saving_pct)}): fewer rounds pay most where transfers are a large part of the time yet the gateway still feeds several devices.`
+        : 'At none of the chart\'s bandwidths does MLS save anything here: both use one device, which runs the whole network in one round.';
       return `At 10 Mbps MLS takes ${seconds(slow.mls.completion_s)} with k = ${slow.mls.devices}, ${pct(slow.saving_pct)} less than SLS; ` +
         `at 1000 Mbps ${seconds(fast.mls.completion_s)} with k = ${fast.mls.devices}, ${pct(fast.saving_pct)} less. ` +
         `Now, at ${state.bandwidth} Mbps: ${seconds(mls.completion_s)} with k = ${mls.devices}, ${pct(saving)} less. ` +
-        `Of the chart's bandwidths, MLS saves most at ${top.bandwidth_mbps} Mbps (${pct(top.saving_pct)}): fewer rounds pay most where transfers are a large part of the time yet the gateway still feeds several devices. That is the tour: every control is yours now.`;
+        `${most} That is the tour: every control is yours now.`;
     },
   },
 ];
@@ -134,6 +185,11 @@ export function tourReadsTable(n) {
 const $ = (id) => document.getElementById(id);
 let context;
 let change;
+/** The step last shown, so arriving at a step (by a button, a key or a `tour=N` link)
+ * scrolls to its drawing once, and a slider moved mid-step does not. */
+let shownStep = 0;
+/** "Show" as the visitor had it before the tour set it, put back when the tour ends. */
+let algorithmBefore = null;
 
 /** Shows step `state.tour` (or hides the tour when 0) with figures from `ctx`. */
 export function showTour(ctx) {
@@ -142,7 +198,12 @@ export function showTour(ctx) {
   for (const el of document.querySelectorAll('.tour-focus')) el.classList.remove('tour-focus');
   panel.hidden = n === 0;
   $('tour-start').setAttribute('aria-expanded', String(n > 0));
-  if (n === 0) return;
+  const arrival = n !== shownStep;
+  shownStep = n;
+  if (n === 0) {
+    unplaceTour();
+    return;
+  }
   const step = STEPS[n - 1];
   $('tour-count').textContent = `Step ${n} of ${STEPS.length}`;
   $('tour-title').textContent = step.title;
@@ -151,37 +212,45 @@ export function showTour(ctx) {
   $('tour-prev').disabled = n === 1;
   $('tour-next').textContent = n === STEPS.length ? 'Finish' : 'Next →';
   for (const id of step.views) $(id)?.classList.add('tour-focus');
+  placeTour(ringedDrawing(step.views[0]), arrival);
 }
 
-/** Goes to step `n` (0 leaves), setting its controls and scrolling to its views. */
-function go(n) {
+/** Goes to step `n` (0 leaves), setting its controls (not those a lesson locks); the
+ * page scrolls to its drawing when the step is shown. Leaving puts "Show" back. */
+function go(n, locked) {
   const step = STEPS[n - 1];
-  change({ tour: n, ...(step ? step.set : {}) });
-  const first = step && $(step.views[0]);
-  // An instant jump: views drawn on arrival change the page's height under a smooth scroll.
-  if (first && !first.hidden) first.scrollIntoView({ block: 'start' });
+  const from = context().state;
+  if (from.tour === 0 && n > 0) algorithmBefore = from.algorithm;
+  const set = Object.fromEntries(Object.entries(step ? step.set : {}).filter(([key]) => !locked(key)));
+  if (n === 0 && algorithmBefore && !locked('algorithm')) set.algorithm = algorithmBefore;
+  if (n === 0) algorithmBefore = null;
+  change({ tour: n, ...set });
   if (n === 0) $('tour-start').focus();
 }
 
-/** A key on a form control belongs to it (arrows move sliders). */
-function ownsKeys(el) {
-  return el?.closest?.('input, select, textarea, [contenteditable]');
+/** A key on a form control belongs to it (arrows move sliders), and so does one a
+ * drawing's tooltips took (arrows move between its numbers, tooltip.js). */
+function ownsKeys(e) {
+  return e.defaultPrevented || e.target?.closest?.('input, select, textarea, [contenteditable], .figure');
 }
 
-/** `ctx()` gives what views read; `onChange(partial)` changes the state and redraws. */
-export function bindTour(ctx, onChange) {
+/** `ctx()` gives what views read; `onChange(partial)` changes the state and redraws;
+ * `locked(key)` says a lesson link hides that control, so the tour leaves it alone. */
+export function bindTour(ctx, onChange, locked = () => false) {
   context = ctx;
   change = onChange;
-  $('tour-start').addEventListener('click', () => go(1));
-  $('tour-next').addEventListener('click', () => go(context().state.tour >= STEPS.length ? 0 : context().state.tour + 1));
-  $('tour-prev').addEventListener('click', () => go(Math.max(1, context().state.tour - 1)));
-  $('tour-close').addEventListener('click', () => go(0));
+  const to = (n) => go(n, locked);
+  $('tour-start').addEventListener('click', () => to(1));
+  $('tour-next').addEventListener('click', () => to(context().state.tour >= STEPS.length ? 0 : context().state.tour + 1));
+  $('tour-prev').addEventListener('click', () => to(Math.max(1, context().state.tour - 1)));
+  $('tour-close').addEventListener('click', () => to(0));
   document.addEventListener('keydown', (e) => {
     const n = context().state.tour;
     if (!n || e.altKey || e.ctrlKey || e.metaKey) return;
-    if (e.key === 'Escape') go(0);
-    else if (ownsKeys(e.target)) return;
-    else if (e.key === 'ArrowRight' || e.key === 'n') go(n >= STEPS.length ? 0 : n + 1);
-    else if (e.key === 'ArrowLeft' || e.key === 'p') go(Math.max(1, n - 1));
+    // In a drawing Escape is the tooltip's and the linked highlight's (one thing a key).
+    if (e.key === 'Escape' && !e.target?.closest?.('.figure')) to(0);
+    else if (ownsKeys(e)) return;
+    else if (e.key === 'ArrowRight' || e.key === 'n') to(n >= STEPS.length ? 0 : n + 1);
+    else if (e.key === 'ArrowLeft' || e.key === 'p') to(Math.max(1, n - 1));
   });
 }

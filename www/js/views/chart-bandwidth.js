@@ -6,6 +6,7 @@
 import { el, svg, tip, linear, logScale, txt } from '../svg.js';
 import { devices, seconds, pct } from '../format.js';
 import { yAxis, legend } from './axes.js';
+import { availableDevices } from '../cluster.js';
 
 const EQUAL = 0.005;
 
@@ -17,16 +18,18 @@ function mbpsList(points, all) {
   return `${values.length > 1 ? `${values.slice(0, -1).join(', ')} and ` : ''}${values.at(-1)} Mbps`;
 }
 
-/** The sentences under the chart: where MLS equals SLS and why, where it saves most,
- * and whether the saving shrinks or grows towards the fastest gateway. */
-export function caption(points) {
+/** The sentences under the chart: where MLS equals SLS and why (`d` the devices
+ * available: with one there is nothing to share), where it saves most, and whether the
+ * saving shrinks or grows towards the fastest gateway. */
+export function caption(points, d = 2) {
   if (!points.length) return ['Computing the sweep over ten bandwidths…'];
   const all = points.map((p) => p.bandwidth_mbps);
   const out = [];
   const equal = points.filter((p) => p.saving_pct < EQUAL);
   const alone = equal.filter((p) => p.mls.devices === 1 && p.sls.devices === 1);
   if (alone.length) {
-    out.push(`At ${mbpsList(alone, all)} MLS and SLS are the same plan: both run the network on one device, since sharing it would cost more transfer than it saves compute.`);
+    const why = d === 1 ? 'the only device available' : 'since sharing it would cost more transfer than it saves compute';
+    out.push(`At ${mbpsList(alone, all)} MLS and SLS are the same plan: both run the network on one device, ${why}.`);
   }
   const others = equal.filter((p) => !alone.includes(p));
   if (others.length) out.push(` At ${mbpsList(others, all)} MLS finds nothing better than one layer per round.`);
@@ -81,7 +84,7 @@ export function renderChartBandwidth({ sweep, mls, sls, state, theme }) {
   out += txt({ x: (left + width) / 2, y: height - 8, 'text-anchor': 'middle' }, 'gateway bandwidth G (Mbps, log scale), best k ≤ D for each');
   out += legend([['MLS', { fill: theme.fg, rx: 6 }], ['SLS, dashed', { fill: theme.bg, stroke: theme.fg, 'stroke-width': 1.5 }], ['now', { fill: theme.accent, width: 3 }]], left, 16);
   out += savingStrip(points, x, height + 8, theme);
-  return { svg: svg(width, height + 70, 'Completion time against gateway bandwidth', out, theme), caption: caption(points) };
+  return { svg: svg(width, height + 70, 'Completion time against gateway bandwidth', out, theme), caption: caption(points, availableDevices(state)) };
 }
 
 function savingStrip(points, x, top, theme) {

@@ -3,7 +3,7 @@
 // draws nothing, so the homogeneous page stays as it was.
 
 import { el, deviceColour, tip, txt } from '../svg.js';
-import { deviceName, isMixed } from '../cluster.js';
+import { deviceHue, deviceName, isMixed } from '../cluster.js';
 
 const ENTRY_W = 370;
 const ROW_H = 15;
@@ -17,9 +17,9 @@ export function deviceKey(plan, devs, theme, x, y, width, what) {
   devs.forEach((dev, d) => {
     const ex = x + (d % perRow) * ENTRY_W;
     const ey = y + Math.floor(d / perRow) * ROW_H;
-    const label = `${deviceName(plan, dev, d)}: ${what(dev, d)}`;
+    const label = `${deviceName(plan, dev)}: ${what(dev, d)}`;
     markup += el('g', tip(label),
-      el('rect', { x: ex, y: ey - 9, width: 10, height: 10, fill: deviceColour(d, theme) }) +
+      el('rect', { x: ex, y: ey - 9, width: 10, height: 10, fill: deviceColour(deviceHue(dev)) }) +
       txt({ x: ex + 14, y: ey, 'font-size': 10 }, label));
   });
   return { markup, height: Math.ceil(devs.length / perRow) * ROW_H + 6 };

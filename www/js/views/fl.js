@@ -9,15 +9,16 @@
 import { el, svg, tip, deviceColour, txt } from '../svg.js';
 import { devices, si } from '../format.js';
 import { equalSplit } from '../split.js';
-import { teamSplit, deviceName, isMixed } from '../cluster.js';
+import { teamSplit, deviceHue, deviceName, isMixed, member } from '../cluster.js';
 import { deviceKey } from './devices.js';
 
 /** The plan's devices for the panels below, set by renderFl before it draws them (views
  * draw one at a time): how `n` neurons split over them (equal, or in proportion to
- * speed on a mixed cluster) and each one's name. */
+ * speed on a mixed cluster), each one's name and colour (cluster.js: one per device). */
 let team = {
   share: (n, d, k) => equalSplit(n, k, d),
   name: (d) => `device ${d + 1}`,
+  colour: (d) => deviceColour(d),
 };
 
 const PW = 250;
@@ -39,7 +40,7 @@ function vector(x, y, w, n, k, split, text, theme) {
     const r = team.share(n, d, k);
     if (!r) continue;
     out += el('g', tip(`${text}: ${team.name(d)} has neurons ${r[0]}–${r[1]}`), el('rect', {
-      x: x + (w * r[0]) / n, y, width: Math.max(0.5, (w * (r[1] - r[0] + 1)) / n), height: BAR, fill: deviceColour(d),
+      x: x + (w * r[0]) / n, y, width: Math.max(0.5, (w * (r[1] - r[0] + 1)) / n), height: BAR, fill: team.colour(d),
     }));
   }
   return out;
@@ -51,7 +52,7 @@ function partialSums(x, y, w, n, k, sx, sy, theme, labelled = true) {
   let out = labelled ? label(x, y, `partial sums: ${n} outputs from each device`, theme) : '';
   for (let d = 0; d < k; d++) {
     const yy = y + d * rowH;
-    const colour = deviceColour(d);
+    const colour = team.colour(d);
     out += el('g', tip(`${team.name(d)}: partial sums of all ${n} outputs, sent to the gateway`),
       el('rect', { x, y: yy, width: w, height: Math.max(1, rowH - 1), fill: colour }));
     const path = `M${x + w / 2 + (d - k / 2) * 3},${yy + rowH / 2} L${sx},${sy}`;
@@ -108,7 +109,7 @@ function modelPanel(l, k, chosen, theme) {
     const r = team.share(no(l), d, k);
     if (!r) continue;
     const cx = x + (w * (r[0] + r[1] + 1)) / 2 / no(l);
-    lines += el('path', { d: `M${cx},${74} L${cx},${138}`, stroke: deviceColour(d), 'stroke-opacity': 0.7 });
+    lines += el('path', { d: `M${cx},${74} L${cx},${138}`, stroke: team.colour(d), 'stroke-opacity': 0.7 });
   }
   return heading('Model parallelism', `FL ${l.index}: outputs split, all inputs to all`, chosen, theme) +
     label(x, 60, `inputs (${ni(l)}), sent to every device`, theme) +
@@ -129,7 +130,7 @@ function hybridPanel(a, b, k, chosen, theme) {
     if (!r) continue;
     const cx = x + (w * (r[0] + r[1] + 1)) / 2 / no(a);
     const dash = theme.still ? '' : el('animate', { attributeName: 'stroke-dashoffset', from: 12, to: 0, dur: '0.8s', repeatCount: REPEAT * 2 });
-    flows += el('path', { d: `M${cx},${100} L${cx},${124}`, stroke: deviceColour(d), 'stroke-width': 2, 'stroke-dasharray': '3 3', fill: 'none' }, dash);
+    flows += el('path', { d: `M${cx},${100} L${cx},${124}`, stroke: team.colour(d), 'stroke-width': 2, 'stroke-dasharray': '3 3', fill: 'none' }, dash);
   }
   return heading('Hybrid', `FL ${a.index} by model → FL ${b.index} by data`, chosen, theme) +
     label(x, 60, `FL ${a.index} inputs (${ni(a)}), to every device`, theme) +
@@ -170,7 +171,7 @@ export function renderFl({ net, shown, mls, sls, theme, narrow }) {
   const [a, b] = c.hybrid ? [layer(c.hybrid.first), layer(c.hybrid.last)] : [fls[0], fls[1]];
   const k = plan.devices;
   const split = teamSplit(plan);
-  team = { share: (n, d) => split(n, d), name: (d) => deviceName(plan, plan.blocks[0].devices[d], d) };
+  team = { share: (n, d) => split(n, d), name: (d) => deviceName(plan, member(plan, d)), colour: (d) => deviceColour(deviceHue(member(plan, d))) };
   const panels = [
     el('g', { 'data-layer': one('data').index }, dataPanel(one('data'), k, c.data?.label, theme)),
     el('g', { 'data-layer': one('model').index }, modelPanel(one('model'), k, c.model?.label, theme)),

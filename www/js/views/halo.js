@@ -8,7 +8,7 @@
 import { el, svg, tip, deviceColour, txt } from '../svg.js';
 import { textWidth } from './thin.js';
 import { devices as deviceCount, rows as rowsText } from '../format.js';
-import { deviceName, isMixed } from '../cluster.js';
+import { deviceHue, deviceName, isMixed } from '../cluster.js';
 import { deviceKey } from './devices.js';
 import { columnWindow } from './halo-window.js';
 
@@ -77,7 +77,7 @@ export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
   const block = pickConvBlock(plan, state.round);
   if (!block) {
     return message(plan.devices === 1
-      ? `This ${name} plan runs on one device, so nothing is split and there is no halo. Try slower devices (lower F) or the tiny model.`
+      ? `This ${name} plan runs on one device, so nothing is split and there is no halo. The note above the views says what would split it.`
       : `This ${name} plan has no conv block split over several devices.`, theme);
   }
   const k = block.devices.length;
@@ -113,8 +113,8 @@ export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
       const { rows, own } = c.lane(dev);
       if (!rows) return;
       const x = x0 + lane * laneW;
-      const colour = deviceColour(d);
-      const who = deviceName(plan, dev, d);
+      const colour = deviceColour(deviceHue(dev));
+      const who = deviceName(plan, dev);
       const Who = `${who[0].toUpperCase()}${who.slice(1)}`;
       const [y, h, w] = [top + rows[0] * scale, Math.max(1, len(rows) * scale), laneW - 1];
       let body2;

@@ -5,9 +5,10 @@
 // first; SLS's outlined dashed). No hue: hue means a device everywhere on the page.
 
 import { el, svgParts, tip, txt } from '../svg.js';
-import { devices, flops, pct, seconds, shape, whole } from '../format.js';
+import { devices, flops, seconds, shape, whole } from '../format.js';
 import { caseText, hasFl } from '../cases.js';
 import { deviceName } from '../cluster.js';
+import { caption } from './network-caption.js';
 
 const TOP = 44;
 const BOX_H = 130;
@@ -99,21 +100,6 @@ function splitBar(plan, label, x, y, w, theme) {
     txt({ x: x + w + 8, y: y + 11 },
       `${label}: k = ${plan.devices} · ${seconds(total)} = ${seconds(plan.compute_s)} compute + ${seconds(plan.transfer_s)} transfer`)
   );
-}
-
-/** What the drawing shows, in figures from the plans. */
-function caption(rows, saving, net) {
-  const parts = rows.map(([p, label]) => {
-    const fused = p.blocks.filter((b) => b.last > b.first);
-    const what = fused.length
-      ? `; ${fused.map((b) => `round ${b.round} fuses layers ${b.first}–${b.last}`).join(', ')}`
-      : p.blocks.length === 1 ? '' : ', one layer per round';
-    return `${label} runs ${net.layers.length} layers in ${p.blocks.length} round${p.blocks.length === 1 ? '' : 's'} on ${devices(p.devices)}${what}.`;
-  });
-  const verdict = saving > 0.005
-    ? `Fewer rounds mean less waiting on the gateway: MLS finishes ${pct(saving)} sooner.`
-    : 'Here MLS finds nothing better than SLS: both take the same time.';
-  return [`Each shape is a layer's output (taller: more rows, wider: more channels). ${parts.join(' ')} ${verdict} Hover or tab to a shape or a band for its numbers; the arrow keys move between them.`];
 }
 
 /** The columns every part of the drawing shares: they depend on the model alone. */

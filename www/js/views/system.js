@@ -6,6 +6,7 @@
 
 import { el, svgParts, txt, deviceColour } from '../svg.js';
 import { devices } from '../format.js';
+import { availableDevices, deviceHue, deviceTag, member } from '../cluster.js';
 
 const MAX_DRAWN = 8;
 
@@ -47,18 +48,22 @@ export function renderSystem({ shown, mls, sls, state, theme }) {
   for (let d = 0; d < drawn; d++) {
     const y = y0 + d * gap;
     const last = d === drawn - 1 && k > drawn;
+    // The team's member at this place: its name and colour as every other view gives them.
+    const dev = member(plan, last ? k - 1 : d);
     team += arrow(gw.x + 62, gw.y + (d - (drawn - 1) / 2) * 3, dx - 4, y, theme, true);
-    team += el('rect', { x: dx, y: y - 8, width: 34, height: 16, rx: 3, fill: last ? 'none' : deviceColour(d), stroke: theme.fg, 'stroke-opacity': 0.4 });
+    team += el('rect', { x: dx, y: y - 8, width: 34, height: 16, rx: 3, fill: last ? 'none' : deviceColour(deviceHue(dev)), stroke: theme.fg, 'stroke-opacity': 0.4 });
     // Past eight devices only this label changes with k.
-    const label = txt({ x: dx + 42, y: y + 4, 'font-size': 11 }, last ? `… device ${k}` : `device ${d + 1}`);
+    const label = txt({ x: dx + 42, y: y + 4, 'font-size': 11 }, `${last ? '… ' : ''}${deviceTag(plan, dev, 'device')}`);
     if (last) more = label;
     else team += label;
   }
   let links = txt({ x: 430, y: 22, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, 'start of a round: the input each device needs →');
   links += txt({ x: 430, y: height - 10, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, '← end of a round: each device\'s output');
   links += txt({ x: gw.x, y: gw.y + 44, 'text-anchor': 'middle', 'font-size': 11, fill: theme.muted }, `G = ${state.bandwidth} Mbps, G/${k} per device`);
-  const caption = [
-    `A camera sends a picture to the gateway. The gateway cuts the network into blocks of consecutive layers and runs one block per round on ${devices(k)} (${name}'s choice of the ${state.devices} available): `
+  const caption = [k === 1
+    ? `A camera sends a picture to the gateway, which here runs the whole network in one round on one device (${name}'s choice of the ${availableDevices(state)} available): `
+      + `it sends the picture over its ${state.bandwidth} Mbps link and gets the result back. When a plan splits the work, the gateway cuts the network into blocks of consecutive layers, one round each, on several devices.`
+    : `A camera sends a picture to the gateway. The gateway cuts the network into blocks of consecutive layers and runs one block per round on ${devices(k)} (${name}'s choice of the ${availableDevices(state)} available): `
     + 'each computes its grid (a band of rows) of the conv layers or its cluster (a share of the neurons) of the fully-connected ones. '
     + `Devices talk only to the gateway, at the start and the end of each round, never to each other, and share its ${state.bandwidth} Mbps: ${Number((state.bandwidth / k).toPrecision(3))} Mbps each.`,
   ];

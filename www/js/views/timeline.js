@@ -7,7 +7,7 @@
 import { el, svg, tip, linear, ticks, txt } from '../svg.js';
 import { seconds, bits, flops } from '../format.js';
 import { legend } from './axes.js';
-import { deviceName, deviceTag, isMixed } from '../cluster.js';
+import { deviceName, deviceTag, isMixed, member } from '../cluster.js';
 import { textWidth } from './thin.js';
 import { timeRange, zoomed } from './timeline-zoom.js';
 
@@ -106,7 +106,7 @@ export function renderTimeline({ shown, mls, sls, theme }) {
               x: x(t), y: y + d * laneH + 1, width: Math.max(0.5, x(t + s) - x(t)), height: laneH - 2,
               fill: phase === 'compute' ? theme.compute : theme.transfer,
               'data-round': b.round, 'data-plan': plan.algorithm,
-              ...tip(`${label} round ${b.round}, ${deviceName(plan, dev, d)}: ${phase} ${seconds(s)} (${amount})`),
+              ...tip(`${label} round ${b.round}, ${deviceName(plan, dev)}: ${phase} ${seconds(s)} (${amount})`),
             });
           }
           t += s;
@@ -116,7 +116,7 @@ export function renderTimeline({ shown, mls, sls, theme }) {
     }
     if (plan.devices <= 12) {
       for (let d = 0; d < plan.devices; d++) {
-        const tag = deviceTag(plan, plan.blocks[0].devices[d], d);
+        const tag = deviceTag(plan, member(plan, d));
         out += txt({ x: left - 6, y: y + d * laneH + laneH / 2 + 4, 'text-anchor': 'end', 'font-size': 10, fill: theme.muted }, tag);
       }
     }
