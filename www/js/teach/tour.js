@@ -117,7 +117,7 @@ export const STEPS = [
     readsTable: true,
     text({ mls, state, net }) {
       const t = table(state, 'mls', mls.devices);
-      const count = t.rows.reduce((s, r) => s + r.candidates.length, 0);
+      const count = t.rows.reduce((s, r) => s + r.count, 0);
       const L = net.layers.length;
       return `For k = ${t.k}, the DP (eq. 2) fills T(j), the fastest way to finish layers 1..j, for j = 1 to ${L}: it tries every last block b(i..j) after the best T(i−1), adds the block's time e(i, j, k) on its slowest device, and keeps the minimum. ` +
         `Here it compared ${count} candidate blocks; T(${L}) = ${seconds(t.completion_s)}, and tracing back which i each row kept gives the ${plural(t.chain.length, 'block')}. ` +
