@@ -52,18 +52,9 @@ use weights::Weights;
 /// carries the estimate and what the [`meter`] counted.
 pub fn verify(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, ExecError> {
     check_blocks(net, plan)?;
-    if net.dag {
-        // Branching plans: the coarse bound of `budget::check_dag` (the exact walk
-        // covers chains only), then the DAG executor.
-        let estimate = budget::check_dag(net, plan).map_err(ExecError::TooLarge)?;
-        let mark = meter::begin();
-        let mut report = dag::run(net, plan, seed)?;
-        report.measured = meter::end(mark);
-        report.estimate = estimate;
-        return Ok(report);
-    }
     let estimate = budget::check(net, plan).map_err(ExecError::TooLarge)?;
     let mark = meter::begin();
+    let run = if net.dag { dag::run } else { run };
     let mut report = run(net, plan, seed)?;
     report.measured = meter::end(mark);
     report.estimate = estimate;

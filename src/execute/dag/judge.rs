@@ -26,10 +26,13 @@ fn local(
     earlier: &BTreeMap<usize, RowStore>,
 ) -> Result<Option<Local>, ExecError> {
     let (net, round) = (ctx.net, ctx.round);
-    let outside: Vec<usize> = (block.first..=block.last)
+    let mut outside: Vec<usize> = (block.first..=block.last)
         .flat_map(|m| net.inputs[m - 1].iter().copied())
         .filter(|&t| t < block.first)
         .collect();
+    // A layer may read one tensor many times (`add` of the input with itself).
+    outside.sort_unstable();
+    outside.dedup();
     let mut same = true;
     for &t in &outside {
         let Some(x) = earlier.get(&t) else {

@@ -14,10 +14,10 @@
 
 mod forward;
 mod judge;
-mod kernels;
+pub(super) mod kernels;
+pub(super) mod pool;
 mod spatial;
 mod state;
-mod weights;
 
 use std::collections::BTreeMap;
 
@@ -26,6 +26,7 @@ use super::link::Link;
 use super::report::VerifyReport;
 use super::round::{Boundary, Ctx};
 use super::tensor::RowStore;
+use super::weights::Weights;
 use crate::cost::Case;
 use crate::model::Network;
 use crate::solver::{BlockPlan, Plan};
@@ -35,7 +36,7 @@ use state::{read_after, Holdings, Stored};
 
 /// Runs `plan` of the branching model `net` (already checked to cover its layers).
 pub fn run(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, ExecError> {
-    let weights = weights::generate(net, seed);
+    let weights = Weights::generate(net, seed);
     let row_len = (net.input.width * net.input.channels) as usize;
     let input = RowStore::full("input", row_len, &weights.input);
     let fwd = DagForward::run(net, &weights, input.clone())
