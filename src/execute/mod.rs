@@ -21,6 +21,7 @@ mod judge;
 mod link;
 pub mod meter;
 mod ops;
+mod pool;
 mod reference;
 mod report;
 pub(crate) mod rng;
@@ -53,7 +54,7 @@ use weights::Weights;
 pub fn verify(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, ExecError> {
     check_blocks(net, plan)?;
     let estimate = budget::check(net, plan).map_err(ExecError::TooLarge)?;
-    let mark = meter::begin();
+    let mark = meter::begin_capped(budget::MAX_BYTES);
     let run = if net.dag { dag::run } else { run };
     let mut report = run(net, plan, seed)?;
     report.measured = meter::end(mark);
@@ -85,6 +86,7 @@ fn run(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, ExecError>
         )?);
         previous = played.output;
         boundary = played.next;
+        budget::measured_within(net).map_err(ExecError::TooLarge)?;
     }
     Ok(VerifyReport {
         model: net.name.clone(),

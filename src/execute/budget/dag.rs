@@ -12,7 +12,7 @@
 //! device's count (devices run one after another).
 
 use super::super::dag::kernels::{column_taps, conv_row_work, per_row_work};
-use super::super::dag::pool::{combine_work, reduce_work};
+use super::super::pool::{combine_work, reduce_work};
 use super::kernels::{fc, layer_forward, mul, output_rows, row_len, rows, tensor_bytes, Cost};
 use super::rounds::fc_round;
 use super::Estimate;

@@ -109,19 +109,35 @@ pub fn check(net: &Network, plan: &Plan) -> Result<Estimate, String> {
     limit(net, estimate(net, plan))
 }
 
+const ADVICE: &str = "use a smaller input (--scale), fewer or smaller layers, or fewer devices";
+
+/// Between steps of a run: why it stops, when the meter saw it hold more than
+/// [`MAX_BYTES`] (the estimate should have refused it first; this holds the limit on
+/// what was measured, not only on the estimate).
+pub fn measured_within(net: &Network) -> Result<(), String> {
+    if !super::meter::over_cap() {
+        return Ok(());
+    }
+    Err(format!(
+        "running this plan of {} held more than {} MiB of tensors at once (measured), \
+         the executor's limit; {ADVICE}",
+        net.name,
+        MAX_BYTES >> 20
+    ))
+}
+
 fn limit(net: &Network, e: Estimate) -> Result<Estimate, String> {
-    let advice = "use a smaller input (--scale), fewer or smaller layers, or fewer devices";
     if e.work > MAX_WORK {
         return Err(format!(
             "running this plan of {} would take about {:.1e} operations, more than the \
-             executor's limit of {MAX_WORK:.0e}; {advice}",
+             executor's limit of {MAX_WORK:.0e}; {ADVICE}",
             net.name, e.work as f64
         ));
     }
     if e.peak_bytes > MAX_BYTES {
         return Err(format!(
             "running this plan of {} would hold about {} MiB of tensors at once, more than \
-             the executor's limit of {} MiB; {advice}",
+             the executor's limit of {} MiB; {ADVICE}",
             net.name,
             e.peak_bytes >> 20,
             MAX_BYTES >> 20

@@ -5,14 +5,14 @@
 
 use super::super::meter;
 use super::super::ops::output_rows;
+use super::super::pool::pool;
 use super::super::tensor::{Missing, RowStore};
 use super::super::weights::LayerWeights;
-use super::pool::pool;
 use crate::model::{Axis, Conv, Kind, LayerInfo, Shape};
 use crate::slicing::Rows;
 
 /// Rows `first..=last` clipped to a tensor of `height` rows.
-pub(super) fn clipped(rows: Rows, height: u32) -> std::ops::RangeInclusive<u32> {
+pub(crate) fn clipped(rows: Rows, height: u32) -> std::ops::RangeInclusive<u32> {
     rows.first..=rows.last.min(height.saturating_sub(1))
 }
 

@@ -15,12 +15,12 @@
 mod forward;
 mod judge;
 pub(super) mod kernels;
-pub(super) mod pool;
 mod spatial;
 mod state;
 
 use std::collections::BTreeMap;
 
+use super::budget::measured_within;
 use super::error::{at, device, ExecError};
 use super::link::Link;
 use super::report::VerifyReport;
@@ -60,6 +60,7 @@ pub fn run(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, ExecEr
         rounds.push(judge::judge(&ctx, block, &fwd, &played, &earlier)?);
         earlier.extend(played.results);
         earlier.retain(|&t, _| read_after(net, t, block.last));
+        measured_within(net).map_err(ExecError::TooLarge)?;
     }
     Ok(VerifyReport {
         model: net.name.clone(),

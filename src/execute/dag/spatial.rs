@@ -9,6 +9,7 @@
 use crate::execute::tensor::Flat;
 use std::collections::BTreeMap;
 
+use super::super::budget::measured_within;
 use super::super::conv_device::{layer_rows, plan_error, within};
 use super::super::error::{at, device, ExecError};
 use super::super::link::{Link, Traffic};
@@ -273,6 +274,7 @@ fn compute(
         let out = kernels::layer_rows(layer, lw, &inputs, rows, computed, activated(net, m), name)
             .map_err(at(round, device(d)))?;
         made.push(out);
+        measured_within(net).map_err(ExecError::TooLarge)?;
     }
     Ok(made)
 }

@@ -1,4 +1,4 @@
-//! Standalone pools by sliding window, so a wide window costs no more per output than a
+//! Pools by sliding window (standalone, and a chain conv's fused max-pool), so a wide window costs no more per output than a
 //! narrow one. Separable per axis: each input row a window reads is first reduced along
 //! its columns (max: a monotone deque; average: differences of running sums), once per
 //! call whatever the number of output rows that read it; then each output row combines
@@ -9,9 +9,9 @@
 //! 0), so sliced == whole bit for bit. Max ignores padding; average divides the sum of
 //! the real elements by their count (PyTorch's `count_include_pad=False`), summed in f64.
 
-use super::super::meter::{self, ELEMENT_BYTES};
-use super::super::tensor::{Missing, RowStore};
-use super::kernels::{clipped, real_taps};
+use super::dag::kernels::{clipped, real_taps};
+use super::meter::{self, ELEMENT_BYTES};
+use super::tensor::{Missing, RowStore};
 use crate::model::{Axis, LayerInfo, PoolLayer, PoolMode, Shape};
 use crate::slicing::Rows;
 
@@ -132,14 +132,38 @@ pub fn pool(
     name: String,
 ) -> Result<RowStore, Missing> {
     let (inp, out) = (layer.input, layer.output);
-    let (ra, ca) = (p.rows(inp.height), p.cols(inp.width));
+    let window = Window {
+        rows: p.rows(inp.height),
+        cols: p.cols(inp.width),
+        mode: p.mode,
+    };
+    slide(input, inp, out, window, rows, name)
+}
+
+/// A pool's window along each axis, and what it takes.
+pub struct Window {
+    pub rows: Axis,
+    pub cols: Axis,
+    pub mode: PoolMode,
+}
+
+/// Output rows `rows` (of `out`) of the window `w` slid over `input` (of `inp`).
+pub fn slide(
+    input: &RowStore,
+    inp: Shape,
+    out: Shape,
+    w: Window,
+    rows: Rows,
+    name: String,
+) -> Result<RowStore, Missing> {
+    let (ra, mode) = (w.rows, w.mode);
     let c = out.channels as usize;
     let mut store = RowStore::empty(name, out.height, out.width as usize * c);
     let range = clipped(rows, out.height);
     if range.is_empty() {
         return Ok(store);
     }
-    let cols = windows(ca, out.width, inp.width);
+    let cols = windows(w.cols, out.width, inp.width);
     let (lo, hi) = ra.back(*range.start(), *range.end(), inp.height);
     let mut reduced = Reduced {
         first: lo,
@@ -152,15 +176,15 @@ pub fn pool(
         let start = i64::from(y) * i64::from(ra.stride) - i64::from(ra.pad_before);
         let first = (start + i64::from(taps.start)) as u32;
         meter::work(combine_work(out, taps.len() as u64));
-        let mut acc = reduced.get(first, input, &cols, c, p.mode, work)?.to_vec();
+        let mut acc = reduced.get(first, input, &cols, c, mode, work)?.to_vec();
         for yi in first + 1..first + taps.len() as u32 {
-            let line = reduced.get(yi, input, &cols, c, p.mode, work)?;
-            match p.mode {
+            let line = reduced.get(yi, input, &cols, c, mode, work)?;
+            match mode {
                 PoolMode::Max => acc.iter_mut().zip(line).for_each(|(a, &v)| *a = a.max(v)),
                 PoolMode::Avg => acc.iter_mut().zip(line).for_each(|(a, &v)| *a += v),
             }
         }
-        let row = match p.mode {
+        let row = match mode {
             PoolMode::Max => acc.iter().map(|&v| v as f32).collect(),
             PoolMode::Avg => acc
                 .chunks_exact(c)
