@@ -6,6 +6,8 @@
 //!
 //! And the hostile models are refused before they run, in milliseconds.
 
+#[path = "execute/bounded.rs"]
+mod bounded;
 #[path = "execute/chains.rs"]
 mod chains;
 mod common;
@@ -14,6 +16,7 @@ mod plans;
 
 use std::time::Instant;
 
+use bounded::bounded;
 use chains::{mixed, random_chain, random_passthrough_chain, with_passthrough, Rng};
 use coopai::cost::Environment;
 use coopai::execute::budget::{estimate, MAX_BYTES, MAX_WORK};
@@ -21,31 +24,6 @@ use coopai::execute::{verify, ExecError};
 use coopai::model::{self, Network};
 use coopai::solver::{solve, Algorithm, Plan};
 use plans::{every_partition, of_blocks, optimal};
-
-/// Runs `plan` and checks the meter against the estimate; returns the two ratios
-/// measured / estimated (work, bytes).
-fn bounded(net: &Network, plan: &Plan, what: &str) -> (f64, f64) {
-    let report = verify(net, plan, 3).unwrap_or_else(|e| panic!("{what}: {e}"));
-    let (m, e) = (report.measured, report.estimate);
-    assert_eq!(e, estimate(net, plan), "{what}");
-    assert!(m.work > 0 && m.peak_bytes > 0, "{what}: nothing measured");
-    assert!(
-        m.work <= e.work,
-        "{what}: measured work {} above the estimate {}",
-        m.work,
-        e.work
-    );
-    assert!(
-        m.peak_bytes <= e.peak_bytes,
-        "{what}: measured peak {} bytes above the estimate {}",
-        m.peak_bytes,
-        e.peak_bytes
-    );
-    (
-        m.work as f64 / e.work as f64,
-        m.peak_bytes as f64 / e.peak_bytes as f64,
-    )
-}
 
 /// A chain whose cost is dominated by one kind of work: big pools, wide kernels
 /// (halos), tall thin tensors (row tables, many devices), or wide FLs.

@@ -7,6 +7,8 @@
 //! And the hostile branching models of the review: a fan-in read a thousand times, a
 //! pool window far larger than its input, a wide pool on a large map.
 
+#[path = "execute/bounded.rs"]
+mod bounded;
 mod common;
 #[path = "execute/plans.rs"]
 mod plans;
@@ -19,27 +21,9 @@ use coopai::model::{self, Network};
 use coopai::solver::{solve, Algorithm, Plan};
 use plans::{every_partition, of_blocks, optimal};
 
-/// Runs `plan`, checks the meter against the estimate; returns measured / estimated
-/// work.
+/// Measured / estimated work of a clean run whose meter the estimate bounds.
 fn bounded(net: &Network, plan: &Plan, what: &str) -> f64 {
-    let report = verify(net, plan, 3).unwrap_or_else(|e| panic!("{what}: {e}"));
-    assert!(report.ok, "{what}: {report:?}");
-    let (m, e) = (report.measured, report.estimate);
-    assert_eq!(e, estimate(net, plan), "{what}");
-    assert!(m.work > 0 && m.peak_bytes > 0, "{what}: nothing measured");
-    assert!(
-        m.work <= e.work,
-        "{what}: measured work {} above the estimate {}",
-        m.work,
-        e.work
-    );
-    assert!(
-        m.peak_bytes <= e.peak_bytes,
-        "{what}: measured peak {} bytes above the estimate {}",
-        m.peak_bytes,
-        e.peak_bytes
-    );
-    m.work as f64 / e.work as f64
+    bounded::bounded(net, plan, what).0
 }
 
 /// A model whose one `add` reads the input `n` times (the review's fan-in).

@@ -12,9 +12,10 @@
 //! device's count (devices run one after another).
 
 use super::super::dag::kernels::{column_taps, conv_row_work, per_row_work};
+use super::super::dag::read_from_before;
 use super::super::pool::{combine_work, reduce_work};
-use super::kernels::{fc, layer_forward, mul, output_rows, row_len, rows, tensor_bytes, Cost};
-use super::rounds::fc_round;
+use super::kernels::{layer_forward, mul, output_rows, row_len, rows, tensor_bytes, Cost};
+use super::rounds::{fc_round, partial_sum};
 use super::Estimate;
 use crate::cost::dag_sweep::uploaded;
 use crate::cost::Case;
@@ -227,15 +228,7 @@ impl Walk<'_> {
         keep.store(s.height); // the share it keeps
         keep.elements(mul(own_rows(dev, grid), row_len(s)));
         if let Some(j) = fc_layer {
-            let no = net.layer(j).output.elements();
-            let n = dev
-                .neurons
-                .iter()
-                .find(|n| n.layer == j)
-                .map_or(0, |n| rows(n.inputs));
-            working.elements(n); // its inputs, flattened
-            working.add(fc(n, no));
-            keep.elements(no); // the upload
+            keep.add(partial_sum(dev, j, net.layer(j).output.elements()));
         }
         (keep, working)
     }
@@ -264,12 +257,7 @@ impl Walk<'_> {
     fn judge(&self, block: &BlockPlan, results: &[usize], recompute: bool) -> Cost {
         let net = self.net;
         let mut cost = Cost::default();
-        let mut outside: Vec<usize> = (block.first..=block.last)
-            .flat_map(|m| net.inputs[m - 1].iter().copied())
-            .filter(|&t| t < block.first)
-            .collect();
-        outside.sort_unstable();
-        outside.dedup();
+        let outside = read_from_before(net, block.first, block.last);
         for t in outside {
             cost.elements(mul(shape(net, t).elements(), 2));
         }

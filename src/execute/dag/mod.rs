@@ -34,6 +34,18 @@ use forward::DagForward;
 use spatial::Played;
 use state::{read_after, Holdings, Stored};
 
+/// The tensors made before layer `first` that layers `first..=last` read, each once
+/// (a layer may read one tensor many times: an `add` of the input with itself).
+pub(crate) fn read_from_before(net: &Network, first: usize, last: usize) -> Vec<usize> {
+    let mut read: Vec<usize> = (first..=last)
+        .flat_map(|m| net.inputs[m - 1].iter().copied())
+        .filter(|&t| t < first)
+        .collect();
+    read.sort_unstable();
+    read.dedup();
+    read
+}
+
 /// Runs `plan` of the branching model `net` (already checked to cover its layers).
 pub fn run(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, ExecError> {
     let weights = Weights::generate(net, seed);
@@ -62,17 +74,7 @@ pub fn run(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, ExecEr
         earlier.retain(|&t, _| read_after(net, t, block.last));
         measured_within(net).map_err(ExecError::TooLarge)?;
     }
-    Ok(VerifyReport {
-        model: net.name.clone(),
-        algorithm: plan.algorithm,
-        devices: plan.devices,
-        seed,
-        ok: rounds.iter().all(|r| r.ok),
-        max_abs_diff: rounds.last().map_or(0.0, |r| r.max_abs_diff),
-        rounds,
-        estimate: Default::default(),
-        measured: Default::default(),
-    })
+    Ok(VerifyReport::new(&net.name, plan, seed, rounds))
 }
 
 /// `k = 1`: the device receives the image, runs the model, and uploads every model

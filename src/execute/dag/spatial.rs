@@ -11,9 +11,10 @@ use std::collections::BTreeMap;
 
 use super::super::budget::measured_within;
 use super::super::conv_device::{layer_rows, plan_error, within};
+use super::super::conv_round::partial_sum;
 use super::super::error::{at, device, ExecError};
 use super::super::link::{Link, Traffic};
-use super::super::ops::{fc_finish, fc_sum};
+use super::super::ops::fc_finish;
 use super::super::reference::all;
 use super::super::round::Ctx;
 use super::super::tensor::{Missing, RowStore};
@@ -277,41 +278,4 @@ fn compute(
         measured_within(net).map_err(ExecError::TooLarge)?;
     }
     Ok(made)
-}
-
-/// `conv+fc`: device `d` multiplies its input elements of FL `j` (its share of the
-/// last spatial layer, flattened) by the matching weights: a partial sum of all outputs.
-fn partial_sum(
-    ctx: &Ctx,
-    plan: &DevicePlan,
-    d: usize,
-    j: usize,
-    x: &RowStore,
-) -> Result<Option<Flat>, ExecError> {
-    let round = ctx.round;
-    let inputs = plan
-        .neurons
-        .iter()
-        .find(|n| n.layer == j)
-        .and_then(|n| n.inputs);
-    let Some(inputs) = inputs else {
-        return Ok(None);
-    };
-    let layer = ctx.net.layer(j);
-    if inputs.first > inputs.last || u64::from(inputs.last) >= layer.input.elements() {
-        return Err(plan_error(
-            round,
-            format!("device {d}'s inputs of layer {j} are out of range"),
-        ));
-    }
-    let data = x
-        .elements(u64::from(inputs.first), inputs.len())
-        .map_err(at(round, device(d)))?;
-    let lw = &ctx.weights.layers[j - 1];
-    Ok(Some(fc_sum(
-        lw,
-        inputs.first as usize,
-        &data,
-        all(layer.output.channels),
-    )))
 }
