@@ -22,7 +22,7 @@ use coopai::cost::Environment;
 use coopai::execute::budget::{estimate, MAX_BYTES, MAX_WORK};
 use coopai::execute::{verify, ExecError};
 use coopai::model::{self, Network};
-use coopai::solver::{solve, Algorithm, Plan};
+use coopai::solver::{solve, Algorithm};
 use plans::{every_partition, of_blocks, optimal};
 
 /// A chain whose cost is dominated by one kind of work: big pools, wide kernels
