@@ -15,8 +15,9 @@ use crate::model::{Kind, Network};
 use crate::slicing::back_through_conv;
 use crate::solver::{BlockPlan, DevicePlan};
 
-/// The conv layers of the block and, for `conv+fc`, the FL that closes it.
-fn shape_of(
+/// The block's last spatial layer and, for `conv+fc`, the FL that closes it (chain
+/// or branching model), or why the block is not of its case.
+pub fn shape_of(
     net: &Network,
     block: &BlockPlan,
     round: usize,

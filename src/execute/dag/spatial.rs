@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use super::super::budget::measured_within;
 use super::super::conv_device::{layer_rows, plan_error, within};
-use super::super::conv_round::partial_sum;
+use super::super::conv_round::{partial_sum, shape_of};
 use super::super::error::{at, device, ExecError};
 use super::super::link::{Link, Traffic};
 use super::super::ops::fc_finish;
@@ -22,7 +22,6 @@ use super::forward::{activated, empty, shape};
 use super::kernels;
 use super::state::Holdings;
 use crate::cost::dag_sweep::uploaded;
-use crate::cost::Case;
 use crate::model::{Kind, Network};
 use crate::slicing::Rows;
 use crate::solver::{BlockPlan, DevicePlan};
@@ -37,27 +36,6 @@ pub struct Played {
 /// True when a layer after `g` reads tensor `t`, or it is a model output.
 fn needed_after(net: &Network, t: usize, g: usize) -> bool {
     net.consumers[t - 1].last().is_none_or(|&c| c > g)
-}
-
-/// The block's last spatial layer and, for `conv+fc`, its FL.
-fn shape_of(
-    net: &Network,
-    block: &BlockPlan,
-    round: usize,
-) -> Result<(usize, Option<usize>), ExecError> {
-    let (first, last) = (block.first, block.last);
-    let grid = match block.case {
-        Case::Conv => Some(last),
-        Case::ConvFc if last > first && !net.is_spatial(last) => Some(last - 1),
-        _ => None,
-    };
-    match grid {
-        Some(g) if (first..=g).all(|m| net.is_spatial(m)) => Ok((g, (g < last).then_some(last))),
-        _ => Err(plan_error(
-            round,
-            format!("block {first}..{last} is not a {} block", block.case.name()),
-        )),
-    }
 }
 
 /// The rows of a device's share of a tensor (`own` in the plan: its equal split, or
