@@ -128,6 +128,16 @@ fn every_partition_of_a_chain_with_a_passthrough() {
     assert!(own_rows_back);
 }
 
+/// `k = 1` on a model with a passthrough was judged as if its passthrough rows had to
+/// reach the gateway: difference ∞ and "MISMATCH" (YOLOv2 at `--devices 1`).
+#[test]
+fn one_device_runs_a_chain_with_a_passthrough() {
+    let net = with_passthrough();
+    let plan = optimal(&net, &env(1, 100.0), 1, Algorithm::Mls);
+    assert_eq!(plan.blocks[0].case, Case::Single);
+    check(&net, &plan, "k = 1");
+}
+
 #[test]
 fn random_chains_with_a_passthrough_in_every_partition() {
     let mut rng = Rng(608);

@@ -15,8 +15,9 @@ use crate::model::{Kind, Network};
 use crate::slicing::back_through_conv;
 use crate::solver::{BlockPlan, DevicePlan};
 
-/// The conv layers of the block and, for `conv+fc`, the FL that closes it.
-fn shape_of(
+/// The block's last spatial layer and, for `conv+fc`, the FL that closes it (chain
+/// or branching model), or why the block is not of its case.
+pub fn shape_of(
     net: &Network,
     block: &BlockPlan,
     round: usize,
@@ -239,33 +240,16 @@ fn partial_sums(
     outputs: &[Option<RowStore>],
     link: &mut Link,
 ) -> Result<RowStore, ExecError> {
-    let (net, round) = (ctx.net, ctx.round);
-    let layer = net.layer(j);
+    let net = ctx.net;
     let lw = &ctx.weights.layers[j - 1];
-    let no = layer.output.channels;
-    let ni = layer.input.elements();
+    let no = net.layer(j).output.channels;
     let mut sum = Flat::zeros(no as usize);
     for (d, plan) in block.devices.iter().enumerate() {
-        let inputs = plan
-            .neurons
-            .iter()
-            .find(|n| n.layer == j)
-            .and_then(|n| n.inputs);
-        let (Some(inputs), Some(x)) = (inputs, &outputs[d]) else {
-            continue;
-        };
-        if u64::from(inputs.last) >= ni {
-            return Err(plan_error(
-                round,
-                format!("inputs of layer {j} beyond its {ni}"),
-            ));
-        }
-        let data = x
-            .elements(u64::from(inputs.first), inputs.len())
-            .map_err(at(round, device(d)))?;
-        let partial = fc_sum(lw, inputs.first as usize, &data, all(no));
-        for (s, p) in sum.iter_mut().zip(link.up(d, &partial).iter()) {
-            *s += p;
+        let Some(x) = &outputs[d] else { continue };
+        if let Some(partial) = partial_sum(ctx, plan, d, j, x)? {
+            for (s, p) in sum.iter_mut().zip(link.up(d, &partial).iter()) {
+                *s += p;
+            }
         }
     }
     let out = fc_finish(sum, lw, all(no), activated(net, j));
@@ -274,4 +258,41 @@ fn partial_sums(
         no as usize,
         &out,
     ))
+}
+
+/// `conv+fc`: device `d` multiplies its input elements of FL `j` (its share of the
+/// last spatial layer, flattened) by the matching weights: a partial sum of all outputs.
+pub fn partial_sum(
+    ctx: &Ctx,
+    plan: &DevicePlan,
+    d: usize,
+    j: usize,
+    x: &RowStore,
+) -> Result<Option<Flat>, ExecError> {
+    let round = ctx.round;
+    let inputs = plan
+        .neurons
+        .iter()
+        .find(|n| n.layer == j)
+        .and_then(|n| n.inputs);
+    let Some(inputs) = inputs else {
+        return Ok(None);
+    };
+    let layer = ctx.net.layer(j);
+    if inputs.first > inputs.last || u64::from(inputs.last) >= layer.input.elements() {
+        return Err(plan_error(
+            round,
+            format!("device {d}'s inputs of layer {j} are out of range"),
+        ));
+    }
+    let data = x
+        .elements(u64::from(inputs.first), inputs.len())
+        .map_err(at(round, device(d)))?;
+    let lw = &ctx.weights.layers[j - 1];
+    Ok(Some(fc_sum(
+        lw,
+        inputs.first as usize,
+        &data,
+        all(layer.output.channels),
+    )))
 }

@@ -4,7 +4,7 @@
 use super::check;
 use super::error::{self, ExecError};
 use super::reference::{layer_forward, Forward};
-use super::report::{DeviceTraffic, RoundReport};
+use super::report::{Differences, RoundReport};
 use super::round::{Ctx, Played};
 use super::tensor::{Flat, RowStore};
 use crate::cost::Case;
@@ -31,12 +31,15 @@ pub fn judge(
     let max_abs_value = check::max_abs(&unsliced);
 
     // The same block, unsliced, on the input this round started from.
-    let reuse = flat(previous, round)? == flat(&fwd.outputs[block.first - 1], round)?
-        && stored_branch.map(RowStore::flat)
-            == fwd_branch_before(net, fwd, block.first).map(RowStore::flat);
-    let (local, magnitude, local_branch) = if reuse {
+    let reuse = previous.same_rows(&fwd.outputs[block.first - 1])
+        && match (stored_branch, fwd_branch_before(net, fwd, block.first)) {
+            (Some(a), Some(b)) => a.same_rows(b),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+    // `None`: the unsliced pass's output is the local result (no copy of it).
+    let (recomputed, magnitude, local_branch) = if reuse {
         let branch = fwd.branch.clone().filter(|_| produces_branch(net, block));
-        (unsliced.clone(), fwd.magnitude[block.last].clone(), branch)
+        (None, fwd.magnitude[block.last].clone(), branch)
     } else {
         let mut x = previous.clone();
         let mut branch = stored_branch.cloned();
@@ -52,17 +55,19 @@ pub fn judge(
             magnitude = out.magnitude;
             x = out.output;
         }
-        (flat(&x, round)?, magnitude, produced)
+        (Some(flat(&x, round)?), magnitude, produced)
     };
+    let local: &[f32] = recomputed.as_deref().unwrap_or(&unsliced);
     let reordered = matches!(block.case, Case::ConvFc | Case::FcData | Case::FcHybrid);
     let terms = net.layer(block.last).input.elements() + 1;
     let bounds: Option<Vec<f64>> = magnitude
         .filter(|_| reordered)
         .map(|m| m.iter().map(|&s| check::order_bound(terms, s)).collect());
-    let mut local_diff = check::max_abs_diff(&sliced, &local);
-    let mut within_bound = check::within(&sliced, &local, bounds.as_deref());
+    let mut local_diff = check::max_abs_diff(&sliced, local);
+    let mut within_bound = check::within(&sliced, local, bounds.as_deref());
 
-    if produces_branch(net, block) {
+    // `k = 1` runs the whole model on one device: its passthrough rows never leave it.
+    if produces_branch(net, block) && block.case != Case::Single {
         // The passthrough rows at the gateway are part of this round's output.
         let got = played.next.branch.as_ref().map(|b| b.rows.flat());
         let want = fwd.branch.as_ref().map(RowStore::flat);
@@ -80,27 +85,13 @@ pub fn judge(
         }
     }
 
-    let devices: Vec<DeviceTraffic> = block
-        .devices
-        .iter()
-        .zip(played.traffic.elements.iter().zip(&played.traffic.resent))
-        .enumerate()
-        .map(|(d, (plan, (&counted, &resent)))| DeviceTraffic::new(d, plan, counted, resent))
-        .collect();
-    let traffic_ok = devices.iter().all(|d| d.ok);
-    Ok(RoundReport {
-        round,
-        first: block.first,
-        last: block.last,
-        case: block.case,
+    let diff = Differences {
         max_abs_diff,
         max_abs_value,
         local_diff,
         within_bound,
-        traffic_ok,
-        ok: within_bound && traffic_ok,
-        devices,
-    })
+    };
+    Ok(RoundReport::new(round, block, diff, &played.traffic))
 }
 
 /// Whether the block computes the passthrough's source (and so its rows).

@@ -20,6 +20,8 @@ thread_local! {
     static WORK: Cell<u64> = const { Cell::new(0) };
     static LIVE: Cell<u64> = const { Cell::new(0) };
     static PEAK: Cell<u64> = const { Cell::new(0) };
+    /// The most bytes alive the current measurement allows (absolute).
+    static CAP: Cell<u64> = const { Cell::new(u64::MAX) };
 }
 
 /// Adds `n` units of work.
@@ -55,6 +57,7 @@ pub struct Mark {
     work: u64,
     live: u64,
     outer_peak: u64,
+    outer_cap: u64,
 }
 
 /// Starts a measurement (they nest).
@@ -65,11 +68,27 @@ pub fn begin() -> Mark {
         work: WORK.with(Cell::get),
         live,
         outer_peak,
+        outer_cap: CAP.with(Cell::get),
     }
+}
+
+/// Starts a measurement that may hold at most `bytes` more than are alive now, as
+/// [`over_cap`] tells (the executor asks between steps, so a run whose estimate was
+/// wrong still stops near its memory limit).
+pub fn begin_capped(bytes: u64) -> Mark {
+    let mark = begin();
+    CAP.with(|c| c.set(c.get().min(mark.live.saturating_add(bytes))));
+    mark
+}
+
+/// Whether the peak of the capped measurement passed its cap.
+pub fn over_cap() -> bool {
+    PEAK.with(Cell::get) > CAP.with(Cell::get)
 }
 
 /// Ends the measurement started at `mark`.
 pub fn end(mark: Mark) -> Measured {
+    CAP.with(|c| c.set(mark.outer_cap));
     let peak = PEAK.with(Cell::get);
     PEAK.with(|p| p.set(peak.max(mark.outer_peak)));
     Measured {
@@ -107,5 +126,17 @@ mod tests {
             }
         );
         free(100);
+    }
+
+    #[test]
+    fn a_cap_is_seen_between_steps_and_lifted_at_the_end() {
+        let mark = begin_capped(64);
+        alloc(60);
+        assert!(!over_cap());
+        alloc(10);
+        free(70);
+        assert!(over_cap(), "the peak passed the cap");
+        end(mark);
+        assert!(!over_cap());
     }
 }

@@ -21,6 +21,7 @@ mod judge;
 mod link;
 pub mod meter;
 mod ops;
+mod pool;
 mod reference;
 mod report;
 pub(crate) mod rng;
@@ -40,6 +41,7 @@ use crate::model::Network;
 use crate::solver::Plan;
 use reference::Forward;
 use round::{Boundary, Ctx};
+use tensor::RowStore;
 use weights::Weights;
 
 /// Runs `plan` on `net` with weights and input drawn from `seed`, and reports per round
@@ -52,18 +54,9 @@ use weights::Weights;
 /// carries the estimate and what the [`meter`] counted.
 pub fn verify(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, ExecError> {
     check_blocks(net, plan)?;
-    if net.dag {
-        // Branching plans: the coarse bound of `budget::check_dag` (the exact walk
-        // covers chains only), then the DAG executor.
-        let estimate = budget::check_dag(net, plan).map_err(ExecError::TooLarge)?;
-        let mark = meter::begin();
-        let mut report = dag::run(net, plan, seed)?;
-        report.measured = meter::end(mark);
-        report.estimate = estimate;
-        return Ok(report);
-    }
     let estimate = budget::check(net, plan).map_err(ExecError::TooLarge)?;
-    let mark = meter::begin();
+    let mark = meter::begin_capped(budget::MAX_BYTES);
+    let run = if net.dag { dag::run } else { run };
     let mut report = run(net, plan, seed)?;
     report.measured = meter::end(mark);
     report.estimate = estimate;
@@ -74,7 +67,8 @@ fn run(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, ExecError>
     let weights = Weights::generate(net, seed);
     let fwd = Forward::run(net, &weights).map_err(|m| ExecError::Plan(m.to_string()))?;
     let mut boundary = Boundary::start(fwd.outputs[0].clone());
-    let mut previous = fwd.outputs[0].clone();
+    // What the last round made (`None`: the input, which the unsliced pass holds).
+    let mut previous: Option<RowStore> = None;
     let mut rounds = Vec::with_capacity(plan.blocks.len());
     for (n, block) in plan.blocks.iter().enumerate() {
         let ctx = Ctx {
@@ -88,24 +82,15 @@ fn run(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, ExecError>
             &ctx,
             block,
             &fwd,
-            &previous,
+            previous.as_ref().unwrap_or(&fwd.outputs[0]),
             stored_branch.as_ref(),
             &played,
         )?);
-        previous = played.output;
+        previous = Some(played.output);
         boundary = played.next;
+        budget::measured_within(net).map_err(ExecError::TooLarge)?;
     }
-    Ok(VerifyReport {
-        model: net.name.clone(),
-        algorithm: plan.algorithm,
-        devices: plan.devices,
-        seed,
-        ok: rounds.iter().all(|r| r.ok),
-        max_abs_diff: rounds.last().map_or(0.0, |r| r.max_abs_diff),
-        rounds,
-        estimate: budget::Estimate::default(),
-        measured: meter::Measured::default(),
-    })
+    Ok(VerifyReport::new(&net.name, plan, seed, rounds))
 }
 
 /// The blocks must cover layers `1..=L` in order, each with one entry per device.

@@ -3,9 +3,10 @@
 //! through [`RowStore::row`]; padded positions are skipped, never read.
 
 use super::meter;
+use super::pool::{slide, Window};
 use super::tensor::{Flat, Missing, RowStore};
 use super::weights::LayerWeights;
-use crate::model::{Conv, LayerInfo, Pool, Shape};
+use crate::model::{Axis, Conv, LayerInfo, Pool, PoolMode, Shape};
 use crate::slicing::Rows;
 
 fn relu(v: &mut [f32], on: bool) {
@@ -83,7 +84,8 @@ pub fn conv_rows(
     Ok(store)
 }
 
-/// Output rows `rows` of a layer from its conv-output rows: max-pooled, or copied.
+/// Output rows `rows` of a layer from its conv-output rows: max-pooled (a sliding
+/// window, `pool.rs`), or copied.
 pub fn output_rows(
     conv_out: &RowStore,
     out: Shape,
@@ -92,29 +94,19 @@ pub fn output_rows(
     rows: Rows,
     name: String,
 ) -> Result<RowStore, Missing> {
+    if let Some(p) = pool {
+        let axis = Axis::plain(p.size, p.stride, 0);
+        let window = Window {
+            rows: axis,
+            cols: axis,
+            mode: PoolMode::Max,
+        };
+        return slide(conv_out, conv_shape, out, window, rows, name);
+    }
     let co = out.channels as usize;
     let mut store = RowStore::empty(name, out.height, out.width as usize * co);
     for y in rows.first..=rows.last.min(out.height.saturating_sub(1)) {
-        let Some(pool) = pool else {
-            store.put(y, Flat::copy(conv_out.row(y)?).into_vec());
-            continue;
-        };
-        let mut row = Flat::filled(out.width as usize * co, f32::NEG_INFINITY);
-        // `co` comparisons per window position, and one unit for the position itself.
-        meter::work(u64::from(pool.size).pow(2) * (out.width as usize * (co + 1)) as u64);
-        for dy in 0..pool.size {
-            let src = conv_out.row(y * pool.stride + dy)?;
-            for (x, acc) in row.chunks_exact_mut(co).enumerate() {
-                for dx in 0..pool.size as usize {
-                    let xi = x * pool.stride as usize + dx;
-                    debug_assert!(xi < conv_shape.width as usize);
-                    for (a, &v) in acc.iter_mut().zip(&src[xi * co..(xi + 1) * co]) {
-                        *a = a.max(v);
-                    }
-                }
-            }
-        }
-        store.put(y, row.into_vec());
+        store.put(y, Flat::copy(conv_out.row(y)?).into_vec());
     }
     Ok(store)
 }

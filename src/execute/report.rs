@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use super::link::Elements;
+use super::link::{Elements, Traffic};
 use crate::cost::{Case, BITS_PER_ELEMENT};
-use crate::solver::{Algorithm, DevicePlan};
+use crate::solver::{Algorithm, BlockPlan, DevicePlan, Plan};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct DeviceTraffic {
@@ -79,4 +79,58 @@ pub struct VerifyReport {
     pub estimate: super::budget::Estimate,
     /// What the run counted (the same units): never above the estimate.
     pub measured: super::meter::Measured,
+}
+
+/// How a round's results compare with the unsliced pass (see [`RoundReport`]).
+pub struct Differences {
+    pub max_abs_diff: f32,
+    pub max_abs_value: f32,
+    pub local_diff: f32,
+    pub within_bound: bool,
+}
+
+impl RoundReport {
+    /// The report of round `round` (the plan's `block`): its differences, and its
+    /// counted traffic beside the plan's, device by device.
+    pub fn new(round: usize, block: &BlockPlan, diff: Differences, traffic: &Traffic) -> Self {
+        let devices: Vec<DeviceTraffic> = block
+            .devices
+            .iter()
+            .zip(traffic.elements.iter().zip(&traffic.resent))
+            .enumerate()
+            .map(|(d, (plan, (&counted, &resent)))| DeviceTraffic::new(d, plan, counted, resent))
+            .collect();
+        let traffic_ok = devices.len() == traffic.elements.len() && devices.iter().all(|d| d.ok);
+        RoundReport {
+            round,
+            first: block.first,
+            last: block.last,
+            case: block.case,
+            max_abs_diff: diff.max_abs_diff,
+            max_abs_value: diff.max_abs_value,
+            local_diff: diff.local_diff,
+            within_bound: diff.within_bound,
+            traffic_ok,
+            ok: diff.within_bound && traffic_ok,
+            devices,
+        }
+    }
+}
+
+impl VerifyReport {
+    /// The report of a run of `plan` on model `model` (the estimate and the meter's
+    /// counts are filled in by `verify`).
+    pub fn new(model: &str, plan: &Plan, seed: u64, rounds: Vec<RoundReport>) -> Self {
+        VerifyReport {
+            model: model.to_string(),
+            algorithm: plan.algorithm,
+            devices: plan.devices,
+            seed,
+            ok: rounds.iter().all(|r| r.ok),
+            max_abs_diff: rounds.last().map_or(0.0, |r| r.max_abs_diff),
+            rounds,
+            estimate: Default::default(),
+            measured: Default::default(),
+        }
+    }
 }

@@ -192,6 +192,13 @@ impl RowStore {
         self.elements(0, u64::from(self.height()) * self.row_len as u64)
     }
 
+    /// Whether both hold the same rows with the same elements, compared in place
+    /// (one unit per element).
+    pub fn same_rows(&self, other: &RowStore) -> bool {
+        meter::work(self.held());
+        self.rows == other.rows
+    }
+
     /// Renames the store (the same rows seen as another layer's input).
     pub fn renamed(mut self, name: impl Into<String>) -> Self {
         self.name = name.into();

@@ -1,5 +1,6 @@
-//! Seeded weights and input for a network: He-uniform weights (so activations keep
-//! their scale through ReLU and nothing collapses to zero) and small biases.
+//! Seeded weights and input for a network, chain or branching: He-uniform weights (so
+//! activations keep their scale through ReLU and nothing collapses to zero) and small
+//! biases; a general conv's weights are `Kh·Kw·(Ci/groups)·Co`.
 
 use super::meter::{self, ELEMENT_BYTES};
 use super::rng::SplitMix;
@@ -47,7 +48,9 @@ impl Weights {
                 let mut g = SplitMix::stream(seed, l.index as u64);
                 match l.kind {
                     Kind::Conv(c) => {
-                        let fan_in = u64::from(c.kernel).pow(2) * u64::from(l.input_channels());
+                        // Kh·Kw taps of `Ci / groups` channels (main and skip).
+                        let taps = u64::from(c.rows().kernel) * u64::from(c.cols().kernel);
+                        let fan_in = taps * u64::from(l.input_channels() / c.group_count());
                         let co = u64::from(c.filters);
                         he(&mut g, fan_in, fan_in * co, co)
                     }
@@ -56,7 +59,11 @@ impl Weights {
                         let no = u64::from(outputs);
                         he(&mut g, ni, ni * no, no)
                     }
-                    _ => unreachable!("the executor refuses DAG models before running"),
+                    // Pools, joins and reshapes have no weights.
+                    _ => LayerWeights {
+                        w: Vec::new(),
+                        b: Vec::new(),
+                    },
                 }
             })
             .collect();

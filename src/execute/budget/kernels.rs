@@ -3,7 +3,8 @@
 //! the step it mirrors in `ops.rs`, `tensor.rs` and `reference.rs`.
 
 use super::super::meter::{ELEMENT_BYTES as E, SLOT_BYTES as S};
-use crate::model::{Kind, LayerInfo, Network, Shape};
+use super::super::pool::{combine_work, reduce_work};
+use crate::model::{Conv, Kind, LayerInfo, Network, Shape};
 use crate::slicing::Rows;
 
 /// Bytes of one f64 of the reference's per-output magnitudes and bounds (not metered).
@@ -76,23 +77,29 @@ pub(super) fn conv_rows(layer: &LayerInfo, n: u64) -> Cost {
     cost
 }
 
-/// `n` output rows from the conv output: a copy, or a max-pool's comparisons.
+/// `n` output rows from the conv output: a copy, or a max-pool's sliding window
+/// (`pool.rs`: each conv-output row a window reads reduced along its columns once,
+/// then each output row combines the `size` rows of its window).
 pub(super) fn output_rows(layer: &LayerInfo, n: u64) -> Cost {
-    let row = row_len(layer.output);
+    let out = layer.output;
+    let row = row_len(out);
     let mut cost = Cost::default();
-    cost.store(layer.output.height);
-    let per_row = match layer.kind {
-        Kind::Conv(c) => {
-            // Per window position: `co` comparisons and the position itself.
-            let positions = c.pool.map_or(0, |p| u64::from(p.size).pow(2));
-            let co = u64::from(layer.output.channels);
-            mul(mul(u64::from(layer.output.width), co + 1), positions).saturating_add(row)
-        }
-        Kind::Fc { .. } => row,
-        _ => unreachable!("branching models are estimated by check_dag"),
-    };
-    cost.work(mul(n, per_row));
+    cost.store(out.height);
     cost.elements(mul(n, row));
+    match layer.kind {
+        Kind::Conv(Conv { pool: Some(p), .. }) => {
+            let conv = layer.conv_out;
+            let reduced = mul(n.saturating_sub(1), u64::from(p.stride))
+                .saturating_add(u64::from(p.size))
+                .min(u64::from(conv.height));
+            cost.work(mul(reduced, reduce_work(conv, out)));
+            // Reduced rows are f64 (two elements' bytes).
+            cost.bytes = cost.bytes.saturating_add(mul(mul(reduced, 2 * E), row));
+            cost.work(mul(n, combine_work(out, u64::from(p.size))));
+        }
+        Kind::Conv(_) | Kind::Fc { .. } => cost.work(mul(n, row)),
+        _ => unreachable!("only a conv's or an FL's output is copied"),
+    }
     cost
 }
 

@@ -14,6 +14,7 @@
 //! for each round, what the previous round left (its output and the boundary) and
 //! everything the round allocates, as if nothing were freed before its end.
 
+mod dag;
 mod kernels;
 mod rounds;
 
@@ -37,9 +38,19 @@ pub struct Estimate {
     pub peak_bytes: u64,
 }
 
-/// The estimated work and peak memory of `verify(net, plan, _)`. Plans that do not
-/// fit the network are estimated as far as they go; `verify` refuses them anyway.
+/// The estimated work and peak memory of `verify(net, plan, _)`, chain or branching
+/// model. Plans that do not fit the network are estimated as far as they go; `verify`
+/// refuses them anyway.
 pub fn estimate(net: &Network, plan: &Plan) -> Estimate {
+    if net.dag {
+        dag::estimate(net, plan)
+    } else {
+        chain(net, plan)
+    }
+}
+
+/// The estimate of a chain's run (`execute::conv_round`, `fc_round`, ...).
+fn chain(net: &Network, plan: &Plan) -> Estimate {
     let mut work = 0u64;
     // The weights and input, drawn once; the unsliced pass keeps every output.
     let params = net.params().saturating_add(net.input.elements());
@@ -92,57 +103,41 @@ pub fn estimate(net: &Network, plan: &Plan) -> Estimate {
     }
 }
 
-/// A coarse estimate for a branching model's plan, whose rounds [`estimate`] does not
-/// walk: every layer run four times (the unsliced pass, the rounds with their halos, the
-/// judge's recomputation) at its FLOPs, or at its output times its window for the free
-/// layers, and every tensor held three times. Unlike [`estimate`] it is not checked
-/// against the meter.
-pub fn estimate_dag(net: &Network, plan: &Plan) -> Estimate {
-    let mut work = net.params().saturating_add(net.input.elements());
-    let mut bytes = mul(work, E);
-    for l in &net.layers {
-        let window = match l.kind {
-            crate::model::Kind::Pool(p) => u64::from(p.rows(l.input.height).kernel)
-                .saturating_mul(u64::from(p.cols(l.input.width).kernel)),
-            _ => 1,
-        };
-        let per_pass = l
-            .flops
-            .saturating_add(mul(l.output.elements(), window.saturating_add(1)));
-        work = work.saturating_add(mul(per_pass, 4));
-        bytes = bytes.saturating_add(mul(tensor_bytes(l.output), 3));
-    }
-    let rounds = plan.blocks.len() as u64;
-    Estimate {
-        work: work.saturating_add(mul(rounds, net.input.elements())),
-        peak_bytes: bytes,
-    }
-}
-
-/// [`check`] for a branching model's plan, with [`estimate_dag`].
-pub fn check_dag(net: &Network, plan: &Plan) -> Result<Estimate, String> {
-    limit(net, estimate_dag(net, plan))
-}
-
 /// The estimate of a run, or why it is refused: what it would take, the limit, and
 /// what to reduce.
 pub fn check(net: &Network, plan: &Plan) -> Result<Estimate, String> {
     limit(net, estimate(net, plan))
 }
 
+const ADVICE: &str = "use a smaller input (--scale), fewer or smaller layers, or fewer devices";
+
+/// Between steps of a run: why it stops, when the meter saw it hold more than
+/// [`MAX_BYTES`] (the estimate should have refused it first; this holds the limit on
+/// what was measured, not only on the estimate).
+pub fn measured_within(net: &Network) -> Result<(), String> {
+    if !super::meter::over_cap() {
+        return Ok(());
+    }
+    Err(format!(
+        "running this plan of {} held more than {} MiB of tensors at once (measured), \
+         the executor's limit; {ADVICE}",
+        net.name,
+        MAX_BYTES >> 20
+    ))
+}
+
 fn limit(net: &Network, e: Estimate) -> Result<Estimate, String> {
-    let advice = "use a smaller input (--scale), fewer or smaller layers, or fewer devices";
     if e.work > MAX_WORK {
         return Err(format!(
             "running this plan of {} would take about {:.1e} operations, more than the \
-             executor's limit of {MAX_WORK:.0e}; {advice}",
+             executor's limit of {MAX_WORK:.0e}; {ADVICE}",
             net.name, e.work as f64
         ));
     }
     if e.peak_bytes > MAX_BYTES {
         return Err(format!(
             "running this plan of {} would hold about {} MiB of tensors at once, more than \
-             the executor's limit of {} MiB; {advice}",
+             the executor's limit of {} MiB; {ADVICE}",
             net.name,
             e.peak_bytes >> 20,
             MAX_BYTES >> 20

@@ -111,15 +111,7 @@ pub(super) fn conv_round(
             let no = net.layer(j).output.elements();
             all.elements(no); // the sum
             for dev in &block.devices {
-                let n = dev
-                    .neurons
-                    .iter()
-                    .find(|n| n.layer == j)
-                    .map_or(0, |n| rows(n.inputs));
-                all.elements(n); // its inputs, flattened
-                all.add(fc(n, no));
-                all.elements(no); // the upload
-                all.work(no); // adding it
+                all.add(partial_sum(dev, j, no));
             }
             all.work(no);
             all.copied_store(1, no); // the output
@@ -148,6 +140,22 @@ pub(super) fn conv_round(
         }
     };
     (all, kept)
+}
+
+/// A device's partial sum of the closing FL `j` (`no` outputs) of a `conv+fc` round:
+/// its inputs flattened, the product, the upload, adding it at the gateway.
+pub(super) fn partial_sum(dev: &DevicePlan, j: usize, no: u64) -> Cost {
+    let n = dev
+        .neurons
+        .iter()
+        .find(|n| n.layer == j)
+        .map_or(0, |n| rows(n.inputs));
+    let mut cost = Cost::default();
+    cost.elements(n);
+    cost.add(fc(n, no));
+    cost.elements(no);
+    cost.work(no);
+    cost
 }
 
 /// Sending `n` input elements to a device: the gateway's flat copy, the rows it

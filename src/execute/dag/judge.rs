@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 
 use super::super::check;
 use super::super::error::{at, ExecError};
-use super::super::report::{DeviceTraffic, RoundReport};
+use super::super::report::{Differences, RoundReport};
 use super::super::round::Ctx;
 use super::super::tensor::RowStore;
 use super::forward::{whole, DagForward};
+use super::read_from_before;
 use super::spatial::Played;
 use crate::cost::Case;
 use crate::solver::BlockPlan;
@@ -26,10 +27,7 @@ fn local(
     earlier: &BTreeMap<usize, RowStore>,
 ) -> Result<Option<Local>, ExecError> {
     let (net, round) = (ctx.net, ctx.round);
-    let outside: Vec<usize> = (block.first..=block.last)
-        .flat_map(|m| net.inputs[m - 1].iter().copied())
-        .filter(|&t| t < block.first)
-        .collect();
+    let outside = read_from_before(net, block.first, block.last);
     let mut same = true;
     for &t in &outside {
         let Some(x) = earlier.get(&t) else {
@@ -37,7 +35,7 @@ fn local(
                 "round {round}: layer {t}, which the block reads, was not handed on"
             )));
         };
-        same &= x.flat().ok() == fwd.outputs[t].flat().ok();
+        same &= x.same_rows(&fwd.outputs[t]);
     }
     if same {
         return Ok(None);
@@ -74,13 +72,15 @@ pub fn judge(
     for (t, store) in &played.results {
         let sliced = store.flat().map_err(at(round, "gateway"))?;
         let unsliced = fwd.outputs[*t].flat().map_err(at(round, "reference"))?;
-        let (reference, magnitude) = match &local {
-            None => (unsliced.clone(), fwd.magnitude[*t].as_ref()),
+        // `None`: the unsliced pass's output is the reference (no copy of it).
+        let (recomputed, magnitude) = match &local {
+            None => (None, fwd.magnitude[*t].as_ref()),
             Some(l) => {
                 let (x, m) = &l[t];
-                (x.flat().map_err(at(round, "reference"))?, m.as_ref())
+                (Some(x.flat().map_err(at(round, "reference"))?), m.as_ref())
             }
         };
+        let reference: &[f32] = recomputed.as_deref().unwrap_or(&unsliced);
         // Only the block's last FL can be a sum the gateway completed from partial sums.
         let reordered =
             *t == block.last && matches!(block.case, Case::ConvFc | Case::FcData | Case::FcHybrid);
@@ -90,28 +90,14 @@ pub fn judge(
             .map(|m| m.iter().map(|&s| check::order_bound(terms, s)).collect());
         max_abs_diff = max_abs_diff.max(check::max_abs_diff(&sliced, &unsliced));
         max_abs_value = max_abs_value.max(check::max_abs(&unsliced));
-        local_diff = local_diff.max(check::max_abs_diff(&sliced, &reference));
-        within_bound &= check::within(&sliced, &reference, bounds.as_deref());
+        local_diff = local_diff.max(check::max_abs_diff(&sliced, reference));
+        within_bound &= check::within(&sliced, reference, bounds.as_deref());
     }
-    let devices: Vec<DeviceTraffic> = block
-        .devices
-        .iter()
-        .zip(played.traffic.elements.iter().zip(&played.traffic.resent))
-        .enumerate()
-        .map(|(d, (plan, (&counted, &resent)))| DeviceTraffic::new(d, plan, counted, resent))
-        .collect();
-    let traffic_ok = devices.len() == played.traffic.elements.len() && devices.iter().all(|d| d.ok);
-    Ok(RoundReport {
-        round,
-        first: block.first,
-        last: block.last,
-        case: block.case,
+    let diff = Differences {
         max_abs_diff,
         max_abs_value,
         local_diff,
         within_bound,
-        traffic_ok,
-        ok: within_bound && traffic_ok,
-        devices,
-    })
+    };
+    Ok(RoundReport::new(round, block, diff, &played.traffic))
 }

@@ -3,25 +3,79 @@
 //! computed by the same operations in the same order and sliced == whole bit for bit.
 //! Inputs are read only through [`RowStore::row`]; padding is skipped, never read.
 
+use super::super::meter;
 use super::super::ops::output_rows;
+use super::super::pool::pool;
 use super::super::tensor::{Missing, RowStore};
 use super::super::weights::LayerWeights;
-use crate::model::{Axis, Conv, Kind, LayerInfo, PoolLayer, PoolMode, Shape};
+use crate::model::{Axis, Conv, Kind, LayerInfo, Shape};
 use crate::slicing::Rows;
 
 /// Rows `first..=last` clipped to a tensor of `height` rows.
-fn clipped(rows: Rows, height: u32) -> std::ops::RangeInclusive<u32> {
+pub(crate) fn clipped(rows: Rows, height: u32) -> std::ops::RangeInclusive<u32> {
     rows.first..=rows.last.min(height.saturating_sub(1))
+}
+
+/// The taps `t` of window output `o` along `axis` (of `n` real positions) that read a
+/// real position `o·S − P_before + t·δ`: a contiguous range, as positions only grow with
+/// `t`. Its length is what a kernel reads and the budget counts.
+pub(crate) fn real_taps(axis: Axis, o: u32, n: u32) -> std::ops::Range<u32> {
+    let start = i64::from(o) * i64::from(axis.stride) - i64::from(axis.pad_before);
+    let (d, k, n) = (
+        i64::from(axis.dilation),
+        i64::from(axis.kernel),
+        i64::from(n),
+    );
+    let lo = if start >= 0 { 0 } else { (-start + d - 1) / d };
+    let hi = if start >= n {
+        0
+    } else {
+        (n - 1 - start) / d + 1
+    };
+    let (lo, hi) = (lo.min(k), hi.min(k));
+    lo as u32..hi.max(lo) as u32
 }
 
 /// The real input positions a window output `o` reads along `axis` (of `n`), in order:
 /// `o·S − P_before + t·δ` for every tap `t` that is not padding.
 fn taps(axis: Axis, o: u32, n: u32) -> impl Iterator<Item = (usize, u32)> {
     let start = i64::from(o) * i64::from(axis.stride) - i64::from(axis.pad_before);
-    (0..axis.kernel as usize).filter_map(move |t| {
-        let i = start + t as i64 * i64::from(axis.dilation);
-        (0..i64::from(n)).contains(&i).then_some((t, i as u32))
+    real_taps(axis, o, n).map(move |t| {
+        (
+            t as usize,
+            (start + i64::from(t) * i64::from(axis.dilation)) as u32,
+        )
     })
+}
+
+/// Real taps summed over every output column: the column work of one output row.
+pub(crate) fn column_taps(axis: Axis, outputs: u32, n: u32) -> u64 {
+    (0..outputs)
+        .map(|x| real_taps(axis, x, n).len() as u64)
+        .sum()
+}
+
+/// Work of one conv-output row that reads `row_taps` input rows, whose columns read
+/// `col_taps` real taps in all (`column_taps`): per tap and pixel `ci·(co/G)`
+/// multiply-adds, a loop per input channel and the tap itself; per row its taps, and
+/// zeroing, bias and ReLU of each element.
+pub(crate) fn conv_row_work(layer: &LayerInfo, groups: u32, row_taps: u64, col_taps: u64) -> u64 {
+    let ci = u64::from(layer.input.channels);
+    let cog = u64::from(layer.conv_out.channels / groups.max(1));
+    let per_tap = ci.saturating_mul(cog + 1).saturating_add(1);
+    let row = u64::from(layer.conv_out.width) * u64::from(layer.conv_out.channels);
+    row_taps
+        .saturating_add(row_taps.saturating_mul(col_taps).saturating_mul(per_tap))
+        .saturating_add(row.saturating_mul(3))
+}
+
+/// Work of one output row of a layer made element by element from `inputs` input rows
+/// (joins, reshapes, upsampling, space-to-depth): each element zeroed, then one unit
+/// per input it is made from, and one per input row looked up.
+pub(crate) fn per_row_work(out: Shape, inputs: usize) -> u64 {
+    let row = u64::from(out.width) * u64::from(out.channels);
+    row.saturating_mul(inputs as u64 + 1)
+        .saturating_add(inputs as u64)
 }
 
 /// Conv-output rows `rows` (before any fused pool), ReLU when `act`. Weights are
@@ -45,17 +99,25 @@ pub fn conv(
     let groups = c.group_count() as usize;
     let (cig, cog) = (ci / groups, co / groups);
     let mut store = RowStore::empty(name, out.height, wc * co);
+    let columns: Vec<Vec<(usize, u32)>> =
+        (0..wc as u32).map(|x| taps(ca, x, w).collect()).collect();
+    let col_taps = columns.iter().map(|c| c.len() as u64).sum();
     for yc in clipped(rows, out.height) {
         let lines = taps(ra, yc, h)
             .map(|(ky, yi)| input.row(yi).map(|r| (ky, r)))
             .collect::<Result<Vec<_>, _>>()?;
+        meter::work(conv_row_work(
+            layer,
+            c.group_count(),
+            lines.len() as u64,
+            col_taps,
+        ));
         let mut row = vec![0f32; wc * co];
-        for (xo, px_out) in row.chunks_exact_mut(co).enumerate() {
-            let cols: Vec<(usize, u32)> = taps(ca, xo as u32, w).collect();
+        for (px_out, cols) in row.chunks_exact_mut(co).zip(&columns) {
             for g in 0..groups {
                 let acc = &mut px_out[g * cog..(g + 1) * cog];
                 for &(ky, line) in &lines {
-                    for &(kx, xi) in &cols {
+                    for &(kx, xi) in cols {
                         let px = &line[xi as usize * ci + g * cig..][..cig];
                         let base = (ky * kw + kx) * cig * co + g * cog;
                         for (ch, &v) in px.iter().enumerate() {
@@ -79,59 +141,6 @@ pub fn conv(
     Ok(store)
 }
 
-/// Output rows `rows` of a standalone pool. Max takes the largest real element of each
-/// window; average divides the sum of the real elements (added row by row, then column
-/// by column) by their count, so padding never counts (PyTorch's
-/// `count_include_pad=False`). Every window holds a real element (`Axis::output`).
-pub fn pool(
-    input: &RowStore,
-    layer: &LayerInfo,
-    p: PoolLayer,
-    rows: Rows,
-    name: String,
-) -> Result<RowStore, Missing> {
-    let (inp, out) = (layer.input, layer.output);
-    let (ra, ca) = (p.rows(inp.height), p.cols(inp.width));
-    let c = out.channels as usize;
-    let mut store = RowStore::empty(name, out.height, out.width as usize * c);
-    for y in clipped(rows, out.height) {
-        let lines = taps(ra, y, inp.height)
-            .map(|(_, yi)| input.row(yi))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut row = vec![0f32; out.width as usize * c];
-        for (x, acc) in row.chunks_exact_mut(c).enumerate() {
-            let cols: Vec<u32> = taps(ca, x as u32, inp.width).map(|(_, i)| i).collect();
-            match p.mode {
-                PoolMode::Max => {
-                    acc.fill(f32::NEG_INFINITY);
-                    for line in &lines {
-                        for &xi in &cols {
-                            let px = &line[xi as usize * c..][..c];
-                            for (a, &v) in acc.iter_mut().zip(px) {
-                                *a = a.max(v);
-                            }
-                        }
-                    }
-                }
-                PoolMode::Avg => {
-                    for line in &lines {
-                        for &xi in &cols {
-                            let px = &line[xi as usize * c..][..c];
-                            for (a, &v) in acc.iter_mut().zip(px) {
-                                *a += v;
-                            }
-                        }
-                    }
-                    let count = (lines.len() * cols.len()) as f32;
-                    acc.iter_mut().for_each(|a| *a /= count);
-                }
-            }
-        }
-        store.put(y, row);
-    }
-    Ok(store)
-}
-
 /// Output rows `rows` of a layer whose every output pixel is made from input pixels
 /// by `pixel(inputs' rows, x, out)`, reading input row `source(y)` of each input.
 fn per_row(
@@ -145,6 +154,7 @@ fn per_row(
     let row_len = (out.width * out.channels) as usize;
     let mut store = RowStore::empty(name, out.height, row_len);
     for y in clipped(rows, out.height) {
+        meter::work(per_row_work(out, inputs.len()));
         let lines = inputs
             .iter()
             .map(|x| x.row(source(y, x.height())))
@@ -267,6 +277,7 @@ fn reorg(
     let row_len = (out.width * out.channels) as usize;
     let mut store = RowStore::empty(name, out.height, row_len);
     for y in clipped(rows, out.height) {
+        meter::work(per_row_work(out, 1));
         let mut row = vec![0f32; row_len];
         for dy in 0..r {
             let line = input.row(y * r as u32 + dy as u32)?;
@@ -285,7 +296,9 @@ fn reorg(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Layer, Model, Network, Reorg, Shuffle, Split, Upsample};
+    use crate::model::{
+        Layer, Model, Network, PoolLayer, PoolMode, Reorg, Shuffle, Split, Upsample,
+    };
 
     fn net(input: Shape, layers: Vec<Layer>, inputs: Vec<Vec<usize>>) -> Network {
         Network::new(&Model {

@@ -14,18 +14,19 @@
 
 mod forward;
 mod judge;
-mod kernels;
+pub(super) mod kernels;
 mod spatial;
 mod state;
-mod weights;
 
 use std::collections::BTreeMap;
 
+use super::budget::measured_within;
 use super::error::{at, device, ExecError};
 use super::link::Link;
 use super::report::VerifyReport;
 use super::round::{Boundary, Ctx};
 use super::tensor::RowStore;
+use super::weights::Weights;
 use crate::cost::Case;
 use crate::model::Network;
 use crate::solver::{BlockPlan, Plan};
@@ -33,9 +34,21 @@ use forward::DagForward;
 use spatial::Played;
 use state::{read_after, Holdings, Stored};
 
+/// The tensors made before layer `first` that layers `first..=last` read, each once
+/// (a layer may read one tensor many times: an `add` of the input with itself).
+pub(crate) fn read_from_before(net: &Network, first: usize, last: usize) -> Vec<usize> {
+    let mut read: Vec<usize> = (first..=last)
+        .flat_map(|m| net.inputs[m - 1].iter().copied())
+        .filter(|&t| t < first)
+        .collect();
+    read.sort_unstable();
+    read.dedup();
+    read
+}
+
 /// Runs `plan` of the branching model `net` (already checked to cover its layers).
 pub fn run(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, ExecError> {
-    let weights = weights::generate(net, seed);
+    let weights = Weights::generate(net, seed);
     let row_len = (net.input.width * net.input.channels) as usize;
     let input = RowStore::full("input", row_len, &weights.input);
     let fwd = DagForward::run(net, &weights, input.clone())
@@ -59,18 +72,9 @@ pub fn run(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, ExecEr
         rounds.push(judge::judge(&ctx, block, &fwd, &played, &earlier)?);
         earlier.extend(played.results);
         earlier.retain(|&t, _| read_after(net, t, block.last));
+        measured_within(net).map_err(ExecError::TooLarge)?;
     }
-    Ok(VerifyReport {
-        model: net.name.clone(),
-        algorithm: plan.algorithm,
-        devices: plan.devices,
-        seed,
-        ok: rounds.iter().all(|r| r.ok),
-        max_abs_diff: rounds.last().map_or(0.0, |r| r.max_abs_diff),
-        rounds,
-        estimate: Default::default(),
-        measured: Default::default(),
-    })
+    Ok(VerifyReport::new(&net.name, plan, seed, rounds))
 }
 
 /// `k = 1`: the device receives the image, runs the model, and uploads every model

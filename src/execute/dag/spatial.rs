@@ -9,10 +9,12 @@
 use crate::execute::tensor::Flat;
 use std::collections::BTreeMap;
 
+use super::super::budget::measured_within;
 use super::super::conv_device::{layer_rows, plan_error, within};
+use super::super::conv_round::{partial_sum, shape_of};
 use super::super::error::{at, device, ExecError};
 use super::super::link::{Link, Traffic};
-use super::super::ops::{fc_finish, fc_sum};
+use super::super::ops::fc_finish;
 use super::super::reference::all;
 use super::super::round::Ctx;
 use super::super::tensor::{Missing, RowStore};
@@ -20,7 +22,6 @@ use super::forward::{activated, empty, shape};
 use super::kernels;
 use super::state::Holdings;
 use crate::cost::dag_sweep::uploaded;
-use crate::cost::Case;
 use crate::model::{Kind, Network};
 use crate::slicing::Rows;
 use crate::solver::{BlockPlan, DevicePlan};
@@ -35,27 +36,6 @@ pub struct Played {
 /// True when a layer after `g` reads tensor `t`, or it is a model output.
 fn needed_after(net: &Network, t: usize, g: usize) -> bool {
     net.consumers[t - 1].last().is_none_or(|&c| c > g)
-}
-
-/// The block's last spatial layer and, for `conv+fc`, its FL.
-fn shape_of(
-    net: &Network,
-    block: &BlockPlan,
-    round: usize,
-) -> Result<(usize, Option<usize>), ExecError> {
-    let (first, last) = (block.first, block.last);
-    let grid = match block.case {
-        Case::Conv => Some(last),
-        Case::ConvFc if last > first && !net.is_spatial(last) => Some(last - 1),
-        _ => None,
-    };
-    match grid {
-        Some(g) if (first..=g).all(|m| net.is_spatial(m)) => Ok((g, (g < last).then_some(last))),
-        _ => Err(plan_error(
-            round,
-            format!("block {first}..{last} is not a {} block", block.case.name()),
-        )),
-    }
 }
 
 /// The rows of a device's share of a tensor (`own` in the plan: its equal split, or
@@ -273,43 +253,7 @@ fn compute(
         let out = kernels::layer_rows(layer, lw, &inputs, rows, computed, activated(net, m), name)
             .map_err(at(round, device(d)))?;
         made.push(out);
+        measured_within(net).map_err(ExecError::TooLarge)?;
     }
     Ok(made)
-}
-
-/// `conv+fc`: device `d` multiplies its input elements of FL `j` (its share of the
-/// last spatial layer, flattened) by the matching weights: a partial sum of all outputs.
-fn partial_sum(
-    ctx: &Ctx,
-    plan: &DevicePlan,
-    d: usize,
-    j: usize,
-    x: &RowStore,
-) -> Result<Option<Flat>, ExecError> {
-    let round = ctx.round;
-    let inputs = plan
-        .neurons
-        .iter()
-        .find(|n| n.layer == j)
-        .and_then(|n| n.inputs);
-    let Some(inputs) = inputs else {
-        return Ok(None);
-    };
-    let layer = ctx.net.layer(j);
-    if inputs.first > inputs.last || u64::from(inputs.last) >= layer.input.elements() {
-        return Err(plan_error(
-            round,
-            format!("device {d}'s inputs of layer {j} are out of range"),
-        ));
-    }
-    let data = x
-        .elements(u64::from(inputs.first), inputs.len())
-        .map_err(at(round, device(d)))?;
-    let lw = &ctx.weights.layers[j - 1];
-    Ok(Some(fc_sum(
-        lw,
-        inputs.first as usize,
-        &data,
-        all(layer.output.channels),
-    )))
 }
