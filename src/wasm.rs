@@ -1,6 +1,6 @@
 //! Thin JavaScript bindings for the page, and only what the page calls (each binding
 //! costs wasm the page downloads; the executor stays with the CLI's `verify`): `Session`
-//! for the homogeneous setting, the cluster editor's functions, `importModel`.
+//! for every solve, of equal devices and mixed clusters alike, and `importModel`.
 //! Each checks its input and hands the core's result back as a plain JS object (numbers,
 //! not BigInts; `null` for absent values), or throws an `Error` with the core's message.
 
@@ -121,8 +121,6 @@ fn parse_algorithm(text: &str) -> Result<Algorithm, JsError> {
 
 mod session;
 pub use session::Session;
-// The cluster editor's bindings (`solveCluster`, `sweepBandwidthCluster`).
-mod cluster;
 
 #[cfg(test)]
 mod tests;
