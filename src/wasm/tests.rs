@@ -239,6 +239,13 @@ fn import_model_names_the_format_and_round_trips_as_project_json() {
             &model::json::to_json(&model::zoo::by_name("tiny").unwrap()),
             "project JSON",
         ),
+        (
+            &format!(
+                r#"{{"format": "layers-model", "modelTopology": {}}}"#,
+                include_str!("../../tests/models/tiny.keras.json")
+            ),
+            "TF.js model.json",
+        ),
     ];
     for (source, format) in cases {
         let imported = json(wasm::import_model(source).unwrap());
