@@ -58,11 +58,11 @@ impl<'a> BlockSweep<'a> {
         }
     }
 
-    /// See [`ConvSweep::only_slowest`] (branching models keep every device).
+    /// See [`ConvSweep::only_slowest`] and [`DagSweep::only_slowest`].
     pub fn only_slowest(self) -> Self {
         match self {
             BlockSweep::Chain(s) => BlockSweep::Chain(s.only_slowest()),
-            dag => dag,
+            BlockSweep::Dag(s) => BlockSweep::Dag(s.only_slowest()),
         }
     }
 
@@ -79,7 +79,7 @@ impl<'a> BlockSweep<'a> {
     pub fn loads(&self) -> &[Load] {
         match self {
             BlockSweep::Chain(s) => s.loads(),
-            BlockSweep::Dag(s) => &s.loads,
+            BlockSweep::Dag(s) => s.loads(),
         }
     }
 
