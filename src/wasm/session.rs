@@ -51,9 +51,8 @@ impl Session {
         cluster: &str,
         algorithm: &str,
     ) -> Result<JsValue, JsError> {
-        let algorithm = parse_algorithm(algorithm)?;
-        let setting = (devices, bandwidth_mbps, gflops, cluster);
-        let env = self.environment(setting, Workload::Solve(algorithm))?;
+        let (algorithm, env) =
+            self.solving((devices, bandwidth_mbps, gflops, cluster), algorithm)?;
         self.fits(&env, algorithm)?;
         to_js(&self.planner.solve(&env, algorithm))
     }
@@ -70,9 +69,8 @@ impl Session {
         cluster: &str,
         algorithm: &str,
     ) -> Result<u32, JsError> {
-        let algorithm = parse_algorithm(algorithm)?;
-        let setting = (devices, bandwidth_mbps, gflops, cluster);
-        let env = self.environment(setting, Workload::Solve(algorithm))?;
+        let (algorithm, env) =
+            self.solving((devices, bandwidth_mbps, gflops, cluster), algorithm)?;
         Ok(self.planner.prepare(&env, algorithm).unwrap_or(0))
     }
 
@@ -91,9 +89,8 @@ impl Session {
         algorithm: &str,
         k: f64,
     ) -> Result<JsValue, JsError> {
-        let algorithm = parse_algorithm(algorithm)?;
-        let setting = (devices, bandwidth_mbps, gflops, cluster);
-        let env = self.environment(setting, Workload::Solve(algorithm))?;
+        let (algorithm, env) =
+            self.solving((devices, bandwidth_mbps, gflops, cluster), algorithm)?;
         let k = whole_k(k, env.devices)?;
         to_js(&solver::dp_table(
             self.planner.network(),
@@ -149,6 +146,17 @@ impl Session {
     ) -> Result<(), JsError> {
         self.environment((devices, 1.0, gflops, cluster), Workload::Sweep { points })
             .map(|_| ())
+    }
+
+    /// The algorithm named, and the setting within the work of solving it.
+    fn solving(
+        &self,
+        setting: Setting,
+        algorithm: &str,
+    ) -> Result<(Algorithm, Environment), JsError> {
+        let algorithm = parse_algorithm(algorithm)?;
+        let env = self.environment(setting, Workload::Solve(algorithm))?;
+        Ok((algorithm, env))
     }
 
     /// The setting as an environment, refused when `work` would take too long (the
