@@ -242,7 +242,7 @@ fn conv_slices(net: &Network, splits: &RowSplits, k: u32, block: &Chosen, device
         Case::Conv => (block.last, None),
         _ => (block.last - 1, Some(block.last)),
     };
-    let mut sweep = BlockSweep::new(net, &splits, k, grid, fc_layer).with_trace();
+    let mut sweep = BlockSweep::new(net, splits, k, grid, fc_layer).with_trace();
     while let Some(r) = sweep.step() {
         if r == block.first {
             break;
