@@ -298,6 +298,8 @@ impl<'a> DagSweep<'a> {
             *held = size(rows) * (out_bits / B);
         }
         let inputs = &net.inputs[r - 1];
+        // Deep in a sweep every active device makes the same rows: read them back once.
+        let same = self.produced[..a].iter().all(|&p| p == self.produced[0]);
         for (n, &t) in inputs.iter().enumerate() {
             if inputs[..n].contains(&t) {
                 continue;
@@ -308,8 +310,10 @@ impl<'a> DagSweep<'a> {
                 net.layer(t).output
             };
             let in_bits = u64::from(shape.width) * u64::from(shape.channels) * B;
+            let common = same.then(|| back(map, self.produced[0], shape.height, conv_rows));
             for d in 0..a {
-                let wanted = back(map, self.produced[d], shape.height, conv_rows);
+                let wanted =
+                    common.unwrap_or_else(|| back(map, self.produced[d], shape.height, conv_rows));
                 self.held_now[d] += size(wanted) * (in_bits / B);
                 let old = self.need[t * k + d];
                 let new = hull(old, wanted);
@@ -362,7 +366,9 @@ impl<'a> DagSweep<'a> {
                 }
             }
         }
-        self.loads.resize(k, Load::default());
+        // Every device's load, or the active ones' and one more (see below).
+        let len = if self.slowest_only { a } else { k };
+        self.loads.resize(len, Load::default());
         for d in 0..a {
             let (fc_weights, fc_held) = self.fc_memory[d];
             let busy = self.peak[d] > 0 || fc_held > 0;
@@ -385,7 +391,6 @@ impl<'a> DagSweep<'a> {
         };
         if self.slowest_only {
             // The first of them that sends the most; the others are never slower.
-            self.loads.truncate(a);
             let most = (a..k).rev().max_by_key(|&d| self.shared[d]);
             self.loads.extend(most.map(sender));
         } else {
@@ -413,10 +418,12 @@ fn needed_after(net: &Network, t: usize, g: usize) -> bool {
 /// row split: shares in device order, `NONE` for the idle ones at the end) lie in the
 /// need of some other device (the τo rows), for needs in any order.
 ///
-/// A sweep over the needs' ends keeps, between two ends, how many devices need the rows
-/// and the sum of their indices: with one device, that sum names it. The starts and the
-/// ends are sorted apart: on most blocks the needs are ordered like the devices, and a
-/// sorted list is recognised in one pass.
+/// When every device needs the same rows (deep in a sweep), a held row is needed by
+/// another device exactly when it is in those rows and some device other than its
+/// holder needs anything. Otherwise a sweep over the needs' ends keeps, between two
+/// ends, how many devices need the rows and the sum of their indices: with one device,
+/// that sum names it. The starts and the ends are sorted apart: on most blocks the
+/// needs are ordered like the devices, and a sorted list is recognised in one pass.
 fn rows_needed_by_others(
     needs: &[(u32, u32)],
     held: &[(u32, u32)],
@@ -424,6 +431,17 @@ fn rows_needed_by_others(
     ends: &mut Vec<(u32, usize)>,
     out: &mut [u64],
 ) {
+    if let Some(&common) = needs.first().filter(|&&c| needs.iter().all(|&n| n == c)) {
+        for (d, (slot, &share)) in out.iter_mut().zip(held).enumerate() {
+            let others = needs.len() - usize::from(d < needs.len());
+            *slot = if others > 0 {
+                size(meet(common, share))
+            } else {
+                0
+            };
+        }
+        return;
+    }
     starts.clear();
     ends.clear();
     for (d, &r) in needs.iter().enumerate() {
@@ -516,7 +534,14 @@ mod tests {
             let held: Vec<(u32, u32)> = (0..k as u32)
                 .map(|d| split.share(d).map_or(NONE, |r| (r.first, r.last)))
                 .collect();
-            let needs: Vec<(u32, u32)> = (0..k)
+            // Some on fewer devices than hold rows, some all alike (the fast path).
+            let n = if below(3) == 0 {
+                1 + below(k as u64) as usize
+            } else {
+                k
+            };
+            let alike = below(3) == 0;
+            let mut needs: Vec<(u32, u32)> = (0..n)
                 .map(|_| {
                     let (a, b) = (below(u64::from(rows)) as u32, below(u64::from(rows)) as u32);
                     if below(5) == 0 {
@@ -526,6 +551,10 @@ mod tests {
                     }
                 })
                 .collect();
+            if alike {
+                let first = needs[0];
+                needs.fill(first);
+            }
             let mut out = vec![0; k];
             rows_needed_by_others(&needs, &held, &mut starts, &mut ends, &mut out);
             let expected: Vec<u64> = (0..k)
@@ -533,7 +562,7 @@ mod tests {
                     (0..rows)
                         .filter(|&row| held[d].0 <= row && row <= held[d].1)
                         .filter(|&row| {
-                            (0..k).any(|e| e != d && needs[e].0 <= row && row <= needs[e].1)
+                            (0..n).any(|e| e != d && needs[e].0 <= row && row <= needs[e].1)
                         })
                         .count() as u64
                 })
