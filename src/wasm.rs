@@ -1,12 +1,16 @@
 //! Thin JavaScript bindings for the page, and only what the page calls (each binding
 //! costs wasm the page downloads; the executor stays with the CLI's `verify`): `Session`
-//! for the homogeneous setting, the cluster editor's functions, `importModel`.
+//! for every solve, of equal devices and mixed clusters alike, and `importModel`.
 //! Each checks its input and hands the core's result back as a plain JS object (numbers,
 //! not BigInts; `null` for absent values), or throws an `Error` with the core's message.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "import")]
+use crate::import::Format;
+#[cfg(feature = "import")]
+use crate::model::ModelError;
 use crate::model::{self, zoo, Network};
 use crate::solver::Algorithm;
 
@@ -20,23 +24,15 @@ pub fn zoo_names() -> Vec<String> {
     zoo::NAMES.iter().map(|n| n.to_string()).collect()
 }
 
-#[cfg(feature = "import")]
 /// What the page's "Your model" panel needs after a paste: the format recognised and
 /// the model in the project's JSON (compact), which the page downloads, keeps in the URL
 /// and solves from then on (re-importing a large Keras file on every slider move would
 /// not be cheap).
+#[cfg(feature = "import")]
 #[wasm_bindgen(js_name = importModel)]
 pub fn import_model(source: &str) -> Result<JsValue, JsError> {
-    let net = load(source)?;
-    #[derive(Serialize)]
-    struct Imported {
-        format: &'static str,
-        json: String,
-    }
-    to_js(&Imported {
-        format: format_of(source),
-        json: serde_json::to_string(&net.model).map_err(err)?,
-    })
+    console_error_panic_hook::set_once();
+    imported(crate::import::read_text(source))
 }
 
 /// `importModel` for a file's bytes (a `Uint8Array`): ONNX, recognised by content, or
@@ -45,39 +41,23 @@ pub fn import_model(source: &str) -> Result<JsValue, JsError> {
 #[cfg(feature = "onnx")]
 #[wasm_bindgen(js_name = importModelBytes)]
 pub fn import_model_bytes(bytes: &[u8]) -> Result<JsValue, JsError> {
-    if !crate::import::looks_like_onnx(bytes) {
-        let text = std::str::from_utf8(bytes).map_err(err)?;
-        return import_model(text);
-    }
     console_error_panic_hook::set_once();
-    let net = crate::import::onnx::load(bytes).map_err(err)?;
+    imported(crate::import::read_bytes(bytes))
+}
+
+/// The format's name and the model as compact project JSON, or the core's error.
+#[cfg(feature = "import")]
+fn imported(read: Result<(Format, Network), ModelError>) -> Result<JsValue, JsError> {
+    let (format, net) = read.map_err(err)?;
     #[derive(Serialize)]
     struct Imported {
         format: &'static str,
         json: String,
     }
     to_js(&Imported {
-        format: "ONNX",
+        format: format.name(),
         json: serde_json::to_string(&net.model).map_err(err)?,
     })
-}
-
-#[cfg(feature = "import")]
-/// The format `model::load` read, by the same rules as `import::detect_and_load`; only
-/// called on text that loaded, so the JSON is already known to be bounded and valid.
-fn format_of(source: &str) -> &'static str {
-    let text = source.trim();
-    if zoo::by_name(text).is_some() {
-        "zoo model"
-    } else if !text.starts_with('{') {
-        "Darknet cfg"
-    } else if serde_json::from_str::<serde_json::Value>(text)
-        .is_ok_and(|v| v.get("class_name").is_some())
-    {
-        "Keras JSON"
-    } else {
-        "project JSON"
-    }
 }
 
 fn load(source: &str) -> Result<Network, JsError> {
@@ -121,8 +101,6 @@ fn parse_algorithm(text: &str) -> Result<Algorithm, JsError> {
 
 mod session;
 pub use session::Session;
-// The cluster editor's bindings (`solveCluster`, `sweepBandwidthCluster`).
-mod cluster;
 
 #[cfg(test)]
 mod tests;

@@ -305,7 +305,7 @@ fn help_version_and_typo_suggestions() {
     );
 }
 
-/// Issue 12: arguments that are not UTF-8, hold control characters or are huge.
+/// Hostile arguments: not UTF-8, holding control characters, or huge.
 #[test]
 fn hostile_arguments_are_escaped_and_shortened() {
     #[cfg(unix)]
@@ -347,7 +347,7 @@ fn hostile_arguments_are_escaped_and_shortened() {
     assert!(err.len() < 300, "{} bytes", err.len());
 }
 
-/// Issue 12: a file whose size reads as 0 but whose content never ends.
+/// A hostile file: its size reads as 0 but its content never ends.
 #[cfg(target_os = "linux")]
 #[test]
 fn a_file_is_read_up_to_the_limit_whatever_its_size_says() {
@@ -371,7 +371,7 @@ fn a_file_is_read_up_to_the_limit_whatever_its_size_says() {
     assert!(!err.contains("more than 4194304 bytes"), "{err}");
 }
 
-/// Issue 12: rates so small that the times overflow are refused, naming the limit;
+/// Rates so small that the times overflow are refused, naming the limit;
 /// the smallest accepted ones give finite times.
 #[test]
 fn rates_whose_times_overflow_are_refused() {
@@ -422,7 +422,7 @@ fn long_chain(dir: &std::path::Path) -> String {
     path.to_str().unwrap().to_string()
 }
 
-/// Issue 12: the work limit knows the algorithm; SLS is accepted where MLS is not.
+/// The work limit knows the algorithm; SLS is accepted where MLS is not.
 #[test]
 fn the_work_limit_depends_on_the_algorithm() {
     let dir = std::env::temp_dir().join(format!("coopai-long-{}", std::process::id()));

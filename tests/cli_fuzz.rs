@@ -1,5 +1,5 @@
-//! Fuzzing the command line's argument parser in-process (issue 12): random words,
-//! OS strings that are not UTF-8, control and bidi characters, huge values, typos,
+//! Fuzzing the command line's argument parser in-process, with hostile input: random
+//! words, OS strings that are not UTF-8, control and bidi characters, huge values, typos,
 //! repeated and `--name=value` options, fed to `coopai::cli::run`. Whatever comes in,
 //! the answer is output or a one-line message: no panic, no control character, no
 //! newline, at most `MAX_MESSAGE_CHARS` characters (plus the ellipsis).

@@ -208,7 +208,7 @@ fn environments_are_checked() {
         .0
         .contains("devices must be between 1 and 256, found 0"));
     assert!(Environment::new(257, 100.0, 13.6).is_err());
-    // Issue 12: rates so small that times overflow (1e-300 gave `inf s`) are refused.
+    // Rates so small that times overflow (1e-300 gave `inf s`) are refused.
     for bad in [
         0.0,
         -1.0,

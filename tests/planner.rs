@@ -99,3 +99,31 @@ fn a_full_cache_walks_again_and_still_equals_cold_solves() {
     let fresh = Planner::new(roomy.network().clone());
     assert!(fresh.holds(1, Algorithm::Mls) && !fresh.holds(2, Algorithm::Mls));
 }
+
+/// The page's worker walks one `k` per task with `prepare` until it says none is left;
+/// a mixed cluster has nothing to prepare and is solved cold, from the same planner,
+/// without disturbing what it keeps for equal devices.
+#[test]
+fn prepare_walks_each_missing_k_once_and_clusters_are_solved_cold() {
+    let net = Network::new(&zoo::by_name("resnet18").unwrap()).unwrap();
+    let mut planner = Planner::new(net.clone());
+    let env = Environment::raspberry_pi4(6);
+    let walked: Vec<u32> = std::iter::from_fn(|| planner.prepare(&env, Algorithm::Mls)).collect();
+    assert_eq!(walked, [2, 3, 4, 5, 6]);
+    assert_eq!(
+        planner.prepare(&Environment::raspberry_pi4(7), Algorithm::Mls),
+        Some(7)
+    );
+    let cluster = coopai::cost::cluster_spec::parse_short("3x13.6@2048,1x50").unwrap();
+    let mixed = Environment::with_cluster(cluster, 100.0).unwrap();
+    assert_eq!(planner.prepare(&mixed, Algorithm::Mls), None);
+    let pairs = planner.cached_pairs();
+    check(&mut planner, &mixed, "resnet18 on a mixed cluster");
+    assert_eq!(planner.cached_pairs(), pairs);
+    check(&mut planner, &env, "resnet18 after the cluster");
+    // A cache with room for little: the first `k` it cannot keep is the last prepared.
+    let mut tight = Planner::with_cache_limit(net, 1);
+    assert_eq!(tight.prepare(&env, Algorithm::Mls), Some(2));
+    assert_eq!(tight.prepare(&env, Algorithm::Mls), None);
+    check(&mut tight, &env, "resnet18, a cache of one pair");
+}

@@ -2,9 +2,9 @@
 //! win (`solver::dp::bound`), because every device's FLOPs and upload bits only grow as
 //! a sweep adds layers at the bottom: these tests check that premise on every sweep,
 //! and that the pruned DP keeps the optimum of the unpruned one (the DP table sees
-//! every candidate) while it does skip candidates. And a long conv sweep carries only
-//! the devices that can be the slowest (`ConvSweep::only_slowest`): the block times are
-//! the full sweep's, to the bit.
+//! every candidate) while it does skip candidates. And a sweep carries only the devices
+//! that can be the slowest (`ConvSweep::only_slowest`, `DagSweep::only_slowest`): the
+//! block times are the full sweep's, to the bit.
 
 mod common;
 
@@ -153,16 +153,19 @@ fn the_pruned_dp_keeps_the_optimum_and_skips_candidates() {
 
 /// A sweep that keeps only the devices that can be the slowest (`only_slowest`) gives
 /// the same block time as the full sweep, bit for bit, at any bandwidth and speed, and
-/// does drop devices on long conv runs.
+/// does drop devices: on long conv runs of a chain, and on a branching model's devices
+/// that hold no rows of the block.
 #[test]
 fn collapsed_sweeps_keep_the_slowest_device() {
     let mut rng = Rng(34);
-    let mut nets: Vec<Network> = ["tiny", "alexnet", "vgg16"]
+    let mut nets: Vec<Network> = ["tiny", "alexnet", "vgg16", "tinyres"]
         .iter()
         .map(|n| Network::new(&zoo::by_name(n).unwrap()).unwrap())
         .collect();
     nets.extend((0..200).map(|_| random_chain(&mut rng, 12)));
+    nets.extend((0..200).map(|_| random_dag(&mut rng, 12)));
     let mut collapsed = 0;
+    let mut collapsed_dag = 0;
     for net in &nets {
         for k in [2, 3, 7, 16] {
             let env = Environment::raspberry_pi4(k);
@@ -176,6 +179,7 @@ fn collapsed_sweeps_keep_the_slowest_device() {
                     let (all, some) = (full.loads(), few.loads());
                     if some.len() < all.len() {
                         collapsed += 1;
+                        collapsed_dag += usize::from(net.dag);
                     }
                     assert!(some.iter().all(|l| all.contains(l)), "{} r {r}", net.name);
                     for _ in 0..4 {
@@ -200,4 +204,8 @@ fn collapsed_sweeps_keep_the_slowest_device() {
         }
     }
     assert!(collapsed > 100, "only {collapsed} collapsed steps");
+    assert!(
+        collapsed_dag > 100,
+        "only {collapsed_dag} collapsed steps of DAGs"
+    );
 }

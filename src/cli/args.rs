@@ -5,19 +5,34 @@
 
 use std::ffi::OsString;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+
+use crate::model::zoo;
 
 #[derive(Parser, Debug)]
 #[command(
     name = "coopai",
     version,
-    about = "Plan cooperative DNN inference on edge devices (MLS / SLS of the CoopAI paper)",
-    after_help = "Zoo models: tiny, alexnet, vgg16, vgg19, yolov2, tinyres, resnet18, resnet50, mobilenetv2. Defaults are the paper's \
-                  Raspberry Pi 4 setting: --devices 10 --bandwidth 100 --gflops 13.6."
+    about = "Plan cooperative DNN inference on edge devices (MLS / SLS of the CoopAI paper)"
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// Parses the command line, with the zoo's names in the help read from the zoo.
+    pub fn try_parse_words(words: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Error> {
+        let help = format!(
+            "Zoo models: {}. Defaults are the paper's Raspberry Pi 4 setting: --devices 10 \
+             --bandwidth 100 --gflops 13.6.",
+            zoo::NAMES.join(", ")
+        );
+        let matches = Cli::command()
+            .after_help(help)
+            .try_get_matches_from(words)?;
+        Cli::from_arg_matches(&matches)
+    }
 }
 
 #[derive(Subcommand, Debug)]

@@ -16,7 +16,6 @@ use std::ffi::OsString;
 use std::fmt;
 
 use clap::error::ErrorKind;
-use clap::Parser;
 
 use args::{Cli, Command};
 
@@ -39,7 +38,7 @@ pub fn run(args: &[OsString]) -> Result<String, CliError> {
 
 fn run_parsed(args: &[OsString]) -> Result<String, CliError> {
     let words = std::iter::once(OsString::from("coopai")).chain(args.iter().cloned());
-    let cli = match Cli::try_parse_from(words) {
+    let cli = match Cli::try_parse_words(words) {
         Ok(cli) => cli,
         Err(e) => {
             return match e.kind() {

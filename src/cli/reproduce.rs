@@ -18,6 +18,9 @@ pub fn run(json: bool, markdown: bool) -> Result<String, CliError> {
     Ok(report(&models, render))
 }
 
+/// A table from its headers and rows: plain text or Markdown.
+type Render = fn(&[&str], &[Vec<String>]) -> String;
+
 fn pct(x: f64) -> String {
     format!("{x:.2} %")
 }
@@ -27,14 +30,26 @@ fn pp(ours: f64, paper: f64) -> String {
 }
 
 /// Every section, each headed by a line naming it and the paper's setting.
-fn report(models: &[ModelReproduction], render: fn(&[&str], &[Vec<String>]) -> String) -> String {
+fn report(models: &[ModelReproduction], render: Render) -> String {
     let mut out = format!(
         "Setting of the paper (RP4): F = {} GFLOPS, G = {} Mbps, D = 1..{}.\n\n",
         paper::GFLOPS,
         paper::BANDWIDTH_MBPS,
         paper::DEVICES
     );
-    out += "Table I — model sizes (ours / paper)\n\n";
+    out += &table_i(models, render);
+    out += &table_ii(models, render);
+    out += &devices_and_savings(models, render);
+    out += &by_bandwidth(models, render);
+    for m in models {
+        out += &by_devices(m, render);
+    }
+    out
+}
+
+/// Table I: each model's size, ours beside the paper's.
+fn table_i(models: &[ModelReproduction], render: Render) -> String {
+    let mut out = String::from("Table I — model sizes (ours / paper)\n\n");
     let rows: Vec<Vec<String>> = models
         .iter()
         .map(|m| {
@@ -52,8 +67,14 @@ fn report(models: &[ModelReproduction], render: fn(&[&str], &[Vec<String>]) -> S
         &["model", "input", "params (M)", "GFLOPs", "GFLOPs diff"],
         &rows,
     );
+    out
+}
 
-    out += "\nTable II — MLS blocks for k = 1..10 (ours / paper; * marks a difference)\n\n";
+/// Table II: MLS blocks for k = 1..10.
+fn table_ii(models: &[ModelReproduction], render: Render) -> String {
+    let mut out = String::from(
+        "\nTable II — MLS blocks for k = 1..10 (ours / paper; * marks a difference)\n\n",
+    );
     let mut headers = vec!["model"];
     let ks: Vec<String> = (1..=10).map(|k| format!("k={k}")).collect();
     headers.extend(ks.iter().map(String::as_str));
@@ -69,8 +90,12 @@ fn report(models: &[ModelReproduction], render: fn(&[&str], &[Vec<String>]) -> S
         })
         .collect();
     out += &render(&headers, &rows);
+    out
+}
 
-    out += "\n§V-A — devices chosen and savings (ours / paper)\n\n";
+/// §V-A: the devices chosen and the savings.
+fn devices_and_savings(models: &[ModelReproduction], render: Render) -> String {
+    let mut out = String::from("\n§V-A — devices chosen and savings (ours / paper)\n\n");
     let rows: Vec<Vec<String>> = models
         .iter()
         .map(|m| {
@@ -106,8 +131,12 @@ fn report(models: &[ModelReproduction], render: fn(&[&str], &[Vec<String>]) -> S
         ],
         &rows,
     );
+    out
+}
 
-    out += "\nFig. 9 — MLS saving over SLS by gateway bandwidth, D = 10 (the paper prints only the largest)\n\n";
+/// Fig. 9: MLS's saving over SLS by gateway bandwidth.
+fn by_bandwidth(models: &[ModelReproduction], render: Render) -> String {
+    let mut out = String::from("\nFig. 9 — MLS saving over SLS by gateway bandwidth, D = 10 (the paper prints only the largest)\n\n");
     let mut headers = vec!["model"];
     let gs: Vec<String> = paper::BANDWIDTHS_MBPS
         .iter()
@@ -137,41 +166,43 @@ fn report(models: &[ModelReproduction], render: fn(&[&str], &[Vec<String>]) -> S
         })
         .collect();
     out += &render(&headers, &rows);
+    out
+}
 
-    for m in models {
-        out += &format!(
-            "\nFig. 8 — {}: completion time by k, seconds (the paper publishes only the plot)\n\n",
-            m.model
-        );
-        let rows: Vec<Vec<String>> = m
-            .by_devices
-            .mls
-            .iter()
-            .zip(&m.by_devices.sls)
-            .map(|(a, b)| {
-                vec![
-                    a.devices.to_string(),
-                    format!("{:.4}", a.completion_s),
-                    format!("{:.4}", a.compute_s),
-                    format!("{:.4}", a.transfer_s),
-                    format!("{:.4}", b.completion_s),
-                    format!("{:.4}", b.compute_s),
-                    format!("{:.4}", b.transfer_s),
-                ]
-            })
-            .collect();
-        out += &render(
-            &[
-                "k",
-                "MLS",
-                "MLS compute",
-                "MLS transfer",
-                "SLS",
-                "SLS compute",
-                "SLS transfer",
-            ],
-            &rows,
-        );
-    }
+/// Fig. 8 for one model: completion time by k.
+fn by_devices(m: &ModelReproduction, render: Render) -> String {
+    let mut out = format!(
+        "\nFig. 8 — {}: completion time by k, seconds (the paper publishes only the plot)\n\n",
+        m.model
+    );
+    let rows: Vec<Vec<String>> = m
+        .by_devices
+        .mls
+        .iter()
+        .zip(&m.by_devices.sls)
+        .map(|(a, b)| {
+            vec![
+                a.devices.to_string(),
+                format!("{:.4}", a.completion_s),
+                format!("{:.4}", a.compute_s),
+                format!("{:.4}", a.transfer_s),
+                format!("{:.4}", b.completion_s),
+                format!("{:.4}", b.compute_s),
+                format!("{:.4}", b.transfer_s),
+            ]
+        })
+        .collect();
+    out += &render(
+        &[
+            "k",
+            "MLS",
+            "MLS compute",
+            "MLS transfer",
+            "SLS",
+            "SLS compute",
+            "SLS transfer",
+        ],
+        &rows,
+    );
     out
 }

@@ -23,7 +23,7 @@ use std::cmp::Reverse;
 use super::block::Load;
 use super::cluster::RowSplits;
 use super::environment::BITS_PER_ELEMENT as B;
-use crate::model::{Conv, Kind, LayerInfo, Network};
+use crate::model::{Branch, Conv, Kind, LayerInfo, Network};
 use crate::slicing::Rows;
 
 /// The rows of one conv layer of a block, per device (for the plan and the viewer).
@@ -107,8 +107,6 @@ pub struct ConvSweep<'a> {
 }
 
 impl<'a> ConvSweep<'a> {
-    /// A sweep over blocks whose last CL is `grid_layer`; with `fc`, the FL right after
-    /// it closes every block in data parallelism (the `conv+fc` case).
     /// A sweep over blocks whose last CL is `grid_layer`; with `fc`, the FL right after
     /// it closes every block in data parallelism (the `conv+fc` case). It fills the
     /// vectors of an earlier sweep ([`ConvSweep::into_buffers`]), or new ones.
@@ -267,49 +265,79 @@ impl<'a> ConvSweep<'a> {
         }
         self.weights += layer.params;
         if let Some(b) = branch {
-            let row_bits = u64::from(b.shape.width) * u64::from(b.shape.channels) * B;
-            if b.spec.source == r {
-                // Each branch row is computed and uploaded once, by the first device
-                // that produces the matching output row of the source layer; output
-                // ranges are monotone, so the rows before `d`'s end at `last[d − 1]`.
-                for d in 0..busy {
-                    let (f, l) = (self.v.rows.first[d], self.v.rows.last[d]);
-                    let first = if d == 0 {
-                        f
-                    } else {
-                        f.max(self.v.rows.last[d - 1] + 1)
-                    };
-                    let n = if first <= l {
-                        u64::from(l - first) + 1
-                    } else {
-                        0
-                    };
-                    self.v.conv_flops[d] += n * b.flops_per_row;
-                    self.v.branch_up[d] = n * row_bits;
-                }
-            } else {
-                // The target reads the stored branch rows from the gateway.
-                for d in 0..busy {
-                    self.v.skip_in[d] = self.v.need.len(d) * row_bits;
-                }
+            self.passthrough(r, b);
+        }
+        if self.trace.is_some() {
+            self.record(r, layer, conv);
+        }
+        self.set_loads(r);
+        std::mem::swap(&mut self.v.rows, &mut self.v.need);
+        self.next = r - 1;
+        if self.may_collapse {
+            self.collapse();
+        }
+        Some(r)
+    }
+
+    /// YOLOv2's passthrough at its source `r` (each branch row computed and uploaded
+    /// once) or at its target (the stored rows read from the gateway).
+    fn passthrough(&mut self, r: usize, b: Branch) {
+        let busy = self.v.rows.first.len();
+        let row_bits = u64::from(b.shape.width) * u64::from(b.shape.channels) * B;
+        if b.spec.source == r {
+            // Each branch row is computed and uploaded once, by the first device
+            // that produces the matching output row of the source layer; output
+            // ranges are monotone, so the rows before `d`'s end at `last[d − 1]`.
+            for d in 0..busy {
+                let (f, l) = (self.v.rows.first[d], self.v.rows.last[d]);
+                let first = if d == 0 {
+                    f
+                } else {
+                    f.max(self.v.rows.last[d - 1] + 1)
+                };
+                let n = if first <= l {
+                    u64::from(l - first) + 1
+                } else {
+                    0
+                };
+                self.v.conv_flops[d] += n * b.flops_per_row;
+                self.v.branch_up[d] = n * row_bits;
+            }
+        } else {
+            // The target reads the stored branch rows from the gateway.
+            for d in 0..busy {
+                self.v.skip_in[d] = self.v.need.len(d) * row_bits;
             }
         }
+    }
+
+    /// Adds layer `r`'s rows to the trace.
+    fn record(&mut self, r: usize, layer: &LayerInfo, conv: Conv) {
+        let k = self.k as usize;
+        let computed = (0..k)
+            .map(|d| {
+                self.v
+                    .rows
+                    .get(d)
+                    .map(|x| crate::slicing::conv_rows_for_output(x, conv, layer.conv_out.height))
+            })
+            .collect();
+        let rows = self.v.rows.all(k);
         if let Some(trace) = &mut self.trace {
-            let k = self.k as usize;
-            let computed = (0..k)
-                .map(|d| {
-                    self.v.rows.get(d).map(|x| {
-                        crate::slicing::conv_rows_for_output(x, conv, layer.conv_out.height)
-                    })
-                })
-                .collect();
             trace.push(LayerTrace {
                 layer: r,
-                rows: self.v.rows.all(k),
+                rows,
                 computed,
             });
         }
+    }
 
+    /// Every device's load for the block `r..g`, once the step put the rows each busy
+    /// device needs of layer `r`'s input in `need`.
+    fn set_loads(&mut self, r: usize) {
+        let net = self.net;
+        let layer = net.layer(r);
+        let busy = self.v.rows.first.len();
         let row_bits = u64::from(layer.input.width) * u64::from(layer.input.channels) * B;
         let held = (r > 1 && net.is_spatial(r - 1)).then(|| self.splits.table(r - 1));
         match held {
@@ -339,12 +367,6 @@ impl<'a> ConvSweep<'a> {
                 }
             };
         }
-        std::mem::swap(&mut self.v.rows, &mut self.v.need);
-        self.next = r - 1;
-        if self.may_collapse {
-            self.collapse();
-        }
-        Some(r)
     }
 
     /// Enters the collapsed walk once every busy device (two or more) needs the same

@@ -96,9 +96,20 @@ pub struct DagSweep<'a> {
     /// held share that others need (τo).
     kept: Vec<u64>,
     shared: Vec<u64>,
+    /// Devices `active..k` hold no rows of any layer added so far and need none: they
+    /// only send up rows they hold (τo). Shares are given from device 0, so this grows
+    /// as layers whose shares reach further are added (the grid, exported tensors).
+    active: usize,
+    /// See [`DagSweep::only_slowest`].
+    slowest_only: bool,
     /// The loads of the block found by the last successful [`DagSweep::step`].
-    pub loads: Vec<Load>,
+    loads: Vec<Load>,
     trace: Option<Vec<LayerTrace>>,
+}
+
+/// One past the last device with a share in `split`.
+fn holders(split: &[(u32, u32)]) -> usize {
+    split.iter().rposition(|r| r.0 <= r.1).map_or(0, |d| d + 1)
 }
 
 impl<'a> DagSweep<'a> {
@@ -153,6 +164,8 @@ impl<'a> DagSweep<'a> {
             ends: Vec::with_capacity(n),
             kept: vec![0; n],
             shared: vec![0; n],
+            active: holders(splits.table(grid_layer)),
+            slowest_only: false,
             loads: vec![Load::default(); n],
             trace: None,
         }
@@ -161,7 +174,24 @@ impl<'a> DagSweep<'a> {
     /// Records the rows of every layer the sweep adds (for plan reconstruction).
     pub fn with_trace(mut self) -> Self {
         self.trace = Some(Vec::new());
+        self.slowest_only = false;
         self
+    }
+
+    /// Lets [`DagSweep::loads`] leave out devices that cannot be the slowest (by
+    /// [`super::Timing::slower_than`], in device order): of the devices that hold no
+    /// rows of the block, which only send up rows they hold, all but the first that
+    /// sends the most. For equal devices without links or memory limits, and callers
+    /// that need only the block's time (the DP, the planner); not for a trace.
+    pub fn only_slowest(mut self) -> Self {
+        self.slowest_only = self.trace.is_none();
+        self
+    }
+
+    /// The loads of the block found by the last successful step: one per device, or
+    /// after [`DagSweep::only_slowest`] possibly only those that can be the slowest.
+    pub fn loads(&self) -> &[Load] {
+        &self.loads
     }
 
     /// The recorded layers, last layer first.
@@ -205,7 +235,11 @@ impl<'a> DagSweep<'a> {
         let own = self.splits.table(r);
         let grid = r == self.grid_layer;
         let exported = !grid && needed_after(net, r, self.grid_layer);
-        for (d, &mine) in own.iter().enumerate() {
+        if exported {
+            self.active = self.active.max(holders(own));
+        }
+        let a = self.active;
+        for (d, &mine) in own[..a].iter().enumerate() {
             let mut rows = self.need[r * k + d];
             // `r` was an input of the block until now; it is made inside from here on.
             self.outside_bits[d] -= size(rows) * out_bits;
@@ -227,7 +261,7 @@ impl<'a> DagSweep<'a> {
             let RowMap::Conv { pool, .. } = map else {
                 unreachable!("a conv maps rows through its window")
             };
-            for d in 0..k {
+            for d in 0..a {
                 let rows = self.produced[d];
                 let computed = pool.map_or(rows, |p| {
                     if rows.0 > rows.1 {
@@ -260,10 +294,12 @@ impl<'a> DagSweep<'a> {
 
         self.weights += layer.params;
         // Elements each device holds at this layer: the rows it makes, plus those it reads.
-        for (held, &rows) in self.held_now.iter_mut().zip(&self.produced) {
+        for (held, &rows) in self.held_now[..a].iter_mut().zip(&self.produced) {
             *held = size(rows) * (out_bits / B);
         }
         let inputs = &net.inputs[r - 1];
+        // Deep in a sweep every active device makes the same rows: read them back once.
+        let same = self.produced[..a].iter().all(|&p| p == self.produced[0]);
         for (n, &t) in inputs.iter().enumerate() {
             if inputs[..n].contains(&t) {
                 continue;
@@ -274,8 +310,10 @@ impl<'a> DagSweep<'a> {
                 net.layer(t).output
             };
             let in_bits = u64::from(shape.width) * u64::from(shape.channels) * B;
-            for d in 0..k {
-                let wanted = back(map, self.produced[d], shape.height, conv_rows);
+            let common = same.then(|| back(map, self.produced[0], shape.height, conv_rows));
+            for d in 0..a {
+                let wanted =
+                    common.unwrap_or_else(|| back(map, self.produced[d], shape.height, conv_rows));
                 self.held_now[d] += size(wanted) * (in_bits / B);
                 let old = self.need[t * k + d];
                 let new = hull(old, wanted);
@@ -284,7 +322,7 @@ impl<'a> DagSweep<'a> {
             }
         }
 
-        for (peak, &held) in self.peak.iter_mut().zip(&self.held_now) {
+        for (peak, &held) in self.peak[..a].iter_mut().zip(&self.held_now) {
             *peak = (*peak).max(held);
         }
         self.cost(r);
@@ -296,6 +334,7 @@ impl<'a> DagSweep<'a> {
     fn cost(&mut self, r: usize) {
         let net = self.net;
         let k = self.k;
+        let a = self.active;
         let held = r - 1;
         let held_on_devices = held > 0 && net.layer(held).is_spatial();
         self.shared.fill(0);
@@ -304,7 +343,7 @@ impl<'a> DagSweep<'a> {
             let shape = net.layer(held).output;
             let bits = u64::from(shape.width) * u64::from(shape.channels) * B;
             let split = self.splits.table(held);
-            let needs = &self.need[held * k..held * k + k];
+            let needs = &self.need[held * k..held * k + a];
             for (slot, (&need, &share)) in self.kept.iter_mut().zip(needs.iter().zip(split)) {
                 *slot = size(meet(need, share)) * bits;
             }
@@ -327,7 +366,10 @@ impl<'a> DagSweep<'a> {
                 }
             }
         }
-        for d in 0..k {
+        // Every device's load, or the active ones' and one more (see below).
+        let len = if self.slowest_only { a } else { k };
+        self.loads.resize(len, Load::default());
+        for d in 0..a {
             let (fc_weights, fc_held) = self.fc_memory[d];
             let busy = self.peak[d] > 0 || fc_held > 0;
             self.loads[d] = Load {
@@ -341,6 +383,20 @@ impl<'a> DagSweep<'a> {
                     0
                 },
             };
+        }
+        // The devices that hold no rows of the block only send up rows they hold.
+        let sender = |d: usize| Load {
+            tau_bits: self.shared[d],
+            ..Load::default()
+        };
+        if self.slowest_only {
+            // The first of them that sends the most; the others are never slower.
+            let most = (a..k).rev().max_by_key(|&d| self.shared[d]);
+            self.loads.extend(most.map(sender));
+        } else {
+            for d in a..k {
+                self.loads[d] = sender(d);
+            }
         }
     }
 }
@@ -362,10 +418,12 @@ fn needed_after(net: &Network, t: usize, g: usize) -> bool {
 /// row split: shares in device order, `NONE` for the idle ones at the end) lie in the
 /// need of some other device (the τo rows), for needs in any order.
 ///
-/// A sweep over the needs' ends keeps, between two ends, how many devices need the rows
-/// and the sum of their indices: with one device, that sum names it. The starts and the
-/// ends are sorted apart: on most blocks the needs are ordered like the devices, and a
-/// sorted list is recognised in one pass.
+/// When every device needs the same rows (deep in a sweep), a held row is needed by
+/// another device exactly when it is in those rows and some device other than its
+/// holder needs anything. Otherwise a sweep over the needs' ends keeps, between two
+/// ends, how many devices need the rows and the sum of their indices: with one device,
+/// that sum names it. The starts and the ends are sorted apart: on most blocks the
+/// needs are ordered like the devices, and a sorted list is recognised in one pass.
 fn rows_needed_by_others(
     needs: &[(u32, u32)],
     held: &[(u32, u32)],
@@ -373,6 +431,17 @@ fn rows_needed_by_others(
     ends: &mut Vec<(u32, usize)>,
     out: &mut [u64],
 ) {
+    if let Some(&common) = needs.first().filter(|&&c| needs.iter().all(|&n| n == c)) {
+        for (d, (slot, &share)) in out.iter_mut().zip(held).enumerate() {
+            let others = needs.len() - usize::from(d < needs.len());
+            *slot = if others > 0 {
+                size(meet(common, share))
+            } else {
+                0
+            };
+        }
+        return;
+    }
     starts.clear();
     ends.clear();
     for (d, &r) in needs.iter().enumerate() {
@@ -465,7 +534,14 @@ mod tests {
             let held: Vec<(u32, u32)> = (0..k as u32)
                 .map(|d| split.share(d).map_or(NONE, |r| (r.first, r.last)))
                 .collect();
-            let needs: Vec<(u32, u32)> = (0..k)
+            // Some on fewer devices than hold rows, some all alike (the fast path).
+            let n = if below(3) == 0 {
+                1 + below(k as u64) as usize
+            } else {
+                k
+            };
+            let alike = below(3) == 0;
+            let mut needs: Vec<(u32, u32)> = (0..n)
                 .map(|_| {
                     let (a, b) = (below(u64::from(rows)) as u32, below(u64::from(rows)) as u32);
                     if below(5) == 0 {
@@ -475,6 +551,10 @@ mod tests {
                     }
                 })
                 .collect();
+            if alike {
+                let first = needs[0];
+                needs.fill(first);
+            }
             let mut out = vec![0; k];
             rows_needed_by_others(&needs, &held, &mut starts, &mut ends, &mut out);
             let expected: Vec<u64> = (0..k)
@@ -482,7 +562,7 @@ mod tests {
                     (0..rows)
                         .filter(|&row| held[d].0 <= row && row <= held[d].1)
                         .filter(|&row| {
-                            (0..k).any(|e| e != d && needs[e].0 <= row && row <= needs[e].1)
+                            (0..n).any(|e| e != d && needs[e].0 <= row && row <= needs[e].1)
                         })
                         .count() as u64
                 })

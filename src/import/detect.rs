@@ -4,6 +4,31 @@
 use super::{json_path, json_text, limits, preview};
 use crate::model::{json, zoo, ModelError, Network};
 
+/// A model file's format, as the page and the CLI name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Zoo,
+    Project,
+    Keras,
+    /// A TF.js `model.json`: a Keras document under `modelTopology`.
+    TfJs,
+    Darknet,
+    Onnx,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Zoo => "zoo model",
+            Format::Project => "project JSON",
+            Format::Keras => "Keras JSON",
+            Format::TfJs => "TF.js model.json",
+            Format::Darknet => "Darknet cfg",
+            Format::Onnx => "ONNX",
+        }
+    }
+}
+
 /// True when a file's `bytes` look like ONNX rather than text: not UTF-8, or starting
 /// with the protobuf key of `ModelProto.ir_version` (0x08) or `producer_name` (0x12),
 /// bytes that no text format starts with.
@@ -12,13 +37,18 @@ pub fn looks_like_onnx(bytes: &[u8]) -> bool {
 }
 
 /// Detects the format of a file's bytes and loads it: ONNX (see [`looks_like_onnx`]) or,
-/// for UTF-8 text, whatever [`detect_and_load`] reads.
-pub fn load_bytes(bytes: &[u8]) -> Result<Network, ModelError> {
+/// for UTF-8 text, whatever [`read_text`] reads.
+pub fn read_bytes(bytes: &[u8]) -> Result<(Format, Network), ModelError> {
     if looks_like_onnx(bytes) {
-        return load_onnx(bytes);
+        return Ok((Format::Onnx, load_onnx(bytes)?));
     }
     // `looks_like_onnx` is true for every byte string that is not UTF-8.
-    detect_and_load(std::str::from_utf8(bytes).unwrap_or_default())
+    read_text(std::str::from_utf8(bytes).unwrap_or_default())
+}
+
+/// [`read_bytes`]'s network.
+pub fn load_bytes(bytes: &[u8]) -> Result<Network, ModelError> {
+    read_bytes(bytes).map(|(_, net)| net)
 }
 
 #[cfg(feature = "onnx")]
@@ -47,28 +77,30 @@ fn load_onnx(_: &[u8]) -> Result<Network, ModelError> {
 }
 
 /// Detects the format of `text` and loads it: a zoo name, JSON (Keras when the top
-/// object has `class_name`, or is a TF.js `model.json` with `modelTopology`, else the
-/// project's format) or a Darknet cfg.
-pub fn detect_and_load(text: &str) -> Result<Network, ModelError> {
+/// object has `class_name` or `model_config`, a TF.js `model.json` when it has
+/// `modelTopology`, else the project's format) or a Darknet cfg.
+pub fn read_text(text: &str) -> Result<(Format, Network), ModelError> {
     limits::check_text(text)?;
     let trimmed = text.trim();
     if let Some(model) = zoo::by_name(trimmed) {
-        return Network::new(&model);
+        return Ok((Format::Zoo, Network::new(&model)?));
     }
     if trimmed.starts_with('{') {
         // Parse the untrimmed text so that line numbers match what the user sees.
         let value = json_text::parse(text)?;
-        let keras = ["class_name", "modelTopology", "model_config"]
-            .iter()
-            .any(|k| value.get(k).is_some());
-        return if keras {
-            load_keras(&value)
+        let has = |key: &str| value.get(key).is_some();
+        let format = if has("modelTopology") {
+            Format::TfJs
+        } else if has("class_name") || has("model_config") {
+            Format::Keras
         } else {
-            json::parse_network(text).map_err(|e| with_path(text, e))
+            let net = json::parse_network(text).map_err(|e| with_path(text, e))?;
+            return Ok((Format::Project, net));
         };
+        return Ok((format, load_keras(&value)?));
     }
     if looks_like_darknet(text) {
-        return load_darknet(text);
+        return Ok((Format::Darknet, load_darknet(text)?));
     }
     let first = text.lines().position(|l| !l.trim().is_empty()).unwrap_or(0);
     Err(ModelError::at(
@@ -82,6 +114,22 @@ pub fn detect_and_load(text: &str) -> Result<Network, ModelError> {
     ))
 }
 
+/// [`read_text`]'s network.
+pub fn detect_and_load(text: &str) -> Result<Network, ModelError> {
+    read_text(text).map(|(_, net)| net)
+}
+
+/// True when the first line that is not blank or a comment is a `[section]` header, or
+/// some line is `[net]` (so that a stray line before it is reported as a cfg error).
+fn looks_like_darknet(text: &str) -> bool {
+    let mut lines = text.lines().map(str::trim);
+    lines
+        .clone()
+        .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with(';'))
+        .is_some_and(|l| l.starts_with('['))
+        || lines.any(|l| l == "[net]" || l == "[network]")
+}
+
 #[cfg(feature = "import")]
 fn load_keras(value: &serde_json::Value) -> Result<Network, ModelError> {
     super::keras::load_value(value)
@@ -90,11 +138,6 @@ fn load_keras(value: &serde_json::Value) -> Result<Network, ModelError> {
 #[cfg(feature = "import")]
 fn load_darknet(text: &str) -> Result<Network, ModelError> {
     super::darknet::load(text)
-}
-
-#[cfg(feature = "import")]
-fn looks_like_darknet(text: &str) -> bool {
-    super::darknet::looks_like(text)
 }
 
 /// Without the `import` feature (the page's main wasm, which gets models as project
@@ -107,11 +150,6 @@ fn load_keras(_: &serde_json::Value) -> Result<Network, ModelError> {
 #[cfg(not(feature = "import"))]
 fn load_darknet(_: &str) -> Result<Network, ModelError> {
     Err(without_importers("a Darknet cfg"))
-}
-
-#[cfg(not(feature = "import"))]
-fn looks_like_darknet(text: &str) -> bool {
-    text.trim_start().starts_with('[')
 }
 
 #[cfg(not(feature = "import"))]

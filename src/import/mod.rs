@@ -1,7 +1,7 @@
 //! Importers for models written in other formats: Darknet `.cfg`, Keras Sequential
 //! JSON (`model.to_json()`) and ONNX, besides zoo names and the project's own JSON,
-//! with the format detected from the content itself (text by [`detect_and_load`], any
-//! file's bytes by [`load_bytes`]). Without the `import` feature (the page's main wasm)
+//! with the format detected from the content itself by one detector, the CLI's, the
+//! page's and the importers' (text by [`read_text`], any file's bytes by [`read_bytes`]). Without the `import` feature (the page's main wasm)
 //! only zoo names and project JSON are read. Every importer checks the text against
 //! [`limits`] before parsing and reports errors at a line or JSON path.
 
@@ -22,7 +22,7 @@ pub mod onnx;
 #[cfg(feature = "import")]
 mod origins;
 
-pub use detect::{detect_and_load, load_bytes, looks_like_onnx};
+pub use detect::{detect_and_load, load_bytes, looks_like_onnx, read_bytes, read_text, Format};
 
 /// The first 40 characters of `text`, for messages about text that may be huge, with
 /// control characters replaced so that a message cannot drive a terminal.

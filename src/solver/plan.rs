@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::dp::{Algorithm, Chosen, Partition};
 use super::each_k::partitions;
 use crate::cost::block_sweep::BlockSweep;
-use crate::cost::cluster::{Device, RowSplits};
+use crate::cost::cluster::{Device, RowSplits, Team};
 use crate::cost::dag_sweep;
 use crate::cost::{block_loads, block_time, Case, Environment, Load, Timing};
 use crate::model::Network;
@@ -202,50 +202,89 @@ pub fn detail(net: &Network, env: &Environment, k: u32, round: usize, block: &Ch
     let mut devices = vec![Slices::default(); loads.len()];
     match block.case {
         Case::Single => {}
-        Case::Conv | Case::ConvFc => {
-            let (grid, fc_layer) = match block.case {
-                Case::Conv => (block.last, None),
-                _ => (block.last - 1, Some(block.last)),
-            };
-            let mut sweep = BlockSweep::new(net, &splits, k, grid, fc_layer).with_trace();
-            while let Some(r) = sweep.step() {
-                if r == block.first {
-                    break;
-                }
-            }
-            let inputs = sweep.input_rows(net, block.first);
-            let reads = sweep.reads();
-            for (d, dev) in devices.iter_mut().enumerate() {
-                dev.reads = reads
-                    .iter()
-                    .map(|(t, rows)| TensorRows {
-                        tensor: *t,
-                        rows: rows[d],
-                    })
-                    .collect();
-                dev.out_rows = sweep.trace()[0].rows[d];
-                dev.in_rows = inputs[d];
-                dev.layers = sweep
-                    .trace()
-                    .iter()
-                    .rev()
-                    .map(|t| LayerRows {
-                        layer: t.layer,
-                        rows: t.rows[d],
-                        computed: t.computed[d],
-                        own: splits.of(t.layer).share(d as u32),
-                    })
-                    .collect();
-                if let Some(j) = fc_layer {
-                    let g = net.layer(grid).output;
-                    let row = g.width * g.channels;
-                    let inputs = dev
-                        .out_rows
-                        .map(|r| Rows::new(r.first * row, (r.last + 1) * row - 1));
-                    dev.neurons.push(fc_neurons(net, j, inputs));
-                }
-            }
+        Case::Conv | Case::ConvFc => conv_slices(net, &splits, k, block, &mut devices),
+        Case::FcData | Case::FcModel | Case::FcHybrid => fc_slices(net, &team, block, &mut devices),
+    }
+    let (timing, critical) = block_time(&loads, &team);
+    debug_assert_eq!(timing, block.timing);
+    BlockPlan {
+        round,
+        first: block.first,
+        last: block.last,
+        case: block.case,
+        completion_s: timing.total(),
+        compute_s: timing.compute_s,
+        transfer_s: timing.transfer_s,
+        critical_device: critical,
+        devices: loads
+            .iter()
+            .zip(devices)
+            .enumerate()
+            .map(|(d, (load, s))| {
+                let mut plan = device_plan(load, team.timing(d, load), s);
+                plan.device = team.index[d];
+                plan.gflops = team.flops_per_second[d] / 1e9;
+                plan
+            })
+            .collect(),
+        gateway_holds: if net.dag {
+            gateway_holds(net, block.last)
+        } else {
+            Vec::new()
+        },
+    }
+}
+
+/// Which rows each device makes of every layer of a conv block, and which tensors it
+/// reads (the sweep the DP walked, with a trace); with `conv+fc`, the FL's neurons.
+fn conv_slices(net: &Network, splits: &RowSplits, k: u32, block: &Chosen, devices: &mut [Slices]) {
+    let (grid, fc_layer) = match block.case {
+        Case::Conv => (block.last, None),
+        _ => (block.last - 1, Some(block.last)),
+    };
+    let mut sweep = BlockSweep::new(net, splits, k, grid, fc_layer).with_trace();
+    while let Some(r) = sweep.step() {
+        if r == block.first {
+            break;
         }
+    }
+    let inputs = sweep.input_rows(net, block.first);
+    let reads = sweep.reads();
+    for (d, dev) in devices.iter_mut().enumerate() {
+        dev.reads = reads
+            .iter()
+            .map(|(t, rows)| TensorRows {
+                tensor: *t,
+                rows: rows[d],
+            })
+            .collect();
+        dev.out_rows = sweep.trace()[0].rows[d];
+        dev.in_rows = inputs[d];
+        dev.layers = sweep
+            .trace()
+            .iter()
+            .rev()
+            .map(|t| LayerRows {
+                layer: t.layer,
+                rows: t.rows[d],
+                computed: t.computed[d],
+                own: splits.of(t.layer).share(d as u32),
+            })
+            .collect();
+        if let Some(j) = fc_layer {
+            let g = net.layer(grid).output;
+            let row = g.width * g.channels;
+            let inputs = dev
+                .out_rows
+                .map(|r| Rows::new(r.first * row, (r.last + 1) * row - 1));
+            dev.neurons.push(fc_neurons(net, j, inputs));
+        }
+    }
+}
+
+/// Which neurons each device computes in an FL block.
+fn fc_slices(net: &Network, team: &Team, block: &Chosen, devices: &mut [Slices]) {
+    match block.case {
         Case::FcData => {
             let layer = net.layer(block.last);
             for (d, dev) in devices.iter_mut().enumerate() {
@@ -279,34 +318,8 @@ pub fn detail(net: &Network, env: &Environment, k: u32, round: usize, block: &Ch
                 dev.neurons.push(fc_neurons(net, block.last, mid));
             }
         }
-    }
-    let (timing, critical) = block_time(&loads, &team);
-    debug_assert_eq!(timing, block.timing);
-    BlockPlan {
-        round,
-        first: block.first,
-        last: block.last,
-        case: block.case,
-        completion_s: timing.total(),
-        compute_s: timing.compute_s,
-        transfer_s: timing.transfer_s,
-        critical_device: critical,
-        devices: loads
-            .iter()
-            .zip(devices)
-            .enumerate()
-            .map(|(d, (load, s))| {
-                let mut plan = device_plan(load, team.timing(d, load), s);
-                plan.device = team.index[d];
-                plan.gflops = team.flops_per_second[d] / 1e9;
-                plan
-            })
-            .collect(),
-        gateway_holds: if net.dag {
-            gateway_holds(net, block.last)
-        } else {
-            Vec::new()
-        },
+        // No neurons: one device's whole layer, or rows.
+        Case::Single | Case::Conv | Case::ConvFc => {}
     }
 }
 

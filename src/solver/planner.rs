@@ -114,13 +114,20 @@ impl Candidates {
 /// A network and the DP candidates computed for it so far.
 pub struct Planner {
     net: Network,
-    /// By `2·k + algorithm` (MLS 0, SLS 1).
+    /// By `2·k + index(algorithm)`.
     cache: Vec<Option<Candidates>>,
     max_pairs: usize,
+    /// By `index(algorithm)`: a walk was not kept for want of room.
+    full: [bool; 2],
 }
 
 fn slot(k: u32, algorithm: Algorithm) -> usize {
-    2 * k as usize + usize::from(algorithm == Algorithm::Sls)
+    2 * k as usize + index(algorithm)
+}
+
+/// MLS 0, SLS 1.
+fn index(algorithm: Algorithm) -> usize {
+    usize::from(algorithm == Algorithm::Sls)
 }
 
 /// Most `(ζ, φ)` pairs a planner keeps by default (64 MiB): past it, a `k` is walked
@@ -139,6 +146,7 @@ impl Planner {
             net,
             cache: Vec::new(),
             max_pairs,
+            full: [false; 2],
         }
     }
 
@@ -161,6 +169,20 @@ impl Planner {
 
     fn cached(&self, k: u32, algorithm: Algorithm) -> Option<&Candidates> {
         self.cache.get(slot(k, algorithm)).and_then(Option::as_ref)
+    }
+
+    /// Walks and keeps the candidates of the smallest `k ≤ D` the cache lacks, so that a
+    /// long cold solve can run one `k` per task (the page's worker reports progress and
+    /// drops superseded inputs between them); the following solve is then warm. Returns
+    /// the `k` walked, or `None` when no walk is left that the cache would keep: every
+    /// `k` held, the cache full, or a mixed cluster (solved cold).
+    pub fn prepare(&mut self, env: &Environment, algorithm: Algorithm) -> Option<u32> {
+        if env.cluster.is_some() || self.full[index(algorithm)] {
+            return None;
+        }
+        let k = (2..=env.devices).find(|&k| !self.holds(k, algorithm))?;
+        self.partition(env, k, algorithm);
+        Some(k)
     }
 
     /// The best partition for exactly `k` devices; equal to [`partition`].
@@ -221,6 +243,8 @@ impl Planner {
                         self.cache.resize_with(s + 1, || None);
                     }
                     self.cache[s] = Some(c);
+                } else {
+                    self.full[index(algorithm)] = true;
                 }
             }
         }

@@ -63,12 +63,12 @@ fn a_session_answers_as_a_cold_solve() {
     {
         let env = Environment::new(devices as u32, bandwidth, gflops).unwrap();
         for (name, algorithm) in [("mls", Algorithm::Mls), ("sls", Algorithm::Sls)] {
-            let plan = session.solve(devices, bandwidth, gflops, name).unwrap();
+            let plan = session.solve(devices, bandwidth, gflops, "", name).unwrap();
             same(&plan, &solver::solve(&net, &env, algorithm));
         }
     }
     let sweep = session
-        .sweep_bandwidth(10.0, 13.6, vec![40.0, 400.0])
+        .sweep_bandwidth(10.0, 13.6, "", vec![40.0, 400.0])
         .unwrap();
     let env = Environment::new(10, 1.0, 13.6).unwrap();
     same(&sweep, &solver::sweep_bandwidth(&net, &env, &[40.0, 400.0]));
@@ -78,7 +78,7 @@ fn a_session_answers_as_a_cold_solve() {
 fn solve_matches_the_core_and_the_paper() {
     let plan = wasm::Session::new("vgg16")
         .unwrap()
-        .solve(10.0, 100.0, 13.6, "mls")
+        .solve(10.0, 100.0, 13.6, "", "mls")
         .unwrap();
     let flops = get(&get(&plan, "model"), "flops");
     assert!(
@@ -92,30 +92,35 @@ fn solve_matches_the_core_and_the_paper() {
     assert_eq!((core.devices, core.blocks.len()), (7, 4));
 }
 
-/// The page's worker prepares one `k` per task; the solve after is the cold one.
+/// The page's worker prepares one `k` per task, each in its own call, until the session
+/// says none is left; the solve after them equals a cold one.
 #[wasm_bindgen_test]
-fn prepare_keeps_one_k_and_refuses_a_bad_k() {
+fn prepare_walks_one_k_per_call_until_the_solve_is_warm() {
     let mut session = wasm::Session::new("tinyres").unwrap();
-    for k in 1..=8 {
-        let kept = session
-            .prepare(8.0, 1000.0, 2.0, "sls", f64::from(k))
-            .unwrap();
-        assert!(kept, "k = {k} fits the cache");
-    }
-    let plan = session.solve(8.0, 1000.0, 2.0, "sls").unwrap();
+    let walked: Vec<u32> = std::iter::from_fn(|| {
+        let k = session.prepare(8.0, 1000.0, 2.0, "", "sls").unwrap();
+        (k > 0).then_some(k)
+    })
+    .collect();
+    assert_eq!(walked, (2..=8).collect::<Vec<_>>());
+    let plan = session.solve(8.0, 1000.0, 2.0, "", "sls").unwrap();
     let net = model::load("tinyres").unwrap();
     let env = Environment::new(8, 1000.0, 2.0).unwrap();
     same(&plan, &solver::solve(&net, &env, Algorithm::Sls));
-    for k in [0.0, 9.0, 2.5] {
-        let e = session.prepare(8.0, 1000.0, 2.0, "mls", k).unwrap_err();
-        assert!(message(e).starts_with("k must be a whole number from 1 to 8"));
-    }
+    // More devices: only the new `k`s.
+    assert_eq!(session.prepare(9.0, 1000.0, 2.0, "", "sls").unwrap(), 9);
+    assert_eq!(session.prepare(9.0, 1000.0, 2.0, "", "sls").unwrap(), 0);
+    // A mixed cluster is solved cold: nothing to prepare.
+    assert_eq!(
+        session.prepare(0.0, 1000.0, 0.0, "3x2,1x5", "mls").unwrap(),
+        0
+    );
 }
 
 #[wasm_bindgen_test]
 fn absent_rows_are_null() {
     let mut session = wasm::Session::new("vgg16").unwrap();
-    let plan = json(session.solve(10.0, 100.0, 13.6, "mls").unwrap());
+    let plan = json(session.solve(10.0, 100.0, 13.6, "", "mls").unwrap());
     let last = plan["blocks"].as_array().unwrap().last().unwrap().clone();
     assert!(last["case"].as_str().unwrap().starts_with("fc"));
     assert_eq!(last["devices"][0]["out_rows"], Value::Null);
@@ -133,7 +138,7 @@ fn describe_shows_the_yolov2_passthrough() {
 #[wasm_bindgen_test]
 fn compare_gives_the_saving_over_sls() {
     let mut session = wasm::Session::new("vgg16").unwrap();
-    let c = json(session.compare(10.0, 100.0, 13.6).unwrap());
+    let c = json(session.compare(10.0, 100.0, 13.6, "").unwrap());
     assert_eq!(c["mls"].as_array().unwrap().len(), 10);
     let saving = c["saving_vs_sls_pct"].as_f64().unwrap();
     assert!((saving - 31.53).abs() < 0.01, "saving {saving}");
@@ -144,7 +149,7 @@ fn sweep_gives_one_point_per_bandwidth() {
     let mut session = wasm::Session::new("alexnet").unwrap();
     let points = json(
         session
-            .sweep_bandwidth(10.0, 13.6, vec![40.0, 400.0])
+            .sweep_bandwidth(10.0, 13.6, "", vec![40.0, 400.0])
             .unwrap(),
     );
     let points = points.as_array().unwrap();
@@ -168,28 +173,31 @@ fn bad_input_throws_the_core_message() {
     let mut session = wasm::Session::new("vgg16").unwrap();
     let cases = [
         (
-            session.solve(0.0, 100.0, 13.6, "mls"),
+            session.solve(0.0, 100.0, 13.6, "", "mls"),
             env_err(0, 100.0, 13.6),
         ),
         (
-            session.solve(10.0, f64::NAN, 13.6, "mls"),
+            session.solve(10.0, f64::NAN, 13.6, "", "mls"),
             env_err(10, f64::NAN, 13.6),
         ),
         (
-            session.solve(10.0, 100.0, -1.0, "sls"),
+            session.solve(10.0, 100.0, -1.0, "", "sls"),
             env_err(10, 100.0, -1.0),
         ),
         (
-            session.sweep_bandwidth(10.0, 13.6, vec![100.0, 0.0]),
+            session.sweep_bandwidth(10.0, 13.6, "", vec![100.0, 0.0]),
             env_err(10, 0.0, 13.6),
         ),
-        (session.compare(10.0, 100.0, 0.0), env_err(10, 100.0, 0.0)),
         (
-            session.solve(2.5, 100.0, 13.6, "mls"),
+            session.compare(10.0, 100.0, 0.0, ""),
+            env_err(10, 100.0, 0.0),
+        ),
+        (
+            session.solve(2.5, 100.0, 13.6, "", "mls"),
             "devices must be a whole number, found 2.5".into(),
         ),
         (
-            session.solve(10.0, 100.0, 13.6, "best"),
+            session.solve(10.0, 100.0, 13.6, "", "best"),
             "algorithm must be 'mls' or 'sls', found 'best'".into(),
         ),
     ];
@@ -231,6 +239,13 @@ fn import_model_names_the_format_and_round_trips_as_project_json() {
             &model::json::to_json(&model::zoo::by_name("tiny").unwrap()),
             "project JSON",
         ),
+        (
+            &format!(
+                r#"{{"format": "layers-model", "modelTopology": {}}}"#,
+                include_str!("../../tests/models/tiny.keras.json")
+            ),
+            "TF.js model.json",
+        ),
     ];
     for (source, format) in cases {
         let imported = json(wasm::import_model(source).unwrap());
@@ -261,18 +276,20 @@ fn model_json_is_what_import_model_writes() {
 #[wasm_bindgen_test]
 fn dp_table_matches_the_core_and_refuses_a_bad_k() {
     let session = wasm::Session::new("tinyres").unwrap();
-    let table = session.dp_table(8.0, 1000.0, 2.0, "mls", 6.0).unwrap();
+    let table = session.dp_table(8.0, 1000.0, 2.0, "", "mls", 6.0).unwrap();
     let net = model::load("tinyres").unwrap();
     let env = Environment::new(8, 1000.0, 2.0).unwrap();
     let core = solver::dp_table(&net, &env, 6, Algorithm::Mls);
     same(&table, &core);
     for k in [0.0, 9.0, 2.5] {
-        let e = session.dp_table(8.0, 1000.0, 2.0, "mls", k).unwrap_err();
+        let e = session
+            .dp_table(8.0, 1000.0, 2.0, "", "mls", k)
+            .unwrap_err();
         assert!(message(e).starts_with("k must be a whole number from 1 to 8"));
     }
 }
 
-/// Issue 12: the Fig. 9 sweep is counted as the ten comparisons it runs, so a model the
+/// The Fig. 9 sweep is counted as the ten comparisons it runs, so a model the
 /// page can solve is refused for the sweep, at once, with the reason.
 #[wasm_bindgen_test]
 fn the_sweep_is_refused_when_ten_comparisons_are_over_the_limit() {
@@ -290,9 +307,11 @@ fn the_sweep_is_refused_when_ten_comparisons_are_over_the_limit() {
         )
     };
     assert!(refused(
-        session.check_sweep(32.0, 13.6, ten.len()).unwrap_err()
+        session.check_sweep(32.0, 13.6, "", ten.len()).unwrap_err()
     ));
     assert!(refused(
-        session.sweep_bandwidth(32.0, 13.6, ten).unwrap_err()
+        session.sweep_bandwidth(32.0, 13.6, "", ten).unwrap_err()
     ));
 }
+
+mod cluster;

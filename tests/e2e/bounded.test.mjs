@@ -1,4 +1,4 @@
-// Issue 12 on the page: what a hand-made address or a heavy model can do is bounded.
+// Hostile input on the page: what a hand-made address or a heavy model can do is bounded.
 // A strict Content-Security-Policy with no inline handlers; hash keys named like
 // built-in object properties and hex numbers are notes, not "undefined … NaN"; 100,000
 // unknown keys make a short note; a link model longer than the page ever writes is not

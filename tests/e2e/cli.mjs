@@ -26,7 +26,7 @@ export function cliSolveCluster({ model, cluster, bandwidth }, algorithm = 'mls'
   return JSON.parse(out);
 }
 
-/** `coopai solve … --json --dp` (issue 10): `{ plan, dp }`, the plan and the table of
+/** `coopai solve … --json --dp`: `{ plan, dp }`, the plan and the table of
  * eq. (2) at its k. */
 export function cliSolveDp(s, algorithm = 'mls') {
   const out = execFileSync(BIN, [

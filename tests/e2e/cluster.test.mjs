@@ -149,7 +149,7 @@ test('editing the cluster re-solves, agrees with the CLI and round-trips through
   const edited = await clusterState(page);
   assert.equal(edited.cluster, '3x13.6,1x50');
   const { mls } = await assertMatchesCliCluster(page);
-  // In 3x13.6,1x50 the fast device's conv grid is at least twice a slow one's (issue 9).
+  // In 3x13.6,1x50 the fast device's conv grid is at least twice a slow one's (splits by speed).
   const conv = mls.blocks.find((b) => b.case === 'conv' && b.devices.length > 1);
   const size = (d) => d.out_rows[1] - d.out_rows[0] + 1;
   assert.ok(size(conv.devices[0]) >= 2 * size(conv.devices[1]), 'fast grid twice a slow one');

@@ -1,4 +1,4 @@
-// Issue 13, "the page reads right", as a first-time visitor checks it: the teaching
+// The page reads right, as a first-time visitor checks it: the teaching
 // network teaches at once, the side panel's figures belong to the algorithm they are
 // labelled with, every caption's numbers are the plan's (checked against the CLI), the
 // keyboard reaches every view in few Tab presses and every tooltip with the arrows, the

@@ -1,4 +1,4 @@
-// The teaching tools of issue 10 in headless Chromium, checked against the CLI:
+// The teaching tools (tour, DP view, explanations, lessons) in headless Chromium, checked against the CLI:
 // the guided tour from step 1 to the last for two settings, every step's figures equal
 // to `coopai solve --json` (and `--dp`) for the setting on screen, also after a slider
 // moves mid-tour; the DP view's optimal blocks equal the plan's blocks for several

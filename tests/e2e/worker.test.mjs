@@ -1,4 +1,4 @@
-// The page solves in a Web Worker (issue 11, part 3): a newer input supersedes a running
+// The page solves in a Web Worker: a newer input supersedes a running
 // solve and only the newest setting is ever drawn; a long solve says how far it got;
 // all of it without console errors, also under a sub-path. Behaviour, not durations:
 // the drawn settings are read from `data-drawn`, which the page sets as it draws.

@@ -340,7 +340,7 @@ async function main() {
   });
   narrowQuery.addEventListener('change', () => drawViews());
   bindExports(() => ({ state: painted, result }));
-  // Teaching (issue 10): tour, DP view, explanations, linked views, lessons, animations.
+  // Teaching: tour, DP view, explanations, linked views, lessons, animations.
   installTeach({
     context: () => context(false),
     change: (c) => { Object.assign(state, c); update('model' in c); },

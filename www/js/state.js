@@ -37,7 +37,7 @@ export const FIELDS = {
   // A mixed cluster in the CLI's short form (`4x13.6,1x50@2048`), '' for D equal
   // devices of F; when set it replaces `devices` and `gflops` (see cluster.js).
   cluster: { kind: 'cluster', fallback: '', label: 'cluster' },
-  // Teaching (issue 10, see lesson.js and tour.js): the tour step (0: no tour), the DP
+  // Teaching (see lesson.js and tour.js): the tour step (0: no tour), the DP
   // view's k (0: the plan's best k), and the controls and views a lesson link hides.
   tour: { kind: 'int', fallback: 0, min: 0, max: 8, label: 'tour step' }, // 8 = tour.js's STEPS.length
   dpk: { kind: 'int', fallback: 0, min: 0, max: 32, label: 'DP view k' },

@@ -22,14 +22,3 @@ pub fn load(text: &str) -> Result<Network, ModelError> {
     let sections = lexer::sections(text)?;
     build::network(&sections)
 }
-
-/// True when the first line that is not blank or a comment is a `[section]` header, or
-/// some line is `[net]` (so that a stray line before it is reported as a cfg error).
-pub fn looks_like(text: &str) -> bool {
-    let mut lines = text.lines().map(str::trim);
-    lines
-        .clone()
-        .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with(';'))
-        .is_some_and(|l| l.starts_with('['))
-        || lines.any(|l| l == "[net]" || l == "[network]")
-}

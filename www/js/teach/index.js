@@ -1,4 +1,4 @@
-// The teaching tools of issue 10 in one place, so main.js only calls `installTeach` once
+// The teaching tools in one place, so main.js only calls `installTeach` once
 // at start and `updateTeach` after every re-solve: the guided tour, the DP view's
 // controls, linked views, lesson links and animation controls ("Explain this plan" is
 // drawn with the views, views.js).

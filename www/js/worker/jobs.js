@@ -1,82 +1,73 @@
 // The wasm calls the page makes, as steps for lanes.js: one core Session per model reads
-// it once and keeps the DP's candidate blocks per algorithm and k, which do not depend
-// on bandwidth or speed. A cold k is computed by `prepare`, one per step (the only long
-// calls), so a drag is dropped between two ks; the `solve` after them is warm.
+// it once and answers for equal devices and mixed clusters alike, keeping the DP's
+// candidate blocks per algorithm and k (which do not depend on bandwidth or speed). A
+// cold k is walked by `prepare`, one per step (the only long calls), so a drag is dropped
+// between two ks; the `solve` after them is warm.
 
-import { Session, dpTableCluster, solveCluster, sweepBandwidthCluster } from '../../pkg/coopai.js';
+import { Session } from '../../pkg/coopai.js';
 import { pack } from './dp-pack.js';
 
 const sessions = new Map();
 
-/** The session of `source` (a few are kept: their caches are large), the ks its cache
- * holds per algorithm (1..warm), and whether the cache was full. */
+/** The session of `source` (a few are kept: their caches are large). */
 function session(source) {
   let s = sessions.get(source);
   if (s) sessions.delete(source);
   else {
     if (sessions.size >= 4) {
       const [[oldest, old]] = sessions;
-      old.session.free();
+      old.free();
       sessions.delete(oldest);
     }
-    s = { session: new Session(source), warm: { mls: 0, sls: 0 }, full: { mls: false, sls: false } };
+    s = new Session(source);
   }
   // Most recently used last, so the oldest is the one freed.
   sessions.set(source, s);
   return s;
 }
 
-/** The DP table for `k` devices: of the mixed cluster when there is one (solved cold),
- * else from the session of `source`; packed for the trip to the page (dp-pack.js). */
-function dpTable({ source, devices, bandwidth, gflops, cluster }, algorithm, k) {
-  return pack(cluster ? dpTableCluster(source, cluster, bandwidth, algorithm, k)
-    : session(source).session.dpTable(devices, bandwidth, gflops, algorithm, k));
+/** The setting as every Session method takes it first (`cluster` '' for equal devices). */
+function at({ devices, bandwidth, gflops, cluster = '' }) {
+  return [devices, bandwidth, gflops, cluster];
+}
+
+/** The DP table for `k` devices, packed for the trip to the page (dp-pack.js). */
+function dpTable(s, setting, algorithm, k) {
+  return pack(s.dpTable(...at(setting), algorithm, k));
 }
 
 /** MLS and SLS plans, MLS's saving over SLS in percent, the network when `net` is asked
  * for, and the DP tables `tables` lists as `[algorithm, k]` (k 0: the plan's best). */
 export function* plans(setting) {
-  const { source, devices, bandwidth, gflops, cluster, net, tables = [] } = setting;
+  const { source, devices, net, tables = [] } = setting;
   const s = session(source);
-  let mls;
-  let sls;
-  // A mixed cluster is solved cold (the cache holds equal devices only), one call each.
-  if (cluster) {
-    mls = solveCluster(source, cluster, bandwidth, 'mls');
-    yield { phase: 'SLS' };
-    sls = solveCluster(source, cluster, bandwidth, 'sls');
-  } else {
-    for (const algorithm of ['mls', 'sls']) {
-      for (let k = s.warm[algorithm] + 1; k <= devices && !s.full[algorithm]; k++) {
-        // Past the cache's cap a k is not kept: `solve` walks the rest itself, each time.
-        if (s.session.prepare(devices, bandwidth, gflops, algorithm, k)) s.warm[algorithm] = k;
-        else s.full[algorithm] = true;
-        yield { phase: algorithm.toUpperCase(), k, of: devices };
-      }
-    }
-    mls = s.session.solve(devices, bandwidth, gflops, 'mls');
-    sls = s.session.solve(devices, bandwidth, gflops, 'sls');
+  const plan = {};
+  for (const algorithm of ['mls', 'sls']) {
+    const phase = algorithm.toUpperCase();
+    if (algorithm === 'sls') yield { phase };
+    for (let k; (k = s.prepare(...at(setting), algorithm));) yield { phase, k, of: devices };
+    plan[algorithm] = s.solve(...at(setting), algorithm);
   }
+  const { mls, sls } = plan;
   const saving = (100 * (sls.completion_s - mls.completion_s)) / sls.completion_s;
   const found = [];
   for (const [algorithm, wanted] of tables) {
-    const k = wanted || (algorithm === 'sls' ? sls : mls).devices;
+    const k = wanted || plan[algorithm].devices;
     if (found.some(([a, kk]) => a === algorithm && kk === k)) continue;
     yield { phase: 'the DP table' };
-    found.push([algorithm, k, dpTable(setting, algorithm, k)]);
+    found.push([algorithm, k, dpTable(s, setting, algorithm, k)]);
   }
-  return { mls, sls, saving, net: net ? s.session.describe() : undefined, tables: found };
+  return { mls, sls, saving, net: net ? s.describe() : undefined, tables: found };
 }
 
-/** Fig. 9 at each of `bandwidths`, one per step: a mixed cluster cold, equal devices from
- * the session's cache (warm once the plans at these devices are solved). */
-export function* sweep({ source, devices, gflops, cluster, bandwidths }) {
-  if (!cluster) session(source).session.checkSweep(devices, gflops, bandwidths.length);
+/** Fig. 9 at each of `bandwidths`, one per step (for equal devices from the session's
+ * cache, warm once the plans at these devices are solved). */
+export function* sweep({ source, devices, gflops, cluster = '', bandwidths }) {
+  session(source).checkSweep(devices, gflops, cluster, bandwidths.length);
   const points = [];
   for (const mbps of bandwidths) {
     if (points.length) yield {};
-    points.push(...(cluster ? sweepBandwidthCluster(source, cluster, [mbps])
-      : session(source).session.sweepBandwidth(devices, gflops, [mbps])));
+    points.push(...session(source).sweepBandwidth(devices, gflops, cluster, [mbps]));
   }
   return points;
 }
@@ -87,14 +78,14 @@ export function* tables(setting) {
   const found = [];
   for (const [algorithm, k] of setting.wanted) {
     yield { phase: 'the DP table' };
-    found.push([algorithm, k, dpTable(setting, algorithm, k)]);
+    found.push([algorithm, k, dpTable(session(setting.source), setting, algorithm, k)]);
   }
   return found;
 }
 
 /** The model of `source` as compact project JSON (the "Your model" starting point). */
 export function* json({ source }) {
-  return session(source).session.modelJson();
+  return session(source).modelJson();
 }
 
 let importers;
