@@ -4,6 +4,7 @@
 //! written (a cycle or a dangling input) is refused.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::node::Node;
 use super::proto::{GraphProto, NodeProto};
@@ -14,7 +15,8 @@ use crate::model::limits::MAX_LAYERS;
 use crate::model::{Conv, Layer, ModelError, Network, Shape};
 
 pub struct Graph<'a> {
-    values: HashMap<&'a str, Value>,
+    /// Shared, so that a node reading a name costs no copy of its value.
+    values: HashMap<&'a str, Rc<Value>>,
     consumers: HashMap<&'a str, usize>,
     draft: Draft,
     /// `shapes[0]` is the model input, `shapes[l]` the output of layer `l`.
@@ -45,9 +47,10 @@ impl<'a> Graph<'a> {
             opset,
         };
         for t in &g.initializer {
+            let c = from_tensor(t).map_err(|m| ModelError::at(named("initializer", &t.name), m))?;
             if graph
                 .values
-                .insert(&t.name, Value::Const(from_tensor(t)))
+                .insert(&t.name, Rc::new(Value::Const(c)))
                 .is_some()
             {
                 return Err(ModelError::at(
@@ -58,7 +61,7 @@ impl<'a> Graph<'a> {
         }
         graph
             .values
-            .insert(input_name, Value::Act(Act::new(0, input)));
+            .insert(input_name, Rc::new(Value::Act(Act::new(0, input))));
         for n in &g.node {
             for i in n.input.iter().filter(|i| !i.is_empty()) {
                 *graph.consumers.entry(i).or_default() += 1;
@@ -95,7 +98,7 @@ impl<'a> Graph<'a> {
                 continue;
             }
             match self.values.get(name.as_str()) {
-                Some(v) => inputs.push(Some(v.clone())),
+                Some(v) => inputs.push(Some(Rc::clone(v))),
                 None => {
                     return Err(origin.error(format!(
                         "{} is not an initializer, a graph input or an output of an earlier \
@@ -122,7 +125,7 @@ impl<'a> Graph<'a> {
                 }
                 continue;
             };
-            if self.values.insert(name, v).is_some() {
+            if self.values.insert(name, Rc::new(v)).is_some() {
                 return Err(node.err(format!(
                     "{} is already defined (ONNX names are unique)",
                     named("output", name)
@@ -190,7 +193,7 @@ impl<'a> Graph<'a> {
 
     /// The value of `name` (a graph output).
     pub fn value(&self, name: &str) -> Option<&Value> {
-        self.values.get(name)
+        self.values.get(name).map(Rc::as_ref)
     }
 
     /// Number of layers so far.

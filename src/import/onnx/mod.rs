@@ -8,6 +8,7 @@
 //! copied. Errors name the node (`node 12 'conv1': Conv: …`).
 
 mod attrs;
+mod fold;
 mod graph;
 mod node;
 mod ops;
@@ -171,6 +172,12 @@ fn input(g: &GraphProto) -> Result<(&str, Shape), ModelError> {
 /// The graph's outputs must be the last layer (the planner plans one output).
 fn check_output(graph: &Graph, g: &GraphProto) -> Result<(), ModelError> {
     let last = graph.len();
+    if g.output.is_empty() {
+        return Err(ModelError::at(
+            named("graph", &g.name),
+            "it has no outputs (the planner plans the layers that make the model's output)",
+        ));
+    }
     if last == 0 {
         return Err(ModelError::at(
             named("graph", &g.name),

@@ -5,7 +5,7 @@
 use super::graph::Graph;
 use super::node::Node;
 use super::value::{list, Act, Const, Data, Value, View};
-use super::{shape, spatial};
+use super::{fold, shape, spatial};
 use crate::model::{Fc, Layer, ModelError, Shape};
 
 /// Ops that keep the shape and cost nothing in the cost model (spec §1: activations,
@@ -49,12 +49,6 @@ const ELEMENTWISE: &[&str] = &[
     "Add", "Sum", "Sub", "Mul", "Div", "Max", "Min", "Mean", "Pow",
 ];
 
-/// Every op the importer reads, for the message refusing the others.
-const OTHERS: &str = "Conv, Gemm, MatMul, MaxPool, AveragePool, GlobalAveragePool, \
-    GlobalMaxPool, ReduceMean, ReduceMax, Add, Sum, Sub, Mul, Div, Max, Min, Mean, Pow, \
-    Concat, Split, Slice, Resize, Upsample, Pad, Flatten, Reshape, Transpose, Squeeze, \
-    Unsqueeze, Shape, Gather, Constant, ConstantOfShape";
-
 /// The values of `n`'s outputs (`None` for an output the planner does not model).
 pub fn apply(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> {
     let domain = n.proto.domain.as_str();
@@ -62,6 +56,9 @@ pub fn apply(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
         return Err(unsupported(n));
     }
     let one = |v: Value| Ok(vec![Some(v)]);
+    if let Some(c) = fold::fold(n) {
+        return one(Value::Const(c?));
+    }
     let op = n.op();
     match op {
         "Conv" => one(spatial::conv(g, n)?),
@@ -76,7 +73,7 @@ pub fn apply(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
         "Split" => shape::split(g, n),
         "Slice" => one(shape::slice(g, n)?),
         "Flatten" | "Reshape" | "Transpose" | "Squeeze" | "Unsqueeze" => one(shape::reshape(g, n)?),
-        "Shape" | "Gather" | "Constant" | "ConstantOfShape" => one(shape::constant(n)?),
+        "Shape" | "Constant" | "ConstantOfShape" => one(shape::constant(n)?),
         _ if ELEMENTWISE.contains(&op) => one(elementwise(g, n)?),
         _ if FREE.contains(&op) => one(free(g, n)?),
         _ => Err(unsupported(n)),
@@ -84,10 +81,12 @@ pub fn apply(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
 }
 
 fn unsupported(n: &Node) -> ModelError {
-    n.err(format!(
-        "this op is not supported; the importer reads {OTHERS} and the cost-free {}",
-        FREE.join(", ")
-    ))
+    n.err(
+        "this op is not supported; the importer reads Conv, Gemm, MatMul, pools, Add, Mul \
+         and the other elementwise ops, Concat, Split, Slice, Resize, Pad, views (Flatten, \
+         Reshape, Transpose, Squeeze, Unsqueeze), cost-free activations and normalisations, \
+         and arithmetic on constants (docs/import.md lists every op and how it is read)",
+    )
 }
 
 /// A cost-free op: its output is its first input, seen the same way. Other inputs
@@ -128,18 +127,18 @@ fn elementwise(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         .inputs
         .iter()
         .enumerate()
-        .filter_map(|(k, v)| match v {
+        .filter_map(|(k, v)| match v.as_deref() {
             Some(Value::Act(a)) => Some((k, *a)),
             _ => None,
         })
         .collect();
     let Some(&(k0, first)) = acts.first() else {
-        // Constants only (shape arithmetic): the largest operand's dims, values unknown.
+        // Constants only, of an op not folded (Mean): the largest operand's dims.
         let dims = n
             .inputs
             .iter()
             .flatten()
-            .filter_map(|v| match v {
+            .filter_map(|v| match &**v {
                 Value::Const(c) => Some(c),
                 Value::Act(_) => None,
             })
@@ -199,37 +198,13 @@ fn elementwise(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     )))
 }
 
-/// Concat along the channels; of constants (shape building), their values joined.
+/// Concat along the channels (of constants it is folded).
 fn concat(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let present: Vec<usize> = (0..n.inputs.len())
         .filter(|&k| n.input(k).is_some())
         .collect();
     if present.is_empty() {
         return Err(n.err("it has no inputs"));
-    }
-    if present
-        .iter()
-        .all(|&k| matches!(n.input(k), Some(Value::Const(_))))
-    {
-        let mut values = Vec::new();
-        let mut known = true;
-        let mut len = 0i64;
-        for &k in &present {
-            let c = n.konst(k)?;
-            len = len.saturating_add(c.dims.first().copied().unwrap_or(1));
-            match c.int_values() {
-                Some(v) if c.dims.len() <= 1 && values.len() + v.len() <= 64 => values.extend(v),
-                _ => known = false,
-            }
-        }
-        return Ok(Value::Const(if known {
-            Const::ints(values)
-        } else {
-            Const {
-                dims: vec![len],
-                data: Data::Unknown,
-            }
-        }));
     }
     let axis = n
         .attrs

@@ -1,11 +1,12 @@
 //! Ops that move no data in the planner's view or compute constants: views of a tensor
 //! (Flatten, Reshape, Transpose, Squeeze, Unsqueeze — a channel shuffle is the one
 //! pattern of them that makes a layer), channel splits and slices, and the constant
-//! ops that exports use to build shapes (Shape, Gather, Constant, ConstantOfShape).
+//! ops that exports use to build shapes (Shape, Constant, ConstantOfShape; the
+//! arithmetic on them is in [`super::fold`]).
 
 use super::graph::Graph;
 use super::node::Node;
-use super::value::{from_tensor, list, Act, Const, Data, Value, View, MAX_CONST_VALUES};
+use super::value::{from_tensor, list, Act, Const, Data, Value, View, MAX_CONST_VALUES, MAX_RANK};
 use crate::model::{Layer, ModelError, Shuffle, Split};
 
 /// Flatten, Reshape, Transpose, Squeeze, Unsqueeze.
@@ -203,6 +204,15 @@ fn const_view(n: &Node, c: &Const, target: Option<Vec<i64>>) -> Result<Value, Mo
                 None => n.int_input(1)?.unwrap_or_default(),
             };
             let mut d = c.dims.clone();
+            // Axes are unique and fit the rank, so more axes than MAX_RANK never fit (and
+            // would make the loops below quadratic in a hostile file's list).
+            if axes.len() > MAX_RANK {
+                return Err(n.err(format!(
+                    "{} axes {} are more than a tensor's {MAX_RANK} dims",
+                    axes.len(),
+                    list(&axes)
+                )));
+            }
             if op == "Unsqueeze" {
                 let rank = (d.len() + axes.len()) as i64;
                 // Inserting in increasing order of axis gives ONNX's result.
@@ -211,7 +221,7 @@ fn const_view(n: &Node, c: &Const, target: Option<Vec<i64>>) -> Result<Value, Mo
                         d.insert((a as usize).min(d.len()), 1);
                     }
                 }
-                if d.len() as i64 != rank || rank > 16 {
+                if d.len() as i64 != rank || rank > MAX_RANK as i64 {
                     return Err(n.err(format!(
                         "axes {} do not fit dims {}",
                         list(&axes),
@@ -231,6 +241,7 @@ fn const_view(n: &Node, c: &Const, target: Option<Vec<i64>>) -> Result<Value, Mo
             d
         }
     };
+    super::value::check_rank(dims.len()).map_err(|m| n.err(m))?;
     let data = if n.op() == "Transpose" && c.dims.len() > 1 {
         Data::Unknown
     } else {
@@ -401,7 +412,7 @@ pub fn slice(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     }
 }
 
-/// Shape, Gather, Constant, ConstantOfShape: constants, with values when small.
+/// Shape, Constant, ConstantOfShape: constants, with values when small.
 pub fn constant(n: &Node) -> Result<Value, ModelError> {
     let c = match n.op() {
         "Shape" => {
@@ -422,38 +433,10 @@ pub fn constant(n: &Node) -> Result<Value, ModelError> {
                 Vec::new()
             })
         }
-        "Gather" => {
-            let data = n.konst(0)?;
-            let idx = n.konst(1)?;
-            let axis = n.attrs.int_or("axis", 0);
-            match (data.int_values(), idx.int_values(), data.dims.len(), axis) {
-                (Some(v), Some(i), 1, 0) => {
-                    let len = v.len() as i64;
-                    let picked: Option<Vec<i64>> = i
-                        .iter()
-                        .map(|&k| {
-                            let k = if k < 0 { k + len } else { k };
-                            (0..len).contains(&k).then(|| v[k as usize])
-                        })
-                        .collect();
-                    let picked = picked.ok_or_else(|| {
-                        n.err(format!("indices {} do not fit {len} values", list(&i)))
-                    })?;
-                    Const {
-                        dims: idx.dims.clone(),
-                        data: Data::Int(picked),
-                    }
-                }
-                _ => Const {
-                    dims: idx.dims.clone(),
-                    data: Data::Unknown,
-                },
-            }
-        }
         "Constant" => {
             let a = &n.attrs;
             if let Some(t) = a.tensor("value") {
-                from_tensor(t)
+                from_tensor(t).map_err(|m| n.err(m))?
             } else if let Some(i) = a.int("value_int") {
                 Const {
                     dims: Vec::new(),
@@ -485,10 +468,15 @@ pub fn constant(n: &Node) -> Result<Value, ModelError> {
             let dims = n
                 .int_input(0)?
                 .ok_or_else(|| n.err("the shape input is missing"))?;
-            if dims.len() > 16 || dims.iter().any(|&d| d < 0) {
+            if dims.len() > MAX_RANK || dims.iter().any(|&d| d < 0) {
                 return Err(n.err(format!("shape {} is not a tensor shape", list(&dims))));
             }
-            let fill = n.attrs.tensor("value").map(from_tensor);
+            let fill = n
+                .attrs
+                .tensor("value")
+                .map(from_tensor)
+                .transpose()
+                .map_err(|m| n.err(m))?;
             let mut c = Const {
                 dims,
                 data: Data::Unknown,

@@ -8,6 +8,10 @@ use crate::model::Shape;
 /// Most values kept for one constant: enough for shapes, pads, scales and indices.
 pub const MAX_CONST_VALUES: usize = 64;
 
+/// Most dims of any tensor: real exports use at most 6. Bounding the rank bounds every
+/// dims list the importer keeps or copies, whatever a hostile file declares.
+pub const MAX_RANK: usize = 16;
+
 /// How a layer's `height × width × channels` output is seen by ONNX, which keeps the
 /// batch dimension and sometimes reshapes without moving data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,24 +129,35 @@ pub enum Value {
 }
 
 /// A constant from a tensor in the file: its dims, and its values when small and of a
-/// type that shapes and scales use.
-pub fn from_tensor(t: &TensorProto) -> Const {
+/// type that shapes and scales use. More than [`MAX_RANK`] dims is refused.
+pub fn from_tensor(t: &TensorProto) -> Result<Const, String> {
+    check_rank(t.dims.len())?;
     let c = Const {
         dims: t.dims.clone(),
         data: Data::Unknown,
     };
     let count = c.len();
     if count > MAX_CONST_VALUES as u64 || t.data_skipped {
-        return c;
+        return Ok(c);
     }
     let data = t
         .data
         .as_ref()
         .and_then(|(field, bytes)| decode(t.data_type, *field, bytes, count as usize));
-    Const {
+    Ok(Const {
         data: data.unwrap_or(Data::Unknown),
         ..c
+    })
+}
+
+/// Refuses a tensor of more than [`MAX_RANK`] dims.
+pub fn check_rank(rank: usize) -> Result<(), String> {
+    if rank > MAX_RANK {
+        return Err(format!(
+            "a tensor of {rank} dims, more than the importer's limit of {MAX_RANK}"
+        ));
     }
+    Ok(())
 }
 
 fn decode(ty: i32, field: u32, bytes: &[u8], count: usize) -> Option<Data> {
