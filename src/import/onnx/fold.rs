@@ -702,3 +702,55 @@ fn reduce(n: &Node, x: &Const) -> Result<Const, ModelError> {
         })
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::graph::Graph;
+    use super::super::proto::ModelProto;
+    use super::super::value::{from_tensor, Data, Value};
+    use crate::model::Shape;
+    use prost::Message;
+
+    /// 1 500 random shape-arithmetic nodes evaluated by ONNX's reference implementation
+    /// (`tests/onnx/make_fold.py`): the folded value of every output is ONNX's.
+    #[test]
+    fn folding_matches_the_onnx_reference_evaluator() {
+        let bytes = include_bytes!("../../../tests/onnx/fold_cases.onnx");
+        let model = ModelProto::decode(&bytes[..]).unwrap();
+        let g = model.graph.as_ref().unwrap();
+        let mut graph = Graph::new(g, "fold".into(), "x", Shape::new(1, 1, 1), 17).unwrap();
+        for (i, n) in g.node.iter().enumerate() {
+            graph.node(i, n).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let mut checked = 0;
+        for t in g
+            .initializer
+            .iter()
+            .filter(|t| t.name.starts_with("expect/"))
+        {
+            let name = &t.name["expect/".len()..];
+            let want = from_tensor(t).unwrap();
+            let Some(Value::Const(got)) = graph.value(name) else {
+                panic!("{name} is not a constant");
+            };
+            let op = &g.node.iter().find(|n| n.output[0] == name).unwrap().op_type;
+            assert_eq!(got.dims, want.dims, "{name} ({op}) dims");
+            match (&got.data, &want.data) {
+                (Data::Int(a), Data::Int(b)) => assert_eq!(a, b, "{name} ({op})"),
+                (a, b) => {
+                    let (a, b) = (got.float_values(), want.float_values());
+                    let (a, b) = (a.expect("known"), b.expect("known"));
+                    assert_eq!(a.len(), b.len(), "{name} ({op})");
+                    for (x, y) in a.iter().zip(&b) {
+                        assert!(
+                            (x - y).abs() <= 1e-5 * (1.0 + y.abs()),
+                            "{name} ({op}): {a:?} vs {b:?}"
+                        );
+                    }
+                }
+            }
+            checked += 1;
+        }
+        assert_eq!(checked, 1500);
+    }
+}
