@@ -22,7 +22,7 @@ pub mod onnx;
 #[cfg(feature = "import")]
 mod origins;
 
-pub use detect::{detect_and_load, load_bytes, looks_like_onnx};
+pub use detect::{detect_and_load, load_bytes, load_bytes_noting, looks_like_onnx};
 
 /// The first 40 characters of `text`, for messages about text that may be huge, with
 /// control characters replaced so that a message cannot drive a terminal.

@@ -71,8 +71,8 @@ pub fn fold(n: &Node) -> Option<Result<Const, ModelError>> {
         match n.input(k) {
             None => ins.push(None),
             Some(Value::Const(c)) => ins.push(Some(c)),
-            Some(Value::Act(_)) if only => return Some(n.konst(k).map(Clone::clone)),
-            Some(Value::Act(_)) => return None,
+            Some(Value::Act(_) | Value::Head(_)) if only => return Some(n.konst(k).cloned()),
+            Some(Value::Act(_) | Value::Head(_)) => return None,
         }
     }
     if ins.iter().all(Option::is_none) {
@@ -150,7 +150,7 @@ fn build(dims: Vec<i64>, make: impl FnOnce(usize) -> Option<Data>) -> Const {
 }
 
 /// numpy's broadcast of several dims lists.
-fn broadcast(n: &Node, all: &[&[i64]]) -> Result<Vec<i64>, ModelError> {
+pub fn broadcast(n: &Node, all: &[&[i64]]) -> Result<Vec<i64>, ModelError> {
     let rank = all.iter().map(|d| d.len()).max().unwrap_or(0);
     check_rank(rank).map_err(|m| n.err(m))?;
     let mut out = vec![1i64; rank];
@@ -521,7 +521,7 @@ fn tile(n: &Node, x: &Const) -> Result<Const, ModelError> {
 }
 
 /// An axis normalised against `rank`, or an error.
-fn axis(n: &Node, a: i64, rank: usize) -> Result<usize, ModelError> {
+pub fn axis(n: &Node, a: i64, rank: usize) -> Result<usize, ModelError> {
     let r = rank as i64;
     let v = if a < 0 { a + r } else { a };
     if !(0..r).contains(&v) {
@@ -737,7 +737,7 @@ mod tests {
             assert_eq!(got.dims, want.dims, "{name} ({op}) dims");
             match (&got.data, &want.data) {
                 (Data::Int(a), Data::Int(b)) => assert_eq!(a, b, "{name} ({op})"),
-                (a, b) => {
+                _ => {
                     let (a, b) = (got.float_values(), want.float_values());
                     let (a, b) = (a.expect("known"), b.expect("known"));
                     assert_eq!(a.len(), b.len(), "{name} ({op})");

@@ -23,6 +23,10 @@ pub struct Graph<'a> {
     shapes: Vec<Shape>,
     /// The default domain's opset version (7–21).
     pub opset: i64,
+    /// Layers whose outputs a detection head reads (`super::head`).
+    pub head: Vec<usize>,
+    /// What was read leniently (schema slips of real exporters), one line each.
+    pub notes: Vec<String>,
 }
 
 /// `what 'name'` with the name clipped and made printable.
@@ -45,6 +49,8 @@ impl<'a> Graph<'a> {
             draft: Draft::new(name, input, Origin::new(named("graph", &g.name), "ONNX")),
             shapes: vec![input],
             opset,
+            head: Vec::new(),
+            notes: Vec::new(),
         };
         for t in &g.initializer {
             let c = from_tensor(t).map_err(|m| ModelError::at(named("initializer", &t.name), m))?;
@@ -196,14 +202,20 @@ impl<'a> Graph<'a> {
         self.values.get(name).map(Rc::as_ref)
     }
 
+    /// Whether a layer reads layer `l`'s output.
+    pub fn readers_of(&self, l: usize) -> bool {
+        self.draft.model.inputs.iter().any(|ins| ins.contains(&l))
+    }
+
     /// Number of layers so far.
     pub fn len(&self) -> usize {
         self.draft.len()
     }
 
     /// Validates the whole model with the core, errors moved to the nodes that wrote
-    /// the layers. A chain (every layer reading the one before) drops its `inputs`.
-    pub fn finish(self) -> Result<Network, ModelError> {
-        self.draft.finish()
+    /// the layers (a chain, every layer reading the one before, drops its `inputs`);
+    /// with the notes on what was read leniently.
+    pub fn finish(self) -> Result<(Network, Vec<String>), ModelError> {
+        Ok((self.draft.finish()?, self.notes))
     }
 }

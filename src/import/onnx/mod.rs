@@ -10,8 +10,10 @@
 mod attrs;
 mod fold;
 mod graph;
+mod head;
 mod node;
 mod ops;
+mod pointwise;
 pub mod proto;
 mod scan;
 mod shape;
@@ -33,6 +35,12 @@ pub const OPSETS: std::ops::RangeInclusive<i64> = 7..=21;
 
 /// Reads an ONNX `ModelProto` into a validated network.
 pub fn load(bytes: &[u8]) -> Result<Network, ModelError> {
+    load_noting(bytes).map(|(net, _)| net)
+}
+
+/// [`load`], with a line for each schema slip read leniently (a node using an
+/// attribute of a later opset than the file imports), naming the node and both opsets.
+pub fn load_noting(bytes: &[u8]) -> Result<(Network, Vec<String>), ModelError> {
     if bytes.len() > MAX_ONNX_BYTES {
         return Err(ModelError::model(format!(
             "the ONNX file has {} bytes, more than the limit of {MAX_ONNX_BYTES}",
@@ -198,6 +206,7 @@ fn check_output(graph: &Graph, g: &GraphProto) -> Result<(), ModelError> {
                     ),
                 ))
             }
+            Some(value::Value::Head(_)) => head::check(graph, &at)?,
             Some(value::Value::Const(_)) => return Err(ModelError::at(at, "it is a constant")),
             None => return Err(ModelError::at(at, "no node computes it")),
         }

@@ -51,6 +51,7 @@ impl<'a> Node<'a> {
     pub fn act(&self, k: usize) -> Result<Act, ModelError> {
         match self.input(k) {
             Some(Value::Act(a)) => Ok(*a),
+            Some(Value::Head(h)) => Err((*h.why).clone()),
             Some(Value::Const(_)) => Err(self.err(format!(
                 "{} is a constant, expected a tensor computed from the model input",
                 self.input_name(k)
@@ -88,6 +89,7 @@ impl<'a> Node<'a> {
     pub fn konst(&self, k: usize) -> Result<&Const, ModelError> {
         match self.input(k) {
             Some(Value::Const(c)) => Ok(c),
+            Some(Value::Head(h)) => Err((*h.why).clone()),
             Some(Value::Act(_)) => Err(self.err(format!(
                 "{} is computed from the model input, expected a constant (an initializer or \
                  a Constant node)",

@@ -5,7 +5,7 @@
 use super::graph::Graph;
 use super::node::Node;
 use super::value::{list, Act, Const, Data, Value, View};
-use super::{fold, shape, spatial};
+use super::{fold, head, pointwise, shape, spatial};
 use crate::model::{Fc, Layer, ModelError, Shape};
 
 /// Ops that keep the shape and cost nothing in the cost model (spec §1: activations,
@@ -56,6 +56,9 @@ pub fn apply(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
         return Err(unsupported(n));
     }
     let one = |v: Value| Ok(vec![Some(v)]);
+    if let Some(outputs) = head::apply(n) {
+        return outputs;
+    }
     if let Some(c) = fold::fold(n) {
         return one(Value::Const(c?));
     }
@@ -69,6 +72,7 @@ pub fn apply(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
         "Pad" => one(spatial::pad(n)?),
         "Resize" | "Upsample" => one(spatial::upsample(g, n)?),
         "Gemm" | "MatMul" => one(fc(g, n)?),
+        "LayerNormalization" => one(pointwise::layer_norm(g, n)?),
         "Concat" => one(concat(g, n)?),
         "Split" => shape::split(g, n),
         "Slice" => one(shape::slice(g, n)?),
@@ -106,12 +110,13 @@ fn free(g: &Graph, n: &Node) -> Result<Value, ModelError> {
             dims: c.dims.clone(),
             data: Data::Unknown,
         })),
+        Some(Value::Head(h)) => Err((*h.why).clone()),
         None => Err(n.err("input 1 is missing")),
     }
 }
 
 /// `a` after a cost-free node: still fusable only when the node is its only reader.
-fn pass(g: &Graph, n: &Node, mut a: Act) -> Act {
+pub fn pass(g: &Graph, n: &Node, mut a: Act) -> Act {
     a.fusable &= g.consumers(&n.proto.input[0]) == 1;
     a
 }
@@ -140,7 +145,7 @@ fn elementwise(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
             .flatten()
             .filter_map(|v| match &**v {
                 Value::Const(c) => Some(c),
-                Value::Act(_) => None,
+                Value::Act(_) | Value::Head(_) => None,
             })
             .max_by_key(|c| c.len())
             .map(|c| c.dims.clone())
@@ -158,8 +163,13 @@ fn elementwise(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         a.fusable &= acts.len() == 1 && g.consumers(&n.proto.input[k0]) == 1;
         return Ok(Value::Act(a));
     }
-    for (k, _) in &acts {
-        n.image(*k)?;
+    let channels_last = acts
+        .iter()
+        .all(|(_, a)| a.view == View::ChannelsLast && a.pad == [0; 4]);
+    if !channels_last {
+        for (k, _) in &acts {
+            n.image(*k)?;
+        }
     }
     let layers: Vec<usize> = acts.iter().map(|(_, a)| a.layer).collect();
     let shapes: Vec<Shape> = acts.iter().map(|(_, a)| a.shape).collect();
@@ -169,9 +179,13 @@ fn elementwise(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         } else {
             Layer::Add
         };
-        return Ok(Value::Act(g.push(layer, layers, &n.origin)?));
+        let mut a = g.push(layer, layers, &n.origin)?;
+        if channels_last {
+            a.view = View::ChannelsLast;
+        }
+        return Ok(Value::Act(a));
     }
-    if acts.len() == 2 && matches!(n.op(), "Add" | "Sub" | "Mul" | "Div") {
+    if !channels_last && acts.len() == 2 && matches!(n.op(), "Add" | "Sub" | "Mul" | "Div") {
         let (big, small) = if shapes[1].height == 1 && shapes[1].width == 1 {
             (0, 1)
         } else {
@@ -229,6 +243,9 @@ fn concat(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
 /// fully-connected layer.
 fn fc(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let x = n.act(0)?;
+    if x.view == View::ChannelsLast {
+        return pointwise::linear(g, n, x);
+    }
     if x.view != View::Flat {
         return Err(n.err(format!(
             "input 1 has dims {}; the planner's fully-connected layer reads a tensor \

@@ -5,6 +5,7 @@
 //! arithmetic on them is in [`super::fold`]).
 
 use super::graph::Graph;
+use super::head;
 use super::node::Node;
 use super::value::{from_tensor, list, Act, Const, Data, Value, View, MAX_CONST_VALUES, MAX_RANK};
 use crate::model::{Layer, ModelError, Shuffle, Split};
@@ -58,13 +59,29 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
                     fusable: false,
                     ..x
                 })),
-                _ => Err(n.err(format!(
-                    "perm {} of dims {}: the planner reads a Transpose only in a \
-                     channel shuffle (Reshape to [1, g, C/g, H, W], Transpose [0, 2, 1, 3, 4], \
-                     Reshape back)",
-                    list(&perm),
-                    list(&dims)
-                ))),
+                View::Image if perm == [0, 2, 3, 1] => Ok(Value::Act(Act {
+                    view: View::ChannelsLast,
+                    fusable: false,
+                    ..x
+                })),
+                View::ChannelsLast if perm == [0, 3, 1, 2] => Ok(Value::Act(Act {
+                    view: View::Image,
+                    fusable: false,
+                    ..x
+                })),
+                _ => Ok(head_or_refuse(
+                    g,
+                    &x,
+                    head::permuted(&dims, &perm),
+                    n.err(format!(
+                        "perm {} of dims {}: the planner reads a Transpose only in a \
+                         channel shuffle (Reshape to [1, g, C/g, H, W], Transpose [0, 2, 1, 3, \
+                         4], Reshape back), to channels-last and back ([0, 2, 3, 1], [0, 3, 1, \
+                         2]) and in a detection head",
+                        list(&perm),
+                        list(&dims)
+                    )),
+                )?),
             };
         }
         // Squeeze and Unsqueeze: only between [1, C, 1, 1] and [1, C].
@@ -115,18 +132,38 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         a.view = View::Grouped(n.size("the shuffle groups", out[1], 1)?);
         return Ok(Value::Act(a));
     }
-    Err(n.err(format!(
-        "dims {} to {}: the planner reads a flatten to [1, N] before Gemm or MatMul, \
-         and the channel shuffle Reshape [1, g, C/g, H, W], Transpose [0, 2, 1, 3, 4], Reshape \
-         [1, C, H, W]",
-        list(&dims),
-        list(&out)
-    )))
+    head_or_refuse(
+        g,
+        &x,
+        Some(out.clone()),
+        n.err(format!(
+            "dims {} to {}: the planner reads a flatten to [1, N] before Gemm or MatMul, \
+             the channel shuffle Reshape [1, g, C/g, H, W], Transpose [0, 2, 1, 3, 4], Reshape \
+             [1, C, H, W], and a detection head's rearrangements",
+            list(&dims),
+            list(&out)
+        )),
+    )
+}
+
+/// A rearrangement of a layer's output image that no layer models: the start of a
+/// detection head (`super::head`), which keeps `why` for anything but decoding that
+/// reads it. Of the model input or another view, refused at once.
+fn head_or_refuse(
+    g: &mut Graph,
+    x: &Act,
+    dims: Option<Vec<i64>>,
+    why: ModelError,
+) -> Result<Value, ModelError> {
+    if x.layer == 0 || x.view != View::Image {
+        return Err(why);
+    }
+    Ok(head::start(g, x, dims, why))
 }
 
 /// A Reshape target with ONNX's `0` (copy the input's dim, unless `allowzero`) and
 /// `-1` (whatever remains) resolved against `dims`.
-fn resolve(n: &Node, dims: &[i64], target: Vec<i64>) -> Result<Vec<i64>, ModelError> {
+pub fn resolve(n: &Node, dims: &[i64], target: Vec<i64>) -> Result<Vec<i64>, ModelError> {
     let allowzero = n.attrs.int_or("allowzero", 0) != 0;
     let total = dims
         .iter()
@@ -297,12 +334,17 @@ pub fn split(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
         Some(s) => s.to_vec(),
         None => match n.int_input(1)? {
             Some(s) => s,
-            None => {
-                if outs == 0 || c % outs != 0 {
-                    return Err(n.err(format!("{c} channels do not split into {outs} equal parts")));
+            None => match n.attrs.int("num_outputs") {
+                Some(k) => num_outputs(g, n, k, outs, c)?,
+                None => {
+                    if outs == 0 || c % outs != 0 {
+                        return Err(
+                            n.err(format!("{c} channels do not split into {outs} equal parts"))
+                        );
+                    }
+                    vec![c / outs; outs as usize]
                 }
-                vec![c / outs; outs as usize]
-            }
+            },
         },
     };
     if sizes.len() as i64 != outs
@@ -331,6 +373,30 @@ pub fn split(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
         start += len;
     }
     Ok(values)
+}
+
+/// Opset 18's `num_outputs` (parts of `⌈c/k⌉` channels, the last one smaller). The
+/// dynamo exporter writes it in opset-17 files too: unambiguous, so read with a note.
+fn num_outputs(g: &mut Graph, n: &Node, k: i64, outs: i64, c: i64) -> Result<Vec<i64>, ModelError> {
+    if g.opset < 18 {
+        g.notes.push(
+            n.err(format!(
+                "num_outputs is an attribute of Split from opset 18, but the file imports opset \
+                 {}: read as opset 18 defines it",
+                g.opset
+            ))
+            .to_string(),
+        );
+    }
+    let chunk = if k > 0 { (c + k - 1) / k } else { 0 };
+    if k != outs || chunk == 0 || chunk * (k - 1) >= c {
+        return Err(n.err(format!(
+            "num_outputs {k} does not cut {c} channels into {outs} outputs"
+        )));
+    }
+    let mut sizes = vec![chunk; k as usize - 1];
+    sizes.push(c - chunk * (k - 1));
+    Ok(sizes)
 }
 
 /// Slice: of a 1-D constant (shape building), its values; of a tensor, a channel range
@@ -419,6 +485,7 @@ pub fn constant(n: &Node) -> Result<Value, ModelError> {
             let dims = match n.input(0) {
                 Some(Value::Act(a)) => a.dims(),
                 Some(Value::Const(c)) => c.dims.clone(),
+                Some(Value::Head(h)) => h.dims.clone().ok_or_else(|| (*h.why).clone())?,
                 None => return Err(n.err("input 1 is missing")),
             };
             let rank = dims.len() as i64;

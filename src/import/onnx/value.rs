@@ -2,8 +2,10 @@
 //! (an [`Act`], a view of one layer's output) or a constant (weights, shapes, scales),
 //! whose dims are always known and whose values only when small.
 
+use std::rc::Rc;
+
 use super::proto::{data_field, data_type, TensorProto};
-use crate::model::Shape;
+use crate::model::{ModelError, Shape};
 
 /// Most values kept for one constant: enough for shapes, pads, scales and indices.
 pub const MAX_CONST_VALUES: usize = 64;
@@ -24,6 +26,9 @@ pub enum View {
     Grouped(u32),
     /// `[1, C/g, g, H, W]`: the shuffle's transpose; the reshape back makes the layer.
     Transposed(u32),
+    /// `[1, H, W, C]` after Transpose `[0, 2, 3, 1]` (ConvNeXt's blocks): a MatMul on the
+    /// last axis is a pointwise conv, Transpose `[0, 3, 1, 2]` returns to the image.
+    ChannelsLast,
 }
 
 /// A tensor the planner computes.
@@ -64,6 +69,7 @@ impl Act {
             View::Flat => vec![1, c * h * w],
             View::Grouped(g) => vec![1, i64::from(g), c / i64::from(g), h, w],
             View::Transposed(g) => vec![1, c / i64::from(g), i64::from(g), h, w],
+            View::ChannelsLast => vec![1, h, w, c],
         }
     }
 }
@@ -126,6 +132,17 @@ impl Const {
 pub enum Value {
     Act(Act),
     Const(Const),
+    /// Values of a detection head, decoded by the gateway (`super::head`).
+    Head(Rc<Head>),
+}
+
+/// A tensor of a detection head.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Head {
+    /// The refusal that started the head, for anything but decoding that reads it.
+    pub why: Rc<ModelError>,
+    /// Its dims when the importer could follow them (exports read them with `Shape`).
+    pub dims: Option<Vec<i64>>,
 }
 
 /// A constant from a tensor in the file: its dims, and its values when small and of a
