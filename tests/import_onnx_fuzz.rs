@@ -45,6 +45,16 @@ fn seeds() -> Vec<Vec<u8>> {
         .iter()
         .map(|f| std::fs::read(format!("{dir}/{f}.onnx")).unwrap())
         .collect();
+    // Real torch exports (detection head, channels-last blocks, shape arithmetic) and
+    // the folding cases.
+    for f in [
+        "real/yolov8n.classic.onnx",
+        "real/convnext_tiny.classic.onnx",
+        "real/shufflenet_v2_x1_0.classic.onnx",
+        "fold_cases.onnx",
+    ] {
+        seeds.push(std::fs::read(format!("{dir}/{f}")).unwrap());
+    }
     seeds.push(onnx_support::bytes(&onnx_support::small()));
     seeds
 }

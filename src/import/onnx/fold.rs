@@ -149,6 +149,12 @@ fn build(dims: Vec<i64>, make: impl FnOnce(usize) -> Option<Data>) -> Const {
     c
 }
 
+/// Elements of a tensor of `dims` (saturating: a hostile file's dims may be enormous).
+fn elements(dims: &[i64]) -> usize {
+    dims.iter()
+        .fold(1usize, |n, &d| n.saturating_mul(d.max(0) as usize))
+}
+
 /// numpy's broadcast of several dims lists.
 pub fn broadcast(n: &Node, all: &[&[i64]]) -> Result<Vec<i64>, ModelError> {
     let rank = all.iter().map(|d| d.len()).max().unwrap_or(0);
@@ -568,12 +574,12 @@ fn concat(n: &Node, ins: &[Option<&Const>]) -> Result<Const, ModelError> {
         dims[ax] = dims[ax].saturating_add(p.dims[ax]);
     }
     // Output element i is in part p at its own index, found by walking the axis.
-    let outer: usize = dims[..ax].iter().map(|&d| d.max(0) as usize).product();
+    let outer = elements(&dims[..ax]);
     let all: Option<Vec<Vals>> = parts.iter().map(vals).collect();
     let d = dims.clone();
     Ok(build(dims, |count| {
         let all = all?;
-        let inner: usize = d[ax + 1..].iter().map(|&v| v as usize).product();
+        let inner = elements(&d[ax + 1..]);
         let mut ints = Vec::with_capacity(count);
         let mut fls = Vec::with_capacity(count);
         let float = all.iter().any(|v| matches!(v, Vals::Float(_)));
@@ -614,7 +620,7 @@ fn gather(n: &Node, data: &Const, idx: &Const) -> Result<Const, ModelError> {
         })
         .collect::<Option<Vec<usize>>>()
         .ok_or_else(|| n.err(format!("indices {} do not fit {len} values", list(&index))))?;
-    let inner: usize = data.dims[ax + 1..].iter().map(|&d| d as usize).product();
+    let inner = elements(&data.dims[ax + 1..]);
     let (count_i, len) = (index.len().max(1), len as usize);
     Ok(gathered(dims, data, |_, flat| {
         let (rest, j) = (flat / inner, flat % inner);
@@ -661,7 +667,10 @@ fn reduce(n: &Node, x: &Const) -> Result<Const, ModelError> {
         _ => return Ok(build(dims, |_| None)),
     };
     // Each input element adds to the output element it reduces into.
-    let count = full.iter().map(|&d| d.max(0) as usize).product::<usize>();
+    let count = elements(&full);
+    if count > MAX_CONST_VALUES {
+        return Ok(build(dims, |_| None));
+    }
     let mut acc: Vec<Option<f64>> = vec![None; count];
     let mut seen = vec![0usize; count];
     for (i, &v) in values.iter().enumerate() {
