@@ -4,7 +4,8 @@ Exports torchvision's ShuffleNetV2 x1.0 and ConvNeXt-T and ultralytics' YOLOv5n 
 YOLOv8n (built from their yaml, no download; the Detect head in export mode, as
 `yolo export format=onnx` sets it) at 224×224 (640×640 for YOLO) with both exporters:
 the classic one (`dynamo=False`, opset 17) and the dynamo one (`dynamo=True`, opset 18
-as it writes it). Weights are removed (every float tensor of more than 64 values keeps
+as it writes it; for the YOLOs also with `opset_version=17`, which converts the file
+down but keeps opset 18's `Split(num_outputs)`). Weights are removed (every float tensor of more than 64 values keeps
 its dims but no data: the importer reads dims only), which takes each file from
 5–100 MB to a few hundred KB. Files go to real/<model>.<exporter>.onnx.
 
@@ -87,18 +88,20 @@ def yolo(name):
     return m
 
 
-def export(name, model, x, dynamo):
+def export(name, model, x, dynamo, opset=None):
     model.eval()
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "m.onnx")
-        if dynamo:
+        if dynamo and opset:
+            torch.onnx.export(model, (x,), path, dynamo=True, opset_version=opset)
+        elif dynamo:
             torch.onnx.export(model, (x,), path, dynamo=True)
         else:
             torch.onnx.export(model, (x,), path, opset_version=17, dynamo=False,
                               input_names=["images"], output_names=["output"])
         m = onnx.load(path)
     m = strip(m)
-    kind = "dynamo" if dynamo else "classic"
+    kind = ("dynamo" if dynamo else "classic") + (str(opset) if dynamo and opset else "")
     out = os.path.join(OUT, f"{name}.{kind}.onnx")
     onnx.save(m, out)
     return out
@@ -114,21 +117,27 @@ def main():
         "yolov8n": (lambda: yolo("yolov8n"), 640),
     }
     only = sys.argv[1:]
-    rows = []
+    tsv = os.path.join(HERE, "REAL.tsv")
+    rows = {}
+    if only and os.path.exists(tsv):
+        with open(tsv) as f:
+            rows = dict(line.rstrip("\n").split("\t") for line in list(f)[1:])
     for name, (make, size) in models.items():
         if only and name not in only:
             continue
         model = make().eval()
         x = torch.zeros(1, 3, size, size)
         count = 2 * macs(model, x)
-        for dynamo in (False, True):
-            path = export(name, model, x, dynamo)
-            rows.append((os.path.basename(path), count))
+        # The YOLOs also through the dynamo exporter asked for opset 17: it converts
+        # down but keeps opset 18's Split(num_outputs), the slip issue 19 saw.
+        variants = [(False, None), (True, None)] + ([(True, 17)] if "yolo" in name else [])
+        for dynamo, opset in variants:
+            path = export(name, model, x, dynamo, opset)
+            rows[os.path.basename(path)] = count
             print(f"{path}: {os.path.getsize(path)} bytes, 2×MACs {count}", flush=True)
-    with open(os.path.join(HERE, "REAL.tsv"), "a" if only else "w") as f:
-        if not only:
-            f.write("file\ttorch_2x_macs\n")
-        for file, count in rows:
+    with open(tsv, "w") as f:
+        f.write("file\ttorch_2x_macs\n")
+        for file, count in rows.items():
             f.write(f"{file}\t{count}\n")
 
 

@@ -56,6 +56,16 @@ pub fn apply(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
         return Err(unsupported(n));
     }
     let one = |v: Value| Ok(vec![Some(v)]);
+    if n.op() == "Split" && n.attrs.int("num_outputs").is_some() && g.opset < 18 {
+        g.notes.push(
+            n.err(format!(
+                "num_outputs is an attribute of Split from opset 18, but the file imports opset \
+                 {}: read as opset 18 defines it",
+                g.opset
+            ))
+            .to_string(),
+        );
+    }
     if let Some(outputs) = head::apply(n) {
         return outputs;
     }

@@ -335,7 +335,7 @@ pub fn split(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
         None => match n.int_input(1)? {
             Some(s) => s,
             None => match n.attrs.int("num_outputs") {
-                Some(k) => num_outputs(g, n, k, outs, c)?,
+                Some(k) => num_outputs(n, k, outs, c)?,
                 None => {
                     if outs == 0 || c % outs != 0 {
                         return Err(
@@ -375,19 +375,9 @@ pub fn split(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
     Ok(values)
 }
 
-/// Opset 18's `num_outputs` (parts of `⌈c/k⌉` channels, the last one smaller). The
-/// dynamo exporter writes it in opset-17 files too: unambiguous, so read with a note.
-fn num_outputs(g: &mut Graph, n: &Node, k: i64, outs: i64, c: i64) -> Result<Vec<i64>, ModelError> {
-    if g.opset < 18 {
-        g.notes.push(
-            n.err(format!(
-                "num_outputs is an attribute of Split from opset 18, but the file imports opset \
-                 {}: read as opset 18 defines it",
-                g.opset
-            ))
-            .to_string(),
-        );
-    }
+/// Opset 18's `num_outputs`: parts of `⌈c/k⌉` channels, the last one smaller (also
+/// read in older files, with a note: `super::ops::apply`).
+fn num_outputs(n: &Node, k: i64, outs: i64, c: i64) -> Result<Vec<i64>, ModelError> {
     let chunk = if k > 0 { (c + k - 1) / k } else { 0 };
     if k != outs || chunk == 0 || chunk * (k - 1) >= c {
         return Err(n.err(format!(
