@@ -8,6 +8,7 @@ mod onnx_support;
 
 use std::process::Command;
 
+use coopai::import::onnx::proto::AttributeProto;
 use coopai::import::{load_bytes, onnx};
 use onnx_support::*;
 use prost::Message;
@@ -338,4 +339,191 @@ fn overflowing_values_in_shape_ops_are_errors_not_panics() {
         &slice,
         "axis -9223372036854775804 does not fit dims [1, 4, 8, 8]",
     );
+}
+
+/// Peak heap bytes a closure holds on this thread: a deterministic memory bound for the
+/// hostile files of issue 21 (a global allocator that counts, per thread).
+mod peak {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    thread_local! {
+        static NOW: Cell<isize> = const { Cell::new(0) };
+        static PEAK: Cell<isize> = const { Cell::new(0) };
+    }
+
+    pub struct Counting;
+
+    fn add(delta: isize) {
+        let _ = NOW.try_with(|now| {
+            let v = now.get() + delta;
+            now.set(v);
+            let _ = PEAK.try_with(|p| p.set(p.get().max(v)));
+        });
+    }
+
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+            let p = unsafe { System.alloc(l) };
+            if !p.is_null() {
+                add(l.size() as isize);
+            }
+            p
+        }
+        unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+            unsafe { System.dealloc(p, l) };
+            add(-(l.size() as isize));
+        }
+        unsafe fn realloc(&self, p: *mut u8, l: Layout, size: usize) -> *mut u8 {
+            let q = unsafe { System.realloc(p, l, size) };
+            if !q.is_null() {
+                add(size as isize - l.size() as isize);
+            }
+            q
+        }
+    }
+
+    /// `f`'s result and the most bytes it held at once beyond what was held before.
+    pub fn measure<T>(f: impl FnOnce() -> T) -> (T, usize) {
+        let base = NOW.with(Cell::get);
+        PEAK.with(|p| p.set(base));
+        let r = f();
+        (r, (PEAK.with(Cell::get) - base).max(0) as usize)
+    }
+}
+
+#[global_allocator]
+static COUNTING: peak::Counting = peak::Counting;
+
+/// Issue 21 item 1: an initializer of `rank` dims read by `readers` nodes (each read
+/// once copied the whole dims list: 136 KB reached 9 GB).
+fn many_dims_read_often(rank: usize, readers: usize) -> Vec<u8> {
+    let mut m = small();
+    let g = m.graph.as_mut().unwrap();
+    g.initializer.push(weight("c", &vec![1; rank]));
+    for k in 0..readers {
+        g.node
+            .push(node("Identity", &["c"], &[&format!("i{k}")], vec![]));
+    }
+    bytes(&m)
+}
+
+/// Issue 21 item 1: `Shape` of a `Constant` of `rank` dims through `hops` `Identity`
+/// nodes (350 KB peaked at 4.7 GB).
+fn shape_of_many_dims(rank: usize, hops: usize) -> Vec<u8> {
+    let mut m = small();
+    let g = m.graph.as_mut().unwrap();
+    let value = AttributeProto {
+        name: "value".into(),
+        t: Some(weight("", &vec![1; rank])),
+        r#type: 4,
+        ..Default::default()
+    };
+    let mut nodes = vec![
+        node("Constant", &[], &["k"], vec![value]),
+        node("Shape", &["k"], &["s0"], vec![]),
+    ];
+    for h in 0..hops {
+        nodes.push(node(
+            "Identity",
+            &[&format!("s{h}")],
+            &[&format!("s{}", h + 1)],
+            vec![],
+        ));
+    }
+    nodes.append(&mut g.node);
+    g.node = nodes;
+    bytes(&m)
+}
+
+/// Issue 21 item 2: `Unsqueeze` (or `Squeeze`) of a weight with `axes` axes (200 KB
+/// took 58 s: every output dim searched the whole list).
+fn long_axes(op: &str, axes: usize) -> Vec<u8> {
+    let mut m = small();
+    let g = m.graph.as_mut().unwrap();
+    let all: Vec<i64> = (0..axes as i64).collect();
+    g.node.insert(
+        0,
+        node("Unsqueeze", &["b1"], &["b1u"], vec![ints("axes", &[0])]),
+    );
+    g.node
+        .insert(1, node(op, &["b1u"], &["b1x"], vec![ints("axes", &all)]));
+    m.opset_import[0].version = 11;
+    bytes(&m)
+}
+
+#[test]
+fn constants_of_many_dims_are_refused_before_any_copy() {
+    let b = many_dims_read_often(100_000, 2_000);
+    let (e, held) = peak::measure(|| refuse(&b));
+    assert_eq!(
+        e,
+        "initializer 'c': a tensor of 100000 dims, more than the importer's limit of 16"
+    );
+    assert!(
+        held < 24 * b.len() + (1 << 20),
+        "{held} bytes for {}",
+        b.len()
+    );
+    let b = shape_of_many_dims(300_000, 2_000);
+    let (e, held) = peak::measure(|| refuse(&b));
+    assert_eq!(
+        e,
+        "node 1 'k': Constant: a tensor of 300000 dims, more than the importer's limit of 16"
+    );
+    assert!(
+        held < 24 * b.len() + (1 << 20),
+        "{held} bytes for {}",
+        b.len()
+    );
+}
+
+#[test]
+fn long_axes_lists_are_refused_in_linear_time() {
+    for op in ["Unsqueeze", "Squeeze"] {
+        let e = refuse(&long_axes(op, 100_000));
+        assert_eq!(
+            e,
+            format!(
+                "node 2 'b1x': {op}: 100000 axes [0, 1, 2, 3, 4, 5, 6, 7, …] are more than a \
+                 tensor's 16 dims"
+            )
+        );
+    }
+}
+
+#[test]
+fn a_graph_without_outputs_is_refused() {
+    let mut m = small();
+    m.graph.as_mut().unwrap().output.clear();
+    assert_eq!(
+        refuse(&bytes(&m)),
+        "graph 'test': it has no outputs (the planner plans the layers that make the model's \
+         output)"
+    );
+}
+
+/// Importer memory is bounded by the bytes read with one constant factor, whatever the
+/// size: the hostile shapes of issue 21 at four sizes, and every valid variant of them
+/// (ranks within the limit, many readers) accepted or refused within the same bound.
+#[test]
+fn memory_grows_linearly_with_the_file() {
+    for scale in [1usize, 4, 16, 64] {
+        let files = [
+            many_dims_read_often(1_000 * scale, 20 * scale),
+            many_dims_read_often(16, 2_000 * scale),
+            shape_of_many_dims(3_000 * scale, 20 * scale),
+            shape_of_many_dims(16, 2_000 * scale),
+            long_axes("Unsqueeze", 1_000 * scale),
+            long_axes("Squeeze", 1_000 * scale),
+        ];
+        for (i, b) in files.iter().enumerate() {
+            let (_, held) = peak::measure(|| load_bytes(b).map(|_| ()));
+            assert!(
+                held < 24 * b.len() + (1 << 20),
+                "file {i} at scale {scale}: {held} bytes held for {} bytes read",
+                b.len()
+            );
+        }
+    }
 }

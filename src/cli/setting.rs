@@ -144,7 +144,12 @@ fn load_model(source: &OsStr) -> Result<Network, CliError> {
                 read_bytes(path, MAX_ONNX_BYTES)?
             }
         };
-        return import::load_bytes(&bytes).map_err(|e| CliError(format!("{}: {e}", shown(source))));
+        let (_, net, notes) = import::read_bytes_noting(&bytes)
+            .map_err(|e| CliError(format!("{}: {e}", shown(source))))?;
+        for note in notes {
+            eprintln!("coopai: warning: {}: {note}", shown(source));
+        }
+        return Ok(net);
     }
     match source.to_str().filter(|s| model::zoo::by_name(s).is_some()) {
         Some(name) => model::load(name).map_err(|e| CliError(e.to_string())),

@@ -37,13 +37,21 @@ pub fn looks_like_onnx(bytes: &[u8]) -> bool {
 }
 
 /// Detects the format of a file's bytes and loads it: ONNX (see [`looks_like_onnx`]) or,
-/// for UTF-8 text, whatever [`read_text`] reads.
-pub fn read_bytes(bytes: &[u8]) -> Result<(Format, Network), ModelError> {
+/// for UTF-8 text, whatever [`read_text`] reads; with the lines saying what an ONNX file
+/// had that was read leniently (`onnx::load_noting`).
+pub fn read_bytes_noting(bytes: &[u8]) -> Result<(Format, Network, Vec<String>), ModelError> {
     if looks_like_onnx(bytes) {
-        return Ok((Format::Onnx, load_onnx(bytes)?));
+        let (net, notes) = load_onnx(bytes)?;
+        return Ok((Format::Onnx, net, notes));
     }
     // `looks_like_onnx` is true for every byte string that is not UTF-8.
-    read_text(std::str::from_utf8(bytes).unwrap_or_default())
+    let (format, net) = read_text(std::str::from_utf8(bytes).unwrap_or_default())?;
+    Ok((format, net, Vec::new()))
+}
+
+/// [`read_bytes_noting`] without the notes.
+pub fn read_bytes(bytes: &[u8]) -> Result<(Format, Network), ModelError> {
+    read_bytes_noting(bytes).map(|(format, net, _)| (format, net))
 }
 
 /// [`read_bytes`]'s network.
@@ -52,9 +60,9 @@ pub fn load_bytes(bytes: &[u8]) -> Result<Network, ModelError> {
 }
 
 #[cfg(feature = "onnx")]
-fn load_onnx(bytes: &[u8]) -> Result<Network, ModelError> {
+fn load_onnx(bytes: &[u8]) -> Result<(Network, Vec<String>), ModelError> {
     let keyed = matches!(bytes.first(), Some(0x08 | 0x12));
-    super::onnx::load(bytes).map_err(|e| match e.location.strip_prefix("byte ") {
+    super::onnx::load_noting(bytes).map_err(|e| match e.location.strip_prefix("byte ") {
         // Not UTF-8 and not a protobuf: say both, the file may be meant as text.
         Some(_) if !keyed => ModelError::at(
             e.location,
@@ -70,7 +78,7 @@ fn load_onnx(bytes: &[u8]) -> Result<Network, ModelError> {
 
 /// Without the `onnx` feature (the page's main wasm), ONNX is read elsewhere.
 #[cfg(not(feature = "onnx"))]
-fn load_onnx(_: &[u8]) -> Result<Network, ModelError> {
+fn load_onnx(_: &[u8]) -> Result<(Network, Vec<String>), ModelError> {
     Err(ModelError::model(
         "this build reads no ONNX (binary) files: it was built without the onnx feature",
     ))

@@ -22,7 +22,9 @@ pub mod onnx;
 #[cfg(feature = "import")]
 mod origins;
 
-pub use detect::{detect_and_load, load_bytes, looks_like_onnx, read_bytes, read_text, Format};
+pub use detect::{
+    detect_and_load, load_bytes, looks_like_onnx, read_bytes, read_bytes_noting, read_text, Format,
+};
 
 /// The first 40 characters of `text`, for messages about text that may be huge, with
 /// control characters replaced so that a message cannot drive a terminal.

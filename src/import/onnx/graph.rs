@@ -4,6 +4,7 @@
 //! written (a cycle or a dangling input) is refused.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use super::node::Node;
 use super::proto::{GraphProto, NodeProto};
@@ -14,13 +15,18 @@ use crate::model::limits::MAX_LAYERS;
 use crate::model::{Conv, Layer, ModelError, Network, Shape};
 
 pub struct Graph<'a> {
-    values: HashMap<&'a str, Value>,
+    /// Shared, so that a node reading a name costs no copy of its value.
+    values: HashMap<&'a str, Rc<Value>>,
     consumers: HashMap<&'a str, usize>,
     draft: Draft,
     /// `shapes[0]` is the model input, `shapes[l]` the output of layer `l`.
     shapes: Vec<Shape>,
     /// The default domain's opset version (7–21).
     pub opset: i64,
+    /// Layers whose outputs a detection head reads (`super::head`).
+    pub head: Vec<usize>,
+    /// What was read leniently (schema slips of real exporters), one line each.
+    pub notes: Vec<String>,
 }
 
 /// `what 'name'` with the name clipped and made printable.
@@ -43,11 +49,14 @@ impl<'a> Graph<'a> {
             draft: Draft::new(name, input, Origin::new(named("graph", &g.name), "ONNX")),
             shapes: vec![input],
             opset,
+            head: Vec::new(),
+            notes: Vec::new(),
         };
         for t in &g.initializer {
+            let c = from_tensor(t).map_err(|m| ModelError::at(named("initializer", &t.name), m))?;
             if graph
                 .values
-                .insert(&t.name, Value::Const(from_tensor(t)))
+                .insert(&t.name, Rc::new(Value::Const(c)))
                 .is_some()
             {
                 return Err(ModelError::at(
@@ -58,7 +67,7 @@ impl<'a> Graph<'a> {
         }
         graph
             .values
-            .insert(input_name, Value::Act(Act::new(0, input)));
+            .insert(input_name, Rc::new(Value::Act(Act::new(0, input))));
         for n in &g.node {
             for i in n.input.iter().filter(|i| !i.is_empty()) {
                 *graph.consumers.entry(i).or_default() += 1;
@@ -95,7 +104,7 @@ impl<'a> Graph<'a> {
                 continue;
             }
             match self.values.get(name.as_str()) {
-                Some(v) => inputs.push(Some(v.clone())),
+                Some(v) => inputs.push(Some(Rc::clone(v))),
                 None => {
                     return Err(origin.error(format!(
                         "{} is not an initializer, a graph input or an output of an earlier \
@@ -122,7 +131,7 @@ impl<'a> Graph<'a> {
                 }
                 continue;
             };
-            if self.values.insert(name, v).is_some() {
+            if self.values.insert(name, Rc::new(v)).is_some() {
                 return Err(node.err(format!(
                     "{} is already defined (ONNX names are unique)",
                     named("output", name)
@@ -190,7 +199,12 @@ impl<'a> Graph<'a> {
 
     /// The value of `name` (a graph output).
     pub fn value(&self, name: &str) -> Option<&Value> {
-        self.values.get(name)
+        self.values.get(name).map(Rc::as_ref)
+    }
+
+    /// Whether a layer reads layer `l`'s output.
+    pub fn readers_of(&self, l: usize) -> bool {
+        self.draft.model.inputs.iter().any(|ins| ins.contains(&l))
     }
 
     /// Number of layers so far.
@@ -199,8 +213,9 @@ impl<'a> Graph<'a> {
     }
 
     /// Validates the whole model with the core, errors moved to the nodes that wrote
-    /// the layers. A chain (every layer reading the one before) drops its `inputs`.
-    pub fn finish(self) -> Result<Network, ModelError> {
-        self.draft.finish()
+    /// the layers (a chain, every layer reading the one before, drops its `inputs`);
+    /// with the notes on what was read leniently.
+    pub fn finish(self) -> Result<(Network, Vec<String>), ModelError> {
+        Ok((self.draft.finish()?, self.notes))
     }
 }

@@ -8,9 +8,12 @@
 //! copied. Errors name the node (`node 12 'conv1': Conv: …`).
 
 mod attrs;
+mod fold;
 mod graph;
+mod head;
 mod node;
 mod ops;
+mod pointwise;
 pub mod proto;
 mod scan;
 mod shape;
@@ -32,6 +35,12 @@ pub const OPSETS: std::ops::RangeInclusive<i64> = 7..=21;
 
 /// Reads an ONNX `ModelProto` into a validated network.
 pub fn load(bytes: &[u8]) -> Result<Network, ModelError> {
+    load_noting(bytes).map(|(net, _)| net)
+}
+
+/// [`load`], with a line for each schema slip read leniently (a node using an
+/// attribute of a later opset than the file imports), naming the node and both opsets.
+pub fn load_noting(bytes: &[u8]) -> Result<(Network, Vec<String>), ModelError> {
     if bytes.len() > MAX_ONNX_BYTES {
         return Err(ModelError::model(format!(
             "the ONNX file has {} bytes, more than the limit of {MAX_ONNX_BYTES}",
@@ -171,6 +180,12 @@ fn input(g: &GraphProto) -> Result<(&str, Shape), ModelError> {
 /// The graph's outputs must be the last layer (the planner plans one output).
 fn check_output(graph: &Graph, g: &GraphProto) -> Result<(), ModelError> {
     let last = graph.len();
+    if g.output.is_empty() {
+        return Err(ModelError::at(
+            named("graph", &g.name),
+            "it has no outputs (the planner plans the layers that make the model's output)",
+        ));
+    }
     if last == 0 {
         return Err(ModelError::at(
             named("graph", &g.name),
@@ -191,6 +206,7 @@ fn check_output(graph: &Graph, g: &GraphProto) -> Result<(), ModelError> {
                     ),
                 ))
             }
+            Some(value::Value::Head(_)) => head::check(graph, &at)?,
             Some(value::Value::Const(_)) => return Err(ModelError::at(at, "it is a constant")),
             None => return Err(ModelError::at(at, "no node computes it")),
         }

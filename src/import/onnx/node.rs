@@ -1,5 +1,7 @@
 //! One node being read: its resolved inputs, its attributes, and errors placed at it.
 
+use std::rc::Rc;
+
 use super::attrs::Attrs;
 use super::graph::named;
 use super::proto::NodeProto;
@@ -11,12 +13,12 @@ pub struct Node<'a> {
     pub proto: &'a NodeProto,
     pub origin: Origin,
     /// The value of each input; `None` for an omitted optional input (`""`).
-    pub inputs: Vec<Option<Value>>,
+    pub inputs: Vec<Option<Rc<Value>>>,
     pub attrs: Attrs<'a>,
 }
 
 impl<'a> Node<'a> {
-    pub fn new(proto: &'a NodeProto, origin: Origin, inputs: Vec<Option<Value>>) -> Self {
+    pub fn new(proto: &'a NodeProto, origin: Origin, inputs: Vec<Option<Rc<Value>>>) -> Self {
         Node {
             proto,
             origin,
@@ -42,13 +44,14 @@ impl<'a> Node<'a> {
     }
 
     pub fn input(&self, k: usize) -> Option<&Value> {
-        self.inputs.get(k).and_then(Option::as_ref)
+        self.inputs.get(k).and_then(Option::as_deref)
     }
 
     /// Input `k` as a tensor the planner computes.
     pub fn act(&self, k: usize) -> Result<Act, ModelError> {
         match self.input(k) {
             Some(Value::Act(a)) => Ok(*a),
+            Some(Value::Head(h)) => Err((*h.why).clone()),
             Some(Value::Const(_)) => Err(self.err(format!(
                 "{} is a constant, expected a tensor computed from the model input",
                 self.input_name(k)
@@ -86,6 +89,7 @@ impl<'a> Node<'a> {
     pub fn konst(&self, k: usize) -> Result<&Const, ModelError> {
         match self.input(k) {
             Some(Value::Const(c)) => Ok(c),
+            Some(Value::Head(h)) => Err((*h.why).clone()),
             Some(Value::Act(_)) => Err(self.err(format!(
                 "{} is computed from the model input, expected a constant (an initializer or \
                  a Constant node)",

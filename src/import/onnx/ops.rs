@@ -5,7 +5,7 @@
 use super::graph::Graph;
 use super::node::Node;
 use super::value::{list, Act, Const, Data, Value, View};
-use super::{shape, spatial};
+use super::{fold, head, pointwise, shape, spatial};
 use crate::model::{Fc, Layer, ModelError, Shape};
 
 /// Ops that keep the shape and cost nothing in the cost model (spec §1: activations,
@@ -49,12 +49,6 @@ const ELEMENTWISE: &[&str] = &[
     "Add", "Sum", "Sub", "Mul", "Div", "Max", "Min", "Mean", "Pow",
 ];
 
-/// Every op the importer reads, for the message refusing the others.
-const OTHERS: &str = "Conv, Gemm, MatMul, MaxPool, AveragePool, GlobalAveragePool, \
-    GlobalMaxPool, ReduceMean, ReduceMax, Add, Sum, Sub, Mul, Div, Max, Min, Mean, Pow, \
-    Concat, Split, Slice, Resize, Upsample, Pad, Flatten, Reshape, Transpose, Squeeze, \
-    Unsqueeze, Shape, Gather, Constant, ConstantOfShape";
-
 /// The values of `n`'s outputs (`None` for an output the planner does not model).
 pub fn apply(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> {
     let domain = n.proto.domain.as_str();
@@ -62,6 +56,22 @@ pub fn apply(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
         return Err(unsupported(n));
     }
     let one = |v: Value| Ok(vec![Some(v)]);
+    if n.op() == "Split" && n.attrs.int("num_outputs").is_some() && g.opset < 18 {
+        g.notes.push(
+            n.err(format!(
+                "num_outputs is an attribute of Split from opset 18, but the file imports opset \
+                 {}: read as opset 18 defines it",
+                g.opset
+            ))
+            .to_string(),
+        );
+    }
+    if let Some(outputs) = head::apply(n) {
+        return outputs;
+    }
+    if let Some(c) = fold::fold(n) {
+        return one(Value::Const(c?));
+    }
     let op = n.op();
     match op {
         "Conv" => one(spatial::conv(g, n)?),
@@ -72,11 +82,12 @@ pub fn apply(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
         "Pad" => one(spatial::pad(n)?),
         "Resize" | "Upsample" => one(spatial::upsample(g, n)?),
         "Gemm" | "MatMul" => one(fc(g, n)?),
+        "LayerNormalization" => one(pointwise::layer_norm(g, n)?),
         "Concat" => one(concat(g, n)?),
         "Split" => shape::split(g, n),
         "Slice" => one(shape::slice(g, n)?),
         "Flatten" | "Reshape" | "Transpose" | "Squeeze" | "Unsqueeze" => one(shape::reshape(g, n)?),
-        "Shape" | "Gather" | "Constant" | "ConstantOfShape" => one(shape::constant(n)?),
+        "Shape" | "Constant" | "ConstantOfShape" => one(shape::constant(n)?),
         _ if ELEMENTWISE.contains(&op) => one(elementwise(g, n)?),
         _ if FREE.contains(&op) => one(free(g, n)?),
         _ => Err(unsupported(n)),
@@ -84,10 +95,12 @@ pub fn apply(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
 }
 
 fn unsupported(n: &Node) -> ModelError {
-    n.err(format!(
-        "this op is not supported; the importer reads {OTHERS} and the cost-free {}",
-        FREE.join(", ")
-    ))
+    n.err(
+        "this op is not supported; the importer reads Conv, Gemm, MatMul, pools, Add, Mul \
+         and the other elementwise ops, Concat, Split, Slice, Resize, Pad, views (Flatten, \
+         Reshape, Transpose, Squeeze, Unsqueeze), cost-free activations and normalisations, \
+         and arithmetic on constants (docs/import.md lists every op and how it is read)",
+    )
 }
 
 /// A cost-free op: its output is its first input, seen the same way. Other inputs
@@ -107,12 +120,13 @@ fn free(g: &Graph, n: &Node) -> Result<Value, ModelError> {
             dims: c.dims.clone(),
             data: Data::Unknown,
         })),
+        Some(Value::Head(h)) => Err((*h.why).clone()),
         None => Err(n.err("input 1 is missing")),
     }
 }
 
 /// `a` after a cost-free node: still fusable only when the node is its only reader.
-fn pass(g: &Graph, n: &Node, mut a: Act) -> Act {
+pub fn pass(g: &Graph, n: &Node, mut a: Act) -> Act {
     a.fusable &= g.consumers(&n.proto.input[0]) == 1;
     a
 }
@@ -128,20 +142,20 @@ fn elementwise(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         .inputs
         .iter()
         .enumerate()
-        .filter_map(|(k, v)| match v {
+        .filter_map(|(k, v)| match v.as_deref() {
             Some(Value::Act(a)) => Some((k, *a)),
             _ => None,
         })
         .collect();
     let Some(&(k0, first)) = acts.first() else {
-        // Constants only (shape arithmetic): the largest operand's dims, values unknown.
+        // Constants only, of an op not folded (Mean): the largest operand's dims.
         let dims = n
             .inputs
             .iter()
             .flatten()
-            .filter_map(|v| match v {
+            .filter_map(|v| match &**v {
                 Value::Const(c) => Some(c),
-                Value::Act(_) => None,
+                Value::Act(_) | Value::Head(_) => None,
             })
             .max_by_key(|c| c.len())
             .map(|c| c.dims.clone())
@@ -159,8 +173,13 @@ fn elementwise(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         a.fusable &= acts.len() == 1 && g.consumers(&n.proto.input[k0]) == 1;
         return Ok(Value::Act(a));
     }
-    for (k, _) in &acts {
-        n.image(*k)?;
+    let channels_last = acts
+        .iter()
+        .all(|(_, a)| a.view == View::ChannelsLast && a.pad == [0; 4]);
+    if !channels_last {
+        for (k, _) in &acts {
+            n.image(*k)?;
+        }
     }
     let layers: Vec<usize> = acts.iter().map(|(_, a)| a.layer).collect();
     let shapes: Vec<Shape> = acts.iter().map(|(_, a)| a.shape).collect();
@@ -170,9 +189,13 @@ fn elementwise(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         } else {
             Layer::Add
         };
-        return Ok(Value::Act(g.push(layer, layers, &n.origin)?));
+        let mut a = g.push(layer, layers, &n.origin)?;
+        if channels_last {
+            a.view = View::ChannelsLast;
+        }
+        return Ok(Value::Act(a));
     }
-    if acts.len() == 2 && matches!(n.op(), "Add" | "Sub" | "Mul" | "Div") {
+    if !channels_last && acts.len() == 2 && matches!(n.op(), "Add" | "Sub" | "Mul" | "Div") {
         let (big, small) = if shapes[1].height == 1 && shapes[1].width == 1 {
             (0, 1)
         } else {
@@ -199,37 +222,13 @@ fn elementwise(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     )))
 }
 
-/// Concat along the channels; of constants (shape building), their values joined.
+/// Concat along the channels (of constants it is folded).
 fn concat(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let present: Vec<usize> = (0..n.inputs.len())
         .filter(|&k| n.input(k).is_some())
         .collect();
     if present.is_empty() {
         return Err(n.err("it has no inputs"));
-    }
-    if present
-        .iter()
-        .all(|&k| matches!(n.input(k), Some(Value::Const(_))))
-    {
-        let mut values = Vec::new();
-        let mut known = true;
-        let mut len = 0i64;
-        for &k in &present {
-            let c = n.konst(k)?;
-            len = len.saturating_add(c.dims.first().copied().unwrap_or(1));
-            match c.int_values() {
-                Some(v) if c.dims.len() <= 1 && values.len() + v.len() <= 64 => values.extend(v),
-                _ => known = false,
-            }
-        }
-        return Ok(Value::Const(if known {
-            Const::ints(values)
-        } else {
-            Const {
-                dims: vec![len],
-                data: Data::Unknown,
-            }
-        }));
     }
     let axis = n
         .attrs
@@ -254,6 +253,9 @@ fn concat(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
 /// fully-connected layer.
 fn fc(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let x = n.act(0)?;
+    if x.view == View::ChannelsLast {
+        return pointwise::linear(g, n, x);
+    }
     if x.view != View::Flat {
         return Err(n.err(format!(
             "input 1 has dims {}; the planner's fully-connected layer reads a tensor \

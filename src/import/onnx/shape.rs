@@ -1,11 +1,13 @@
 //! Ops that move no data in the planner's view or compute constants: views of a tensor
 //! (Flatten, Reshape, Transpose, Squeeze, Unsqueeze — a channel shuffle is the one
 //! pattern of them that makes a layer), channel splits and slices, and the constant
-//! ops that exports use to build shapes (Shape, Gather, Constant, ConstantOfShape).
+//! ops that exports use to build shapes (Shape, Constant, ConstantOfShape; the
+//! arithmetic on them is in [`super::fold`]).
 
 use super::graph::Graph;
+use super::head;
 use super::node::Node;
-use super::value::{from_tensor, list, Act, Const, Data, Value, View, MAX_CONST_VALUES};
+use super::value::{from_tensor, list, Act, Const, Data, Value, View, MAX_CONST_VALUES, MAX_RANK};
 use crate::model::{Layer, ModelError, Shuffle, Split};
 
 /// Flatten, Reshape, Transpose, Squeeze, Unsqueeze.
@@ -57,13 +59,29 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
                     fusable: false,
                     ..x
                 })),
-                _ => Err(n.err(format!(
-                    "perm {} of dims {}: the planner reads a Transpose only in a \
-                     channel shuffle (Reshape to [1, g, C/g, H, W], Transpose [0, 2, 1, 3, 4], \
-                     Reshape back)",
-                    list(&perm),
-                    list(&dims)
-                ))),
+                View::Image if perm == [0, 2, 3, 1] => Ok(Value::Act(Act {
+                    view: View::ChannelsLast,
+                    fusable: false,
+                    ..x
+                })),
+                View::ChannelsLast if perm == [0, 3, 1, 2] => Ok(Value::Act(Act {
+                    view: View::Image,
+                    fusable: false,
+                    ..x
+                })),
+                _ => Ok(head_or_refuse(
+                    g,
+                    &x,
+                    head::permuted(&dims, &perm),
+                    n.err(format!(
+                        "perm {} of dims {}: the planner reads a Transpose only in a \
+                         channel shuffle (Reshape to [1, g, C/g, H, W], Transpose [0, 2, 1, 3, \
+                         4], Reshape back), to channels-last and back ([0, 2, 3, 1], [0, 3, 1, \
+                         2]) and in a detection head",
+                        list(&perm),
+                        list(&dims)
+                    )),
+                )?),
             };
         }
         // Squeeze and Unsqueeze: only between [1, C, 1, 1] and [1, C].
@@ -114,18 +132,38 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         a.view = View::Grouped(n.size("the shuffle groups", out[1], 1)?);
         return Ok(Value::Act(a));
     }
-    Err(n.err(format!(
-        "dims {} to {}: the planner reads a flatten to [1, N] before Gemm or MatMul, \
-         and the channel shuffle Reshape [1, g, C/g, H, W], Transpose [0, 2, 1, 3, 4], Reshape \
-         [1, C, H, W]",
-        list(&dims),
-        list(&out)
-    )))
+    head_or_refuse(
+        g,
+        &x,
+        Some(out.clone()),
+        n.err(format!(
+            "dims {} to {}: the planner reads a flatten to [1, N] before Gemm or MatMul, \
+             the channel shuffle Reshape [1, g, C/g, H, W], Transpose [0, 2, 1, 3, 4], Reshape \
+             [1, C, H, W], and a detection head's rearrangements",
+            list(&dims),
+            list(&out)
+        )),
+    )
+}
+
+/// A rearrangement of a layer's output image that no layer models: the start of a
+/// detection head (`super::head`), which keeps `why` for anything but decoding that
+/// reads it. Of the model input or another view, refused at once.
+fn head_or_refuse(
+    g: &mut Graph,
+    x: &Act,
+    dims: Option<Vec<i64>>,
+    why: ModelError,
+) -> Result<Value, ModelError> {
+    if x.layer == 0 || x.view != View::Image {
+        return Err(why);
+    }
+    Ok(head::start(g, x, dims, why))
 }
 
 /// A Reshape target with ONNX's `0` (copy the input's dim, unless `allowzero`) and
 /// `-1` (whatever remains) resolved against `dims`.
-fn resolve(n: &Node, dims: &[i64], target: Vec<i64>) -> Result<Vec<i64>, ModelError> {
+pub fn resolve(n: &Node, dims: &[i64], target: Vec<i64>) -> Result<Vec<i64>, ModelError> {
     let allowzero = n.attrs.int_or("allowzero", 0) != 0;
     let total = dims
         .iter()
@@ -203,6 +241,15 @@ fn const_view(n: &Node, c: &Const, target: Option<Vec<i64>>) -> Result<Value, Mo
                 None => n.int_input(1)?.unwrap_or_default(),
             };
             let mut d = c.dims.clone();
+            // Axes are unique and fit the rank, so more axes than MAX_RANK never fit (and
+            // would make the loops below quadratic in a hostile file's list).
+            if axes.len() > MAX_RANK {
+                return Err(n.err(format!(
+                    "{} axes {} are more than a tensor's {MAX_RANK} dims",
+                    axes.len(),
+                    list(&axes)
+                )));
+            }
             if op == "Unsqueeze" {
                 let rank = (d.len() + axes.len()) as i64;
                 // Inserting in increasing order of axis gives ONNX's result.
@@ -211,7 +258,7 @@ fn const_view(n: &Node, c: &Const, target: Option<Vec<i64>>) -> Result<Value, Mo
                         d.insert((a as usize).min(d.len()), 1);
                     }
                 }
-                if d.len() as i64 != rank || rank > 16 {
+                if d.len() as i64 != rank || rank > MAX_RANK as i64 {
                     return Err(n.err(format!(
                         "axes {} do not fit dims {}",
                         list(&axes),
@@ -231,6 +278,7 @@ fn const_view(n: &Node, c: &Const, target: Option<Vec<i64>>) -> Result<Value, Mo
             d
         }
     };
+    super::value::check_rank(dims.len()).map_err(|m| n.err(m))?;
     let data = if n.op() == "Transpose" && c.dims.len() > 1 {
         Data::Unknown
     } else {
@@ -286,12 +334,17 @@ pub fn split(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
         Some(s) => s.to_vec(),
         None => match n.int_input(1)? {
             Some(s) => s,
-            None => {
-                if outs == 0 || c % outs != 0 {
-                    return Err(n.err(format!("{c} channels do not split into {outs} equal parts")));
+            None => match n.attrs.int("num_outputs") {
+                Some(k) => num_outputs(n, k, outs, c)?,
+                None => {
+                    if outs == 0 || c % outs != 0 {
+                        return Err(
+                            n.err(format!("{c} channels do not split into {outs} equal parts"))
+                        );
+                    }
+                    vec![c / outs; outs as usize]
                 }
-                vec![c / outs; outs as usize]
-            }
+            },
         },
     };
     if sizes.len() as i64 != outs
@@ -320,6 +373,20 @@ pub fn split(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
         start += len;
     }
     Ok(values)
+}
+
+/// Opset 18's `num_outputs`: parts of `⌈c/k⌉` channels, the last one smaller (also
+/// read in older files, with a note: `super::ops::apply`).
+fn num_outputs(n: &Node, k: i64, outs: i64, c: i64) -> Result<Vec<i64>, ModelError> {
+    let chunk = if k > 0 { (c + k - 1) / k } else { 0 };
+    if k != outs || chunk == 0 || chunk * (k - 1) >= c {
+        return Err(n.err(format!(
+            "num_outputs {k} does not cut {c} channels into {outs} outputs"
+        )));
+    }
+    let mut sizes = vec![chunk; k as usize - 1];
+    sizes.push(c - chunk * (k - 1));
+    Ok(sizes)
 }
 
 /// Slice: of a 1-D constant (shape building), its values; of a tensor, a channel range
@@ -401,13 +468,14 @@ pub fn slice(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     }
 }
 
-/// Shape, Gather, Constant, ConstantOfShape: constants, with values when small.
+/// Shape, Constant, ConstantOfShape: constants, with values when small.
 pub fn constant(n: &Node) -> Result<Value, ModelError> {
     let c = match n.op() {
         "Shape" => {
             let dims = match n.input(0) {
                 Some(Value::Act(a)) => a.dims(),
                 Some(Value::Const(c)) => c.dims.clone(),
+                Some(Value::Head(h)) => h.dims.clone().ok_or_else(|| (*h.why).clone())?,
                 None => return Err(n.err("input 1 is missing")),
             };
             let rank = dims.len() as i64;
@@ -422,38 +490,10 @@ pub fn constant(n: &Node) -> Result<Value, ModelError> {
                 Vec::new()
             })
         }
-        "Gather" => {
-            let data = n.konst(0)?;
-            let idx = n.konst(1)?;
-            let axis = n.attrs.int_or("axis", 0);
-            match (data.int_values(), idx.int_values(), data.dims.len(), axis) {
-                (Some(v), Some(i), 1, 0) => {
-                    let len = v.len() as i64;
-                    let picked: Option<Vec<i64>> = i
-                        .iter()
-                        .map(|&k| {
-                            let k = if k < 0 { k + len } else { k };
-                            (0..len).contains(&k).then(|| v[k as usize])
-                        })
-                        .collect();
-                    let picked = picked.ok_or_else(|| {
-                        n.err(format!("indices {} do not fit {len} values", list(&i)))
-                    })?;
-                    Const {
-                        dims: idx.dims.clone(),
-                        data: Data::Int(picked),
-                    }
-                }
-                _ => Const {
-                    dims: idx.dims.clone(),
-                    data: Data::Unknown,
-                },
-            }
-        }
         "Constant" => {
             let a = &n.attrs;
             if let Some(t) = a.tensor("value") {
-                from_tensor(t)
+                from_tensor(t).map_err(|m| n.err(m))?
             } else if let Some(i) = a.int("value_int") {
                 Const {
                     dims: Vec::new(),
@@ -485,10 +525,15 @@ pub fn constant(n: &Node) -> Result<Value, ModelError> {
             let dims = n
                 .int_input(0)?
                 .ok_or_else(|| n.err("the shape input is missing"))?;
-            if dims.len() > 16 || dims.iter().any(|&d| d < 0) {
+            if dims.len() > MAX_RANK || dims.iter().any(|&d| d < 0) {
                 return Err(n.err(format!("shape {} is not a tensor shape", list(&dims))));
             }
-            let fill = n.attrs.tensor("value").map(from_tensor);
+            let fill = n
+                .attrs
+                .tensor("value")
+                .map(from_tensor)
+                .transpose()
+                .map_err(|m| n.err(m))?;
             let mut c = Const {
                 dims,
                 data: Data::Unknown,

@@ -2,11 +2,17 @@
 //! (an [`Act`], a view of one layer's output) or a constant (weights, shapes, scales),
 //! whose dims are always known and whose values only when small.
 
+use std::rc::Rc;
+
 use super::proto::{data_field, data_type, TensorProto};
-use crate::model::Shape;
+use crate::model::{ModelError, Shape};
 
 /// Most values kept for one constant: enough for shapes, pads, scales and indices.
 pub const MAX_CONST_VALUES: usize = 64;
+
+/// Most dims of any tensor: real exports use at most 6. Bounding the rank bounds every
+/// dims list the importer keeps or copies, whatever a hostile file declares.
+pub const MAX_RANK: usize = 16;
 
 /// How a layer's `height × width × channels` output is seen by ONNX, which keeps the
 /// batch dimension and sometimes reshapes without moving data.
@@ -20,6 +26,9 @@ pub enum View {
     Grouped(u32),
     /// `[1, C/g, g, H, W]`: the shuffle's transpose; the reshape back makes the layer.
     Transposed(u32),
+    /// `[1, H, W, C]` after Transpose `[0, 2, 3, 1]` (ConvNeXt's blocks): a MatMul on the
+    /// last axis is a pointwise conv, Transpose `[0, 3, 1, 2]` returns to the image.
+    ChannelsLast,
 }
 
 /// A tensor the planner computes.
@@ -60,6 +69,7 @@ impl Act {
             View::Flat => vec![1, c * h * w],
             View::Grouped(g) => vec![1, i64::from(g), c / i64::from(g), h, w],
             View::Transposed(g) => vec![1, c / i64::from(g), i64::from(g), h, w],
+            View::ChannelsLast => vec![1, h, w, c],
         }
     }
 }
@@ -122,27 +132,49 @@ impl Const {
 pub enum Value {
     Act(Act),
     Const(Const),
+    /// Values of a detection head, decoded by the gateway (`super::head`).
+    Head(Rc<Head>),
+}
+
+/// A tensor of a detection head.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Head {
+    /// The refusal that started the head, for anything but decoding that reads it.
+    pub why: Rc<ModelError>,
+    /// Its dims when the importer could follow them (exports read them with `Shape`).
+    pub dims: Option<Vec<i64>>,
 }
 
 /// A constant from a tensor in the file: its dims, and its values when small and of a
-/// type that shapes and scales use.
-pub fn from_tensor(t: &TensorProto) -> Const {
+/// type that shapes and scales use. More than [`MAX_RANK`] dims is refused.
+pub fn from_tensor(t: &TensorProto) -> Result<Const, String> {
+    check_rank(t.dims.len())?;
     let c = Const {
         dims: t.dims.clone(),
         data: Data::Unknown,
     };
     let count = c.len();
     if count > MAX_CONST_VALUES as u64 || t.data_skipped {
-        return c;
+        return Ok(c);
     }
     let data = t
         .data
         .as_ref()
         .and_then(|(field, bytes)| decode(t.data_type, *field, bytes, count as usize));
-    Const {
+    Ok(Const {
         data: data.unwrap_or(Data::Unknown),
         ..c
+    })
+}
+
+/// Refuses a tensor of more than [`MAX_RANK`] dims.
+pub fn check_rank(rank: usize) -> Result<(), String> {
+    if rank > MAX_RANK {
+        return Err(format!(
+            "a tensor of {rank} dims, more than the importer's limit of {MAX_RANK}"
+        ));
     }
+    Ok(())
 }
 
 fn decode(ty: i32, field: u32, bytes: &[u8], count: usize) -> Option<Data> {

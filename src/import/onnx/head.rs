@@ -1,0 +1,271 @@
+//! Detection heads (YOLOv5/v8, docs/spec-dag.md D5): after the last conv of each scale,
+//! exports rearrange and decode the maps — Reshape to `[N, C, H·W]`, Transpose,
+//! Sigmoid, Split, Concat across scales, arithmetic with constant anchors and strides,
+//! Softmax and YOLOv8's 16-weight DFL conv. None of it is a layer the planner can
+//! slice, and all of it is tiny next to the backbone, so it is the **gateway's** work
+//! on the gathered outputs, priced at zero like Darknet's `[yolo]`: the maps it reads
+//! are model outputs (layers nobody else reads), uploaded to the gateway.
+//!
+//! A head starts where the importer would otherwise refuse a rearrangement of a layer's
+//! output; that refusal is kept and reported if anything but decoding reads the head,
+//! or if a map the head reads is also read by a later layer.
+
+use std::rc::Rc;
+
+use super::graph::Graph;
+use super::node::Node;
+use super::ops::FREE;
+use super::value::{list, Act, Head, Value};
+use super::{fold, shape};
+use crate::model::ModelError;
+
+/// Ops that only rearrange or decode a head's values.
+const DECODE: &[&str] = &[
+    "Reshape",
+    "Transpose",
+    "Flatten",
+    "Squeeze",
+    "Unsqueeze",
+    "Concat",
+    "Split",
+    "Slice",
+    "Gather",
+    "Add",
+    "Sub",
+    "Mul",
+    "Div",
+    "Pow",
+    "Max",
+    "Min",
+    "Sum",
+];
+
+/// Largest conv (in weights) a head may hold: YOLOv8's DFL conv has 16.
+const MAX_HEAD_CONV_WEIGHTS: u64 = 4096;
+
+/// Starts a head of `dims` at `x` (a layer's output that `why` refuses to rearrange).
+pub fn start(g: &mut Graph, x: &Act, dims: Option<Vec<i64>>, why: ModelError) -> Value {
+    g.head.push(x.layer);
+    Value::Head(Rc::new(Head {
+        why: Rc::new(why),
+        dims,
+    }))
+}
+
+/// `dims` permuted by `perm`, if it fits.
+pub fn permuted(dims: &[i64], perm: &[i64]) -> Option<Vec<i64>> {
+    perm.iter()
+        .map(|&p| usize::try_from(p).ok().and_then(|p| dims.get(p).copied()))
+        .collect()
+}
+
+/// `n`'s outputs when it reads a head: heads again when it decodes, else the refusal
+/// that started the head. `Shape` of a head is left to the constant ops.
+pub fn apply(n: &Node) -> Option<Result<Vec<Option<Value>>, ModelError>> {
+    let why = n.inputs.iter().flatten().find_map(|v| match &**v {
+        Value::Head(h) => Some(Rc::clone(&h.why)),
+        _ => None,
+    })?;
+    let op = n.op();
+    if op == "Shape" {
+        return None;
+    }
+    let decodes = DECODE.contains(&op)
+        || FREE.contains(&op)
+        || (op == "Conv" && n.konst(1).is_ok_and(|w| w.len() <= MAX_HEAD_CONV_WEIGHTS));
+    let joins_a_map = n
+        .inputs
+        .iter()
+        .flatten()
+        .any(|v| matches!(&**v, Value::Act(_)));
+    if !decodes || joins_a_map {
+        return Some(Err((*why).clone()));
+    }
+    let dims = outputs(n);
+    Some(Ok(n
+        .proto
+        .output
+        .iter()
+        .enumerate()
+        .map(|(k, _)| {
+            Some(Value::Head(Rc::new(Head {
+                why: Rc::clone(&why),
+                dims: dims.as_ref().and_then(|d| d.get(k).cloned()),
+            })))
+        })
+        .collect()))
+}
+
+/// The dims of input `k` (a head's, when known, or a constant's).
+fn dims_of(n: &Node, k: usize) -> Option<Vec<i64>> {
+    match n.input(k)? {
+        Value::Head(h) => h.dims.clone(),
+        Value::Const(c) => Some(c.dims.clone()),
+        Value::Act(a) => Some(a.dims()),
+    }
+}
+
+/// The dims of each of `n`'s outputs, when the importer can follow them: shape
+/// inference for the ops a head decodes with. `None` leaves them unknown, which only
+/// matters if the export reads them with `Shape`.
+fn outputs(n: &Node) -> Option<Vec<Vec<i64>>> {
+    let x = dims_of(n, 0)?;
+    let rank = x.len();
+    let axis = |name: &str, default: i64| fold::axis(n, n.attrs.int_or(name, default), rank).ok();
+    let one = |d: Vec<i64>| Some(vec![d]);
+    match n.op() {
+        "Reshape" => one(shape::resolve(n, &x, n.int_input(1).ok()??).ok()?),
+        "Transpose" => match n.attrs.ints("perm") {
+            Some(p) => one(permuted(&x, p)?),
+            None => one(x.into_iter().rev().collect()),
+        },
+        "Flatten" => {
+            let a = fold::axis(n, n.attrs.int_or("axis", 1), rank + 1).ok()?;
+            let product = |d: &[i64]| d.iter().try_fold(1i64, |p, &v| p.checked_mul(v));
+            one(vec![product(&x[..a])?, product(&x[a..])?])
+        }
+        "Squeeze" | "Unsqueeze" => {
+            let axes = match n.attrs.ints("axes") {
+                Some(a) => a.to_vec(),
+                None => n.int_input(1).ok()??,
+            };
+            let out_rank = if n.op() == "Squeeze" {
+                rank
+            } else {
+                rank + axes.len()
+            };
+            let axes: Vec<usize> = axes
+                .iter()
+                .map(|&a| fold::axis(n, a, out_rank).ok())
+                .collect::<Option<_>>()?;
+            if n.op() == "Squeeze" {
+                one((0..rank)
+                    .filter(|i| !axes.contains(i))
+                    .map(|i| x[i])
+                    .collect())
+            } else {
+                let mut rest = x.iter();
+                one((0..out_rank)
+                    .map(|i| {
+                        if axes.contains(&i) {
+                            Some(1)
+                        } else {
+                            rest.next().copied()
+                        }
+                    })
+                    .collect::<Option<_>>()?)
+            }
+        }
+        "Concat" => {
+            let a = axis("axis", 0)?;
+            let mut out = x.clone();
+            for k in 1..n.inputs.len() {
+                out[a] = out[a].checked_add(*dims_of(n, k)?.get(a)?)?;
+            }
+            one(out)
+        }
+        "Split" => {
+            let a = axis("axis", 0)?;
+            let outs = n.proto.output.len() as i64;
+            let sizes = match n.attrs.ints("split") {
+                Some(s) => s.to_vec(),
+                None => match n.int_input(1).ok()? {
+                    Some(s) => s,
+                    None => {
+                        let k = n.attrs.int_or("num_outputs", outs).clamp(1, outs.max(1));
+                        let chunk = x[a].checked_add(k - 1)? / k;
+                        (0..k)
+                            .map(|i| Some(chunk.min(x[a].checked_sub(i.checked_mul(chunk)?)?)))
+                            .collect::<Option<_>>()?
+                    }
+                },
+            };
+            Some(
+                sizes
+                    .into_iter()
+                    .map(|s| {
+                        let mut d = x.clone();
+                        d[a] = s;
+                        d
+                    })
+                    .collect(),
+            )
+        }
+        "Slice" => {
+            let starts = n.int_input(1).ok()??;
+            let ends = n.int_input(2).ok()??;
+            let axes = n
+                .int_input(3)
+                .ok()?
+                .unwrap_or_else(|| (0..starts.len() as i64).collect());
+            let steps = n.int_input(4).ok()?.unwrap_or(vec![1; starts.len()]);
+            let mut out = x.clone();
+            for (((&s, &e), &a), &st) in starts.iter().zip(&ends).zip(&axes).zip(&steps) {
+                let a = fold::axis(n, a, rank).ok()?;
+                let len = x[a];
+                if st <= 0 {
+                    return None;
+                }
+                let clamp = |v: i64| if v < 0 { (v + len).max(0) } else { v.min(len) };
+                let (s, e) = (clamp(s), clamp(e));
+                out[a] = if e > s { (e - s - 1) / st + 1 } else { 0 };
+            }
+            one(out)
+        }
+        "Gather" => {
+            let a = axis("axis", 0)?;
+            let mut out = x[..a].to_vec();
+            out.extend(dims_of(n, 1)?);
+            out.extend(&x[a + 1..]);
+            one(out)
+        }
+        // YOLOv8's DFL: 1×1, stride 1, unpadded.
+        "Conv" => {
+            let w = dims_of(n, 1)?;
+            let plain = w.get(2..) == Some(&[1, 1][..])
+                && n.attrs
+                    .ints("pads")
+                    .is_none_or(|p| p.iter().all(|&v| v == 0))
+                && n.attrs
+                    .ints("strides")
+                    .is_none_or(|s| s.iter().all(|&v| v == 1));
+            (plain && rank == 4).then(|| vec![vec![x[0], w[0], x[2], x[3]]])
+        }
+        "Add" | "Sub" | "Mul" | "Div" | "Pow" | "Max" | "Min" | "Sum" => {
+            let all: Vec<Vec<i64>> = (0..n.inputs.len())
+                .filter(|&k| n.input(k).is_some())
+                .map(|k| dims_of(n, k))
+                .collect::<Option<_>>()?;
+            let refs: Vec<&[i64]> = all.iter().map(Vec::as_slice).collect();
+            one(fold::broadcast(n, &refs).ok()?)
+        }
+        // Cost-free ops keep the shape.
+        _ => one(x),
+    }
+}
+
+/// Refuses a head (read by the graph output at `at`) that does not end at the model's
+/// last layer or whose maps are not all model outputs (a later layer reads one).
+pub fn check(g: &Graph, at: &str) -> Result<(), ModelError> {
+    let last = g.len();
+    if !g.head.contains(&last) {
+        return Err(ModelError::at(
+            at,
+            format!(
+                "it is a detection head decoded from layers {} but the model's last layer is \
+                 {last}: the planner plans models whose last layer is an output",
+                list(&g.head)
+            ),
+        ));
+    }
+    if let Some(l) = g.head.iter().find(|&&l| g.readers_of(l)) {
+        return Err(ModelError::at(
+            at,
+            format!(
+                "it is a detection head reading layer {l}, which later layers read too: the \
+                 gateway decodes model outputs only (layers nobody else reads)"
+            ),
+        ));
+    }
+    Ok(())
+}
