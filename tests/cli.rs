@@ -141,7 +141,7 @@ fn bad_arguments_are_one_line_errors() {
     );
     fails_with(
         &["solve", "--model", "vgg16", "--algorithm", "best"],
-        "expects mls or sls",
+        "expects mls, sls or both",
     );
     fails_with(
         &["solve", "--model", "vgg16", "--devise", "3"],
