@@ -123,6 +123,8 @@ mod session;
 pub use session::Session;
 // The cluster editor's bindings (`solveCluster`, `sweepBandwidthCluster`).
 mod cluster;
+// The stream mode's bindings (`solveStream`, `solveStreamCluster`).
+mod stream;
 
 #[cfg(test)]
 mod tests;

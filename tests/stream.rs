@@ -50,17 +50,17 @@ fn worked_example_two_rounds() {
 fn worked_example_link_bound() {
     let s = schedule(&rounds(&[(2.0, 4.0), (0.0, 2.0), (1.0, 1.0)]));
     assert_eq!(s.period_s, 7.0);
-    // ΣC = 3 < ΣT = 7. β candidates (ΣT≤r − ΣC<r mod 7): 4, 4, 1. β = 4: compute
-    // slots [4, 6), [6, 6), [6, 7). T1 0–4, C1 4–6; T2's slot [4, 6) mod 7 comes round
-    // at 11: 11–13; C2 (empty) at 13 (≡ 6); T3's slot [6, 7) at 13: 13–14; C3's slot
-    // 6 mod 7 next at 20: 20–21. β = 1 would give 27.
+    // ΣC = 3 < ΣT = 7. Packed, the best β (of 4, 4, 1) is 4: latency 21. First fit:
+    // T1 0–4, C1 4–6; T2 (2 s) finds no free 2 s on the link before 11 (≡ 4): 11–13;
+    // C2 (empty) at 13; T3 fits at once, 13–14 (≡ [6, 7)); C3 at once, 14–15
+    // (≡ [0, 1), free on the processors).
     let starts: Vec<(f64, f64)> = s
         .rounds
         .iter()
         .map(|r| (r.link_start_s, r.compute_start_s))
         .collect();
-    assert_eq!(starts, vec![(0.0, 4.0), (11.0, 13.0), (13.0, 20.0)]);
-    assert_eq!(s.latency_s, 21.0);
+    assert_eq!(starts, vec![(0.0, 4.0), (11.0, 13.0), (13.0, 14.0)]);
+    assert_eq!(s.latency_s, 15.0);
     assert_eq!(s.frames_in_flight, 3);
     assert!(simulate(&s, 10).ok);
 }

@@ -64,7 +64,7 @@ pub fn dp_table_cluster(
 
 /// The network and a cluster environment within the work limit, as the CLI's
 /// `--cluster` builds them (a solve then checks memory, as the CLI does).
-fn cluster_setting(
+pub(super) fn cluster_setting(
     source: &str,
     spec: &str,
     bandwidth_mbps: f64,

@@ -10,7 +10,7 @@ use crate::solver::{self, Algorithm, Planner, Workload};
 
 #[wasm_bindgen]
 pub struct Session {
-    planner: Planner,
+    pub(super) planner: Planner,
 }
 
 #[wasm_bindgen]

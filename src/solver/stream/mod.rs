@@ -2,6 +2,7 @@
 //! rounds are pipelined over the link and the processors, and the exact planner that
 //! minimises that period instead of one picture's completion time.
 
+mod first_fit;
 mod pareto;
 mod schedule;
 mod simulate;

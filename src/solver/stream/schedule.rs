@@ -1,13 +1,15 @@
 //! The cyclic schedule of a stream (`docs/spec-stream.md` §2): each frame's rounds use
 //! the link for `T_r` then the processors for `C_r`, and frame `f` runs exactly like
-//! frame 0, `f·P` later. Each resource gets one slot per round, packed one after the
-//! other on a circle of circumference `P = max(ΣC, ΣT)`: the link's slots from 0, the
-//! processors' from `T_1`. Slots of one resource never overlap modulo `P` (their total
-//! is at most `P`), so no two tasks of any frames collide, a frame finishes every `P`,
-//! and the bottleneck resource, whose slots fill the circle, is never idle.
+//! frame 0, `f·P` later. If frame 0's tasks on one resource never overlap modulo `P`,
+//! no two tasks of any frames collide and a frame finishes every `P`. The packed
+//! placement always achieves it: each resource's slots one after the other on a circle
+//! of circumference `P = max(ΣC, ΣT)` (their total is at most `P`), the link's from 0
+//! and the processors' from some `β`; the bottleneck resource's slots fill the circle,
+//! so it is never idle.
 
 use serde::Serialize;
 
+use super::first_fit::first_fit;
 use crate::cost::Timing;
 
 /// One round of the stream: its cost on each resource and when frame 0 uses each.
@@ -40,7 +42,7 @@ pub struct Stream {
 
 /// Rounds whose times differ by less than this fraction of the period are taken as
 /// equal, so that a float rounding never costs a frame a whole extra period.
-const TOLERANCE: f64 = 1e-9;
+pub(super) const TOLERANCE: f64 = 1e-9;
 
 /// `P = max(ΣC_r, ΣT_r)`, each sum taken in round order.
 pub fn period(rounds: &[Timing]) -> f64 {
@@ -49,12 +51,14 @@ pub fn period(rounds: &[Timing]) -> f64 {
     compute.max(transfer)
 }
 
-/// The cyclic schedule of rounds `(C_r, T_r)`, in round order: of the places where the
-/// processors' slots may start (`β`), the one that gives a frame the least latency.
+/// The cyclic schedule of rounds `(C_r, T_r)`, in round order, that gives a frame the
+/// least latency of: the packed slots with the processors' starting at each place `β`
+/// where some compute does not wait, and the first-fit placement ([`first_fit`]).
 pub fn schedule(rounds: &[Timing]) -> Stream {
     let p = period(rounds);
     let best = offsets(rounds, p)
         .map(|beta| place(rounds, p, beta))
+        .chain(first_fit(rounds, p))
         .reduce(|a, b| if b.1 < a.1 { b } else { a })
         .unwrap_or_default();
     let (slots, latency_s) = best;
