@@ -95,6 +95,12 @@ fn check_own_period(plan: &Plan) {
     let mut compute = 0.0;
     let mut transfer = 0.0;
     for b in &plan.blocks {
+        // C_r and T_r are the largest of the devices' own times (spec §1).
+        let most = |f: fn(&coopai::solver::DevicePlan) -> f64| {
+            b.devices.iter().map(f).fold(0.0, f64::max)
+        };
+        assert_eq!(b.round_compute_s, most(|d| d.compute_s));
+        assert_eq!(b.round_transfer_s, most(|d| d.transfer_s));
         assert!(b.round_compute_s + b.round_transfer_s >= b.completion_s);
         compute += b.round_compute_s;
         transfer += b.round_transfer_s;

@@ -3,7 +3,7 @@
 // on bandwidth or speed. A cold k is computed by `prepare`, one per step (the only long
 // calls), so a drag is dropped between two ks; the `solve` after them is warm.
 
-import { Session, dpTableCluster, solveCluster, sweepBandwidthCluster } from '../../pkg/coopai.js';
+import { Session, dpTableCluster, solveCluster, solveStreamCluster, sweepBandwidthCluster } from '../../pkg/coopai.js';
 
 const sessions = new Map();
 
@@ -35,6 +35,7 @@ function dpTable({ source, devices, bandwidth, gflops, cluster }, algorithm, k) 
 /** MLS and SLS plans, MLS's saving over SLS in percent, the network when `net` is asked
  * for, and the DP tables `tables` lists as `[algorithm, k]` (k 0: the plan's best). */
 export function* plans(setting) {
+  if (setting.objective === 'throughput') return yield* streamPlans(setting);
   const { source, devices, bandwidth, gflops, cluster, net, tables = [] } = setting;
   const s = session(source);
   let mls;
@@ -65,6 +66,22 @@ export function* plans(setting) {
     found.push([algorithm, k, dpTable(setting, algorithm, k)]);
   }
   return { mls, sls, saving, net: net ? s.session.describe() : undefined, tables: found };
+}
+
+/** A stream's plans (docs/spec-stream.md): MLS and SLS chosen for the least period,
+ * MLS's saving of period over SLS, and MLS's plan for one picture, which the stream
+ * views compare with. Solved cold, one call per step. */
+function* streamPlans({ source, devices, bandwidth, gflops, cluster, net }) {
+  const s = session(source);
+  const stream = (algorithm) => (cluster ? solveStreamCluster(source, cluster, bandwidth, algorithm)
+    : s.session.solveStream(devices, bandwidth, gflops, algorithm));
+  const mls = stream('mls');
+  yield { phase: 'SLS' };
+  const sls = stream('sls');
+  yield { phase: 'MLS for one picture' };
+  const latency = cluster ? solveCluster(source, cluster, bandwidth, 'mls') : s.session.solve(devices, bandwidth, gflops, 'mls');
+  const saving = (100 * (sls.period_s - mls.period_s)) / sls.period_s;
+  return { mls, sls, saving, latency, net: net ? s.session.describe() : undefined, tables: [] };
 }
 
 /** Fig. 9 at each of `bandwidths`, one per step: a mixed cluster cold, equal devices from
