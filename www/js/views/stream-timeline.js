@@ -76,8 +76,8 @@ export function renderStreamTimeline({ shown, mls, sls, latency, state, theme })
     if (b <= a) return '';
     const [xa, xb] = [x(a), x(b)];
     const w = Math.max(0.5, xb - xa);
-    const mark = w >= 14 && laneH >= 10
-      ? txt({ x: xa + w / 2, y: laneY(lane) + laneH / 2 + 4, 'text-anchor': 'middle', 'font-size': 9, fill: fill === theme.compute ? theme.bg : theme.fg, 'pointer-events': 'none' }, String(f + 1))
+    const mark = w >= 16 && laneH >= 12
+      ? txt({ x: xa + w / 2, y: laneY(lane) + laneH / 2 + 4, 'text-anchor': 'middle', 'font-size': 10, fill: fill === theme.compute ? theme.bg : theme.fg, 'pointer-events': 'none' }, String(f + 1))
       : '';
     return el('rect', { x: xa, y: laneY(lane) + 1, width: w, height: laneH - 2, fill, 'fill-opacity': OPACITY[f % OPACITY.length], 'data-frame': f + 1, ...tip(text) }) + mark;
   };
