@@ -4,13 +4,12 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::brute_stream::brute_force_stream;
+use common::cli::{coopai, json};
 use common::{random_chain, random_cluster, random_dag, Rng};
 use coopai::cost::{Environment, Timing};
 use coopai::model::{self, zoo, Network};
-use coopai::solver::stream::{period, period_of, schedule, simulate, stream_partitions};
+use coopai::solver::stream::{period, period_of, schedule, simulate, stream_partitions, Stream};
 use coopai::solver::{partition, solve, solve_throughput, Algorithm, Plan};
 
 fn rounds(pairs: &[(f64, f64)]) -> Vec<Timing> {
@@ -23,6 +22,14 @@ fn rounds(pairs: &[(f64, f64)]) -> Vec<Timing> {
         .collect()
 }
 
+/// When frame 0 starts each round's transfer and compute.
+fn starts(s: &Stream) -> Vec<(f64, f64)> {
+    s.rounds
+        .iter()
+        .map(|r| (r.link_start_s, r.compute_start_s))
+        .collect()
+}
+
 /// Spec §2, example 1: two rounds, (C, T) = (1, 3) and (4, 1).
 #[test]
 fn worked_example_two_rounds() {
@@ -32,12 +39,7 @@ fn worked_example_two_rounds() {
     assert_eq!(s.throughput_fps, 0.2);
     // Link slots [0, 3) and [3, 4); processors' from β = 3: [3, 4) and [4, 8) mod 5.
     // Frame 0: T1 0–3, C1 3–4, T2 waits for 8 (8–9), C2 waits for 9 (9–13).
-    let starts: Vec<(f64, f64)> = s
-        .rounds
-        .iter()
-        .map(|r| (r.link_start_s, r.compute_start_s))
-        .collect();
-    assert_eq!(starts, vec![(0.0, 3.0), (8.0, 9.0)]);
+    assert_eq!(starts(&s), vec![(0.0, 3.0), (8.0, 9.0)]);
     assert_eq!(s.latency_s, 13.0);
     assert_eq!(s.frames_in_flight, 3);
     let m = simulate(&s, 12);
@@ -54,12 +56,7 @@ fn worked_example_link_bound() {
     // T1 0–4, C1 4–6; T2 (2 s) finds no free 2 s on the link before 11 (≡ 4): 11–13;
     // C2 (empty) at 13; T3 fits at once, 13–14 (≡ [6, 7)); C3 at once, 14–15
     // (≡ [0, 1), free on the processors).
-    let starts: Vec<(f64, f64)> = s
-        .rounds
-        .iter()
-        .map(|r| (r.link_start_s, r.compute_start_s))
-        .collect();
-    assert_eq!(starts, vec![(0.0, 4.0), (11.0, 13.0), (13.0, 14.0)]);
+    assert_eq!(starts(&s), vec![(0.0, 4.0), (11.0, 13.0), (13.0, 14.0)]);
     assert_eq!(s.latency_s, 15.0);
     assert_eq!(s.frames_in_flight, 3);
     assert!(simulate(&s, 10).ok);
@@ -96,9 +93,8 @@ fn check_own_period(plan: &Plan) {
     let mut transfer = 0.0;
     for b in &plan.blocks {
         // C_r and T_r are the largest of the devices' own times (spec §1).
-        let most = |f: fn(&coopai::solver::DevicePlan) -> f64| {
-            b.devices.iter().map(f).fold(0.0, f64::max)
-        };
+        let most =
+            |f: fn(&coopai::solver::DevicePlan) -> f64| b.devices.iter().map(f).fold(0.0, f64::max);
         assert_eq!(b.round_compute_s, most(|d| d.compute_s));
         assert_eq!(b.round_transfer_s, most(|d| d.transfer_s));
         assert!(b.round_compute_s + b.round_transfer_s >= b.completion_s);
@@ -130,29 +126,14 @@ fn check_against_brute_force(net: &Network, env: &Environment, label: &str) -> (
     (better, none)
 }
 
-#[test]
-fn the_planner_equals_brute_force_on_chains() {
-    let mut rng = Rng(2020);
+/// `models` random models from `draw` on four equal devices at rates that make compute
+/// and transfer comparable, each against brute force; some stream must beat its latency
+/// plan's period.
+fn on_equal_devices(seed: u64, models: usize, draw: fn(&mut Rng, u32) -> Network) {
+    let mut rng = Rng(seed);
     let mut better = false;
-    for _ in 0..200 {
-        let net = random_chain(&mut rng, 8);
-        let env = Environment::new(
-            4,
-            f64::from(rng.range(1, 50)) * 1e-3,
-            f64::from(rng.range(1, 50)) * 1e-6,
-        )
-        .unwrap();
-        better |= check_against_brute_force(&net, &env, &format!("{:?}", net.model)).0;
-    }
-    assert!(better, "the stream never beat the latency plan's period");
-}
-
-#[test]
-fn the_planner_equals_brute_force_on_dags() {
-    let mut rng = Rng(2021);
-    let mut better = false;
-    for _ in 0..150 {
-        let net = random_dag(&mut rng, 8);
+    for _ in 0..models {
+        let net = draw(&mut rng, 8);
         let env = Environment::new(
             4,
             f64::from(rng.range(1, 50)) * 1e-3,
@@ -163,6 +144,16 @@ fn the_planner_equals_brute_force_on_dags() {
         better |= check_against_brute_force(&net, &env, &label).0;
     }
     assert!(better, "the stream never beat the latency plan's period");
+}
+
+#[test]
+fn the_planner_equals_brute_force_on_chains() {
+    on_equal_devices(2020, 200, random_chain);
+}
+
+#[test]
+fn the_planner_equals_brute_force_on_dags() {
+    on_equal_devices(2021, 150, random_dag);
 }
 
 #[test]
@@ -260,27 +251,10 @@ fn the_zoo_streams_at_the_papers_setting() {
     assert!(!below.is_empty());
 }
 
-fn coopai(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_coopai"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 /// serde_json reads a float to within one unit in the last place, not always exactly:
 /// the JSON is checked to 1e-12, the library exactly (above).
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-12 * a.abs().max(b.abs())
-}
-
-fn json(args: &[&str]) -> serde_json::Value {
-    let out = coopai(args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[test]
@@ -383,7 +357,7 @@ fn stream_options_refuse_what_they_cannot_do() {
 
 #[test]
 fn verify_runs_the_stream_plan_and_simulates_its_schedule() {
-    let out = coopai(&[
+    let verify = [
         "verify",
         "--model",
         "tiny",
@@ -391,7 +365,8 @@ fn verify_runs_the_stream_plan_and_simulates_its_schedule() {
         "throughput",
         "--devices",
         "4",
-    ]);
+    ];
+    let out = coopai(&verify);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         out.status.success(),
@@ -399,16 +374,7 @@ fn verify_runs_the_stream_plan_and_simulates_its_schedule() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(text.contains("stream: ok: period"), "{text}");
-    let v = json(&[
-        "verify",
-        "--model",
-        "tiny",
-        "--objective",
-        "throughput",
-        "--devices",
-        "4",
-        "--json",
-    ]);
+    let v = json(&[&verify[..], &["--json"]].concat());
     assert_eq!(v["report"]["ok"], true);
     assert_eq!(v["stream"]["ok"], true);
 }

@@ -20,10 +20,22 @@ pub fn solve_cluster(
     bandwidth_mbps: f64,
     algorithm: &str,
 ) -> Result<JsValue, JsError> {
+    let (algorithm, net, env) = cluster_solve(source, spec, bandwidth_mbps, algorithm)?;
+    to_js(&solver::solve(&net, &env, algorithm))
+}
+
+/// The algorithm, model and cluster of one solve, checked for its work and for a plan
+/// that fits the devices' memory.
+pub(super) fn cluster_solve(
+    source: &str,
+    spec: &str,
+    bandwidth_mbps: f64,
+    algorithm: &str,
+) -> Result<(Algorithm, Network, Environment), JsError> {
     let algorithm = parse_algorithm(algorithm)?;
     let (net, env) = cluster_setting(source, spec, bandwidth_mbps, Workload::Solve(algorithm))?;
     check_memory(&net, &env, algorithm).map_err(err)?;
-    to_js(&solver::solve(&net, &env, algorithm))
+    Ok((algorithm, net, env))
 }
 
 /// MLS and SLS at their best `k` on the cluster for each bandwidth (Fig. 9).
@@ -64,7 +76,7 @@ pub fn dp_table_cluster(
 
 /// The network and a cluster environment within the work limit, as the CLI's
 /// `--cluster` builds them (a solve then checks memory, as the CLI does).
-pub(super) fn cluster_setting(
+fn cluster_setting(
     source: &str,
     spec: &str,
     bandwidth_mbps: f64,

@@ -4,11 +4,11 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::cluster::cluster_setting;
+use super::cluster::cluster_solve;
 use super::session::Session;
 use super::{err, parse_algorithm, to_js, whole_devices};
 use crate::cost::Environment;
-use crate::solver::{self, check_memory, Workload};
+use crate::solver;
 
 #[wasm_bindgen]
 impl Session {
@@ -36,8 +36,6 @@ pub fn solve_stream_cluster(
     bandwidth_mbps: f64,
     algorithm: &str,
 ) -> Result<JsValue, JsError> {
-    let algorithm = parse_algorithm(algorithm)?;
-    let (net, env) = cluster_setting(source, spec, bandwidth_mbps, Workload::Solve(algorithm))?;
-    check_memory(&net, &env, algorithm).map_err(err)?;
+    let (algorithm, net, env) = cluster_solve(source, spec, bandwidth_mbps, algorithm)?;
     to_js(&solver::solve_throughput(&net, &env, algorithm).map_err(err)?)
 }

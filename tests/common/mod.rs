@@ -5,6 +5,7 @@
 
 pub mod brute;
 pub mod brute_stream;
+pub mod cli;
 
 use coopai::cost::{Cluster, Device};
 use coopai::model::{

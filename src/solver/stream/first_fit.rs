@@ -5,7 +5,7 @@
 //! can end up in pieces too short for a task: then there is no placement and the
 //! packed one is used.
 
-use super::schedule::{RoundSlot, TOLERANCE};
+use super::schedule::{frame, RoundSlot, TOLERANCE};
 use crate::cost::Timing;
 
 /// Arcs of one resource's circle `[0, P)` taken by frame 0's tasks, sorted.
@@ -69,27 +69,16 @@ pub fn first_fit(rounds: &[Timing], p: f64) -> Option<(Vec<RoundSlot>, f64)> {
     if p <= 0.0 {
         return None;
     }
-    let mut link = Circle {
+    let circle = || Circle {
         p,
         taken: Vec::new(),
     };
-    let mut processors = Circle {
-        p,
-        taken: Vec::new(),
-    };
-    let mut t = 0.0;
-    let mut slots = Vec::with_capacity(rounds.len());
-    for (n, r) in rounds.iter().enumerate() {
-        let link_start_s = link.place(t, r.transfer_s)?;
-        let compute_start_s = processors.place(link_start_s + r.transfer_s, r.compute_s)?;
-        t = compute_start_s + r.compute_s;
-        slots.push(RoundSlot {
-            round: n + 1,
-            compute_s: r.compute_s,
-            transfer_s: r.transfer_s,
-            link_start_s,
-            compute_start_s,
-        });
-    }
-    Some((slots, t))
+    let (mut link, mut processors) = (circle(), circle());
+    frame(rounds, |on_link, ready, length| {
+        if on_link {
+            link.place(ready, length)
+        } else {
+            processors.place(ready, length)
+        }
+    })
 }

@@ -106,14 +106,32 @@ fn place(rounds: &[Timing], p: f64, beta: f64) -> (Vec<RoundSlot>, f64) {
         (offset + n * p).max(t)
     };
     let (mut link_offset, mut compute_offset) = (0.0, beta);
+    frame(rounds, |link, ready, length| {
+        let offset = if link {
+            &mut link_offset
+        } else {
+            &mut compute_offset
+        };
+        let start = next(ready, *offset);
+        *offset += length;
+        Some(start)
+    })
+    .expect("packed slots place every task")
+}
+
+/// Frame 0's tasks in order — each round's transfer, then its compute — each starting
+/// where `at(on_link, ready, length)` says, and the frame's latency; `None` when `at`
+/// finds no place for one.
+pub(super) fn frame(
+    rounds: &[Timing],
+    mut at: impl FnMut(bool, f64, f64) -> Option<f64>,
+) -> Option<(Vec<RoundSlot>, f64)> {
     let mut t = 0.0;
     let mut slots = Vec::with_capacity(rounds.len());
     for (n, r) in rounds.iter().enumerate() {
-        let link_start_s = next(t, link_offset);
-        let compute_start_s = next(link_start_s + r.transfer_s, compute_offset);
+        let link_start_s = at(true, t, r.transfer_s)?;
+        let compute_start_s = at(false, link_start_s + r.transfer_s, r.compute_s)?;
         t = compute_start_s + r.compute_s;
-        link_offset += r.transfer_s;
-        compute_offset += r.compute_s;
         slots.push(RoundSlot {
             round: n + 1,
             compute_s: r.compute_s,
@@ -122,5 +140,5 @@ fn place(rounds: &[Timing], p: f64, beta: f64) -> (Vec<RoundSlot>, f64) {
             compute_start_s,
         });
     }
-    (slots, t)
+    Some((slots, t))
 }
