@@ -7,6 +7,8 @@ mod pareto;
 mod schedule;
 mod simulate;
 
+use std::sync::atomic::AtomicU64;
+
 use serde::Serialize;
 
 pub use pareto::StreamPartition;
@@ -73,8 +75,8 @@ pub fn period_of(net: &Network, env: &Environment, p: &Partition) -> f64 {
 ///
 /// The work is checked in one place: the latency DP that gives each `k` its ceiling
 /// is a solve ([`budget::check`]), the stream DP offers the same candidates again, and
-/// what is left of [`MAX_WORK`] bounds the Pareto sets' pair extensions (split evenly
-/// over the `k`s); a model that needs more is refused with a message, never cut short.
+/// what is left of [`MAX_WORK`] bounds the Pareto sets' pair extensions, counted over
+/// every `k`; a model that needs more is refused with a message, never cut short.
 pub fn stream_partitions(
     net: &Network,
     env: &Environment,
@@ -91,22 +93,22 @@ pub fn stream_partitions(
             net.len()
         ));
     }
-    let limit = (MAX_WORK - priced) / u64::from(env.devices);
+    let limit = MAX_WORK - priced;
+    let work = AtomicU64::new(0);
     let latency = partitions(net, env, algorithm);
     let ks: Vec<u32> = (1..=env.devices).collect();
     let planned = each(&ks, solve, |k| {
         let ceiling = period_of(net, env, &latency[k as usize - 1]);
-        pareto::plan_k(net, &env.team(k), algorithm, ceiling, limit)
+        pareto::plan_k(net, &env.team(k), algorithm, ceiling, (&work, limit))
     });
     planned
         .into_iter()
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|over| {
+        .map_err(|_| {
             format!(
-                "the throughput planner's Pareto sets at k = {} needed more than {} pair \
-                 extensions (the work limit of {MAX_WORK} left after the DP itself); use \
-                 fewer devices or fewer layers, or plan for latency",
-                over.k, limit
+                "the throughput planner's Pareto sets needed more than {limit} pair \
+                 extensions (what the work limit of {MAX_WORK} leaves after the DP \
+                 itself); use fewer devices or fewer layers, or plan for latency"
             )
         })
 }

@@ -6,6 +6,8 @@
 //! sweep stops once its block's floor is above it: that bounds the sets in practice,
 //! and the work left in the budget bounds them always.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use super::schedule::period;
 use crate::cost::{block_time, round_cost, round_floor, single, Case, Load, Team, Timing};
 use crate::model::Network;
@@ -55,13 +57,15 @@ struct Frontiers<'a> {
     ceiling: f64,
     sets: Vec<Vec<Pair>>,
     pending: Vec<Pair>,
-    work: u64,
+    /// Pair extensions so far, shared by every `k`'s DP.
+    work: &'a AtomicU64,
     limit: u64,
+    over: bool,
 }
 
 impl Visit for Frontiers<'_> {
     fn block(&mut self, j: usize, first: usize, case: Case, loads: &[Load]) -> Sweep {
-        if self.work > self.limit {
+        if self.over {
             return Sweep::Stop;
         }
         if self.team.fits(loads) {
@@ -73,7 +77,11 @@ impl Visit for Frontiers<'_> {
                 timing: block_time(loads, self.team).0,
             };
             let before = &self.sets[first - 1];
-            self.work += before.len() as u64;
+            let n = before.len() as u64;
+            if self.work.fetch_add(n, Ordering::Relaxed) + n > self.limit {
+                self.over = true;
+                return Sweep::Stop;
+            }
             for (prev, p) in before.iter().enumerate() {
                 let compute = p.compute + round.compute_s;
                 let transfer = p.transfer + round.transfer_s;
@@ -117,21 +125,20 @@ fn pareto(pending: &mut Vec<Pair>) -> Vec<Pair> {
     kept
 }
 
-/// Why a planner stopped: its Pareto sets needed more than the work it was given.
+/// Why a planner stopped: the Pareto sets of all `k`s needed more than the work given.
 #[derive(Debug)]
-pub struct OverBudget {
-    pub k: u32,
-}
+pub struct OverBudget;
 
 /// The partition of `net` over the team's `k` devices with the least period `P` (ties:
 /// the least `ΣC + ΣT`, then the order of the sorted set), among those whose period is
-/// at most `ceiling`; no blocks when none is. Stops after `limit` pair extensions.
+/// at most `ceiling`; no blocks when none is. Stops once `work`, the pair extensions of
+/// every `k` so far, is above `limit`.
 pub fn plan_k(
     net: &Network,
     team: &Team,
     algorithm: Algorithm,
     ceiling: f64,
-    limit: u64,
+    (work, limit): (&AtomicU64, u64),
 ) -> Result<StreamPartition, OverBudget> {
     let nothing = StreamPartition {
         partition: Partition {
@@ -172,12 +179,13 @@ pub fn plan_k(
         ceiling,
         sets,
         pending: Vec::new(),
-        work: 0,
+        work,
         limit,
+        over: false,
     };
     candidates(net, team, algorithm, &mut f);
-    if f.work > f.limit {
-        return Err(OverBudget { k: team.k });
+    if f.over {
+        return Err(OverBudget);
     }
     let last = &f.sets[net.len()];
     let key = |p: &Pair| (p.compute.max(p.transfer), p.compute + p.transfer);
@@ -212,4 +220,42 @@ pub fn plan_k(
         },
         rounds,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cost::Environment;
+    use crate::model;
+
+    /// The pair extensions are counted against the limit, and a DP over it is refused
+    /// rather than cut short.
+    #[test]
+    fn the_pareto_sets_stay_within_the_work_limit() {
+        let net = model::load("vgg16").unwrap();
+        let env = Environment::raspberry_pi4(10);
+        let team = env.team(4);
+        let work = AtomicU64::new(0);
+        let plan = plan_k(
+            &net,
+            &team,
+            Algorithm::Mls,
+            f64::MAX,
+            (&work, u64::MAX),
+        );
+        let needed = work.load(Ordering::Relaxed);
+        assert!(plan.is_ok() && needed > 0);
+        let work = AtomicU64::new(0);
+        let over = plan_k(
+            &net,
+            &team,
+            Algorithm::Mls,
+            f64::MAX,
+            (&work, needed - 1),
+        );
+        assert!(over.is_err());
+        let work = AtomicU64::new(0);
+        let within = plan_k(&net, &team, Algorithm::Mls, f64::MAX, (&work, needed));
+        assert_eq!(within.unwrap(), plan.unwrap());
+    }
 }
