@@ -101,6 +101,8 @@ fn parse_algorithm(text: &str) -> Result<Algorithm, JsError> {
 
 mod session;
 pub use session::Session;
+// The stream mode's binding (`solveStream`).
+mod stream;
 
 #[cfg(test)]
 mod tests;

@@ -1,25 +1,11 @@
 //! The `coopai` binary as a user meets it: JSON output, errors, and the README's
 //! reproduction table staying what `coopai reproduce --markdown` prints.
 
+mod common;
+
 use std::ffi::OsStr;
-use std::process::{Command, Output};
 
-fn coopai<S: AsRef<OsStr>>(args: &[S]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_coopai"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn json(args: &[&str]) -> serde_json::Value {
-    let out = coopai(args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
+use common::cli::{coopai, json};
 
 #[test]
 fn solve_json_has_the_documented_fields() {
@@ -141,7 +127,7 @@ fn bad_arguments_are_one_line_errors() {
     );
     fails_with(
         &["solve", "--model", "vgg16", "--algorithm", "best"],
-        "expects mls or sls",
+        "expects mls, sls or both",
     );
     fails_with(
         &["solve", "--model", "vgg16", "--devise", "3"],

@@ -5,7 +5,7 @@
 mod common;
 
 use common::brute::brute_force;
-use common::{random_chain, random_dag, Rng};
+use common::{random_chain, random_cluster, random_dag, Rng};
 use coopai::cost::cluster_spec::parse_short;
 use coopai::cost::{Case, Cluster, Device, Environment};
 use coopai::model::{zoo, Network};
@@ -120,22 +120,6 @@ fn memory_limits_are_kept_or_refused_in_one_line() {
     let err = check_memory(&net, &env("10x13.6@1"), Algorithm::Mls).unwrap_err();
     assert!(err.contains("memory") && err.contains("layer"), "{err}");
     assert!(!err.contains('\n'));
-}
-
-/// A random mixed cluster of 2 to 5 devices: speeds 1–60, sometimes a memory limit or
-/// a slow link.
-fn random_cluster(rng: &mut Rng) -> Cluster {
-    let n = rng.range(2, 5);
-    Cluster {
-        devices: (0..n)
-            .map(|i| Device {
-                name: format!("d{i}"),
-                gflops: f64::from(rng.range(1, 60)) * 1e-6,
-                memory_mb: rng.chance(25).then(|| f64::from(rng.range(1, 40)) * 1e-4),
-                link_mbps: rng.chance(25).then(|| f64::from(rng.range(1, 30)) * 1e-4),
-            })
-            .collect(),
-    }
 }
 
 #[test]

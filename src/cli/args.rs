@@ -102,7 +102,12 @@ pub struct SettingArgs {
     /// 4x13.6,1x50@2048) or a JSON file of named devices
     #[arg(long, value_name = "SPEC|FILE", allow_hyphen_values = true)]
     pub cluster: Option<OsString>,
-    /// mls (multi-layer blocks) or sls (one layer per block) [default: mls]
-    #[arg(long, value_name = "mls|sls", allow_hyphen_values = true)]
+    /// mls (multi-layer blocks), sls (one layer per block), or both (solve only: the
+    /// two plans and the saving) [default: mls]
+    #[arg(long, value_name = "mls|sls|both", allow_hyphen_values = true)]
     pub algorithm: Option<OsString>,
+    /// latency (one picture's completion time) or throughput (a stream's period, see
+    /// docs/spec-stream.md) [default: latency]
+    #[arg(long, value_name = "latency|throughput", allow_hyphen_values = true)]
+    pub objective: Option<OsString>,
 }

@@ -15,13 +15,16 @@ use crate::cost::{cluster_spec, Cluster, Environment, MAX_DEVICES};
 use crate::import::{self, limits::MAX_ONNX_BYTES};
 use crate::model::{self, json::MAX_JSON_BYTES, Network};
 use crate::paper;
-use crate::solver::{check_memory, Algorithm};
+use crate::solver::{check_memory, Algorithm, Objective};
 
 /// A model and an environment, checked.
 pub struct Setting {
     pub net: Network,
     pub env: Environment,
     pub algorithm: Algorithm,
+    /// `--algorithm both`: MLS and SLS side by side (`algorithm` is then MLS).
+    pub both: bool,
+    pub objective: Objective,
 }
 
 /// `value` parsed as `T` (surrounding spaces ignored), `default` when absent, or an
@@ -88,12 +91,27 @@ impl Setting {
             }
         }
         .map_err(|e| CliError(e.0))?;
+        let both = args
+            .algorithm
+            .as_deref()
+            .and_then(OsStr::to_str)
+            .is_some_and(|a| a.eq_ignore_ascii_case("both"));
         let algorithm = match args.algorithm.as_deref() {
             None => Algorithm::Mls,
+            Some(_) if both => Algorithm::Mls,
             Some(a) => a.to_str().and_then(Algorithm::parse).ok_or_else(|| {
                 CliError(format!(
-                    "--algorithm expects mls or sls, found '{}'",
+                    "--algorithm expects mls, sls or both, found '{}'",
                     shown(a)
+                ))
+            })?,
+        };
+        let objective = match args.objective.as_deref() {
+            None => Objective::Latency,
+            Some(o) => o.to_str().and_then(Objective::parse).ok_or_else(|| {
+                CliError(format!(
+                    "--objective expects latency or throughput, found '{}'",
+                    shown(o)
                 ))
             })?,
         };
@@ -102,6 +120,8 @@ impl Setting {
             net,
             env,
             algorithm,
+            both,
+            objective,
         })
     }
 }

@@ -1,15 +1,29 @@
-//! `coopai solve`: the best plan for one setting, as a table or as JSON.
+//! `coopai solve`: the best plan for one setting, as a table or as JSON; for one
+//! picture's latency or a stream's throughput, and for MLS, SLS or both.
 
 use super::args::SettingArgs;
 use super::setting::Setting;
 use super::{table, CliError};
-use crate::solver::{check_work, dp_table, solve, Plan, Workload};
+use crate::cost::Environment;
+use crate::model::Network;
+use crate::solver::{
+    check_work, dp_table, solve, solve_throughput, Algorithm, Objective, Plan, Workload,
+};
 
 /// `dp`: with `json`, the plan and the table of eq. (2) at its k (the page's DP view).
 pub fn run(setting: &SettingArgs, json: bool, dp: bool) -> Result<String, CliError> {
     let s = Setting::from_args(setting)?;
-    check_work(&s.net, &s.env, Workload::Solve(s.algorithm)).map_err(|e| CliError(e.0))?;
-    let plan = solve(&s.net, &s.env, s.algorithm);
+    if dp && (s.both || s.objective == Objective::Throughput) {
+        return Err(CliError(
+            "--dp shows the table of eq. (2) for one latency plan: give it without \
+             --algorithm both and --objective throughput"
+                .into(),
+        ));
+    }
+    if s.both {
+        return both(&s, json);
+    }
+    let plan = plan_for(&s.net, &s.env, s.algorithm, s.objective)?;
     if json && dp {
         let dp = dp_table(&s.net, &s.env, plan.devices, s.algorithm);
         let both = serde_json::json!({ "plan": plan, "dp": dp });
@@ -19,6 +33,59 @@ pub fn run(setting: &SettingArgs, json: bool, dp: bool) -> Result<String, CliErr
         return Ok(serde_json::to_string_pretty(&plan).expect("a plan serialises") + "\n");
     }
     Ok(render(&plan))
+}
+
+/// The best plan of `algorithm` for `objective`, its work checked first.
+pub(super) fn plan_for(
+    net: &Network,
+    env: &Environment,
+    algorithm: Algorithm,
+    objective: Objective,
+) -> Result<Plan, CliError> {
+    match objective {
+        Objective::Latency => {
+            check_work(net, env, Workload::Solve(algorithm)).map_err(|e| CliError(e.0))?;
+            Ok(solve(net, env, algorithm))
+        }
+        Objective::Throughput => solve_throughput(net, env, algorithm).map_err(CliError),
+    }
+}
+
+/// What a plan is judged by for `objective`: its completion time or its period.
+fn measure(p: &Plan, objective: Objective) -> f64 {
+    match objective {
+        Objective::Latency => p.completion_s,
+        Objective::Throughput => p.stream.period_s,
+    }
+}
+
+/// `--algorithm both`: the MLS and SLS plans for the same objective, and how much MLS
+/// saves (`100 · (SLS − MLS) / SLS` of the objective's measure; `null` when SLS has no
+/// plan that fits).
+fn both(s: &Setting, json: bool) -> Result<String, CliError> {
+    let mls = plan_for(&s.net, &s.env, Algorithm::Mls, s.objective)?;
+    let sls = plan_for(&s.net, &s.env, Algorithm::Sls, s.objective)?;
+    let (m, l) = (measure(&mls, s.objective), measure(&sls, s.objective));
+    let saving = (l.is_finite() && l > 0.0).then(|| 100.0 * (l - m) / l);
+    if json {
+        let out = serde_json::json!({
+            "objective": s.objective,
+            "mls": mls,
+            "sls": sls,
+            "saving_vs_sls_pct": saving,
+        });
+        return Ok(serde_json::to_string_pretty(&out).expect("plans serialise") + "\n");
+    }
+    let what = match s.objective {
+        Objective::Latency => "completion time",
+        Objective::Throughput => "period",
+    };
+    let saving = saving.map_or("no SLS plan fits".into(), |p| format!("{p:.2} %"));
+    Ok(format!(
+        "{}\n{}\nMLS saves {saving} of SLS's {what} ({m:.4} s against {l:.4} s)\n",
+        render(&mls),
+        render(&sls)
+    ))
 }
 
 /// `3 × 13.6 GFLOPS, 1 × 50 GFLOPS @ 2048 MB`: runs of equal devices in the given order.
@@ -57,7 +124,7 @@ fn render(p: &Plan) -> String {
     let mut out = format!(
         "{} ({} layers, {:.2} GFLOPs, {:.2} M parameters), {}\n\
          setting: {devices}, {} Mbps gateway\n\
-         best: k = {} devices, {:.4} s (compute {:.4} s + transfer {:.4} s) in {} rounds\n\n",
+         best: k = {} devices, {:.4} s (compute {:.4} s + transfer {:.4} s) in {} rounds\n{}\n",
         p.model.name,
         p.model.layers,
         p.model.flops as f64 / 1e9,
@@ -69,6 +136,7 @@ fn render(p: &Plan) -> String {
         p.compute_s,
         p.transfer_s,
         p.blocks.len(),
+        stream_line(p),
     );
     if p.environment.cluster.is_some() {
         // A mixed cluster: say which devices the best plan uses, fastest first.
@@ -131,4 +199,19 @@ fn render(p: &Plan) -> String {
         &rows,
     );
     out
+}
+
+/// For a throughput plan, the stream it was chosen for (`docs/spec-stream.md`).
+fn stream_line(p: &Plan) -> String {
+    if p.objective != Objective::Throughput {
+        return String::new();
+    }
+    let s = &p.stream;
+    let compute: f64 = s.rounds.iter().map(|r| r.compute_s).sum();
+    let transfer: f64 = s.rounds.iter().map(|r| r.transfer_s).sum();
+    format!(
+        "planned for a stream: period {:.4} s = max(compute {compute:.4} s, transfer \
+         {transfer:.4} s), {:.2} frames/s, frame latency {:.4} s, {} frames in flight\n",
+        s.period_s, s.throughput_fps, s.latency_s, s.frames_in_flight
+    )
 }

@@ -10,7 +10,8 @@ use super::args::SettingArgs;
 use super::setting::{parsed, Setting};
 use super::{table, CliError};
 use crate::execute::{scaled, verify, VerifyReport};
-use crate::solver::{check_work, solve, Workload};
+use crate::solver::stream::{simulate, Simulated};
+use crate::solver::Objective;
 
 /// Solves (the solve's work checked first), then runs the plan; `execute::verify`
 /// refuses a run whose estimated work or memory is over its budget before it starts.
@@ -21,17 +22,32 @@ pub fn run(
     json: bool,
 ) -> Result<String, CliError> {
     let s = Setting::from_args(setting)?;
+    if s.both {
+        return Err(CliError(
+            "verify runs one plan: give --algorithm mls or sls".into(),
+        ));
+    }
     let scale = parsed("scale", scale, 1u32, "a whole number of at least 1")?;
     let seed = parsed("seed", seed, 1u64, "a whole number")?;
     let net = scaled(&s.net, scale).map_err(|e| CliError(format!("--scale {scale}: {e}")))?;
-    check_work(&net, &s.env, Workload::Solve(s.algorithm)).map_err(|e| CliError(e.0))?;
-    let plan = solve(&net, &s.env, s.algorithm);
+    let plan = super::solve::plan_for(&net, &s.env, s.algorithm, s.objective)?;
     let start = Instant::now();
     let report = verify(&net, &plan, seed).map_err(|e| CliError(format!("verify: {e}")))?;
     let seconds = start.elapsed().as_secs_f64();
+    // A throughput plan also claims a period: its cyclic schedule, run self-timed.
+    let simulated = (s.objective == Objective::Throughput)
+        .then(|| simulate(&plan.stream, 2 * plan.stream.frames_in_flight as usize + 8));
+    let ok = report.ok && simulated.as_ref().is_none_or(|m| m.ok);
     let input = net.input;
     let out = if json {
-        serde_json::to_string_pretty(&report).expect("a report serialises") + "\n"
+        let text = match &simulated {
+            Some(m) => serde_json::to_string_pretty(&serde_json::json!({
+                "report": report,
+                "stream": m,
+            })),
+            None => serde_json::to_string_pretty(&report),
+        };
+        text.expect("a report serialises") + "\n"
     } else {
         format!(
             "{} at {}×{}×{}, {} on k = {} devices, seed {seed}: ran in {seconds:.2} s\n\n{}",
@@ -42,9 +58,11 @@ pub fn run(
             report.algorithm.name().to_uppercase(),
             report.devices,
             render(&report)
-        )
+        ) + &simulated
+            .as_ref()
+            .map_or(String::new(), |m| stream_line(plan.stream.period_s, m))
     };
-    if report.ok {
+    if ok {
         return Ok(out);
     }
     // The report is the evidence, so it is printed even though the command fails.
@@ -55,6 +73,11 @@ pub fn run(
         .filter(|r| !r.ok)
         .map(|r| r.round.to_string())
         .collect();
+    if bad.is_empty() {
+        return Err(CliError(
+            "verification failed: the replayed stream does not keep its planned period".into(),
+        ));
+    }
     Err(CliError(format!(
         "verification failed in round(s) {}",
         bad.join(", ")
@@ -134,4 +157,21 @@ fn render(report: &VerifyReport) -> String {
         m.peak_bytes as f64 / 1048576.0
     );
     out
+}
+
+/// The stream's check: the planned period against the one the replay measured.
+fn stream_line(planned: f64, m: &Simulated) -> String {
+    format!(
+        "stream: {}: period {planned:.6} s planned, {:.6} s measured over {} frames \
+         replayed as scheduled; largest overlap on a resource {:.3e} s; frames' tasks {}\n",
+        if m.ok { "ok" } else { "MISMATCH" },
+        m.period_s,
+        m.frames,
+        m.overlap_s,
+        if m.in_order {
+            "in order"
+        } else {
+            "OUT OF ORDER"
+        }
+    )
 }

@@ -10,6 +10,7 @@ pub mod conv_sweep;
 pub mod dag_sweep;
 mod environment;
 pub mod fc;
+mod round;
 pub mod single;
 
 pub use block::{block_time, Case, Load, Timing};
@@ -19,3 +20,4 @@ pub use environment::{
     estimated_work, Environment, EnvironmentError, BITS_PER_ELEMENT, MAX_DEVICES, MAX_RATE,
     MAX_WORK, MIN_GFLOPS, MIN_RATE,
 };
+pub use round::{round_cost, round_floor};

@@ -7,6 +7,7 @@ mod dp_table;
 mod each_k;
 mod plan;
 mod planner;
+pub mod stream;
 mod sweep;
 
 pub use budget::{check as check_work, Workload};
@@ -19,4 +20,5 @@ pub use plan::{
     TensorRows,
 };
 pub use planner::Planner;
+pub use stream::{solve_throughput, Objective};
 pub use sweep::{compare, sweep_bandwidth, BandwidthPoint, Best, Comparison};

@@ -6,10 +6,11 @@ use serde::Serialize;
 
 use super::dp::{Algorithm, Chosen, Partition};
 use super::each_k::partitions;
+use super::stream::{period_of, schedule, Objective, Stream};
 use crate::cost::block_sweep::BlockSweep;
 use crate::cost::cluster::{Device, RowSplits, Team};
 use crate::cost::dag_sweep;
-use crate::cost::{block_loads, block_time, Case, Environment, Load, Timing};
+use crate::cost::{block_loads, block_time, round_cost, Case, Environment, Load, Timing};
 use crate::model::Network;
 use crate::slicing::Rows;
 
@@ -40,6 +41,9 @@ pub struct KSummary {
     pub compute_s: f64,
     pub transfer_s: f64,
     pub blocks: usize,
+    /// Its period if streamed (`docs/spec-stream.md`); in a plan's `per_k` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period_s: Option<f64>,
 }
 
 impl KSummary {
@@ -50,6 +54,7 @@ impl KSummary {
             compute_s: p.compute_s(),
             transfer_s: p.transfer_s(),
             blocks: p.blocks.len(),
+            period_s: None,
         }
     }
 }
@@ -125,6 +130,10 @@ pub struct BlockPlan {
     pub transfer_s: f64,
     /// 0-based index of the device that sets the block time.
     pub critical_device: usize,
+    /// `C_r` of a stream: the longest compute of its devices (`docs/spec-stream.md`).
+    pub round_compute_s: f64,
+    /// `T_r` of a stream: the longest transfer of its devices.
+    pub round_transfer_s: f64,
     pub devices: Vec<DevicePlan>,
     /// Branching models: tensors the gateway holds in full after this round, for later
     /// rounds (each device uploaded its equal share of them; 0 is the model input).
@@ -146,6 +155,14 @@ pub struct Plan {
     pub blocks: Vec<BlockPlan>,
     /// The devices available, as given; each block's devices name their `device` index.
     pub cluster: Vec<Device>,
+    /// What the plan minimises; whichever it is, `period_s` and the rest of the stream
+    /// say how it performs on a stream of frames.
+    pub objective: Objective,
+    #[serde(flatten)]
+    pub stream: Stream,
+    /// The most bytes one device holds in the stream: its largest round's need once
+    /// per frame in flight.
+    pub stream_memory_bytes: u64,
 }
 
 /// Solves for every `k` in `1..=D` and details the best (the smallest `k` on a tie).
@@ -162,32 +179,67 @@ pub(crate) fn solve_with(
     algorithm: Algorithm,
     partitions: Vec<Partition>,
 ) -> Plan {
-    let best = partitions
-        .iter()
+    let best = (0..partitions.len())
         .reduce(|a, b| {
-            if b.completion_s < a.completion_s {
+            if partitions[b].completion_s < partitions[a].completion_s {
                 b
             } else {
                 a
             }
         })
         .expect("at least one device");
+    assemble(net, env, algorithm, Objective::Latency, &partitions, best)
+}
+
+/// The plan of `partitions[best]`, chosen for `objective`, with every `k`'s summary.
+pub(crate) fn assemble(
+    net: &Network,
+    env: &Environment,
+    algorithm: Algorithm,
+    objective: Objective,
+    partitions: &[Partition],
+    best: usize,
+) -> Plan {
+    let chosen = &partitions[best];
+    let blocks: Vec<BlockPlan> = chosen
+        .blocks
+        .iter()
+        .enumerate()
+        .map(|(n, b)| detail(net, env, chosen.k, n + 1, b))
+        .collect();
+    let rounds: Vec<Timing> = blocks
+        .iter()
+        .map(|b| Timing {
+            compute_s: b.round_compute_s,
+            transfer_s: b.round_transfer_s,
+        })
+        .collect();
+    let stream = schedule(&rounds);
+    let held = blocks
+        .iter()
+        .flat_map(|b| b.devices.iter().map(|d| d.memory_bytes))
+        .max()
+        .unwrap_or(0);
     Plan {
         model: ModelSummary::of(net),
         algorithm,
         environment: env.clone(),
-        devices: best.k,
-        completion_s: best.completion_s,
-        compute_s: best.compute_s(),
-        transfer_s: best.transfer_s(),
-        per_k: partitions.iter().map(KSummary::of).collect(),
-        blocks: best
-            .blocks
+        devices: chosen.k,
+        completion_s: chosen.completion_s,
+        compute_s: chosen.compute_s(),
+        transfer_s: chosen.transfer_s(),
+        per_k: partitions
             .iter()
-            .enumerate()
-            .map(|(n, b)| detail(net, env, best.k, n + 1, b))
+            .map(|p| KSummary {
+                period_s: Some(period_of(net, env, p)),
+                ..KSummary::of(p)
+            })
             .collect(),
+        blocks,
         cluster: env.cluster().devices,
+        objective,
+        stream_memory_bytes: held.saturating_mul(u64::from(stream.frames_in_flight)),
+        stream,
     }
 }
 
@@ -206,6 +258,7 @@ pub fn detail(net: &Network, env: &Environment, k: u32, round: usize, block: &Ch
         Case::FcData | Case::FcModel | Case::FcHybrid => fc_slices(net, &team, block, &mut devices),
     }
     let (timing, critical) = block_time(&loads, &team);
+    let costs = round_cost(&loads, &team);
     debug_assert_eq!(timing, block.timing);
     BlockPlan {
         round,
@@ -216,6 +269,8 @@ pub fn detail(net: &Network, env: &Environment, k: u32, round: usize, block: &Ch
         compute_s: timing.compute_s,
         transfer_s: timing.transfer_s,
         critical_device: critical,
+        round_compute_s: costs.compute_s,
+        round_transfer_s: costs.transfer_s,
         devices: loads
             .iter()
             .zip(devices)

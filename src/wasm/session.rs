@@ -16,7 +16,7 @@ use crate::solver::{self, check_memory, Algorithm, Planner, Workload};
 
 #[wasm_bindgen]
 pub struct Session {
-    planner: Planner,
+    pub(super) planner: Planner,
 }
 
 #[wasm_bindgen]
@@ -149,7 +149,7 @@ impl Session {
     }
 
     /// The algorithm named, and the setting within the work of solving it.
-    fn solving(
+    pub(super) fn solving(
         &self,
         setting: Setting,
         algorithm: &str,
@@ -176,7 +176,7 @@ impl Session {
 
     /// Refuses a mixed cluster with memory limits on which nothing fits, with the
     /// CLI's message (equal devices have no limit).
-    fn fits(&self, env: &Environment, algorithm: Algorithm) -> Result<(), JsError> {
+    pub(super) fn fits(&self, env: &Environment, algorithm: Algorithm) -> Result<(), JsError> {
         check_memory(self.planner.network(), env, algorithm).map_err(err)
     }
 }

@@ -4,7 +4,10 @@
 #![allow(dead_code)]
 
 pub mod brute;
+pub mod brute_stream;
+pub mod cli;
 
+use coopai::cost::{Cluster, Device};
 use coopai::model::{
     Conv, Fc, Layer, Model, Network, Pool, PoolLayer, PoolMode, Reorg, Shape, Shuffle, Split,
     Upsample,
@@ -232,5 +235,21 @@ pub fn random_dag(rng: &mut Rng, max_layers: u32) -> Network {
                 return net;
             }
         }
+    }
+}
+
+/// A random mixed cluster of 2 to 5 devices: speeds 1–60, sometimes a memory limit or
+/// a slow link.
+pub fn random_cluster(rng: &mut Rng) -> Cluster {
+    let n = rng.range(2, 5);
+    Cluster {
+        devices: (0..n)
+            .map(|i| Device {
+                name: format!("d{i}"),
+                gflops: f64::from(rng.range(1, 60)) * 1e-6,
+                memory_mb: rng.chance(25).then(|| f64::from(rng.range(1, 40)) * 1e-4),
+                link_mbps: rng.chance(25).then(|| f64::from(rng.range(1, 30)) * 1e-4),
+            })
+            .collect(),
     }
 }

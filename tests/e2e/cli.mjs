@@ -35,3 +35,13 @@ export function cliSolveDp(s, algorithm = 'mls') {
   ], { encoding: 'utf8', maxBuffer: 64 << 20 });
   return JSON.parse(out);
 }
+
+/** `coopai solve --objective throughput … --json` (issue 20): the plan with the least
+ * period, for a page state. */
+export function cliSolveStream(s, algorithm = 'mls') {
+  const out = execFileSync(BIN, [
+    'solve', '--model', s.model, '--devices', String(s.devices), '--bandwidth', String(s.bandwidth),
+    '--gflops', String(s.gflops), '--algorithm', algorithm, '--objective', 'throughput', '--json',
+  ], { encoding: 'utf8' });
+  return JSON.parse(out);
+}

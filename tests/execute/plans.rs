@@ -31,6 +31,9 @@ pub fn plan(
         per_k: Vec::new(),
         blocks,
         cluster: env.cluster().devices,
+        objective: Default::default(),
+        stream: Default::default(),
+        stream_memory_bytes: 0,
     }
 }
 

@@ -29,6 +29,7 @@ export function setModels(names) {
 export function showState(state) {
   $('model').value = state.model;
   $('algorithm').value = state.algorithm;
+  $('objective').value = state.objective;
   for (const key of ['devices', 'bandwidth', 'gflops']) {
     const input = $(key);
     const text = key === 'devices' ? `${state.devices} devices` : quantity(state[key], UNITS[key]);
@@ -44,6 +45,7 @@ export function showState(state) {
 export function bindControls(onChange) {
   $('model').addEventListener('input', (e) => onChange({ model: e.target.value, round: 0 }));
   $('algorithm').addEventListener('input', (e) => onChange({ algorithm: e.target.value, round: 0 }));
+  $('objective').addEventListener('input', (e) => onChange({ objective: e.target.value, round: 0 }));
   $('devices').addEventListener('input', (e) => onChange({ devices: Number(e.target.value) }));
   for (const key of ['bandwidth', 'gflops']) {
     Object.assign($(key), { min: 0, max: STEPS, step: 1 });

@@ -97,14 +97,14 @@ export function network(s) {
  */
 export async function solve(s, { lane = 'solve', tables = [], progress } = {}) {
   const key = source(s);
-  const { cluster = '', devices, bandwidth, gflops } = s;
-  const r = await call(lane, 'plans', { source: key, devices, bandwidth, gflops, cluster, net: !networks.has(key), tables }, progress);
+  const { cluster = '', devices, bandwidth, gflops, objective } = s;
+  const r = await call(lane, 'plans', { source: key, devices, bandwidth, gflops, cluster, objective, net: !networks.has(key), tables }, progress);
   if (r.net) {
     if (networks.size > 8) networks.clear();
     networks.set(key, r.net);
   }
   for (const [algorithm, k, table] of r.tables) keep(s, algorithm, k, table);
-  return { mls: r.mls, sls: r.sls, saving: r.saving };
+  return { mls: r.mls, sls: r.sls, saving: r.saving, latency: r.latency };
 }
 
 /** The DP tables `wanted` lists (`[algorithm, k]`, k 0: that plan's best) for the

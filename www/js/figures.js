@@ -18,8 +18,10 @@ export function showFigures(state, { mls, sls, saving }) {
     set(`${prefix}completion`, `${plan.completion_s.toPrecision(4)} s`);
     set(`${prefix}devices-used`, String(plan.devices));
     set(`${prefix}block-count`, String(plan.blocks.length));
+    set(`${prefix}fps`, plan.throughput_fps.toPrecision(3));
   }
   set('saving', pct(saving));
+  set('saving-of', state.objective === 'throughput' ? 'of the period' : 'of the time');
   $('figures').dataset.shown = state.algorithm;
   $('mini-text').textContent = `${state.model === CUSTOM ? 'your model' : state.model} · ${devicesText(state)} · ${state.bandwidth} Mbps — MLS ${seconds(mls.completion_s)} on ${deviceCount(mls.devices)}, ${pct(saving)} under SLS`;
 }

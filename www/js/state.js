@@ -30,6 +30,8 @@ export const FIELDS = {
   bandwidth: { kind: 'log', fallback: 100, min: 1, max: 1000, label: 'bandwidth' },
   gflops: { kind: 'log', fallback: 13.6, min: 0.1, max: 100, label: 'GFLOPS' },
   algorithm: { kind: 'choice', fallback: 'both', choices: ['mls', 'sls', 'both'], label: 'algorithm' },
+  // One picture's completion time, or a stream's frames per second (docs/spec-stream.md).
+  objective: { kind: 'choice', fallback: 'latency', choices: ['latency', 'throughput'], label: 'objective' },
   // The conv block shown in the halo view, by round; 0 picks the longest one.
   round: { kind: 'int', fallback: 0, min: 0, max: 1000, label: 'round' },
   // The pasted model as compact project JSON (base64url in the hash); '' for zoo models.
@@ -136,6 +138,7 @@ export function toHash(state) {
     if (key === 'cluster') continue;
     if ((key === 'devices' || key === 'gflops') && state.cluster) continue;
     if (['tour', 'dpk', 'hide'].includes(key) && !state[key]) continue;
+    if (key === 'objective' && state.objective === FIELDS.objective.fallback) continue;
     if (key === 'custom') {
       const value = state.model === CUSTOM ? linkModel(state.custom) : null;
       if (value) params.set(key, value);

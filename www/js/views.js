@@ -10,6 +10,7 @@ import { renderNetwork } from './views/network.js';
 import { renderChartK } from './views/chart-k.js';
 import { renderChartBandwidth } from './views/chart-bandwidth.js';
 import { renderTimeline } from './views/timeline.js';
+import { renderStreamTimeline } from './views/stream-timeline.js';
 import { renderHalo } from './views/halo.js';
 import { renderFl } from './views/fl.js';
 import { renderDp, waitDp } from './views/dp.js';
@@ -23,6 +24,7 @@ const VIEWS = {
   'chart-k': renderChartK,
   'chart-bandwidth': renderChartBandwidth,
   timeline: renderTimeline,
+  'stream-timeline': renderStreamTimeline,
   halo: renderHalo,
   fl: renderFl,
   dp: renderDp,

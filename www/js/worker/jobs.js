@@ -39,6 +39,7 @@ function dpTable(s, setting, algorithm, k) {
 /** MLS and SLS plans, MLS's saving over SLS in percent, the network when `net` is asked
  * for, and the DP tables `tables` lists as `[algorithm, k]` (k 0: the plan's best). */
 export function* plans(setting) {
+  if (setting.objective === 'throughput') return yield* streamPlans(setting);
   const { source, devices, net, tables = [] } = setting;
   const s = session(source);
   const plan = {};
@@ -58,6 +59,20 @@ export function* plans(setting) {
     found.push([algorithm, k, dpTable(s, setting, algorithm, k)]);
   }
   return { mls, sls, saving, net: net ? s.describe() : undefined, tables: found };
+}
+
+/** A stream's plans (docs/spec-stream.md): MLS and SLS chosen for the least period,
+ * MLS's saving of period over SLS, and MLS's plan for one picture, which the stream
+ * views compare with. Solved cold, one call per step. */
+function* streamPlans(setting) {
+  const s = session(setting.source);
+  const mls = s.solveStream(...at(setting), 'mls');
+  yield { phase: 'SLS' };
+  const sls = s.solveStream(...at(setting), 'sls');
+  yield { phase: 'MLS for one picture' };
+  const latency = s.solve(...at(setting), 'mls');
+  const saving = (100 * (sls.period_s - mls.period_s)) / sls.period_s;
+  return { mls, sls, saving, latency, net: setting.net ? s.describe() : undefined, tables: [] };
 }
 
 /** Fig. 9 at each of `bandwidths`, one per step (for equal devices from the session's

@@ -1,0 +1,170 @@
+//! A stream of frames (`docs/spec-stream.md`, issue 20): every plan's period when its
+//! rounds are pipelined over the link and the processors, and the exact planner that
+//! minimises that period instead of one picture's completion time.
+
+mod first_fit;
+mod pareto;
+mod schedule;
+mod simulate;
+
+use std::sync::atomic::AtomicU64;
+
+use serde::Serialize;
+
+pub use pareto::StreamPartition;
+pub use schedule::{period, schedule, RoundSlot, Stream};
+pub use simulate::{simulate, Simulated};
+
+use super::budget::{self, Workload};
+use super::dp::{Algorithm, Chosen, Partition};
+use super::each_k::{each, partitions};
+use super::plan::{assemble, Plan};
+use crate::cost::{block_loads, round_cost, Environment, Timing, MAX_WORK};
+use crate::model::Network;
+
+/// What a plan minimises: one picture's completion time, or a stream's period.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Objective {
+    #[default]
+    Latency,
+    Throughput,
+}
+
+impl Objective {
+    pub fn name(self) -> &'static str {
+        match self {
+            Objective::Latency => "latency",
+            Objective::Throughput => "throughput",
+        }
+    }
+
+    /// Parses `latency` or `throughput` (any case).
+    pub fn parse(text: &str) -> Option<Objective> {
+        match text.to_ascii_lowercase().as_str() {
+            "latency" => Some(Objective::Latency),
+            "throughput" => Some(Objective::Throughput),
+            _ => None,
+        }
+    }
+}
+
+/// `(C_r, T_r)` of each of `blocks`, chosen for `k` devices.
+pub fn round_costs(net: &Network, env: &Environment, k: u32, blocks: &[Chosen]) -> Vec<Timing> {
+    let team = env.team(k);
+    blocks
+        .iter()
+        .map(|b| {
+            let loads = block_loads(net, &team, b.first, b.last, b.case)
+                .expect("a partition holds feasible blocks");
+            round_cost(&loads, &team)
+        })
+        .collect()
+}
+
+/// The period of a partition streamed; infinite when nothing fits.
+pub fn period_of(net: &Network, env: &Environment, p: &Partition) -> f64 {
+    if p.blocks.is_empty() {
+        return f64::INFINITY;
+    }
+    period(&round_costs(net, env, p.k, &p.blocks))
+}
+
+/// The best partition for a stream at every `k` in `1..=D`: each `k`'s exact optimum
+/// (its period at most that of the latency plan for the same `k`).
+///
+/// The work is checked in one place: the latency DP that gives each `k` its ceiling
+/// is a solve ([`budget::check`]), the stream DP offers the same candidates again, and
+/// what is left of [`MAX_WORK`] bounds the Pareto sets' pair extensions, counted over
+/// every `k`; a model that needs more is refused with a message, never cut short.
+pub fn stream_partitions(
+    net: &Network,
+    env: &Environment,
+    algorithm: Algorithm,
+) -> Result<Vec<StreamPartition>, String> {
+    let solve = budget::check(net, env, Workload::Solve(algorithm)).map_err(|e| e.0)?;
+    let priced = solve.saturating_mul(2);
+    if priced > MAX_WORK {
+        return Err(format!(
+            "a throughput solve with {} devices on a {}-layer model would take about \
+             {priced} block-evaluation steps (twice a latency solve's), more than the \
+             limit of {MAX_WORK}; use fewer devices or fewer layers",
+            env.devices,
+            net.len()
+        ));
+    }
+    let limit = MAX_WORK - priced;
+    let work = AtomicU64::new(0);
+    let latency = partitions(net, env, algorithm);
+    let ks: Vec<u32> = (1..=env.devices).collect();
+    let planned = each(&ks, solve, |k| {
+        let ceiling = period_of(net, env, &latency[k as usize - 1]);
+        pareto::plan_k(net, &env.team(k), algorithm, ceiling, (&work, limit))
+    });
+    planned
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| {
+            format!(
+                "the throughput planner's Pareto sets needed more than {limit} pair \
+                 extensions (what the work limit of {MAX_WORK} leaves after the DP \
+                 itself); use fewer devices or fewer layers, or plan for latency"
+            )
+        })
+}
+
+/// The plan with the least period over `k = 1..D` (ties: the least `ΣC + ΣT`, then the
+/// smallest `k`) whose frames in flight fit every device's memory.
+pub fn solve_throughput(
+    net: &Network,
+    env: &Environment,
+    algorithm: Algorithm,
+) -> Result<Plan, String> {
+    let planned = stream_partitions(net, env, algorithm)?;
+    let mut best: Option<usize> = None;
+    for (i, s) in planned.iter().enumerate() {
+        if !s.period_s().is_finite() || !fits_in_flight(net, env, s) {
+            continue;
+        }
+        let better = best.is_none_or(|b| {
+            let b = &planned[b];
+            let (p, q) = (s.period_s(), b.period_s());
+            p < q || (p == q && s.busy_s() < b.busy_s())
+        });
+        if better {
+            best = Some(i);
+        }
+    }
+    let best = best.ok_or_else(|| {
+        "no plan for a stream fits the devices' memory with its frames in flight; plan \
+         for latency, or give the devices more memory"
+            .to_string()
+    })?;
+    let parts: Vec<Partition> = planned.into_iter().map(|s| s.partition).collect();
+    Ok(assemble(
+        net,
+        env,
+        algorithm,
+        Objective::Throughput,
+        &parts,
+        best,
+    ))
+}
+
+/// Whether every device holds what its rounds need once per frame in flight
+/// (`docs/spec-stream.md` §4).
+fn fits_in_flight(net: &Network, env: &Environment, s: &StreamPartition) -> bool {
+    let team = env.team(s.partition.k);
+    if !team.has_memory_limits() {
+        return true;
+    }
+    let frames = u64::from(schedule(&s.rounds).frames_in_flight);
+    s.partition.blocks.iter().all(|b| {
+        let loads = block_loads(net, &team, b.first, b.last, b.case)
+            .expect("a partition holds feasible blocks");
+        loads
+            .iter()
+            .zip(&team.memory)
+            .all(|(l, m)| m.is_none_or(|m| l.memory_bytes.saturating_mul(frames) <= m))
+    })
+}
