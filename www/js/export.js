@@ -24,19 +24,41 @@ function exportSvg(name, svgEl) {
   download(name, new Blob([still(svgEl)], { type: 'image/svg+xml' }));
 }
 
-/** Renders the SVG at twice its viewBox size into a canvas. */
+/** Canvas side the PNG stays within: a long network's drawing is scaled down to it
+ * rather than failing (Chromium refuses canvases above 32,767 px a side). */
+const MAX_PNG_SIDE = 16384;
+
+/** Renders the SVG at twice its viewBox size (less for a very wide one) into a canvas. */
 function exportPng(name, svgEl) {
   const { width, height } = svgEl.viewBox.baseVal;
+  const scale = Math.min(2, MAX_PNG_SIDE / width, MAX_PNG_SIDE / height);
   const img = new Image();
   img.onload = () => {
     const canvas = document.createElement('canvas');
-    canvas.width = width * 2;
-    canvas.height = height * 2;
+    canvas.width = Math.round(width * scale);
+    canvas.height = Math.round(height * scale);
     canvas.getContext('2d').drawImage(img, 0, 0, canvas.width, canvas.height);
     URL.revokeObjectURL(img.src);
     canvas.toBlob((b) => download(name, b), 'image/png');
   };
   img.src = URL.createObjectURL(new Blob([still(svgEl)], { type: 'image/svg+xml' }));
+}
+
+/** Views whose whole drawing is not the SVG on screen (the network view of a large
+ * model draws only the columns in sight): `name` → a function giving its markup. */
+const sources = new Map();
+
+/** Exports of view `name` take `whole()`'s SVG markup instead of the drawing on screen,
+ * when it gives one (null: the drawing on screen). */
+export function exportSource(name, whole) {
+  sources.set(name, whole);
+}
+
+/** The SVG element view `name` exports. */
+function drawingOf(name) {
+  const markup = sources.get(name)?.();
+  if (!markup) return document.querySelector(`[data-view="${name}"] svg`);
+  return new DOMParser().parseFromString(markup, 'image/svg+xml').documentElement;
 }
 
 /** Adds SVG and PNG buttons to each `.export[data-for]` box, and wires the plan's JSON;
@@ -50,7 +72,7 @@ export function bindExports(current) {
       b.textContent = kind;
       b.setAttribute('aria-label', `Download the ${name} view as ${kind}`);
       b.addEventListener('click', () => {
-        const svgEl = document.querySelector(`[data-view="${name}"] svg`);
+        const svgEl = drawingOf(name);
         const file = `coopai-${current().state.model}-${name}.${kind.toLowerCase()}`;
         (kind === 'SVG' ? exportSvg : exportPng)(file, svgEl);
       });
