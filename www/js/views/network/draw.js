@@ -148,8 +148,8 @@ function band(plan, label, blocks, x, w, y, theme) {
 }
 
 /** One row of bands for a plan, spanning the columns of each block; rounds that fall in
- * one folded column share one band. */
-export function bands(plan, label, y, lay, theme) {
+ * one folded column share one band. Only the bands that meet columns `c0` to `c1 − 1`. */
+export function bands(plan, label, y, lay, theme, c0 = 0, c1 = Infinity) {
   let out = txt({ x: 4, y: y + BAND_H / 2 + 4, 'font-weight': 600 }, label);
   const { cols, colOf } = lay;
   const blocks = plan.blocks;
@@ -158,11 +158,13 @@ export function bands(plan, label, y, lay, theme) {
     const [a, z] = [colOf[b.first], colOf[b.last]];
     let m = n + 1;
     while (m < blocks.length && colOf[blocks[m].first] === a && colOf[blocks[m].last] === z) m++;
-    const [c0, c1] = [cols[a], cols[z]];
-    const x = (c0.x + c0.w / 2) - c0.w / 2 + 1;
-    // As `colX(last) − colX(first) + colW − 2` without folds, to the last digit.
-    const w = (c1.x + c1.w / 2) - (c0.x + c0.w / 2) + (c0.w + c1.w) / 2 - 2;
-    out += band(plan, label, blocks.slice(n, m), x, w, y, theme);
+    if (z >= c0 && a < c1) {
+      const [from, to] = [cols[a], cols[z]];
+      const x = (from.x + from.w / 2) - from.w / 2 + 1;
+      // As `colX(last) − colX(first) + colW − 2` without folds, to the last digit.
+      const w = (to.x + to.w / 2) - (from.x + from.w / 2) + (from.w + to.w) / 2 - 2;
+      out += band(plan, label, blocks.slice(n, m), x, w, y, theme);
+    }
     n = m;
   }
   return out;

@@ -90,6 +90,21 @@ function addChunk(k) {
   if (S.found) g.querySelector(`[data-layer="${S.found}"]`)?.classList.add('net-found');
 }
 
+/** The bands that meet columns `c0` to `c1 − 1` (a plan of 690 one-layer rounds has
+ * 690), rewritten when they change unless one of them has the focus. */
+function drawBands(c0, c1) {
+  const holder = S.graph.querySelector('[data-part=bands]');
+  if (holder.contains(document.activeElement) && S.bandsMarkup !== null) return;
+  let y = TOP + BOX_H + 24;
+  let markup = '';
+  for (const [plan, label] of shownRows(S.ctx)) {
+    markup += bands(plan, label, y, S.lay, S.ctx.theme, c0, c1);
+    y += BAND_H;
+  }
+  if (markup !== S.bandsMarkup) holder.innerHTML = markup;
+  S.bandsMarkup = markup;
+}
+
 /** Chunks within a panel's width of the part in sight, added one per idle period so
  * that scrolling on finds them drawn without a long task now. */
 let ahead = [];
@@ -122,12 +137,13 @@ function renderWindow() {
     }
   }
   for (let k = s0; k <= s1; k++) if (!S.chunks.has(k)) addChunk(k);
+  drawBands(k0 * CHUNK, (k1 + 1) * CHUNK);
   ahead = [];
   for (let k = k0; k <= k1; k++) if (!S.chunks.has(k)) ahead.push(k);
   if (ahead.length) scheduleAhead();
   // One tab stop per drawing, also when the chunk that held it has gone.
   if (!S.box.querySelector('[data-tip][tabindex="0"]')) rove(S.box);
-  where();
+  where(x0, x0 + view);
   performance.measure('coopai draw network window', { start: t0 });
 }
 
@@ -145,11 +161,11 @@ function drawOverview() {
   $('net-overview').innerHTML = `<svg viewBox="0 0 ${lay.width} 10" preserveAspectRatio="none">${rects}<rect class="net-here" y="0" height="10" fill="${t.accent}" fill-opacity="0.25" stroke="${t.accent}" stroke-width="2" vector-effect="non-scaling-stroke"/></svg>`;
 }
 
-/** What is in sight: the overview's frame and the line under the tools. */
-function where() {
-  const { lay, scroller, ctx } = S;
-  const x0 = scroller.scrollLeft / S.zoom;
-  const x1 = (scroller.scrollLeft + scroller.clientWidth) / S.zoom;
+/** What is in sight, [x0, x1] in user units: the overview's frame and the line under
+ * the tools. (Given, not read: reading the scroller's geometry after the chunks changed
+ * would lay out the page again.) */
+function where(x0, x1) {
+  const { lay, ctx } = S;
   const here = $('net-overview').querySelector('.net-here');
   here?.setAttribute('x', x0);
   here?.setAttribute('width', Math.max(1, x1 - x0));
@@ -313,7 +329,7 @@ function step(from, dir) {
   renderWindow();
   const to = col.layer === 0 ? S.box.querySelector('[data-chunk="0"] [data-tip]') : S.box.querySelector(key);
   if (!to) return;
-  from.tabIndex = -1;
+  for (const e of S.box.querySelectorAll('[tabindex="0"]')) e.tabIndex = -1;
   to.tabIndex = 0;
   to.focus({ preventScroll: true });
 }
@@ -389,7 +405,8 @@ function wireTools(box) {
  * `MAX_ARCS` arcs into each. */
 function wholeMarkup() {
   const { head, parts } = wholeDrawing(S.ctx, S.lay);
-  return `${head}${parts.map((p) => `<g>${p}</g>`).join('')}</svg>`;
+  const [, width, height] = head.match(/viewBox="0 0 ([\d.]+) ([\d.]+)"/).map(Number);
+  return { markup: `${head}${parts.map((p) => `<g>${p}</g>`).join('')}</svg>`, width, height };
 }
 
 /** The tools' rounds list and the fold button, written only when they change. */
@@ -456,16 +473,7 @@ export function explore(box, ctx) {
     S.graph.querySelector('[data-part=passthrough]').innerHTML = passthrough(net, S.lay, theme);
   }
   const rows = shownRows(ctx);
-  let y = TOP + BOX_H + 24;
-  let markup = '';
-  for (const [plan, label] of rows) {
-    markup += bands(plan, label, y, S.lay, theme);
-    y += BAND_H;
-  }
-  if (markup !== S.bandsMarkup) {
-    S.graph.querySelector('[data-part=bands]').innerHTML = markup;
-    S.bandsMarkup = markup;
-  }
+  S.bandsMarkup = null;
   const foot = footer({ ...ctx, rows }, S.lay.cols[0].x, 760, 8);
   if (foot.markup !== S.footMarkup) {
     S.foot.querySelector('[data-part=foot]').innerHTML = foot.markup;
