@@ -9,7 +9,7 @@
 import { devices, pct } from '../format.js';
 import { layout, BASE_WIDTH } from './network/layout.js';
 import { shownRows, wholeDrawing } from './network/draw.js';
-import { minZoom, explore, leaveExplore } from './network/explore.js';
+import { minZoom, explore, leaveExplore, panelWidth } from './network/explore.js';
 
 /** What the drawing shows, in figures from the plans. */
 function caption(rows, saving, net) {
@@ -39,8 +39,9 @@ export function renderNetwork(ctx) {
   const rows = shownRows(ctx);
   const lay = naturalLayout(net);
   const box = document.querySelector('[data-view="network"]');
+  const width = panelWidth(box);
   // Scaled to the panel, the drawing's 10-unit labels would fall under 8 px: explore it.
-  const large = lay.width > BASE_WIDTH && lay.width * minZoom(ctx.narrow) > box.clientWidth && box.clientWidth > 0
+  const large = lay.width > BASE_WIDTH && lay.width * minZoom(ctx.narrow) > width && width > 0
     // At phone width drawings scroll at 90 % anyway: only a long model needs more.
     && !(ctx.narrow && lay.width <= 2 * BASE_WIDTH);
   if (!large) {

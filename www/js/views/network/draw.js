@@ -130,13 +130,17 @@ export function passthrough(net, lay, theme) {
     txt({ x: (x1 + x2) / 2, y: TOP - 30, 'text-anchor': 'middle', 'font-size': 11 }, `passthrough → ${shape(net.branch.shape)}`));
 }
 
-/** One band: `blocks` (consecutive, one or more rounds that share their columns). */
-function band(plan, label, blocks, x, w, y, theme) {
+/** One band: `blocks` (consecutive, one or more rounds that share their columns). Its
+ * label is centred on the part of it within `sight` ([x0, x1], when the drawing is
+ * larger than its panel), so a long round's label stays in view. */
+function band(plan, label, blocks, x, w, y, theme, sight) {
   const dash = label === 'SLS' ? '5 3' : null;
   const [b, z] = [blocks[0], blocks.at(-1)];
   const one = blocks.length === 1;
   const text = one ? `R${b.round} · ${b.case} · ${seconds(b.completion_s)}` : `R${b.round}–${z.round}`;
-  const short = w > text.length * 6.2 ? text : w > 24 ? `R${b.round}` : '';
+  const [from, to] = sight ? [Math.max(x, sight[0]), Math.min(x + w, sight[1])] : [x, x + w];
+  const room = to - from;
+  const short = room > text.length * 6.2 ? text : room > 24 ? `R${b.round}` : '';
   const words = one
     ? `${label} round ${b.round}: layers ${b.first}–${b.last}, ${seconds(b.completion_s)} = ${seconds(b.compute_s)} compute + ${seconds(b.transfer_s)} transfer on ${deviceName(plan, b.devices[b.critical_device], b.critical_device)} (the slowest). Case ${caseText(b.case)}`
     : `${label} rounds ${b.round}–${z.round}: layers ${b.first}–${z.last} (folded), ${seconds(blocks.reduce((s, x) => s + x.completion_s, 0))}`;
@@ -144,12 +148,13 @@ function band(plan, label, blocks, x, w, y, theme) {
     : { 'data-first': b.first, 'data-last': z.last, 'data-algorithm': label.toLowerCase() };
   return el('g', { ...tip(words), ...attrs },
     el('rect', { x, y, width: w, height: BAND_H - 4, rx: blocks.some((x) => hasFl(x.case)) ? (BAND_H - 4) / 2 : 3, fill: theme.band, stroke: theme.fg, 'stroke-opacity': 0.55, 'stroke-dasharray': dash }) +
-      txt({ x: x + w / 2, y: y + BAND_H / 2 + 2, 'text-anchor': 'middle', 'font-size': 11 }, short));
+      txt({ x: sight ? (from + to) / 2 : x + w / 2, y: y + BAND_H / 2 + 2, 'text-anchor': 'middle', 'font-size': 11 }, short));
 }
 
 /** One row of bands for a plan, spanning the columns of each block; rounds that fall in
- * one folded column share one band. Only the bands that meet columns `c0` to `c1 − 1`. */
-export function bands(plan, label, y, lay, theme, c0 = 0, c1 = Infinity) {
+ * one folded column share one band. Only the bands that meet columns `c0` to `c1 − 1`,
+ * labelled within `sight` (see `band`). */
+export function bands(plan, label, y, lay, theme, c0 = 0, c1 = Infinity, sight = null) {
   let out = txt({ x: 4, y: y + BAND_H / 2 + 4, 'font-weight': 600 }, label);
   const { cols, colOf } = lay;
   const blocks = plan.blocks;
@@ -163,7 +168,7 @@ export function bands(plan, label, y, lay, theme, c0 = 0, c1 = Infinity) {
       const x = (from.x + from.w / 2) - from.w / 2 + 1;
       // As `colX(last) − colX(first) + colW − 2` without folds, to the last digit.
       const w = (to.x + to.w / 2) - (from.x + from.w / 2) + (from.w + to.w) / 2 - 2;
-      out += band(plan, label, blocks.slice(n, m), x, w, y, theme);
+      out += band(plan, label, blocks.slice(n, m), x, w, y, theme, sight);
     }
     n = m;
   }

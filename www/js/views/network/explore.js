@@ -16,6 +16,31 @@ import { TOP, BOX_H, BAND_H, arcs, arrowDefs, bands, columnShapes, footer, passt
 import { layerTip } from './text.js';
 import { whole } from '../../format.js';
 
+/** The width of the view's box, kept by a ResizeObserver: read when asked, it would
+ * lay out the page in the middle of a draw. */
+let boxWidth = 0;
+let resizes;
+export function panelWidth(box) {
+  if (!resizes) {
+    boxWidth = box.clientWidth;
+    resizes = new ResizeObserver(([e]) => {
+      if (Math.abs(e.contentRect.width - boxWidth) < 0.5) return;
+      boxWidth = e.contentRect.width;
+      S.width = boxWidth;
+      if (S.box?.contains(S.scroller)) renderWindow();
+    });
+    resizes.observe(box);
+  }
+  return boxWidth;
+}
+
+/** Scrolls the drawing to `px` from its left edge, clamped as the browser clamps it (the
+ * position is kept, not read back: a read would lay out the page). */
+function scrollTo(px) {
+  S.left = Math.max(0, Math.min(px, S.lay.width * S.zoom - S.width));
+  S.scroller.scrollLeft = S.left;
+}
+
 /** The smallest zoom: the drawing's 10-unit labels at 8 CSS px (9 at phone width, as
  * every drawing there). Text is never drawn smaller: the view scrolls or folds instead. */
 export function minZoom(narrow) {
@@ -31,7 +56,7 @@ const $ = (id) => document.getElementById(id);
 /** The one explored view's state. */
 const S = {
   box: null, scroller: null, graph: null, foot: null, ctx: null, lay: null,
-  zoom: 1, folds: new Set(), layoutKey: '', rootKey: null, chunks: new Map(),
+  zoom: 1, left: 0, width: 0, folds: new Set(), layoutKey: '', rootKey: null, chunks: new Map(),
   bandsMarkup: '', footMarkup: '', found: 0, hits: [], hit: -1, query: '', frame: 0, dragged: false,
 };
 
@@ -92,13 +117,13 @@ function addChunk(k) {
 
 /** The bands that meet columns `c0` to `c1 − 1` (a plan of 690 one-layer rounds has
  * 690), rewritten when they change unless one of them has the focus. */
-function drawBands(c0, c1) {
+function drawBands(c0, c1, sight) {
   const holder = S.graph.querySelector('[data-part=bands]');
   if (holder.contains(document.activeElement) && S.bandsMarkup !== null) return;
   let y = TOP + BOX_H + 24;
   let markup = '';
   for (const [plan, label] of shownRows(S.ctx)) {
-    markup += bands(plan, label, y, S.lay, S.ctx.theme, c0, c1);
+    markup += bands(plan, label, y, S.lay, S.ctx.theme, c0, c1, sight);
     y += BAND_H;
   }
   if (markup !== S.bandsMarkup) holder.innerHTML = markup;
@@ -126,8 +151,8 @@ function scheduleAhead() {
  * side soon; removes the others (but the one holding the focus). */
 function renderWindow() {
   const t0 = performance.now();
-  const view = S.scroller.clientWidth / S.zoom;
-  const x0 = S.scroller.scrollLeft / S.zoom;
+  const view = S.width / S.zoom;
+  const x0 = S.left / S.zoom;
   const [s0, s1] = chunksIn(x0, x0 + view);
   const [k0, k1] = chunksIn(x0 - view, x0 + 2 * view);
   for (const [k, g] of S.chunks) {
@@ -137,7 +162,10 @@ function renderWindow() {
     }
   }
   for (let k = s0; k <= s1; k++) if (!S.chunks.has(k)) addChunk(k);
-  drawBands(k0 * CHUNK, (k1 + 1) * CHUNK);
+  // Labels centred in the chunks in sight: they move once per chunk scrolled, not per frame.
+  const { cols } = S.lay;
+  const last = cols[Math.min(cols.length, (s1 + 1) * CHUNK) - 1];
+  drawBands(k0 * CHUNK, (k1 + 1) * CHUNK, [cols[s0 * CHUNK].x, last.x + last.w]);
   ahead = [];
   for (let k = k0; k <= k1; k++) if (!S.chunks.has(k)) ahead.push(k);
   if (ahead.length) scheduleAhead();
@@ -178,6 +206,7 @@ function where(x0, x1) {
 }
 
 function onScroll() {
+  S.left = S.scroller.scrollLeft;
   if (S.frame) return;
   S.frame = requestAnimationFrame(() => {
     S.frame = 0;
@@ -187,12 +216,12 @@ function onScroll() {
 
 /** Zooms to `z` (clamped to legible sizes) keeping the point `anchor` px from the
  * panel's left edge where it is. */
-function zoomTo(z, anchor = S.scroller.clientWidth / 2) {
+function zoomTo(z, anchor = S.width / 2) {
   const zoom = Math.min(MAX_ZOOM, Math.max(minZoom(S.ctx.narrow), z));
-  const at = (S.scroller.scrollLeft + anchor) / S.zoom;
+  const at = (S.left + anchor) / S.zoom;
   S.zoom = zoom;
   size();
-  S.scroller.scrollLeft = at * zoom - anchor;
+  scrollTo(at * zoom - anchor);
   renderWindow();
 }
 
@@ -203,9 +232,10 @@ function say(text) {
 
 /** The whole network at the smallest legible zoom (it rarely fits: then it says so). */
 function fit() {
-  const width = S.scroller.clientWidth;
+  const { width } = S;
   zoomTo(Math.min(1, width / S.lay.width));
-  S.scroller.scrollLeft = 0;
+  scrollTo(0);
+  renderWindow();
   const px = Math.round(S.lay.width * S.zoom);
   say(px > width + 1
     ? `At the smallest legible size (8 px text) the network is ${whole(px)} px wide, ${(px / width).toFixed(1)}× the panel: scroll, or fold its rounds to see more at once.`
@@ -220,9 +250,9 @@ function fitRound(r) {
   const a = cols[colOf[b.first]];
   const z = cols[colOf[b.last]];
   const span = z.x + z.w - a.x;
-  const width = S.scroller.clientWidth;
+  const { width } = S;
   zoomTo(width / (span + 20));
-  S.scroller.scrollLeft = (a.x - 10) * S.zoom;
+  scrollTo((a.x - 10) * S.zoom);
   renderWindow();
   say(span * S.zoom > width + 1 ? `Round ${r} (layers ${b.first}–${b.last}) is wider than the panel at a legible size: scroll along it, or fold it.` : '');
 }
@@ -236,7 +266,7 @@ function markFound() {
 /** Scrolls column of layer `n` to the middle of the panel. */
 function bringIntoView(n) {
   const { lay } = S;
-  S.scroller.scrollLeft = lay.colX(n) * S.zoom - S.scroller.clientWidth / 2;
+  scrollTo(lay.colX(n) * S.zoom - S.width / 2);
   renderWindow();
   markFound();
 }
@@ -325,7 +355,7 @@ function step(from, dir) {
   const key = col.fold ? `[data-fold="${col.fold.first}-${col.fold.last}"]` : `[data-layer="${col.layer}"]`;
   const x = (col.x + col.w / 2) * S.zoom;
   const sc = S.scroller;
-  if (x < sc.scrollLeft + 20 || x > sc.scrollLeft + sc.clientWidth - 20) sc.scrollLeft = x - sc.clientWidth / 2;
+  if (x < S.left + 20 || x > S.left + S.width - 20) scrollTo(x - S.width / 2);
   renderWindow();
   const to = col.layer === 0 ? S.box.querySelector('[data-chunk="0"] [data-tip]') : S.box.querySelector(key);
   if (!to) return;
@@ -344,13 +374,13 @@ function wireScroller(sc) {
   let drag = null;
   sc.addEventListener('pointerdown', (e) => {
     S.dragged = false;
-    if (e.pointerType === 'mouse' && e.button === 0) drag = { x: e.clientX, left: sc.scrollLeft };
+    if (e.pointerType === 'mouse' && e.button === 0) drag = { x: e.clientX, left: S.left };
   });
   sc.addEventListener('pointermove', (e) => {
     if (!drag || !(e.buttons & 1)) return;
     const dx = e.clientX - drag.x;
     if (Math.abs(dx) > 3) S.dragged = true;
-    if (S.dragged) sc.scrollLeft = drag.left - dx;
+    if (S.dragged) scrollTo(drag.left - dx);
   });
   sc.addEventListener('pointerup', () => { drag = null; });
 }
@@ -389,7 +419,7 @@ function wireTools(box) {
   const overview = $('net-overview');
   const jump = (e) => {
     const r = overview.getBoundingClientRect();
-    S.scroller.scrollLeft = ((e.clientX - r.left) / r.width) * S.lay.width * S.zoom - S.scroller.clientWidth / 2;
+    scrollTo(((e.clientX - r.left) / r.width) * S.lay.width * S.zoom - S.width / 2);
   };
   overview.addEventListener('pointerdown', (e) => {
     if (!active()) return;
@@ -428,7 +458,7 @@ function tools() {
 /** Builds the drawing's frame for a model and theme: the scrolling graph (chunks of
  * columns, the passthrough arc, the bands) and the footer beside it, not scrolled. */
 function frame(box, net, theme) {
-  const keep = box.contains(S.scroller) ? S.scroller.scrollLeft : 0;
+  const keep = box.contains(S.scroller) ? S.left : 0;
   place(box, '');
   box.innerHTML = `<div class="net-scroll">${svg(1, 1, `${net.name}: layers and blocks`, `${arrowDefs(theme)}<g data-part="chunks"></g><g data-part="passthrough"></g><g data-part="bands"></g>`, theme)}</div>`
     + svg(760, 1, `${net.name}: each plan's compute and transfer`, '<g data-part="foot"></g>', theme);
@@ -436,6 +466,7 @@ function frame(box, net, theme) {
   S.graph = S.scroller.firstElementChild;
   // As every drawing's root (views.js), so it keeps 90 % of its size at phone width.
   S.foot.style.setProperty('--w', 760);
+  S.left = keep;
   S.scroller.scrollLeft = keep;
   S.scroller.addEventListener('scroll', onScroll, { passive: true });
   wireScroller(S.scroller);
@@ -452,6 +483,7 @@ let wired = false;
 /** Draws `ctx` into the network view's `box` as an explorable drawing. */
 export function explore(box, ctx) {
   if (!S.box) S.zoom = 1;
+  S.width = panelWidth(box);
   S.box = box;
   S.ctx = ctx;
   const { net, theme } = ctx;
