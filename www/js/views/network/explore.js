@@ -17,17 +17,20 @@ import { layerTip } from './text.js';
 import { whole } from '../../format.js';
 
 /** The width of the view's box, kept by a ResizeObserver: read when asked, it would
- * lay out the page in the middle of a draw. */
+ * lay out the page in the middle of a draw. A change redraws the view in the next frame
+ * (whether it is explored depends on the width; a full-page screenshot, for one, briefly
+ * makes it 0). */
 let boxWidth = 0;
 let resizes;
+let redrawing = 0;
 export function panelWidth(box) {
   if (!resizes) {
     boxWidth = box.clientWidth;
     resizes = new ResizeObserver(([e]) => {
       if (Math.abs(e.contentRect.width - boxWidth) < 0.5) return;
       boxWidth = e.contentRect.width;
-      S.width = boxWidth;
-      if (S.box?.contains(S.scroller)) renderWindow();
+      cancelAnimationFrame(redrawing);
+      redrawing = requestAnimationFrame(() => import('../../views.js').then((v) => v.drawView('network')));
     });
     resizes.observe(box);
   }
