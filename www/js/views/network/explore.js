@@ -470,7 +470,8 @@ function frame(box, net, theme) {
   // As every drawing's root (views.js), so it keeps 90 % of its size at phone width.
   S.foot.style.setProperty('--w', 760);
   S.left = keep;
-  S.scroller.scrollLeft = keep;
+  // Set only when needed: setting it lays out the page, which a new model just changed.
+  if (keep) S.scroller.scrollLeft = keep;
   S.scroller.addEventListener('scroll', onScroll, { passive: true });
   wireScroller(S.scroller);
   if (S.rootKey?.net !== net) S.folds = new Set();
