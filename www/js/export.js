@@ -20,23 +20,46 @@ function still(svgEl) {
   return copy.outerHTML;
 }
 
-function exportSvg(name, svgEl) {
-  download(name, new Blob([still(svgEl)], { type: 'image/svg+xml' }));
+function exportSvg(name, { markup }) {
+  download(name, new Blob([markup], { type: 'image/svg+xml' }));
 }
 
-/** Renders the SVG at twice its viewBox size into a canvas. */
-function exportPng(name, svgEl) {
-  const { width, height } = svgEl.viewBox.baseVal;
+/** Canvas side the PNG stays within: a long network's drawing is scaled down to it
+ * rather than failing (Chromium refuses canvases above 32,767 px a side). */
+const MAX_PNG_SIDE = 16384;
+
+/** Renders the SVG at twice its viewBox size (less for a very wide one) into a canvas. */
+function exportPng(name, { markup, width, height }) {
+  const scale = Math.min(2, MAX_PNG_SIDE / width, MAX_PNG_SIDE / height);
   const img = new Image();
   img.onload = () => {
     const canvas = document.createElement('canvas');
-    canvas.width = width * 2;
-    canvas.height = height * 2;
+    canvas.width = Math.round(width * scale);
+    canvas.height = Math.round(height * scale);
     canvas.getContext('2d').drawImage(img, 0, 0, canvas.width, canvas.height);
     URL.revokeObjectURL(img.src);
     canvas.toBlob((b) => download(name, b), 'image/png');
   };
-  img.src = URL.createObjectURL(new Blob([still(svgEl)], { type: 'image/svg+xml' }));
+  img.src = URL.createObjectURL(new Blob([markup], { type: 'image/svg+xml' }));
+}
+
+/** Views whose whole drawing is not the SVG on screen (the network view of a large
+ * model draws only the columns in sight): `name` → a function giving its drawing. */
+const sources = new Map();
+
+/** Exports of view `name` take `whole()`'s drawing, `{markup, width, height}`, instead
+ * of the drawing on screen when it gives one (null: the drawing on screen). */
+export function exportSource(name, whole) {
+  sources.set(name, whole);
+}
+
+/** What view `name` exports: its still SVG markup and its size in user units. */
+function drawingOf(name) {
+  const whole = sources.get(name)?.();
+  if (whole) return whole;
+  const svgEl = document.querySelector(`[data-view="${name}"] svg`);
+  const { width, height } = svgEl.viewBox.baseVal;
+  return { markup: still(svgEl), width, height };
 }
 
 /** Adds SVG and PNG buttons to each `.export[data-for]` box, and wires the plan's JSON;
@@ -50,9 +73,8 @@ export function bindExports(current) {
       b.textContent = kind;
       b.setAttribute('aria-label', `Download the ${name} view as ${kind}`);
       b.addEventListener('click', () => {
-        const svgEl = document.querySelector(`[data-view="${name}"] svg`);
         const file = `coopai-${current().state.model}-${name}.${kind.toLowerCase()}`;
-        (kind === 'SVG' ? exportSvg : exportPng)(file, svgEl);
+        (kind === 'SVG' ? exportSvg : exportPng)(file, drawingOf(name));
       });
       box.append(b);
     }

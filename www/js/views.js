@@ -110,14 +110,16 @@ export function drawView(name, ctx = makeContext(false)) {
 
 function drawFigure(name, box, ctx) {
   const drawn = VIEWS[name](ctx);
-  // A view returns its SVG, or the SVG and the sentences of its caption.
-  const { svg, caption } = typeof drawn === 'string' ? { svg: drawn } : drawn;
-  place(box, svg);
+  // A view returns its SVG, or the SVG and the sentences of its caption; or, instead of
+  // the SVG, `mount()`, which draws into the box itself (a large network view).
+  const { svg, caption, mount } = typeof drawn === 'string' ? { svg: drawn } : drawn;
+  if (mount) mount();
+  else place(box, svg);
   // Styles set through the CSSOM, not as attributes in the markup, so a strict
   // Content-Security-Policy (no inline styles) still allows them. At phone width a
   // drawing keeps 90 % of its width (10 px text stays 9 px) and scrolls (style.css).
   const root = box.firstElementChild;
-  if (root) root.style.setProperty('--w', root.viewBox.baseVal.width);
+  if (root?.viewBox) root.style.setProperty('--w', root.viewBox.baseVal.width);
   for (const e of box.querySelectorAll('[data-delay]')) e.style.animationDelay = e.dataset.delay;
   if (caption !== undefined) document.querySelector(`[data-caption="${name}"]`).replaceChildren(...caption);
   rove(box);

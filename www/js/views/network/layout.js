@@ -1,0 +1,46 @@
+// Where each layer of the network view stands: one column per tensor (the input, then
+// every layer), or one wider column for a folded round. The columns depend only on the
+// model and the folds, so every part of the drawing (shapes, arcs, bands) shares them.
+
+/** Left margin, where the band rows' labels (MLS, SLS) stand. */
+export const LEFT = 46;
+/** The narrowest column a layer gets: its number (up to 4 digits at 10 px) still fits. */
+export const MIN_COL = 34;
+/** The width of the paper's drawing: a model of up to 22 layers fits it at its columns. */
+export const BASE_WIDTH = 760;
+
+/**
+ * The columns of `net` with the layer runs `folds` (sorted `{first, last, round}`, the
+ * rounds of the plan shown first) each folded into one column twice as wide. Without
+ * folds, the columns are the paper-size drawing's: a small model spreads over 760 units,
+ * a large one gets `MIN_COL` per layer.
+ */
+export function layout(net, folds = []) {
+  const count = net.layers.length + 1;
+  const colW = Math.max(MIN_COL, Math.min(72, (BASE_WIDTH - LEFT - 10) / count));
+  const cols = [];
+  const colOf = new Int32Array(count);
+  let f = 0;
+  // Positions in whole column units, so that x is `LEFT + n·colW` exactly as in a drawing
+  // without folds (the markup of the paper's models stays the same to the last digit).
+  let units = 0;
+  for (let i = 0; i < count; i++) {
+    const fold = folds[f];
+    if (fold && fold.first === i) {
+      cols.push({ x: LEFT + units * colW, w: 2 * colW, fold });
+      colOf.fill(cols.length - 1, fold.first, fold.last + 1);
+      i = fold.last;
+      f++;
+    } else {
+      cols.push({ x: LEFT + units * colW, w: colW, layer: i });
+      colOf[i] = cols.length - 1;
+    }
+    units += cols.at(-1).fold ? 2 : 1;
+  }
+  const width = Math.max(BASE_WIDTH, LEFT + units * colW + 10);
+  const colX = (i) => {
+    const c = cols[colOf[i]];
+    return c.x + c.w / 2;
+  };
+  return { colW, cols, colOf, width, colX };
+}
