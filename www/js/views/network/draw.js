@@ -3,7 +3,7 @@
 // compute/transfer footer. No hue: hue means a device everywhere on the page.
 
 import { el, svgParts, tip, txt } from '../../svg.js';
-import { devices, flops, seconds, shape } from '../../format.js';
+import { devices, flops, pct, seconds, shape } from '../../format.js';
 import { caseText, hasFl } from '../../cases.js';
 import { deviceName } from '../../cluster.js';
 import { layerText, layerTip, tensorsText } from './text.js';
@@ -191,7 +191,7 @@ function splitBar(plan, label, x, y, w, theme) {
 
 /** Each plan's compute/transfer split, the legend and MLS's saving, from `y` down in a
  * drawing `width` wide; returns the markup and the height it reaches. */
-export function footer({ rows, saving, mls, sls, theme }, left, width, y0) {
+export function footer({ rows, saving, mls, sls, theme, state }, left, width, y0) {
   let y = y0;
   let body = '';
   const barW = Math.min(220, width / 4);
@@ -203,9 +203,13 @@ export function footer({ rows, saving, mls, sls, theme }, left, width, y0) {
     + el('rect', { x: left + 80, y: y - 2, width: 12, height: 12, fill: theme.transfer }) + txt({ x: left + 96, y: y + 9, 'font-size': 11 }, 'transfer')
     + txt({ x: left + 170, y: y + 9, 'font-size': 11, fill: theme.muted }, 'boxes: conv layers · pills: fully-connected layers (FL) · bands: blocks');
   y += 22;
-  body += txt({ 'data-testid': 'network-saving', x: left, y: y + 4, 'font-weight': 600 },
-    `MLS saves ${saving.toFixed(2)} % over SLS (${seconds(mls.completion_s)} with ${devices(mls.devices)} vs ${seconds(sls.completion_s)} with ${sls.devices})`);
-  y += 14;
+  // MLS's saving only beside MLS's own bars; in a stream, of the period the plans chose.
+  if (rows.some(([plan]) => plan === mls)) {
+    const [what, time] = state.objective === 'throughput' ? ['period', (p) => p.period_s] : ['time', (p) => p.completion_s];
+    body += txt({ 'data-testid': 'network-saving', x: left, y: y + 4, 'font-weight': 600 },
+      `MLS saves ${pct(saving)} of the ${what} over SLS (${seconds(time(mls))} with ${devices(mls.devices)} vs ${seconds(time(sls))} with ${sls.devices})`);
+    y += 14;
+  }
   return { markup: body, y };
 }
 
