@@ -3,12 +3,12 @@
 use super::args::SettingArgs;
 use super::setting::Setting;
 use super::{table, CliError};
-use crate::solver::{check_work, dp_table, solve, Plan, Workload};
+use crate::solver::{admit, dp_table, solve, Plan, Workload};
 
 /// `dp`: with `json`, the plan and the table of eq. (2) at its k (the page's DP view).
 pub fn run(setting: &SettingArgs, json: bool, dp: bool) -> Result<String, CliError> {
     let s = Setting::from_args(setting)?;
-    check_work(&s.net, &s.env, Workload::Solve(s.algorithm)).map_err(|e| CliError(e.0))?;
+    admit(&s.net, &s.env, Workload::Solve(s.algorithm)).map_err(|e| CliError(e.0))?;
     let plan = solve(&s.net, &s.env, s.algorithm);
     if json && dp {
         let dp = dp_table(&s.net, &s.env, plan.devices, s.algorithm);

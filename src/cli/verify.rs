@@ -10,7 +10,7 @@ use super::args::SettingArgs;
 use super::setting::{parsed, Setting};
 use super::{table, CliError};
 use crate::execute::{scaled, verify, VerifyReport};
-use crate::solver::{check_work, solve, Workload};
+use crate::solver::{admit, solve, Workload};
 
 /// Solves (the solve's work checked first), then runs the plan; `execute::verify`
 /// refuses a run whose estimated work or memory is over its budget before it starts.
@@ -24,7 +24,7 @@ pub fn run(
     let scale = parsed("scale", scale, 1u32, "a whole number of at least 1")?;
     let seed = parsed("seed", seed, 1u64, "a whole number")?;
     let net = scaled(&s.net, scale).map_err(|e| CliError(format!("--scale {scale}: {e}")))?;
-    check_work(&net, &s.env, Workload::Solve(s.algorithm)).map_err(|e| CliError(e.0))?;
+    admit(&net, &s.env, Workload::Solve(s.algorithm)).map_err(|e| CliError(e.0))?;
     let plan = solve(&net, &s.env, s.algorithm);
     let start = Instant::now();
     let report = verify(&net, &plan, seed).map_err(|e| CliError(format!("verify: {e}")))?;

@@ -73,7 +73,7 @@ fn cluster_setting(
     let net = load(source)?;
     let cluster = cluster_spec::parse_short(spec).map_err(err)?;
     let env = Environment::with_cluster(cluster, bandwidth_mbps).map_err(err)?;
-    solver::check_work(&net, &env, work).map_err(err)?;
+    solver::admit(&net, &env, work).map_err(err)?;
     Ok((net, env))
 }
 

@@ -149,7 +149,7 @@ impl Session {
         work: Workload,
     ) -> Result<Environment, JsError> {
         let env = Environment::new(whole_devices(devices)?, bandwidth_mbps, gflops).map_err(err)?;
-        solver::check_work(self.planner.network(), &env, work).map_err(err)?;
+        solver::admit(self.planner.network(), &env, work).map_err(err)?;
         Ok(env)
     }
 }
