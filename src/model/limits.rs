@@ -94,13 +94,7 @@ pub(crate) fn check_name(name: &str) -> Result<(), ModelError> {
             format!("the name has {chars} characters, more than the limit of {MAX_NAME_CHARS}"),
         ));
     }
-    if name.chars().any(char::is_control) {
-        return Err(ModelError::at(
-            "name",
-            "the name contains control characters",
-        ));
-    }
-    Ok(())
+    super::names::check(name).map_err(|e| ModelError::at("name", e))
 }
 
 /// The product of `factors`, or an error naming the layer when it exceeds [`MAX_FLOPS`].
