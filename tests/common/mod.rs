@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod brute;
+pub mod hostile;
 
 use coopai::model::{
     Conv, Fc, Layer, Model, Network, Pool, PoolLayer, PoolMode, Reorg, Shape, Shuffle, Split,
