@@ -76,8 +76,10 @@ fn whole_devices(devices: f64) -> Result<u32, JsError> {
     }
 }
 
+/// The core's message for the page, with any character that would reorder or hide
+/// the text around it escaped (a message may quote a file's names).
 fn err(e: impl std::fmt::Display) -> JsError {
-    JsError::new(&e.to_string())
+    JsError::new(&crate::model::names::escaped(&e.to_string()))
 }
 
 #[wasm_bindgen]
@@ -96,7 +98,7 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 /// `"mls"` or `"sls"`, or an error naming what was given.
 fn parse_algorithm(text: &str) -> Result<Algorithm, JsError> {
     Algorithm::parse(text)
-        .ok_or_else(|| JsError::new(&format!("algorithm must be 'mls' or 'sls', found '{text}'")))
+        .ok_or_else(|| err(format!("algorithm must be 'mls' or 'sls', found '{text}'")))
 }
 
 mod session;

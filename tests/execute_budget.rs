@@ -299,7 +299,7 @@ fn worst_cases() {
         let env = Environment::new(devices, 100.0, 13.6).unwrap();
         let accepted = |s: u32| {
             let net = model::load(&shape(s)).ok()?;
-            coopai::solver::check_work(&net, &env, coopai::solver::Workload::Solve(Algorithm::Mls))
+            coopai::solver::admit(&net, &env, coopai::solver::Workload::Solve(Algorithm::Mls))
                 .ok()?;
             let plan = solve(&net, &env, Algorithm::Mls);
             let e = estimate(&net, &plan);

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use coopai::cost::Environment;
 use coopai::import::{darknet, detect_and_load, keras};
 use coopai::model::{json, limits, zoo, ModelError, Network};
-use coopai::solver::{check_work, solve, Algorithm, Workload};
+use coopai::solver::{admit, solve, Algorithm, Workload};
 use import_support::{random_model, to_cfg, to_keras, Rng};
 
 /// Tokens that tend to break parsers or reach limits.
@@ -272,7 +272,7 @@ fn fuzz_random_models(
             Ok(net) => {
                 check_accepted(&net);
                 let env = Environment::new(rng.range(1, 4), 100.0, 13.6).unwrap();
-                if check_work(&net, &env, Workload::Solve(Algorithm::Mls)).is_ok() {
+                if admit(&net, &env, Workload::Solve(Algorithm::Mls)).is_ok() {
                     let plan = solve(&net, &env, Algorithm::Mls);
                     assert!(
                         plan.completion_s.is_finite() && plan.completion_s > 0.0,
@@ -390,7 +390,7 @@ fn fuzz_solver(rng: &mut Rng, iterations: u64) -> (u64, u64) {
             rng.range(1, 10_000) as f64 / 100.0,
         )
         .unwrap();
-        check_work(&net, &env, Workload::Solve(Algorithm::Mls)).unwrap();
+        admit(&net, &env, Workload::Solve(Algorithm::Mls)).unwrap();
         let mls = solve(&net, &env, Algorithm::Mls);
         let sls = solve(&net, &env, Algorithm::Sls);
         for (m, s) in mls.per_k.iter().zip(&sls.per_k) {
@@ -469,7 +469,7 @@ fn the_zoo_solves_from_every_format() {
     .unwrap();
     let net = detect_and_load(&yolo).unwrap();
     let env = Environment::new(4, 100.0, 13.6).unwrap();
-    check_work(&net, &env, Workload::Solve(Algorithm::Mls)).unwrap();
+    admit(&net, &env, Workload::Solve(Algorithm::Mls)).unwrap();
     let from_cfg = solve(&net, &env, Algorithm::Mls);
     let from_zoo = solve(&Network::new(&zoo::yolov2()).unwrap(), &env, Algorithm::Mls);
     assert_eq!(from_cfg.completion_s, from_zoo.completion_s);

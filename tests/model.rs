@@ -1,10 +1,10 @@
 //! Shapes, FLOPs and parameters of the zoo, the slicing primitives, and the specific
 //! errors for impossible models and environments.
 
-use coopai::cost::{Environment, MAX_WORK, MIN_GFLOPS, MIN_RATE};
+use coopai::cost::{Environment, MIN_GFLOPS, MIN_RATE};
 use coopai::model::{zoo, Conv, Fc, Layer, Model, Network, Passthrough, Pool, Shape};
 use coopai::slicing::{back_through_conv, back_through_pool, equal_split, Rows};
-use coopai::solver::{check_work, solve, Algorithm, Workload};
+use coopai::solver::{admit, solve, Algorithm, Workload, MAX_STEPS};
 
 fn network(name: &str) -> Network {
     Network::new(&zoo::by_name(name).unwrap()).unwrap()
@@ -259,14 +259,14 @@ fn environments_are_checked() {
     );
     let net = Network::new(&long).unwrap();
     let mls = Workload::Solve(Algorithm::Mls);
-    let err = check_work(&net, &Environment::new(32, 100.0, 13.6).unwrap(), mls).unwrap_err();
+    let err = admit(&net, &Environment::new(32, 100.0, 13.6).unwrap(), mls).unwrap_err();
     assert!(
         err.0
-            .contains(&format!("more than the limit of {MAX_WORK}")),
+            .contains(&format!("more than the limit of {MAX_STEPS}")),
         "{}",
         err.0
     );
-    assert!(check_work(&net, &Environment::new(4, 100.0, 13.6).unwrap(), mls).is_ok());
+    assert!(admit(&net, &Environment::new(4, 100.0, 13.6).unwrap(), mls).is_ok());
 }
 
 /// The elementwise product (`mul`): two or more inputs of one shape, that shape out, no

@@ -131,7 +131,7 @@ impl Setting {
 fn load_cluster(spec: &OsStr) -> Result<Cluster, CliError> {
     let path = Path::new(spec);
     if path.is_file() {
-        let text = read_text(path, MAX_CLUSTER_BYTES)?;
+        let text = read_text(path, "a cluster file", MAX_CLUSTER_BYTES)?;
         return cluster_spec::parse_json(&text)
             .map_err(|e| CliError(format!("{}: {}", shown(spec), e.0)));
     }
@@ -149,21 +149,11 @@ fn load_model(source: &OsStr) -> Result<Network, CliError> {
     let path = Path::new(source);
     if path.is_file() {
         // Text is refused past its limit; only a file that starts like an ONNX model
-        // (a protobuf field 1 or 2) is read on, up to the larger ONNX limit.
-        let bytes = match read_bytes(path, MAX_JSON_BYTES) {
-            Ok(bytes) => bytes,
-            Err(too_large) => {
-                let mut first = [0u8; 1];
-                let starts_like_onnx = std::fs::File::open(path)
-                    .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut first))
-                    .is_ok()
-                    && matches!(first[0], 0x08 | 0x12);
-                if !starts_like_onnx {
-                    return Err(too_large);
-                }
-                read_bytes(path, MAX_ONNX_BYTES)?
-            }
-        };
+        // (a protobuf field 1 or 2) may be larger, up to the ONNX limit.
+        let bytes = read_bytes(path, "a model", |first| match first {
+            0x08 | 0x12 => MAX_ONNX_BYTES,
+            _ => MAX_JSON_BYTES,
+        })?;
         let (_, net, notes) = import::read_bytes_noting(&bytes)
             .map_err(|e| CliError(format!("{}: {e}", shown(source))))?;
         for note in notes {

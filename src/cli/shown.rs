@@ -12,24 +12,9 @@ pub const MAX_SHOWN_CHARS: usize = 60;
 /// Most characters of a whole error message.
 pub const MAX_MESSAGE_CHARS: usize = 400;
 
-/// Characters that change how the rest of a line is displayed without being control
-/// characters: zero-width and bidirectional marks.
-fn is_invisible_format(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
-}
-
-/// `text` with control and bidi characters written as Rust escapes (`\n`, `\u{1b}`).
-pub fn escaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() || is_invisible_format(c) {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
+/// Control and bidi characters written as Rust escapes (`\n`, `\u{202e}`): the
+/// core's one rule, which the page's errors follow too.
+pub use crate::model::names::escaped;
 
 /// The first `max` characters of `text`, then `…` when it was longer.
 pub fn shortened(text: &str, max: usize) -> String {

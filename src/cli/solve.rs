@@ -7,7 +7,7 @@ use super::{table, CliError};
 use crate::cost::Environment;
 use crate::model::Network;
 use crate::solver::{
-    check_work, dp_table, solve, solve_throughput, Algorithm, Objective, Plan, Workload,
+    admit, dp_table, solve, solve_throughput, Algorithm, Objective, Plan, Workload,
 };
 
 /// `dp`: with `json`, the plan and the table of eq. (2) at its k (the page's DP view).
@@ -44,7 +44,7 @@ pub(super) fn plan_for(
 ) -> Result<Plan, CliError> {
     match objective {
         Objective::Latency => {
-            check_work(net, env, Workload::Solve(algorithm)).map_err(|e| CliError(e.0))?;
+            admit(net, env, Workload::Solve(algorithm)).map_err(|e| CliError(e.0))?;
             Ok(solve(net, env, algorithm))
         }
         Objective::Throughput => solve_throughput(net, env, algorithm).map_err(CliError),

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use super::cluster::{Cluster, Device};
 use super::environment::{EnvironmentError, MAX_DEVICES};
+use crate::model::names::escaped;
 
 fn bad(message: String) -> EnvironmentError {
     EnvironmentError(message)
@@ -117,11 +118,11 @@ pub fn parse_json(text: &str) -> Result<Cluster, EnvironmentError> {
             } else {
                 base
             };
-            if name.chars().count() > 60 || name.chars().any(char::is_control) {
-                return Err(bad(
-                    "a device name has at most 60 characters and no control characters".into(),
-                ));
+            if name.chars().count() > 60 {
+                return Err(bad("a device name has at most 60 characters".into()));
             }
+            crate::model::names::check(&name)
+                .map_err(|e| bad(format!("device name \"{}\": {e}", escaped(&name))))?;
             devices.push(Device {
                 name,
                 gflops: d.gflops,

@@ -89,6 +89,9 @@ pub struct DagSweep<'a> {
     fc_memory: Vec<(u64, u64)>,
     /// Rows of each layer added so far, for the trace and `input_rows`.
     produced: Vec<(u32, u32)>,
+    /// The last layer added that reads each tensor, so that a layer reading `n`
+    /// tensors costs `O(n)` to add, not `O(n²)`.
+    read_by: Vec<usize>,
     /// Scratch for [`rows_needed_by_others`].
     starts: Vec<(u32, usize)>,
     ends: Vec<(u32, usize)>,
@@ -160,6 +163,7 @@ impl<'a> DagSweep<'a> {
             held_now: vec![0; n],
             fc_memory,
             produced: vec![NONE; n],
+            read_by: vec![0; grid_layer + 1],
             starts: Vec::with_capacity(n),
             ends: Vec::with_capacity(n),
             kept: vec![0; n],
@@ -297,13 +301,14 @@ impl<'a> DagSweep<'a> {
         for (held, &rows) in self.held_now[..a].iter_mut().zip(&self.produced) {
             *held = size(rows) * (out_bits / B);
         }
-        let inputs = &net.inputs[r - 1];
         // Deep in a sweep every active device makes the same rows: read them back once.
         let same = self.produced[..a].iter().all(|&p| p == self.produced[0]);
-        for (n, &t) in inputs.iter().enumerate() {
-            if inputs[..n].contains(&t) {
+        for &t in &net.inputs[r - 1] {
+            // A tensor read twice (`add` of x and x) is held once.
+            if self.read_by[t] == r {
                 continue;
             }
+            self.read_by[t] = r;
             let shape = if t == 0 {
                 net.input
             } else {

@@ -6,7 +6,6 @@ use std::fmt;
 use serde::Serialize;
 
 use super::cluster::{Cluster, Team};
-use crate::model::Network;
 
 /// Bits of one tensor element (`b` in the spec).
 pub const BITS_PER_ELEMENT: u64 = 32;
@@ -20,13 +19,6 @@ pub const MIN_RATE: f64 = 1e-6;
 /// Smallest device speed in GFLOPS: 1 FLOP/s (the hand-worked cases use it), for the
 /// same reason.
 pub const MIN_GFLOPS: f64 = 1e-9;
-/// Most device-steps of block evaluation one solve may take (counted by
-/// `solver::check_work`). Natively a device-step costs 5–25 ns and the `k`s run on
-/// every core, so a solve at the limit takes one to three seconds; the page's wasm is
-/// single-threaded and slower, and solves in a worker that shows its progress. A
-/// 1,000-layer chain of 1×1 convs runs at D = 26 (1.9e8 steps) and is refused with a
-/// message from D = 27 (2.0e8).
-pub const MAX_WORK: u64 = 200_000_000;
 
 /// `D`, `G` and `F` of the paper, or a cluster of different devices.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -149,16 +141,4 @@ fn check_rate(name: &str, unit: &str, value: f64) -> Result<(), EnvironmentError
         )));
     }
     Ok(())
-}
-
-/// Device-steps of a full solve with up to `devices` devices.
-pub fn estimated_work(net: &Network, devices: u32) -> u64 {
-    let mut pairs = 0u64;
-    let mut run = 0u64;
-    for layer in &net.layers {
-        run = if layer.is_spatial() { run + 1 } else { 0 };
-        pairs += run + 1;
-    }
-    let d = u64::from(devices);
-    pairs.saturating_mul(d * (d + 1) / 2)
 }

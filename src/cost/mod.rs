@@ -17,7 +17,6 @@ pub use block::{block_time, Case, Load, Timing};
 pub use block_loads::block_loads;
 pub use cluster::{Cluster, Device, Team};
 pub use environment::{
-    estimated_work, Environment, EnvironmentError, BITS_PER_ELEMENT, MAX_DEVICES, MAX_RATE,
-    MAX_WORK, MIN_GFLOPS, MIN_RATE,
+    Environment, EnvironmentError, BITS_PER_ELEMENT, MAX_DEVICES, MAX_RATE, MIN_GFLOPS, MIN_RATE,
 };
 pub use round::{round_cost, round_floor};

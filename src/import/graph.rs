@@ -78,8 +78,9 @@ impl Graph {
                     )));
                 }
                 let channels: u64 = shapes.iter().map(|s| u64::from(s.channels)).sum();
-                let channels = crate::model::limits::checked_u32("concat channels", &[channels])
-                    .map_err(|e| origin.error(e.message))?;
+                let channels =
+                    crate::model::limits::checked_u32(None, "concat channels", &[channels])
+                        .map_err(|e| origin.error(e.message))?;
                 Shape::new(first.height, first.width, channels)
             }
             (Layer::Scale, [map, factors]) => {

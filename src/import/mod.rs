@@ -32,7 +32,13 @@ pub(crate) fn preview(text: &str) -> String {
     let mut p: String = text
         .chars()
         .take(40)
-        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .map(|c| {
+            if crate::model::names::is_hidden(c) {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
         .collect();
     if text.chars().nth(40).is_some() {
         p.push('…');

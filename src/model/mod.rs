@@ -5,6 +5,7 @@ mod error;
 pub mod json;
 mod layer;
 pub mod limits;
+pub mod names;
 mod network;
 mod source;
 mod window;

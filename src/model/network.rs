@@ -270,7 +270,7 @@ impl Network {
                     let out = Shape::new(
                         input.height,
                         input.width,
-                        limits::checked_u32("concat channels", &[channels])?,
+                        limits::checked_u32(Some(index), "concat channels", &[channels])?,
                     );
                     free(index, Kind::Concat, input, out)
                 }
@@ -294,10 +294,12 @@ impl Network {
                     limits::check_size(Some(index), "factor", u.factor)?;
                     let out = Shape::new(
                         limits::checked_u32(
+                            Some(index),
                             "upsampled height",
                             &[u64::from(input.height), u64::from(u.factor)],
                         )?,
                         limits::checked_u32(
+                            Some(index),
                             "upsampled width",
                             &[u64::from(input.width), u64::from(u.factor)],
                         )?,
@@ -333,6 +335,7 @@ impl Network {
                         ));
                     }
                     let channels = limits::checked_u32(
+                        Some(index),
                         "reorg channels",
                         &[u64::from(input.channels), u64::from(r.stride).pow(2)],
                     )?;
@@ -454,7 +457,8 @@ fn resolve_inputs(model: &Model) -> Result<Vec<Vec<usize>>, ModelError> {
             }
             Ok(given.to_vec())
         })
-        .collect()
+        .collect::<Result<Vec<_>, _>>()
+        .and_then(limits::check_reads)
 }
 
 fn same_shapes(
@@ -677,7 +681,7 @@ fn branch_info(p: Passthrough, source: &LayerInfo) -> Result<Branch, ModelError>
     let shape = Shape::new(
         c.height / p.reorg,
         c.width / p.reorg,
-        limits::checked_u32("passthrough channels", &[u64::from(p.filters), r, r])?,
+        limits::checked_u32(None, "passthrough channels", &[u64::from(p.filters), r, r])?,
     );
     let cs = u64::from(c.channels);
     let f = u64::from(p.filters);

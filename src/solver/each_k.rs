@@ -2,7 +2,7 @@
 //! is long enough to pay for the threads: the `k`s are independent DPs. The page's wasm
 //! has one thread and runs them in turn.
 
-use super::budget::candidates;
+use super::admit::Work;
 use super::dp::{partition, Algorithm, Partition};
 use crate::cost::Environment;
 use crate::model::Network;
@@ -13,8 +13,7 @@ const PARALLEL_STEPS: u64 = 1_000_000;
 
 /// [`partition`] for `k = 1..=env.devices`, in order of `k`.
 pub fn partitions(net: &Network, env: &Environment, algorithm: Algorithm) -> Vec<Partition> {
-    let d = u64::from(env.devices);
-    let steps = candidates(net, algorithm).saturating_mul(d * (d + 1) / 2);
+    let steps = Work::of(net, algorithm).up_to(env.devices);
     let ks: Vec<u32> = (1..=env.devices).collect();
     each(&ks, steps, |k| partition(net, env, k, algorithm))
 }

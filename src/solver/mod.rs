@@ -1,7 +1,7 @@
 //! The solvers (spec §5): MLS and SLS for every `k`, the best `k`, and the sweeps
 //! behind the paper's Fig. 8 (by `k`) and Fig. 9 (by bandwidth).
 
-pub mod budget;
+pub mod admit;
 mod dp;
 mod dp_table;
 mod each_k;
@@ -10,7 +10,7 @@ mod planner;
 pub mod stream;
 mod sweep;
 
-pub use budget::{check as check_work, Workload};
+pub use admit::{admit, Work, Workload, MAX_STEPS};
 pub use dp::{
     check_memory, partition, partition_observed, Algorithm, Chosen, Observer, Offer, Partition,
 };

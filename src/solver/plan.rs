@@ -166,7 +166,7 @@ pub struct Plan {
 }
 
 /// Solves for every `k` in `1..=D` and details the best (the smallest `k` on a tie).
-/// The work must have been checked with [`super::check_work`] (`Workload::Solve`). For a cluster with memory limits,
+/// The work must have been checked with [`super::admit`] (`Workload::Solve`). For a cluster with memory limits,
 /// also [`super::check_memory`].
 pub fn solve(net: &Network, env: &Environment, algorithm: Algorithm) -> Plan {
     solve_with(net, env, algorithm, partitions(net, env, algorithm))

@@ -13,7 +13,7 @@
 //! Mixed clusters are solved cold (their per-device links make the time depend on `G`
 //! in a way a pair cannot hold).
 
-use super::budget;
+use super::admit::Work;
 use super::dp::{
     candidates, partition, single_device, Algorithm, Partition, Recurrence, Sweep, Visit,
 };
@@ -199,7 +199,8 @@ impl Planner {
         algorithm: Algorithm,
     ) -> Vec<Partition> {
         let net = &self.net;
-        let walk_steps = |k: u32| budget::candidates(net, algorithm).saturating_mul(u64::from(k));
+        let work = Work::of(net, algorithm);
+        let walk_steps = |k: u32| work.at(k);
         if env.cluster.is_some() {
             let steps = ks.iter().map(|&k| walk_steps(k)).sum();
             return each(ks, steps, |k| partition(net, env, k, algorithm));

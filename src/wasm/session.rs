@@ -170,7 +170,7 @@ impl Session {
             Environment::with_cluster(cluster, bandwidth_mbps)
         }
         .map_err(err)?;
-        solver::check_work(self.planner.network(), &env, work).map_err(err)?;
+        solver::admit(self.planner.network(), &env, work).map_err(err)?;
         Ok(env)
     }
 

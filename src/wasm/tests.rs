@@ -298,7 +298,7 @@ fn the_sweep_is_refused_when_ten_comparisons_are_over_the_limit() {
         format!(r#"{{"input": {{"height": 4, "width": 4, "channels": 1}}, "layers": [{layers}]}}"#);
     let net = model::load(&text).unwrap();
     let env = Environment::new(32, 100.0, 13.6).unwrap();
-    assert!(solver::check_work(&net, &env, solver::Workload::Compare).is_ok());
+    assert!(solver::admit(&net, &env, solver::Workload::Compare).is_ok());
     let ten = vec![1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0];
     let mut session = wasm::Session::new(&text).unwrap();
     let refused = |e: JsError| {

@@ -6,6 +6,7 @@
 pub mod brute;
 pub mod brute_stream;
 pub mod cli;
+pub mod hostile;
 
 use coopai::cost::{Cluster, Device};
 use coopai::model::{

@@ -7,6 +7,7 @@
 
 import { readModel, readModelBytes, Superseded } from './engine.js';
 import { MAX_LINK_MODEL, linkModel } from './state.js';
+import { escaped } from './shown.js';
 
 const PAUSE_MS = 300;
 /** The core refuses more; checked on the file's size so a huge file is never read. */
@@ -73,10 +74,11 @@ async function readAndAccept(text, origin, load) {
 /** An ONNX file (by name, or by the protobuf key it starts with) is read as bytes; the
  * box then shows the model in the project's JSON, which can be edited like any text. */
 async function readFile(file) {
+  const name = escaped(file.name);
   const [first] = new Uint8Array(await file.slice(0, 1).arrayBuffer());
   if (/\.onnx$/i.test(file.name) || first === 0x08 || first === 0x12) {
     if (file.size > MAX_ONNX_BYTES) {
-      showError(new Error(`${file.name}: the file has ${file.size} bytes, more than the 1 GiB an ONNX model may have`));
+      showError(new Error(`${name}: the file has ${file.size} bytes, more than the 1 GiB an ONNX model may have`));
       return;
     }
     let imported;
@@ -87,19 +89,19 @@ async function readFile(file) {
       error = e;
     }
     $('custom-text').value = imported ? `${JSON.stringify(JSON.parse(imported.json), null, 2)}\n` : '';
-    readAndAccept('', `“${file.name}”`, async () => {
+    readAndAccept('', `“${name}”`, async () => {
       if (error) throw error;
       return imported;
     });
     return;
   }
   if (file.size > MAX_FILE_BYTES) {
-    showError(new Error(`${file.name}: the file has ${file.size} bytes, more than the 4 MiB a model may have`));
+    showError(new Error(`${name}: the file has ${file.size} bytes, more than the 4 MiB a model may have`));
     return;
   }
   const text = await file.text();
   $('custom-text').value = text;
-  readAndAccept(text, `“${file.name}”`);
+  readAndAccept(text, `“${name}”`);
 }
 
 /** Any file dragged over the page can be dropped; the panel and controls light up. */

@@ -187,7 +187,11 @@ async function readLinkModel(notes, last) {
   };
   const using = () => (last?.model === CUSTOM ? 'the last model that read well' : last?.model ?? FIELDS.model.fallback);
   if (!state.custom) {
-    notes.push(`the address names your own model but does not include it (too long for a link), using ${using()}`);
+    // A `custom=` value that is there but not base64url text has its own note already.
+    const carried = new URLSearchParams(location.hash.slice(1)).has('custom');
+    notes.push(carried
+      ? `using ${using()} instead`
+      : `the address names your own model but does not include it (too long for a link), using ${using()}`);
     return fallback();
   }
   try {

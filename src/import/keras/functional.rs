@@ -501,37 +501,33 @@ fn input(
 /// For each layer, whether every layer that reads it (and every one after those) is a
 /// `Dense`, a `Flatten` or a cost-free layer: only then may a `Dense` on a flat tensor
 /// be a fully-connected layer (the planner allows nothing but FCs after an FC).
+///
+/// A layer fails when one of its readers is of another class, and then so does every
+/// layer it reads: a walk back along the reads from those, each layer visited once, so
+/// the work is linear in the calls whatever order the file lists them in (a fixed
+/// point over the listed order took one pass per layer for a reversed list).
 fn fc_tail(calls: &[Pending<'_>]) -> HashMap<String, bool> {
-    let mut readers: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
+    let mut reads: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut failing = Vec::new();
     for c in calls {
+        let fc_like = matches!(c.class, "Dense" | "Flatten") || FREE.contains(&c.class);
         for ((from, _, _), _) in &c.reads {
-            readers
-                .entry(from.as_str())
+            reads
+                .entry(c.name.as_str())
                 .or_default()
-                .push((c.name.as_str(), c.class));
+                .push(from.as_str());
+            if !fc_like {
+                failing.push(from.as_str());
+            }
         }
     }
     let mut ok: HashMap<String, bool> = calls.iter().map(|c| (c.name.clone(), true)).collect();
-    // Monotone: a layer only ever turns false. Walking the (topological) list backwards
-    // settles it in one pass plus one to see nothing changes.
-    loop {
-        let mut changed = false;
-        for c in calls.iter().rev() {
-            if !ok[&c.name] {
-                continue;
-            }
-            let bad = readers.get(c.name.as_str()).is_some_and(|rs| {
-                rs.iter().any(|(name, class)| {
-                    !(matches!(*class, "Dense" | "Flatten") || FREE.contains(class)) || !ok[*name]
-                })
-            });
-            if bad {
-                ok.insert(c.name.clone(), false);
-                changed = true;
-            }
+    while let Some(name) = failing.pop() {
+        match ok.get_mut(name) {
+            Some(fine) if *fine => *fine = false,
+            _ => continue,
         }
-        if !changed {
-            return ok;
-        }
+        failing.extend(reads.get(name).into_iter().flatten());
     }
+    ok
 }

@@ -15,11 +15,11 @@ pub use pareto::StreamPartition;
 pub use schedule::{period, schedule, RoundSlot, Stream};
 pub use simulate::{simulate, Simulated};
 
-use super::budget::{self, Workload};
+use super::admit::{admit, Workload, MAX_STEPS};
 use super::dp::{Algorithm, Chosen, Partition};
 use super::each_k::{each, partitions};
 use super::plan::{assemble, Plan};
-use crate::cost::{block_loads, round_cost, Environment, Timing, MAX_WORK};
+use crate::cost::{block_loads, round_cost, Environment, Timing};
 use crate::model::Network;
 
 /// What a plan minimises: one picture's completion time, or a stream's period.
@@ -74,26 +74,26 @@ pub fn period_of(net: &Network, env: &Environment, p: &Partition) -> f64 {
 /// (its period at most that of the latency plan for the same `k`).
 ///
 /// The work is checked in one place: the latency DP that gives each `k` its ceiling
-/// is a solve ([`budget::check`]), the stream DP offers the same candidates again, and
-/// what is left of [`MAX_WORK`] bounds the Pareto sets' pair extensions, counted over
+/// is a solve ([`admit`]), the stream DP offers the same candidates again, and
+/// what is left of [`MAX_STEPS`] bounds the Pareto sets' pair extensions, counted over
 /// every `k`; a model that needs more is refused with a message, never cut short.
 pub fn stream_partitions(
     net: &Network,
     env: &Environment,
     algorithm: Algorithm,
 ) -> Result<Vec<StreamPartition>, String> {
-    let solve = budget::check(net, env, Workload::Solve(algorithm)).map_err(|e| e.0)?;
+    let solve = admit(net, env, Workload::Solve(algorithm)).map_err(|e| e.0)?;
     let priced = solve.saturating_mul(2);
-    if priced > MAX_WORK {
+    if priced > MAX_STEPS {
         return Err(format!(
             "a throughput solve with {} devices on a {}-layer model would take about \
              {priced} block-evaluation steps (twice a latency solve's), more than the \
-             limit of {MAX_WORK}; use fewer devices or fewer layers",
+             limit of {MAX_STEPS}; use fewer devices or fewer layers",
             env.devices,
             net.len()
         ));
     }
-    let limit = MAX_WORK - priced;
+    let limit = MAX_STEPS - priced;
     let work = AtomicU64::new(0);
     let latency = partitions(net, env, algorithm);
     let ks: Vec<u32> = (1..=env.devices).collect();
@@ -107,7 +107,7 @@ pub fn stream_partitions(
         .map_err(|_| {
             format!(
                 "the throughput planner's Pareto sets needed more than {limit} pair \
-                 extensions (what the work limit of {MAX_WORK} leaves after the DP \
+                 extensions (what the work limit of {MAX_STEPS} leaves after the DP \
                  itself); use fewer devices or fewer layers, or plan for latency"
             )
         })
