@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { serve, open, settled, SHOTS } from './harness.mjs';
+import { serve, open, settled, hashWritten, frames, SHOTS } from './harness.mjs';
 import { cliSolve, cliSolveCluster } from './cli.mjs';
 import { withPage, shown } from './checks.mjs';
 
@@ -76,8 +76,8 @@ test('keys do one thing: → in a focused drawing moves its tooltip, not the tou
   await page.focus('[data-view=network] [data-tip][tabindex="0"]');
   const before = await page.evaluate(() => document.activeElement.dataset.tip);
   await page.keyboard.press('ArrowRight');
-  await page.waitForTimeout(200);
-  assert.notEqual(await page.evaluate(() => document.activeElement.dataset.tip), before, 'the tooltip moved');
+  await page.waitForFunction((b) => document.activeElement.dataset.tip !== b, before);
+  await frames(page);
   assert.equal(await page.textContent('#tour-count'), 'Step 1 of 8');
   assert.match(await page.evaluate(() => location.hash), /tour=1(&|$)/);
   // Out of the drawing, → is the tour's again.
@@ -173,10 +173,8 @@ test('the cluster editor shows only what was applied, drops a stale line, says -
     const field = `#cluster-groups li:nth-child(${row}) .memory`;
     await page.fill(field, '1');
     await page.press(field, 'Tab');
-    await page.waitForTimeout(250);
-    await settled(page);
+    await hashWritten(page);
   }
-  await page.waitForTimeout(250);
   const cluster = new URLSearchParams((await page.evaluate(() => location.hash)).slice(1)).get('cluster');
   const fields = await page.$$eval('#cluster-groups li', (rows) => rows.map((r) => ['count', 'gflops', 'memory'].map((k) => r.querySelector(`.${k}`).value)));
   const written = fields.map(([c, g, m]) => `${c}x${g}${m ? `@${m}` : ''}`).join(',');
@@ -185,8 +183,7 @@ test('the cluster editor shows only what was applied, drops a stale line, says -
   // An edit that solves clears that line.
   await page.fill('#cluster-groups li:nth-child(1) .count', '3');
   await page.press('#cluster-groups li:nth-child(1) .count', 'Tab');
-  await page.waitForTimeout(250);
-  await settled(page);
+  await hashWritten(page);
   assert.ok(await page.isHidden('#cluster-status'), 'no stale line after an edit that solved');
   await page.fill('#cluster-groups li:nth-child(1) .count', '-5');
   assert.match(await page.textContent('#cluster-error'), /count -5 is outside 1\.\.\d+, using 1/);
@@ -199,7 +196,8 @@ test('a lesson link locks what it hides: no preset, tour or editor changes it', 
   assert.ok(await page.isHidden('#cluster'), 'so is the cluster editor, which replaces the speed');
   // Even clicked by a script, the preset leaves them.
   await page.evaluate(() => document.getElementById('rpi4').click());
-  await page.waitForTimeout(300);
+  await frames(page);
+  await hashWritten(page);
   assert.deepEqual(await shown(page), before);
   assert.match(await page.evaluate(() => location.hash), /bandwidth=40&gflops=2\.5&algorithm=both/);
   // The tour does not switch a hidden "Show".
@@ -224,8 +222,9 @@ test('tinyres partitions as it opens; a plan on one device says so and offers a 
   await open(page, server.url, '#model=tiny&devices=10&bandwidth=100&gflops=13.6');
   await page.waitForSelector('#single-note a');
   assert.match(await page.textContent('#single-note'), /The best plan here is one device alone/);
+  const offered = await page.evaluate(() => location.hash);
   await page.click('#single-note a');
-  await page.waitForTimeout(300);
+  await page.waitForFunction((h) => location.hash !== h, offered);
   await settled(page);
   assert.ok((await shown(page)).devices > 1, 'the setting offered splits');
   await shot(page, 'single-offer');
@@ -250,8 +249,9 @@ test('the skip link and the case list tell the truth', () => withPage({ viewport
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.className), 'skip');
   await page.keyboard.press('Enter');
-  await page.waitForTimeout(400);
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'views');
+  await page.waitForFunction(() => document.activeElement.id === 'views');
+  await frames(page);
+  await hashWritten(page);
   assert.ok(await page.isHidden('#note'), 'no note');
   assert.equal(await page.evaluate(() => location.hash), hash, 'the setting stays');
   const names = await page.$$eval('#case-list dt', (es) => es.length);
