@@ -264,8 +264,9 @@ test('a hash navigated to while a write is pending is not overwritten (hash.js, 
   const listeners = [];
   const timers = [];
   let now = 0;
-  const saved = Object.fromEntries(['location', 'history', 'addEventListener', 'setTimeout'].map((k) => [k, Object.getOwnPropertyDescriptor(globalThis, k)]));
+  const saved = Object.fromEntries(['location', 'history', 'addEventListener', 'setTimeout', 'document'].map((k) => [k, Object.getOwnPropertyDescriptor(globalThis, k)]));
   Object.assign(globalThis, {
+    document: { documentElement: { dataset: {} } },
     location: { hash: '#model=vgg16' },
     history: { replaceState: (_, __, h) => { globalThis.location.hash = h; } },
     addEventListener: (type, fn) => { if (type === 'hashchange') listeners.push(fn); },

@@ -14,7 +14,7 @@ test('a full hash round-trips and gives no notes', () => {
   const hash = '#model=yolov2&devices=32&bandwidth=1.5&gflops=0.1&algorithm=both&round=3';
   const { state, notes } = parseHash(hash);
   assert.deepEqual(notes, []);
-  assert.deepEqual(state, { model: 'yolov2', devices: 32, bandwidth: 1.5, gflops: 0.1, algorithm: 'both', round: 3, custom: '', cluster: '', tour: 0, dpk: 0, hide: '' });
+  assert.deepEqual(state, { model: 'yolov2', devices: 32, bandwidth: 1.5, gflops: 0.1, algorithm: 'both', round: 3, custom: '', cluster: '', tour: 0, dpk: 0, hide: '', objective: 'latency' });
   assert.equal(toHash(state), hash);
 });
 
@@ -27,7 +27,7 @@ test('missing keys take the paper setting; round 0 stays out of the hash', () =>
 
 test('bad values are clamped or replaced, each with a note', () => {
   const { state, notes } = parseHash('#model=VGG19&devices=2.6&bandwidth=&gflops=1e400&algorithm=x&devices=-3&zzz=1');
-  assert.deepEqual(state, { model: 'vgg19', devices: 1, bandwidth: 100, gflops: 13.6, algorithm: 'both', round: 0, custom: '', cluster: '', tour: 0, dpk: 0, hide: '' });
+  assert.deepEqual(state, { model: 'vgg19', devices: 1, bandwidth: 100, gflops: 13.6, algorithm: 'both', round: 0, custom: '', cluster: '', tour: 0, dpk: 0, hide: '', objective: 'latency' });
   assert.deepEqual(notes, [
     'devices 2.6 is not a whole number, using 3',
     'bandwidth “” is not a number, using 100',
