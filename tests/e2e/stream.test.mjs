@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { serve, browser, open, settled, ROOT } from './harness.mjs';
 import { cliSolve, cliSolveStream } from './cli.mjs';
+import { seconds } from '../../www/js/format.js';
 
 let server;
 before(async () => { server = await serve(); });
@@ -91,6 +92,31 @@ test('the switch goes into the hash and back, and re-solves', async () => {
     await b.page.waitForFunction(() => !location.hash.includes('objective'));
     await settled(b.page);
     assert.equal(await text(b.page, 'block-count'), String(latency.blocks.length));
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});
+
+test('a stream: the DP view and Explain this plan read the MLS plan for one picture and say so', async () => {
+  const b = await browser();
+  try {
+    await open(b.page, server.url, `${HASH}&objective=throughput`);
+    const latency = cliSolve(SETTING, 'mls');
+    const stream = cliSolveStream(SETTING, 'mls');
+    // VGG16 at 1000 Mbps: the stream plan has more rounds than the plan for one picture,
+    // so a table of eq. (2) can only be the latter's.
+    assert.notEqual(stream.blocks.length, latency.blocks.length);
+    await b.page.locator('#view-dp').scrollIntoViewIfNeeded();
+    await b.page.waitForFunction(() => /Every row is filled/.test(document.querySelector('[data-caption="dp"]')?.textContent ?? ''));
+    const dp = await caption(b.page, 'dp');
+    assert.match(dp, new RegExp(`^In a stream the plan is chosen for its period by another DP .* MLS's plan for one picture, on ${latency.devices} devices\\.`));
+    // The table's T(L) is the completion time of the plan for one picture.
+    assert.ok(dp.includes(`Reading back from T(${latency.model.layers}) = ${seconds(latency.completion_s)}:`), dp);
+    await b.page.locator('#explain-list').scrollIntoViewIfNeeded();
+    await b.page.waitForFunction(() => /for one picture/.test(document.querySelector('#explain-list').previousElementSibling.textContent));
+    const heading = await b.page.$eval('#explain-list', (l) => l.previousElementSibling.textContent);
+    assert.match(heading, new RegExp(`^Explain this MLS plan for one picture .*: ${latency.blocks.length} rounds? on ${latency.devices} devices`));
     assert.deepEqual(b.errors, []);
   } finally {
     await b.close();

@@ -7,7 +7,7 @@
 import { CUSTOM, FIELDS, parseHash, toHash } from './state.js';
 import { start, network, solve, tables, cachedSweep, sweep, sweepRefusal, readModel, modelJson, Superseded, droppedCount } from './engine.js';
 import { begin, report, end } from './progress.js';
-import { hasTables, tablesFor } from './teach/engine.js';
+import { hasTables, tablePlans, tablesFor } from './teach/engine.js';
 import { bindImport, readNow, showImport, showLinkNote } from './import-panel.js';
 import { setModels, showState, bindControls } from './controls.js';
 import { readTheme } from './svg.js';
@@ -68,7 +68,7 @@ function loadTables(ctx) {
     const mine = generation;
     begin();
     report({ phase: 'the DP table' });
-    const done = tables(ctx.state, tablesFor(ctx.state), ctx);
+    const done = tables(ctx.state, tablesFor(ctx.state), tablePlans(ctx));
     tablesAsked = { state: ctx.state, done };
     // Cleared by the next solve's answer instead when one started meanwhile.
     done.then(() => { if (mine === generation) end(); }, (e) => {
@@ -350,7 +350,7 @@ async function main() {
     change: (c) => { Object.assign(state, c); update('model' in c); },
     replay: (name) => drawView(name, context(true)),
   });
-  setContext(context, { ready: (ctx) => hasTables(ctx.state, ctx), load: loadTables });
+  setContext(context, { ready: (ctx) => hasTables(ctx.state, tablePlans(ctx)), load: loadTables });
   await update(true, solved);
   watchViews();
   // For scripts/measure-load.mjs and the tests: redraw one view, or all of them now.

@@ -37,11 +37,25 @@ export function hasTables(state, plans) {
   return tablesFor(state).every(([algorithm, k]) => tables.has(key(state, algorithm, k || plans[algorithm].devices)));
 }
 
+/** The plan the DP view and "Explain this plan" read: the first plan shown, except in a
+ * stream (`objective=throughput`), whose plans come from the throughput planner and not
+ * from eq. (2): there they read MLS's plan for one picture, whose DP table it is. */
+export function explainedPlan({ state, shown, mls, sls, latency }) {
+  if (state.objective === 'throughput' && latency) return latency;
+  return shown[0] === 'sls' ? sls : mls;
+}
+
+/** The plans that a table's k 0 (a plan's best) refers to: in a stream, MLS's plan for
+ * one picture (see explainedPlan). */
+export function tablePlans(ctx) {
+  return ctx.state.objective === 'throughput' && ctx.latency ? { mls: ctx.latency, sls: ctx.sls } : ctx;
+}
+
 /** The tables the page draws for a state, as `[algorithm, k]` (k 0: that plan's best):
  * the first plan shown at its best k (explained) and at the DP view's k, and MLS's
  * during the tour. */
 export function tablesFor(state) {
-  const first = state.algorithm === 'sls' ? 'sls' : 'mls';
+  const first = state.algorithm === 'sls' && state.objective !== 'throughput' ? 'sls' : 'mls';
   const wanted = [[first, 0]];
   if (state.dpk >= 1 && state.dpk <= maxK(state)) wanted.push([first, state.dpk]);
   if (state.tour && first !== 'mls') wanted.push(['mls', 0]);

@@ -6,7 +6,7 @@
 // blocks alike) share one sentence instead of repeating it.
 
 import { seconds, flops, devices } from '../format.js';
-import { table, candidate, rowAt } from './engine.js';
+import { table, candidate, rowAt, explainedPlan } from './engine.js';
 import { candidateOf, eachTotal } from '../worker/dp-pack.js';
 
 const rounds = (n) => `${n} ${n === 1 ? 'round' : 'rounds'}`;
@@ -139,7 +139,7 @@ let drawn = null;
 /** Fills `list` (an `<ol>`) with one item per round, or per run of rounds alike, of the
  * first plan shown. */
 export function renderExplain(list, ctx) {
-  const plan = ctx.shown[0] === 'sls' ? ctx.sls : ctx.mls;
+  const plan = explainedPlan(ctx);
   const t = table(ctx.state, plan.algorithm, plan.devices);
   const items = explainPlan(plan, t, ctx.net).map(({ group, text }) => {
     const li = document.createElement('li');
@@ -152,14 +152,15 @@ export function renderExplain(list, ctx) {
   });
   list.replaceChildren(...items);
   const n = plan.blocks.length;
-  list.previousElementSibling.textContent = `Explain this ${plan.algorithm.toUpperCase()} plan: ${rounds(n)} on ${devices(plan.devices)}, ${seconds(plan.completion_s)}`;
+  const which = ctx.state.objective === 'throughput' ? `${plan.algorithm.toUpperCase()} plan for one picture (the stream's plan comes from another DP)` : `${plan.algorithm.toUpperCase()} plan`;
+  list.previousElementSibling.textContent = `Explain this ${which}: ${rounds(n)} on ${devices(plan.devices)}, ${seconds(plan.completion_s)}`;
   drawn = plan;
 }
 
 /** While the DP table of a new plan is computed: an explanation of another plan (the
  * previous model's, after a paste) is taken down rather than left standing. */
 export function waitExplain(list, ctx) {
-  const plan = ctx.shown[0] === 'sls' ? ctx.sls : ctx.mls;
+  const plan = explainedPlan(ctx);
   if (drawn === plan || drawn === null) return;
   const li = document.createElement('li');
   li.textContent = 'Computing the DP table of this plan…';

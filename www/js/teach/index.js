@@ -8,6 +8,7 @@ import { bindDp, fillDpK } from './dp-controls.js';
 import { installLinked } from './linked.js';
 import { applyHide, bindLesson, lockedFields, syncLesson } from './lesson.js';
 import { installAnimations } from './anim.js';
+import { explainedPlan } from './engine.js';
 
 let refreshLesson = () => {};
 let lastHide = null;
@@ -40,7 +41,6 @@ export function updateTeach(ctx = context()) {
     lastHide = ctx.state.hide;
   }
   refreshLesson();
-  const plan = ctx.shown[0] === 'sls' ? ctx.sls : ctx.mls;
-  fillDpK(ctx.state, plan);
+  fillDpK(ctx.state, explainedPlan(ctx));
   showTour(ctx);
 }

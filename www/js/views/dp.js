@@ -10,7 +10,7 @@ import { paintCells } from './dp-cells.js';
 import { candidateOf, closeness } from '../worker/dp-pack.js';
 import { textWidth, thinned } from './thin.js';
 import { seconds } from '../format.js';
-import { hasTables, rowAt, table, viewK } from '../teach/engine.js';
+import { explainedPlan, hasTables, rowAt, table, tablePlans, viewK } from '../teach/engine.js';
 
 /** How many rows the step-through has filled (Infinity: all, the default). */
 let filled = Infinity;
@@ -23,14 +23,9 @@ export function getFilled() {
   return filled;
 }
 
-/** The plan the view explains: the first one shown. */
-export function dpPlan({ shown, mls, sls }) {
-  return shown[0] === 'sls' ? sls : mls;
-}
-
 /** The table the view draws for the context (cached in the engine). */
 export function dpFor(ctx) {
-  const plan = dpPlan(ctx);
+  const plan = explainedPlan(ctx);
   return table(ctx.state, plan.algorithm, viewK(ctx.state, plan));
 }
 
@@ -45,7 +40,7 @@ function firstFall(rows) {
 }
 
 /** What the DP did at the last filled row, or how the table reads when full. */
-function caption(ctx) {
+function tableCaption(ctx) {
   const t = dpFor(ctx);
   const n = Math.min(getFilled(), t.rows.length);
   if (n >= t.rows.length) {
@@ -62,6 +57,14 @@ function caption(ctx) {
     `T(${row.last}) = T(${row.first - 1}) + e(${row.first}, ${row.last}) = ${seconds(kept.before_s)} + ${seconds(kept.block_s)} = ${seconds(row.best_s)}.`;
 }
 
+/** In a stream the plans come from the throughput planner, not from eq. (2): say whose
+ * table this is. */
+function caption(ctx) {
+  const text = tableCaption(ctx);
+  if (ctx.state.objective !== 'throughput') return text;
+  return `In a stream the plan is chosen for its period by another DP (over pairs of summed compute and transfer, docs/spec-stream.md); this is eq. (2) for MLS's plan for one picture, on ${ctx.latency.devices} device${ctx.latency.devices === 1 ? '' : 's'}. ${text}`;
+}
+
 /** The chain in words; a long one names its first and last blocks and how many between. */
 function chainWords(chain) {
   const words = chain.map((b) => (b.first === b.last ? `layer ${b.first}` : `layers ${b.first}–${b.last}`));
@@ -71,7 +74,7 @@ function chainWords(chain) {
 
 /** Whether the table the view draws is in (teach/engine.js asks for it when in sight). */
 export function dpReady(ctx) {
-  return hasTables(ctx.state, ctx);
+  return hasTables(ctx.state, tablePlans(ctx));
 }
 
 /** The tone legend: the kept cell, then the shading from the row's best to 4× it. */
@@ -91,7 +94,7 @@ function toneLegend(x, y, theme) {
 
 export function renderDp(ctx) {
   const { net, theme } = ctx;
-  const plan = dpPlan(ctx);
+  const plan = explainedPlan(ctx);
   const t = dpFor(ctx);
   const L = net.layers.length;
   const rows = t.rows;
@@ -206,7 +209,7 @@ export function renderDp(ctx) {
  * the drawing, which shows an earlier setting's table). */
 export function waitDp(_, ctx) {
   const caption = document.querySelector('[data-caption="dp"]');
-  const text = `Computing the DP table for k = ${viewK(ctx.state, dpPlan(ctx))}…`;
+  const text = `Computing the DP table for k = ${viewK(ctx.state, explainedPlan(ctx))}…`;
   // Said once (the caption is a live region), not on every slider event.
   if (caption.textContent !== text) caption.textContent = text;
 }
