@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::dp::{Algorithm, Chosen, Partition};
 use super::each_k::partitions;
-use super::stream::{period_of, schedule, Objective, Stream};
+use super::stream::{schedule, LoadsMemo, Objective, Stream};
 use crate::cost::block_sweep::BlockSweep;
 use crate::cost::cluster::{Device, RowSplits, Team};
 use crate::cost::dag_sweep;
@@ -169,7 +169,8 @@ pub struct Plan {
 /// The work must have been checked with [`super::admit`] (`Workload::Solve`). For a cluster with memory limits,
 /// also [`super::check_memory`].
 pub fn solve(net: &Network, env: &Environment, algorithm: Algorithm) -> Plan {
-    solve_with(net, env, algorithm, partitions(net, env, algorithm))
+    let parts = partitions(net, env, algorithm);
+    solve_with(net, env, algorithm, parts, &mut LoadsMemo::default())
 }
 
 /// The plan from the optimum of every `k` in `1..=D` (however they were computed).
@@ -178,6 +179,7 @@ pub(crate) fn solve_with(
     env: &Environment,
     algorithm: Algorithm,
     partitions: Vec<Partition>,
+    memo: &mut LoadsMemo,
 ) -> Plan {
     let best = (0..partitions.len())
         .reduce(|a, b| {
@@ -188,7 +190,15 @@ pub(crate) fn solve_with(
             }
         })
         .expect("at least one device");
-    assemble(net, env, algorithm, Objective::Latency, &partitions, best)
+    assemble(
+        net,
+        env,
+        algorithm,
+        Objective::Latency,
+        &partitions,
+        best,
+        memo,
+    )
 }
 
 /// The plan of `partitions[best]`, chosen for `objective`, with every `k`'s summary.
@@ -199,6 +209,7 @@ pub(crate) fn assemble(
     objective: Objective,
     partitions: &[Partition],
     best: usize,
+    memo: &mut LoadsMemo,
 ) -> Plan {
     let chosen = &partitions[best];
     let blocks: Vec<BlockPlan> = chosen
@@ -231,7 +242,7 @@ pub(crate) fn assemble(
         per_k: partitions
             .iter()
             .map(|p| KSummary {
-                period_s: Some(period_of(net, env, p)),
+                period_s: Some(memo.period_of(net, env, p)),
                 ..KSummary::of(p)
             })
             .collect(),

@@ -19,6 +19,7 @@ use super::dp::{
 };
 use super::each_k::{each, threads};
 use super::plan::{solve_with, Plan};
+use super::stream::LoadsMemo;
 use super::sweep::{compare_with, BandwidthPoint, Comparison};
 use crate::cost::{Case, Environment, Load, Timing};
 use crate::model::Network;
@@ -119,6 +120,8 @@ pub struct Planner {
     max_pairs: usize,
     /// By `index(algorithm)`: a walk was not kept for want of room.
     full: [bool; 2],
+    /// The chosen blocks' loads, for each `k`'s period without a walk.
+    loads: LoadsMemo,
 }
 
 fn slot(k: u32, algorithm: Algorithm) -> usize {
@@ -147,6 +150,7 @@ impl Planner {
             cache: Vec::new(),
             max_pairs,
             full: [false; 2],
+            loads: LoadsMemo::default(),
         }
     }
 
@@ -258,7 +262,7 @@ impl Planner {
     pub fn solve(&mut self, env: &Environment, algorithm: Algorithm) -> Plan {
         let ks: Vec<u32> = (1..=env.devices).collect();
         let parts = self.partitions(env, &ks, algorithm);
-        solve_with(&self.net, env, algorithm, parts)
+        solve_with(&self.net, env, algorithm, parts, &mut self.loads)
     }
 
     /// Like [`super::compare`], from the cache.

@@ -3,6 +3,7 @@
 //! minimises that period instead of one picture's completion time.
 
 mod first_fit;
+mod memo;
 mod pareto;
 mod schedule;
 mod simulate;
@@ -11,6 +12,7 @@ use std::sync::atomic::AtomicU64;
 
 use serde::Serialize;
 
+pub use memo::LoadsMemo;
 pub use pareto::StreamPartition;
 pub use schedule::{period, schedule, RoundSlot, Stream};
 pub use simulate::{simulate, Simulated};
@@ -148,6 +150,7 @@ pub fn solve_throughput(
         Objective::Throughput,
         &parts,
         best,
+        &mut LoadsMemo::default(),
     ))
 }
 
