@@ -88,7 +88,7 @@ const pageTable = `${table(['model', 'D', 'work per event, p95 (ms)', 'input →
 function largeTable(rows) {
   if (!rows.length) return '';
   const task = (x) => (x === null ? 'none over 50' : String(Math.round(x)));
-  return `\n\nThe large real models (tests/corpus_real/) opened with "Open file…": the longest main-thread task (ms) while the file is opened, while every view is scrolled into sight, while the DP view switches k, and while the bandwidth slider is dragged (10 events).\n\n${
+  return `\n\nThe large real models (tests/corpus_real/) opened with "Open file…": the longest main-thread task (ms) while the file is opened, while every view is scrolled into sight, while the DP view switches k, and while the bandwidth slider is dragged (10 events). With several runs, a phase that had a task over 50 ms in any run shows the median of those runs, the others not counted (the worse reading).\n\n${
     table(['model', 'D', 'open', 'scroll every view into sight', 'switch k', 'drag'],
       rows.map((r) => [r.model, r.devices, ...PHASES.map((f) => task(r[f]))]))}`;
 }

@@ -41,6 +41,9 @@ test('a stream: the stream plan against the CLI, pipelined in three frames', asy
     const view = '[data-view=stream-timeline]';
     for (const f of [2, 3, 4]) assert.ok(await b.page.$(`${view} [data-done="${f}"]`), `frame ${f} done`);
     const spans = (kind) => b.page.$$eval(`${view} rect[data-tip*="${kind}"]`, (rs) => rs.map((r) => [Number(r.getAttribute('x')), Number(r.getAttribute('x')) + Number(r.getAttribute('width')), r.dataset.frame]));
+    // One lane per device, named as every view names it.
+    const lanes = await b.page.$$eval(`${view} svg text[text-anchor=end]`, (ts) => ts.map((t) => t.textContent).filter((t) => !t.startsWith('frame ')));
+    assert.deepEqual(lanes, ['link', ...Array.from({ length: mls.devices }, (_, d) => `dev ${d + 1}`)]);
     const link = await spans('the link carries');
     const compute = await spans('computes');
     assert.ok(new Set(link.map(([, , f]) => f)).size >= 2 && new Set(compute.map(([, , f]) => f)).size >= 2, 'several frames at once');

@@ -67,7 +67,7 @@ export function renderStreamTimeline({ shown, mls, sls, latency, state, theme })
   let out = txt({ x: left - 6, y: laneY(0) + laneH / 2 + 4, 'text-anchor': 'end', 'font-size': 10, fill: theme.muted }, 'link');
   if (devices.length <= 16) {
     devices.forEach((dev, d) => {
-      out += txt({ x: left - 6, y: laneY(d + 1) + laneH / 2 + 4, 'text-anchor': 'end', 'font-size': 10, fill: theme.muted }, deviceTag(plan, dev, d));
+      out += txt({ x: left - 6, y: laneY(d + 1) + laneH / 2 + 4, 'text-anchor': 'end', 'font-size': 10, fill: theme.muted }, deviceTag(plan, dev));
     });
   }
   // A task of frame `f` (0-based) from `t` for `s` seconds, clipped to the window.
@@ -89,7 +89,7 @@ export function renderStreamTimeline({ shown, mls, sls, latency, state, theme })
       const t = r.link_start_s + shift;
       out += box(t, r.transfer_s, 0, theme.transfer, f, `frame ${f + 1}, round ${r.round}: the link carries its rows for ${seconds(r.transfer_s)}`);
       plan.blocks[i].devices.forEach((dev, d) => {
-        out += box(r.compute_start_s + shift, dev.compute_s, d + 1, theme.compute, f, `frame ${f + 1}, round ${r.round}, ${deviceTag(plan, dev, d)}: computes ${seconds(dev.compute_s)}`);
+        out += box(r.compute_start_s + shift, dev.compute_s, d + 1, theme.compute, f, `frame ${f + 1}, round ${r.round}, ${deviceTag(plan, dev)}: computes ${seconds(dev.compute_s)}`);
       });
     });
   }
