@@ -14,6 +14,9 @@ pub struct Best {
     pub devices: u32,
     pub completion_s: f64,
     pub blocks: usize,
+    /// The period of this plan streamed, where the sweep is of plans for a stream.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period_s: Option<f64>,
 }
 
 /// MLS and SLS for every `k` (the data of Fig. 8) and the savings.
@@ -46,6 +49,7 @@ fn best(per_k: &[KSummary]) -> Best {
         devices: b.devices,
         completion_s: b.completion_s,
         blocks: b.blocks,
+        period_s: None,
     }
 }
 

@@ -124,14 +124,25 @@ impl Session {
         cluster: &str,
         bandwidths_mbps: Vec<f64>,
     ) -> Result<JsValue, JsError> {
-        let points = bandwidths_mbps.len();
+        let env = self.sweeping((devices, gflops, cluster), &bandwidths_mbps)?;
+        to_js(&self.planner.sweep_bandwidth(&env, &bandwidths_mbps))
+    }
+
+    /// The setting of a Fig. 9 sweep over `bandwidths`, within the work limit, each
+    /// bandwidth valid and the plans within memory.
+    pub(super) fn sweeping(
+        &self,
+        (devices, gflops, cluster): (f64, f64, &str),
+        bandwidths: &[f64],
+    ) -> Result<Environment, JsError> {
+        let points = bandwidths.len();
         let env = self.environment((devices, 1.0, gflops, cluster), Workload::Sweep { points })?;
-        for &g in &bandwidths_mbps {
+        for &g in bandwidths {
             at_bandwidth(&env, g)?;
         }
         // Memory does not depend on bandwidth: one check (of MLS and SLS) covers the sweep.
         self.fits(&env, Algorithm::Sls)?;
-        to_js(&self.planner.sweep_bandwidth(&env, &bandwidths_mbps))
+        Ok(env)
     }
 
     /// Throws, at once, when the Fig. 9 sweep of `points` bandwidths would be over the

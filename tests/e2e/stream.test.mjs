@@ -75,6 +75,42 @@ test('a stream: the stream plan against the CLI, pipelined in three frames', asy
   }
 });
 
+test('a stream: Fig. 9 draws each bandwidth\'s throughput plans, their period and one picture\'s time, as the CLI plans them', async () => {
+  const b = await browser();
+  try {
+    await open(b.page, server.url, `${HASH}&objective=throughput`);
+    const view = '[data-view=chart-bandwidth]';
+    await (await b.page.$(`#view-chart-bandwidth`)).scrollIntoViewIfNeeded();
+    await b.page.waitForSelector(`${view} [data-testid=fig9-ready]`, { state: 'attached' });
+    for (const a of ['mls', 'sls']) {
+      assert.ok(await b.page.$(`${view} path[data-period=${a}]`), `${a}'s period curve`);
+      assert.ok(await b.page.$(`${view} path[data-one-picture=${a}]`), `${a}'s one-picture line`);
+    }
+    const tips = await b.page.$$eval(`${view} g[data-tip*="Mbps, MLS"]`, (gs) => gs.map((g) => g.dataset.tip));
+    assert.equal(tips.length, 10);
+    for (const mbps of [1, 100, 1000]) {
+      const cli = cliSolveStream({ ...SETTING, bandwidth: mbps }, 'mls');
+      const tip = tips.find((t) => t.startsWith(`${mbps} Mbps, MLS:`));
+      assert.ok(tip.includes(`period ${seconds(cli.period_s)} (one picture ${seconds(cli.completion_s)}) with k = ${cli.devices}`), tip);
+    }
+    assert.match(await caption(b.page, 'chart-bandwidth'), /^Planned for a stream: at each bandwidth, the plans with the least period/);
+    assert.match(await caption(b.page, 'chart-bandwidth'), /MLS's period is never above SLS's/);
+    assert.equal(await b.page.textContent('#h-chart-bandwidth'), 'Period against bandwidth (Fig. 9)');
+    const mls = cliSolveStream(SETTING, 'mls');
+    assert.match(await b.page.textContent('#mini-text'), new RegExp(`MLS a frame every ${seconds(mls.period_s)} on ${mls.devices} devices`));
+    await (await b.page.$('#view-chart-bandwidth')).screenshot({ path: join(ROOT, 'target/fig9-stream.png') });
+    // Back to one picture: the latency sweep, no period curve.
+    await b.page.selectOption('#objective', 'latency');
+    await settled(b.page);
+    await b.page.waitForSelector(`${view} [data-testid=fig9-ready]`, { state: 'attached' });
+    assert.equal(await b.page.$(`${view} path[data-period]`), null);
+    assert.equal(await b.page.textContent('#h-chart-bandwidth'), 'Completion time against bandwidth (Fig. 9)');
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});
+
 test('the switch goes into the hash and back, and re-solves', async () => {
   const b = await browser();
   try {

@@ -118,7 +118,7 @@ export async function tables(s, wanted, plans) {
 }
 
 function sweepKey(s) {
-  return `${s.cluster || `${s.devices}|${s.gflops}`}|${source(s)}`;
+  return `${s.cluster || `${s.devices}|${s.gflops}`}|${s.objective}|${source(s)}`;
 }
 
 /** The cached sweep for the state, or `undefined` until {@link sweep} resolved. */
@@ -132,14 +132,14 @@ export function sweepRefusal(s) {
 }
 
 /** Fig. 9 for the state (one bandwidth per worker step; from the session's cache once
- * the plans at these devices are solved), cached. */
+ * the plans at these devices are solved; for a stream, its throughput plans, cold), cached. */
 export async function sweep(s) {
   const key = sweepKey(s);
   if (!sweeps.has(key)) {
-    const { cluster = '', devices, gflops } = s;
+    const { cluster = '', devices, gflops, objective } = s;
     let points;
     try {
-      points = await call('sweep', 'sweep', { source: source(s), devices, gflops, cluster, bandwidths: SWEEP_MBPS });
+      points = await call('sweep', 'sweep', { source: source(s), devices, gflops, cluster, objective, bandwidths: SWEEP_MBPS });
     } catch (e) {
       if (refused.size > 64) refused.clear();
       if (!(e instanceof Superseded)) refused.set(key, e.message);

@@ -98,8 +98,9 @@ function fillRounds() {
 }
 
 /** Fig. 9 for the setting drawn: on equal devices from the worker's cache, cheap once
- * the plans are solved, so at once (it follows a drag live); a mixed cluster's is solved
- * cold, so it waits until the control has rested for 120 ms. A newer setting drops it. */
+ * the plans are solved, so at once (it follows a drag live); a mixed cluster's and a
+ * stream's are solved cold, so they wait until the control has rested for 120 ms. A newer
+ * setting drops it. */
 function scheduleSweep() {
   clearTimeout(sweepTimer);
   const s = painted;
@@ -122,7 +123,7 @@ function scheduleSweep() {
     showSingle(s, result.mls, cachedSweep(s));
     // The tour's last step states the sweep's numbers.
     if (s.tour) updateTeach(context(false));
-  }, s.cluster ? 120 : 0);
+  }, s.cluster || s.objective === 'throughput' ? 120 : 0);
 }
 
 /** Re-solves (unless `solved` holds the plans of the state already) and redraws once the

@@ -7,6 +7,7 @@ mod memo;
 mod pareto;
 mod schedule;
 mod simulate;
+mod sweep;
 
 use std::sync::atomic::AtomicU64;
 
@@ -16,6 +17,7 @@ pub use memo::LoadsMemo;
 pub use pareto::StreamPartition;
 pub use schedule::{period, schedule, RoundSlot, Stream};
 pub use simulate::{simulate, Simulated};
+pub use sweep::sweep_throughput;
 
 use super::admit::{admit, Workload, MAX_STEPS};
 use super::dp::{Algorithm, Chosen, Partition};
