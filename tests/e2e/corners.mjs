@@ -102,7 +102,7 @@ async function check(page, model, name, s) {
   const single = !(await page.isHidden('#single-note'));
   if (single !== (mls.devices === 1)) findings.push(`${where}: one-device note ${single ? 'shown' : 'missing'} with MLS on ${mls.devices}`);
 
-  for (let n = 1; n <= 8; n++) {
+  for (let n = 1; n <= 9; n++) {
     await go(page, `${hashOf(model, s)}&tour=${n}`);
     if (n === 8) await page.waitForFunction(() => !/being computed/.test(document.getElementById('tour-text').textContent), null, { timeout: 60000 }).catch(() => {});
     const text = await page.textContent('#tour-text');

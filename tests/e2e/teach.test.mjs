@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve, open, settled, frames, SHOTS } from './harness.mjs';
-import { cliSolve, cliSolveCluster, cliSolveDp } from './cli.mjs';
+import { cliSolve, cliSolveCluster, cliSolveDp, cliSolveStream } from './cli.mjs';
 import { hashState, assertMatchesCli, withPage } from './checks.mjs';
 import { seconds, flops, devices } from '../../www/js/format.js';
 import { layerSpan, pickConvBlock } from '../../www/js/views/halo.js';
@@ -74,18 +74,28 @@ function expected(n, s) {
       return [...at(10), ...at(1000), `${s.bandwidth} Mbps: ${seconds(mls.completion_s)} with k = ${mls.devices}, ${pct(saving(mls, sls))}`,
         `saves most at ${top[0]} Mbps (${pct(top[1])})`];
     }
+    case 9: {
+      // The stream's step: the throughput plan against MLS's plan for one picture.
+      const stream = cliSolveStream(s, 'mls');
+      const same = stream.period_s === mls.period_s && stream.blocks.length === mls.blocks.length && stream.devices === mls.devices;
+      return [`a frame every ${seconds(stream.period_s)} (${stream.throughput_fps.toPrecision(3)} frames/s)`,
+        `${stream.frames_in_flight} frame`,
+        same ? `plan for one picture (${mls.blocks.length} rounds on ${mls.devices} devices) is also the best for a stream`
+          : `For one picture MLS uses ${mls.blocks.length} rounds on ${mls.devices} devices, whose period is ${seconds(mls.period_s)}; for the stream MLS uses ${stream.blocks.length} rounds on ${stream.devices}`,
+        'That is the tour'];
+    }
     default:
       throw new Error(`no step ${n}`);
   }
 }
 
-const VIEWS = ['view-network', 'view-timeline', 'view-halo', 'view-network', 'view-dp', 'view-fl', 'view-chart-k', 'view-chart-bandwidth'];
+const VIEWS = ['view-network', 'view-timeline', 'view-halo', 'view-network', 'view-dp', 'view-fl', 'view-chart-k', 'view-chart-bandwidth', 'view-stream-timeline'];
 
 /** Checks the step on screen: its number, its ringed view, every CLI figure in its text. */
 async function checkStep(page, n) {
   // The step is shown with the plans of its setting, solved in the worker.
   const s = await hashState(page);
-  assert.equal(await page.textContent('#tour-count'), `Step ${n} of 8`);
+  assert.equal(await page.textContent('#tour-count'), `Step ${n} of 9`);
   assert.equal(new URLSearchParams((await page.evaluate(() => location.hash)).slice(1)).get('tour'), String(n));
   const text = await page.textContent('[data-testid=tour-text]');
   for (const figure of expected(n, s)) assert.ok(text.includes(figure), `step ${n} at ${JSON.stringify(s)}: “${figure}” missing from “${text}”`);
@@ -97,12 +107,12 @@ test('the tour, started from its button, states the CLI figures at every step (V
   await open(page, server.url, '#model=vgg16&devices=10&bandwidth=100&gflops=13.6&algorithm=mls');
   assert.ok(await page.isHidden('#tour'));
   await page.click('#tour-start');
-  for (let n = 1; n <= 8; n += 1) {
+  for (let n = 1; n <= 9; n += 1) {
     await checkStep(page, n);
     if (n === 2) assert.equal(await page.inputValue('#algorithm'), 'both', 'step 2 shows SLS beside MLS');
     if (n === 1) await page.screenshot({ path: join(SHOTS, 'tour-step1.png') });
     if (n === 4) await page.screenshot({ path: join(SHOTS, 'tour-step4.png') });
-    if (n < 8) await page.click('[data-testid=tour-next]');
+    if (n < 9) await page.click('[data-testid=tour-next]');
   }
   assert.equal(await page.textContent('[data-testid=tour-next]'), 'Finish');
   await page.click('[data-testid=tour-next]');
@@ -120,7 +130,7 @@ test('the tour from a link, by keyboard, follows a slider moved mid-tour (AlexNe
   await checkStep(page, 2);
   await page.keyboard.press('ArrowLeft');
   await checkStep(page, 1);
-  for (let n = 2; n <= 8; n += 1) {
+  for (let n = 2; n <= 9; n += 1) {
     await page.keyboard.press('ArrowRight');
     const before = await checkStep(page, n);
     if (n === 4) {

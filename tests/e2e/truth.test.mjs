@@ -24,7 +24,7 @@ const PHONE = { width: 390, height: 844 };
 const MIXED = '#model=vgg16&bandwidth=300&algorithm=mls&cluster=4x13.6@4096,2x30@8192,1x53@8192';
 
 /** The drawing each tour step talks about, as its text does (step 2: the timeline). */
-const RINGED = ['network', 'timeline', 'halo', 'network', 'dp', 'fl', 'chart-k', 'chart-bandwidth'];
+const RINGED = ['network', 'timeline', 'halo', 'network', 'dp', 'fl', 'chart-k', 'chart-bandwidth', 'stream-timeline'];
 
 /**
  * The share of tour step `n`'s drawing that is inside the viewport and not under the
@@ -51,7 +51,7 @@ async function uncovered(page, n) {
 for (const [size, viewport, least] of [['1280×800', DESKTOP, 0.9], ['1920×1080', { width: 1920, height: 1080 }, 0.9], ['390×844', PHONE, 0.5]]) {
   test(`the tour keeps each step's drawing on screen and uncovered at ${size}, by button and by link`, () => withPage({ viewport }, async (page) => {
     await open(page, server.url, '#model=vgg16&tour=1');
-    for (let n = 1; n <= 8; n++) {
+    for (let n = 1; n <= 9; n++) {
       if (n > 1) await page.click('#tour-next');
       await settled(page);
       const byButton = await uncovered(page, n);
@@ -78,13 +78,13 @@ test('keys do one thing: → in a focused drawing moves its tooltip, not the tou
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction((b) => document.activeElement.dataset.tip !== b, before);
   await frames(page);
-  assert.equal(await page.textContent('#tour-count'), 'Step 1 of 8');
+  assert.equal(await page.textContent('#tour-count'), 'Step 1 of 9');
   assert.match(await page.evaluate(() => location.hash), /tour=1(&|$)/);
   // Out of the drawing, → is the tour's again.
   await page.focus('#tour-next');
   await page.keyboard.press('ArrowRight');
   await settled(page);
-  assert.equal(await page.textContent('#tour-count'), 'Step 2 of 8');
+  assert.equal(await page.textContent('#tour-count'), 'Step 2 of 9');
 }));
 
 test('the tour puts "Show" back, Back at step 1 looks disabled, a one-layer round is "layer N"', () => withPage({ viewport: DESKTOP }, async (page) => {
@@ -95,7 +95,7 @@ test('the tour puts "Show" back, Back at step 1 looks disabled, a one-layer roun
   assert.equal(await page.inputValue('#algorithm'), 'mls', 'step 1 shows MLS');
   assert.ok(await page.isDisabled('#tour-prev'));
   assert.ok(Number(await page.$eval('#tour-prev', (b) => getComputedStyle(b).opacity)) < 0.6, 'Back looks disabled');
-  for (let n = 2; n <= 8; n++) {
+  for (let n = 2; n <= 9; n++) {
     await page.click('#tour-next');
     await settled(page);
     // No "layers 7" for a one-layer span anywhere in the tour.
@@ -106,6 +106,7 @@ test('the tour puts "Show" back, Back at step 1 looks disabled, a one-layer roun
   await page.click('#tour-next');
   await settled(page);
   assert.equal(await page.inputValue('#algorithm'), 'both', 'Show is back as it was');
+  assert.equal(await page.inputValue('#objective'), 'latency', '"Plan for" is back as it was');
 }));
 
 /** The tour's text at step `n` for `hash`. */

@@ -41,7 +41,7 @@ export const FIELDS = {
   cluster: { kind: 'cluster', fallback: '', label: 'cluster' },
   // Teaching (see lesson.js and tour.js): the tour step (0: no tour), the DP
   // view's k (0: the plan's best k), and the controls and views a lesson link hides.
-  tour: { kind: 'int', fallback: 0, min: 0, max: 8, label: 'tour step' }, // 8 = tour.js's STEPS.length
+  tour: { kind: 'int', fallback: 0, min: 0, max: 9, label: 'tour step' }, // 9 = tour.js's STEPS.length
   dpk: { kind: 'int', fallback: 0, min: 0, max: 32, label: 'DP view k' },
   hide: { kind: 'list', fallback: '', label: 'hidden parts' },
 };

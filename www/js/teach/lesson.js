@@ -14,6 +14,7 @@ export const PARTS = [
   ['bandwidth', 'Bandwidth G', () => control('bandwidth')],
   ['gflops', 'Device speed F', () => control('gflops')],
   ['algorithm', 'Show MLS/SLS', () => control('algorithm')],
+  ['objective', 'Plan for: one picture or a stream', () => control('objective')],
   ['rpi4', 'Raspberry Pi preset', () => $('rpi4')],
   ['cluster', 'Mixed devices', () => $('cluster')],
   ['view-system', 'How CoopAI runs a network', () => $('view-system')],
@@ -25,10 +26,11 @@ export const PARTS = [
   ['view-timeline', 'Rounds timeline', () => $('view-timeline')],
   ['view-halo', 'Halo view', () => $('view-halo')],
   ['view-fl', 'FL view', () => $('view-fl')],
+  ['view-stream', 'Stream timeline', () => $('view-stream-timeline')],
 ];
 
 /** Other names a hand-written link may use for the same parts. */
-const ALIASES = { 'view-chart-k': 'view-fig8', 'view-chart-bandwidth': 'view-fig9' };
+const ALIASES = { 'view-chart-k': 'view-fig8', 'view-chart-bandwidth': 'view-fig9', 'view-stream-timeline': 'view-stream' };
 
 const $ = (id) => document.getElementById(id);
 const control = (id) => $(id)?.closest('.control') ?? $(id);
@@ -49,7 +51,7 @@ const HIDDEN_WITH = { rpi4: ['bandwidth', 'gflops'], cluster: ['devices', 'gflop
  * when its editor is hidden (directly or with the devices or the speed). */
 export function lockedFields(state) {
   const { known } = readHide(state.hide);
-  const fields = known.filter((id) => ['model', 'devices', 'bandwidth', 'gflops', 'algorithm'].includes(id));
+  const fields = known.filter((id) => ['model', 'devices', 'bandwidth', 'gflops', 'algorithm', 'objective'].includes(id));
   if (known.includes('cluster') || HIDDEN_WITH.cluster.some((id) => known.includes(id))) fields.push('cluster');
   return fields;
 }

@@ -1,9 +1,11 @@
-// The guided tour: eight steps that build the idea in order, one device alone to
-// bandwidth changing the answer. `tour=N` in the hash is the step (0: no tour). Each
+// The guided tour: nine steps that build the idea in order, one device alone to
+// bandwidth changing the answer, then a stream of frames. `tour=N` in the hash is the
+// step (0: no tour). Each
 // step sets a few controls when the visitor arrives at it, rings the views it talks
 // about and scrolls the first into sight beside the panel (tour-place.js), and states
 // figures computed from the plan on screen, so its words stay right when the visitor
-// moves a slider mid-tour. Leaving the tour puts "Show" back as it was.
+// moves a slider mid-tour. Every step but the last plans for one picture. Leaving the
+// tour puts "Show" and "Plan for" back as they were.
 // Keys: → or n next, ← or p back (not while a slider, a list or a drawing has focus),
 // Escape leaves (but in a drawing, where it closes the tooltip).
 
@@ -13,6 +15,7 @@ import { cachedSweep } from '../engine.js';
 import { layerSpan, pickConvBlock } from '../views/halo.js';
 import { availableDevices, parseCluster } from '../cluster.js';
 import { placeTour, ringedDrawing, unplaceTour } from './tour-place.js';
+import { streamCaption } from '../views/stream-timeline.js';
 
 const pct = (x) => `${x.toFixed(1)} %`;
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -172,7 +175,25 @@ export const STEPS = [
       return `At 10 Mbps MLS takes ${seconds(slow.mls.completion_s)} with k = ${slow.mls.devices}, ${pct(slow.saving_pct)} less than SLS; ` +
         `at 1000 Mbps ${seconds(fast.mls.completion_s)} with k = ${fast.mls.devices}, ${pct(fast.saving_pct)} less. ` +
         `Now, at ${state.bandwidth} Mbps: ${seconds(mls.completion_s)} with k = ${mls.devices}, ${pct(saving)} less. ` +
-        `${most} That is the tour: every control is yours now.`;
+        `${most}`;
+    },
+  },
+  {
+    title: 'A stream of frames: throughput (beyond the paper)',
+    set: { algorithm: 'mls', objective: 'throughput' },
+    views: ['view-stream-timeline'],
+    text({ mls, latency, state }) {
+      if (state.objective !== 'throughput' || !latency) {
+        return 'A camera sends a stream of frames, and then what counts is the time between two finished frames, not one picture\'s. ' +
+          'This step reads the plans for a stream: choose “Plan for: a stream” above (the link that opened it plans for one picture).';
+      }
+      // The caption's comparison with the plan for one picture (its first sentence
+      // details the schedule, which the drawing's own caption shows).
+      const why = streamCaption(mls, 'MLS', latency, 'throughput').slice(1).join('');
+      const flight = `${mls.frames_in_flight} frame${mls.frames_in_flight === 1 ? '' : 's'} in flight`;
+      return 'So far every plan was for one picture. A camera sends a stream: while the devices compute one frame, the gateway\'s link carries another frame\'s rows, ' +
+        'so the frame rate is set by the period, the larger of a frame\'s total compute and total transfer, and MLS now minimises that. ' +
+        `Here it finishes a frame every ${seconds(mls.period_s)} (${mls.throughput_fps.toPrecision(3)} frames/s) with ${flight}.${why} That is the tour: every control is yours now.`;
     },
   },
 ];
@@ -188,8 +209,9 @@ let change;
 /** The step last shown, so arriving at a step (by a button, a key or a `tour=N` link)
  * scrolls to its drawing once, and a slider moved mid-step does not. */
 let shownStep = 0;
-/** "Show" as the visitor had it before the tour set it, put back when the tour ends. */
-let algorithmBefore = null;
+/** "Show" and "Plan for" as the visitor had them before the tour set them, put back
+ * when the tour ends. */
+let before = null;
 
 /** Shows step `state.tour` (or hides the tour when 0) with figures from `ctx`. */
 export function showTour(ctx) {
@@ -216,14 +238,15 @@ export function showTour(ctx) {
 }
 
 /** Goes to step `n` (0 leaves), setting its controls (not those a lesson locks); the
- * page scrolls to its drawing when the step is shown. Leaving puts "Show" back. */
+ * page scrolls to its drawing when the step is shown. Leaving puts "Show" and "Plan for"
+ * back. */
 function go(n, locked) {
   const step = STEPS[n - 1];
   const from = context().state;
-  if (from.tour === 0 && n > 0) algorithmBefore = from.algorithm;
-  const set = Object.fromEntries(Object.entries(step ? step.set : {}).filter(([key]) => !locked(key)));
-  if (n === 0 && algorithmBefore && !locked('algorithm')) set.algorithm = algorithmBefore;
-  if (n === 0) algorithmBefore = null;
+  if (from.tour === 0 && n > 0) before = { algorithm: from.algorithm, objective: from.objective };
+  const wanted = step ? { objective: 'latency', ...step.set } : { ...before };
+  const set = Object.fromEntries(Object.entries(wanted).filter(([key]) => !locked(key)));
+  if (n === 0) before = null;
   change({ tour: n, ...set });
   if (n === 0) $('tour-start').focus();
 }

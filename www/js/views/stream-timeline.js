@@ -17,8 +17,9 @@ const OPACITY = [1, 0.7, 0.45];
 
 const sum = (xs) => xs.reduce((a, b) => a + b, 0);
 
-/** The sentences under the drawing, from the plans it draws and compares. */
-function caption(plan, label, latency, objective) {
+/** The sentences under the drawing, from the plans it draws and compares (the tour's
+ * stream step reads them too). */
+export function streamCaption(plan, label, latency, objective) {
   const compute = sum(plan.rounds.map((r) => r.compute_s));
   const transfer = sum(plan.rounds.map((r) => r.transfer_s));
   const linkBound = transfer >= compute;
@@ -109,6 +110,6 @@ export function renderStreamTimeline({ shown, mls, sls, latency, state, theme })
   out += legend([['link: a round\'s transfer', { fill: theme.transfer }], ['device: its compute', { fill: theme.compute }], ['frames by tone and number', { fill: theme.muted, 'fill-opacity': 0.6 }]], left, y);
   return {
     svg: svg(width, y + 10, `A stream: ${label}'s plan, three periods of frames pipelined`, out, theme),
-    caption: caption(plan, label, latency, state.objective),
+    caption: streamCaption(plan, label, latency, state.objective),
   };
 }
