@@ -1,4 +1,4 @@
-//! A stream of frames (`docs/spec-stream.md`, issue 20): every plan's period when its
+//! A stream of frames (`docs/spec-stream.md`): every plan's period when its
 //! rounds are pipelined over the link and the processors, and the exact planner that
 //! minimises that period instead of one picture's completion time.
 
