@@ -61,14 +61,30 @@ export function* plans(setting) {
   return { mls, sls, saving, net: net ? s.describe() : undefined, tables: found };
 }
 
+/** Stream plans solved, by model, setting and algorithm: each is solved cold (every k's
+ * Pareto sets), so a slider dragged back over a setting finds it here. */
+const streamed = new Map();
+
+/** The plan of `algorithm` for a stream at `setting`, from {@link streamed} or solved. */
+function streamPlan(s, setting, algorithm) {
+  const key = `${at(setting).join('|')}|${algorithm}|${setting.source}`;
+  let plan = streamed.get(key);
+  if (!plan) {
+    plan = s.solveStream(...at(setting), algorithm);
+    if (streamed.size >= 64) streamed.delete(streamed.keys().next().value);
+    streamed.set(key, plan);
+  }
+  return plan;
+}
+
 /** A stream's plans (docs/spec-stream.md): MLS and SLS chosen for the least period,
  * MLS's saving of period over SLS, and MLS's plan for one picture, which the stream
- * views compare with. Solved cold, one call per step. */
+ * views compare with. One call per step. */
 function* streamPlans(setting) {
   const s = session(setting.source);
-  const mls = s.solveStream(...at(setting), 'mls');
+  const mls = streamPlan(s, setting, 'mls');
   yield { phase: 'SLS' };
-  const sls = s.solveStream(...at(setting), 'sls');
+  const sls = streamPlan(s, setting, 'sls');
   yield { phase: 'MLS for one picture' };
   const latency = s.solve(...at(setting), 'mls');
   const saving = (100 * (sls.period_s - mls.period_s)) / sls.period_s;
