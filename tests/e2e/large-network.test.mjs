@@ -12,7 +12,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, browser, frames, ROOT, SHOTS } from './harness.mjs';
@@ -207,6 +207,15 @@ test('DenseNet-201 opened as a file: zoom, fit, fit round, overview, search, fol
   await page.fill('#net-search', 'no such layer');
   await page.press('#net-search', 'Enter');
   assert.match((await sight(page)).status, /^No layer matches “no such layer”/);
+  // And by where the cfg wrote it: the first [route] section's line is the first concat.
+  const line = readFileSync(DENSENET, 'utf8').split('\n').findIndex((l) => l.trim() === '[route]') + 1;
+  await page.fill('#net-search', `line ${line} [route]`);
+  await page.press('#net-search', 'Enter');
+  const byLine = (await sight(page)).status;
+  assert.match(byLine, new RegExp(`^Layer \\d+: concat; .*; written at line ${line} \\[route\\]$`), byLine);
+  const routed = Number(byLine.match(/^Layer (\d+)/)[1]);
+  assert.ok(await layerInSight(page, routed));
+  assert.match(await page.$eval(`[data-view=network] [data-layer="${routed}"]`, (e) => e.getAttribute('aria-label') ?? e.dataset.tip), /written at line \d+ \[route\]/);
 
   // The overview: a click at its right end shows the end of the network.
   const strip = await page.locator('#net-overview').boundingBox();
@@ -263,6 +272,26 @@ test('DenseNet-201 opened as a file: zoom, fit, fit round, overview, search, fol
   // The SVG export is the whole drawing, not the part in sight.
   const svg = await download(page, 'SVG');
   assert.equal((svg.match(/data-layer="/g) ?? []).length, 304);
+}));
+
+test('an ONNX file opened as bytes: its layers are found by node name, and say it', () => withLarge(1280, async (page) => {
+  await openFile(page, join(ROOT, 'tests/onnx/real/shufflenet_v2_x1_0.classic.onnx'));
+  await networkInSight(page, 'main_graph');
+  // torch.onnx names each node after its module: stage 3's second unit, its first conv.
+  await page.fill('#net-search', 'stage3/stage3.1/branch2/branch2.0');
+  await page.press('#net-search', 'Enter');
+  const found = (await sight(page)).status;
+  assert.match(found, /^Layer (\d+): conv 1×1\/1, .*; written at node \d+ '\/stage3\/stage3\.1\/branch2\/branch2\.0\/Conv' Conv$/, found);
+  const n = Number(found.match(/^Layer (\d+)/)[1]);
+  assert.ok(await layerInSight(page, n));
+  assert.equal(await page.$eval('.net-found', (e) => e.dataset.layer), String(n));
+  // Every node of stage 3 by its path; the box says where the names come from.
+  await page.fill('#net-search', '/stage3/');
+  await page.press('#net-search', 'Enter');
+  assert.match((await sight(page)).status, /\(match 1 of \d+; Enter for the next\)$/);
+  await page.fill('#net-search', 'no such node');
+  await page.press('#net-search', 'Enter');
+  assert.match((await sight(page)).status, /or of where the file wrote it/);
 }));
 
 /** The bytes of the network view's `kind` (SVG or PNG) download. */

@@ -45,12 +45,12 @@ function layerShape(net, i, x, colW, theme) {
   let out;
   if (i > 0 && l.kind.type === 'fc') {
     const h = 24 + (BOX_H - 30) * (Math.log(l.output.channels + 1) / Math.log(fcMax + 1));
-    out = el('g', { ...tip(layerTip(l)), 'data-layer': l.index },
+    out = el('g', { ...tip(layerTip(l, undefined, net.sources?.[i - 1])), 'data-layer': l.index },
       el('rect', { x: x - 5, y: base - h, width: 10, height: h, rx: 5, fill: theme.band, stroke: theme.fg, 'stroke-opacity': 0.6, 'stroke-width': 1.5 }));
   } else {
     const h = 8 + (BOX_H - 10) * Math.sqrt(l.output.height / maxH);
     const w = 4 + (colW - 12) * (Math.log2(l.output.channels + 1) / Math.log2(maxC + 1));
-    const label = i === 0 ? `Input ${shape(l.output)}` : layerTip(l, net.inputs?.[i - 1]);
+    const label = i === 0 ? `Input ${shape(l.output)}` : layerTip(l, net.inputs?.[i - 1], net.sources?.[i - 1]);
     // Layers that cost nothing (pools, joins, reshapes) are drawn dashed.
     const free = i > 0 && l.kind.type !== 'conv';
     out = el('g', { ...tip(label), 'data-layer': l.index || null },

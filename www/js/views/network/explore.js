@@ -4,7 +4,7 @@
 // DOM, in chunks that stay while they are in reach (so a focused shape keeps its focus).
 // Zoom (buttons, ctrl + wheel or pinch, + − 0 on the drawing), pan (drag, scroll),
 // "Fit" and "Fit round N", an overview strip of the rounds with the part in sight, search
-// by layer number or kind, and folding: a round of the plan shown first folds into one
+// by layer number, kind or where the imported file wrote it, and folding: a round of the plan shown first folds into one
 // box (click its band, or "Fold rounds" for all) and unfolds on click.
 
 import { place } from '../place.js';
@@ -274,7 +274,8 @@ function bringIntoView(n) {
   markFound();
 }
 
-/** The layers whose number is `q`, or whose description contains it. */
+/** The layers whose number is `q`, or whose description (with where the imported file
+ * wrote it: `line 40`, an ONNX node's name, a Keras layer's) contains it. */
 function matches(q) {
   const { net } = S.ctx;
   if (/^\d+$/.test(q)) {
@@ -282,7 +283,7 @@ function matches(q) {
     return n >= 1 && n <= net.layers.length ? [n] : [];
   }
   const needle = q.toLowerCase();
-  return net.layers.filter((l, i) => layerTip(l, net.inputs?.[i]).toLowerCase().includes(needle)).map((l) => l.index);
+  return net.layers.filter((l, i) => layerTip(l, net.inputs?.[i], net.sources?.[i]).toLowerCase().includes(needle)).map((l) => l.index);
 }
 
 /** The next layer matching the search box (Enter again: the one after). */
@@ -302,7 +303,7 @@ function search() {
   if (!S.hits.length) {
     S.found = 0;
     markFound();
-    say(`No layer matches “${q}”: type a layer number (1–${S.ctx.net.layers.length}) or part of a description (conv 3×3, concat, add).`);
+    say(`No layer matches “${q}”: type a layer number (1–${S.ctx.net.layers.length}) or part of a description (conv 3×3, concat, add)${S.ctx.net.sources ? ' or of where the file wrote it (a line, a node or layer name)' : ''}.`);
     return;
   }
   S.hit = (S.hit + 1) % S.hits.length;
@@ -312,7 +313,7 @@ function search() {
   if (fold) setFold(fold, false);
   bringIntoView(n);
   const l = S.ctx.net.layers[n - 1];
-  say(`${layerTip(l, S.ctx.net.inputs?.[n - 1])}${S.hits.length > 1 ? ` (match ${S.hit + 1} of ${S.hits.length}; Enter for the next)` : ''}`);
+  say(`${layerTip(l, S.ctx.net.inputs?.[n - 1], S.ctx.net.sources?.[n - 1])}${S.hits.length > 1 ? ` (match ${S.hit + 1} of ${S.hits.length}; Enter for the next)` : ''}`);
 }
 
 /** Folds (or unfolds) the round whose layers are `key` ("first-last"), and redraws. */
