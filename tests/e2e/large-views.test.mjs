@@ -216,4 +216,32 @@ test('the halo view draws a long block in windows, the timeline zooms into a rou
   await page.locator('#view-timeline').screenshot({ path: join(SHOTS, 'large-timeline-zoomed.png') });
   await page.click('[data-view=timeline] [data-zoom-out]');
   assert.match(await page.textContent('[data-testid=timeline-range]'), /^Shown: /);
+
+  // Ctrl + wheel zooms around the pointer (a quarter along the axis): the time under it
+  // stays under it; a sideways wheel then pans; zooming out past the plan shows it whole.
+  const shown = () => page.$eval('[data-testid=timeline-range]', (e) => [Number(e.dataset.from), Number(e.dataset.to)]);
+  const [, end] = await shown();
+  const at = await page.$eval('[data-view=timeline] svg', (svg) => {
+    const r = svg.getBoundingClientRect();
+    const u = r.width / svg.viewBox.baseVal.width;
+    const x0 = Number(svg.querySelector('[data-testid=timeline-range]').getAttribute('x'));
+    return { x: r.left + (x0 + 0.25 * (760 - 14 - x0)) * u, y: r.top + r.height / 3 };
+  });
+  await page.mouse.move(at.x, at.y);
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -400);
+  await page.keyboard.up('Control');
+  await page.waitForFunction((e) => Number(document.querySelector('[data-testid=timeline-range]').dataset.to) < e, end);
+  const [a, b] = await shown();
+  assert.ok(b - a < end / 2, `ctrl + wheel zoomed in: ${a}–${b} of ${end}`);
+  assert.ok(Math.abs((0.25 * end - a) / (b - a) - 0.25) < 0.01, `the time under the pointer stays: ${a}–${b} of ${end}`);
+  assert.match(await page.textContent('[data-testid=timeline-range]'), /^Zoomed to /);
+  await page.mouse.wheel(300, 0);
+  await page.waitForFunction((from) => Number(document.querySelector('[data-testid=timeline-range]').dataset.from) > from, a);
+  const [c, d] = await shown();
+  assert.ok(Math.abs((d - c) - (b - a)) < 1e-9 * end, 'a sideways wheel pans, the span stays');
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, 2000);
+  await page.keyboard.up('Control');
+  await page.waitForFunction(() => document.querySelector('[data-testid=timeline-range]').textContent.startsWith('Shown: '));
 }));
