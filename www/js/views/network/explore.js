@@ -80,7 +80,7 @@ const spanKey = (f) => `${f.first}-${f.last}`;
  * and the runs of repeated blocks (a round wins where both span the same layers). */
 function foldables(ctx) {
   const spans = new Map(repeats(ctx.net).map((r) => [spanKey(r), r]));
-  for (const { first, last, round } of foldable(ctx).rounds) spans.set(`${first}-${last}`, { first, last, round });
+  for (const { first, last, round } of foldable(ctx).rounds) spans.set(spanKey({ first, last }), { first, last, round });
   return spans;
 }
 
