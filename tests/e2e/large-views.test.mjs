@@ -295,4 +295,22 @@ test('another k in the DP view redraws the DP view alone', () => withPage(DESKTO
   assert.equal(await page.$eval('[data-view=dp] svg', (s) => s.getAttribute('aria-label')), `The dynamic program for k = ${k}`);
   // The chooser agrees with the drawing.
   assert.equal(await page.inputValue('#dp-k'), k);
+  // The cells' image is painted in the next task, for this table: its kept cells are the
+  // accent colour at the kept shapes' places.
+  await page.waitForSelector('[data-testid=dp-cells][href^="data:image/png"]:not([data-paint])');
+  const kept = await page.evaluate(async () => {
+    const image = document.querySelector('[data-testid=dp-cells]');
+    const img = new Image();
+    img.src = image.getAttribute('href');
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    [canvas.width, canvas.height] = [img.width, img.height];
+    const g = canvas.getContext('2d');
+    g.drawImage(img, 0, 0);
+    const rows = [...document.querySelectorAll('[data-view=dp] [data-kept]')];
+    const alpha = rows.map((r) => g.getImageData(Number(r.dataset.first) - 1, Number(r.dataset.j) - 1, 1, 1).data[3]);
+    return { rows: rows.length, opaque: alpha.filter((a) => a > 200).length };
+  });
+  assert.ok(kept.rows > 100, `${kept.rows} kept cells`);
+  assert.equal(kept.opaque, kept.rows, 'every kept cell painted at 0.9 opacity in the image');
 }));
