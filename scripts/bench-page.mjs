@@ -1,5 +1,5 @@
 // Browser benchmark of the page (reported, not asserted), run after scripts/build.sh:
-//   node scripts/bench-page.mjs [--json] [samples]
+//   node scripts/bench-page.mjs [--json] [--large] [samples]
 // For every zoo model at D = 10 and 32, and chain300 (pasted) at D = 32, the bandwidth
 // slider is moved back and forth, one `input` event per frame, each waiting until its
 // plans are drawn. Per event: `work` is the main thread's part (the input handler, then
@@ -13,6 +13,7 @@
 // turn), `switch_k` (another k in the DP view) and `drag` (the bandwidth slider, fewer
 // events: each re-solves a 300-layer model). Each phase's `*_longest_task_ms` is its
 // longest `longtask` entry, or null when no task took over 50 ms.
+// `--large` runs only the large models' rows (a few minutes instead of many).
 // `--json` prints `{rows: [{model, devices, work_p95_ms, paint_p95_ms, longest_task_ms,
 // and for the large models open_/scroll_/switch_k_/drag_longest_task_ms}],
 // wasm_gzip_bytes}`; without it, tables.
@@ -25,6 +26,7 @@ import { pasteChain300 } from '../tests/e2e/chain300.mjs';
 
 const args = process.argv.slice(2);
 const JSON_OUT = args.includes('--json');
+const LARGE_ONLY = args.includes('--large');
 const SAMPLES = Number(args.find((a) => !a.startsWith('--')) ?? 60);
 
 function quantile(sorted, q) {
@@ -134,16 +136,18 @@ const b = await browser();
 const rows = [];
 try {
   await open(b.page, server.url);
-  const zoo = await b.page.$$eval('#model option', (os) => os.map((o) => o.value).filter((v) => v !== 'custom'));
+  const zoo = LARGE_ONLY ? [] : await b.page.$$eval('#model option', (os) => os.map((o) => o.value).filter((v) => v !== 'custom'));
   for (const model of zoo) {
     for (const devices of [10, 32]) {
       await open(b.page, server.url, `#model=${model}&devices=${devices}&bandwidth=100&gflops=13.6&algorithm=mls`);
       rows.push(await row(b.page, model, devices));
     }
   }
-  await open(b.page, server.url, '#model=tiny&devices=32&bandwidth=100&gflops=13.6&algorithm=mls');
-  await pasteChain300(b.page);
-  rows.push(await row(b.page, 'chain300', 32));
+  if (!LARGE_ONLY) {
+    await open(b.page, server.url, '#model=tiny&devices=32&bandwidth=100&gflops=13.6&algorithm=mls');
+    await pasteChain300(b.page);
+    rows.push(await row(b.page, 'chain300', 32));
+  }
   for (const [model, file] of LARGE) {
     for (const devices of [10, 32]) rows.push(await largeRow(b.page, model, file, devices));
   }

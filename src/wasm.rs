@@ -45,7 +45,8 @@ pub fn import_model_bytes(bytes: &[u8]) -> Result<JsValue, JsError> {
     imported(crate::import::read_bytes(bytes))
 }
 
-/// The format's name and the model as compact project JSON, or the core's error.
+/// The format's name, the model as compact project JSON and where the file wrote each
+/// layer (which project JSON does not carry), or the core's error.
 #[cfg(feature = "import")]
 fn imported(read: Result<(Format, Network), ModelError>) -> Result<JsValue, JsError> {
     let (format, net) = read.map_err(err)?;
@@ -53,10 +54,12 @@ fn imported(read: Result<(Format, Network), ModelError>) -> Result<JsValue, JsEr
     struct Imported {
         format: &'static str,
         json: String,
+        sources: Vec<String>,
     }
     to_js(&Imported {
         format: format.name(),
         json: serde_json::to_string(&net.model).map_err(err)?,
+        sources: net.sources,
     })
 }
 

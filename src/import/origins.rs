@@ -19,6 +19,11 @@ impl Origin {
         }
     }
 
+    /// This place in words, `line 40 [convolutional]`: what the page finds a layer by.
+    fn source(&self) -> String {
+        format!("{} {}", self.location, self.label)
+    }
+
     /// An error at this place: `label: message`.
     pub fn error(&self, message: impl std::fmt::Display) -> ModelError {
         ModelError::at(self.location.clone(), format!("{}: {message}", self.label))
@@ -42,9 +47,14 @@ impl Origins {
         }
     }
 
-    /// Validates `model` with the core, moving its errors to where the user wrote them.
+    /// Validates `model` with the core, moving its errors to where the user wrote them;
+    /// the network keeps where each layer was written.
     pub fn finish(&self, model: &Model) -> Result<Network, ModelError> {
-        Network::new(model).map_err(|e| self.relocate(e))
+        let mut net = Network::new(model).map_err(|e| self.relocate(e))?;
+        if self.layers.len() == net.layers.len() {
+            net.sources = self.layers.iter().map(Origin::source).collect();
+        }
+        Ok(net)
     }
 
     fn relocate(&self, e: ModelError) -> ModelError {

@@ -135,6 +135,11 @@ pub struct Network {
     /// True when some layer reads anything but the layer before it, or is a DAG-only
     /// layer: the solver then uses the general rules of `docs/spec-dag.md`.
     pub dag: bool,
+    /// For each layer, where the imported file wrote it (`line 40 [convolutional]`, an
+    /// ONNX node, a Keras layer's JSON path and name), for the page's search and
+    /// tooltips; empty for zoo models and project JSON, and then not written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
 }
 
 impl Network {
@@ -369,6 +374,7 @@ impl Network {
             inputs,
             consumers,
             dag,
+            sources: Vec::new(),
         };
         limits::check_totals(&network)?;
         Ok(network)

@@ -261,6 +261,25 @@ fn import_model_names_the_format_and_round_trips_as_project_json() {
 }
 
 #[wasm_bindgen_test]
+fn import_model_says_where_the_file_wrote_each_layer() {
+    let cfg = include_str!("../../tests/models/tiny.cfg");
+    let imported = json(wasm::import_model(cfg).unwrap());
+    let sources = imported["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), model::load(cfg).unwrap().layers.len());
+    let line = cfg
+        .lines()
+        .position(|l| l.trim() == "[convolutional]")
+        .unwrap()
+        + 1;
+    assert_eq!(sources[0], format!("line {line} [convolutional]"));
+    // A zoo name and project JSON say nothing of a file.
+    assert_eq!(
+        json(wasm::import_model("vgg16").unwrap())["sources"],
+        serde_json::json!([])
+    );
+}
+
+#[wasm_bindgen_test]
 fn model_json_is_what_import_model_writes() {
     for name in model::zoo::NAMES {
         let session = wasm::Session::new(name).unwrap();

@@ -12,7 +12,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, browser, frames, ROOT, SHOTS } from './harness.mjs';
@@ -190,6 +190,9 @@ test('DenseNet-201 opened as a file: zoom, fit, fit round, overview, search, fol
   assert.equal(fitted.zoom, 80);
   assert.match(fitted.status, /the network is [\d,]+ px wide, [\d.]+× the panel: scroll, or fold its rounds/);
 
+  // DenseNet-201's four dense blocks have 6, 12, 48 and 32 layers, each layer alike.
+  assert.match(await page.getAttribute('#net-fold-runs', 'title'), /: 6 × dense layer, 12 × dense layer, 48 × dense layer, 32 × dense layer$/);
+
   // Search by number and by description brings the layer into view and marks it.
   await page.fill('#net-search', '250');
   await page.press('#net-search', 'Enter');
@@ -207,6 +210,15 @@ test('DenseNet-201 opened as a file: zoom, fit, fit round, overview, search, fol
   await page.fill('#net-search', 'no such layer');
   await page.press('#net-search', 'Enter');
   assert.match((await sight(page)).status, /^No layer matches “no such layer”/);
+  // And by where the cfg wrote it: the first [route] section's line is the first concat.
+  const line = readFileSync(DENSENET, 'utf8').split('\n').findIndex((l) => l.trim() === '[route]') + 1;
+  await page.fill('#net-search', `line ${line} [route]`);
+  await page.press('#net-search', 'Enter');
+  const byLine = (await sight(page)).status;
+  assert.match(byLine, new RegExp(`^Layer \\d+: concat; .*; written at line ${line} \\[route\\]$`), byLine);
+  const routed = Number(byLine.match(/^Layer (\d+)/)[1]);
+  assert.ok(await layerInSight(page, routed));
+  assert.match(await page.$eval(`[data-view=network] [data-layer="${routed}"]`, (e) => e.getAttribute('aria-label') ?? e.dataset.tip), /written at line \d+ \[route\]/);
 
   // The overview: a click at its right end shows the end of the network.
   const strip = await page.locator('#net-overview').boundingBox();
@@ -263,6 +275,73 @@ test('DenseNet-201 opened as a file: zoom, fit, fit round, overview, search, fol
   // The SVG export is the whole drawing, not the part in sight.
   const svg = await download(page, 'SVG');
   assert.equal((svg.match(/data-layer="/g) ?? []).length, 304);
+}));
+
+test('ResNet-152 opened as a file: runs of identical bottlenecks fold into one box each, and unfold', () => withLarge(1280, async (page) => {
+  await openFile(page, join(ROOT, 'tests/corpus_real/pjreddie/resnet152.cfg'));
+  await networkInSight(page, 'darknet');
+  await page.click('#net-fit');
+  const before = (await sight(page)).where;
+  // ResNet-152's stages have 3, 8, 36 and 3 bottlenecks; the first of each downsamples,
+  // so 2, 7, 35 and 2 are alike.
+  assert.match(await page.getAttribute('#net-fold-runs', 'title'), /: 2 × bottleneck, 7 × bottleneck, 35 × bottleneck, 2 × bottleneck$/);
+  await page.click('#net-fold-runs');
+  assert.equal(await page.textContent('#net-fold-runs'), 'Unfold repeats');
+  assert.equal(await page.getAttribute('#net-fold-runs', 'aria-pressed'), 'true');
+  const first = await page.$eval('[data-view=network] [data-run="2"]', (e) => [e.dataset.first, e.dataset.last, e.dataset.tip, e.textContent]);
+  assert.deepEqual(first.slice(0, 2), ['12', '19']);
+  assert.match(first[2], /^2 × bottleneck \(conv 1×1\/1, 64 filters, conv 3×3\/1, 64 filters, conv 1×1\/1, 256 filters, add \(residual\)\): layers 12–19/);
+  assert.equal(first[3], '× 2bottleneck');
+  const after = (await sight(page)).where;
+  const last = (w) => Number(w.match(/layers 1–(\d+) of 221/)[1]);
+  assert.ok(last(after) > last(before), `more layers in sight folded: ${before} → ${after}`);
+  assertLegible(await renderedText(page), 'repeats folded');
+
+  // Search unfolds the run that holds the layer found; the other runs stay folded.
+  await page.fill('#net-search', '100');
+  await page.press('#net-search', 'Enter');
+  assert.ok(await layerInSight(page, 100));
+  assert.equal(await page.$('[data-view=network] [data-fold="64-203"]'), null);
+  assert.equal(await page.textContent('#net-fold-runs'), 'Unfold repeats');
+  // A click on a run's box unfolds it; "Unfold all" unfolds the rest.
+  await page.click('#net-fit');
+  await page.click('[data-view=network] [data-fold="12-19"]');
+  assert.ok(await page.$('[data-view=network] [data-layer="19"]'));
+  assert.equal(await page.$('[data-view=network] [data-fold="12-19"]'), null);
+  assert.equal(await page.textContent('#net-fold'), 'Unfold all');
+  await page.click('#net-fold');
+  assert.equal(await page.$$eval('[data-view=network] [data-fold]', (e) => e.length), 0, 'all unfolded');
+  assert.equal(await page.textContent('#net-fold-runs'), 'Fold repeats');
+  // Rounds and runs fold together where they do not overlap: a run replaces the rounds
+  // it overlaps, and the boxes never share a layer.
+  await page.click('#net-fold');
+  await page.click('#net-fold-runs');
+  const spans = await page.$$eval('[data-view=network] [data-fold]', (fs) => fs.map((f) => [Number(f.dataset.first), Number(f.dataset.last), 'run' in f.dataset]));
+  assert.ok(spans.some(([, , run]) => run), 'a run folded');
+  spans.sort((a, b) => a[0] - b[0]);
+  for (let i = 1; i < spans.length; i++) assert.ok(spans[i][0] > spans[i - 1][1], `folds ${spans[i - 1]} and ${spans[i]} overlap`);
+  await page.click('#net-fold');
+  assert.equal(await page.$$eval('[data-view=network] [data-fold]', (e) => e.length), 0, 'all unfolded');
+}));
+
+test('an ONNX file opened as bytes: its layers are found by node name, and say it', () => withLarge(1280, async (page) => {
+  await openFile(page, join(ROOT, 'tests/onnx/real/shufflenet_v2_x1_0.classic.onnx'));
+  await networkInSight(page, 'main_graph');
+  // torch.onnx names each node after its module: stage 3's second unit, its first conv.
+  await page.fill('#net-search', 'stage3/stage3.1/branch2/branch2.0');
+  await page.press('#net-search', 'Enter');
+  const found = (await sight(page)).status;
+  assert.match(found, /^Layer (\d+): conv 1×1\/1, .*; written at node \d+ '\/stage3\/stage3\.1\/branch2\/branch2\.0\/Conv' Conv$/, found);
+  const n = Number(found.match(/^Layer (\d+)/)[1]);
+  assert.ok(await layerInSight(page, n));
+  assert.equal(await page.$eval('.net-found', (e) => e.dataset.layer), String(n));
+  // Every node of stage 3 by its path; the box says where the names come from.
+  await page.fill('#net-search', '/stage3/');
+  await page.press('#net-search', 'Enter');
+  assert.match((await sight(page)).status, /\(match 1 of \d+; Enter for the next\)$/);
+  await page.fill('#net-search', 'no such node');
+  await page.press('#net-search', 'Enter');
+  assert.match((await sight(page)).status, /or of where the file wrote it/);
 }));
 
 /** The bytes of the network view's `kind` (SVG or PNG) download. */

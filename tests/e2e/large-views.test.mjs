@@ -5,10 +5,12 @@
 // labels overlapping by more than 30 % of the smaller; the DP view cuts no T(j) label,
 // is one tab stop, and says why T(j) falls on a branching model; Explain groups rounds
 // alike, shows no floating-point residue, names idle devices and is never the previous
-// model's. Main-thread times are measured by scripts/bench-page.mjs, not asserted here.
+// model's; a long file's text waits to be asked for, and another k redraws the DP view
+// alone. Main-thread times are measured by scripts/bench-page.mjs, not asserted here.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve, open, settled, ROOT, SHOTS } from './harness.mjs';
 import { cliSolveDp } from './cli.mjs';
@@ -216,4 +218,99 @@ test('the halo view draws a long block in windows, the timeline zooms into a rou
   await page.locator('#view-timeline').screenshot({ path: join(SHOTS, 'large-timeline-zoomed.png') });
   await page.click('[data-view=timeline] [data-zoom-out]');
   assert.match(await page.textContent('[data-testid=timeline-range]'), /^Shown: /);
+
+  // Ctrl + wheel zooms around the pointer (a quarter along the axis): the time under it
+  // stays under it; a sideways wheel then pans; zooming out past the plan shows it whole.
+  const shown = () => page.$eval('[data-testid=timeline-range]', (e) => [Number(e.dataset.from), Number(e.dataset.to)]);
+  const [, end] = await shown();
+  const at = await page.$eval('[data-view=timeline] svg', (svg) => {
+    const r = svg.getBoundingClientRect();
+    const u = r.width / svg.viewBox.baseVal.width;
+    const x0 = Number(svg.querySelector('[data-testid=timeline-range]').getAttribute('x'));
+    return { x: r.left + (x0 + 0.25 * (760 - 14 - x0)) * u, y: r.top + r.height / 3 };
+  });
+  await page.mouse.move(at.x, at.y);
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -400);
+  await page.keyboard.up('Control');
+  await page.waitForFunction((e) => Number(document.querySelector('[data-testid=timeline-range]').dataset.to) < e, end);
+  const [a, b] = await shown();
+  assert.ok(b - a < end / 2, `ctrl + wheel zoomed in: ${a}–${b} of ${end}`);
+  assert.ok(Math.abs((0.25 * end - a) / (b - a) - 0.25) < 0.01, `the time under the pointer stays: ${a}–${b} of ${end}`);
+  assert.match(await page.textContent('[data-testid=timeline-range]'), /^Zoomed to /);
+  await page.mouse.wheel(300, 0);
+  await page.waitForFunction((from) => Number(document.querySelector('[data-testid=timeline-range]').dataset.from) > from, a);
+  const [c, d] = await shown();
+  assert.ok(Math.abs((d - c) - (b - a)) < 1e-9 * end, 'a sideways wheel pans, the span stays');
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, 2000);
+  await page.keyboard.up('Control');
+  await page.waitForFunction(() => document.querySelector('[data-testid=timeline-range]').textContent.startsWith('Shown: '));
+}));
+
+// Issue 17, item 5: what kept main-thread tasks over 50 ms when a 300-layer file is
+// opened and the DP view's k switched. Opening DenseNet-201's 1,951-line cfg put its
+// text in the "Your model" box, whose layout took 60–300 ms in one task; now a text over
+// 400 lines waits for "Show its … lines". Switching k redrew every view in sight (one
+// 55–240 ms task on YOLOv4 and DenseNet-201); now only the DP view redraws.
+
+test('a long file is read and drawn, its text put in the box only when asked', () => withPage(DESKTOP, async (page) => {
+  await openFile(page, 'tests/corpus_real/pjreddie/densenet201.cfg', 10);
+  const text = readFileSync(join(ROOT, 'tests/corpus_real/pjreddie/densenet201.cfg'), 'utf8');
+  assert.equal(await page.inputValue('#custom-text'), '');
+  assert.match(await page.getAttribute('#custom-text', 'placeholder'), /only when asked/);
+  assert.ok(text.endsWith('\n'));
+  assert.equal(await page.textContent('#custom-show'), `Show its ${text.match(/\n/g).length.toLocaleString('en')} lines to edit them`);
+  assert.match(await page.textContent('#custom-status'), /^Darknet cfg read from “densenet201\.cfg”: .*304 layers/);
+  assert.equal(await page.inputValue('#model'), 'custom');
+  await page.click('#custom-show');
+  assert.equal(await page.inputValue('#custom-text'), text);
+  assert.ok(await page.isHidden('#custom-show'));
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'custom-text');
+  // The text shown reads as before: an edit re-reads it.
+  await page.$eval('#custom-text', (t) => {
+    t.value = t.value.replace('[net]', '[net]\n# edited');
+    t.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await page.waitForFunction(() => /read from the text/.test(document.querySelector('#custom-status').textContent));
+}));
+
+test('another k in the DP view redraws the DP view alone', () => withPage(DESKTOP, async (page) => {
+  await openFile(page, 'tests/corpus_real/alexeyab/yolov4.cfg', 10);
+  await page.locator('#view-dp').scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.coopaiDebug.drawAll());
+  await settled(page);
+  const before = await page.$eval('[data-view=dp] svg', (s) => s.getAttribute('aria-label'));
+  const k = before.endsWith('k = 3') ? '2' : '3';
+  await page.evaluate(() => performance.clearMeasures());
+  await page.selectOption('#dp-k', k);
+  await page.waitForFunction((n) => location.hash.includes(`dpk=${n}`), k);
+  await page.waitForFunction((b) => {
+    const svg = document.querySelector('[data-view=dp] svg');
+    return svg && svg.getAttribute('aria-label') !== b && !document.querySelector('[data-view=dp]').dataset.waiting;
+  }, before);
+  await settled(page);
+  const drawn = await page.evaluate(() => [...new Set(performance.getEntriesByType('measure').map((m) => m.name).filter((n) => n.startsWith('coopai draw ')))]);
+  assert.deepEqual(drawn, ['coopai draw dp']);
+  assert.equal(await page.$eval('[data-view=dp] svg', (s) => s.getAttribute('aria-label')), `The dynamic program for k = ${k}`);
+  // The chooser agrees with the drawing.
+  assert.equal(await page.inputValue('#dp-k'), k);
+  // The cells' image is painted in the next task, for this table: its kept cells are the
+  // accent colour at the kept shapes' places.
+  await page.waitForSelector('[data-testid=dp-cells][href^="data:image/png"]:not([data-paint])');
+  const kept = await page.evaluate(async () => {
+    const image = document.querySelector('[data-testid=dp-cells]');
+    const img = new Image();
+    img.src = image.getAttribute('href');
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    [canvas.width, canvas.height] = [img.width, img.height];
+    const g = canvas.getContext('2d');
+    g.drawImage(img, 0, 0);
+    const rows = [...document.querySelectorAll('[data-view=dp] [data-kept]')];
+    const alpha = rows.map((r) => g.getImageData(Number(r.dataset.first) - 1, Number(r.dataset.j) - 1, 1, 1).data[3]);
+    return { rows: rows.length, opaque: alpha.filter((a) => a > 200).length };
+  });
+  assert.ok(kept.rows > 100, `${kept.rows} kept cells`);
+  assert.equal(kept.opaque, kept.rows, 'every kept cell painted at 0.9 opacity in the image');
 }));

@@ -2,7 +2,8 @@
 // (worker.js), so no solve blocks the main thread. Requests go in lanes; a newer request
 // in a lane supersedes the older one, whose promise then rejects with `Superseded` (the
 // worker drops its remaining steps, and a reply that still arrives is ignored). Kept
-// here: each model's network and the Fig. 9 sweep per model, devices and GFLOPS.
+// here: each model's network and the Fig. 9 sweep per model, devices and GFLOPS, and
+// where an imported file wrote each layer.
 
 import { CUSTOM } from './state.js';
 import { keep } from './teach/engine.js';
@@ -18,6 +19,10 @@ let nextId = 1;
 const pending = new Map();
 const latest = new Map();
 const networks = new Map();
+/** Where the imported file wrote each layer (`line 40 [convolutional]`, an ONNX node, a
+ * Keras layer), by the model's project JSON: the importers give it, the project JSON the
+ * page solves from does not carry it, so its network gets it here. */
+const sources = new Map();
 const sweeps = new Map();
 /** Requests the worker dropped for a newer one (for the tests). */
 let dropped = 0;
@@ -71,7 +76,16 @@ function source(s) {
 /** The format recognised and the model as compact project JSON; rejects with the core's
  * error (`location: message`) for a text it cannot read. */
 export function readModel(text) {
-  return call('read', 'read', { text });
+  return call('read', 'read', { text }).then(remember);
+}
+
+/** Keeps an imported model's `sources` for its network (the last few models'). */
+function remember(imported) {
+  if (imported.sources?.length) {
+    if (sources.size > 8) sources.clear();
+    sources.set(imported.json, imported.sources);
+  }
+  return imported;
 }
 
 /** The state's model as compact project JSON, from the page's own core (a zoo model
@@ -82,12 +96,15 @@ export function modelJson(s) {
 
 /** `readModel` for a file's bytes (a `Uint8Array`): ONNX, or any text format. */
 export function readModelBytes(bytes) {
-  return call('bytes', 'readBytes', { bytes });
+  return call('bytes', 'readBytes', { bytes }).then(remember);
 }
 
 /** The validated network of the state's model, once a solve of it has resolved. */
 export function network(s) {
-  return networks.get(source(s));
+  const key = source(s);
+  const net = networks.get(key);
+  if (net && !net.sources && sources.has(key)) net.sources = sources.get(key);
+  return net;
 }
 
 /**

@@ -3,7 +3,9 @@
 // Text is read by the core at most once per pause in typing (it bounds the text, but a
 // 4 MiB paste should not be re-read on every key); a model that reads well replaces the
 // one drawn, and an error shows under the box with its line or JSON path while the last
-// good model stays drawn and solved.
+// good model stays drawn and solved. A long file's text goes into the box only when
+// asked: laying out a textarea's text costs the main thread about 50 ms per 1,000 lines,
+// all in one task (DenseNet-201's 1,951-line cfg: 60–120 ms under load).
 
 import { readModel, readModelBytes, Superseded } from './engine.js';
 import { MAX_LINK_MODEL, linkModel } from './state.js';
@@ -15,9 +17,26 @@ const MAX_FILE_BYTES = 4 * 1024 * 1024;
 /** The same for ONNX files (the core's `onnx::MAX_ONNX_BYTES`): weights make them big. */
 const MAX_ONNX_BYTES = 1024 * 1024 * 1024;
 
+/** Longer texts wait for "Show the text" (a few milliseconds of layout at most). */
+const MAX_SHOWN_LINES = 400;
+
 const $ = (id) => document.getElementById(id);
 let timer;
 let accept;
+/** The text held back from the box, until "Show the text" puts it there. */
+let held = null;
+
+/** Puts `text` in the box, or holds a long one back behind "Show the text". */
+function showText(text) {
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && lines <= MAX_SHOWN_LINES; i = text.indexOf('\n', i + 1)) lines++;
+  const long = lines > MAX_SHOWN_LINES;
+  held = long ? text : null;
+  $('custom-text').value = long ? '' : text;
+  $('custom-show').hidden = !long;
+  $('custom-text').placeholder = long ? 'The model read is drawn; its text is long, so it is put here only when asked (the button below).' : '';
+  if (long) $('custom-show').textContent = `Show its ${text.replace(/\n$/, '').split('\n').length.toLocaleString('en')} lines to edit them`;
+}
 
 function show(id, text) {
   $(id).textContent = text;
@@ -88,7 +107,7 @@ async function readFile(file) {
     } catch (e) {
       error = e;
     }
-    $('custom-text').value = imported ? `${JSON.stringify(JSON.parse(imported.json), null, 2)}\n` : '';
+    showText(imported ? `${JSON.stringify(JSON.parse(imported.json), null, 2)}\n` : '');
     readAndAccept('', `“${name}”`, async () => {
       if (error) throw error;
       return imported;
@@ -100,7 +119,7 @@ async function readFile(file) {
     return;
   }
   const text = await file.text();
-  $('custom-text').value = text;
+  showText(text);
   readAndAccept(text, `“${name}”`);
 }
 
@@ -141,6 +160,9 @@ function download(json) {
 export function bindImport(onModel, current) {
   accept = onModel;
   $('custom-text').addEventListener('input', (e) => {
+    held = null;
+    $('custom-show').hidden = true;
+    e.target.placeholder = '';
     clearTimeout(timer);
     timer = setTimeout(() => readAndAccept(e.target.value, 'the text'), PAUSE_MS);
   });
@@ -150,6 +172,13 @@ export function bindImport(onModel, current) {
     if (file) readFile(file);
   });
   $('custom-download').addEventListener('click', () => download(current()));
+  $('custom-show').addEventListener('click', () => {
+    $('custom-text').value = held ?? '';
+    held = null;
+    $('custom-show').hidden = true;
+    $('custom-text').placeholder = '';
+    $('custom-text').focus();
+  });
   bindDrop();
 }
 
@@ -161,7 +190,7 @@ export function showImport(visible) {
  * awaits `load` instead (as `read`); resolves to the compact project JSON or `null`, and
  * leaves accepting it to the caller. */
 export function readNow(text, origin, load) {
-  $('custom-text').value = text;
+  showText(text);
   return read(text, origin, load);
 }
 

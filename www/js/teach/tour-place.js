@@ -4,6 +4,9 @@
 // line) with the panel beneath. Room is made at the page's end (the panel's height as
 // padding) so the last views can scroll that far. The page scrolls on arrival at a step
 // and again while views drawn on arrival change the layout, until the visitor scrolls.
+// At phone width, a step whose drawing would be less than half in sight above the sheet
+// (the FL view's three stacked panels) starts with the sheet folded to a bar: its title
+// and buttons, and "Read" to unfold the text over the drawing.
 
 const GAP = 8;
 const $ = (id) => document.getElementById(id);
@@ -11,6 +14,8 @@ const $ = (id) => document.getElementById(id);
 let target = null;
 let pinned = false;
 let observer = null;
+/** Whether the sheet folds by itself (until the visitor folds or unfolds it). */
+let autoFold = true;
 
 /** The drawing a view's ring is about: its figure (or the view itself, e.g. the
  * explanation's list). */
@@ -27,12 +32,33 @@ function topCover() {
   return r && getComputedStyle(mini).display !== 'none' && r.top <= 0 ? r.bottom : 0;
 }
 
+/** Folds the sheet to a bar (the text hidden) or unfolds it. */
+function setFolded(folded) {
+  $('tour').classList.toggle('tour-folded', folded);
+  const button = $('tour-fold');
+  button.setAttribute('aria-expanded', String(!folded));
+  button.textContent = folded ? 'Read ▴' : 'Hide text ▾';
+}
+
+/** At phone width, folds the sheet when, unfolded, it would leave less than half of
+ * `drawing` in sight between the sticky setting line and itself. */
+function autoFoldFor(drawing, wide) {
+  if (!autoFold) return;
+  setFolded(false);
+  if (wide || !drawing) return;
+  const mini = $('mini');
+  const cover = mini && getComputedStyle(mini).display !== 'none' ? mini.offsetHeight : 0;
+  const room = innerHeight - cover - $('tour').offsetHeight - 2 * GAP;
+  setFolded(room < 0.5 * drawing.getBoundingClientRect().height);
+}
+
 /** Sizes the panel to the drawing's column and scrolls the drawing to the top. */
 function place(scroll) {
   const panel = $('tour');
   if (panel.hidden) return;
   const drawing = target && document.contains(target) ? target : null;
   const wide = innerWidth > 800;
+  autoFoldFor(drawing, wide);
   if (drawing && wide) {
     const r = drawing.getBoundingClientRect();
     // As wide as the drawing, up to a readable line length.
@@ -67,6 +93,11 @@ export function placeTour(drawing, arrival) {
     addEventListener('wheel', unpin, { passive: true });
     addEventListener('touchmove', unpin, { passive: true });
     addEventListener('keydown', (e) => { if (SCROLL_KEYS.has(e.key)) unpin(); });
+    $('tour-fold').addEventListener('click', () => {
+      autoFold = false;
+      setFolded(!$('tour').classList.contains('tour-folded'));
+      place(false);
+    });
   }
   // The drawing itself too: drawn on arrival it may grow inside a row that does not.
   if (target !== drawing) {
@@ -74,7 +105,10 @@ export function placeTour(drawing, arrival) {
     if (drawing) observer.observe(drawing);
     target = drawing;
   }
-  if (arrival) pinned = true;
+  if (arrival) {
+    pinned = true;
+    autoFold = true;
+  }
   place(arrival);
 }
 

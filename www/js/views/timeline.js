@@ -9,7 +9,7 @@ import { seconds, bits, flops } from '../format.js';
 import { legend } from './axes.js';
 import { deviceName, deviceTag, isMixed, member } from '../cluster.js';
 import { textWidth } from './thin.js';
-import { timeRange, zoomed } from './timeline-zoom.js';
+import { setTimeAxis, timeRange, zoomed } from './timeline-zoom.js';
 
 /** A device's phases in a block, in seconds, in the order they happen. `τo` is the
  * previous round's output that this round needs from it: held over, sent first. */
@@ -45,7 +45,7 @@ function rangeLine(label, from, to, totals, left, y, theme) {
   const rs = totals.rounds;
   const which = rs.length === 1 ? `round ${rs[0]}` : `rounds ${rs[0]}–${rs.at(-1)}`;
   const split = busy > 0 ? `; the devices' time in it: ${Math.round((100 * totals.compute) / busy)} % compute, ${Math.round((100 * totals.transfer) / busy)} % transfer` : '';
-  let out = txt({ x: left, y, 'font-size': 10, fill: theme.muted, 'data-testid': 'timeline-range' },
+  let out = txt({ x: left, y, 'font-size': 10, fill: theme.muted, 'data-testid': 'timeline-range', 'data-from': from, 'data-to': to },
     `${zoomed() ? 'Zoomed to' : 'Shown:'} ${seconds(from)}–${seconds(to)} (${seconds(to - from)}), ${label} ${which}${split}`);
   if (zoomed()) {
     out += el('g', { 'data-zoom-out': '', ...tip('Show the whole plan again'), role: 'button', cursor: 'zoom-out' },
@@ -65,6 +65,7 @@ export function renderTimeline({ shown, mls, sls, theme }) {
   // The range drawn: the whole plan, or the round zoomed into (timeline-zoom.js).
   const [from, to] = timeRange(end);
   const scale = linear([from, to], [left, width - 14]);
+  setTimeAxis(end, from, to, left, width - 14);
   const x = (t) => scale(Math.max(from, Math.min(to, t)));
   const inside = (a, b) => b > from && a < to;
   const totals = { compute: 0, transfer: 0, rounds: [] };
@@ -91,7 +92,7 @@ export function renderTimeline({ shown, mls, sls, theme }) {
       const stagger = levels.findIndex((x0) => mid - x0 >= textWidth(name, 10) + 4);
       if (stagger >= 0) levels[stagger] = mid;
       out += el('g', {
-        ...tip(`${label} round ${b.round} (layers ${b.first}–${b.last}, ${b.case}): starts at ${seconds(t0)}, lasts ${seconds(b.completion_s)}. Click or press Enter to zoom into it.`),
+        ...tip(`${label} round ${b.round} (layers ${b.first}–${b.last}, ${b.case}): starts at ${seconds(t0)}, lasts ${seconds(b.completion_s)}. Click or press Enter to zoom into it; ctrl + wheel or a pinch zooms around the pointer.`),
         'data-round': b.round, 'data-algorithm': label.toLowerCase(), 'data-plan': plan.algorithm,
         'data-zoom-from': t0, 'data-zoom-to': t0 + b.completion_s, cursor: 'zoom-in',
       },

@@ -45,12 +45,12 @@ function layerShape(net, i, x, colW, theme) {
   let out;
   if (i > 0 && l.kind.type === 'fc') {
     const h = 24 + (BOX_H - 30) * (Math.log(l.output.channels + 1) / Math.log(fcMax + 1));
-    out = el('g', { ...tip(layerTip(l)), 'data-layer': l.index },
+    out = el('g', { ...tip(layerTip(l, undefined, net.sources?.[i - 1])), 'data-layer': l.index },
       el('rect', { x: x - 5, y: base - h, width: 10, height: h, rx: 5, fill: theme.band, stroke: theme.fg, 'stroke-opacity': 0.6, 'stroke-width': 1.5 }));
   } else {
     const h = 8 + (BOX_H - 10) * Math.sqrt(l.output.height / maxH);
     const w = 4 + (colW - 12) * (Math.log2(l.output.channels + 1) / Math.log2(maxC + 1));
-    const label = i === 0 ? `Input ${shape(l.output)}` : layerTip(l, net.inputs?.[i - 1]);
+    const label = i === 0 ? `Input ${shape(l.output)}` : layerTip(l, net.inputs?.[i - 1], net.sources?.[i - 1]);
     // Layers that cost nothing (pools, joins, reshapes) are drawn dashed.
     const free = i > 0 && l.kind.type !== 'conv';
     out = el('g', { ...tip(label), 'data-layer': l.index || null },
@@ -59,8 +59,25 @@ function layerShape(net, i, x, colW, theme) {
   return out + txt({ x, y: base + 14, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, i === 0 ? 'in' : i);
 }
 
+/** A folded run of repeated blocks: one box, `× 35` over the block's name. */
+function runShape(net, col, theme) {
+  const { first, last, count, period, name } = col.fold;
+  const work = net.layers.slice(first - 1, last).reduce((s, l) => s + l.flops, 0);
+  const block = net.layers.slice(first - 1, first - 1 + period).map(layerText).join(', ');
+  const x = col.x + col.w / 2;
+  const label = `${count} × ${name} (${block}): layers ${first}–${last} (${last - first + 1} layers, ${flops(work)}). Click, or press Enter, to unfold it.`;
+  return el('g', { ...tip(label), 'data-fold': `${first}-${last}`, 'data-run': count, 'data-first': first, 'data-last': last, class: 'net-fold' },
+    el('rect', { x: col.x + 4, y: TOP + 24, width: col.w - 8, height: BOX_H - 24, rx: 6, fill: theme.band, stroke: theme.fg, 'stroke-opacity': 0.8, 'stroke-width': 1.5 })
+    // A stack of boxes behind it says "many of one".
+    + el('path', { d: `M${col.x + 8},${TOP + 20} H${col.x + col.w - 4} V${TOP + BOX_H - 4} M${col.x + 12},${TOP + 16} H${col.x + col.w} V${TOP + BOX_H - 8}`, fill: 'none', stroke: theme.fg, 'stroke-opacity': 0.5 })
+    + txt({ x, y: TOP + 24 + (BOX_H - 24) / 2 - 4, 'text-anchor': 'middle', 'font-size': 12, 'font-weight': 600 }, `× ${count}`)
+    + txt({ x, y: TOP + 24 + (BOX_H - 24) / 2 + 12, 'text-anchor': 'middle', 'font-size': 10 }, name))
+    + txt({ x, y: TOP + BOX_H + 14, 'text-anchor': 'middle', 'font-size': 10, fill: theme.muted }, `${first}–${last}`);
+}
+
 /** A folded round: one box for its layers, which a click (or Enter) unfolds. */
 function foldShape(net, col, plan, theme) {
+  if (col.fold.count) return runShape(net, col, theme);
   const { first, last, round } = col.fold;
   const n = last - first + 1;
   const work = net.layers.slice(first - 1, last).reduce((s, l) => s + l.flops, 0);

@@ -4,8 +4,9 @@
 // DOM, in chunks that stay while they are in reach (so a focused shape keeps its focus).
 // Zoom (buttons, ctrl + wheel or pinch, + − 0 on the drawing), pan (drag, scroll),
 // "Fit" and "Fit round N", an overview strip of the rounds with the part in sight, search
-// by layer number or kind, and folding: a round of the plan shown first folds into one
-// box (click its band, or "Fold rounds" for all) and unfolds on click.
+// by layer number, kind or where the imported file wrote it, and folding: a round of the
+// plan shown first folds into one box (click its band, or "Fold rounds" for all), and so
+// does a run of repeated blocks ("Fold repeats", repeats.js); a click unfolds it.
 
 import { place } from '../place.js';
 import { svg } from '../../svg.js';
@@ -14,6 +15,7 @@ import { exportSource } from '../../export.js';
 import { layout } from './layout.js';
 import { TOP, BOX_H, BAND_H, arcs, arrowDefs, bands, columnShapes, footer, passthrough, shownRows, wholeDrawing } from './draw.js';
 import { layerTip } from './text.js';
+import { repeats } from './repeats.js';
 import { whole } from '../../format.js';
 
 /** The width of the view's box, kept by a ResizeObserver: read when asked, it would
@@ -72,6 +74,16 @@ function foldable(ctx) {
   return { plan, rounds: plan.blocks.filter((b) => b.last > b.first) };
 }
 
+const spanKey = (f) => `${f.first}-${f.last}`;
+
+/** Every span that can fold, by key ("first-last"): the rounds of the plan shown first
+ * and the runs of repeated blocks (a round wins where both span the same layers). */
+function foldables(ctx) {
+  const spans = new Map(repeats(ctx.net).map((r) => [spanKey(r), r]));
+  for (const { first, last, round } of foldable(ctx).rounds) spans.set(spanKey({ first, last }), { first, last, round });
+  return spans;
+}
+
 /** The column range whose x (user units) meets [x0, x1]. */
 function columnsIn(lay, x0, x1) {
   const { cols } = lay;
@@ -87,14 +99,15 @@ function columnsIn(lay, x0, x1) {
   return [lo, end];
 }
 
-/** Sizes the drawing at the zoom: it keeps its aspect and scrolls inside its panel. */
+/** Sizes the drawing at the zoom: it keeps its aspect and scrolls inside its panel.
+ * Rounded up to whole pixels, so layout's rounding never scales 10-unit text under 8 px. */
 function size() {
   const { width } = S.lay;
   const height = graphHeight(shownRows(S.ctx).length);
   S.graph.setAttribute('viewBox', `0 0 ${width} ${height}`);
   S.graph.querySelector(':scope > rect').setAttribute('width', width);
-  S.graph.style.width = `${width * S.zoom}px`;
-  S.graph.style.height = `${height * S.zoom}px`;
+  S.graph.style.width = `${Math.ceil(width * S.zoom)}px`;
+  S.graph.style.height = `${Math.ceil(height * S.zoom)}px`;
 }
 
 /** The chunk range whose columns meet [x0, x1] (user units). */
@@ -241,7 +254,7 @@ function fit() {
   renderWindow();
   const px = Math.round(S.lay.width * S.zoom);
   say(px > width + 1
-    ? `At the smallest legible size (8 px text) the network is ${whole(px)} px wide, ${(px / width).toFixed(1)}× the panel: scroll, or fold its rounds to see more at once.`
+    ? `At the smallest legible size (8 px text) the network is ${whole(px)} px wide, ${(px / width).toFixed(1)}× the panel: scroll, or fold its rounds or repeated blocks to see more at once.`
     : '');
 }
 
@@ -274,7 +287,8 @@ function bringIntoView(n) {
   markFound();
 }
 
-/** The layers whose number is `q`, or whose description contains it. */
+/** The layers whose number is `q`, or whose description (with where the imported file
+ * wrote it: `line 40`, an ONNX node's name, a Keras layer's) contains it. */
 function matches(q) {
   const { net } = S.ctx;
   if (/^\d+$/.test(q)) {
@@ -282,7 +296,7 @@ function matches(q) {
     return n >= 1 && n <= net.layers.length ? [n] : [];
   }
   const needle = q.toLowerCase();
-  return net.layers.filter((l, i) => layerTip(l, net.inputs?.[i]).toLowerCase().includes(needle)).map((l) => l.index);
+  return net.layers.filter((l, i) => layerTip(l, net.inputs?.[i], net.sources?.[i]).toLowerCase().includes(needle)).map((l) => l.index);
 }
 
 /** The next layer matching the search box (Enter again: the one after). */
@@ -302,7 +316,7 @@ function search() {
   if (!S.hits.length) {
     S.found = 0;
     markFound();
-    say(`No layer matches “${q}”: type a layer number (1–${S.ctx.net.layers.length}) or part of a description (conv 3×3, concat, add).`);
+    say(`No layer matches “${q}”: type a layer number (1–${S.ctx.net.layers.length}) or part of a description (conv 3×3, concat, add)${S.ctx.net.sources ? ' or of where the file wrote it (a line, a node or layer name)' : ''}.`);
     return;
   }
   S.hit = (S.hit + 1) % S.hits.length;
@@ -312,13 +326,28 @@ function search() {
   if (fold) setFold(fold, false);
   bringIntoView(n);
   const l = S.ctx.net.layers[n - 1];
-  say(`${layerTip(l, S.ctx.net.inputs?.[n - 1])}${S.hits.length > 1 ? ` (match ${S.hit + 1} of ${S.hits.length}; Enter for the next)` : ''}`);
+  say(`${layerTip(l, S.ctx.net.inputs?.[n - 1], S.ctx.net.sources?.[n - 1])}${S.hits.length > 1 ? ` (match ${S.hit + 1} of ${S.hits.length}; Enter for the next)` : ''}`);
 }
 
-/** Folds (or unfolds) the round whose layers are `key` ("first-last"), and redraws. */
+/** Whether the spans keyed `a` and `b` ("first-last") share a layer. */
+function overlap(a, b) {
+  const [a0, a1] = a.split('-').map(Number);
+  const [b0, b1] = b.split('-').map(Number);
+  return a0 <= b1 && b0 <= a1;
+}
+
+/** Folds `keys` (spans "first-last"), unfolding any folded span they overlap. */
+function foldSpans(keys) {
+  for (const key of keys) {
+    for (const other of S.folds) if (overlap(key, other)) S.folds.delete(other);
+    S.folds.add(key);
+  }
+}
+
+/** Folds (or unfolds) the round or run whose layers are `key` ("first-last"), and redraws. */
 function setFold(key, on) {
   say('');
-  if (on) S.folds.add(key);
+  if (on) foldSpans([key]);
   else S.folds.delete(key);
   explore(S.box, S.ctx);
 }
@@ -326,7 +355,18 @@ function setFold(key, on) {
 function foldAll() {
   say('');
   const { rounds } = foldable(S.ctx);
-  S.folds = S.folds.size ? new Set() : new Set(rounds.map((b) => `${b.first}-${b.last}`));
+  if (S.folds.size) S.folds.clear();
+  else foldSpans(rounds.map(spanKey));
+  explore(S.box, S.ctx);
+}
+
+/** Folds every run of repeated blocks, or unfolds them if any is folded. */
+function foldRepeats() {
+  say('');
+  const runs = repeats(S.ctx.net).map(spanKey);
+  const folded = runs.filter((k) => S.folds.has(k));
+  if (folded.length) for (const k of folded) S.folds.delete(k);
+  else foldSpans(runs);
   explore(S.box, S.ctx);
 }
 
@@ -412,6 +452,7 @@ function wireTools(box) {
   $('net-zoom-out').addEventListener('click', () => zoomTo(S.zoom / STEP));
   $('net-fit').addEventListener('click', fit);
   $('net-fold').addEventListener('click', foldAll);
+  $('net-fold-runs').addEventListener('click', foldRepeats);
   $('net-round').addEventListener('change', (e) => { if (e.target.value) fitRound(Number(e.target.value)); });
   $('net-search').addEventListener('keydown', (e) => {
     if (e.key !== 'Enter') return;
@@ -455,6 +496,13 @@ function tools() {
   fold.disabled = !rounds.length && !S.folds.size;
   fold.textContent = S.folds.size ? 'Unfold all' : 'Fold rounds';
   fold.setAttribute('aria-pressed', String(S.folds.size > 0));
+  const runs = repeats(S.ctx.net);
+  const runsFolded = runs.some((r) => S.folds.has(spanKey(r)));
+  const foldRuns = $('net-fold-runs');
+  foldRuns.disabled = !runs.length;
+  foldRuns.textContent = runsFolded ? 'Unfold repeats' : 'Fold repeats';
+  foldRuns.setAttribute('aria-pressed', String(runsFolded));
+  foldRuns.title = runs.length ? `Fold each run of identical blocks into one box: ${runs.map((r) => `${r.count} × ${r.name}`).join(', ')}` : 'No block repeats in this network';
   for (const id of ['net-tools', 'net-overview']) $(id).hidden = false;
 }
 
@@ -496,10 +544,9 @@ export function explore(box, ctx) {
     wired = true;
   }
   if (!box.contains(S.scroller) || S.rootKey?.net !== net || S.rootKey?.theme !== theme) frame(box, net, theme);
-  const { rounds } = foldable(ctx);
-  const keys = new Set(rounds.map((b) => `${b.first}-${b.last}`));
-  S.folds = new Set([...S.folds].filter((k) => keys.has(k)));
-  const folds = rounds.filter((b) => S.folds.has(`${b.first}-${b.last}`)).map(({ first, last, round }) => ({ first, last, round }));
+  const spans = foldables(ctx);
+  S.folds = new Set([...S.folds].filter((k) => spans.has(k)));
+  const folds = [...S.folds].map((k) => spans.get(k)).sort((a, b) => a.first - b.first);
   const layoutKey = `${shownRows(ctx)[0][1]}|${[...S.folds].join(',')}`;
   if (layoutKey !== S.layoutKey) {
     S.lay = layout(net, folds);

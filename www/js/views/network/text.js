@@ -43,10 +43,12 @@ export function tensorsText(ts) {
   }).join(' and ');
 }
 
-/** The tooltip of layer `l`, which reads the tensors `inputs` (absent in a chain). */
-export function layerTip(l, inputs) {
+/** The tooltip of layer `l`, which reads the tensors `inputs` (absent in a chain) and
+ * was written at `source` in the imported file (a cfg line, an ONNX node, a Keras layer;
+ * absent for zoo models and project JSON). */
+export function layerTip(l, inputs, source) {
   const skip = l.skip_channels ? ` (+${l.skip_channels} passthrough channels)` : '';
   const from = inputs && (inputs.length > 1 || inputs[0] !== l.index - 1)
     ? ` reads ${tensorsText(inputs)};` : '';
-  return `Layer ${l.index}: ${layerText(l)};${from} input ${shape(l.input)}${skip} → output ${shape(l.output)}; ${flops(l.flops)}; ${whole(l.params)} parameters`;
+  return `Layer ${l.index}: ${layerText(l)};${from} input ${shape(l.input)}${skip} → output ${shape(l.output)}; ${flops(l.flops)}; ${whole(l.params)} parameters${source ? `; written at ${source}` : ''}`;
 }
