@@ -12,20 +12,15 @@
 
 pub mod budget;
 mod check;
-mod conv_device;
-mod conv_round;
 mod dag;
 mod error;
 mod fc_round;
-mod judge;
 mod link;
 pub mod meter;
 mod ops;
 mod pool;
-mod reference;
 mod report;
 pub(crate) mod rng;
-mod round;
 mod scale;
 mod tensor;
 mod weights;
@@ -39,10 +34,6 @@ pub use tensor::Missing;
 use crate::cost::Case;
 use crate::model::Network;
 use crate::solver::Plan;
-use reference::Forward;
-use round::{Boundary, Ctx};
-use tensor::RowStore;
-use weights::Weights;
 
 /// Runs `plan` on `net` with weights and input drawn from `seed`, and reports per round
 /// the difference from the unsliced pass and the counted against the planned traffic.
@@ -56,41 +47,10 @@ pub fn verify(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, Exe
     check_blocks(net, plan)?;
     let estimate = budget::check(net, plan).map_err(ExecError::TooLarge)?;
     let mark = meter::begin_capped(budget::MAX_BYTES);
-    let run = if net.dag { dag::run } else { run };
-    let mut report = run(net, plan, seed)?;
+    let mut report = dag::run(net, plan, seed)?;
     report.measured = meter::end(mark);
     report.estimate = estimate;
     Ok(report)
-}
-
-fn run(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, ExecError> {
-    let weights = Weights::generate(net, seed);
-    let fwd = Forward::run(net, &weights).map_err(|m| ExecError::Plan(m.to_string()))?;
-    let mut boundary = Boundary::start(fwd.outputs[0].clone());
-    // What the last round made (`None`: the input, which the unsliced pass holds).
-    let mut previous: Option<RowStore> = None;
-    let mut rounds = Vec::with_capacity(plan.blocks.len());
-    for (n, block) in plan.blocks.iter().enumerate() {
-        let ctx = Ctx {
-            net,
-            weights: &weights,
-            round: n + 1,
-        };
-        let stored_branch = boundary.branch.as_ref().map(|b| b.rows.clone());
-        let played = round::play(&ctx, block, boundary)?;
-        rounds.push(judge::judge(
-            &ctx,
-            block,
-            &fwd,
-            previous.as_ref().unwrap_or(&fwd.outputs[0]),
-            stored_branch.as_ref(),
-            &played,
-        )?);
-        previous = Some(played.output);
-        boundary = played.next;
-        budget::measured_within(net).map_err(ExecError::TooLarge)?;
-    }
-    Ok(VerifyReport::new(&net.name, plan, seed, rounds))
 }
 
 /// The blocks must cover layers `1..=L` in order, each with one entry per device.

@@ -4,12 +4,12 @@
 //! Inputs are read only through [`RowStore::row`]; padding is skipped, never read.
 
 use super::super::meter;
-use super::super::ops::output_rows;
+use super::super::ops::{concat_rows, output_rows};
 use super::super::pool::pool;
 use super::super::tensor::{Missing, RowStore};
 use super::super::weights::LayerWeights;
 use crate::model::{Axis, Conv, Kind, LayerInfo, Shape};
-use crate::slicing::Rows;
+use crate::slicing::{back_through_conv, Rows};
 
 /// Rows `first..=last` clipped to a tensor of `height` rows.
 pub(crate) fn clipped(rows: Rows, height: u32) -> std::ops::RangeInclusive<u32> {
@@ -60,7 +60,7 @@ pub(crate) fn column_taps(axis: Axis, outputs: u32, n: u32) -> u64 {
 /// multiply-adds, a loop per input channel and the tap itself; per row its taps, and
 /// zeroing, bias and ReLU of each element.
 pub(crate) fn conv_row_work(layer: &LayerInfo, groups: u32, row_taps: u64, col_taps: u64) -> u64 {
-    let ci = u64::from(layer.input.channels);
+    let ci = u64::from(layer.input_channels());
     let cog = u64::from(layer.conv_out.channels / groups.max(1));
     let per_tap = ci.saturating_mul(cog + 1).saturating_add(1);
     let row = u64::from(layer.conv_out.width) * u64::from(layer.conv_out.channels);
@@ -91,7 +91,7 @@ pub fn conv(
     name: String,
 ) -> Result<RowStore, Missing> {
     let (h, w) = (layer.input.height, layer.input.width);
-    let ci = layer.input.channels as usize;
+    let ci = layer.input_channels() as usize;
     let out = layer.conv_out;
     let (wc, co) = (out.width as usize, out.channels as usize);
     let (ra, ca) = (c.rows(), c.cols());
@@ -141,6 +141,38 @@ pub fn conv(
     Ok(store)
 }
 
+/// A conv layer's conv-output rows `computed` and its output rows `rows` (after its
+/// fused pool). At a passthrough's target `inputs` are the main input and the branch,
+/// joined channel-wise on the rows the conv reads.
+#[allow(clippy::too_many_arguments)]
+pub fn conv_layer(
+    layer: &LayerInfo,
+    lw: &LayerWeights,
+    inputs: &[&RowStore],
+    rows: Rows,
+    computed: Rows,
+    act: bool,
+    name: String,
+) -> Result<(RowStore, RowStore), Missing> {
+    let Kind::Conv(cv) = layer.kind else {
+        unreachable!("conv_layer is called on conv layers")
+    };
+    let joined;
+    let input = match inputs {
+        [main, skip] => {
+            let need = back_through_conv(computed, cv, layer.input.height);
+            let name = format!("input of layer {}", layer.index);
+            joined = concat_rows(main, skip, layer.input.width, need, name)?;
+            &joined
+        }
+        _ => inputs[0],
+    };
+    let conv_name = format!("conv output of layer {}", layer.index);
+    let made = conv(input, layer, cv, lw, computed, act, conv_name)?;
+    let out = output_rows(&made, layer.output, layer.conv_out, cv.pool, rows, name)?;
+    Ok((made, out))
+}
+
 /// Output rows `rows` of a layer whose every output pixel is made from input pixels
 /// by `pixel(inputs' rows, x, out)`, reading input row `source(y)` of each input.
 fn per_row(
@@ -183,10 +215,8 @@ pub fn layer_rows(
     let c = out.channels as usize;
     let same = |y: u32, h: u32| y.min(h.saturating_sub(1));
     match layer.kind {
-        Kind::Conv(cv) => {
-            let conv_name = format!("conv output of layer {}", layer.index);
-            let made = conv(inputs[0], layer, cv, lw, computed, act, conv_name)?;
-            output_rows(&made, out, layer.conv_out, cv.pool, rows, name)
+        Kind::Conv(_) => {
+            conv_layer(layer, lw, inputs, rows, computed, act, name).map(|(_, out)| out)
         }
         Kind::Pool(p) => pool(inputs[0], layer, p, rows, name),
         Kind::Add => per_row(inputs, out, rows, name, same, |lines, row| {
