@@ -17,7 +17,7 @@ mod judge;
 pub(super) mod kernels;
 pub(super) mod plan_rows;
 mod spatial;
-mod state;
+pub(super) mod state;
 
 use std::collections::BTreeMap;
 

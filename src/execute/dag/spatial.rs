@@ -14,14 +14,14 @@ use super::super::link::{Link, Traffic};
 use super::super::ops::{fc_finish, fc_sum};
 use super::super::tensor::{Flat, Missing, RowStore};
 use super::forward::{
-    activated, all, branch_rows, branch_tensor, empty, name, readers, reads, shape,
+    activated, all, branch_rows, branch_tensor, empty, name, reads, shape,
 };
 use super::kernels;
 use super::plan_rows::{made_before, plan_error, rows_at, shape_of, tensor_reads, within};
-use super::state::{Holdings, Stored};
+use super::state::{needed_after, Holdings, Stored};
 use super::Ctx;
 use crate::cost::dag_sweep::uploaded;
-use crate::model::{Kind, Network};
+use crate::model::Kind;
 use crate::slicing::Rows;
 use crate::solver::{BlockPlan, DevicePlan};
 
@@ -30,11 +30,6 @@ use crate::solver::{BlockPlan, DevicePlan};
 pub struct Played {
     pub traffic: Traffic,
     pub results: Vec<(usize, RowStore)>,
-}
-
-/// True when a layer after `g` reads tensor `t`, or it is a model output.
-fn needed_after(net: &Network, t: usize, g: usize) -> bool {
-    readers(net, t).last().is_none_or(|&c| c > g)
 }
 
 /// The rows of a device's share of a tensor (`own` in the plan: its equal split, or

@@ -51,6 +51,11 @@ pub struct Holdings {
     pub kept: Option<(usize, Vec<RowStore>)>,
 }
 
+/// True when a layer after `g` reads tensor `t`, or it is a model output.
+pub fn needed_after(net: &Network, t: usize, g: usize) -> bool {
+    readers(net, t).last().is_none_or(|&c| c > g)
+}
+
 /// Whether a layer after `j` reads tensor `t`.
 pub fn read_after(net: &Network, t: usize, j: usize) -> bool {
     readers(net, t).iter().any(|&c| c > j)
