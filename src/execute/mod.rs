@@ -1,26 +1,26 @@
 //! Executing a plan on real tensors, to show that the slicing computes the model and
-//! that the cost model counts the data that moves (issue 3).
+//! that the cost model counts the data that moves.
 //!
-//! [`verify`] runs the unsliced model once (`reference`), then plays the gateway and
-//! the `k` devices round by round as the plan says (`round`). A device starts a round
-//! with only what it kept from the previous round and what the gateway sends it; every
-//! read goes through a `tensor::RowStore`, which refuses rows that are not there, and
-//! every element that crosses the gateway is counted (`link`). Each round is compared
-//! with the unsliced computation (`check` says why a difference can be tolerated) and
-//! its counted traffic with the plan's `ti`, `τo` and `to` (`judge`). Plans of
-//! branching models are played by `dag`, under the rules of `docs/spec-dag.md`.
+//! [`verify`] checks the plan against the network and its estimated work and memory
+//! against the budget (`budget`), then plays it with one round engine for every model
+//! (`rounds`, under the rules of `docs/spec-dag.md`; a chain is the branching model
+//! whose every layer reads the one before). A device starts a round with only what it
+//! kept and what the gateway sends it; every read goes through a `tensor::RowStore`,
+//! which refuses rows that are not there, and every element that crosses the gateway
+//! is counted (`link`). Each round is compared with the unsliced computation (`check`
+//! says why a difference can be tolerated) and its counted traffic with the plan's
+//! `ti`, `τo` and `to`; the `meter` counts the run's work and memory.
 
 pub mod budget;
 mod check;
-mod dag;
 mod error;
-mod fc_round;
 mod link;
 pub mod meter;
 mod ops;
 mod pool;
 mod report;
 pub(crate) mod rng;
+mod rounds;
 mod scale;
 mod tensor;
 mod weights;
@@ -47,7 +47,7 @@ pub fn verify(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, Exe
     check_blocks(net, plan)?;
     let estimate = budget::check(net, plan).map_err(ExecError::TooLarge)?;
     let mark = meter::begin_capped(budget::MAX_BYTES);
-    let mut report = dag::run(net, plan, seed)?;
+    let mut report = rounds::run(net, plan, seed)?;
     report.measured = meter::end(mark);
     report.estimate = estimate;
     Ok(report)

@@ -1,4 +1,4 @@
-//! What the FL steps of a run cost: an FL-only round (`execute::fc_round`) and a
+//! What the FL steps of a run cost: an FL-only round (`rounds::fc`) and a
 //! device's partial sum closing a `conv+fc` round.
 
 use super::super::meter::{ELEMENT_BYTES as E, SLOT_BYTES as S};

@@ -14,9 +14,9 @@
 //! for each round, what the previous round left (its output and the boundary) and
 //! everything the round allocates, as if nothing were freed before its end.
 
-mod dag;
 mod fl;
 mod kernels;
+mod walk;
 
 use crate::model::Network;
 use crate::solver::Plan;
@@ -37,7 +37,7 @@ pub struct Estimate {
 /// The estimated work and peak memory of `verify(net, plan, _)`. Plans that do not
 /// fit the network are estimated as far as they go; `verify` refuses them anyway.
 pub fn estimate(net: &Network, plan: &Plan) -> Estimate {
-    dag::estimate(net, plan)
+    walk::estimate(net, plan)
 }
 
 /// The estimate of a run, or why it is refused: what it would take, the limit, and

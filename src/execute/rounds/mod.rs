@@ -10,8 +10,9 @@
 //! spatial rounds must agree bit for bit; only sums the gateway completes from partial
 //! sums may differ, within `execute::check`'s bound (`judge`).
 //!
-//! FL-only rounds read a tensor the gateway holds whole (`execute::fc_round`).
+//! FL-only rounds read a tensor the gateway holds whole (`fc`).
 
+mod fc;
 pub(super) mod forward;
 mod judge;
 pub(super) mod kernels;
@@ -127,7 +128,7 @@ fn fl(ctx: &Ctx, block: &BlockPlan, state: &mut Holdings) -> Result<Played, Exec
         .map(|(_, shares)| shares)
         .unwrap_or_default();
     let gateway = state.gateway.get(&held).map(|s| s.rows.clone());
-    let played = super::fc_round::play(ctx, block, gateway, &kept)?;
+    let played = fc::play(ctx, block, gateway, &kept)?;
     let out = played.output.renamed(forward::name(ctx.net, block.last));
     state.gateway.insert(block.last, Stored::whole(out.clone()));
     state.kept = Some((block.last, played.kept));

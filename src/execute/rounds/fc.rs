@@ -2,13 +2,13 @@
 //! split, every busy device gets the whole input) and `fc-hybrid` (model parallelism,
 //! then data parallelism on exactly that split). The input is at the gateway.
 
-use super::dag::forward::{activated, all};
-use super::dag::plan_rows::plan_error;
-use super::dag::Ctx;
-use super::error::{at, device, ExecError};
-use super::link::{Link, Traffic};
-use super::ops::{fc_finish, fc_sum};
-use super::tensor::{Flat, RowStore};
+use super::super::error::{at, device, ExecError};
+use super::super::link::{Link, Traffic};
+use super::super::ops::{fc_finish, fc_sum};
+use super::super::tensor::{Flat, RowStore};
+use super::forward::{activated, all};
+use super::plan_rows::plan_error;
+use super::Ctx;
 use crate::cost::Case;
 use crate::model::Network;
 use crate::slicing::Rows;

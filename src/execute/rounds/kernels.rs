@@ -1,4 +1,4 @@
-//! Row kernels for every spatial layer kind of a branching model. The unsliced pass and
+//! Row kernels for every spatial layer kind. The unsliced pass and
 //! the devices call the same function for the same output row, so each element is
 //! computed by the same operations in the same order and sliced == whole bit for bit.
 //! Inputs are read only through [`RowStore::row`]; padding is skipped, never read.
@@ -357,6 +357,49 @@ mod tests {
             .flat()
             .unwrap()
             .into_vec()
+    }
+
+    #[test]
+    fn conv_is_a_correlation_with_stride_padding_and_bias() {
+        let x = RowStore::full("x", 3, &[1., 2., 3., 4., 5., 6., 7., 8., 9.]);
+        let lw = LayerWeights {
+            w: (0..9).map(|i| i as f32).collect(),
+            b: vec![0.5],
+        };
+        // No padding: one output, Σ w[ky][kx]·x[ky][kx] = Σ i·(i + 1) = 240, plus the bias.
+        let n = net(
+            Shape::new(3, 3, 1),
+            vec![Layer::Conv(Conv::same(1, 3).with_stride(1, 0))],
+            Vec::new(),
+        );
+        let Kind::Conv(c) = n.layer(1).kind else {
+            unreachable!()
+        };
+        let out = conv(&x, n.layer(1), c, &lw, Rows::new(0, 0), false, "o".into()).unwrap();
+        assert_eq!(out.row(0).unwrap(), &[240.5]);
+        // Stride 2, padding 1: a 2×2 output whose corner taps see the padding.
+        let n = net(
+            Shape::new(3, 3, 1),
+            vec![Layer::Conv(Conv::same(1, 3).with_stride(2, 1))],
+            Vec::new(),
+        );
+        let Kind::Conv(c) = n.layer(1).kind else {
+            unreachable!()
+        };
+        let out = conv(&x, n.layer(1), c, &lw, Rows::new(0, 1), true, "o".into()).unwrap();
+        // Output (0,0) sees x[0..2][0..2] through w[1..3][1..3]: 4·1 + 5·2 + 7·4 + 8·5.
+        assert_eq!(out.row(0).unwrap()[0], 82.5);
+        assert_eq!(
+            out.row(1).unwrap()[1],
+            5. * 0. + 6. * 1. + 8. * 3. + 9. * 4. + 0.5
+        );
+        // Without row 2 of the input, output row 1 cannot be computed.
+        let mut part = RowStore::empty("x", 3, 3);
+        part.put(0, vec![1., 2., 3.]);
+        part.put(1, vec![4., 5., 6.]);
+        assert!(conv(&part, n.layer(1), c, &lw, Rows::new(0, 0), true, "o".into()).is_ok());
+        let err = conv(&part, n.layer(1), c, &lw, Rows::new(1, 1), true, "o".into());
+        assert_eq!(err.unwrap_err().row, 2);
     }
 
     #[test]

@@ -1,8 +1,8 @@
-//! The budget of a branching model's run (`execute::dag`): the same walk as the executor
+//! The budget of a run (`execute::rounds`): the same walk as the round engine
 //! at the granularity of row ranges: the unsliced pass, every round device by device
 //! (what it receives, the rows the plan gives it at each layer, what it uploads and
 //! keeps), and the judge. The kernels' work comes from the very formulas they count
-//! with (`dag::kernels`, `dag::pool`), a window's row taps bounded by the whole window,
+//! with (`rounds::kernels`, `pool`), a window's row taps bounded by the whole window,
 //! so the estimate is never below the meter and close to it.
 //!
 //! Memory: what lives through the run (weights, the input's three stores, the unsliced
@@ -11,16 +11,16 @@
 //! freed before its end, except each device's working rows, of which only the largest
 //! device's count (devices run one after another).
 
-use super::super::dag::forward::{branch_tensor, reads, shape};
-use super::super::dag::kernels::{column_taps, conv_row_work, per_row_work};
-use super::super::dag::plan_rows::{made_before, tensor_reads};
-use super::super::dag::read_from_before;
-use super::super::dag::state::needed_after;
 use super::super::pool::{combine_work, reduce_work};
+use super::super::rounds::forward::{branch_tensor, reads, shape};
+use super::super::rounds::kernels::{column_taps, conv_row_work, per_row_work};
+use super::super::rounds::plan_rows::{made_before, tensor_reads};
+use super::super::rounds::read_from_before;
+use super::super::rounds::state::needed_after;
+use super::fl::{fc_round, partial_sum};
 use super::kernels::{
     branch_rows, concat_rows, fl_whole, mul, output_rows, row_len, rows, tensor_bytes, Cost,
 };
-use super::fl::{fc_round, partial_sum};
 use super::Estimate;
 use crate::cost::dag_sweep::uploaded;
 use crate::cost::Case;
@@ -35,22 +35,24 @@ fn weight_elements(net: &Network) -> u64 {
         let (cs, f) = (net.layer(b.spec.source).conv_out.channels, b.spec.filters);
         mul(u64::from(cs), u64::from(f)).saturating_add(u64::from(f))
     });
-    net.layers.iter().fold(net.input.elements() + branch, |n, l| {
-        let w = match l.kind {
-            Kind::Conv(c) => {
-                let taps = u64::from(c.rows().kernel) * u64::from(c.cols().kernel);
-                let fan_in = taps * u64::from(l.input_channels() / c.group_count());
-                let co = u64::from(c.filters);
-                mul(fan_in, co).saturating_add(co)
-            }
-            Kind::Fc { outputs } => {
-                let no = u64::from(outputs);
-                mul(l.input.elements(), no).saturating_add(no)
-            }
-            _ => 0,
-        };
-        n.saturating_add(w)
-    })
+    net.layers
+        .iter()
+        .fold(net.input.elements() + branch, |n, l| {
+            let w = match l.kind {
+                Kind::Conv(c) => {
+                    let taps = u64::from(c.rows().kernel) * u64::from(c.cols().kernel);
+                    let fan_in = taps * u64::from(l.input_channels() / c.group_count());
+                    let co = u64::from(c.filters);
+                    mul(fan_in, co).saturating_add(co)
+                }
+                Kind::Fc { outputs } => {
+                    let no = u64::from(outputs);
+                    mul(l.input.elements(), no).saturating_add(no)
+                }
+                _ => 0,
+            };
+            n.saturating_add(w)
+        })
 }
 
 /// What the walk knows of every layer: its conv's real column taps per output row.
@@ -60,7 +62,7 @@ struct Walk<'a> {
 }
 
 impl Walk<'_> {
-    /// One call of `dag::kernels::layer_rows` for output rows `out` (and conv-output
+    /// One call of `rounds::kernels::layer_rows` for output rows `out` (and conv-output
     /// rows `computed`) of spatial layer `m`, the stores it makes included.
     fn rows(&self, m: usize, out: Rows, computed: Rows) -> Cost {
         let layer = self.net.layer(m);
@@ -108,7 +110,7 @@ impl Walk<'_> {
         cost
     }
 
-    /// Layer `m` run whole (`dag::forward::whole`).
+    /// Layer `m` run whole (`rounds::forward::whole`).
     fn whole(&self, m: usize) -> Cost {
         let layer = self.net.layer(m);
         if !layer.is_spatial() {
@@ -156,7 +158,10 @@ impl Walk<'_> {
             let s = shape(net, m);
             all.copied_store(s.height, s.elements());
         }
-        if let Some(b) = net.branch.filter(|b| (first..=grid).contains(&b.spec.source)) {
+        if let Some(b) = net
+            .branch
+            .filter(|b| (first..=grid).contains(&b.spec.source))
+        {
             all.copied_store(b.shape.height, b.shape.elements());
         }
         match fc_layer {
@@ -330,7 +335,7 @@ fn results(net: &Network, block: &BlockPlan) -> Vec<usize> {
     }
 }
 
-/// The estimated work and peak memory of `verify` on a branching model's plan.
+/// The estimated work and peak memory of `verify` on any model's plan.
 pub fn estimate(net: &Network, plan: &Plan) -> Estimate {
     let walk = Walk {
         net,

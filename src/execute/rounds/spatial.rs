@@ -13,9 +13,7 @@ use super::super::error::{at, device, ExecError};
 use super::super::link::{Link, Traffic};
 use super::super::ops::{fc_finish, fc_sum};
 use super::super::tensor::{Flat, Missing, RowStore};
-use super::forward::{
-    activated, all, branch_rows, branch_tensor, empty, name, reads, shape,
-};
+use super::forward::{activated, all, branch_rows, branch_tensor, empty, name, reads, shape};
 use super::kernels;
 use super::plan_rows::{made_before, plan_error, rows_at, shape_of, tensor_reads, within};
 use super::state::{needed_after, Holdings, Stored};
