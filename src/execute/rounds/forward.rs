@@ -9,7 +9,7 @@
 use super::super::ops::{branch_row, fc_finish, fc_magnitude, fc_sum};
 use super::super::tensor::{Missing, RowStore};
 use super::super::weights::Weights;
-use super::kernels::{conv_layer, layer_rows};
+use super::kernels::{conv_out, layer_rows, pooled};
 use crate::model::{Kind, Network, Shape};
 use crate::slicing::Rows;
 
@@ -133,11 +133,12 @@ pub fn whole(
             branch: None,
         });
     };
-    let (conv_out, output) = conv_layer(layer, lw, inputs, rows, computed, act, name(net, m))?;
+    let made = conv_out(layer, lw, inputs, computed, act)?;
     let mut branch = empty(net, t);
-    branch_rows(net, weights, &conv_out, 0..branch.height(), |y, r| {
+    branch_rows(net, weights, &made, 0..branch.height(), |y, r| {
         branch.put(y, r)
     })?;
+    let output = pooled(layer, &made, rows, name(net, m))?;
     Ok(Whole {
         output,
         magnitude: None,

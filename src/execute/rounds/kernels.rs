@@ -141,21 +141,18 @@ pub fn conv(
     Ok(store)
 }
 
-/// A conv layer's conv-output rows `computed` and its output rows `rows` (after its
-/// fused pool). At a passthrough's target `inputs` are the main input and the branch,
-/// joined channel-wise on the rows the conv reads.
-#[allow(clippy::too_many_arguments)]
-pub fn conv_layer(
+/// A conv layer's conv-output rows `computed` (before its fused pool). At a
+/// passthrough's target `inputs` are the main input and the passthrough, joined
+/// channel-wise on the rows the conv reads.
+pub fn conv_out(
     layer: &LayerInfo,
     lw: &LayerWeights,
     inputs: &[&RowStore],
-    rows: Rows,
     computed: Rows,
     act: bool,
-    name: String,
-) -> Result<(RowStore, RowStore), Missing> {
+) -> Result<RowStore, Missing> {
     let Kind::Conv(cv) = layer.kind else {
-        unreachable!("conv_layer is called on conv layers")
+        unreachable!("conv_out is called on conv layers")
     };
     let joined;
     let input = match inputs {
@@ -167,10 +164,22 @@ pub fn conv_layer(
         }
         _ => inputs[0],
     };
-    let conv_name = format!("conv output of layer {}", layer.index);
-    let made = conv(input, layer, cv, lw, computed, act, conv_name)?;
-    let out = output_rows(&made, layer.output, layer.conv_out, cv.pool, rows, name)?;
-    Ok((made, out))
+    let name = format!("conv output of layer {}", layer.index);
+    conv(input, layer, cv, lw, computed, act, name)
+}
+
+/// A conv layer's output rows `rows` from its conv-output rows: max-pooled, or copied.
+pub fn pooled(
+    layer: &LayerInfo,
+    conv_out: &RowStore,
+    rows: Rows,
+    name: String,
+) -> Result<RowStore, Missing> {
+    let pool = match layer.kind {
+        Kind::Conv(c) => c.pool,
+        _ => None,
+    };
+    output_rows(conv_out, layer.output, layer.conv_out, pool, rows, name)
 }
 
 /// Output rows `rows` of a layer whose every output pixel is made from input pixels
@@ -215,9 +224,12 @@ pub fn layer_rows(
     let c = out.channels as usize;
     let same = |y: u32, h: u32| y.min(h.saturating_sub(1));
     match layer.kind {
-        Kind::Conv(_) => {
-            conv_layer(layer, lw, inputs, rows, computed, act, name).map(|(_, out)| out)
-        }
+        Kind::Conv(_) => pooled(
+            layer,
+            &conv_out(layer, lw, inputs, computed, act)?,
+            rows,
+            name,
+        ),
         Kind::Pool(p) => pool(inputs[0], layer, p, rows, name),
         Kind::Add => per_row(inputs, out, rows, name, same, |lines, row| {
             row.copy_from_slice(lines[0]);
@@ -366,26 +378,21 @@ mod tests {
             w: (0..9).map(|i| i as f32).collect(),
             b: vec![0.5],
         };
-        // No padding: one output, Σ w[ky][kx]·x[ky][kx] = Σ i·(i + 1) = 240, plus the bias.
-        let n = net(
-            Shape::new(3, 3, 1),
-            vec![Layer::Conv(Conv::same(1, 3).with_stride(1, 0))],
-            Vec::new(),
-        );
-        let Kind::Conv(c) = n.layer(1).kind else {
-            unreachable!()
+        // One 3×3 filter over the 3×3 input, with `stride` and `padding`.
+        let one = |stride, padding| {
+            let c = Conv::same(1, 3).with_stride(stride, padding);
+            let n = net(Shape::new(3, 3, 1), vec![Layer::Conv(c)], Vec::new());
+            let Kind::Conv(c) = n.layer(1).kind else {
+                unreachable!("a conv layer")
+            };
+            (n, c)
         };
+        // No padding: one output, Σ w[ky][kx]·x[ky][kx] = Σ i·(i + 1) = 240, plus the bias.
+        let (n, c) = one(1, 0);
         let out = conv(&x, n.layer(1), c, &lw, Rows::new(0, 0), false, "o".into()).unwrap();
         assert_eq!(out.row(0).unwrap(), &[240.5]);
         // Stride 2, padding 1: a 2×2 output whose corner taps see the padding.
-        let n = net(
-            Shape::new(3, 3, 1),
-            vec![Layer::Conv(Conv::same(1, 3).with_stride(2, 1))],
-            Vec::new(),
-        );
-        let Kind::Conv(c) = n.layer(1).kind else {
-            unreachable!()
-        };
+        let (n, c) = one(2, 1);
         let out = conv(&x, n.layer(1), c, &lw, Rows::new(0, 1), true, "o".into()).unwrap();
         // Output (0,0) sees x[0..2][0..2] through w[1..3][1..3]: 4·1 + 5·2 + 7·4 + 8·5.
         assert_eq!(out.row(0).unwrap()[0], 82.5);

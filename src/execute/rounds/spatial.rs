@@ -250,29 +250,42 @@ fn compute(
         let lw = &ctx.weights.layers[m - 1];
         let act = activated(net, m);
         let fail = at(round, device(d));
-        let out =
-            match branch_tensor(net).filter(|_| net.branch.is_some_and(|b| b.spec.source == m)) {
-                Some(t) => {
-                    let (conv_out, out) =
-                        kernels::conv_layer(layer, lw, &inputs, rows, computed, act, name(net, m))
-                            .map_err(fail)?;
-                    let stored = state.at_gateway(net, t);
-                    let new: Vec<u32> = (rows.first..=rows.last.min(stored.rows.height() - 1))
-                        .filter(|&y| !stored.rows.has(y))
-                        .collect();
-                    branch_rows(net, ctx.weights, &conv_out, new.into_iter(), |y, row| {
-                        stored.receive(y, link.up(d, &row).into_vec(), d)
-                    })
-                    .map_err(at(round, device(d)))?;
-                    out
-                }
-                None => kernels::layer_rows(layer, lw, &inputs, rows, computed, act, name(net, m))
-                    .map_err(fail)?,
-            };
+        let out = if net.branch.is_some_and(|b| b.spec.source == m) {
+            let c = kernels::conv_out(layer, lw, &inputs, computed, act).map_err(fail)?;
+            upload_branch(ctx, d, rows, &c, state, link)?;
+            kernels::pooled(layer, &c, rows, name(net, m)).map_err(at(round, device(d)))?
+        } else {
+            kernels::layer_rows(layer, lw, &inputs, rows, computed, act, name(net, m))
+                .map_err(fail)?
+        };
         made.push(out);
         measured_within(net).map_err(ExecError::TooLarge)?;
     }
     Ok(made)
+}
+
+/// At the passthrough's source: the passthrough rows of output rows `rows` that no
+/// earlier device uploaded, made from the conv-output rows `conv_out` and uploaded
+/// (`to`), each once.
+fn upload_branch(
+    ctx: &Ctx,
+    d: usize,
+    rows: Rows,
+    conv_out: &RowStore,
+    state: &mut Holdings,
+    link: &mut Link,
+) -> Result<(), ExecError> {
+    let Some(t) = branch_tensor(ctx.net) else {
+        return Ok(());
+    };
+    let stored = state.at_gateway(ctx.net, t);
+    let new: Vec<u32> = (rows.first..=rows.last.min(stored.rows.height() - 1))
+        .filter(|&y| !stored.rows.has(y))
+        .collect();
+    branch_rows(ctx.net, ctx.weights, conv_out, new.into_iter(), |y, row| {
+        stored.receive(y, link.up(d, &row).into_vec(), d)
+    })
+    .map_err(at(ctx.round, device(d)))
 }
 
 /// `conv+fc`: device `d` multiplies its input elements of FL `j` (its share of the
