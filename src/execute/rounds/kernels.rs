@@ -1,6 +1,6 @@
-//! Row kernels for every spatial layer kind. The unsliced pass and
-//! the devices call the same function for the same output row, so each element is
-//! computed by the same operations in the same order and sliced == whole bit for bit.
+//! Row kernels for every spatial layer kind. The unsliced pass and the devices call
+//! the same function for the same output row, so each element is computed by the same
+//! operations in the same order and sliced == whole bit for bit.
 //! Inputs are read only through [`RowStore::row`]; padding is skipped, never read.
 
 use super::super::meter;

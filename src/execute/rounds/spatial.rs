@@ -1,10 +1,11 @@
-//! A spatial round (`conv`, or `conv+fc`), played as spec-dag D3
-//! says: each device starts with the equal share of layer `first − 1` it kept and the
-//! rows of earlier tensors the gateway sends it (`ti`; a row only another device kept
-//! is first uploaded by it, once, as `τo`, or every share is when a later round reads
-//! that tensor); it computes its rows of every layer of the block from those alone;
-//! then it uploads its equal share of each tensor needed after the block (`to`), keeps
-//! its share of the last one, or uploads a partial sum of the closing FL.
+//! A spatial round (`conv`, or `conv+fc`), played as spec-dag D3 says: each device
+//! starts with the share of layer `first − 1` it kept and the rows of earlier tensors
+//! the gateway sends it (`ti`; a row only another device kept is first uploaded by it,
+//! once, as `τo`, or every share is when a later round reads that tensor); it computes
+//! its rows of every layer of the block from those alone (at the passthrough's source,
+//! also the passthrough rows nobody uploaded yet, which it uploads); then it uploads its
+//! share of each tensor needed after the block (`to`), keeps its share of the last one,
+//! or uploads a partial sum of the closing FL.
 
 use std::collections::BTreeMap;
 
@@ -114,8 +115,10 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, state: &mut Holdings) -> Result<Played
     for m in (first..grid).filter(|&m| needed_after(net, m, grid)) {
         results.push((m, state.at_gateway(net, m).rows.clone()));
     }
+    // The passthrough, at the gateway from the round that makes it.
     let source = net.branch.map(|b| b.spec.source);
-    if let Some(t) = branch_tensor(net).filter(|_| source.is_some_and(|s| s >= first && s <= grid))
+    if let Some(t) =
+        branch_tensor(net).filter(|_| source.is_some_and(|s| (first..=grid).contains(&s)))
     {
         results.push((t, state.at_gateway(net, t).rows.clone()));
     }
