@@ -7,6 +7,8 @@ mod chains;
 mod common;
 #[path = "execute/plans.rs"]
 mod plans;
+#[path = "execute/runs.rs"]
+mod runs;
 
 use chains::{mixed, random_chain, random_passthrough_chain, with_passthrough, Rng};
 use coopai::cost::{Case, Environment};
@@ -15,10 +17,7 @@ use coopai::model::Network;
 use coopai::slicing::equal_split;
 use coopai::solver::{Algorithm, Plan};
 use plans::{every_partition, of_blocks, optimal};
-
-fn env(devices: u32, bandwidth_mbps: f64) -> Environment {
-    Environment::new(devices, bandwidth_mbps, 13.6).unwrap()
-}
+use runs::env;
 
 /// Asserts a clean run and returns its report.
 fn check(net: &Network, plan: &Plan, what: &str) -> VerifyReport {
@@ -288,15 +287,9 @@ fn full_size_zoo_models_in_release() {
             let plan = coopai::solver::solve(&net, &Environment::raspberry_pi4(10), algorithm);
             let start = std::time::Instant::now();
             let report = check(&net, &plan, name);
-            eprintln!(
-                "{name} {}×{}, {algorithm:?}, k = {}, {} rounds: {:.2} s, final |diff| {:.2e}",
-                net.input.height,
-                net.input.width,
-                plan.devices,
-                plan.blocks.len(),
-                start.elapsed().as_secs_f64(),
-                report.max_abs_diff
-            );
+            let seconds = start.elapsed().as_secs_f64();
+            let what = format!("{algorithm:?}");
+            eprintln!("{}", runs::run_line(&net, &plan, &what, seconds, &report));
         }
     }
 }

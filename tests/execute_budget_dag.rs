@@ -109,12 +109,19 @@ fn wide_fan_in_is_counted_and_bounded() {
 }
 
 /// The meter counts every multiply-add of a network, and the estimate is within 3× of
-/// what it counts (ResNet-18 and MobileNetV2 at a quarter of their input, 4 devices).
+/// what it counts (ResNet-18, MobileNetV2 and the chain AlexNet, at a fraction of
+/// their input, 4 devices: chains and branching models run through one engine).
 #[test]
 fn real_networks_are_counted_and_estimated_tightly() {
     let env = Environment::new(4, 100.0, 13.6).unwrap();
-    for name in ["resnet18", "mobilenetv2", "tinyres"] {
-        let net = scaled(&model::load(name).unwrap(), 4).unwrap();
+    let cases = [
+        ("resnet18", 4),
+        ("mobilenetv2", 4),
+        ("tinyres", 4),
+        ("alexnet", 2),
+    ];
+    for (name, scale) in cases {
+        let net = scaled(&model::load(name).unwrap(), scale).unwrap();
         let macs = net.layers.iter().map(|l| l.flops / 2).sum::<u64>();
         for algorithm in [Algorithm::Mls, Algorithm::Sls] {
             let plan = solve(&net, &env, algorithm);

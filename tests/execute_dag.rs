@@ -7,6 +7,8 @@
 mod common;
 #[path = "execute/plans.rs"]
 mod plans;
+#[path = "execute/runs.rs"]
+mod runs;
 
 use common::{random_dag, Rng};
 use coopai::cost::{Case, Environment};
@@ -14,10 +16,7 @@ use coopai::execute::{scaled, verify, ExecError, VerifyReport};
 use coopai::model::{Conv, Kind, Layer, Model, Network, PoolLayer, PoolMode, Shape, Upsample};
 use coopai::solver::{Algorithm, Plan};
 use plans::{every_partition, of_blocks, optimal};
-
-fn env(devices: u32, bandwidth_mbps: f64) -> Environment {
-    Environment::new(devices, bandwidth_mbps, 13.6).unwrap()
-}
+use runs::env;
 
 /// Asserts a clean run and returns its report.
 fn check(net: &Network, plan: &Plan, what: &str) -> VerifyReport {
@@ -484,17 +483,9 @@ fn full_size_branching_models_in_release() {
                 let plan = coopai::solver::solve(&net, &env(10, bandwidth), algorithm);
                 let start = std::time::Instant::now();
                 let report = check(&net, &plan, &net.name);
-                eprintln!(
-                    "{} {}×{}, {bandwidth} Mbps, {algorithm:?}, k = {}, {} rounds: {:.2} s, \
-                     final |diff| {:.2e}",
-                    net.name,
-                    net.input.height,
-                    net.input.width,
-                    plan.devices,
-                    plan.blocks.len(),
-                    start.elapsed().as_secs_f64(),
-                    report.max_abs_diff
-                );
+                let seconds = start.elapsed().as_secs_f64();
+                let what = format!("{bandwidth} Mbps, {algorithm:?}");
+                eprintln!("{}", runs::run_line(&net, &plan, &what, seconds, &report));
             }
         }
     }

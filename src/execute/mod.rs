@@ -1,31 +1,26 @@
 //! Executing a plan on real tensors, to show that the slicing computes the model and
-//! that the cost model counts the data that moves (issue 3).
+//! that the cost model counts the data that moves.
 //!
-//! [`verify`] runs the unsliced model once (`reference`), then plays the gateway and
-//! the `k` devices round by round as the plan says (`round`). A device starts a round
-//! with only what it kept from the previous round and what the gateway sends it; every
-//! read goes through a `tensor::RowStore`, which refuses rows that are not there, and
-//! every element that crosses the gateway is counted (`link`). Each round is compared
-//! with the unsliced computation (`check` says why a difference can be tolerated) and
-//! its counted traffic with the plan's `ti`, `τo` and `to` (`judge`). Plans of
-//! branching models are played by `dag`, under the rules of `docs/spec-dag.md`.
+//! [`verify`] checks the plan against the network and its estimated work and memory
+//! against the budget (`budget`), then plays it with one round engine for every model
+//! (`rounds`, under the rules of `docs/spec-dag.md`; a chain is the branching model
+//! whose every layer reads the one before). A device starts a round with only what it
+//! kept and what the gateway sends it; every read goes through a `tensor::RowStore`,
+//! which refuses rows that are not there, and every element that crosses the gateway
+//! is counted (`link`). Each round is compared with the unsliced computation (`check`
+//! says why a difference can be tolerated) and its counted traffic with the plan's
+//! `ti`, `τo` and `to`; the `meter` counts the run's work and memory.
 
 pub mod budget;
 mod check;
-mod conv_device;
-mod conv_round;
-mod dag;
 mod error;
-mod fc_round;
-mod judge;
 mod link;
 pub mod meter;
 mod ops;
 mod pool;
-mod reference;
 mod report;
 pub(crate) mod rng;
-mod round;
+mod rounds;
 mod scale;
 mod tensor;
 mod weights;
@@ -39,10 +34,6 @@ pub use tensor::Missing;
 use crate::cost::Case;
 use crate::model::Network;
 use crate::solver::Plan;
-use reference::Forward;
-use round::{Boundary, Ctx};
-use tensor::RowStore;
-use weights::Weights;
 
 /// Runs `plan` on `net` with weights and input drawn from `seed`, and reports per round
 /// the difference from the unsliced pass and the counted against the planned traffic.
@@ -56,41 +47,10 @@ pub fn verify(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, Exe
     check_blocks(net, plan)?;
     let estimate = budget::check(net, plan).map_err(ExecError::TooLarge)?;
     let mark = meter::begin_capped(budget::MAX_BYTES);
-    let run = if net.dag { dag::run } else { run };
-    let mut report = run(net, plan, seed)?;
+    let mut report = rounds::run(net, plan, seed)?;
     report.measured = meter::end(mark);
     report.estimate = estimate;
     Ok(report)
-}
-
-fn run(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, ExecError> {
-    let weights = Weights::generate(net, seed);
-    let fwd = Forward::run(net, &weights).map_err(|m| ExecError::Plan(m.to_string()))?;
-    let mut boundary = Boundary::start(fwd.outputs[0].clone());
-    // What the last round made (`None`: the input, which the unsliced pass holds).
-    let mut previous: Option<RowStore> = None;
-    let mut rounds = Vec::with_capacity(plan.blocks.len());
-    for (n, block) in plan.blocks.iter().enumerate() {
-        let ctx = Ctx {
-            net,
-            weights: &weights,
-            round: n + 1,
-        };
-        let stored_branch = boundary.branch.as_ref().map(|b| b.rows.clone());
-        let played = round::play(&ctx, block, boundary)?;
-        rounds.push(judge::judge(
-            &ctx,
-            block,
-            &fwd,
-            previous.as_ref().unwrap_or(&fwd.outputs[0]),
-            stored_branch.as_ref(),
-            &played,
-        )?);
-        previous = Some(played.output);
-        boundary = played.next;
-        budget::measured_within(net).map_err(ExecError::TooLarge)?;
-    }
-    Ok(VerifyReport::new(&net.name, plan, seed, rounds))
 }
 
 /// The blocks must cover layers `1..=L` in order, each with one entry per device.

@@ -6,7 +6,7 @@ use super::meter;
 use super::pool::{slide, Window};
 use super::tensor::{Flat, Missing, RowStore};
 use super::weights::LayerWeights;
-use crate::model::{Axis, Conv, LayerInfo, Pool, PoolMode, Shape};
+use crate::model::{Axis, Pool, PoolMode, Shape};
 use crate::slicing::Rows;
 
 fn relu(v: &mut [f32], on: bool) {
@@ -14,74 +14,6 @@ fn relu(v: &mut [f32], on: bool) {
         meter::work(v.len() as u64);
         v.iter_mut().for_each(|x| *x = x.max(0.0));
     }
-}
-
-/// Conv-output rows `rows` of `layer` (before its pool), then ReLU when `act`.
-/// `input` holds the layer's input rows with all input channels (main and skip).
-/// Each element is `Σ_{ky, kx, ci} w·x` in that order, then `+ bias`.
-pub fn conv_rows(
-    input: &RowStore,
-    layer: &LayerInfo,
-    conv: Conv,
-    lw: &LayerWeights,
-    rows: Rows,
-    act: bool,
-    name: String,
-) -> Result<RowStore, Missing> {
-    let (h, w) = (i64::from(layer.input.height), i64::from(layer.input.width));
-    let ci = layer.input_channels() as usize;
-    let out = layer.conv_out;
-    let (wc, co) = (out.width as usize, out.channels as usize);
-    let (k, s, p) = (
-        i64::from(conv.kernel),
-        i64::from(conv.stride),
-        i64::from(conv.padding),
-    );
-    let mut store = RowStore::empty(name, out.height, wc * co);
-    for yc in rows.first..=rows.last.min(out.height.saturating_sub(1)) {
-        meter::work(k as u64);
-        let taps = (0..k)
-            .map(|ky| {
-                let yi = i64::from(yc) * s - p + ky;
-                if (0..h).contains(&yi) {
-                    input.row(yi as u32).map(Some)
-                } else {
-                    Ok(None)
-                }
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut row = Flat::zeros(wc * co);
-        let mut macs = 0u64;
-        for (xo, acc) in row.chunks_exact_mut(co).enumerate() {
-            for (ky, tap) in taps.iter().enumerate() {
-                let Some(tap) = tap else { continue };
-                for kx in 0..k {
-                    let xi = xo as i64 * s - p + kx;
-                    if !(0..w).contains(&xi) {
-                        continue;
-                    }
-                    // `ci·co` multiply-adds, and one unit per loop over a channel's
-                    // weights and per tap: a 1×1×1 conv is loops, not arithmetic.
-                    macs += (ci * (co + 1) + 1) as u64;
-                    let px = &tap[xi as usize * ci..(xi as usize + 1) * ci];
-                    let base = (ky * k as usize + kx as usize) * ci * co;
-                    for (c, &v) in px.iter().enumerate() {
-                        let wr = &lw.w[base + c * co..base + (c + 1) * co];
-                        for (a, &wv) in acc.iter_mut().zip(wr) {
-                            *a += wv * v;
-                        }
-                    }
-                }
-            }
-            for (a, &b) in acc.iter_mut().zip(&lw.b) {
-                *a += b;
-            }
-        }
-        meter::work(macs + (wc * co) as u64);
-        relu(&mut row, act);
-        store.put(yc, row.into_vec());
-    }
-    Ok(store)
 }
 
 /// Output rows `rows` of a layer from its conv-output rows: max-pooled (a sliding
@@ -216,59 +148,6 @@ pub fn fc_magnitude(lw: &LayerWeights, x: &[f32]) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Kind, Layer, Model, Network};
-
-    fn net(input: Shape, layers: Vec<Layer>) -> Network {
-        Network::new(&Model {
-            name: "t".into(),
-            input,
-            layers,
-            passthrough: None,
-            inputs: Vec::new(),
-        })
-        .unwrap()
-    }
-
-    #[test]
-    fn conv_is_a_correlation_with_stride_padding_and_bias() {
-        let x = RowStore::full("x", 3, &[1., 2., 3., 4., 5., 6., 7., 8., 9.]);
-        let lw = LayerWeights {
-            w: (0..9).map(|i| i as f32).collect(),
-            b: vec![0.5],
-        };
-        // No padding: one output, Σ w[ky][kx]·x[ky][kx] = Σ i·(i + 1) = 240, plus the bias.
-        let n = net(
-            Shape::new(3, 3, 1),
-            vec![Layer::Conv(Conv::same(1, 3).with_stride(1, 0))],
-        );
-        let Kind::Conv(c) = n.layer(1).kind else {
-            unreachable!()
-        };
-        let out = conv_rows(&x, n.layer(1), c, &lw, Rows::new(0, 0), false, "o".into()).unwrap();
-        assert_eq!(out.row(0).unwrap(), &[240.5]);
-        // Stride 2, padding 1: a 2×2 output whose corner taps see the padding.
-        let n = net(
-            Shape::new(3, 3, 1),
-            vec![Layer::Conv(Conv::same(1, 3).with_stride(2, 1))],
-        );
-        let Kind::Conv(c) = n.layer(1).kind else {
-            unreachable!()
-        };
-        let out = conv_rows(&x, n.layer(1), c, &lw, Rows::new(0, 1), true, "o".into()).unwrap();
-        // Output (0,0) sees x[0..2][0..2] through w[1..3][1..3]: 4·1 + 5·2 + 7·4 + 8·5.
-        assert_eq!(out.row(0).unwrap()[0], 82.5);
-        assert_eq!(
-            out.row(1).unwrap()[1],
-            5. * 0. + 6. * 1. + 8. * 3. + 9. * 4. + 0.5
-        );
-        // Without row 2 of the input, output row 1 cannot be computed.
-        let mut part = RowStore::empty("x", 3, 3);
-        part.put(0, vec![1., 2., 3.]);
-        part.put(1, vec![4., 5., 6.]);
-        assert!(conv_rows(&part, n.layer(1), c, &lw, Rows::new(0, 0), true, "o".into()).is_ok());
-        let err = conv_rows(&part, n.layer(1), c, &lw, Rows::new(1, 1), true, "o".into());
-        assert_eq!(err.unwrap_err().row, 2);
-    }
 
     #[test]
     fn pooling_takes_the_maximum_of_each_window() {

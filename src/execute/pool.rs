@@ -9,8 +9,8 @@
 //! 0), so sliced == whole bit for bit. Max ignores padding; average divides the sum of
 //! the real elements by their count (PyTorch's `count_include_pad=False`), summed in f64.
 
-use super::dag::kernels::{clipped, real_taps};
 use super::meter::{self, ELEMENT_BYTES};
+use super::rounds::kernels::{clipped, real_taps};
 use super::tensor::{Missing, RowStore};
 use crate::model::{Axis, LayerInfo, PoolLayer, PoolMode, Shape};
 use crate::slicing::Rows;

@@ -1,6 +1,6 @@
-//! What each step of the executor costs, in the meter's units: the kernels on a range
-//! of rows, an FL product, one layer of the unsliced pass. Each is an upper bound of
-//! the step it mirrors in `ops.rs`, `tensor.rs` and `reference.rs`.
+//! What each step of the executor costs, in the meter's units: a conv's pool or copy
+//! on a range of rows, the passthrough's rows and join, an FL product, an FL run
+//! whole. Each is an upper bound of the step it mirrors in `ops.rs` and `tensor.rs`.
 
 use super::super::meter::{ELEMENT_BYTES as E, SLOT_BYTES as S};
 use super::super::pool::{combine_work, reduce_work};
@@ -56,25 +56,6 @@ pub(super) fn row_len(s: Shape) -> u64 {
 
 pub(super) fn rows(r: Option<Rows>) -> u64 {
     r.map_or(0, |r| r.len())
-}
-
-/// `n` conv-output rows of a CL (before its pool): the row table, per row the taps,
-/// the zeroed accumulator, the multiply-adds (padding counted), bias, ReLU, storing.
-pub(super) fn conv_rows(layer: &LayerInfo, n: u64) -> Cost {
-    let Kind::Conv(c) = layer.kind else {
-        return Cost::default();
-    };
-    let row = row_len(layer.conv_out);
-    let k = u64::from(c.kernel);
-    // Per output pixel and tap: `ci·(co + 1) + 1` (the multiply-adds and the loops).
-    let co = u64::from(layer.conv_out.channels);
-    let per_tap = mul(u64::from(layer.input_channels()), co + 1).saturating_add(1);
-    let macs = mul(mul(u64::from(layer.conv_out.width), k * k), per_tap);
-    let mut cost = Cost::default();
-    cost.store(layer.conv_out.height);
-    cost.work(mul(n, k.saturating_add(macs).saturating_add(3 * row)));
-    cost.elements(mul(n, row));
-    cost
 }
 
 /// `n` output rows from the conv output: a copy, or a max-pool's sliding window
@@ -143,34 +124,17 @@ pub(super) fn fc(inputs: u64, outputs: u64) -> Cost {
     cost
 }
 
-/// One layer of the unsliced pass on whole tensors (the reference, `k = 1` and the
-/// judge's recomputation): what it allocates, the output included.
-pub(super) fn layer_forward(net: &Network, index: usize) -> Cost {
-    let layer = net.layer(index);
+/// An FL run whole (the unsliced pass, `k = 1` and the judge's recomputation): the
+/// flattened input, the product, bias and ReLU, its store, and its magnitudes.
+pub(super) fn fl_whole(layer: &LayerInfo) -> Cost {
+    let (ni, no) = (layer.input.elements(), layer.output.elements());
     let mut cost = Cost::default();
-    match layer.kind {
-        Kind::Conv(_) => {
-            if net.branch.is_some_and(|b| b.spec.target == index) {
-                cost.add(concat_rows(layer, u64::from(layer.input.height)));
-            }
-            cost.add(conv_rows(layer, u64::from(layer.conv_out.height)));
-            if let Some(b) = net.branch.filter(|b| b.spec.source == index) {
-                cost.store(b.shape.height);
-                cost.add(branch_rows(net, u64::from(b.shape.height), false));
-            }
-            cost.add(output_rows(layer, u64::from(layer.output.height)));
-        }
-        Kind::Fc { outputs } => {
-            let (ni, no) = (layer.input.elements(), u64::from(outputs));
-            cost.elements(ni); // the flattened input
-            cost.add(fc(ni, no));
-            cost.work(no); // fc_finish
-            cost.copied_store(1, no);
-            cost.work(mul(ni.saturating_add(1), no + 1)); // the magnitudes
-            cost.bytes = cost.bytes.saturating_add(mul(no, F64));
-        }
-        _ => unreachable!("branching models are estimated by check_dag"),
-    }
+    cost.elements(ni);
+    cost.add(fc(ni, no));
+    cost.work(no); // fc_finish
+    cost.copied_store(1, no);
+    cost.work(mul(ni.saturating_add(1), no + 1)); // the magnitudes
+    cost.bytes = cost.bytes.saturating_add(mul(no, F64));
     cost
 }
 

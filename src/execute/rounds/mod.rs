@@ -1,22 +1,24 @@
-//! Executing plans of branching (DAG) models: the rules of `docs/spec-dag.md` played on
-//! real tensors, as [`super::verify`] does for chains.
+//! The round engine: a plan played on real tensors under the rules of
+//! `docs/spec-dag.md`, for every model. A chain is the branching model whose every
+//! layer reads the one before; its passthrough is one more tensor the gateway holds.
 //!
 //! Between rounds the gateway holds the tensors it was sent (`state`) and the devices
-//! only the equal shares of the last round's output they kept; within a round a device
-//! holds only what it kept, what the gateway sent it and the rows it computed, every
-//! read going through a `RowStore` that refuses absent rows. Every layer kind has one
-//! row kernel (`kernels`), shared by the devices and the unsliced pass (`forward`), so
+//! only the shares of the last round's output they kept; within a round a device holds
+//! only what it kept, what the gateway sent it and the rows it computed, every read
+//! going through a `RowStore` that refuses absent rows. Every layer kind has one row
+//! kernel (`kernels`), shared by the devices and the unsliced pass (`forward`), so
 //! spatial rounds must agree bit for bit; only sums the gateway completes from partial
 //! sums may differ, within `execute::check`'s bound (`judge`).
 //!
-//! FL-only rounds read a tensor the gateway holds whole, as in a chain, so they are
-//! played by the chain's `fc_round`.
+//! FL-only rounds read a tensor the gateway holds whole (`fc`).
 
-mod forward;
+mod fc;
+pub(super) mod forward;
 mod judge;
 pub(super) mod kernels;
+pub(super) mod plan_rows;
 mod spatial;
-mod state;
+pub(super) mod state;
 
 use std::collections::BTreeMap;
 
@@ -24,35 +26,42 @@ use super::budget::measured_within;
 use super::error::{at, device, ExecError};
 use super::link::Link;
 use super::report::VerifyReport;
-use super::round::{Boundary, Ctx};
 use super::tensor::RowStore;
 use super::weights::Weights;
 use crate::cost::Case;
 use crate::model::Network;
 use crate::solver::{BlockPlan, Plan};
-use forward::DagForward;
+use forward::{reads, Forward};
+use plan_rows::made_before;
 use spatial::Played;
 use state::{read_after, Holdings, Stored};
+
+/// What every step of a round needs to know.
+pub struct Ctx<'a> {
+    pub net: &'a Network,
+    pub weights: &'a Weights,
+    pub round: usize,
+}
 
 /// The tensors made before layer `first` that layers `first..=last` read, each once
 /// (a layer may read one tensor many times: an `add` of the input with itself).
 pub(crate) fn read_from_before(net: &Network, first: usize, last: usize) -> Vec<usize> {
     let mut read: Vec<usize> = (first..=last)
-        .flat_map(|m| net.inputs[m - 1].iter().copied())
-        .filter(|&t| t < first)
+        .flat_map(|m| reads(net, m))
+        .filter(|&t| made_before(net, t, first))
         .collect();
     read.sort_unstable();
     read.dedup();
     read
 }
 
-/// Runs `plan` of the branching model `net` (already checked to cover its layers).
+/// Runs `plan` on `net` (already checked to cover its layers).
 pub fn run(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, ExecError> {
     let weights = Weights::generate(net, seed);
     let row_len = (net.input.width * net.input.channels) as usize;
     let input = RowStore::full("input", row_len, &weights.input);
-    let fwd = DagForward::run(net, &weights, input.clone())
-        .map_err(|m| ExecError::Plan(m.to_string()))?;
+    let fwd =
+        Forward::run(net, &weights, input.clone()).map_err(|m| ExecError::Plan(m.to_string()))?;
     let mut state = Holdings::start(input.clone());
     // What earlier rounds handed on, assembled: the input of each round's local check.
     let mut earlier = BTreeMap::from([(0, input)]);
@@ -88,12 +97,12 @@ fn single(ctx: &Ctx, state: &mut Holdings) -> Result<Played, ExecError> {
         let row = gateway.rows.row(y).map_err(at(round, "gateway"))?;
         x.put(y, link.down(0, row).into_vec());
     }
-    let run = DagForward::run(net, ctx.weights, x).map_err(at(round, device(0)))?;
+    let run = Forward::run(net, ctx.weights, x).map_err(at(round, device(0)))?;
     let mut results = Vec::new();
     for t in net.outputs() {
         let flat = run.outputs[t].flat().map_err(at(round, device(0)))?;
         let out = RowStore::full(
-            forward::name(t),
+            forward::name(net, t),
             run.outputs[t].row_len(),
             &link.up(0, &flat),
         );
@@ -108,8 +117,8 @@ fn single(ctx: &Ctx, state: &mut Holdings) -> Result<Played, ExecError> {
     })
 }
 
-/// An FL-only round: the chain's, from the gateway's copy of layer `first − 1` (and
-/// what the devices still have of it, to count what goes back to them).
+/// An FL-only round, from the gateway's copy of layer `first − 1` (and what the
+/// devices still have of it, to count what goes back to them).
 fn fl(ctx: &Ctx, block: &BlockPlan, state: &mut Holdings) -> Result<Played, ExecError> {
     let held = block.first - 1;
     let kept = state
@@ -118,16 +127,11 @@ fn fl(ctx: &Ctx, block: &BlockPlan, state: &mut Holdings) -> Result<Played, Exec
         .filter(|(t, _)| *t == held)
         .map(|(_, shares)| shares)
         .unwrap_or_default();
-    let before = Boundary {
-        gateway: state.gateway.get(&held).map(|s| s.rows.clone()),
-        held: Vec::new(),
-        branch: None,
-        kept,
-    };
-    let played = super::fc_round::play(ctx, block, before)?;
-    let out = played.output.renamed(forward::name(block.last));
+    let gateway = state.gateway.get(&held).map(|s| s.rows.clone());
+    let played = fc::play(ctx, block, gateway, &kept)?;
+    let out = played.output.renamed(forward::name(ctx.net, block.last));
     state.gateway.insert(block.last, Stored::whole(out.clone()));
-    state.kept = Some((block.last, played.next.kept));
+    state.kept = Some((block.last, played.kept));
     Ok(Played {
         traffic: played.traffic,
         results: vec![(block.last, out)],

@@ -2,20 +2,17 @@
 //! split, every busy device gets the whole input) and `fc-hybrid` (model parallelism,
 //! then data parallelism on exactly that split). The input is at the gateway.
 
-use super::error::{at, device, ExecError};
-use super::link::Link;
-use super::ops::{fc_finish, fc_sum};
-use super::reference::{activated, all};
-use super::round::{Boundary, Ctx, Played};
-use super::tensor::{Flat, RowStore};
+use super::super::error::{at, device, ExecError};
+use super::super::link::{Link, Traffic};
+use super::super::ops::{fc_finish, fc_sum};
+use super::super::tensor::{Flat, RowStore};
+use super::forward::{activated, all};
+use super::plan_rows::plan_error;
+use super::Ctx;
 use crate::cost::Case;
 use crate::model::Network;
 use crate::slicing::Rows;
 use crate::solver::{BlockPlan, Neurons};
-
-fn plan_error(round: usize, message: String) -> ExecError {
-    ExecError::Plan(format!("round {round}: {message}"))
-}
 
 fn outputs_of(net: &Network, j: usize) -> u32 {
     net.layer(j).output.channels
@@ -49,7 +46,8 @@ fn neurons<'p>(
 /// Where an FL round's input comes from: the gateway's copy of the previous output.
 struct Source<'a> {
     gateway: &'a RowStore,
-    /// What each device still has of that output (see [`Boundary::kept`]).
+    /// What each device still has of that output: it only serves to count what the
+    /// gateway sends back ([`Link::resent`]).
     kept: &'a [RowStore],
     round: usize,
 }
@@ -67,7 +65,22 @@ impl Source<'_> {
     }
 }
 
-pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played, ExecError> {
+/// An FL round's counted traffic, its output (at the gateway) and what each device
+/// has of that output.
+pub struct FlPlayed {
+    pub traffic: Traffic,
+    pub output: RowStore,
+    pub kept: Vec<RowStore>,
+}
+
+/// Plays an FL-only round from `gateway`, the gateway's copy of its input (`None`: it
+/// holds none, and every read fails), and `kept`, what each device has of it.
+pub fn play(
+    ctx: &Ctx,
+    block: &BlockPlan,
+    gateway: Option<RowStore>,
+    kept: &[RowStore],
+) -> Result<FlPlayed, ExecError> {
     let (net, round) = (ctx.net, ctx.round);
     let (first, last) = (block.first, block.last);
     let fl_only = first >= 1 && last <= net.len() && (first..=last).all(|j| !net.is_spatial(j));
@@ -84,18 +97,21 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
     let input = net.layer(first).input;
     let name = format!("input of layer {first}");
     let row_len = (input.width * input.channels) as usize;
-    let gateway = before.gateway_input(name, input.height, row_len);
+    let gateway = gateway.map_or_else(
+        || RowStore::empty(&name, input.height, row_len),
+        |g| g.renamed(&name),
+    );
     let k = block.devices.len();
     let mut link = Link::new(k);
     let no = outputs_of(net, last);
     let lw = &ctx.weights.layers[last - 1];
     let out_name = format!("output of layer {last}");
-    let mut kept = Vec::new();
     let from = Source {
         gateway: &gateway,
-        kept: &before.kept,
+        kept,
         round,
     };
+    let mut kept = Vec::new();
     let out = match block.case {
         Case::FcModel => {
             // The gateway concatenates the slices; a slice nobody sent stays missing.
@@ -135,16 +151,10 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, mut before: Boundary) -> Result<Played
             fc_finish(sum, lw, all(no), activated(net, last))
         }
     };
-    let output = RowStore::full(out_name, no as usize, &out);
-    Ok(Played {
+    Ok(FlPlayed {
         traffic: link.traffic(),
-        next: Boundary {
-            gateway: Some(output.clone()),
-            held: Vec::new(),
-            branch: before.branch,
-            kept,
-        },
-        output,
+        output: RowStore::full(out_name, no as usize, &out),
+        kept,
     })
 }
 

@@ -1,8 +1,8 @@
-//! The budget of a branching model's run (`execute::dag`): the same walk as the executor
+//! The budget of a run (`execute::rounds`): the same walk as the round engine
 //! at the granularity of row ranges: the unsliced pass, every round device by device
 //! (what it receives, the rows the plan gives it at each layer, what it uploads and
 //! keeps), and the judge. The kernels' work comes from the very formulas they count
-//! with (`dag::kernels`, `dag::pool`), a window's row taps bounded by the whole window,
+//! with (`rounds::kernels`, `pool`), a window's row taps bounded by the whole window,
 //! so the estimate is never below the meter and close to it.
 //!
 //! Memory: what lives through the run (weights, the input's three stores, the unsliced
@@ -11,50 +11,48 @@
 //! freed before its end, except each device's working rows, of which only the largest
 //! device's count (devices run one after another).
 
-use super::super::dag::kernels::{column_taps, conv_row_work, per_row_work};
-use super::super::dag::read_from_before;
 use super::super::pool::{combine_work, reduce_work};
-use super::kernels::{layer_forward, mul, output_rows, row_len, rows, tensor_bytes, Cost};
-use super::rounds::{fc_round, partial_sum};
+use super::super::rounds::forward::{branch_tensor, reads, shape};
+use super::super::rounds::kernels::{column_taps, conv_row_work, per_row_work};
+use super::super::rounds::plan_rows::{made_before, tensor_reads};
+use super::super::rounds::read_from_before;
+use super::super::rounds::state::needed_after;
+use super::fl::{fc_round, partial_sum};
+use super::kernels::{
+    branch_rows, concat_rows, fl_whole, mul, output_rows, row_len, rows, tensor_bytes, Cost,
+};
 use super::Estimate;
 use crate::cost::dag_sweep::uploaded;
 use crate::cost::Case;
-use crate::model::{Kind, Network, Shape};
-use crate::slicing::Rows;
+use crate::model::{Kind, Network};
+use crate::slicing::{back_through_conv, Rows};
 use crate::solver::{BlockPlan, DevicePlan, Plan};
 
-/// Elements of a layer's weights, as `Weights::generate` draws them.
+/// Elements of the input and of every layer's weights (and the passthrough's), as
+/// `Weights::generate` draws them.
 fn weight_elements(net: &Network) -> u64 {
-    net.layers.iter().fold(net.input.elements(), |n, l| {
-        let w = match l.kind {
-            Kind::Conv(c) => {
-                let taps = u64::from(c.rows().kernel) * u64::from(c.cols().kernel);
-                let fan_in = taps * u64::from(l.input_channels() / c.group_count());
-                let co = u64::from(c.filters);
-                mul(fan_in, co).saturating_add(co)
-            }
-            Kind::Fc { outputs } => {
-                let no = u64::from(outputs);
-                mul(l.input.elements(), no).saturating_add(no)
-            }
-            _ => 0,
-        };
-        n.saturating_add(w)
-    })
-}
-
-/// The shape of tensor `t` (0: the input).
-fn shape(net: &Network, t: usize) -> Shape {
-    if t == 0 {
-        net.input
-    } else {
-        net.layer(t).output
-    }
-}
-
-/// True when a layer after `g` reads tensor `t`, or it is a model output.
-fn needed_after(net: &Network, t: usize, g: usize) -> bool {
-    net.consumers[t - 1].last().is_none_or(|&c| c > g)
+    let branch = net.branch.map_or(0, |b| {
+        let (cs, f) = (net.layer(b.spec.source).conv_out.channels, b.spec.filters);
+        mul(u64::from(cs), u64::from(f)).saturating_add(u64::from(f))
+    });
+    net.layers
+        .iter()
+        .fold(net.input.elements() + branch, |n, l| {
+            let w = match l.kind {
+                Kind::Conv(c) => {
+                    let taps = u64::from(c.rows().kernel) * u64::from(c.cols().kernel);
+                    let fan_in = taps * u64::from(l.input_channels() / c.group_count());
+                    let co = u64::from(c.filters);
+                    mul(fan_in, co).saturating_add(co)
+                }
+                Kind::Fc { outputs } => {
+                    let no = u64::from(outputs);
+                    mul(l.input.elements(), no).saturating_add(no)
+                }
+                _ => 0,
+            };
+            n.saturating_add(w)
+        })
 }
 
 /// What the walk knows of every layer: its conv's real column taps per output row.
@@ -64,7 +62,7 @@ struct Walk<'a> {
 }
 
 impl Walk<'_> {
-    /// One call of `dag::kernels::layer_rows` for output rows `out` (and conv-output
+    /// One call of `rounds::kernels::layer_rows` for output rows `out` (and conv-output
     /// rows `computed`) of spatial layer `m`, the stores it makes included.
     fn rows(&self, m: usize, out: Rows, computed: Rows) -> Cost {
         let layer = self.net.layer(m);
@@ -72,6 +70,10 @@ impl Walk<'_> {
         let mut cost = Cost::default();
         match layer.kind {
             Kind::Conv(c) => {
+                if self.net.branch.is_some_and(|b| b.spec.target == m) {
+                    let need = back_through_conv(computed, c, layer.input.height);
+                    cost.add(concat_rows(layer, need.len()));
+                }
                 let row_taps = u64::from(c.rows().kernel.min(layer.input.height));
                 let per = conv_row_work(layer, c.group_count(), row_taps, self.col_taps[m - 1]);
                 cost.store(layer.conv_out.height);
@@ -108,14 +110,19 @@ impl Walk<'_> {
         cost
     }
 
-    /// Layer `m` run whole (`dag::forward::whole`).
+    /// Layer `m` run whole (`rounds::forward::whole`).
     fn whole(&self, m: usize) -> Cost {
         let layer = self.net.layer(m);
         if !layer.is_spatial() {
-            return layer_forward(self.net, m);
+            return fl_whole(layer);
         }
         let all = |h: u32| Rows::new(0, h - 1);
-        self.rows(m, all(layer.output.height), all(layer.conv_out.height))
+        let mut cost = self.rows(m, all(layer.output.height), all(layer.conv_out.height));
+        if let Some(b) = self.net.branch.filter(|b| b.spec.source == m) {
+            cost.store(b.shape.height);
+            cost.add(branch_rows(self.net, u64::from(b.shape.height), false));
+        }
+        cost
     }
 
     /// A spatial round: the shares kept before it uploaded, each device's part, the
@@ -150,6 +157,12 @@ impl Walk<'_> {
         for m in (first..grid).filter(|&m| needed_after(net, m, grid)) {
             let s = shape(net, m);
             all.copied_store(s.height, s.elements());
+        }
+        if let Some(b) = net
+            .branch
+            .filter(|b| (first..=grid).contains(&b.spec.source))
+        {
+            all.copied_store(b.shape.height, b.shape.elements());
         }
         match fc_layer {
             Some(j) => {
@@ -186,7 +199,7 @@ impl Walk<'_> {
             let s = shape(net, held);
             working.copied_store(s.height, mul(share, row_len(s)));
         }
-        for read in &dev.reads {
+        for read in &tensor_reads(net, block, dev) {
             let s = shape(net, read.tensor);
             let n = mul(rows(read.rows), row_len(s));
             working.store(s.height); // its store
@@ -198,8 +211,8 @@ impl Walk<'_> {
             working.work(n);
         }
         for m in first..=grid {
-            for &t in &net.inputs[m - 1] {
-                if t < first {
+            for t in reads(net, m) {
+                if made_before(net, t, first) {
                     working.store(shape(net, t).height);
                 }
             }
@@ -208,6 +221,12 @@ impl Walk<'_> {
                 Some(out) => {
                     let computed = layer.and_then(|l| l.computed).unwrap_or(out);
                     working.add(self.rows(m, out, computed));
+                    if let Some(b) = net.branch.filter(|b| b.spec.source == m) {
+                        // Its rows no earlier device uploaded: at most its output rows.
+                        keep.store(b.shape.height);
+                        let n = out.len().min(u64::from(b.shape.height));
+                        keep.add(branch_rows(net, n, true));
+                    }
                 }
                 None => working.store(shape(net, m).height),
             }
@@ -305,6 +324,10 @@ fn results(net: &Network, block: &BlockPlan) -> Vec<usize> {
             let mut r: Vec<usize> = (block.first..spatial_last)
                 .filter(|&m| needed_after(net, m, spatial_last))
                 .collect();
+            let source = net.branch.map(|b| b.spec.source);
+            if source.is_some_and(|s| (block.first..=spatial_last).contains(&s)) {
+                r.extend(branch_tensor(net));
+            }
             r.push(block.last);
             r
         }
@@ -312,7 +335,7 @@ fn results(net: &Network, block: &BlockPlan) -> Vec<usize> {
     }
 }
 
-/// The estimated work and peak memory of `verify` on a branching model's plan.
+/// The estimated work and peak memory of `verify` on any model's plan.
 pub fn estimate(net: &Network, plan: &Plan) -> Estimate {
     let walk = Walk {
         net,
@@ -340,6 +363,9 @@ pub fn estimate(net: &Network, plan: &Plan) -> Estimate {
         forward_peak = forward_peak.max(c.bytes);
         made = made.saturating_add(tensor_bytes(shape(net, m)));
     }
+    if let Some(b) = branch_tensor(net) {
+        made = made.saturating_add(tensor_bytes(shape(net, b)));
+    }
     let persistent = run.bytes.saturating_add(made);
     let mut rounds_peak = 0u64;
     let mut kept = 0u64;
@@ -352,6 +378,9 @@ pub fn estimate(net: &Network, plan: &Plan) -> Estimate {
         }
         for m in block.first..=block.last {
             so_far = so_far.saturating_add(tensor_bytes(shape(net, m)));
+            if let Some(b) = net.branch.filter(|b| b.spec.source == m) {
+                so_far = so_far.saturating_add(tensor_bytes(b.shape));
+            }
         }
         let (mut all, device_peak) = match block.case {
             Case::Conv | Case::ConvFc => walk.spatial(block, previous),

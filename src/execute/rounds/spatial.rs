@@ -1,28 +1,26 @@
-//! A spatial round of a branching model (`conv`, or `conv+fc`), played as spec-dag D3
-//! says: each device starts with the equal share of layer `first − 1` it kept and the
-//! rows of earlier tensors the gateway sends it (`ti`; a row only another device kept
-//! is first uploaded by it, once, as `τo`, or every share is when a later round reads
-//! that tensor); it computes its rows of every layer of the block from those alone;
-//! then it uploads its equal share of each tensor needed after the block (`to`), keeps
-//! its share of the last one, or uploads a partial sum of the closing FL.
+//! A spatial round (`conv`, or `conv+fc`), played as spec-dag D3 says: each device
+//! starts with the share of layer `first − 1` it kept and the rows of earlier tensors
+//! the gateway sends it (`ti`; a row only another device kept is first uploaded by it,
+//! once, as `τo`, or every share is when a later round reads that tensor); it computes
+//! its rows of every layer of the block from those alone (at the passthrough's source,
+//! also the passthrough rows nobody uploaded yet, which it uploads); then it uploads its
+//! share of each tensor needed after the block (`to`), keeps its share of the last one,
+//! or uploads a partial sum of the closing FL.
 
-use crate::execute::tensor::Flat;
 use std::collections::BTreeMap;
 
 use super::super::budget::measured_within;
-use super::super::conv_device::{layer_rows, plan_error, within};
-use super::super::conv_round::{partial_sum, shape_of};
 use super::super::error::{at, device, ExecError};
 use super::super::link::{Link, Traffic};
-use super::super::ops::fc_finish;
-use super::super::reference::all;
-use super::super::round::Ctx;
-use super::super::tensor::{Missing, RowStore};
-use super::forward::{activated, empty, shape};
+use super::super::ops::{fc_finish, fc_sum};
+use super::super::tensor::{Flat, Missing, RowStore};
+use super::forward::{activated, all, branch_rows, branch_tensor, empty, name, reads, shape};
 use super::kernels;
-use super::state::Holdings;
+use super::plan_rows::{made_before, plan_error, rows_at, shape_of, tensor_reads, within};
+use super::state::{needed_after, Holdings, Stored};
+use super::Ctx;
 use crate::cost::dag_sweep::uploaded;
-use crate::model::{Kind, Network};
+use crate::model::Kind;
 use crate::slicing::Rows;
 use crate::solver::{BlockPlan, DevicePlan};
 
@@ -31,11 +29,6 @@ use crate::solver::{BlockPlan, DevicePlan};
 pub struct Played {
     pub traffic: Traffic,
     pub results: Vec<(usize, RowStore)>,
-}
-
-/// True when a layer after `g` reads tensor `t`, or it is a model output.
-fn needed_after(net: &Network, t: usize, g: usize) -> bool {
-    net.consumers[t - 1].last().is_none_or(|&c| c > g)
 }
 
 /// The rows of a device's share of a tensor (`own` in the plan: its equal split, or
@@ -79,13 +72,13 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, state: &mut Holdings) -> Result<Played
     for (d, plan) in block.devices.iter().enumerate() {
         let mut have = receive(ctx, block, plan, d, kept.as_deref(), state, &mut link)?;
         for m in first..=grid {
-            for &t in &net.inputs[m - 1] {
-                if t < first {
+            for t in reads(net, m) {
+                if made_before(net, t, first) {
                     have.entry(t).or_insert_with(|| empty(net, t));
                 }
             }
         }
-        let made = compute(ctx, block, plan, d, &have, grid)?;
+        let made = compute(ctx, plan, d, (first, grid), &have, state, &mut link)?;
         // Uploads: its share of every tensor needed after the block (D2.2), and of the
         // last one when it is uploaded (D2.3); it keeps its share of the last one.
         for m in first..=grid {
@@ -95,7 +88,7 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, state: &mut Holdings) -> Result<Played
                 fc.is_none() && uploaded(net, grid)
             };
             if up {
-                let own = layer_rows(plan, m, round)?.own;
+                let own = rows_at(plan, m, round)?.own;
                 let rows = share(&made[m - first], own).map_err(at(round, device(d)))?;
                 let stored = state.at_gateway(net, m);
                 for (y, row) in rows {
@@ -103,7 +96,7 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, state: &mut Holdings) -> Result<Played
                 }
             }
         }
-        let own = layer_rows(plan, grid, round)?.own;
+        let own = rows_at(plan, grid, round)?.own;
         let mut mine = empty(net, grid);
         for (y, row) in share(&made[grid - first], own).map_err(at(round, device(d)))? {
             mine.put(y, row.to_vec());
@@ -122,15 +115,20 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, state: &mut Holdings) -> Result<Played
     for m in (first..grid).filter(|&m| needed_after(net, m, grid)) {
         results.push((m, state.at_gateway(net, m).rows.clone()));
     }
+    // The passthrough, at the gateway from the round that makes it.
+    let source = net.branch.map(|b| b.spec.source);
+    if let Some(t) =
+        branch_tensor(net).filter(|_| source.is_some_and(|s| (first..=grid).contains(&s)))
+    {
+        results.push((t, state.at_gateway(net, t).rows.clone()));
+    }
     match (fc, sum) {
         (Some(j), Some(sum)) => {
             let lw = &ctx.weights.layers[j - 1];
             let no = net.layer(j).output.channels;
             let out = fc_finish(sum, lw, all(no), activated(net, j));
-            let out = RowStore::full(super::forward::name(j), no as usize, &out);
-            state
-                .gateway
-                .insert(j, super::state::Stored::whole(out.clone()));
+            let out = RowStore::full(name(net, j), no as usize, &out);
+            state.gateway.insert(j, Stored::whole(out.clone()));
             results.push((j, out));
         }
         _ => {
@@ -152,7 +150,8 @@ pub fn play(ctx: &Ctx, block: &BlockPlan, state: &mut Holdings) -> Result<Played
 }
 
 /// Device `d`'s rows of the tensors made before the block: its kept share of layer
-/// `first − 1`, plus every row of `plan.reads` it lacks, sent by the gateway (`ti`).
+/// `first − 1`, plus every row it reads ([`tensor_reads`]) and lacks, sent by the
+/// gateway (`ti`).
 fn receive(
     ctx: &Ctx,
     block: &BlockPlan,
@@ -170,16 +169,16 @@ fn receive(
             have.insert(held, s.clone());
         }
     }
-    for read in &plan.reads {
+    for read in tensor_reads(net, block, plan) {
         let t = read.tensor;
         let Some(rows) = read.rows else { continue };
-        if t >= block.first {
+        if !made_before(net, t, block.first) {
             return Err(plan_error(
                 round,
-                format!("device {d} reads layer {t} from before the block"),
+                format!("device {d} reads {} from before the block", name(net, t)),
             ));
         }
-        let rows = within(rows, shape(net, t).height, &super::forward::name(t), round)?;
+        let rows = within(rows, shape(net, t).height, &name(net, t), round)?;
         let x = have.entry(t).or_insert_with(|| empty(net, t));
         for y in rows.first..=rows.last {
             if x.has(y) {
@@ -209,20 +208,23 @@ fn receive(
     Ok(have)
 }
 
-/// Device `d` computes its rows of every layer of the block, in order, reading only
-/// what it holds (`have`) and what it made. Returns its rows of layers `first..=grid`.
+/// Device `d` computes its rows of layers `first..=grid`, in order, reading only what
+/// it holds (`have`) and what it made. At the passthrough's source it also makes the
+/// passthrough rows of its output rows that no earlier device has uploaded, and
+/// uploads them (`to`). Returns its rows of layers `first..=grid`.
 fn compute(
     ctx: &Ctx,
-    block: &BlockPlan,
     plan: &DevicePlan,
     d: usize,
+    (first, grid): (usize, usize),
     have: &BTreeMap<usize, RowStore>,
-    grid: usize,
+    state: &mut Holdings,
+    link: &mut Link,
 ) -> Result<Vec<RowStore>, ExecError> {
-    let (net, round, first) = (ctx.net, ctx.round, block.first);
+    let (net, round) = (ctx.net, ctx.round);
     let mut made: Vec<RowStore> = Vec::with_capacity(grid + 1 - first);
     for m in first..=grid {
-        let lr = layer_rows(plan, m, round)?;
+        let lr = rows_at(plan, m, round)?;
         let layer = net.layer(m);
         let Some(rows) = lr.rows else {
             made.push(empty(net, m));
@@ -238,10 +240,10 @@ fn compute(
             }
             _ => rows,
         };
-        let inputs: Vec<&RowStore> = net.inputs[m - 1]
-            .iter()
-            .map(|&t| {
-                if t >= first {
+        let inputs: Vec<&RowStore> = reads(net, m)
+            .into_iter()
+            .map(|t| {
+                if (first..=grid).contains(&t) {
                     &made[t - first]
                 } else {
                     &have[&t]
@@ -249,11 +251,79 @@ fn compute(
             })
             .collect();
         let lw = &ctx.weights.layers[m - 1];
-        let name = super::forward::name(m);
-        let out = kernels::layer_rows(layer, lw, &inputs, rows, computed, activated(net, m), name)
-            .map_err(at(round, device(d)))?;
+        let act = activated(net, m);
+        let fail = at(round, device(d));
+        let out = if net.branch.is_some_and(|b| b.spec.source == m) {
+            let c = kernels::conv_out(layer, lw, &inputs, computed, act).map_err(fail)?;
+            upload_branch(ctx, d, rows, &c, state, link)?;
+            kernels::pooled(layer, &c, rows, name(net, m)).map_err(at(round, device(d)))?
+        } else {
+            kernels::layer_rows(layer, lw, &inputs, rows, computed, act, name(net, m))
+                .map_err(fail)?
+        };
         made.push(out);
         measured_within(net).map_err(ExecError::TooLarge)?;
     }
     Ok(made)
+}
+
+/// At the passthrough's source: the passthrough rows of output rows `rows` that no
+/// earlier device uploaded, made from the conv-output rows `conv_out` and uploaded
+/// (`to`), each once.
+fn upload_branch(
+    ctx: &Ctx,
+    d: usize,
+    rows: Rows,
+    conv_out: &RowStore,
+    state: &mut Holdings,
+    link: &mut Link,
+) -> Result<(), ExecError> {
+    let Some(t) = branch_tensor(ctx.net) else {
+        return Ok(());
+    };
+    let stored = state.at_gateway(ctx.net, t);
+    let new: Vec<u32> = (rows.first..=rows.last.min(stored.rows.height() - 1))
+        .filter(|&y| !stored.rows.has(y))
+        .collect();
+    branch_rows(ctx.net, ctx.weights, conv_out, new.into_iter(), |y, row| {
+        stored.receive(y, link.up(d, &row).into_vec(), d)
+    })
+    .map_err(at(ctx.round, device(d)))
+}
+
+/// `conv+fc`: device `d` multiplies its input elements of FL `j` (its share of the
+/// last spatial layer, flattened) by the matching weights: a partial sum of all outputs.
+fn partial_sum(
+    ctx: &Ctx,
+    plan: &DevicePlan,
+    d: usize,
+    j: usize,
+    x: &RowStore,
+) -> Result<Option<Flat>, ExecError> {
+    let round = ctx.round;
+    let inputs = plan
+        .neurons
+        .iter()
+        .find(|n| n.layer == j)
+        .and_then(|n| n.inputs);
+    let Some(inputs) = inputs else {
+        return Ok(None);
+    };
+    let layer = ctx.net.layer(j);
+    if inputs.first > inputs.last || u64::from(inputs.last) >= layer.input.elements() {
+        return Err(plan_error(
+            round,
+            format!("device {d}'s inputs of layer {j} are out of range"),
+        ));
+    }
+    let data = x
+        .elements(u64::from(inputs.first), inputs.len())
+        .map_err(at(round, device(d)))?;
+    let lw = &ctx.weights.layers[j - 1];
+    Ok(Some(fc_sum(
+        lw,
+        inputs.first as usize,
+        &data,
+        all(layer.output.channels),
+    )))
 }

@@ -1,4 +1,4 @@
-//! Judging a round of a branching model: every tensor it handed on against the unsliced
+//! Judging a round: every tensor it handed on against the unsliced
 //! pass (the whole model, and the same layers run whole on exactly what the round
 //! started from), and its counted traffic against the plan, per device.
 
@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 use super::super::check;
 use super::super::error::{at, ExecError};
 use super::super::report::{Differences, RoundReport};
-use super::super::round::Ctx;
 use super::super::tensor::RowStore;
-use super::forward::{whole, DagForward};
-use super::read_from_before;
+use super::forward::{branch_tensor, reads, whole, Forward};
+use super::plan_rows::made_before;
 use super::spatial::Played;
+use super::{read_from_before, Ctx};
 use crate::cost::Case;
 use crate::solver::BlockPlan;
 
@@ -23,7 +23,7 @@ type Local = BTreeMap<usize, (RowStore, Option<Vec<f64>>)>;
 fn local(
     ctx: &Ctx,
     block: &BlockPlan,
-    fwd: &DagForward,
+    fwd: &Forward,
     earlier: &BTreeMap<usize, RowStore>,
 ) -> Result<Option<Local>, ExecError> {
     let (net, round) = (ctx.net, ctx.round);
@@ -42,10 +42,10 @@ fn local(
     }
     let mut out: Local = BTreeMap::new();
     for m in block.first..=block.last {
-        let inputs: Vec<&RowStore> = net.inputs[m - 1]
-            .iter()
-            .map(|&t| {
-                if t < block.first {
+        let inputs: Vec<&RowStore> = reads(net, m)
+            .into_iter()
+            .map(|t| {
+                if made_before(net, t, block.first) {
                     &earlier[&t]
                 } else {
                     &out[&t].0
@@ -53,7 +53,10 @@ fn local(
             })
             .collect();
         let made = whole(net, ctx.weights, m, &inputs).map_err(at(round, "reference"))?;
-        out.insert(m, made);
+        if let (Some(b), Some(t)) = (made.branch, branch_tensor(net)) {
+            out.insert(t, (b, None));
+        }
+        out.insert(m, (made.output, made.magnitude));
     }
     Ok(Some(out))
 }
@@ -61,7 +64,7 @@ fn local(
 pub fn judge(
     ctx: &Ctx,
     block: &BlockPlan,
-    fwd: &DagForward,
+    fwd: &Forward,
     played: &Played,
     earlier: &BTreeMap<usize, RowStore>,
 ) -> Result<RoundReport, ExecError> {
@@ -84,10 +87,10 @@ pub fn judge(
         // Only the block's last FL can be a sum the gateway completed from partial sums.
         let reordered =
             *t == block.last && matches!(block.case, Case::ConvFc | Case::FcData | Case::FcHybrid);
-        let terms = net.layer(*t).input.elements() + 1;
-        let bounds: Option<Vec<f64>> = magnitude
-            .filter(|_| reordered)
-            .map(|m| m.iter().map(|&s| check::order_bound(terms, s)).collect());
+        let bounds: Option<Vec<f64>> = magnitude.filter(|_| reordered).map(|m| {
+            let terms = net.layer(*t).input.elements() + 1;
+            m.iter().map(|&s| check::order_bound(terms, s)).collect()
+        });
         max_abs_diff = max_abs_diff.max(check::max_abs_diff(&sliced, &unsliced));
         max_abs_value = max_abs_value.max(check::max_abs(&unsliced));
         local_diff = local_diff.max(check::max_abs_diff(&sliced, reference));

@@ -1,15 +1,15 @@
-//! Row kernels for every spatial layer kind of a branching model. The unsliced pass and
-//! the devices call the same function for the same output row, so each element is
-//! computed by the same operations in the same order and sliced == whole bit for bit.
+//! Row kernels for every spatial layer kind. The unsliced pass and the devices call
+//! the same function for the same output row, so each element is computed by the same
+//! operations in the same order and sliced == whole bit for bit.
 //! Inputs are read only through [`RowStore::row`]; padding is skipped, never read.
 
 use super::super::meter;
-use super::super::ops::output_rows;
+use super::super::ops::{concat_rows, output_rows};
 use super::super::pool::pool;
 use super::super::tensor::{Missing, RowStore};
 use super::super::weights::LayerWeights;
 use crate::model::{Axis, Conv, Kind, LayerInfo, Shape};
-use crate::slicing::Rows;
+use crate::slicing::{back_through_conv, Rows};
 
 /// Rows `first..=last` clipped to a tensor of `height` rows.
 pub(crate) fn clipped(rows: Rows, height: u32) -> std::ops::RangeInclusive<u32> {
@@ -60,7 +60,7 @@ pub(crate) fn column_taps(axis: Axis, outputs: u32, n: u32) -> u64 {
 /// multiply-adds, a loop per input channel and the tap itself; per row its taps, and
 /// zeroing, bias and ReLU of each element.
 pub(crate) fn conv_row_work(layer: &LayerInfo, groups: u32, row_taps: u64, col_taps: u64) -> u64 {
-    let ci = u64::from(layer.input.channels);
+    let ci = u64::from(layer.input_channels());
     let cog = u64::from(layer.conv_out.channels / groups.max(1));
     let per_tap = ci.saturating_mul(cog + 1).saturating_add(1);
     let row = u64::from(layer.conv_out.width) * u64::from(layer.conv_out.channels);
@@ -91,7 +91,7 @@ pub fn conv(
     name: String,
 ) -> Result<RowStore, Missing> {
     let (h, w) = (layer.input.height, layer.input.width);
-    let ci = layer.input.channels as usize;
+    let ci = layer.input_channels() as usize;
     let out = layer.conv_out;
     let (wc, co) = (out.width as usize, out.channels as usize);
     let (ra, ca) = (c.rows(), c.cols());
@@ -141,6 +141,47 @@ pub fn conv(
     Ok(store)
 }
 
+/// A conv layer's conv-output rows `computed` (before its fused pool). At a
+/// passthrough's target `inputs` are the main input and the passthrough, joined
+/// channel-wise on the rows the conv reads.
+pub fn conv_out(
+    layer: &LayerInfo,
+    lw: &LayerWeights,
+    inputs: &[&RowStore],
+    computed: Rows,
+    act: bool,
+) -> Result<RowStore, Missing> {
+    let Kind::Conv(cv) = layer.kind else {
+        unreachable!("conv_out is called on conv layers")
+    };
+    let joined;
+    let input = match inputs {
+        [main, skip] => {
+            let need = back_through_conv(computed, cv, layer.input.height);
+            let name = format!("input of layer {}", layer.index);
+            joined = concat_rows(main, skip, layer.input.width, need, name)?;
+            &joined
+        }
+        _ => inputs[0],
+    };
+    let name = format!("conv output of layer {}", layer.index);
+    conv(input, layer, cv, lw, computed, act, name)
+}
+
+/// A conv layer's output rows `rows` from its conv-output rows: max-pooled, or copied.
+pub fn pooled(
+    layer: &LayerInfo,
+    conv_out: &RowStore,
+    rows: Rows,
+    name: String,
+) -> Result<RowStore, Missing> {
+    let pool = match layer.kind {
+        Kind::Conv(c) => c.pool,
+        _ => None,
+    };
+    output_rows(conv_out, layer.output, layer.conv_out, pool, rows, name)
+}
+
 /// Output rows `rows` of a layer whose every output pixel is made from input pixels
 /// by `pixel(inputs' rows, x, out)`, reading input row `source(y)` of each input.
 fn per_row(
@@ -183,11 +224,12 @@ pub fn layer_rows(
     let c = out.channels as usize;
     let same = |y: u32, h: u32| y.min(h.saturating_sub(1));
     match layer.kind {
-        Kind::Conv(cv) => {
-            let conv_name = format!("conv output of layer {}", layer.index);
-            let made = conv(inputs[0], layer, cv, lw, computed, act, conv_name)?;
-            output_rows(&made, out, layer.conv_out, cv.pool, rows, name)
-        }
+        Kind::Conv(_) => pooled(
+            layer,
+            &conv_out(layer, lw, inputs, computed, act)?,
+            rows,
+            name,
+        ),
         Kind::Pool(p) => pool(inputs[0], layer, p, rows, name),
         Kind::Add => per_row(inputs, out, rows, name, same, |lines, row| {
             row.copy_from_slice(lines[0]);
@@ -327,6 +369,44 @@ mod tests {
             .flat()
             .unwrap()
             .into_vec()
+    }
+
+    #[test]
+    fn conv_is_a_correlation_with_stride_padding_and_bias() {
+        let x = RowStore::full("x", 3, &[1., 2., 3., 4., 5., 6., 7., 8., 9.]);
+        let lw = LayerWeights {
+            w: (0..9).map(|i| i as f32).collect(),
+            b: vec![0.5],
+        };
+        // One 3×3 filter over the 3×3 input, with `stride` and `padding`.
+        let one = |stride, padding| {
+            let c = Conv::same(1, 3).with_stride(stride, padding);
+            let n = net(Shape::new(3, 3, 1), vec![Layer::Conv(c)], Vec::new());
+            let Kind::Conv(c) = n.layer(1).kind else {
+                unreachable!("a conv layer")
+            };
+            (n, c)
+        };
+        // No padding: one output, Σ w[ky][kx]·x[ky][kx] = Σ i·(i + 1) = 240, plus the bias.
+        let (n, c) = one(1, 0);
+        let out = conv(&x, n.layer(1), c, &lw, Rows::new(0, 0), false, "o".into()).unwrap();
+        assert_eq!(out.row(0).unwrap(), &[240.5]);
+        // Stride 2, padding 1: a 2×2 output whose corner taps see the padding.
+        let (n, c) = one(2, 1);
+        let out = conv(&x, n.layer(1), c, &lw, Rows::new(0, 1), true, "o".into()).unwrap();
+        // Output (0,0) sees x[0..2][0..2] through w[1..3][1..3]: 4·1 + 5·2 + 7·4 + 8·5.
+        assert_eq!(out.row(0).unwrap()[0], 82.5);
+        assert_eq!(
+            out.row(1).unwrap()[1],
+            5. * 0. + 6. * 1. + 8. * 3. + 9. * 4. + 0.5
+        );
+        // Without row 2 of the input, output row 1 cannot be computed.
+        let mut part = RowStore::empty("x", 3, 3);
+        part.put(0, vec![1., 2., 3.]);
+        part.put(1, vec![4., 5., 6.]);
+        assert!(conv(&part, n.layer(1), c, &lw, Rows::new(0, 0), true, "o".into()).is_ok());
+        let err = conv(&part, n.layer(1), c, &lw, Rows::new(1, 1), true, "o".into());
+        assert_eq!(err.unwrap_err().row, 2);
     }
 
     #[test]
