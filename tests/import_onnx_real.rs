@@ -28,24 +28,13 @@ fn torch_counts() -> Vec<(String, u64)> {
         .collect()
 }
 
-/// The export the importer still refuses, and why (docs/import.md).
-const REFUSED: (&str, &str) = (
-    "convnext_tiny.dynamo.onnx",
-    "node 216 'node_Reshape_76': Reshape: dims [1, 768, 1, 1] to [768]",
-);
-
 #[test]
 fn real_exports_load_with_torchs_flops() {
     let counts = torch_counts();
     assert_eq!(counts.len(), 10);
     for (file, torch) in counts {
-        let loaded = onnx::load_noting(&read(&file));
-        if file == REFUSED.0 {
-            let e = loaded.expect_err("refused").to_string();
-            assert!(e.starts_with(REFUSED.1), "{e}");
-            continue;
-        }
-        let (net, notes) = loaded.unwrap_or_else(|e| panic!("{file}: {e}"));
+        let (net, notes) =
+            onnx::load_noting(&read(&file)).unwrap_or_else(|e| panic!("{file}: {e}"));
         // The dynamo exporter asked for opset 17 keeps opset 18's Split(num_outputs):
         // read, with one warning per Split naming both opsets; the others have none.
         if file.contains("dynamo17") {
@@ -73,11 +62,13 @@ fn real_exports_load_with_torchs_flops() {
 
 #[test]
 fn both_exporters_give_one_model() {
-    for name in ["shufflenet_v2_x1_0", "yolov5n", "yolov8n"] {
+    for name in ["shufflenet_v2_x1_0", "convnext_tiny", "yolov5n", "yolov8n"] {
         let classic = onnx::load(&read(&format!("{name}.classic.onnx"))).unwrap();
         for kind in ["dynamo", "dynamo17"] {
             let path = format!("{name}.{kind}.onnx");
-            if name.starts_with("shufflenet") && kind == "dynamo17" {
+            if (name.starts_with("shufflenet") || name.starts_with("convnext"))
+                && kind == "dynamo17"
+            {
                 continue;
             }
             let dynamo = onnx::load(&read(&path)).unwrap();
@@ -97,6 +88,7 @@ fn detectors_plan_their_backbone_on_several_devices_and_run_as_planned() {
         ("yolov8n.dynamo.onnx", 8),
         ("shufflenet_v2_x1_0.classic.onnx", 4),
         ("convnext_tiny.classic.onnx", 4),
+        ("convnext_tiny.dynamo.onnx", 4),
     ] {
         let full = onnx::load(&read(file)).unwrap();
         let plan = solve(&full, &env, Algorithm::Mls);

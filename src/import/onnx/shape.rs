@@ -99,12 +99,30 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
             }
         }
     };
+    view_as(g, n, x, out)
+}
+
+/// `x` seen with the dims `out` (same elements, same order): a flatten, the channel
+/// shuffle's steps, the image again, or the start of a detection head.
+fn view_as(g: &mut Graph, n: &Node, x: Act, out: Vec<i64>) -> Result<Value, ModelError> {
+    let dims = x.dims();
+    let (c, h, w) = (
+        i64::from(x.shape.channels),
+        i64::from(x.shape.height),
+        i64::from(x.shape.width),
+    );
+    let image = [1, c, h, w];
     let mut a = x;
     a.fusable = false;
     if out == dims {
         return Ok(Value::Act(a));
     }
-    if out.len() == 2 && out[0] == 1 && matches!(x.view, View::Image | View::Flat) {
+    let flat = matches!(x.view, View::Image | View::Flat | View::Vector);
+    if out.len() == 1 && flat {
+        a.view = View::Vector;
+        return Ok(Value::Act(a));
+    }
+    if out.len() == 2 && out[0] == 1 && flat {
         a.view = View::Flat;
         return Ok(Value::Act(a));
     }
@@ -144,6 +162,33 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
             list(&out)
         )),
     )
+}
+
+/// Gather of a computed tensor: only by the indices 0, 1, …, N − 1 along the one axis
+/// of a 1-D view, which moves nothing and gives the index's dims — how the dynamo
+/// exporter writes `as_strided` (ConvNeXt's pooled map, `[1, C, 1, 1]` → `[C]` →
+/// `[1, C, 1, 1]`). Any other index picks channels, which no layer models.
+pub fn gather(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
+    let x = n.act(0)?;
+    let index = n.konst(1)?;
+    let axis = n.attrs.int_or("axis", 0);
+    if x.view != View::Vector || !matches!(axis, 0 | -1) {
+        return Err(n.err(format!(
+            "axis {axis} of dims {}: of a computed tensor the planner reads only a Gather \
+             along a 1-D view by the indices 0, 1, …, N − 1 (the dynamo exporter's \
+             as_strided)",
+            list(&x.dims())
+        )));
+    }
+    if index.len() != x.shape.elements() || !index.counts() {
+        return Err(n.err(format!(
+            "the indices (dims {}) are not known to be 0, 1, …, {}: a Gather that picks \
+             elements of a computed tensor is not a layer the planner models",
+            list(&index.dims),
+            x.shape.elements().saturating_sub(1)
+        )));
+    }
+    view_as(g, n, x, index.dims.clone())
 }
 
 /// A rearrangement of a layer's output image that no layer models: the start of a
