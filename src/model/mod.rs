@@ -2,6 +2,7 @@
 //! [`Network`] with shapes, FLOPs and parameters that the cost model reads.
 
 mod error;
+mod gateway_head;
 pub mod json;
 mod layer;
 pub mod limits;
@@ -12,6 +13,7 @@ mod window;
 pub mod zoo;
 
 pub use error::ModelError;
+pub use gateway_head::{GatewayHead, HeadOp};
 pub use layer::{
     Conv, Fc, Layer, Model, Passthrough, Pool, PoolLayer, PoolMode, Reorg, Shape, Shuffle, Split,
     Upsample,

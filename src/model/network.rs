@@ -135,6 +135,9 @@ pub struct Network {
     /// True when some layer reads anything but the layer before it, or is a DAG-only
     /// layer: the solver then uses the general rules of `docs/spec-dag.md`.
     pub dag: bool,
+    /// A detection head its importer left to the gateway (set by the importer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway_head: Option<super::GatewayHead>,
 }
 
 impl Network {
@@ -369,6 +372,7 @@ impl Network {
             inputs,
             consumers,
             dag,
+            gateway_head: None,
         };
         limits::check_totals(&network)?;
         Ok(network)
