@@ -1,6 +1,7 @@
 //! Models: what a user describes ([`Model`]), its JSON form, the zoo, and the validated
 //! [`Network`] with shapes, FLOPs and parameters that the cost model reads.
 
+mod crop;
 mod error;
 mod gateway_head;
 pub mod json;
@@ -12,6 +13,7 @@ mod source;
 mod window;
 pub mod zoo;
 
+pub use crop::Crop;
 pub use error::ModelError;
 pub use gateway_head::{GatewayHead, HeadOp};
 pub use layer::{

@@ -8,7 +8,7 @@ use super::graph::Graph;
 use super::head;
 use super::node::Node;
 use super::value::{from_tensor, list, Act, Const, Data, Value, View, MAX_CONST_VALUES, MAX_RANK};
-use crate::model::{Layer, ModelError, Shuffle, Split};
+use crate::model::{Crop, Layer, ModelError, Shuffle, Split};
 
 /// Flatten, Reshape, Transpose, Squeeze, Unsqueeze.
 pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
@@ -489,6 +489,8 @@ pub fn slice(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let x = n.image(0)?;
     let dims = x.dims();
     let mut range = (0, dims[1]);
+    // Top, bottom, left, right: what a slice of the height and width leaves out.
+    let mut cut = [0i64; 4];
     for ((&s, &e), &a) in starts.iter().zip(&ends).zip(&axes) {
         let a = axis4(a);
         let len = *dims
@@ -497,20 +499,36 @@ pub fn slice(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         let (s, e) = (clamp(s, len), clamp(e, len));
         if a == 1 {
             range = (s, e);
+        } else if a == 2 || a == 3 {
+            let k = 2 * (a as usize - 2);
+            // An empty range cuts the whole axis, which the crop refuses.
+            (cut[k], cut[k + 1]) = (s, len - e.max(s));
         } else if (s, e) != (0, len) {
             return Err(n.err(format!(
-                "it slices axis {a}: the planner slices channels only (axis 1)"
+                "it slices axis {a}: the planner slices the channels (axis 1), and the height \
+                 and width (axes 2 and 3, a crop)"
             )));
         }
     }
-    match channel_group(n, range.0, range.1, x.shape.channels)? {
-        None => Ok(Value::Act(x)),
-        Some(sp) => Ok(Value::Act(g.push(
-            Layer::Split(sp),
-            vec![x.layer],
-            &n.origin,
-        )?)),
+    let x = match channel_group(n, range.0, range.1, x.shape.channels)? {
+        None => x,
+        Some(sp) => g.push(Layer::Split(sp), vec![x.layer], &n.origin)?,
+    };
+    if cut == [0; 4] {
+        return Ok(Value::Act(x));
     }
+    let [top, bottom, left, right] = cut.map(|v| v as u32);
+    let crop = Crop {
+        top,
+        bottom,
+        left,
+        right,
+    };
+    Ok(Value::Act(g.push(
+        Layer::Crop(crop),
+        vec![x.layer],
+        &n.origin,
+    )?))
 }
 
 /// Shape, Constant, ConstantOfShape: constants, with values when small.
