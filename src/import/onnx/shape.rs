@@ -29,12 +29,8 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         return Err(n.err("it reads the output of a Pad, which only a Conv or a pool can fold"));
     }
     let dims = x.dims();
-    let (c, h, w) = (
-        i64::from(x.shape.channels),
-        i64::from(x.shape.height),
-        i64::from(x.shape.width),
-    );
-    let image = [1, c, h, w];
+    let image = x.image_dims();
+    let c = image[1];
     let out: Vec<i64> = match n.op() {
         "Reshape" => resolve(n, &dims, target.unwrap_or_default())?,
         "Flatten" => {
@@ -106,12 +102,8 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
 /// shuffle's steps, the image again, or the start of a detection head.
 fn view_as(g: &mut Graph, n: &Node, x: Act, out: Vec<i64>) -> Result<Value, ModelError> {
     let dims = x.dims();
-    let (c, h, w) = (
-        i64::from(x.shape.channels),
-        i64::from(x.shape.height),
-        i64::from(x.shape.width),
-    );
-    let image = [1, c, h, w];
+    let image = x.image_dims();
+    let [_, c, h, w] = image;
     let mut a = x;
     a.fusable = false;
     if out == dims {

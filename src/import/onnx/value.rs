@@ -60,15 +60,18 @@ impl Act {
         }
     }
 
+    /// `[1, C, H, W]`: the dims of the image view.
+    pub fn image_dims(&self) -> [i64; 4] {
+        let s = self.shape;
+        [1, s.channels, s.height, s.width].map(i64::from)
+    }
+
     /// The ONNX dims of this view (batch 1).
     pub fn dims(&self) -> Vec<i64> {
-        let (c, h, w) = (
-            i64::from(self.shape.channels),
-            i64::from(self.shape.height),
-            i64::from(self.shape.width),
-        );
+        let image = self.image_dims();
+        let [_, c, h, w] = image;
         match self.view {
-            View::Image => vec![1, c, h, w],
+            View::Image => image.to_vec(),
             View::Flat => vec![1, c * h * w],
             View::Grouped(g) => vec![1, i64::from(g), c / i64::from(g), h, w],
             View::Transposed(g) => vec![1, c / i64::from(g), i64::from(g), h, w],
