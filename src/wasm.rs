@@ -32,34 +32,43 @@ pub fn zoo_names() -> Vec<String> {
 #[wasm_bindgen(js_name = importModel)]
 pub fn import_model(source: &str) -> Result<JsValue, JsError> {
     console_error_panic_hook::set_once();
-    imported(crate::import::read_text(source))
+    imported(crate::import::read_text(source).map(|(format, net)| (format, net, Vec::new())))
 }
 
 /// `importModel` for a file's bytes (a `Uint8Array`): ONNX, recognised by content, or
 /// any text format `importModel` reads. Weight data in the file is skipped, never
-/// copied again.
+/// copied again. What was read leniently comes back as `warnings`, as the CLI prints it.
 #[cfg(feature = "onnx")]
 #[wasm_bindgen(js_name = importModelBytes)]
 pub fn import_model_bytes(bytes: &[u8]) -> Result<JsValue, JsError> {
     console_error_panic_hook::set_once();
-    imported(crate::import::read_bytes(bytes))
+    imported(crate::import::read_bytes_noting(bytes))
 }
 
-/// The format's name, the model as compact project JSON and where the file wrote each
-/// layer (which project JSON does not carry), or the core's error.
+/// The format's name, the model as compact project JSON, where the file wrote each
+/// layer, the lines on what was read leniently (escaped like errors) and the detection
+/// head left to the gateway, in words (project JSON has no place for the last three: a
+/// plan of it says nothing of a head), or the core's error.
 #[cfg(feature = "import")]
-fn imported(read: Result<(Format, Network), ModelError>) -> Result<JsValue, JsError> {
-    let (format, net) = read.map_err(err)?;
+fn imported(read: Result<(Format, Network, Vec<String>), ModelError>) -> Result<JsValue, JsError> {
+    let (format, net, notes) = read.map_err(err)?;
     #[derive(Serialize)]
     struct Imported {
         format: &'static str,
         json: String,
         sources: Vec<String>,
+        warnings: Vec<String>,
+        head: Option<String>,
     }
     to_js(&Imported {
         format: format.name(),
         json: serde_json::to_string(&net.model).map_err(err)?,
         sources: net.sources,
+        warnings: notes
+            .iter()
+            .map(|n| crate::model::names::escaped(n))
+            .collect(),
+        head: net.gateway_head.as_ref().map(|h| h.describe()),
     })
 }
 

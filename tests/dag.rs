@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::brute::brute_force;
-use common::{random_chain, random_dag, Rng};
+use common::{random_chain, random_dag, random_dag_with, Rng, CROP};
 use coopai::cost::{block_loads, Case, Environment, Load, Team};
 use coopai::model::{Kind, Network};
 use coopai::slicing::equal_split;
@@ -71,6 +71,8 @@ fn reads(net: &Network, c: usize, t: usize, r: Range) -> Range {
         Kind::Pool(p) => window(r, p.size, p.stride, p.padding, 1, n),
         Kind::Reorg(g) => window(r, g.stride, g.stride, 0, 1, n),
         Kind::Upsample(u) => (r.0 / u.factor, r.1 / u.factor),
+        // The cropped window: output row y is input row y + top.
+        Kind::Crop(c) => (r.0 + c.top, r.1 + c.top),
         _ => (r.0.min(n - 1), r.1.min(n - 1)),
     })
 }
@@ -206,34 +208,59 @@ fn naive_dag_loads(net: &Network, k: u32, first: usize, last: usize, fc: bool) -
     loads
 }
 
-#[test]
-fn incremental_dag_costs_equal_the_naive_rules() {
-    let mut rng = Rng(11);
+/// Every block of `net` for 2 to 4 devices against the naive rules; how many were checked.
+fn against_the_naive_rules(net: &Network) -> usize {
     let mut checked = 0;
-    for _ in 0..300 {
-        let net = random_dag(&mut rng, 9);
-        for k in 2..=4 {
-            for first in 1..=net.len() {
-                for last in first..=net.len() {
-                    for (fc, case) in [(false, Case::Conv), (true, Case::ConvFc)] {
-                        if let Some(loads) =
-                            block_loads(&net, &Team::uniform(k, 1e9, 1e6), first, last, case)
-                        {
-                            let naive = naive_dag_loads(&net, k, first, last, fc);
-                            assert_eq!(
-                                loads,
-                                naive,
-                                "{case:?} {first}..{last} k={k} of {}",
-                                coopai::model::json::to_json(&net.model)
-                            );
-                            checked += 1;
-                        }
+    for k in 2..=4 {
+        for first in 1..=net.len() {
+            for last in first..=net.len() {
+                for (fc, case) in [(false, Case::Conv), (true, Case::ConvFc)] {
+                    if let Some(loads) =
+                        block_loads(net, &Team::uniform(k, 1e9, 1e6), first, last, case)
+                    {
+                        let naive = naive_dag_loads(net, k, first, last, fc);
+                        assert_eq!(
+                            loads,
+                            naive,
+                            "{case:?} {first}..{last} k={k} of {}",
+                            coopai::model::json::to_json(&net.model)
+                        );
+                        checked += 1;
                     }
                 }
             }
         }
     }
+    checked
+}
+
+#[test]
+fn incremental_dag_costs_equal_the_naive_rules() {
+    let mut rng = Rng(11);
+    let checked: usize = (0..300)
+        .map(|_| against_the_naive_rules(&random_dag(&mut rng, 9)))
+        .sum();
     assert!(checked > 5_000, "only {checked} spatial blocks checked");
+}
+
+#[test]
+fn crops_cost_what_the_naive_rules_say() {
+    // Row y of a crop reads row y + top: the shifted window (spec-dag D1).
+    let mut rng = Rng(12);
+    let (mut crops, mut checked) = (0, 0);
+    for _ in 0..200 {
+        let net = random_dag_with(&mut rng, 9, &[CROP; 4]);
+        crops += net
+            .layers
+            .iter()
+            .filter(|l| matches!(l.kind, Kind::Crop(_)))
+            .count();
+        checked += against_the_naive_rules(&net);
+    }
+    assert!(
+        crops > 20 && checked > 3_000,
+        "{crops} crops, {checked} blocks"
+    );
 }
 
 #[test]

@@ -322,3 +322,60 @@ fn an_opset_18_split_in_an_opset_17_file_is_read_with_a_warning() {
     assert!(error(&m3)
         .contains("channels 0..3 of 8: the planner splits channels into equal groups only"));
 }
+
+/// `conv` (`filters` of 3×3 on `[1, 4, 8, 8]`) → Reshape to `[N]` → Gather by `index`
+/// (dims `[1, filters, 8, 8]`) → Relu → Flatten → Gemm of 10: the dynamo exporter's
+/// `as_strided`.
+fn as_strided(filters: i64, index: Vec<i64>) -> ModelProto {
+    let n = filters * 64;
+    let mut idx = int64s("idx", &index);
+    idx.dims = vec![1, filters, 8, 8];
+    model(
+        [1, 4, 8, 8],
+        vec![
+            node(
+                "Conv",
+                &["x", "w"],
+                &["c"],
+                vec![ints("pads", &[1, 1, 1, 1])],
+            ),
+            node("Reshape", &["c", "flat"], &["v"], vec![]),
+            node("Gather", &["v", "idx"], &["g"], vec![int("axis", 0)]),
+            node("Relu", &["g"], &["r"], vec![]),
+            node("Flatten", &["r"], &["f"], vec![]),
+            node("Gemm", &["f", "fc"], &["y"], vec![int("transB", 1)]),
+        ],
+        vec![
+            weight("w", &[filters, 4, 3, 3]),
+            int64s("flat", &[n]),
+            idx,
+            weight("fc", &[10, n]),
+        ],
+        "y",
+    )
+}
+
+#[test]
+fn a_gather_by_counting_indices_is_a_reshape() {
+    // 512 indices are kept in the file's decoded tensor (4 096 bytes), 1 024 skipped
+    // while being read: both are seen to count 0, 1, …, N − 1.
+    for filters in [8, 16] {
+        let n = filters * 64;
+        let net = onnx::load(&bytes(&as_strided(filters, (0..n).collect())))
+            .unwrap_or_else(|e| panic!("{filters}: {e}"));
+        assert_eq!(net.model.layers.len(), 2, "{filters}");
+        assert_eq!(net.flops(), 2 * (filters * 36 * 64 + n * 10) as u64);
+        // Two indices swapped: a Gather that permutes is no layer the planner has.
+        let mut swapped: Vec<i64> = (0..n).collect();
+        swapped.swap(3, 4);
+        let e = error(&as_strided(filters, swapped));
+        assert!(
+            e.starts_with(&format!(
+                "node 3 'g': Gather: the indices (dims [1, {filters}, 8, 8]) are not known to be \
+                 0, 1, …, {}",
+                n - 1
+            )),
+            "{e}"
+        );
+    }
+}

@@ -138,6 +138,9 @@ fn render(p: &Plan) -> String {
         p.blocks.len(),
         stream_line(p),
     );
+    if let Some(head) = &p.gateway_head {
+        out += &format!("{}\n\n", head.describe());
+    }
     if p.environment.cluster.is_some() {
         // A mixed cluster: say which devices the best plan uses, fastest first.
         if let Some(b) = p.blocks.first() {

@@ -12,6 +12,7 @@
 
 use serde::Deserialize;
 
+use super::crop::Crop;
 use super::error::ModelError;
 use super::layer::{
     Conv, Fc, Layer, Model, Passthrough, Pool, PoolLayer, PoolMode, Reorg, Shape, Shuffle, Split,
@@ -65,6 +66,10 @@ struct RawEntry {
     ceil: Option<bool>,
     group_id: Option<u32>,
     factor: Option<u32>,
+    top: Option<u32>,
+    bottom: Option<u32>,
+    left: Option<u32>,
+    right: Option<u32>,
 }
 
 #[derive(Clone, Copy, Deserialize)]
@@ -81,6 +86,7 @@ enum Kind {
     Upsample,
     Shuffle,
     Reorg,
+    Crop,
 }
 
 impl Kind {
@@ -120,6 +126,7 @@ impl Kind {
             Kind::Upsample => &["factor"],
             Kind::Shuffle => &["groups"],
             Kind::Reorg => &["stride"],
+            Kind::Crop => &["top", "bottom", "left", "right"],
         }
     }
 }
@@ -149,6 +156,10 @@ impl RawEntry {
             self.ceil.map(|_| "ceil"),
             u("group_id", self.group_id),
             u("factor", self.factor),
+            u("top", self.top),
+            u("bottom", self.bottom),
+            u("left", self.left),
+            u("right", self.right),
         ]
         .into_iter()
         .flatten()
@@ -276,6 +287,12 @@ fn layer_of(index: usize, e: RawEntry) -> Result<Layer, ModelError> {
         }),
         Kind::Reorg => Layer::Reorg(Reorg {
             stride: need(e.stride, "stride")?,
+        }),
+        Kind::Crop => Layer::Crop(Crop {
+            top: need(e.top, "top")?,
+            bottom: need(e.bottom, "bottom")?,
+            left: need(e.left, "left")?,
+            right: need(e.right, "right")?,
         }),
     })
 }

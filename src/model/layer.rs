@@ -293,6 +293,7 @@ pub enum Layer {
     Upsample(Upsample),
     Shuffle(Shuffle),
     Reorg(Reorg),
+    Crop(super::Crop),
 }
 
 impl Layer {
@@ -320,6 +321,7 @@ impl Layer {
             Layer::Upsample(_) => "upsample",
             Layer::Shuffle(_) => "shuffle",
             Layer::Reorg(_) => "reorg",
+            Layer::Crop(_) => "crop",
         }
     }
 }

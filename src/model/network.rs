@@ -28,6 +28,7 @@ pub enum Kind {
     Upsample(Upsample),
     Shuffle(Shuffle),
     Reorg(Reorg),
+    Crop(super::Crop),
 }
 
 /// How a spatial layer's output rows map back to the rows of one of its inputs.
@@ -42,6 +43,8 @@ pub enum RowMap {
     Conv { pool: Option<Axis>, conv: Axis },
     /// Nearest upsampling: row `y` reads row `y / factor`.
     Up(u32),
+    /// A crop: row `y` reads row `y + top`.
+    Shift(u32),
 }
 
 /// One layer with its derived shapes and costs.
@@ -82,6 +85,7 @@ impl LayerInfo {
             Kind::Fc { .. } | Kind::Add | Kind::Mul | Kind::Scale | Kind::Concat => RowMap::Same,
             Kind::Split(_) | Kind::Shuffle(_) => RowMap::Same,
             Kind::Reorg(r) => RowMap::Window(Axis::plain(r.stride, r.stride, 0)),
+            Kind::Crop(c) => RowMap::Shift(c.top),
         }
     }
 
@@ -140,6 +144,9 @@ pub struct Network {
     /// tooltips; empty for zoo models and project JSON, and then not written.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
+    /// A detection head its importer left to the gateway (set by the importer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway_head: Option<super::GatewayHead>,
 }
 
 impl Network {
@@ -347,6 +354,11 @@ impl Network {
                     let out = Shape::new(input.height / r.stride, input.width / r.stride, channels);
                     free(index, Kind::Reorg(r), input, out)
                 }
+                Layer::Crop(c) => {
+                    arity("one input", shapes.len() == 1)?;
+                    let out = c.output(input).map_err(|m| ModelError::layer(index, m))?;
+                    free(index, Kind::Crop(c), input, out)
+                }
             };
             if let Some(p) = skip.filter(|p| p.source == index) {
                 let b = branch_info(p, &info)?;
@@ -375,6 +387,7 @@ impl Network {
             consumers,
             dag,
             sources: Vec::new(),
+            gateway_head: None,
         };
         limits::check_totals(&network)?;
         Ok(network)

@@ -11,7 +11,7 @@ use crate::cost::block_sweep::BlockSweep;
 use crate::cost::cluster::{Device, RowSplits, Team};
 use crate::cost::dag_sweep;
 use crate::cost::{block_loads, block_time, round_cost, Case, Environment, Load, Timing};
-use crate::model::Network;
+use crate::model::{GatewayHead, Network};
 use crate::slicing::Rows;
 
 #[derive(Clone, Debug, Serialize)]
@@ -163,6 +163,9 @@ pub struct Plan {
     /// The most bytes one device holds in the stream: its largest round's need once
     /// per frame in flight.
     pub stream_memory_bytes: u64,
+    /// The detection head the gateway decodes at no charge, when the model has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway_head: Option<GatewayHead>,
 }
 
 /// Solves for every `k` in `1..=D` and details the best (the smallest `k` on a tie).
@@ -251,6 +254,7 @@ pub(crate) fn assemble(
         objective,
         stream_memory_bytes: held.saturating_mul(u64::from(stream.frames_in_flight)),
         stream,
+        gateway_head: net.gateway_head.clone(),
     }
 }
 

@@ -10,7 +10,7 @@ pub mod hostile;
 
 use coopai::cost::{Cluster, Device};
 use coopai::model::{
-    Conv, Fc, Layer, Model, Network, Pool, PoolLayer, PoolMode, Reorg, Shape, Shuffle, Split,
+    Conv, Crop, Fc, Layer, Model, Network, Pool, PoolLayer, PoolMode, Reorg, Shape, Shuffle, Split,
     Upsample,
 };
 
@@ -90,6 +90,20 @@ pub fn random_chain(rng: &mut Rng, max_layers: u32) -> Network {
 /// ceil mode, global), adds and concats of earlier tensors, splits, shuffles, reorgs,
 /// upsamples, SE-style scales, side outputs, then FLs. Draws again until it validates.
 pub fn random_dag(rng: &mut Rng, max_layers: u32) -> Network {
+    random_dag_with(rng, max_layers, &[])
+}
+
+/// A crop of one row at the top and one column at the right.
+pub const CROP: Layer = Layer::Crop(Crop {
+    top: 1,
+    bottom: 0,
+    left: 0,
+    right: 1,
+});
+
+/// [`random_dag`], drawing the cost-free one-input layers from its own and `extra`
+/// (empty: the same draws as `random_dag`).
+pub fn random_dag_with(rng: &mut Rng, max_layers: u32, extra: &[Layer]) -> Network {
     loop {
         let input = Shape::new(rng.range(4, 24), rng.range(1, 5), rng.range(1, 4));
         let total = rng.range(2, max_layers) as usize;
@@ -163,15 +177,21 @@ pub fn random_dag(rng: &mut Rng, max_layers: u32) -> Network {
                     None => continue,
                 },
                 8 => (
-                    *rng.pick(&[
-                        Layer::Upsample(Upsample { factor: 2 }),
-                        Layer::Reorg(Reorg { stride: 2 }),
-                        Layer::Split(Split {
-                            groups: 2,
-                            group_id: 1,
-                        }),
-                        Layer::Shuffle(Shuffle { groups: 2 }),
-                    ]),
+                    *rng.pick(
+                        &[
+                            Layer::Upsample(Upsample { factor: 2 }),
+                            Layer::Reorg(Reorg { stride: 2 }),
+                            Layer::Split(Split {
+                                groups: 2,
+                                group_id: 1,
+                            }),
+                            Layer::Shuffle(Shuffle { groups: 2 }),
+                        ]
+                        .iter()
+                        .chain(extra)
+                        .copied()
+                        .collect::<Vec<_>>(),
+                    ),
                     vec![prev],
                     None,
                 ),

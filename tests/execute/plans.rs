@@ -34,6 +34,7 @@ pub fn plan(
         objective: Default::default(),
         stream: Default::default(),
         stream_memory_bytes: 0,
+        gateway_head: None,
     }
 }
 

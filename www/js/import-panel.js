@@ -60,16 +60,30 @@ function describeModel(json, format, origin) {
   return `${format} read from ${origin}: “${model.name}”, ${layers}, ${height}×${width}×${channels} input.`;
 }
 
+/** The detection head an ONNX file ends in, which the gateway decodes at no charge in
+ * the plan (docs/spec-dag.md D7), as the CLI's plan names it. */
+function headed(head) {
+  return head ? ` ${head[0].toUpperCase()}${head.slice(1)}.` : '';
+}
+
+/** What the core read leniently (an ONNX file's schema slips), as the CLI warns of it:
+ * the count, and the first line, which names the node and both opsets. */
+function warned(warnings) {
+  if (!warnings.length) return '';
+  const more = warnings.length > 1 ? ` (and ${warnings.length - 1} more like it)` : '';
+  return ` ${warnings.length} warning${warnings.length === 1 ? '' : 's'}: ${warnings[0]}${more}.`;
+}
+
 /** Reads `text` now (or awaits `load` instead), saying how it went; `origin` names where
  * it came from. Resolves to the compact project JSON, or `null` after showing the error
  * (or when a newer text superseded it). */
 async function read(text, origin, load = () => readModel(text)) {
   clearTimeout(timer);
   try {
-    const { format, json } = await load();
+    const { format, json, warnings = [], head } = await load();
     $('custom-error').hidden = true;
     $('custom-text').removeAttribute('aria-invalid');
-    show('custom-status', describeModel(json, format, origin));
+    show('custom-status', describeModel(json, format, origin) + headed(head) + warned(warnings));
     return json;
   } catch (e) {
     if (e instanceof Superseded) return null;

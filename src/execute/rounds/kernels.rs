@@ -301,8 +301,32 @@ pub fn layer_rows(
             )
         }
         Kind::Reorg(r) => reorg(inputs[0], layer, r.stride, rows, name),
+        Kind::Crop(k) => crop(inputs, out, rows, name, k, c),
         Kind::Fc { .. } => unreachable!("an FL is not computed by rows"),
     }
+}
+
+/// A crop: output pixel `(y, x)` is input pixel `(y + top, x + left)`.
+fn crop(
+    inputs: &[&RowStore],
+    out: Shape,
+    rows: Rows,
+    name: String,
+    k: crate::model::Crop,
+    c: usize,
+) -> Result<RowStore, Missing> {
+    let from = k.left as usize * c;
+    per_row(
+        inputs,
+        out,
+        rows,
+        name,
+        move |y, _| y + k.top,
+        |lines, row| {
+            let n = row.len();
+            row.copy_from_slice(&lines[0][from..from + n]);
+        },
+    )
 }
 
 /// Space-to-depth: output channel `(dy·r + dx)·C + c` of pixel `(y, x)` is channel `c`

@@ -6,7 +6,7 @@ use super::node::Node;
 use super::window::{self, Of};
 use crate::import::graph::{show, Graph};
 use crate::import::origins::Origin;
-use crate::model::{Conv, Fc, Layer, ModelError, PoolLayer, PoolMode, Shape, Upsample};
+use crate::model::{Conv, Crop, Fc, Layer, ModelError, PoolLayer, PoolMode, Shape, Upsample};
 
 /// Layers that keep the tensor and cost nothing in the cost model (spec §1): dropout,
 /// activations, normalisation, preprocessing and noise layers.
@@ -32,7 +32,7 @@ pub const FREE: [&str; 17] = [
 
 pub const SUPPORTED: &str = "InputLayer, Conv2D, DepthwiseConv2D, SeparableConv2D, \
     MaxPooling2D, AveragePooling2D, Global{Average,Max}Pooling2D, ZeroPadding2D, \
-    UpSampling2D, Add, Multiply, Concatenate, Dense, Flatten, Reshape, or a cost-free \
+    Cropping2D, UpSampling2D, Add, Multiply, Concatenate, Dense, Flatten, Reshape, or a cost-free \
     layer (Dropout, Activation, BatchNormalization, ReLU…)";
 
 /// Layers a `ZeroPadding2D` before them folds into: the convs and windowed pools, and
@@ -60,6 +60,7 @@ pub fn is_known(class: &str) -> bool {
                 | "GlobalMaxPooling2D"
                 | "GlobalMaxPool2D"
                 | "UpSampling2D"
+                | "Cropping2D"
                 | "Dense"
                 | "Flatten"
                 | "Reshape"
@@ -136,6 +137,7 @@ impl Call<'_, '_> {
             "GlobalMaxPooling2D" | "GlobalMaxPool2D" => self.global(PoolMode::Max),
             "ZeroPadding2D" => self.zero_padding(),
             "UpSampling2D" => self.upsample(),
+            "Cropping2D" => self.cropping(),
             "Dense" => self.dense(),
             "Flatten" => Ok(Tensor::plain(self.one()?.id, true)),
             "Reshape" => self.reshape(),
@@ -260,26 +262,7 @@ impl Call<'_, '_> {
 
     fn zero_padding(self) -> Result<Tensor, ModelError> {
         let t = self.image()?;
-        let node = self.cfg.field("padding")?;
-        // `p`, `(h, w)` or `((top, bottom), (left, right))`.
-        let sides = if !node.is_list() {
-            let p = node.size(0)?;
-            [p; 4]
-        } else {
-            let parts = node.items()?;
-            let [h, w] = parts.as_slice() else {
-                return Err(node.expected("a number, [h, w] or [[top, bottom], [left, right]]"));
-            };
-            let side = |n: &Node<'_>| -> Result<(u32, u32), ModelError> {
-                if n.is_list() {
-                    n.pair(0)
-                } else {
-                    n.size(0).map(|p| (p, p))
-                }
-            };
-            let ((top, bottom), (left, right)) = (side(h)?, side(w)?);
-            [top, bottom, left, right]
-        };
+        let sides = sides(&self.cfg.field("padding")?)?;
         let mut total = t.pad.as_ref().map_or([0; 4], |p| p.sides);
         for (a, b) in total.iter_mut().zip(sides) {
             *a = a.saturating_add(b);
@@ -292,6 +275,20 @@ impl Call<'_, '_> {
                 path: self.origin.location.clone(),
             }),
         })
+    }
+
+    /// `Cropping2D`: a crop layer (`model::Crop`).
+    fn cropping(mut self) -> Result<Tensor, ModelError> {
+        let t = self.image()?;
+        let [top, bottom, left, right] = sides(&self.cfg.field("cropping")?)?;
+        let crop = Crop {
+            top,
+            bottom,
+            left,
+            right,
+        };
+        let id = self.push(Layer::Crop(crop), &[t.id])?;
+        Ok(Tensor::plain(id, false))
     }
 
     fn upsample(mut self) -> Result<Tensor, ModelError> {
@@ -414,4 +411,25 @@ pub fn check_channels_last(cfg: &Node<'_>) -> Result<(), ModelError> {
         )),
         _ => Ok(()),
     }
+}
+
+/// The sides of a `ZeroPadding2D`'s `padding` or a `Cropping2D`'s `cropping`: `p`,
+/// `(h, w)` or `((top, bottom), (left, right))`, as top, bottom, left, right.
+fn sides(node: &Node<'_>) -> Result<[u32; 4], ModelError> {
+    if !node.is_list() {
+        return Ok([node.size(0)?; 4]);
+    }
+    let parts = node.items()?;
+    let [h, w] = parts.as_slice() else {
+        return Err(node.expected("a number, [h, w] or [[top, bottom], [left, right]]"));
+    };
+    let side = |n: &Node<'_>| -> Result<(u32, u32), ModelError> {
+        if n.is_list() {
+            n.pair(0)
+        } else {
+            n.size(0).map(|p| (p, p))
+        }
+    };
+    let ((top, bottom), (left, right)) = (side(h)?, side(w)?);
+    Ok([top, bottom, left, right])
 }

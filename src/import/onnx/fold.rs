@@ -131,7 +131,7 @@ fn vals(c: &Const) -> Option<Vals> {
     match &c.data {
         Data::Int(v) => Some(Vals::Int(v.clone())),
         Data::Float(v) => Some(Vals::Float(v.clone())),
-        Data::Unknown => None,
+        Data::Counting | Data::Unknown => None,
     }
 }
 

@@ -3,7 +3,7 @@
 //! file's order, which ONNX requires to be topological; a name read before it is
 //! written (a cycle or a dangling input) is refused.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 use super::node::Node;
@@ -12,7 +12,7 @@ use super::value::{from_tensor, Act, Value};
 use crate::import::origins::{step, Draft, Origin};
 use crate::import::preview;
 use crate::model::limits::MAX_LAYERS;
-use crate::model::{Conv, Layer, ModelError, Network, Shape};
+use crate::model::{Conv, GatewayHead, HeadOp, Layer, ModelError, Network, Shape};
 
 pub struct Graph<'a> {
     /// Shared, so that a node reading a name costs no copy of its value.
@@ -25,6 +25,9 @@ pub struct Graph<'a> {
     pub opset: i64,
     /// Layers whose outputs a detection head reads (`super::head`).
     pub head: Vec<usize>,
+    /// The ops of the head's nodes, with how many of each, and its convs' FLOPs.
+    pub head_ops: BTreeMap<String, u32>,
+    pub head_flops: u64,
     /// What was read leniently (schema slips of real exporters), one line each.
     pub notes: Vec<String>,
 }
@@ -50,6 +53,8 @@ impl<'a> Graph<'a> {
             shapes: vec![input],
             opset,
             head: Vec::new(),
+            head_ops: BTreeMap::new(),
+            head_flops: 0,
             notes: Vec::new(),
         };
         for t in &g.initializer {
@@ -117,6 +122,7 @@ impl<'a> Graph<'a> {
         }
         let node = Node::new(proto, origin, inputs);
         let outputs = super::ops::apply(self, &node)?;
+        super::head::tally(self, &node, &outputs);
         for (k, name) in proto.output.iter().enumerate() {
             if name.is_empty() {
                 continue;
@@ -214,8 +220,22 @@ impl<'a> Graph<'a> {
 
     /// Validates the whole model with the core, errors moved to the nodes that wrote
     /// the layers (a chain, every layer reading the one before, drops its `inputs`);
-    /// with the notes on what was read leniently.
-    pub fn finish(self) -> Result<(Network, Vec<String>), ModelError> {
-        Ok((self.draft.finish()?, self.notes))
+    /// with the notes on what was read leniently. `decoded`: the graph's output is a
+    /// detection head, which the network then names for the plan.
+    pub fn finish(self, decoded: bool) -> Result<(Network, Vec<String>), ModelError> {
+        let mut net = self.draft.finish()?;
+        if decoded {
+            let mut reads = self.head;
+            reads.sort_unstable();
+            reads.dedup();
+            net.gateway_head = Some(GatewayHead {
+                reads,
+                ops: (self.head_ops.into_iter())
+                    .map(|(op, nodes)| HeadOp { op, nodes })
+                    .collect(),
+                flops: self.head_flops,
+            });
+        }
+        Ok((net, self.notes))
     }
 }

@@ -52,6 +52,30 @@ pub fn start(g: &mut Graph, x: &Act, dims: Option<Vec<i64>>, why: ModelError) ->
     }))
 }
 
+/// Counts `n` in the head when it made head values: its op, and a conv's FLOPs
+/// (`2 × weights × N·H·W` of its output).
+pub fn tally(g: &mut Graph, n: &Node, outputs: &[Option<Value>]) {
+    let Some(Value::Head(h)) = outputs
+        .iter()
+        .flatten()
+        .find(|v| matches!(v, Value::Head(_)))
+    else {
+        return;
+    };
+    *g.head_ops.entry(n.origin.label.clone()).or_default() += 1;
+    if let (true, Ok(w), Some([b, _, hh, ww])) = (
+        n.op() == "Conv",
+        n.konst(1),
+        h.dims.as_deref().and_then(|d| <[i64; 4]>::try_from(d).ok()),
+    ) {
+        let pixels = [b, hh, ww]
+            .iter()
+            .try_fold(1u64, |p, &d| p.checked_mul(u64::try_from(d).ok()?));
+        let flops = pixels.and_then(|p| p.checked_mul(w.len())?.checked_mul(2));
+        g.head_flops = g.head_flops.saturating_add(flops.unwrap_or(0));
+    }
+}
+
 /// `dims` permuted by `perm`, if it fits.
 pub fn permuted(dims: &[i64], perm: &[i64]) -> Option<Vec<i64>> {
     perm.iter()

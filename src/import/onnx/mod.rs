@@ -65,8 +65,8 @@ pub fn load_noting(bytes: &[u8]) -> Result<(Network, Vec<String>), ModelError> {
     for (i, n) in g.node.iter().enumerate() {
         graph.node(i, n)?;
     }
-    check_output(&graph, g)?;
-    graph.finish()
+    let decoded = check_output(&graph, g)?;
+    graph.finish(decoded)
 }
 
 /// The default domain's opset version, checked against [`OPSETS`].
@@ -177,8 +177,9 @@ fn input(g: &GraphProto) -> Result<(&str, Shape), ModelError> {
     Ok((&only.name, Shape::new(nchw[2], nchw[3], nchw[1])))
 }
 
-/// The graph's outputs must be the last layer (the planner plans one output).
-fn check_output(graph: &Graph, g: &GraphProto) -> Result<(), ModelError> {
+/// The graph's outputs must be the last layer (the planner plans one output), or a
+/// detection head decoded from it (then true).
+fn check_output(graph: &Graph, g: &GraphProto) -> Result<bool, ModelError> {
     let last = graph.len();
     if g.output.is_empty() {
         return Err(ModelError::at(
@@ -192,6 +193,7 @@ fn check_output(graph: &Graph, g: &GraphProto) -> Result<(), ModelError> {
             "it computes no conv, fully-connected or other layer the planner models",
         ));
     }
+    let mut decoded = false;
     for o in &g.output {
         let at = named("graph output", &o.name);
         match graph.value(&o.name) {
@@ -206,10 +208,13 @@ fn check_output(graph: &Graph, g: &GraphProto) -> Result<(), ModelError> {
                     ),
                 ))
             }
-            Some(value::Value::Head(_)) => head::check(graph, &at)?,
+            Some(value::Value::Head(_)) => {
+                head::check(graph, &at)?;
+                decoded = true;
+            }
             Some(value::Value::Const(_)) => return Err(ModelError::at(at, "it is a constant")),
             None => return Err(ModelError::at(at, "no node computes it")),
         }
     }
-    Ok(())
+    Ok(decoded)
 }

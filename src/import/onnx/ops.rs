@@ -69,6 +69,9 @@ pub fn apply(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
     if let Some(outputs) = head::apply(n) {
         return outputs;
     }
+    if n.op() == "Gather" && matches!(n.input(0), Some(Value::Act(_))) {
+        return one(shape::gather(g, n)?);
+    }
     if let Some(c) = fold::fold(n) {
         return one(Value::Const(c?));
     }

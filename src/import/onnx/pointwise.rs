@@ -24,7 +24,7 @@ pub fn layer_norm(g: &Graph, n: &Node) -> Result<Value, ModelError> {
         View::ChannelsLast => matches!(axis, -1 | 3),
         View::Flat => matches!(axis, -1 | 1),
         View::Image => matches!(axis, 1 | -3) && x.shape.height == 1 && x.shape.width == 1,
-        View::Grouped(_) | View::Transposed(_) => false,
+        View::Grouped(_) | View::Transposed(_) | View::Vector => false,
     };
     if !channels || x.pad != [0; 4] {
         return Err(n.err(format!(

@@ -155,6 +155,10 @@ pub struct TensorProto {
     pub data: Option<(u32, Vec<u8>)>,
     /// True when a data field was skipped (too large, unpacked, or a second one).
     pub data_skipped: bool,
+    /// `Some(n)` when the one data field was skipped `raw_data` whose 8-byte
+    /// little-endian words are 0, 1, …, n − 1: the index tensor of the dynamo exporter's
+    /// `as_strided`, which is the identity only if its values are known to count.
+    pub counting: Option<u64>,
     /// 1 when the data is in an external file (never read: only dims matter).
     pub data_location: i32,
 }
@@ -207,8 +211,13 @@ impl prost::Message for TensorProto {
                         return Ok(());
                     }
                 }
+                let first = !self.data_skipped && self.data.is_none();
                 self.data = None;
                 self.data_skipped = true;
+                self.counting = None;
+                if first && t == data_field::RAW_DATA && wire_type == WireType::LengthDelimited {
+                    return skip_counting(tag, buf, ctx).map(|n| self.counting = n);
+                }
                 encoding::skip_field(wire_type, tag, buf, ctx)
             }
             _ => encoding::skip_field(wire_type, tag, buf, ctx),
@@ -234,5 +243,62 @@ impl prost::Message for TensorProto {
 
     fn clear(&mut self) {
         *self = TensorProto::default();
+    }
+}
+
+/// Skips a length-delimited field, reading it once without copying: `Some(n)` when its
+/// bytes are the words 0, 1, …, n − 1 ([`Counter`]).
+fn skip_counting(
+    tag: u32,
+    buf: &mut impl Buf,
+    ctx: DecodeContext,
+) -> Result<Option<u64>, DecodeError> {
+    let len = encoding::decode_varint(&mut buf.chunk())?;
+    let fits = encoding::encoded_len_varint(len) as u64 + len <= buf.remaining() as u64;
+    if !fits {
+        // Truncated: prost's own skip reports it.
+        return encoding::skip_field(WireType::LengthDelimited, tag, buf, ctx).map(|()| None);
+    }
+    encoding::decode_varint(buf)?;
+    let mut left = len as usize;
+    let mut counter = Counter::default();
+    while left > 0 {
+        let take = buf.chunk().len().min(left);
+        counter.feed(&buf.chunk()[..take]);
+        buf.advance(take);
+        left -= take;
+    }
+    Ok(counter.finish())
+}
+
+/// Whether bytes fed in pieces are the little-endian `u64` words 0, 1, …, n − 1. It
+/// stops comparing at the first other word, so a float weight costs a word or two.
+#[derive(Default)]
+pub struct Counter {
+    word: [u8; 8],
+    filled: usize,
+    next: u64,
+    failed: bool,
+}
+
+impl Counter {
+    pub fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            if self.failed {
+                return;
+            }
+            self.word[self.filled] = b;
+            self.filled += 1;
+            if self.filled == 8 {
+                self.failed = u64::from_le_bytes(self.word) != self.next;
+                self.next += 1;
+                self.filled = 0;
+            }
+        }
+    }
+
+    /// `Some(n)` when every byte fed made the words 0, 1, …, n − 1.
+    pub fn finish(&self) -> Option<u64> {
+        (!self.failed && self.filled == 0).then_some(self.next)
     }
 }

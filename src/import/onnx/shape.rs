@@ -8,7 +8,7 @@ use super::graph::Graph;
 use super::head;
 use super::node::Node;
 use super::value::{from_tensor, list, Act, Const, Data, Value, View, MAX_CONST_VALUES, MAX_RANK};
-use crate::model::{Layer, ModelError, Shuffle, Split};
+use crate::model::{Crop, Layer, ModelError, Shuffle, Split};
 
 /// Flatten, Reshape, Transpose, Squeeze, Unsqueeze.
 pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
@@ -29,12 +29,8 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         return Err(n.err("it reads the output of a Pad, which only a Conv or a pool can fold"));
     }
     let dims = x.dims();
-    let (c, h, w) = (
-        i64::from(x.shape.channels),
-        i64::from(x.shape.height),
-        i64::from(x.shape.width),
-    );
-    let image = [1, c, h, w];
+    let image = x.image_dims();
+    let c = image[1];
     let out: Vec<i64> = match n.op() {
         "Reshape" => resolve(n, &dims, target.unwrap_or_default())?,
         "Flatten" => {
@@ -99,12 +95,26 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
             }
         }
     };
+    view_as(g, n, x, out)
+}
+
+/// `x` seen with the dims `out` (same elements, same order): a flatten, the channel
+/// shuffle's steps, the image again, or the start of a detection head.
+fn view_as(g: &mut Graph, n: &Node, x: Act, out: Vec<i64>) -> Result<Value, ModelError> {
+    let dims = x.dims();
+    let image = x.image_dims();
+    let [_, c, h, w] = image;
     let mut a = x;
     a.fusable = false;
     if out == dims {
         return Ok(Value::Act(a));
     }
-    if out.len() == 2 && out[0] == 1 && matches!(x.view, View::Image | View::Flat) {
+    let flat = matches!(x.view, View::Image | View::Flat | View::Vector);
+    if out.len() == 1 && flat {
+        a.view = View::Vector;
+        return Ok(Value::Act(a));
+    }
+    if out.len() == 2 && out[0] == 1 && flat {
         a.view = View::Flat;
         return Ok(Value::Act(a));
     }
@@ -144,6 +154,33 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
             list(&out)
         )),
     )
+}
+
+/// Gather of a computed tensor: only by the indices 0, 1, …, N − 1 along the one axis
+/// of a 1-D view, which moves nothing and gives the index's dims — how the dynamo
+/// exporter writes `as_strided` (ConvNeXt's pooled map, `[1, C, 1, 1]` → `[C]` →
+/// `[1, C, 1, 1]`). Any other index picks channels, which no layer models.
+pub fn gather(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
+    let x = n.act(0)?;
+    let index = n.konst(1)?;
+    let axis = n.attrs.int_or("axis", 0);
+    if x.view != View::Vector || !matches!(axis, 0 | -1) {
+        return Err(n.err(format!(
+            "axis {axis} of dims {}: of a computed tensor the planner reads only a Gather \
+             along a 1-D view by the indices 0, 1, …, N − 1 (the dynamo exporter's \
+             as_strided)",
+            list(&x.dims())
+        )));
+    }
+    if index.len() != x.shape.elements() || !index.counts() {
+        return Err(n.err(format!(
+            "the indices (dims {}) are not known to be 0, 1, …, {}: a Gather that picks \
+             elements of a computed tensor is not a layer the planner models",
+            list(&index.dims),
+            x.shape.elements().saturating_sub(1)
+        )));
+    }
+    view_as(g, n, x, index.dims.clone())
 }
 
 /// A rearrangement of a layer's output image that no layer models: the start of a
@@ -444,6 +481,8 @@ pub fn slice(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let x = n.image(0)?;
     let dims = x.dims();
     let mut range = (0, dims[1]);
+    // Top, bottom, left, right: what a slice of the height and width leaves out.
+    let mut cut = [0i64; 4];
     for ((&s, &e), &a) in starts.iter().zip(&ends).zip(&axes) {
         let a = axis4(a);
         let len = *dims
@@ -452,20 +491,36 @@ pub fn slice(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         let (s, e) = (clamp(s, len), clamp(e, len));
         if a == 1 {
             range = (s, e);
+        } else if a == 2 || a == 3 {
+            let k = 2 * (a as usize - 2);
+            // An empty range cuts the whole axis, which the crop refuses.
+            (cut[k], cut[k + 1]) = (s, len - e.max(s));
         } else if (s, e) != (0, len) {
             return Err(n.err(format!(
-                "it slices axis {a}: the planner slices channels only (axis 1)"
+                "it slices axis {a}: the planner slices the channels (axis 1), and the height \
+                 and width (axes 2 and 3, a crop)"
             )));
         }
     }
-    match channel_group(n, range.0, range.1, x.shape.channels)? {
-        None => Ok(Value::Act(x)),
-        Some(sp) => Ok(Value::Act(g.push(
-            Layer::Split(sp),
-            vec![x.layer],
-            &n.origin,
-        )?)),
+    let x = match channel_group(n, range.0, range.1, x.shape.channels)? {
+        None => x,
+        Some(sp) => g.push(Layer::Split(sp), vec![x.layer], &n.origin)?,
+    };
+    if cut == [0; 4] {
+        return Ok(Value::Act(x));
     }
+    let [top, bottom, left, right] = cut.map(|v| v as u32);
+    let crop = Crop {
+        top,
+        bottom,
+        left,
+        right,
+    };
+    Ok(Value::Act(g.push(
+        Layer::Crop(crop),
+        vec![x.layer],
+        &n.origin,
+    )?))
 }
 
 /// Shape, Constant, ConstantOfShape: constants, with values when small.

@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use super::proto::{data_field, data_type, TensorProto};
+use super::proto::{data_field, data_type, Counter, TensorProto};
 use crate::model::{ModelError, Shape};
 
 /// Most values kept for one constant: enough for shapes, pads, scales and indices.
@@ -29,6 +29,9 @@ pub enum View {
     /// `[1, H, W, C]` after Transpose `[0, 2, 3, 1]` (ConvNeXt's blocks): a MatMul on the
     /// last axis is a pointwise conv, Transpose `[0, 3, 1, 2]` returns to the image.
     ChannelsLast,
+    /// `[H·W·C]`, the batch dropped too: the dynamo exporter's `as_strided`, which a
+    /// Gather by the counting indices 0, 1, …, N − 1 reshapes back (`super::shape::gather`).
+    Vector,
 }
 
 /// A tensor the planner computes.
@@ -57,19 +60,23 @@ impl Act {
         }
     }
 
+    /// `[1, C, H, W]`: the dims of the image view.
+    pub fn image_dims(&self) -> [i64; 4] {
+        let s = self.shape;
+        [1, s.channels, s.height, s.width].map(i64::from)
+    }
+
     /// The ONNX dims of this view (batch 1).
     pub fn dims(&self) -> Vec<i64> {
-        let (c, h, w) = (
-            i64::from(self.shape.channels),
-            i64::from(self.shape.height),
-            i64::from(self.shape.width),
-        );
+        let image = self.image_dims();
+        let [_, c, h, w] = image;
         match self.view {
-            View::Image => vec![1, c, h, w],
+            View::Image => image.to_vec(),
             View::Flat => vec![1, c * h * w],
             View::Grouped(g) => vec![1, i64::from(g), c / i64::from(g), h, w],
             View::Transposed(g) => vec![1, c / i64::from(g), i64::from(g), h, w],
             View::ChannelsLast => vec![1, h, w, c],
+            View::Vector => vec![c * h * w],
         }
     }
 }
@@ -79,6 +86,9 @@ impl Act {
 pub enum Data {
     Int(Vec<i64>),
     Float(Vec<f64>),
+    /// The integers 0, 1, …, n − 1 in order, too many to keep: an index that gathers
+    /// nothing but a reshape (the dynamo exporter's `as_strided`).
+    Counting,
     /// Too large, of another type, or computed by an op the importer does not evaluate.
     Unknown,
 }
@@ -114,7 +124,16 @@ impl Const {
                 .iter()
                 .map(|&f| (f.fract() == 0.0 && f.abs() < 9.0e15).then_some(f as i64))
                 .collect(),
-            Data::Unknown => None,
+            Data::Counting | Data::Unknown => None,
+        }
+    }
+
+    /// True when the values are known to be 0, 1, …, n − 1 in order.
+    pub fn counts(&self) -> bool {
+        match &self.data {
+            Data::Counting => true,
+            Data::Int(v) => v.iter().enumerate().all(|(i, &x)| x == i as i64),
+            Data::Float(_) | Data::Unknown => false,
         }
     }
 
@@ -122,7 +141,7 @@ impl Const {
         match &self.data {
             Data::Int(v) => Some(v.iter().map(|&i| i as f64).collect()),
             Data::Float(v) => Some(v.clone()),
-            Data::Unknown => None,
+            Data::Counting | Data::Unknown => None,
         }
     }
 }
@@ -154,7 +173,14 @@ pub fn from_tensor(t: &TensorProto) -> Result<Const, String> {
         data: Data::Unknown,
     };
     let count = c.len();
-    if count > MAX_CONST_VALUES as u64 || t.data_skipped {
+    let large = count > MAX_CONST_VALUES as u64;
+    if large && t.data_type == data_type::INT64 && counting(t) == Some(count) {
+        return Ok(Const {
+            data: Data::Counting,
+            ..c
+        });
+    }
+    if large || t.data_skipped {
         return Ok(c);
     }
     let data = t
@@ -165,6 +191,19 @@ pub fn from_tensor(t: &TensorProto) -> Result<Const, String> {
         data: data.unwrap_or(Data::Unknown),
         ..c
     })
+}
+
+/// `Some(n)` when an int64 tensor's raw data, kept or skipped, is 0, 1, …, n − 1.
+fn counting(t: &TensorProto) -> Option<u64> {
+    match &t.data {
+        Some((data_field::RAW_DATA, bytes)) => {
+            let mut counter = Counter::default();
+            counter.feed(bytes);
+            counter.finish()
+        }
+        Some(_) => None,
+        None => t.counting,
+    }
 }
 
 /// Refuses a tensor of more than [`MAX_RANK`] dims.
@@ -204,7 +243,7 @@ fn decode(ty: i32, field: u32, bytes: &[u8], count: usize) -> Option<Data> {
     let n = match &data {
         Data::Int(v) => v.len(),
         Data::Float(v) => v.len(),
-        Data::Unknown => 0,
+        Data::Counting | Data::Unknown => 0,
     };
     let whole = match field {
         data_field::RAW_DATA | data_field::FLOAT_DATA | data_field::DOUBLE_DATA => {

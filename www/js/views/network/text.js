@@ -23,6 +23,7 @@ export function layerText(l) {
     case 'upsample': return `upsample ×${k.factor}`;
     case 'shuffle': return `channel shuffle, ${k.groups} groups`;
     case 'reorg': return `reorg ${k.stride}×${k.stride}`;
+    case 'crop': return `crop ${k.top}/${k.bottom} rows, ${k.left}/${k.right} columns`;
     default: return k.type;
   }
 }

@@ -1,0 +1,39 @@
+//! Cropping: Keras' `Cropping2D`, an ONNX `Slice` of the height and width. The output is
+//! the input less `top` and `bottom` rows and `left` and `right` columns; it costs no
+//! FLOPs, and output row `y` reads input row `y + top` (`docs/spec-dag.md` D1: the
+//! cropped window, shifted).
+//!
+//! A layer kind still touches several files (ARCHITECTURE.md, "Design note"); this one
+//! keeps its geometry here, and each of the others holds one short arm for it.
+
+use serde::Serialize;
+
+use super::layer::Shape;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Crop {
+    pub top: u32,
+    pub bottom: u32,
+    pub left: u32,
+    pub right: u32,
+}
+
+impl Crop {
+    /// The cropped shape, or why nothing would be left.
+    pub fn output(&self, input: Shape) -> Result<Shape, String> {
+        let keep = |n: u32, a: u32, b: u32, what: &str| {
+            let cut = u64::from(a) + u64::from(b);
+            if cut >= u64::from(n) {
+                return Err(format!(
+                    "cropping {a} + {b} {what} of {n} leaves none (a crop keeps at least one)"
+                ));
+            }
+            Ok(n - cut as u32)
+        };
+        Ok(Shape::new(
+            keep(input.height, self.top, self.bottom, "rows")?,
+            keep(input.width, self.left, self.right, "columns")?,
+            input.channels,
+        ))
+    }
+}
