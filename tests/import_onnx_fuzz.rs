@@ -108,10 +108,12 @@ fn check(bytes: &[u8]) -> bool {
             Ok(net) => {
                 assert!(net.len() <= limits::MAX_LAYERS);
                 assert!(net.flops() <= limits::MAX_FLOPS);
-                // The model re-validates to the same network; a head the importer left
-                // to the gateway is the import's word on it, not part of the model.
+                // The model re-validates to the same network; where the file wrote each
+                // layer and a head the importer left to the gateway are the import's
+                // words on it, not part of the model.
                 let plain = Network {
                     gateway_head: None,
+                    sources: Vec::new(),
                     ..net.clone()
                 };
                 assert_eq!(Network::new(&net.model).as_ref(), Ok(&plain));
