@@ -18,11 +18,10 @@
 //! first — equal splits, and splits by speed over the fastest-first team — and
 //! back-propagation never empties a range).
 
-use std::cmp::Reverse;
-
 use super::block::Load;
 use super::cluster::RowSplits;
 use super::environment::BITS_PER_ELEMENT as B;
+use super::front::undominated;
 use crate::model::{Branch, Conv, Kind, LayerInfo, Network};
 use crate::slicing::Rows;
 
@@ -383,21 +382,7 @@ impl<'a> ConvSweep<'a> {
         if busy < 2 || !same(&self.v.rows.first) || !same(&self.v.rows.last) {
             return;
         }
-        // By FLOPs, then bits, falling (equal pairs by device): a device is covered
-        // exactly when one before it in this order has at least its bits.
-        let loads = &self.v.loads;
-        let mut order: Vec<usize> = (0..loads.len()).collect();
-        order.sort_by_key(|&d| (Reverse(loads[d].flops), Reverse(loads[d].bits()), d));
-        let mut most_bits = None;
-        let mut front: Vec<usize> = Vec::new();
-        for d in order {
-            let bits = loads[d].bits();
-            if most_bits.is_none_or(|m| bits > m) {
-                front.push(d);
-                most_bits = Some(bits);
-            }
-        }
-        front.sort_unstable();
+        let front = undominated(&self.v.loads);
         let loads = front.iter().map(|&d| self.v.loads[d]).collect();
         self.front = Some((front, loads));
     }

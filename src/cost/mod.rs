@@ -10,6 +10,7 @@ pub mod conv_sweep;
 pub mod dag_sweep;
 mod environment;
 pub mod fc;
+mod front;
 mod round;
 pub mod single;
 
