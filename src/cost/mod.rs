@@ -14,6 +14,7 @@ mod front;
 mod round;
 pub mod single;
 
+pub(crate) use block::block_and_round;
 pub use block::{block_time, Case, Load, Timing};
 pub use block_loads::block_loads;
 pub use cluster::{Cluster, Device, Team};
