@@ -21,6 +21,7 @@
 //! prices only those that can be the slowest ([`DagSweep::only_slowest`]).
 
 use super::block::Load;
+use super::block_sweep::{Blocks, Cursor};
 use super::cluster::{RowSplits, Split};
 use super::conv_sweep::LayerTrace;
 use super::environment::BITS_PER_ELEMENT as B;
@@ -76,8 +77,7 @@ pub struct DagSweep<'a> {
     splits: &'a RowSplits,
     k: usize,
     grid_layer: usize,
-    /// The next layer to add at the bottom; 0 once the sweep is over.
-    next: usize,
+    next: Cursor,
     /// Rows each device must produce of each tensor (index 0 is the model input),
     /// accumulated from the consumers added so far: `need[t * k + d]`.
     need: Vec<(u32, u32)>,
@@ -139,15 +139,11 @@ fn holders(split: &[(u32, u32)]) -> usize {
 }
 
 impl<'a> DagSweep<'a> {
-    /// A sweep over blocks whose last spatial layer is `grid_layer`; with `fc`, the FL
-    /// right after it closes every block in data parallelism (the `conv+fc` case).
-    pub fn new(
-        net: &'a Network,
-        splits: &'a RowSplits,
-        k: u32,
-        grid_layer: usize,
-        fc: Option<usize>,
-    ) -> Self {
+    /// A sweep over `blocks` (with an `fc`, the FL right after the grid layer closes
+    /// every block in data parallelism, the `conv+fc` case).
+    pub(super) fn new(blocks: Blocks<'a>) -> Self {
+        let Blocks { net, splits, .. } = blocks;
+        let (k, grid_layer, fc) = (blocks.k, blocks.grid_layer, blocks.fc);
         let n = k as usize;
         let g = net.layer(grid_layer);
         let grid = splits.of(grid_layer);
@@ -176,7 +172,7 @@ impl<'a> DagSweep<'a> {
             splits,
             k: n,
             grid_layer,
-            next: grid_layer,
+            next: Cursor::at(grid_layer),
             need: vec![NONE; (grid_layer + 1) * n],
             outside_bits: vec![0; n],
             flops,
@@ -239,7 +235,7 @@ impl<'a> DagSweep<'a> {
 
     /// Tensors made before the block that it reads, in increasing order.
     pub fn block_inputs(&self) -> Vec<usize> {
-        let first = self.next + 1;
+        let first = self.next.next() + 1;
         (0..first)
             .filter(|&t| (0..self.k).any(|d| size(self.need[t * self.k + d]) > 0))
             .collect()
@@ -249,16 +245,8 @@ impl<'a> DagSweep<'a> {
     /// `r..g` is feasible (its loads are then in [`DagSweep::loads`]), or `None` when no
     /// block can start further down (an FL, or the model's start).
     pub fn step(&mut self) -> Option<usize> {
-        let r = self.next;
-        if r == 0 {
-            return None;
-        }
         let net = self.net;
-        let layer = net.layer(r);
-        if !layer.is_spatial() {
-            self.next = 0;
-            return None;
-        }
+        let (r, layer) = self.next.take(net)?;
         if self.collapsed.is_some() && !self.regular(r) {
             self.expand();
         }
@@ -375,7 +363,6 @@ impl<'a> DagSweep<'a> {
         } else {
             self.cost(r);
         }
-        self.next = r - 1;
         if self.slowest_only && self.collapsed.is_none() {
             self.collapse();
         }
@@ -399,7 +386,7 @@ impl<'a> DagSweep<'a> {
     /// Enters the collapsed walk when two or more devices are active, all need the
     /// same rows of every pending tensor, and the next layer is regular.
     fn collapse(&mut self) {
-        let (k, a, r) = (self.k, self.active, self.next);
+        let (k, a, r) = (self.k, self.active, self.next.next());
         if a < 2 || r == 0 || !self.net.layer(r).is_spatial() || !self.regular(r) {
             return;
         }
