@@ -94,29 +94,35 @@ pub fn block_time(loads: &[Load], team: &Team) -> (Timing, usize) {
 pub(crate) fn block_and_round(loads: &[Load], team: &Team) -> (Timing, usize, Timing) {
     let mut slowest = (Timing::default(), 0);
     let mut most = Timing::default();
-    let mut see = |d: usize, t: Timing| {
-        if d == 0 || t.slower_than(&slowest.0) {
-            slowest = (t, d);
-        }
-        most.compute_s = most.compute_s.max(t.compute_s);
-        most.transfer_s = most.transfer_s.max(t.transfer_s);
-    };
     if team.has_links() {
         for (d, load) in loads.iter().enumerate() {
-            see(d, team.timing(d, load));
+            see(&mut slowest, &mut most, d, team.timing(d, load));
         }
     } else {
         // The solver's hot loop: the same expressions as `Team::timing`, inlined.
         let (k, g) = (f64::from(team.k), team.bits_per_second);
         for (d, load) in loads.iter().enumerate() {
-            see(
-                d,
-                Timing {
-                    compute_s: load.flops as f64 / team.flops_per_second[d],
-                    transfer_s: load.bits() as f64 * k / g,
-                },
-            );
+            let t = Timing {
+                compute_s: load.flops as f64 / team.flops_per_second[d],
+                transfer_s: load.bits() as f64 * k / g,
+            };
+            see(&mut slowest, &mut most, d, t);
         }
     }
     (slowest.0, slowest.1, most)
+}
+
+/// Device `d`'s timing `t` seen: the slowest so far and the longest compute and
+/// transfer so far (times are finite and non-negative, so `>` is `f64::max`).
+#[inline(always)]
+fn see(slowest: &mut (Timing, usize), most: &mut Timing, d: usize, t: Timing) {
+    if d == 0 || t.slower_than(&slowest.0) {
+        *slowest = (t, d);
+    }
+    if t.compute_s > most.compute_s {
+        most.compute_s = t.compute_s;
+    }
+    if t.transfer_s > most.transfer_s {
+        most.transfer_s = t.transfer_s;
+    }
 }
