@@ -153,8 +153,9 @@ fn the_pruned_dp_keeps_the_optimum_and_skips_candidates() {
 
 /// A sweep that keeps only the devices that can be the slowest (`only_slowest`) gives
 /// the same block time as the full sweep, bit for bit, at any bandwidth and speed, and
-/// does drop devices: on long conv runs of a chain, and on a branching model's devices
-/// that hold no rows of the block.
+/// does drop devices: on long conv runs of a chain, on a branching model's devices
+/// that hold no rows of the block, and on a branching model's busy devices once they
+/// all need the same rows (its collapsed walk).
 #[test]
 fn collapsed_sweeps_keep_the_slowest_device() {
     let mut rng = Rng(34);
@@ -166,6 +167,7 @@ fn collapsed_sweeps_keep_the_slowest_device() {
     nets.extend((0..200).map(|_| random_dag(&mut rng, 12)));
     let mut collapsed = 0;
     let mut collapsed_dag = 0;
+    let mut busy_dropped_dag = 0;
     for net in &nets {
         for k in [2, 3, 7, 16] {
             let env = Environment::raspberry_pi4(k);
@@ -180,6 +182,8 @@ fn collapsed_sweeps_keep_the_slowest_device() {
                     if some.len() < all.len() {
                         collapsed += 1;
                         collapsed_dag += usize::from(net.dag);
+                        let busy = |l: &[Load]| l.iter().filter(|l| l.memory_bytes > 0).count();
+                        busy_dropped_dag += usize::from(net.dag && busy(some) < busy(all));
                     }
                     assert!(some.iter().all(|l| all.contains(l)), "{} r {r}", net.name);
                     for _ in 0..4 {
@@ -207,5 +211,9 @@ fn collapsed_sweeps_keep_the_slowest_device() {
     assert!(
         collapsed_dag > 100,
         "only {collapsed_dag} collapsed steps of DAGs"
+    );
+    assert!(
+        busy_dropped_dag > 100,
+        "only {busy_dropped_dag} steps of DAGs left busy devices out"
     );
 }

@@ -7,12 +7,12 @@ mod common;
 use common::brute_stream::brute_force_stream;
 use common::cli::{coopai, json};
 use common::{random_chain, random_cluster, random_dag, Rng};
-use coopai::cost::{Environment, Timing};
+use coopai::cost::{block_loads, round_cost, Environment, Timing};
 use coopai::model::{self, zoo, Network};
 use coopai::solver::stream::{
-    period, period_of, schedule, simulate, stream_partitions, sweep_throughput, Stream,
+    period, schedule, simulate, stream_partitions, sweep_throughput, Stream,
 };
-use coopai::solver::{partition, solve, solve_throughput, Algorithm, Plan};
+use coopai::solver::{partition, solve, solve_throughput, Algorithm, Partition, Plan, Planner};
 
 fn rounds(pairs: &[(f64, f64)]) -> Vec<Timing> {
     pairs
@@ -120,7 +120,7 @@ fn check_against_brute_force(net: &Network, env: &Environment, label: &str) -> (
                 continue;
             }
             assert_eq!(got, brute, "{algorithm:?} k={k} {label}");
-            let latency = period_of(net, env, &partition(net, env, k, algorithm));
+            let latency = partition(net, env, k, algorithm).period_s();
             assert!(got.0 <= latency, "{algorithm:?} k={k} {label}");
             better |= got.0 < latency;
         }
@@ -177,6 +177,66 @@ fn the_planner_equals_brute_force_on_mixed_clusters() {
     }
     assert!(better, "the stream never beat the latency plan's period");
     assert!(none, "no random cluster was ever too small");
+}
+
+/// Each block's `(C_r, T_r)` as the DP carries it out, against its loads walked again.
+fn check_rounds(net: &Network, env: &Environment, p: &Partition, label: &str) {
+    let team = env.team(p.k);
+    for b in &p.blocks {
+        let loads = block_loads(net, &team, b.first, b.last, b.case).unwrap();
+        let walked = round_cost(&loads, &team);
+        let bits = |t: Timing| (t.compute_s.to_bits(), t.transfer_s.to_bits());
+        assert_eq!(bits(b.round), bits(walked), "k={} {b:?} {label}", p.k);
+    }
+}
+
+/// The DP carries each chosen block's `C_r` and `T_r` out with its time, so a plan's
+/// period costs no walk: they equal the block's loads walked again, bit for bit, from
+/// the cold DP (equal devices and mixed clusters), the planner's cache and the stream
+/// planner, on the zoo and on random chains and DAGs.
+#[test]
+fn every_chosen_block_carries_its_round_costs() {
+    let mut rng = Rng(909);
+    let mut nets: Vec<Network> = ["tiny", "vgg16", "yolov2", "tinyres"]
+        .iter()
+        .map(|n| model::load(n).unwrap())
+        .collect();
+    for _ in 0..30 {
+        nets.push(random_chain(&mut rng, 8));
+        nets.push(random_dag(&mut rng, 8));
+    }
+    for net in &nets {
+        let label = model::json::to_json(&net.model);
+        let equal = Environment::new(
+            6,
+            f64::from(rng.range(1, 50)) * 1e-1,
+            f64::from(rng.range(1, 50)) * 1e-2,
+        )
+        .unwrap();
+        let cluster = random_cluster(&mut rng);
+        let mixed = Environment::with_cluster(cluster, f64::from(rng.range(1, 50)) * 1e-3).unwrap();
+        let mut planner = Planner::new(net.clone());
+        for algorithm in [Algorithm::Mls, Algorithm::Sls] {
+            for env in [&equal, &mixed] {
+                for k in 1..=env.devices {
+                    check_rounds(net, env, &partition(net, env, k, algorithm), &label);
+                }
+                for s in stream_partitions(net, env, algorithm).unwrap() {
+                    check_rounds(net, env, &s.partition, &label);
+                }
+            }
+            // Cold, then warm from the cache at another bandwidth.
+            for g in [equal.bandwidth_mbps, equal.bandwidth_mbps * 7.0] {
+                let env = Environment {
+                    bandwidth_mbps: g,
+                    ..equal.clone()
+                };
+                for k in 1..=env.devices {
+                    check_rounds(net, &env, &planner.partition(&env, k, algorithm), &label);
+                }
+            }
+        }
+    }
 }
 
 /// A throughput plan holds every round's need once per frame in flight on every

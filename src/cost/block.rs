@@ -84,27 +84,45 @@ impl Timing {
 /// The block time `e = max_d [ζ(d)/F_d + φ(d)·k/G]` and the device that sets it: the
 /// slowest by [`Timing::slower_than`], the first of equal ones.
 pub fn block_time(loads: &[Load], team: &Team) -> (Timing, usize) {
-    if !team.has_links() {
+    let (timing, device, _) = block_and_round(loads, team);
+    (timing, device)
+}
+
+/// [`block_time`] and the round's `C_r`, `T_r` ([`super::round_cost`]) in one pass over
+/// the devices: what the DP keeps of every block it may choose, so that a plan's period
+/// if streamed costs no second walk of its blocks.
+pub(crate) fn block_and_round(loads: &[Load], team: &Team) -> (Timing, usize, Timing) {
+    let mut slowest = (Timing::default(), 0);
+    let mut most = Timing::default();
+    if team.has_links() {
+        for (d, load) in loads.iter().enumerate() {
+            see(&mut slowest, &mut most, d, team.timing(d, load));
+        }
+    } else {
         // The solver's hot loop: the same expressions as `Team::timing`, inlined.
         let (k, g) = (f64::from(team.k), team.bits_per_second);
-        let mut best = (Timing::default(), 0);
         for (d, load) in loads.iter().enumerate() {
             let t = Timing {
                 compute_s: load.flops as f64 / team.flops_per_second[d],
                 transfer_s: load.bits() as f64 * k / g,
             };
-            if d == 0 || t.slower_than(&best.0) {
-                best = (t, d);
-            }
-        }
-        return best;
-    }
-    let mut best = (Timing::default(), 0);
-    for (d, load) in loads.iter().enumerate() {
-        let t = team.timing(d, load);
-        if d == 0 || t.slower_than(&best.0) {
-            best = (t, d);
+            see(&mut slowest, &mut most, d, t);
         }
     }
-    best
+    (slowest.0, slowest.1, most)
+}
+
+/// Device `d`'s timing `t` seen: the slowest so far and the longest compute and
+/// transfer so far (times are finite and non-negative, so `>` is `f64::max`).
+#[inline(always)]
+fn see(slowest: &mut (Timing, usize), most: &mut Timing, d: usize, t: Timing) {
+    if d == 0 || t.slower_than(&slowest.0) {
+        *slowest = (t, d);
+    }
+    if t.compute_s > most.compute_s {
+        most.compute_s = t.compute_s;
+    }
+    if t.transfer_s > most.transfer_s {
+        most.transfer_s = t.transfer_s;
+    }
 }

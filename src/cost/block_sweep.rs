@@ -1,17 +1,66 @@
 //! The sweep the solver uses for a network: the chain's ([`ConvSweep`], spec §3–4,
 //! with YOLOv2's passthrough rule) or the general one for branching models
 //! ([`DagSweep`], `docs/spec-dag.md`). On a chain both give the same loads
-//! (`tests/dag.rs` checks it); the chain's is kept because it is faster on long conv
-//! runs, where its walk collapses to the devices that can be the slowest: every sweep
-//! of a 300-layer chain took 0.28 s against the DAG sweep's 2.8 s at D = 32, and 2.1 s
-//! against 9.7 s at D = 64 (measured on a loaded two-core machine).
+//! (`tests/dag.rs` checks it), and both collapse to the devices that can be the slowest
+//! once every device needs the same rows; the chain's is kept because it is still about
+//! twice as fast on the chain zoo (cold solves of VGG16 and VGG19 at D = 64, 5–18 ms
+//! against 15–30 ms with the DAG sweep on chains; chain300 about even; `coopai bench`,
+//! two back-to-back runs on a loaded two-core machine), and because only it knows the
+//! passthrough. What they share (the walk down, what a sweep covers) is here.
 
 use super::block::Load;
 use super::cluster::RowSplits;
 use super::conv_sweep::{Buffers, ConvSweep, LayerTrace};
 use super::dag_sweep::DagSweep;
-use crate::model::Network;
+use crate::model::{LayerInfo, Network};
 use crate::slicing::Rows;
+
+/// What a sweep walks: the blocks of `net` over `k` devices (shares from `splits`)
+/// whose last spatial layer is `grid_layer`, closed by the FL `fc` if any.
+#[derive(Clone, Copy)]
+pub(super) struct Blocks<'a> {
+    pub net: &'a Network,
+    pub splits: &'a RowSplits,
+    pub k: u32,
+    pub grid_layer: usize,
+    pub fc: Option<usize>,
+}
+
+/// The layer a sweep adds next at the bottom of its blocks, the same walk for both
+/// sweeps: down from the grid layer, ending at the model's start or at an FL (a block
+/// of spatial layers cannot start below one).
+pub(super) struct Cursor(usize);
+
+impl Cursor {
+    pub(super) fn at(grid_layer: usize) -> Self {
+        Cursor(grid_layer)
+    }
+
+    /// The next layer and its index, moving past it; `None` from the end of the walk on.
+    pub(super) fn take<'n>(&mut self, net: &'n Network) -> Option<(usize, &'n LayerInfo)> {
+        let r = self.0;
+        if r == 0 {
+            return None;
+        }
+        let layer = net.layer(r);
+        if !layer.is_spatial() {
+            self.0 = 0;
+            return None;
+        }
+        self.0 = r - 1;
+        Some((r, layer))
+    }
+
+    /// The layer the next [`Cursor::take`] adds (0 once the walk is over).
+    pub(super) fn next(&self) -> usize {
+        self.0
+    }
+
+    /// Ends the walk.
+    pub(super) fn stop(&mut self) {
+        self.0 = 0;
+    }
+}
 
 pub enum BlockSweep<'a> {
     Chain(ConvSweep<'a>),
@@ -39,10 +88,17 @@ impl<'a> BlockSweep<'a> {
         fc: Option<usize>,
         buffers: Buffers,
     ) -> Self {
+        let blocks = Blocks {
+            net,
+            splits,
+            k,
+            grid_layer,
+            fc,
+        };
         if net.dag {
-            BlockSweep::Dag(DagSweep::new(net, splits, k, grid_layer, fc))
+            BlockSweep::Dag(DagSweep::new(blocks))
         } else {
-            BlockSweep::Chain(ConvSweep::new(net, splits, k, grid_layer, fc, buffers))
+            BlockSweep::Chain(ConvSweep::new(blocks, buffers))
         }
     }
 

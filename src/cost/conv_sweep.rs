@@ -18,11 +18,11 @@
 //! first — equal splits, and splits by speed over the fastest-first team — and
 //! back-propagation never empties a range).
 
-use std::cmp::Reverse;
-
 use super::block::Load;
+use super::block_sweep::{Blocks, Cursor};
 use super::cluster::RowSplits;
 use super::environment::BITS_PER_ELEMENT as B;
+use super::front::undominated;
 use crate::model::{Branch, Conv, Kind, LayerInfo, Network};
 use crate::slicing::Rows;
 
@@ -93,8 +93,7 @@ pub struct ConvSweep<'a> {
     splits: &'a RowSplits,
     k: u32,
     grid_layer: usize,
-    /// The next layer to add at the bottom; 0 once the sweep is over.
-    next: usize,
+    next: Cursor,
     v: Buffers,
     /// Elements of weights every busy device holds (the block's layers).
     weights: u64,
@@ -107,17 +106,12 @@ pub struct ConvSweep<'a> {
 }
 
 impl<'a> ConvSweep<'a> {
-    /// A sweep over blocks whose last CL is `grid_layer`; with `fc`, the FL right after
-    /// it closes every block in data parallelism (the `conv+fc` case). It fills the
+    /// A sweep over `blocks` (whose grid layer is a CL; with an `fc`, the FL right after
+    /// it closes every block in data parallelism, the `conv+fc` case). It fills the
     /// vectors of an earlier sweep ([`ConvSweep::into_buffers`]), or new ones.
-    pub fn new(
-        net: &'a Network,
-        splits: &'a RowSplits,
-        k: u32,
-        grid_layer: usize,
-        fc: Option<usize>,
-        buffers: Buffers,
-    ) -> Self {
+    pub(super) fn new(blocks: Blocks<'a>, buffers: Buffers) -> Self {
+        let Blocks { net, splits, .. } = blocks;
+        let (k, grid_layer, fc) = (blocks.k, blocks.grid_layer, blocks.fc);
         let g = net.layer(grid_layer);
         let split = splits.of(grid_layer);
         let mut v = buffers;
@@ -171,7 +165,7 @@ impl<'a> ConvSweep<'a> {
             splits,
             k,
             grid_layer,
-            next: grid_layer,
+            next: Cursor::at(grid_layer),
             v,
             weights: 0,
             trace: None,
@@ -227,15 +221,10 @@ impl<'a> ConvSweep<'a> {
     /// no block can start further down (an FL, the model's start, or a passthrough whose
     /// source and target would share the block).
     pub fn step(&mut self) -> Option<usize> {
-        let r = self.next;
-        if r == 0 {
-            return None;
-        }
         let net = self.net;
-        let layer = net.layer(r);
+        let (r, layer) = self.next.take(net)?;
         let Kind::Conv(conv) = layer.kind else {
-            self.next = 0;
-            return None;
+            unreachable!("a chain's spatial layers are convs")
         };
         if self.front.is_some() {
             self.collapsed_step(r, layer, conv);
@@ -245,7 +234,7 @@ impl<'a> ConvSweep<'a> {
             .branch
             .filter(|b| b.spec.source == r || b.spec.target == r);
         if branch.is_some_and(|b| b.spec.source == r && b.spec.target <= self.grid_layer) {
-            self.next = 0;
+            self.next.stop();
             return None;
         }
 
@@ -272,7 +261,6 @@ impl<'a> ConvSweep<'a> {
         }
         self.set_loads(r);
         std::mem::swap(&mut self.v.rows, &mut self.v.need);
-        self.next = r - 1;
         if self.may_collapse {
             self.collapse();
         }
@@ -383,21 +371,7 @@ impl<'a> ConvSweep<'a> {
         if busy < 2 || !same(&self.v.rows.first) || !same(&self.v.rows.last) {
             return;
         }
-        // By FLOPs, then bits, falling (equal pairs by device): a device is covered
-        // exactly when one before it in this order has at least its bits.
-        let loads = &self.v.loads;
-        let mut order: Vec<usize> = (0..loads.len()).collect();
-        order.sort_by_key(|&d| (Reverse(loads[d].flops), Reverse(loads[d].bits()), d));
-        let mut most_bits = None;
-        let mut front: Vec<usize> = Vec::new();
-        for d in order {
-            let bits = loads[d].bits();
-            if most_bits.is_none_or(|m| bits > m) {
-                front.push(d);
-                most_bits = Some(bits);
-            }
-        }
-        front.sort_unstable();
+        let front = undominated(&self.v.loads);
         let loads = front.iter().map(|&d| self.v.loads[d]).collect();
         self.front = Some((front, loads));
     }
@@ -435,7 +409,6 @@ impl<'a> ConvSweep<'a> {
         }
         // All busy devices' rows are device 0's now; only its entry is kept.
         (self.v.rows.first[0], self.v.rows.last[0]) = need;
-        self.next = r - 1;
     }
 }
 

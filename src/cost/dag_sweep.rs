@@ -14,11 +14,18 @@
 //! Ranges are `(first, last)` with `(u32::MAX, 0)` for "none", so a hull is a min and a
 //! max. Unlike a chain's, a DAG's ranges need not be monotone in the device index, so
 //! the τo rows are counted with a sweep over range ends ([`rows_needed_by_others`]).
+//!
+//! Deep in a sweep the halos grow over the whole map and every device needs the same
+//! rows of every tensor; from then on, as long as no layer is exported or uploaded,
+//! devices differ by constants, so the walk carries one state for all of them and
+//! prices only those that can be the slowest ([`DagSweep::only_slowest`]).
 
 use super::block::Load;
+use super::block_sweep::{Blocks, Cursor};
 use super::cluster::{RowSplits, Split};
 use super::conv_sweep::LayerTrace;
 use super::environment::BITS_PER_ELEMENT as B;
+use super::front::undominated;
 use crate::model::{Kind, Network, RowMap};
 use crate::slicing::Rows;
 
@@ -71,8 +78,7 @@ pub struct DagSweep<'a> {
     splits: &'a RowSplits,
     k: usize,
     grid_layer: usize,
-    /// The next layer to add at the bottom; 0 once the sweep is over.
-    next: usize,
+    next: Cursor,
     /// Rows each device must produce of each tensor (index 0 is the model input),
     /// accumulated from the consumers added so far: `need[t * k + d]`.
     need: Vec<(u32, u32)>,
@@ -106,9 +112,26 @@ pub struct DagSweep<'a> {
     active: usize,
     /// See [`DagSweep::only_slowest`].
     slowest_only: bool,
+    /// Tensors made before the current first layer that some layer of the block reads.
+    pending: Vec<usize>,
+    /// Set while the walk is collapsed (see [`Collapsed`]).
+    collapsed: Option<Collapsed>,
     /// The loads of the block found by the last successful [`DagSweep::step`].
     loads: Vec<Load>,
     trace: Option<Vec<LayerTrace>>,
+}
+
+/// The collapsed walk: every active device needs the same rows of every pending tensor,
+/// so device 0's slots of `need`, `outside_bits`, `produced` and `held_now` stand for all
+/// of them, and its `flops` and `peak` slots count what every device adds from the
+/// collapse on (the others' slots keep their values at the collapse).
+struct Collapsed {
+    /// The active devices that can be the slowest (by FLOPs and final upload: every
+    /// device's other bits are the same, `ti + τo` = all it needs).
+    front: Vec<usize>,
+    /// Device 0's FLOPs and peak at the collapse.
+    flops: u64,
+    peak: u64,
 }
 
 /// One past the last device with a share in `split`.
@@ -117,15 +140,11 @@ fn holders(split: &[(u32, u32)]) -> usize {
 }
 
 impl<'a> DagSweep<'a> {
-    /// A sweep over blocks whose last spatial layer is `grid_layer`; with `fc`, the FL
-    /// right after it closes every block in data parallelism (the `conv+fc` case).
-    pub fn new(
-        net: &'a Network,
-        splits: &'a RowSplits,
-        k: u32,
-        grid_layer: usize,
-        fc: Option<usize>,
-    ) -> Self {
+    /// A sweep over `blocks` (with an `fc`, the FL right after the grid layer closes
+    /// every block in data parallelism, the `conv+fc` case).
+    pub(super) fn new(blocks: Blocks<'a>) -> Self {
+        let Blocks { net, splits, .. } = blocks;
+        let (k, grid_layer, fc) = (blocks.k, blocks.grid_layer, blocks.fc);
         let n = k as usize;
         let g = net.layer(grid_layer);
         let grid = splits.of(grid_layer);
@@ -154,7 +173,7 @@ impl<'a> DagSweep<'a> {
             splits,
             k: n,
             grid_layer,
-            next: grid_layer,
+            next: Cursor::at(grid_layer),
             need: vec![NONE; (grid_layer + 1) * n],
             outside_bits: vec![0; n],
             flops,
@@ -171,6 +190,8 @@ impl<'a> DagSweep<'a> {
             shared: vec![0; n],
             active: holders(splits.table(grid_layer)),
             slowest_only: false,
+            pending: Vec::new(),
+            collapsed: None,
             loads: vec![Load::default(); n],
             trace: None,
         }
@@ -186,7 +207,8 @@ impl<'a> DagSweep<'a> {
     /// Lets [`DagSweep::loads`] leave out devices that cannot be the slowest (by
     /// [`super::Timing::slower_than`], in device order): of the devices that hold no
     /// rows of the block, which only send up rows they hold, all but the first that
-    /// sends the most. For equal devices without links or memory limits, and callers
+    /// sends the most; and in the collapsed walk, every device but the front (see
+    /// [`Collapsed`]). For equal devices without links or memory limits, and callers
     /// that need only the block's time (the DP, the planner); not for a trace.
     pub fn only_slowest(mut self) -> Self {
         self.slowest_only = self.trace.is_none();
@@ -214,7 +236,7 @@ impl<'a> DagSweep<'a> {
 
     /// Tensors made before the block that it reads, in increasing order.
     pub fn block_inputs(&self) -> Vec<usize> {
-        let first = self.next + 1;
+        let first = self.next.next() + 1;
         (0..first)
             .filter(|&t| (0..self.k).any(|d| size(self.need[t * self.k + d]) > 0))
             .collect()
@@ -224,15 +246,13 @@ impl<'a> DagSweep<'a> {
     /// `r..g` is feasible (its loads are then in [`DagSweep::loads`]), or `None` when no
     /// block can start further down (an FL, or the model's start).
     pub fn step(&mut self) -> Option<usize> {
-        let r = self.next;
-        if r == 0 {
-            return None;
-        }
         let net = self.net;
-        let layer = net.layer(r);
-        if !layer.is_spatial() {
-            self.next = 0;
-            return None;
+        let (r, layer) = self.next.take(net)?;
+        if self.collapsed.is_some() && !self.regular(r) {
+            self.expand();
+        }
+        if let Some(i) = self.pending.iter().position(|&t| t == r) {
+            self.pending.swap_remove(i);
         }
         let k = self.k;
         let out = layer.output;
@@ -243,7 +263,12 @@ impl<'a> DagSweep<'a> {
         if exported {
             self.active = self.active.max(holders(own));
         }
-        let a = self.active;
+        // The device slots walked: device 0's alone stands for all in the collapsed walk.
+        let a = if self.collapsed.is_some() {
+            1
+        } else {
+            self.active
+        };
         for (d, &mine) in own[..a].iter().enumerate() {
             let mut rows = self.need[r * k + d];
             // `r` was an input of the block until now; it is made inside from here on.
@@ -309,6 +334,9 @@ impl<'a> DagSweep<'a> {
             if self.read_by[t] == r {
                 continue;
             }
+            if self.read_by[t] == 0 {
+                self.pending.push(t);
+            }
             self.read_by[t] = r;
             let shape = if t == 0 {
                 net.input
@@ -331,9 +359,117 @@ impl<'a> DagSweep<'a> {
         for (peak, &held) in self.peak[..a].iter_mut().zip(&self.held_now) {
             *peak = (*peak).max(held);
         }
-        self.cost(r);
-        self.next = r - 1;
+        if self.collapsed.is_some() {
+            self.front_cost(r);
+        } else {
+            self.cost(r);
+        }
+        if self.slowest_only && self.collapsed.is_none() {
+            self.collapse();
+        }
         Some(r)
+    }
+
+    /// Whether adding `r` keeps every device's rows and bits moving alike: `r` is not
+    /// the grid nor exported (those add each device's own share), and the layer below
+    /// it, held on the devices, is neither uploaded nor exported (τo would then differ
+    /// from the rows kept).
+    fn regular(&self, r: usize) -> bool {
+        let (net, g) = (self.net, self.grid_layer);
+        let held = r - 1;
+        r != g
+            && !needed_after(net, r, g)
+            && (held == 0
+                || !net.layer(held).is_spatial()
+                || !(uploaded(net, held) || needed_after(net, held, g)))
+    }
+
+    /// Enters the collapsed walk when two or more devices are active, all need the
+    /// same rows of every pending tensor, and the next layer is regular.
+    fn collapse(&mut self) {
+        let (k, a, r) = (self.k, self.active, self.next.next());
+        if a < 2 || r == 0 || !self.net.layer(r).is_spatial() || !self.regular(r) {
+            return;
+        }
+        let alike = |t: usize| {
+            let n = &self.need[t * k..t * k + a];
+            n.iter().all(|&x| x == n[0])
+        };
+        if !self.pending.iter().all(|&t| alike(t)) {
+            return;
+        }
+        let floors: Vec<Load> = (0..a)
+            .map(|d| Load {
+                flops: self.flops[d],
+                to_bits: self.to_bits[d],
+                ..Load::default()
+            })
+            .collect();
+        self.collapsed = Some(Collapsed {
+            front: undominated(&floors),
+            flops: self.flops[0],
+            peak: self.peak[0],
+        });
+        self.flops[0] = 0;
+        self.peak[0] = 0;
+    }
+
+    /// Leaves the collapsed walk: every active device's slots get the common state.
+    fn expand(&mut self) {
+        let Some(c) = self.collapsed.take() else {
+            return;
+        };
+        let (k, a) = (self.k, self.active);
+        let (added, peak) = (self.flops[0], self.peak[0]);
+        self.flops[0] = c.flops;
+        self.peak[0] = c.peak;
+        for d in 0..a {
+            self.flops[d] += added;
+            self.peak[d] = self.peak[d].max(peak);
+            self.outside_bits[d] = self.outside_bits[0];
+        }
+        for &t in &self.pending {
+            let common = self.need[t * k];
+            self.need[t * k..t * k + a].fill(common);
+        }
+    }
+
+    /// [`DagSweep::cost`] in the collapsed walk, for the front devices only: each
+    /// needs all the pending rows, of which it kept its share of layer `r − 1` and
+    /// sends that share up too, since the others need the same rows (`r` is regular).
+    fn front_cost(&mut self, r: usize) {
+        let net = self.net;
+        let c = self.collapsed.as_ref().expect("collapsed");
+        let held = r - 1;
+        let held_on_devices = held > 0 && net.layer(held).is_spatial();
+        let (split, bits): (&[(u32, u32)], u64) = if held_on_devices {
+            let shape = net.layer(held).output;
+            let bits = u64::from(shape.width) * u64::from(shape.channels) * B;
+            (self.splits.table(held), bits)
+        } else {
+            (&[], 0)
+        };
+        let common = self.need[held * self.k];
+        self.loads.clear();
+        for &d in &c.front {
+            let kept = split
+                .get(d)
+                .map_or(0, |&share| size(meet(common, share)) * bits);
+            let (flops, peak) = if d == 0 {
+                (c.flops, c.peak)
+            } else {
+                (self.flops[d], self.peak[d])
+            };
+            let (fc_weights, fc_held) = self.fc_memory[d];
+            self.loads.push(Load {
+                flops: flops + self.flops[0],
+                ti_bits: self.outside_bits[0] - kept,
+                tau_bits: kept,
+                to_bits: self.to_bits[d],
+                memory_bytes: (self.weights + fc_weights + peak.max(self.peak[0]).max(fc_held))
+                    * (B / 8),
+            });
+        }
     }
 
     /// The loads of the block `r..g`, from what the sweep has accumulated.

@@ -10,9 +10,11 @@ pub mod conv_sweep;
 pub mod dag_sweep;
 mod environment;
 pub mod fc;
+mod front;
 mod round;
 pub mod single;
 
+pub(crate) use block::block_and_round;
 pub use block::{block_time, Case, Load, Timing};
 pub use block_loads::block_loads;
 pub use cluster::{Cluster, Device, Team};

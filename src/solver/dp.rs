@@ -3,10 +3,11 @@
 
 use serde::Serialize;
 
+use super::stream::period;
 use crate::cost::block_sweep::BlockSweep;
 use crate::cost::cluster::{RowSplits, Team};
 use crate::cost::conv_sweep::Buffers;
-use crate::cost::{block_time, fc, single, Case, Environment, Load, Timing};
+use crate::cost::{block_and_round, fc, single, Case, Environment, Load, Timing};
 use crate::model::Network;
 
 /// MLS (multi-layer blocks) or SLS (one layer per block, the baseline).
@@ -43,6 +44,9 @@ pub struct Chosen {
     pub last: usize,
     pub case: Case,
     pub timing: Timing,
+    /// `C_r` and `T_r` of the block as a round of a stream (`cost::round_cost`), kept
+    /// from the DP so that the partition's period needs no second walk.
+    pub round: Timing,
 }
 
 /// The optimum `Tᵏ_L` for one `k` and the blocks that reach it, in round order.
@@ -62,6 +66,19 @@ impl Partition {
     /// Seconds the slowest device of each block transfers, over all blocks.
     pub fn transfer_s(&self) -> f64 {
         self.blocks.iter().map(|b| b.timing.transfer_s).sum()
+    }
+
+    /// Its period if streamed (`docs/spec-stream.md`); infinite when nothing fits.
+    pub fn period_s(&self) -> f64 {
+        if self.blocks.is_empty() {
+            return f64::INFINITY;
+        }
+        period(&self.rounds())
+    }
+
+    /// Each block's `(C_r, T_r)`, in round order.
+    pub fn rounds(&self) -> Vec<Timing> {
+        self.blocks.iter().map(|b| b.round).collect()
     }
 }
 
@@ -182,8 +199,14 @@ impl Recurrence {
         }
     }
 
-    /// Offers block `first..=j` taking `timing`.
-    pub(crate) fn offer(&mut self, j: usize, first: usize, case: Case, timing: Timing) {
+    /// Offers block `first..=j` taking `timing`, whose round costs `round`.
+    pub(crate) fn offer(
+        &mut self,
+        j: usize,
+        first: usize,
+        case: Case,
+        [timing, round]: [Timing; 2],
+    ) {
         self.pick.offer(
             self.best[first - 1] + timing.total(),
             Chosen {
@@ -191,6 +214,7 @@ impl Recurrence {
                 last: j,
                 case,
                 timing,
+                round,
             },
         );
     }
@@ -265,9 +289,9 @@ struct Priced<'a, O> {
 
 impl<O: Observer> Visit for Priced<'_, O> {
     fn block(&mut self, j: usize, first: usize, case: Case, loads: &[Load]) -> Sweep {
-        let timing = block_time(loads, self.team).0;
+        let (timing, _, round) = block_and_round(loads, self.team);
         if self.team.fits(loads) {
-            self.price(j, first, case, loads, timing);
+            self.price(j, first, case, loads, [timing, round]);
         }
         // The bound is at most the block's own time, so it is computed only when that
         // time alone would lose.
@@ -292,18 +316,19 @@ impl<O: Observer> Visit for Priced<'_, O> {
 }
 
 impl<O: Observer> Priced<'_, O> {
-    fn price(&mut self, j: usize, first: usize, case: Case, loads: &[Load], timing: Timing) {
+    fn price(&mut self, j: usize, first: usize, case: Case, loads: &[Load], costs: [Timing; 2]) {
         self.observer.offer(&Offer {
             block: Chosen {
                 first,
                 last: j,
                 case,
-                timing,
+                timing: costs[0],
+                round: costs[1],
             },
             before_s: self.dp.best[first - 1],
             loads,
         });
-        self.dp.offer(j, first, case, timing);
+        self.dp.offer(j, first, case, costs);
     }
 }
 
@@ -317,6 +342,7 @@ pub(crate) fn single_device(net: &Network, team: &Team) -> Partition {
             blocks: Vec::new(),
         };
     }
+    // One device: its compute and transfer are the round's too.
     let timing = team.timing(0, &load);
     Partition {
         k: 1,
@@ -326,6 +352,7 @@ pub(crate) fn single_device(net: &Network, team: &Team) -> Partition {
             last: net.len(),
             case: Case::Single,
             timing,
+            round: timing,
         }],
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::dp::{Algorithm, Chosen, Partition};
 use super::each_k::partitions;
-use super::stream::{schedule, LoadsMemo, Objective, Stream};
+use super::stream::{schedule, Objective, Stream};
 use crate::cost::block_sweep::BlockSweep;
 use crate::cost::cluster::{Device, RowSplits, Team};
 use crate::cost::dag_sweep;
@@ -173,7 +173,7 @@ pub struct Plan {
 /// also [`super::check_memory`].
 pub fn solve(net: &Network, env: &Environment, algorithm: Algorithm) -> Plan {
     let parts = partitions(net, env, algorithm);
-    solve_with(net, env, algorithm, parts, &mut LoadsMemo::default())
+    solve_with(net, env, algorithm, parts)
 }
 
 /// The plan from the optimum of every `k` in `1..=D` (however they were computed).
@@ -182,7 +182,6 @@ pub(crate) fn solve_with(
     env: &Environment,
     algorithm: Algorithm,
     partitions: Vec<Partition>,
-    memo: &mut LoadsMemo,
 ) -> Plan {
     let best = (0..partitions.len())
         .reduce(|a, b| {
@@ -193,15 +192,7 @@ pub(crate) fn solve_with(
             }
         })
         .expect("at least one device");
-    assemble(
-        net,
-        env,
-        algorithm,
-        Objective::Latency,
-        &partitions,
-        best,
-        memo,
-    )
+    assemble(net, env, algorithm, Objective::Latency, &partitions, best)
 }
 
 /// The plan of `partitions[best]`, chosen for `objective`, with every `k`'s summary.
@@ -212,7 +203,6 @@ pub(crate) fn assemble(
     objective: Objective,
     partitions: &[Partition],
     best: usize,
-    memo: &mut LoadsMemo,
 ) -> Plan {
     let chosen = &partitions[best];
     let blocks: Vec<BlockPlan> = chosen
@@ -245,7 +235,7 @@ pub(crate) fn assemble(
         per_k: partitions
             .iter()
             .map(|p| KSummary {
-                period_s: Some(memo.period_of(net, env, p)),
+                period_s: Some(p.period_s()),
                 ..KSummary::of(p)
             })
             .collect(),
@@ -274,7 +264,7 @@ pub fn detail(net: &Network, env: &Environment, k: u32, round: usize, block: &Ch
     }
     let (timing, critical) = block_time(&loads, &team);
     let costs = round_cost(&loads, &team);
-    debug_assert_eq!(timing, block.timing);
+    debug_assert_eq!((timing, costs), (block.timing, block.round));
     BlockPlan {
         round,
         first: block.first,

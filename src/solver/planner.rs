@@ -9,7 +9,9 @@
 //! then never slower than `d` for any `F` and `G` by [`Timing::slower_than`], the rule
 //! that picks the device whose timing the DP keeps (of equal pairs the first is kept).
 //! The kept pairs are evaluated with the same expressions and rule, and offered to the
-//! same recurrence, so the results equal a cold solve bit for bit (`tests/planner.rs`).
+//! same recurrence, so the results equal a cold solve bit for bit (`tests/planner.rs`);
+//! and so does each block's `C_r`, `T_r` (the longest compute and transfer are a kept
+//! pair's: a dropped pair has at most another's `ζ` and `φ`).
 //! Mixed clusters are solved cold (their per-device links make the time depend on `G`
 //! in a way a pair cannot hold).
 
@@ -19,7 +21,6 @@ use super::dp::{
 };
 use super::each_k::{each, threads};
 use super::plan::{solve_with, Plan};
-use super::stream::LoadsMemo;
 use super::sweep::{compare_with, BandwidthPoint, Comparison};
 use crate::cost::{Case, Environment, Load, Timing};
 use crate::model::Network;
@@ -90,11 +91,12 @@ impl Candidates {
         for (j, &end) in self.ends.iter().enumerate() {
             for c in &self.blocks[start as usize..end as usize] {
                 let mut slowest = Timing::default();
+                let mut most = Timing::default();
                 for (n, &(z, p)) in self.pairs[c.pairs.0 as usize..c.pairs.1 as usize]
                     .iter()
                     .enumerate()
                 {
-                    // The same expressions as `Team::timing` and `block_time`.
+                    // The same expressions as `Team::timing` and `block_and_round`.
                     let t = Timing {
                         compute_s: z as f64 / flops_per_second,
                         transfer_s: p as f64 * kf / bits_per_second,
@@ -102,8 +104,10 @@ impl Candidates {
                     if n == 0 || t.slower_than(&slowest) {
                         slowest = t;
                     }
+                    most.compute_s = most.compute_s.max(t.compute_s);
+                    most.transfer_s = most.transfer_s.max(t.transfer_s);
                 }
-                dp.offer(j + 1, c.first as usize, c.case, slowest);
+                dp.offer(j + 1, c.first as usize, c.case, [slowest, most]);
             }
             dp.end(j + 1);
             start = end;
@@ -120,8 +124,6 @@ pub struct Planner {
     max_pairs: usize,
     /// By `index(algorithm)`: a walk was not kept for want of room.
     full: [bool; 2],
-    /// The chosen blocks' loads, for each `k`'s period without a walk.
-    loads: LoadsMemo,
 }
 
 fn slot(k: u32, algorithm: Algorithm) -> usize {
@@ -150,7 +152,6 @@ impl Planner {
             cache: Vec::new(),
             max_pairs,
             full: [false; 2],
-            loads: LoadsMemo::default(),
         }
     }
 
@@ -262,7 +263,7 @@ impl Planner {
     pub fn solve(&mut self, env: &Environment, algorithm: Algorithm) -> Plan {
         let ks: Vec<u32> = (1..=env.devices).collect();
         let parts = self.partitions(env, &ks, algorithm);
-        solve_with(&self.net, env, algorithm, parts, &mut self.loads)
+        solve_with(&self.net, env, algorithm, parts)
     }
 
     /// Like [`super::compare`], from the cache.

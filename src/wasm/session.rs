@@ -52,8 +52,7 @@ impl Session {
         algorithm: &str,
     ) -> Result<JsValue, JsError> {
         let (algorithm, env) =
-            self.solving((devices, bandwidth_mbps, gflops, cluster), algorithm)?;
-        self.fits(&env, algorithm)?;
+            self.fitted((devices, bandwidth_mbps, gflops, cluster), algorithm)?;
         to_js(&self.planner.solve(&env, algorithm))
     }
 
@@ -167,6 +166,18 @@ impl Session {
     ) -> Result<(Algorithm, Environment), JsError> {
         let algorithm = parse_algorithm(algorithm)?;
         let env = self.environment(setting, Workload::Solve(algorithm))?;
+        Ok((algorithm, env))
+    }
+
+    /// [`Session::solving`], and refused when no plan fits the devices' memory: what a
+    /// solve, for latency or for a stream, starts from.
+    pub(super) fn fitted(
+        &self,
+        setting: Setting,
+        algorithm: &str,
+    ) -> Result<(Algorithm, Environment), JsError> {
+        let (algorithm, env) = self.solving(setting, algorithm)?;
+        self.fits(&env, algorithm)?;
         Ok((algorithm, env))
     }
 

@@ -23,8 +23,7 @@ impl Session {
         algorithm: &str,
     ) -> Result<JsValue, JsError> {
         let (algorithm, env) =
-            self.solving((devices, bandwidth_mbps, gflops, cluster), algorithm)?;
-        self.fits(&env, algorithm)?;
+            self.fitted((devices, bandwidth_mbps, gflops, cluster), algorithm)?;
         to_js(&solver::solve_throughput(self.planner.network(), &env, algorithm).map_err(err)?)
     }
 

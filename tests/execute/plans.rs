@@ -1,7 +1,7 @@
 //! Plans for the executor's tests: the solver's optimum for one `k`, or any partition
 //! into feasible blocks, each block detailed by `solver::detail`.
 
-use coopai::cost::{block_loads, block_time, Case, Environment, Team};
+use coopai::cost::{block_loads, block_time, round_cost, Case, Environment, Team};
 use coopai::model::Network;
 use coopai::solver::{detail, partition, Algorithm, BlockPlan, Chosen, ModelSummary, Plan};
 
@@ -68,6 +68,7 @@ pub fn forced(
         last,
         case,
         timing,
+        round: round_cost(&loads, &team),
     };
     Some(detail(net, env, k, round, &chosen))
 }

@@ -3,7 +3,6 @@
 //! minimises that period instead of one picture's completion time.
 
 mod first_fit;
-mod memo;
 mod pareto;
 mod schedule;
 mod simulate;
@@ -13,17 +12,16 @@ use std::sync::atomic::AtomicU64;
 
 use serde::Serialize;
 
-pub use memo::LoadsMemo;
 pub use pareto::StreamPartition;
 pub use schedule::{period, schedule, RoundSlot, Stream};
 pub use simulate::{simulate, Simulated};
 pub use sweep::sweep_throughput;
 
 use super::admit::{admit, Workload, MAX_STEPS};
-use super::dp::{Algorithm, Chosen, Partition};
+use super::dp::{Algorithm, Partition};
 use super::each_k::{each, partitions};
 use super::plan::{assemble, Plan};
-use crate::cost::{block_loads, round_cost, Environment, Timing};
+use crate::cost::{block_loads, Environment};
 use crate::model::Network;
 
 /// What a plan minimises: one picture's completion time, or a stream's period.
@@ -51,27 +49,6 @@ impl Objective {
             _ => None,
         }
     }
-}
-
-/// `(C_r, T_r)` of each of `blocks`, chosen for `k` devices.
-pub fn round_costs(net: &Network, env: &Environment, k: u32, blocks: &[Chosen]) -> Vec<Timing> {
-    let team = env.team(k);
-    blocks
-        .iter()
-        .map(|b| {
-            let loads = block_loads(net, &team, b.first, b.last, b.case)
-                .expect("a partition holds feasible blocks");
-            round_cost(&loads, &team)
-        })
-        .collect()
-}
-
-/// The period of a partition streamed; infinite when nothing fits.
-pub fn period_of(net: &Network, env: &Environment, p: &Partition) -> f64 {
-    if p.blocks.is_empty() {
-        return f64::INFINITY;
-    }
-    period(&round_costs(net, env, p.k, &p.blocks))
 }
 
 /// The best partition for a stream at every `k` in `1..=D`: each `k`'s exact optimum
@@ -102,7 +79,7 @@ pub fn stream_partitions(
     let latency = partitions(net, env, algorithm);
     let ks: Vec<u32> = (1..=env.devices).collect();
     let planned = each(&ks, solve, |k| {
-        let ceiling = period_of(net, env, &latency[k as usize - 1]);
+        let ceiling = latency[k as usize - 1].period_s();
         pareto::plan_k(net, &env.team(k), algorithm, ceiling, (&work, limit))
     });
     planned
@@ -152,7 +129,6 @@ pub fn solve_throughput(
         Objective::Throughput,
         &parts,
         best,
-        &mut LoadsMemo::default(),
     ))
 }
 
@@ -163,7 +139,7 @@ fn fits_in_flight(net: &Network, env: &Environment, s: &StreamPartition) -> bool
     if !team.has_memory_limits() {
         return true;
     }
-    let frames = u64::from(schedule(&s.rounds).frames_in_flight);
+    let frames = u64::from(schedule(&s.partition.rounds()).frames_in_flight);
     s.partition.blocks.iter().all(|b| {
         let loads = block_loads(net, &team, b.first, b.last, b.case)
             .expect("a partition holds feasible blocks");

@@ -8,37 +8,29 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::schedule::period;
-use crate::cost::{block_time, round_cost, round_floor, single, Case, Load, Team, Timing};
+use crate::cost::{block_and_round, round_floor, Case, Load, Team, Timing};
 use crate::model::Network;
 use crate::solver::dp::{candidates, single_device, Algorithm, Chosen, Partition, Sweep, Visit};
 
-/// A partition planned for a stream: its blocks and each round's `(C_r, T_r)`.
+/// A partition planned for a stream (each block's `round` is its `(C_r, T_r)`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct StreamPartition {
     pub partition: Partition,
-    pub rounds: Vec<Timing>,
 }
 
 impl StreamPartition {
     /// `P`, infinite when nothing fits.
     pub fn period_s(&self) -> f64 {
-        if self.partition.blocks.is_empty() {
-            return f64::INFINITY;
-        }
-        period(&self.rounds)
+        self.partition.period_s()
     }
 
     /// `ΣC + ΣT`, the tie-break between equal periods.
     pub fn busy_s(&self) -> f64 {
-        busy(&self.rounds)
+        let blocks = &self.partition.blocks;
+        let compute: f64 = blocks.iter().map(|b| b.round.compute_s).sum();
+        let transfer: f64 = blocks.iter().map(|b| b.round.transfer_s).sum();
+        compute + transfer
     }
-}
-
-fn busy(rounds: &[Timing]) -> f64 {
-    let compute: f64 = rounds.iter().map(|r| r.compute_s).sum();
-    let transfer: f64 = rounds.iter().map(|r| r.transfer_s).sum();
-    compute + transfer
 }
 
 /// `(ΣC, ΣT)` of one partition of `1..=j`, its last block and where the rest is.
@@ -47,7 +39,6 @@ struct Pair {
     compute: f64,
     transfer: f64,
     block: Chosen,
-    round: Timing,
     /// Index of the pair it extends in the set of layer `block.first − 1`.
     prev: usize,
 }
@@ -69,12 +60,13 @@ impl Visit for Frontiers<'_> {
             return Sweep::Stop;
         }
         if self.team.fits(loads) {
-            let round = round_cost(loads, self.team);
+            let (timing, _, round) = block_and_round(loads, self.team);
             let block = Chosen {
                 first,
                 last: j,
                 case,
-                timing: block_time(loads, self.team).0,
+                timing,
+                round,
             };
             let before = &self.sets[first - 1];
             let n = before.len() as u64;
@@ -90,7 +82,6 @@ impl Visit for Frontiers<'_> {
                         compute,
                         transfer,
                         block,
-                        round,
                         prev,
                     });
                 }
@@ -146,16 +137,10 @@ pub fn plan_k(
             completion_s: f64::INFINITY,
             blocks: Vec::new(),
         },
-        rounds: Vec::new(),
     };
     if team.k == 1 {
         let partition = single_device(net, team);
-        let rounds = partition
-            .blocks
-            .iter()
-            .map(|_| round_cost(&[single::load(net)], team))
-            .collect();
-        return Ok(StreamPartition { partition, rounds });
+        return Ok(StreamPartition { partition });
     }
     if !ceiling.is_finite() {
         return Ok(nothing);
@@ -168,8 +153,8 @@ pub fn plan_k(
             last: 0,
             case: Case::Single,
             timing: Timing::default(),
+            round: Timing::default(),
         },
-        round: Timing::default(),
         prev: 0,
     };
     let mut sets = vec![Vec::new(); net.len() + 1];
@@ -200,17 +185,14 @@ pub fn plan_k(
         return Ok(nothing);
     };
     let mut blocks = Vec::new();
-    let mut rounds = Vec::new();
     let mut j = net.len();
     while j > 0 {
         let p = f.sets[j][at];
         blocks.push(p.block);
-        rounds.push(p.round);
         j = p.block.first - 1;
         at = p.prev;
     }
     blocks.reverse();
-    rounds.reverse();
     let completion_s = blocks.iter().map(|b| b.timing.total()).sum();
     Ok(StreamPartition {
         partition: Partition {
@@ -218,7 +200,6 @@ pub fn plan_k(
             completion_s,
             blocks,
         },
-        rounds,
     })
 }
 
