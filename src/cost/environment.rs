@@ -102,6 +102,15 @@ impl Environment {
         Ok(env)
     }
 
+    /// The same devices behind a gateway of `g` Mbps (a point of Fig. 9; `g` checked by
+    /// the caller).
+    pub fn at_bandwidth(&self, g: f64) -> Environment {
+        Environment {
+            bandwidth_mbps: g,
+            ..self.clone()
+        }
+    }
+
     /// The devices: the cluster, or `D` equal devices of `F`.
     pub fn cluster(&self) -> Cluster {
         self.cluster

@@ -283,13 +283,7 @@ impl Planner {
     ) -> Vec<BandwidthPoint> {
         bandwidths
             .iter()
-            .map(|&g| {
-                let at = Environment {
-                    bandwidth_mbps: g,
-                    ..env.clone()
-                };
-                BandwidthPoint::of(g, &self.compare(&at))
-            })
+            .map(|&g| BandwidthPoint::of(g, &self.compare(&env.at_bandwidth(g))))
             .collect()
     }
 }

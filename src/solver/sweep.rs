@@ -106,16 +106,7 @@ pub fn sweep_bandwidth(
 ) -> Vec<BandwidthPoint> {
     bandwidths
         .iter()
-        .map(|&g| {
-            let c = compare(
-                net,
-                &Environment {
-                    bandwidth_mbps: g,
-                    ..env.clone()
-                },
-            );
-            BandwidthPoint::of(g, &c)
-        })
+        .map(|&g| BandwidthPoint::of(g, &compare(net, &env.at_bandwidth(g))))
         .collect()
 }
 

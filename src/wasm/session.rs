@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 
 use super::{err, parse_algorithm, to_js, whole_devices};
 use crate::cost::{cluster_spec, Environment};
-use crate::solver::{self, check_memory, Algorithm, Planner, Workload};
+use crate::solver::{self, check_memory, Algorithm, Objective, Planner, Workload};
 
 #[wasm_bindgen]
 pub struct Session {
@@ -113,8 +113,9 @@ impl Session {
         to_js(&self.planner.compare(&env))
     }
 
-    /// MLS and SLS at their best `k` for each bandwidth in Mbps (the paper's Fig. 9);
-    /// cheap on equal devices once the candidates for these `k`s are cached.
+    /// MLS and SLS at their best `k` for each bandwidth in Mbps (the paper's Fig. 9),
+    /// planned for `objective`: `latency` (cheap on equal devices once the candidates
+    /// for these `k`s are cached) or `throughput` (each bandwidth's stream plans, cold).
     #[wasm_bindgen(js_name = sweepBandwidth)]
     pub fn sweep_bandwidth(
         &mut self,
@@ -122,26 +123,27 @@ impl Session {
         gflops: f64,
         cluster: &str,
         bandwidths_mbps: Vec<f64>,
+        objective: &str,
     ) -> Result<JsValue, JsError> {
-        let env = self.sweeping((devices, gflops, cluster), &bandwidths_mbps)?;
-        to_js(&self.planner.sweep_bandwidth(&env, &bandwidths_mbps))
-    }
-
-    /// The setting of a Fig. 9 sweep over `bandwidths`, within the work limit, each
-    /// bandwidth valid and the plans within memory.
-    pub(super) fn sweeping(
-        &self,
-        (devices, gflops, cluster): (f64, f64, &str),
-        bandwidths: &[f64],
-    ) -> Result<Environment, JsError> {
-        let points = bandwidths.len();
+        let objective = Objective::parse(objective).ok_or_else(|| {
+            err(format!(
+                "objective must be 'latency' or 'throughput', found '{objective}'"
+            ))
+        })?;
+        let points = bandwidths_mbps.len();
         let env = self.environment((devices, 1.0, gflops, cluster), Workload::Sweep { points })?;
-        for &g in bandwidths {
+        for &g in &bandwidths_mbps {
             at_bandwidth(&env, g)?;
         }
         // Memory does not depend on bandwidth: one check (of MLS and SLS) covers the sweep.
         self.fits(&env, Algorithm::Sls)?;
-        Ok(env)
+        match objective {
+            Objective::Latency => to_js(&self.planner.sweep_bandwidth(&env, &bandwidths_mbps)),
+            Objective::Throughput => {
+                let net = self.planner.network();
+                to_js(&solver::stream::sweep_throughput(net, &env, &bandwidths_mbps).map_err(err)?)
+            }
+        }
     }
 
     /// Throws, at once, when the Fig. 9 sweep of `points` bandwidths would be over the

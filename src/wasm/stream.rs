@@ -26,20 +26,4 @@ impl Session {
             self.fitted((devices, bandwidth_mbps, gflops, cluster), algorithm)?;
         to_js(&solver::solve_throughput(self.planner.network(), &env, algorithm).map_err(err)?)
     }
-
-    /// Fig. 9 for a stream: MLS's and SLS's plans with the least period at each
-    /// bandwidth in Mbps (the page asks one bandwidth per call, so each is one task).
-    #[wasm_bindgen(js_name = sweepStream)]
-    pub fn sweep_stream(
-        &self,
-        devices: f64,
-        gflops: f64,
-        cluster: &str,
-        bandwidths_mbps: Vec<f64>,
-    ) -> Result<JsValue, JsError> {
-        let env = self.sweeping((devices, gflops, cluster), &bandwidths_mbps)?;
-        let swept =
-            solver::stream::sweep_throughput(self.planner.network(), &env, &bandwidths_mbps);
-        to_js(&swept.map_err(err)?)
-    }
 }

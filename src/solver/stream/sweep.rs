@@ -20,10 +20,7 @@ pub fn sweep_throughput(
     bandwidths
         .iter()
         .map(|&g| {
-            let at = Environment {
-                bandwidth_mbps: g,
-                ..env.clone()
-            };
+            let at = env.at_bandwidth(g);
             let mls = solve_throughput(net, &at, Algorithm::Mls)?;
             let sls = solve_throughput(net, &at, Algorithm::Sls)?;
             Ok(BandwidthPoint {

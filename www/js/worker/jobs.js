@@ -94,14 +94,12 @@ function* streamPlans(setting) {
 /** Fig. 9 at each of `bandwidths`, one per step (for equal devices from the session's
  * cache, warm once the plans at these devices are solved; for a stream, the throughput
  * plans, solved cold). */
-export function* sweep({ source, devices, gflops, cluster = '', objective, bandwidths }) {
+export function* sweep({ source, devices, gflops, cluster = '', objective = 'latency', bandwidths }) {
   session(source).checkSweep(devices, gflops, cluster, bandwidths.length);
   const points = [];
   for (const mbps of bandwidths) {
     if (points.length) yield {};
-    const s = session(source);
-    const at = objective === 'throughput' ? s.sweepStream(devices, gflops, cluster, [mbps]) : s.sweepBandwidth(devices, gflops, cluster, [mbps]);
-    points.push(...at);
+    points.push(...session(source).sweepBandwidth(devices, gflops, cluster, [mbps], objective));
   }
   return points;
 }
