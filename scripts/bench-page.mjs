@@ -8,7 +8,7 @@
 // longest `longtask` entry (over 50 ms) during the drag, or when there is none the
 // longest event's work. The server is cross-origin isolated, so timers are precise.
 // Then the large real models (DenseNet-201, YOLOv4, ResNet-152: tests/corpus_real/) at
-// D = 10 and 32, opened as files, through the phases of issue 17: `open` (the file read
+// D = 10 and 32, opened as files, through the phases a user goes through: `open` (the file read
 // and solved, the views in sight drawn), `scroll` (every view scrolled into sight in
 // turn), `switch_k` (another k in the DP view) and `drag` (the bandwidth slider, fewer
 // events: each re-solves a 300-layer model). Each phase's `*_longest_task_ms` is its
@@ -101,7 +101,7 @@ function longest(page) {
   });
 }
 
-/** The phases of issue 17 for `file` at `devices`: open, scroll, switch k, drag. */
+/** The phases a user goes through for `file` at `devices`: open, scroll, switch k, drag. */
 async function largeRow(page, model, file, devices) {
   await open(page, server.url, `#model=tiny&devices=${devices}&bandwidth=100&gflops=13.6&algorithm=mls`);
   await page.evaluate(() => {

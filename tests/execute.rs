@@ -1,4 +1,4 @@
-//! Issue 3: executing plans on real tensors. Every plan must reproduce the unsliced
+//! Executing plans on real tensors. Every plan must reproduce the unsliced
 //! model (bit for bit in conv rounds, within the summation-order bound where the
 //! gateway adds partial sums) and move exactly the elements the cost model prices.
 

@@ -1,4 +1,4 @@
-//! Issue 12: the executor's a-priori estimate bounds what it does. For random accepted
+//! The executor's a-priori estimate bounds what it does. For random accepted
 //! models and settings (chains, passthrough chains, every `k` up to 6, mixed clusters,
 //! MLS, SLS and plans forced into every case), the meter's work and peak bytes of
 //! `verify` are never above `execute::budget::estimate`. The meter counts inside the kernels, row stores,
@@ -207,7 +207,7 @@ fn refused(text: &str, devices: u32) -> String {
     message
 }
 
-/// Issue 12: a 1×1 conv with a big max-pool (119 bytes) ran for hours, then was
+/// A 1×1 conv with a big max-pool (119 bytes) ran for hours, then was
 /// refused; a sliding window now costs the pool a few units per input element and
 /// `size` per output element (not `size²`), and the estimate counts just that.
 #[test]
@@ -234,7 +234,7 @@ fn a_big_pool_costs_its_rows_not_its_window() {
     assert!(m.contains("MiB of tensors at once"), "{m}");
 }
 
-/// Issue 12: an 8192×8192×1 input with one 1×1 conv peaked at 2.8 GB under an element
+/// An 8192×8192×1 input with one 1×1 conv peaked at 2.8 GB under an element
 /// limit that suggested 0.8; the estimate counts every copy and refuses it.
 #[test]
 fn memory_counts_every_copy() {

@@ -1,4 +1,4 @@
-//! Issue 8: executing plans of branching models (docs/spec-dag.md). Every plan must
+//! Executing plans of branching models (docs/spec-dag.md). Every plan must
 //! reproduce the unsliced model (bit for bit in spatial rounds, within the
 //! summation-order bound where the gateway adds partial sums) and move exactly the
 //! elements the cost model prices, per device and round; a plan that moves a row too

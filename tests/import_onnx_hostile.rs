@@ -1,4 +1,4 @@
-//! Hostile ONNX files (issue 8): truncated protobuf, huge varints, negative and 2⁶³
+//! Hostile ONNX files: truncated protobuf, huge varints, negative and 2⁶³
 //! dims, cycles, dangling inputs, duplicate names, deep nesting, too many fields,
 //! unsupported ops and opsets. Each is refused with a one-line error naming where; the
 //! CLI exits with code 2; nothing panics.
@@ -342,7 +342,7 @@ fn overflowing_values_in_shape_ops_are_errors_not_panics() {
 }
 
 /// Peak heap bytes a closure holds on this thread: a deterministic memory bound for the
-/// hostile files of issue 21 (a global allocator that counts, per thread).
+/// hostile files below (a global allocator that counts, per thread).
 mod peak {
     use std::alloc::{GlobalAlloc, Layout, System};
     use std::cell::Cell;
@@ -395,7 +395,7 @@ mod peak {
 #[global_allocator]
 static COUNTING: peak::Counting = peak::Counting;
 
-/// Issue 21 item 1: an initializer of `rank` dims read by `readers` nodes (each read
+/// An initializer of `rank` dims read by `readers` nodes (each read
 /// once copied the whole dims list: 136 KB reached 9 GB).
 fn many_dims_read_often(rank: usize, readers: usize) -> Vec<u8> {
     let mut m = small();
@@ -408,7 +408,7 @@ fn many_dims_read_often(rank: usize, readers: usize) -> Vec<u8> {
     bytes(&m)
 }
 
-/// Issue 21 item 1: `Shape` of a `Constant` of `rank` dims through `hops` `Identity`
+/// `Shape` of a `Constant` of `rank` dims through `hops` `Identity`
 /// nodes (350 KB peaked at 4.7 GB).
 fn shape_of_many_dims(rank: usize, hops: usize) -> Vec<u8> {
     let mut m = small();
@@ -436,7 +436,7 @@ fn shape_of_many_dims(rank: usize, hops: usize) -> Vec<u8> {
     bytes(&m)
 }
 
-/// Issue 21 item 2: `Unsqueeze` (or `Squeeze`) of a weight with `axes` axes (200 KB
+/// `Unsqueeze` (or `Squeeze`) of a weight with `axes` axes (200 KB
 /// took 58 s: every output dim searched the whole list).
 fn long_axes(op: &str, axes: usize) -> Vec<u8> {
     let mut m = small();
@@ -504,7 +504,7 @@ fn a_graph_without_outputs_is_refused() {
 }
 
 /// Importer memory is bounded by the bytes read with one constant factor, whatever the
-/// size: the hostile shapes of issue 21 at four sizes, and every valid variant of them
+/// size: the hostile shapes above at four sizes, and every valid variant of them
 /// (ranks within the limit, many readers) accepted or refused within the same bound.
 #[test]
 fn memory_grows_linearly_with_the_file() {

@@ -1,4 +1,4 @@
-//! The node patterns of real torch exports (issue 19), built small with the importer's
+//! The node patterns of real torch exports, built small with the importer's
 //! own structs: `x.chunk` as shape arithmetic, ConvNeXt's channels-last block, a YOLO
 //! detection head, and the dynamo exporter's opset-18 `Split(num_outputs)` in an
 //! opset-17 file. `tests/import_onnx_real.rs` has the real exports.

@@ -1,4 +1,4 @@
-//! Real torch exports (issue 19): torchvision's ShuffleNetV2 and ConvNeXt-T, ultralytics'
+//! Real torch exports: torchvision's ShuffleNetV2 and ConvNeXt-T, ultralytics'
 //! YOLOv5n and YOLOv8n, each written by the classic exporter (opset 17) and the dynamo
 //! one, weights removed (`tests/onnx/make_real.py`). Each loads with its conv+linear
 //! FLOPs within 0.5 % of 2 × torch's own MAC count (`tests/onnx/REAL.tsv`, counted by

@@ -36,7 +36,7 @@ export function cliSolveDp(s, algorithm = 'mls') {
   return JSON.parse(out);
 }
 
-/** `coopai solve --objective throughput … --json` (issue 20): the plan with the least
+/** `coopai solve --objective throughput … --json`: the plan with the least
  * period, for a page state. */
 export function cliSolveStream(s, algorithm = 'mls') {
   const out = execFileSync(BIN, [

@@ -38,7 +38,7 @@ test('hostile groups are clamped or left out, each with a note, never NaN', () =
     ['4x13.654321', '4x13.65', /is rounded, using 13\.65/],
     ['4x13.6@0', '4x13.6@1', /memory 0 is outside 1\.\.1048576 MB, using 1/],
     ['4x13.6@-5', '4x13.6', /memory size “-5” is negative.*unlimited/],
-    // Issue 18: a sign reads, so -5 is out of range, not "not a number".
+    // A sign reads, so -5 is out of range, not "not a number".
     ['-5x13.6', '1x13.6', /count -5 is outside 1\.\.32, using 1/],
     ['4x-2', '4x0.1', /speed -2 is outside 0\.1\.\.1000 GFLOPS, using 0\.1/],
     ['4x13.6@', '4x13.6', /unlimited/],

@@ -85,7 +85,7 @@ test('a mixed cluster from a link is drawn exactly as the CLI plans it', () => w
   // Every halo lane of the block drawn carries the plan's rows and its device's name.
   const round = Number(await page.inputValue('#halo-round'));
   const block = mls.blocks.find((b) => b.round === round);
-  // The CLI's name, and the board the figures are (issue 18: the name says which board).
+  // The CLI's name, and the board the figures are (the name says which board).
   const boards = { '13.6@4096': 'Pi 4', '30@8192': 'Pi 5', '53@8192': 'Orange Pi 5' };
   const name = (dev) => {
     const c = mls.cluster[dev.device];

@@ -1,4 +1,4 @@
-// Issue 18's sweep: every zoo model at the corners of every slider (D = 1 and 32,
+// A sweep of what the page says: every zoo model at the corners of every slider (D = 1 and 32,
 // G = 1 and 1000 Mbps, F = 0.1 and 100 GFLOPS, each from the paper's setting), on a
 // mixed cluster and in SLS-only mode; for each, every caption and every tour step is
 // read against `coopai solve --json` for that setting. A script, not a test (about

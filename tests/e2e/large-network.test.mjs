@@ -1,11 +1,11 @@
-// Issue 17, part 1, and issue 21 item 6: the network view of real, large networks.
+// The network view of real, large networks, and of hostile wide ones.
 // ResNet-50 (zoo, D = 32), DenseNet-201 and YOLOv4 (public Darknet cfgs, opened as
 // files) stay legible at 1280×800 (90 % of the drawing's text at 8 CSS px or more, no
 // two labels overlapping by more than 30 % of the smaller); the view scrolls, zooms,
 // fits, fits a round, folds rounds, finds a layer by number or description, and draws
 // only the columns in sight; the largest model the core reads whose every add reads every
 // earlier tensor (631 layers) draws a bounded number of arcs and exports a bounded SVG and
-// PNG, and the 690-layer one of issue 21 is refused as it is read. The paper's
+// PNG, and the 690-layer one (each add reading every earlier tensor) is refused as it is read. The paper's
 // models keep their drawing. Main-thread tasks over 50 ms from opening a file through
 // scrolling the view into sight are measured and reported (a benchmark's number, not an
 // assert) to target/large-network-longtasks.json, screenshots to tests/e2e/screenshots/.

@@ -1,5 +1,5 @@
-// Issue 17 (parts 2–4) and the DP view's and Explain's points of issue 18, with real
-// networks: DenseNet-201 and YOLOv4 (public Darknet cfgs opened as files, 304 and 162
+// The DP, halo and timeline views and Explain at hundreds of layers, and what the DP
+// view and Explain say, with real networks: DenseNet-201 and YOLOv4 (public Darknet cfgs opened as files, 304 and 162
 // layers), ResNet-50 from the zoo at D = 32, YOLOv3-tiny. At 1280×800 the timeline,
 // halo and DP views render at least 90 % of their text at 8 CSS px or more with no two
 // labels overlapping by more than 30 % of the smaller; the DP view cuts no T(j) label,
@@ -248,7 +248,7 @@ test('the halo view draws a long block in windows, the timeline zooms into a rou
   await page.waitForFunction(() => document.querySelector('[data-testid=timeline-range]').textContent.startsWith('Shown: '));
 }));
 
-// Issue 17, item 5: what kept main-thread tasks over 50 ms when a 300-layer file is
+// What kept main-thread tasks over 50 ms when a 300-layer file is
 // opened and the DP view's k switched. Opening DenseNet-201's 1,951-line cfg put its
 // text in the "Your model" box, whose layout took 60–300 ms in one task; now a text over
 // 400 lines waits for "Show its … lines". Switching k redrew every view in sight (one

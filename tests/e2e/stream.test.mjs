@@ -1,4 +1,4 @@
-// The page's stream mode (issue 20): the "one picture / a stream" switch in the hash,
+// The page's stream mode: the "one picture / a stream" switch in the hash,
 // frames per second beside the completion time, three frames pipelined on a link lane
 // and the device lanes, the period curve in Fig. 8, a caption that says why the
 // stream plan fuses fewer layers than the plan for one picture — each against the

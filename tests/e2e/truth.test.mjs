@@ -1,4 +1,4 @@
-// Issue 18, "the page tells the truth in every state": each point the review saw, from
+// "The page tells the truth in every state": each point the review saw, from
 // the hash it gave, checked against the drawing or the CLI. The tour keeps its drawing
 // on screen and uncovered (measured by `uncovered`, below) at 1280×800 and on a 390×844
 // phone, also when opened by a `tour=N` link; keys do one thing; a mixed cluster has one

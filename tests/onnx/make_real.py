@@ -1,4 +1,4 @@
-"""Real torch exports of the models issue 19 found refused, and torch's own MAC count.
+"""Real torch exports of the models a review found refused, and torch's own MAC count.
 
 Exports torchvision's ShuffleNetV2 x1.0 and ConvNeXt-T and ultralytics' YOLOv5n and
 YOLOv8n (built from their yaml, no download; the Detect head in export mode, as
@@ -129,7 +129,7 @@ def main():
         x = torch.zeros(1, 3, size, size)
         count = 2 * macs(model, x)
         # The YOLOs also through the dynamo exporter asked for opset 17: it converts
-        # down but keeps opset 18's Split(num_outputs), the slip issue 19 saw.
+        # down but keeps opset 18's Split(num_outputs), the slip a review saw.
         variants = [(False, None), (True, None)] + ([(True, 17)] if "yolo" in name else [])
         for dynamo, opset in variants:
             path = export(name, model, x, dynamo, opset)
