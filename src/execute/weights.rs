@@ -83,6 +83,14 @@ impl Weights {
         weights
     }
 
+    /// The input, taken out (and no longer counted) once the run has its own copy, so a
+    /// large map is not held twice for the whole run.
+    pub fn take_input(&mut self) -> Vec<f32> {
+        let input = std::mem::take(&mut self.input);
+        meter::free(input.len() as u64 * ELEMENT_BYTES);
+        input
+    }
+
     /// Elements of the input and of every weight and bias.
     pub fn elements(&self) -> u64 {
         let layer = |l: &LayerWeights| (l.w.len() + l.b.len()) as u64;

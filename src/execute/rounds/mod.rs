@@ -57,9 +57,9 @@ pub(crate) fn read_from_before(net: &Network, first: usize, last: usize) -> Vec<
 
 /// Runs `plan` on `net` (already checked to cover its layers).
 pub fn run(net: &Network, plan: &Plan, seed: u64) -> Result<VerifyReport, ExecError> {
-    let weights = Weights::generate(net, seed);
+    let mut weights = Weights::generate(net, seed);
     let row_len = (net.input.width * net.input.channels) as usize;
-    let input = RowStore::full("input", row_len, &weights.input);
+    let input = RowStore::full("input", row_len, &weights.take_input());
     let fwd =
         Forward::run(net, &weights, input.clone()).map_err(|m| ExecError::Plan(m.to_string()))?;
     let mut state = Holdings::start(input.clone());
