@@ -12,7 +12,7 @@ use crate::import::Format;
 #[cfg(feature = "import")]
 use crate::model::ModelError;
 use crate::model::{self, zoo, Network};
-use crate::solver::Algorithm;
+use crate::solver::{Algorithm, Objective};
 
 /// Talc instead of Rust's default dlmalloc: 2.7 KB gzipped smaller, and made for wasm.
 #[global_allocator]
@@ -113,10 +113,17 @@ fn parse_algorithm(text: &str) -> Result<Algorithm, JsError> {
         .ok_or_else(|| err(format!("algorithm must be 'mls' or 'sls', found '{text}'")))
 }
 
+/// `latency` or `throughput` from JS: what a plan minimises.
+fn parse_objective(text: &str) -> Result<Objective, JsError> {
+    Objective::parse(text).ok_or_else(|| {
+        err(format!(
+            "objective must be 'latency' or 'throughput', found '{text}'"
+        ))
+    })
+}
+
 mod session;
 pub use session::Session;
-// The stream mode's binding (`solveStream`).
-mod stream;
 
 #[cfg(test)]
 mod tests;

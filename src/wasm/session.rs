@@ -10,7 +10,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::{err, parse_algorithm, to_js, whole_devices};
+use super::{err, parse_algorithm, parse_objective, to_js, whole_devices};
 use crate::cost::{cluster_spec, Environment};
 use crate::solver::{self, check_memory, Algorithm, Objective, Planner, Workload};
 
@@ -42,7 +42,9 @@ impl Session {
         serde_json::to_string(&self.planner.network().model).map_err(err)
     }
 
-    /// The detailed plan of `algorithm` (`"mls"` or `"sls"`) at its best `k`.
+    /// The detailed plan of `algorithm` (`"mls"` or `"sls"`) at its best `k`, planned for
+    /// `objective`: `latency` (one picture, from the planner's cache) or `throughput` (a
+    /// stream's least period, `docs/spec-stream.md`, solved cold).
     pub fn solve(
         &mut self,
         devices: f64,
@@ -50,10 +52,19 @@ impl Session {
         gflops: f64,
         cluster: &str,
         algorithm: &str,
+        objective: &str,
     ) -> Result<JsValue, JsError> {
+        let objective = parse_objective(objective)?;
         let (algorithm, env) =
-            self.fitted((devices, bandwidth_mbps, gflops, cluster), algorithm)?;
-        to_js(&self.planner.solve(&env, algorithm))
+            self.solving((devices, bandwidth_mbps, gflops, cluster), algorithm)?;
+        self.fits(&env, algorithm)?;
+        match objective {
+            Objective::Latency => to_js(&self.planner.solve(&env, algorithm)),
+            Objective::Throughput => {
+                let net = self.planner.network();
+                to_js(&solver::solve_throughput(net, &env, algorithm).map_err(err)?)
+            }
+        }
     }
 
     /// Walks one `k` a solve at this setting needs and keeps it (`Planner::prepare`), so
@@ -125,11 +136,7 @@ impl Session {
         bandwidths_mbps: Vec<f64>,
         objective: &str,
     ) -> Result<JsValue, JsError> {
-        let objective = Objective::parse(objective).ok_or_else(|| {
-            err(format!(
-                "objective must be 'latency' or 'throughput', found '{objective}'"
-            ))
-        })?;
+        let objective = parse_objective(objective)?;
         let points = bandwidths_mbps.len();
         let env = self.environment((devices, 1.0, gflops, cluster), Workload::Sweep { points })?;
         for &g in &bandwidths_mbps {
@@ -168,18 +175,6 @@ impl Session {
     ) -> Result<(Algorithm, Environment), JsError> {
         let algorithm = parse_algorithm(algorithm)?;
         let env = self.environment(setting, Workload::Solve(algorithm))?;
-        Ok((algorithm, env))
-    }
-
-    /// [`Session::solving`], and refused when no plan fits the devices' memory: what a
-    /// solve, for latency or for a stream, starts from.
-    pub(super) fn fitted(
-        &self,
-        setting: Setting,
-        algorithm: &str,
-    ) -> Result<(Algorithm, Environment), JsError> {
-        let (algorithm, env) = self.solving(setting, algorithm)?;
-        self.fits(&env, algorithm)?;
         Ok((algorithm, env))
     }
 

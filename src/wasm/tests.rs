@@ -63,8 +63,15 @@ fn a_session_answers_as_a_cold_solve() {
     {
         let env = Environment::new(devices as u32, bandwidth, gflops).unwrap();
         for (name, algorithm) in [("mls", Algorithm::Mls), ("sls", Algorithm::Sls)] {
-            let plan = session.solve(devices, bandwidth, gflops, "", name).unwrap();
+            let plan = session
+                .solve(devices, bandwidth, gflops, "", name, "latency")
+                .unwrap();
             same(&plan, &solver::solve(&net, &env, algorithm));
+            let stream = session.solve(devices, bandwidth, gflops, "", name, "throughput");
+            same(
+                &stream.unwrap(),
+                &solver::solve_throughput(&net, &env, algorithm).unwrap(),
+            );
         }
     }
     let sweep = session
@@ -86,7 +93,7 @@ fn a_session_answers_as_a_cold_solve() {
 fn solve_matches_the_core_and_the_paper() {
     let plan = wasm::Session::new("vgg16")
         .unwrap()
-        .solve(10.0, 100.0, 13.6, "", "mls")
+        .solve(10.0, 100.0, 13.6, "", "mls", "latency")
         .unwrap();
     let flops = get(&get(&plan, "model"), "flops");
     assert!(
@@ -111,7 +118,9 @@ fn prepare_walks_one_k_per_call_until_the_solve_is_warm() {
     })
     .collect();
     assert_eq!(walked, (2..=8).collect::<Vec<_>>());
-    let plan = session.solve(8.0, 1000.0, 2.0, "", "sls").unwrap();
+    let plan = session
+        .solve(8.0, 1000.0, 2.0, "", "sls", "latency")
+        .unwrap();
     let net = model::load("tinyres").unwrap();
     let env = Environment::new(8, 1000.0, 2.0).unwrap();
     same(&plan, &solver::solve(&net, &env, Algorithm::Sls));
@@ -128,7 +137,11 @@ fn prepare_walks_one_k_per_call_until_the_solve_is_warm() {
 #[wasm_bindgen_test]
 fn absent_rows_are_null() {
     let mut session = wasm::Session::new("vgg16").unwrap();
-    let plan = json(session.solve(10.0, 100.0, 13.6, "", "mls").unwrap());
+    let plan = json(
+        session
+            .solve(10.0, 100.0, 13.6, "", "mls", "latency")
+            .unwrap(),
+    );
     let last = plan["blocks"].as_array().unwrap().last().unwrap().clone();
     assert!(last["case"].as_str().unwrap().starts_with("fc"));
     assert_eq!(last["devices"][0]["out_rows"], Value::Null);
@@ -181,15 +194,15 @@ fn bad_input_throws_the_core_message() {
     let mut session = wasm::Session::new("vgg16").unwrap();
     let cases = [
         (
-            session.solve(0.0, 100.0, 13.6, "", "mls"),
+            session.solve(0.0, 100.0, 13.6, "", "mls", "latency"),
             env_err(0, 100.0, 13.6),
         ),
         (
-            session.solve(10.0, f64::NAN, 13.6, "", "mls"),
+            session.solve(10.0, f64::NAN, 13.6, "", "mls", "latency"),
             env_err(10, f64::NAN, 13.6),
         ),
         (
-            session.solve(10.0, 100.0, -1.0, "", "sls"),
+            session.solve(10.0, 100.0, -1.0, "", "sls", "latency"),
             env_err(10, 100.0, -1.0),
         ),
         (
@@ -201,12 +214,16 @@ fn bad_input_throws_the_core_message() {
             env_err(10, 100.0, 0.0),
         ),
         (
-            session.solve(2.5, 100.0, 13.6, "", "mls"),
+            session.solve(2.5, 100.0, 13.6, "", "mls", "latency"),
             "devices must be a whole number, found 2.5".into(),
         ),
         (
-            session.solve(10.0, 100.0, 13.6, "", "best"),
+            session.solve(10.0, 100.0, 13.6, "", "best", "latency"),
             "algorithm must be 'mls' or 'sls', found 'best'".into(),
+        ),
+        (
+            session.solve(10.0, 100.0, 13.6, "", "mls", "fps"),
+            "objective must be 'latency' or 'throughput', found 'fps'".into(),
         ),
     ];
     for (result, expected) in cases {

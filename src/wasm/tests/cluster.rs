@@ -13,7 +13,7 @@ use wasm_bindgen_test::*;
 
 /// What the page's cluster editor asks: `spec` behind a gateway of `mbps`.
 fn solve_cluster(spec: &str, mbps: f64, algorithm: &str) -> Result<JsValue, JsError> {
-    Session::new("vgg16")?.solve(0.0, mbps, 0.0, spec, algorithm)
+    Session::new("vgg16")?.solve(0.0, mbps, 0.0, spec, algorithm, "latency")
 }
 
 #[wasm_bindgen_test]
@@ -64,9 +64,15 @@ fn a_mixed_clusters_dp_table_is_the_cores() {
 fn a_uniform_cluster_is_the_papers_setting() {
     // One session for both: a cluster between two equal-device solves changes neither.
     let mut session = Session::new("vgg16").unwrap();
-    let paper = session.solve(10.0, 100.0, 13.6, "", "mls").unwrap();
-    let cluster = session.solve(0.0, 100.0, 0.0, "10x13.6", "mls").unwrap();
-    let again = session.solve(10.0, 100.0, 13.6, "", "mls").unwrap();
+    let paper = session
+        .solve(10.0, 100.0, 13.6, "", "mls", "latency")
+        .unwrap();
+    let cluster = session
+        .solve(0.0, 100.0, 0.0, "10x13.6", "mls", "latency")
+        .unwrap();
+    let again = session
+        .solve(10.0, 100.0, 13.6, "", "mls", "latency")
+        .unwrap();
     for plan in [&cluster, &again] {
         assert_eq!(
             JSON::stringify(plan).unwrap(),

@@ -47,7 +47,7 @@ export function* plans(setting) {
     const phase = algorithm.toUpperCase();
     if (algorithm === 'sls') yield { phase };
     for (let k; (k = s.prepare(...at(setting), algorithm));) yield { phase, k, of: devices };
-    plan[algorithm] = s.solve(...at(setting), algorithm);
+    plan[algorithm] = s.solve(...at(setting), algorithm, 'latency');
   }
   const { mls, sls } = plan;
   const saving = (100 * (sls.completion_s - mls.completion_s)) / sls.completion_s;
@@ -70,7 +70,7 @@ function streamPlan(s, setting, algorithm) {
   const key = `${at(setting).join('|')}|${algorithm}|${setting.source}`;
   let plan = streamed.get(key);
   if (!plan) {
-    plan = s.solveStream(...at(setting), algorithm);
+    plan = s.solve(...at(setting), algorithm, 'throughput');
     if (streamed.size >= 64) streamed.delete(streamed.keys().next().value);
     streamed.set(key, plan);
   }
@@ -86,7 +86,7 @@ function* streamPlans(setting) {
   yield { phase: 'SLS' };
   const sls = streamPlan(s, setting, 'sls');
   yield { phase: 'MLS for one picture' };
-  const latency = s.solve(...at(setting), 'mls');
+  const latency = s.solve(...at(setting), 'mls', 'latency');
   const saving = (100 * (sls.period_s - mls.period_s)) / sls.period_s;
   return { mls, sls, saving, latency, net: setting.net ? s.describe() : undefined, tables: [] };
 }
