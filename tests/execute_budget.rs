@@ -22,7 +22,7 @@ use coopai::cost::Environment;
 use coopai::execute::budget::{estimate, MAX_BYTES, MAX_WORK};
 use coopai::execute::{verify, ExecError};
 use coopai::model::{self, Network};
-use coopai::solver::{solve, Algorithm};
+use coopai::solver::{solve, Algorithm, Plan};
 use plans::{every_partition, of_blocks, optimal};
 
 /// A chain whose cost is dominated by one kind of work: big pools, wide kernels
@@ -234,20 +234,29 @@ fn a_big_pool_costs_its_rows_not_its_window() {
     assert!(m.contains("MiB of tensors at once"), "{m}");
 }
 
+/// A `height`×`width`×1 map through one 1×1 conv: its text, network and MLS plan on
+/// `devices` devices.
+fn one_1x1_conv(height: u32, width: u32, devices: u32) -> (String, Network, Plan) {
+    let text = format!(
+        r#"{{"input": {{"height": {height}, "width": {width}, "channels": 1}},
+             "layers": [{{"type": "conv", "filters": 1, "kernel": 1}}]}}"#
+    );
+    let net = model::load(&text).unwrap();
+    let env = Environment::new(devices, 100.0, 13.6).unwrap();
+    let plan = solve(&net, &env, Algorithm::Mls);
+    (text, net, plan)
+}
+
 /// An 8192×8192×1 input with one 1×1 conv peaked at 2.8 GB under an element
 /// limit that suggested 0.8; the estimate counts every copy and refuses it.
 #[test]
 fn memory_counts_every_copy() {
-    let text = r#"{"input": {"height": 8192, "width": 8192, "channels": 1},
-                   "layers": [{"type": "conv", "filters": 1, "kernel": 1}]}"#;
-    let net = model::load(text).unwrap();
-    let env = Environment::new(2, 100.0, 13.6).unwrap();
-    let plan = solve(&net, &env, Algorithm::Mls);
+    let (text, net, plan) = one_1x1_conv(8192, 8192, 2);
     let e = estimate(&net, &plan);
     let tensor = 8192 * 8192 * 4;
     assert!(e.peak_bytes > 6 * tensor, "{e:?}");
     assert!(e.peak_bytes > MAX_BYTES, "{e:?}");
-    let m = refused(text, 2);
+    let m = refused(&text, 2);
     assert!(
         m.contains("MiB of tensors at once, more than the executor's limit"),
         "{m}"
@@ -260,11 +269,8 @@ fn memory_counts_every_copy() {
 /// 1.32 GB of RSS (`/usr/bin/time -v coopai verify`), against 1.35 and 1.48 before.
 #[test]
 fn a_large_map_is_held_seven_times_not_eight() {
-    let text = r#"{"input": {"height": 1000, "width": 600, "channels": 1},
-                   "layers": [{"type": "conv", "filters": 1, "kernel": 1}]}"#;
-    let net = model::load(text).unwrap();
-    let env = Environment::new(4, 100.0, 13.6).unwrap();
-    let report = verify(&net, &solve(&net, &env, Algorithm::Mls), 1).unwrap();
+    let (_, net, plan) = one_1x1_conv(1000, 600, 4);
+    let report = verify(&net, &plan, 1).unwrap();
     assert!(report.ok);
     let tensor = 1000 * 600 * 4;
     let copies = report.measured.peak_bytes as f64 / tensor as f64;
