@@ -9,9 +9,7 @@ use common::cli::{coopai, json};
 use common::{random_chain, random_cluster, random_dag, Rng};
 use coopai::cost::{block_loads, round_cost, Environment, Timing};
 use coopai::model::{self, zoo, Network};
-use coopai::solver::stream::{
-    period, schedule, simulate, stream_partitions, sweep_throughput, Stream,
-};
+use coopai::solver::stream::{period, schedule, simulate, stream_partitions, Stream};
 use coopai::solver::{partition, solve, solve_throughput, Algorithm, Partition, Plan, Planner};
 
 fn rounds(pairs: &[(f64, f64)]) -> Vec<Timing> {
@@ -311,33 +309,6 @@ fn the_zoo_streams_at_the_papers_setting() {
     }
     println!("strictly below: {below:?}");
     assert!(!below.is_empty());
-}
-
-/// Fig. 9 for a stream holds, at each bandwidth, the throughput plans the planner gives
-/// there: MLS's period, SLS's, the saving between them, and one picture's time of each.
-#[test]
-fn the_stream_sweep_is_the_throughput_plans_at_each_bandwidth() {
-    let net = model::load("alexnet").unwrap();
-    let env = Environment::new(6, 1.0, 13.6).unwrap();
-    let bandwidths = [1.0, 20.0, 300.0];
-    let points = sweep_throughput(&net, &env, &bandwidths).unwrap();
-    assert_eq!(points.len(), 3);
-    for (p, g) in points.iter().zip(bandwidths) {
-        let at = Environment::new(6, g, 13.6).unwrap();
-        let mls = solve_throughput(&net, &at, Algorithm::Mls).unwrap();
-        let sls = solve_throughput(&net, &at, Algorithm::Sls).unwrap();
-        assert_eq!(p.bandwidth_mbps, g);
-        assert_eq!(p.mls.period_s, Some(mls.stream.period_s), "{g}");
-        assert_eq!(p.sls.period_s, Some(sls.stream.period_s), "{g}");
-        assert_eq!(
-            (p.mls.devices, p.mls.completion_s),
-            (mls.devices, mls.completion_s)
-        );
-        assert_eq!(p.sls.blocks, sls.blocks.len());
-        let saving = 100.0 * (sls.stream.period_s - mls.stream.period_s) / sls.stream.period_s;
-        assert_eq!(p.saving_pct, saving);
-        assert!(p.saving_pct >= 0.0);
-    }
 }
 
 /// serde_json reads a float to within one unit in the last place, not always exactly:

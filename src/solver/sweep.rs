@@ -14,9 +14,6 @@ pub struct Best {
     pub devices: u32,
     pub completion_s: f64,
     pub blocks: usize,
-    /// The period of this plan streamed, where the sweep is of plans for a stream.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub period_s: Option<f64>,
 }
 
 /// MLS and SLS for every `k` (the data of Fig. 8) and the savings.
@@ -49,11 +46,10 @@ fn best(per_k: &[KSummary]) -> Best {
         devices: b.devices,
         completion_s: b.completion_s,
         blocks: b.blocks,
-        period_s: None,
     }
 }
 
-pub(crate) fn saving_pct(reference: f64, value: f64) -> f64 {
+fn saving_pct(reference: f64, value: f64) -> f64 {
     100.0 * (reference - value) / reference
 }
 

@@ -124,9 +124,9 @@ impl Session {
         to_js(&self.planner.compare(&env))
     }
 
-    /// MLS and SLS at their best `k` for each bandwidth in Mbps (the paper's Fig. 9),
-    /// planned for `objective`: `latency` (cheap on equal devices once the candidates
-    /// for these `k`s are cached) or `throughput` (each bandwidth's stream plans, cold).
+    /// MLS and SLS at their best `k` for each bandwidth in Mbps (the paper's Fig. 9):
+    /// cheap on equal devices once the candidates for these `k`s are cached. (Fig. 9 for
+    /// a stream is the worker's `solve(…, 'throughput')` plans at each bandwidth.)
     #[wasm_bindgen(js_name = sweepBandwidth)]
     pub fn sweep_bandwidth(
         &mut self,
@@ -134,9 +134,7 @@ impl Session {
         gflops: f64,
         cluster: &str,
         bandwidths_mbps: Vec<f64>,
-        objective: &str,
     ) -> Result<JsValue, JsError> {
-        let objective = parse_objective(objective)?;
         let points = bandwidths_mbps.len();
         let env = self.environment((devices, 1.0, gflops, cluster), Workload::Sweep { points })?;
         for &g in &bandwidths_mbps {
@@ -144,13 +142,7 @@ impl Session {
         }
         // Memory does not depend on bandwidth: one check (of MLS and SLS) covers the sweep.
         self.fits(&env, Algorithm::Sls)?;
-        match objective {
-            Objective::Latency => to_js(&self.planner.sweep_bandwidth(&env, &bandwidths_mbps)),
-            Objective::Throughput => {
-                let net = self.planner.network();
-                to_js(&solver::stream::sweep_throughput(net, &env, &bandwidths_mbps).map_err(err)?)
-            }
-        }
+        to_js(&self.planner.sweep_bandwidth(&env, &bandwidths_mbps))
     }
 
     /// Throws, at once, when the Fig. 9 sweep of `points` bandwidths would be over the

@@ -75,18 +75,10 @@ fn a_session_answers_as_a_cold_solve() {
         }
     }
     let sweep = session
-        .sweep_bandwidth(10.0, 13.6, "", vec![40.0, 400.0], "latency")
+        .sweep_bandwidth(10.0, 13.6, "", vec![40.0, 400.0])
         .unwrap();
     let env = Environment::new(10, 1.0, 13.6).unwrap();
     same(&sweep, &solver::sweep_bandwidth(&net, &env, &[40.0, 400.0]));
-    let streamed = session
-        .sweep_bandwidth(10.0, 13.6, "", vec![40.0, 400.0], "throughput")
-        .unwrap();
-    let core = solver::stream::sweep_throughput(&net, &env, &[40.0, 400.0]).unwrap();
-    same(&streamed, &core);
-    assert!(session
-        .sweep_bandwidth(10.0, 13.6, "", vec![40.0], "frames")
-        .is_err());
 }
 
 #[wasm_bindgen_test]
@@ -170,7 +162,7 @@ fn sweep_gives_one_point_per_bandwidth() {
     let mut session = wasm::Session::new("alexnet").unwrap();
     let points = json(
         session
-            .sweep_bandwidth(10.0, 13.6, "", vec![40.0, 400.0], "latency")
+            .sweep_bandwidth(10.0, 13.6, "", vec![40.0, 400.0])
             .unwrap(),
     );
     let points = points.as_array().unwrap();
@@ -206,7 +198,7 @@ fn bad_input_throws_the_core_message() {
             env_err(10, 100.0, -1.0),
         ),
         (
-            session.sweep_bandwidth(10.0, 13.6, "", vec![100.0, 0.0], "latency"),
+            session.sweep_bandwidth(10.0, 13.6, "", vec![100.0, 0.0]),
             env_err(10, 0.0, 13.6),
         ),
         (
@@ -354,9 +346,7 @@ fn the_sweep_is_refused_when_ten_comparisons_are_over_the_limit() {
         session.check_sweep(32.0, 13.6, "", ten.len()).unwrap_err()
     ));
     assert!(refused(
-        session
-            .sweep_bandwidth(32.0, 13.6, "", ten, "latency")
-            .unwrap_err()
+        session.sweep_bandwidth(32.0, 13.6, "", ten).unwrap_err()
     ));
 }
 

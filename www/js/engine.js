@@ -149,7 +149,8 @@ export function sweepRefusal(s) {
 }
 
 /** Fig. 9 for the state (one bandwidth per worker step; from the session's cache once
- * the plans at these devices are solved; for a stream, its throughput plans, cold), cached. */
+ * the plans at these devices are solved; for a stream, the throughput plans the worker
+ * keeps), cached. */
 export async function sweep(s) {
   const key = sweepKey(s);
   if (!sweeps.has(key)) {

@@ -6,7 +6,6 @@ mod first_fit;
 mod pareto;
 mod schedule;
 mod simulate;
-mod sweep;
 
 use std::sync::atomic::AtomicU64;
 
@@ -15,7 +14,6 @@ use serde::Serialize;
 pub use pareto::StreamPartition;
 pub use schedule::{period, schedule, RoundSlot, Stream};
 pub use simulate::{simulate, Simulated};
-pub use sweep::sweep_throughput;
 
 use super::admit::{admit, Workload, MAX_STEPS};
 use super::dp::{Algorithm, Partition};

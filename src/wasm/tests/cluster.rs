@@ -32,7 +32,7 @@ fn a_mixed_cluster_solves_as_the_core_does() {
         }
         let sweep = Session::new("vgg16")
             .unwrap()
-            .sweep_bandwidth(0.0, 0.0, spec, vec![10.0, 1000.0], "latency")
+            .sweep_bandwidth(0.0, 0.0, spec, vec![10.0, 1000.0])
             .unwrap();
         same(
             &sweep,
@@ -97,7 +97,7 @@ fn a_refused_cluster_throws_the_core_message() {
     assert_eq!(message(e), memory);
     let e = Session::new("vgg16")
         .unwrap()
-        .sweep_bandwidth(0.0, 0.0, "2x13.6", vec![100.0, 0.0], "latency")
+        .sweep_bandwidth(0.0, 0.0, "2x13.6", vec![100.0, 0.0])
         .unwrap_err();
     assert!(message(e).contains("bandwidth must be a number from"));
     let e = solve_cluster("2x13.6", 100.0, "best").unwrap_err();

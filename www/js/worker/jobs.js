@@ -91,17 +91,41 @@ function* streamPlans(setting) {
   return { mls, sls, saving, latency, net: setting.net ? s.describe() : undefined, tables: [] };
 }
 
-/** Fig. 9 at each of `bandwidths`, one per step (for equal devices from the session's
- * cache, warm once the plans at these devices are solved; for a stream, the throughput
- * plans, solved cold). */
-export function* sweep({ source, devices, gflops, cluster = '', objective = 'latency', bandwidths }) {
+/** Fig. 9 at each of `bandwidths`, one per step, for equal devices from the session's
+ * cache (warm once the plans at these devices are solved). */
+export function* sweep(setting) {
+  if (setting.objective === 'throughput') return yield* streamSweep(setting);
+  const { source, devices, gflops, cluster = '', bandwidths } = setting;
   session(source).checkSweep(devices, gflops, cluster, bandwidths.length);
   const points = [];
   for (const mbps of bandwidths) {
     if (points.length) yield {};
-    points.push(...session(source).sweepBandwidth(devices, gflops, cluster, [mbps], objective));
+    points.push(...session(source).sweepBandwidth(devices, gflops, cluster, [mbps]));
   }
   return points;
+}
+
+/** Fig. 9 for a stream: at each bandwidth, MLS's and SLS's throughput plans, one plan
+ * per step, from {@link streamed} (the side panel's plans at the current bandwidth are
+ * among them, so they are not solved twice). */
+function* streamSweep(setting) {
+  const s = session(setting.source);
+  const points = [];
+  for (const bandwidth of setting.bandwidths) {
+    const at = { ...setting, bandwidth };
+    if (points.length) yield {};
+    const mls = streamPlan(s, at, 'mls');
+    yield {};
+    const sls = streamPlan(s, at, 'sls');
+    const saving_pct = (100 * (sls.period_s - mls.period_s)) / sls.period_s;
+    points.push({ bandwidth_mbps: bandwidth, mls: chartPoint(mls), sls: chartPoint(sls), saving_pct });
+  }
+  return points;
+}
+
+/** A plan as a point of the bandwidth chart: its k, one picture's time and its period. */
+function chartPoint({ devices, completion_s, blocks, period_s }) {
+  return { devices, completion_s, blocks: blocks.length, period_s };
 }
 
 /** The DP tables `wanted` lists as `[algorithm, k]`, one per step (asked for when a view
