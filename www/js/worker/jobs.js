@@ -91,12 +91,13 @@ function* streamPlans(setting) {
   return { mls, sls, saving, latency, net: setting.net ? s.describe() : undefined, tables: [] };
 }
 
-/** Fig. 9 at each of `bandwidths`, one per step, for equal devices from the session's
- * cache (warm once the plans at these devices are solved). */
+/** Fig. 9 at each of `bandwidths`, one per step (refused at once when its comparisons
+ * together are over the work limit); for equal devices from the session's cache, warm
+ * once the plans at these devices are solved. */
 export function* sweep(setting) {
-  if (setting.objective === 'throughput') return yield* streamSweep(setting);
   const { source, devices, gflops, cluster = '', bandwidths } = setting;
   session(source).checkSweep(devices, gflops, cluster, bandwidths.length);
+  if (setting.objective === 'throughput') return yield* streamSweep(setting);
   const points = [];
   for (const mbps of bandwidths) {
     if (points.length) yield {};
