@@ -1,12 +1,12 @@
 //! The planner's cached re-solves equal cold solves to the bit, through any sequence of
-//! bandwidth, speed and device-count changes.
+//! bandwidth, speed and device-count changes, for one picture and for a stream.
 
 mod common;
 
 use common::{random_chain, random_dag, Rng};
 use coopai::cost::Environment;
 use coopai::model::{zoo, Network};
-use coopai::solver::{compare, solve, sweep_bandwidth, Algorithm, Planner};
+use coopai::solver::{compare, solve, solve_throughput, sweep_bandwidth, Algorithm, Planner};
 
 fn same<T: serde::Serialize>(a: &T, b: &T, what: &str) {
     assert_eq!(
@@ -22,6 +22,11 @@ fn check(planner: &mut Planner, env: &Environment, what: &str) {
         same(
             &planner.solve(env, algorithm),
             &solve(&net, env, algorithm),
+            what,
+        );
+        same(
+            &planner.solve_throughput(env, algorithm),
+            &solve_throughput(&net, env, algorithm),
             what,
         );
     }

@@ -21,6 +21,7 @@ use super::dp::{
 };
 use super::each_k::{each, threads};
 use super::plan::{solve_with, Plan};
+use super::stream::{least_period, Admitted};
 use super::sweep::{compare_with, BandwidthPoint, Comparison};
 use crate::cost::{Case, Environment, Load, Timing};
 use crate::model::Network;
@@ -285,5 +286,19 @@ impl Planner {
             .iter()
             .map(|&g| BandwidthPoint::of(g, &self.compare(&env.at_bandwidth(g))))
             .collect()
+    }
+
+    /// Like [`super::solve_throughput`], each `k`'s ceiling from the cache: a stream's
+    /// cold solve walks its blocks once, not twice.
+    pub fn solve_throughput(
+        &mut self,
+        env: &Environment,
+        algorithm: Algorithm,
+    ) -> Result<Plan, String> {
+        let admitted = Admitted::check(&self.net, env, algorithm)?;
+        let ks: Vec<u32> = (1..=env.devices).collect();
+        let latency = self.partitions(env, &ks, algorithm);
+        let planned = admitted.plan(&self.net, env, algorithm, &latency)?;
+        least_period(&self.net, env, algorithm, planned)
     }
 }

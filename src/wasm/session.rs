@@ -44,7 +44,8 @@ impl Session {
 
     /// The detailed plan of `algorithm` (`"mls"` or `"sls"`) at its best `k`, planned for
     /// `objective`: `latency` (one picture, from the planner's cache) or `throughput` (a
-    /// stream's least period, `docs/spec-stream.md`, solved cold).
+    /// stream's least period, `docs/spec-stream.md`: its Pareto sets walked cold, each `k`'s
+    /// ceiling from the cache).
     pub fn solve(
         &mut self,
         devices: f64,
@@ -60,10 +61,12 @@ impl Session {
         self.fits(&env, algorithm)?;
         match objective {
             Objective::Latency => to_js(&self.planner.solve(&env, algorithm)),
-            Objective::Throughput => {
-                let net = self.planner.network();
-                to_js(&solver::solve_throughput(net, &env, algorithm).map_err(err)?)
-            }
+            Objective::Throughput => to_js(
+                &self
+                    .planner
+                    .solve_throughput(&env, algorithm)
+                    .map_err(err)?,
+            ),
         }
     }
 

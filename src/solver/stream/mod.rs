@@ -51,45 +51,13 @@ impl Objective {
 
 /// The best partition for a stream at every `k` in `1..=D`: each `k`'s exact optimum
 /// (its period at most that of the latency plan for the same `k`).
-///
-/// The work is checked in one place: the latency DP that gives each `k` its ceiling
-/// is a solve ([`admit`]), the stream DP offers the same candidates again, and
-/// what is left of [`MAX_STEPS`] bounds the Pareto sets' pair extensions, counted over
-/// every `k`; a model that needs more is refused with a message, never cut short.
 pub fn stream_partitions(
     net: &Network,
     env: &Environment,
     algorithm: Algorithm,
 ) -> Result<Vec<StreamPartition>, String> {
-    let solve = admit(net, env, Workload::Solve(algorithm)).map_err(|e| e.0)?;
-    let priced = solve.saturating_mul(2);
-    if priced > MAX_STEPS {
-        return Err(format!(
-            "a throughput solve with {} devices on a {}-layer model would take about \
-             {priced} block-evaluation steps (twice a latency solve's), more than the \
-             limit of {MAX_STEPS}; use fewer devices or fewer layers",
-            env.devices,
-            net.len()
-        ));
-    }
-    let limit = MAX_STEPS - priced;
-    let work = AtomicU64::new(0);
-    let latency = partitions(net, env, algorithm);
-    let ks: Vec<u32> = (1..=env.devices).collect();
-    let planned = each(&ks, solve, |k| {
-        let ceiling = latency[k as usize - 1].period_s();
-        pareto::plan_k(net, &env.team(k), algorithm, ceiling, (&work, limit))
-    });
-    planned
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| {
-            format!(
-                "the throughput planner's Pareto sets needed more than {limit} pair \
-                 extensions (what the work limit of {MAX_STEPS} leaves after the DP \
-                 itself); use fewer devices or fewer layers, or plan for latency"
-            )
-        })
+    let admitted = Admitted::check(net, env, algorithm)?;
+    admitted.plan(net, env, algorithm, &partitions(net, env, algorithm))
 }
 
 /// The plan with the least period over `k = 1..D` (ties: the least `ΣC + ΣT`, then the
@@ -100,6 +68,81 @@ pub fn solve_throughput(
     algorithm: Algorithm,
 ) -> Result<Plan, String> {
     let planned = stream_partitions(net, env, algorithm)?;
+    least_period(net, env, algorithm, planned)
+}
+
+/// A throughput solve let in by the work limit, checked in one place: the latency DP
+/// that gives each `k` its ceiling is a solve ([`admit`]), the stream DP offers the same
+/// candidates again, and what is left of [`MAX_STEPS`] bounds the Pareto sets' pair
+/// extensions, counted over every `k`; a model that needs more is refused with a
+/// message, never cut short.
+pub(crate) struct Admitted {
+    /// The steps of one latency solve (how `each` shares the `k`s between threads).
+    solve: u64,
+    /// The pair extensions left to the Pareto sets.
+    limit: u64,
+}
+
+impl Admitted {
+    pub(crate) fn check(
+        net: &Network,
+        env: &Environment,
+        algorithm: Algorithm,
+    ) -> Result<Admitted, String> {
+        let solve = admit(net, env, Workload::Solve(algorithm)).map_err(|e| e.0)?;
+        let priced = solve.saturating_mul(2);
+        if priced > MAX_STEPS {
+            return Err(format!(
+                "a throughput solve with {} devices on a {}-layer model would take about \
+                 {priced} block-evaluation steps (twice a latency solve's), more than the \
+                 limit of {MAX_STEPS}; use fewer devices or fewer layers",
+                env.devices,
+                net.len()
+            ));
+        }
+        Ok(Admitted {
+            solve,
+            limit: MAX_STEPS - priced,
+        })
+    }
+
+    /// Each `k`'s stream partition, given each `k`'s latency partition (a cold solve's,
+    /// or the page's [`crate::solver::Planner`]'s, the same bit for bit).
+    pub(crate) fn plan(
+        &self,
+        net: &Network,
+        env: &Environment,
+        algorithm: Algorithm,
+        latency: &[Partition],
+    ) -> Result<Vec<StreamPartition>, String> {
+        let work = AtomicU64::new(0);
+        let ks: Vec<u32> = (1..=env.devices).collect();
+        let planned = each(&ks, self.solve, |k| {
+            let ceiling = latency[k as usize - 1].period_s();
+            pareto::plan_k(net, &env.team(k), algorithm, ceiling, (&work, self.limit))
+        });
+        planned
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| {
+                format!(
+                    "the throughput planner's Pareto sets needed more than {} pair \
+                     extensions (what the work limit of {MAX_STEPS} leaves after the DP \
+                     itself); use fewer devices or fewer layers, or plan for latency",
+                    self.limit
+                )
+            })
+    }
+}
+
+/// The plan of `planned` with the least period whose frames in flight fit (see
+/// [`solve_throughput`]).
+pub(crate) fn least_period(
+    net: &Network,
+    env: &Environment,
+    algorithm: Algorithm,
+    planned: Vec<StreamPartition>,
+) -> Result<Plan, String> {
     let mut best: Option<usize> = None;
     for (i, s) in planned.iter().enumerate() {
         if !s.period_s().is_finite() || !fits_in_flight(net, env, s) {
