@@ -1,7 +1,8 @@
 //! `coopai reproduce`: Table I, Table II, the §V-A headline, Fig. 8 and Fig. 9, ours
 //! beside the paper's. `--markdown` gives the tables the README embeds.
 
-use super::{table, CliError};
+use super::table::{self, Render};
+use super::CliError;
 use crate::paper;
 use crate::reproduce::{reproduce, ModelReproduction};
 
@@ -10,16 +11,8 @@ pub fn run(json: bool, markdown: bool) -> Result<String, CliError> {
     if json {
         return Ok(serde_json::to_string_pretty(&models).expect("serialises") + "\n");
     }
-    let render = if markdown {
-        table::markdown
-    } else {
-        table::text
-    };
-    Ok(report(&models, render))
+    Ok(report(&models, table::renderer(markdown)))
 }
-
-/// A table from its headers and rows: plain text or Markdown.
-type Render = fn(&[&str], &[Vec<String>]) -> String;
 
 fn pct(x: f64) -> String {
     format!("{x:.2} %")
@@ -181,15 +174,10 @@ fn by_devices(m: &ModelReproduction, render: Render) -> String {
         .iter()
         .zip(&m.by_devices.sls)
         .map(|(a, b)| {
-            vec![
-                a.devices.to_string(),
-                format!("{:.4}", a.completion_s),
-                format!("{:.4}", a.compute_s),
-                format!("{:.4}", a.transfer_s),
-                format!("{:.4}", b.completion_s),
-                format!("{:.4}", b.compute_s),
-                format!("{:.4}", b.transfer_s),
-            ]
+            let mut row = vec![a.devices.to_string()];
+            row.extend(table::seconds([a.completion_s, a.compute_s, a.transfer_s]));
+            row.extend(table::seconds([b.completion_s, b.compute_s, b.transfer_s]));
+            row
         })
         .collect();
     out += &render(
