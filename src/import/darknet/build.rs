@@ -125,10 +125,6 @@ fn crop(first: Option<&Section<'_>>, input: Shape) -> Result<(Shape, usize), Mod
     Ok((Shape::new(height, width, input.channels), 1))
 }
 
-fn origin(s: &Section<'_>) -> Origin {
-    Origin::new(s.location(), s.label())
-}
-
 impl Builder {
     /// Reads the section at `at`; returns how many sections it consumed.
     fn section(
@@ -143,7 +139,7 @@ impl Builder {
             "connected" | "conn" => {
                 self.seen_fc = true;
                 let outputs = s.size("output", 1)?;
-                self.chain.push(Layer::Fc(Fc { outputs }), origin(s))?;
+                self.chain.push(Layer::Fc(Fc { outputs }), s.origin())?;
                 Produced::Other
             }
             "maxpool" | "max" => self.maxpool(s)?,
@@ -164,7 +160,7 @@ impl Builder {
                 self.chain.last
             )));
         }
-        let index = self.chain.push(Layer::Conv(conv), origin(s))?;
+        let index = self.chain.push(Layer::Conv(conv), s.origin())?;
         Ok(Produced::Conv(index))
     }
 
@@ -178,9 +174,9 @@ impl Builder {
         for key in ["maxpool_depth", "antialiasing"] {
             s.require_neutral(key, 0, "not a plain max-pool")?;
         }
-        let p = self.chain.pool_target(&origin(s))?;
+        let p = self.chain.pool_target(&s.origin())?;
         check_pool_padding(s, p.conv_out, size, stride, padding)?;
-        self.chain.fuse(p, size, stride, &origin(s))?;
+        self.chain.fuse(p, size, stride, &s.origin())?;
         Ok(Produced::Other)
     }
 
@@ -190,7 +186,7 @@ impl Builder {
         if self.chain.shape.height == 1 && self.chain.shape.width == 1 {
             return Ok(Produced::Other);
         }
-        let p = self.chain.pool_target(&origin(s))?;
+        let p = self.chain.pool_target(&s.origin())?;
         let Shape { height, width, .. } = p.conv_out;
         if height != width {
             return Err(s.error_at(format!(
@@ -198,7 +194,7 @@ impl Builder {
                  planner's square pool; expected a square map"
             )));
         }
-        self.chain.fuse(p, height, height, &origin(s))?;
+        self.chain.fuse(p, height, height, &s.origin())?;
         Ok(Produced::Other)
     }
 
@@ -235,11 +231,7 @@ pub fn read_conv(s: &Section<'_>) -> Result<Conv, ModelError> {
     let filters = s.size("filters", 1)?;
     let size = s.size("size", 1)?;
     let stride = s.size_or("stride", 1, 1)?;
-    let padding = if s.size_or("pad", 0, 0)? != 0 {
-        size / 2
-    } else {
-        s.size_or("padding", 0, 0)?
-    };
+    let padding = s.conv_padding(size)?;
     s.require_neutral("groups", 1, "a grouped convolution has a different cost")?;
     s.require_neutral("dilation", 1, "a dilated kernel has a different footprint")?;
     for key in ["stride_x", "stride_y"] {

@@ -104,17 +104,7 @@ fn input_shape(layers: &[Node<'_>], config: &Node<'_>) -> Result<Shape, ModelErr
     let Some(first) = layers.first() else {
         return Err(config.error("found no layers, expected at least one"));
     };
-    let cfg = first.field("config")?;
-    let shape = ["batch_input_shape", "batch_shape"]
-        .iter()
-        .find_map(|key| cfg.get(key))
-        .or_else(|| first.get("build_config").and_then(|b| b.get("input_shape")));
-    let Some(shape) = shape else {
-        return Err(first.error(
-            "found no input shape, expected an InputLayer with batch_shape or \
-             batch_input_shape, or batch_input_shape on the first layer",
-        ));
-    };
+    let shape = functional::declared_shape(first)?;
     let dims = shape.items()?;
     let [_, h, w, c] = dims.as_slice() else {
         return Err(shape.expected("[batch, height, width, channels] (an image input)"));
