@@ -49,6 +49,27 @@ pub fn parsed<T: FromStr>(
         })
 }
 
+/// `value` (when given) read by `parse`, or an error naming the option, its `choices`
+/// and what was found.
+fn choice<T>(
+    name: &str,
+    value: Option<&OsStr>,
+    choices: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<Option<T>, CliError> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let found = value.to_str().and_then(parse);
+    let error = || {
+        CliError(format!(
+            "--{name} expects {choices}, found '{}'",
+            shown(value)
+        ))
+    };
+    found.map(Some).ok_or_else(error)
+}
+
 impl Setting {
     /// The model and environment of `args`; the work of the solve itself is checked
     /// by the caller, who knows what it will run.
@@ -64,24 +85,17 @@ impl Setting {
             .as_deref()
             .and_then(OsStr::to_str)
             .is_some_and(|a| a.eq_ignore_ascii_case("both"));
-        let algorithm = match args.algorithm.as_deref() {
-            Some(a) if !both => a.to_str().and_then(Algorithm::parse).ok_or_else(|| {
-                CliError(format!(
-                    "--algorithm expects mls, sls or both, found '{}'",
-                    shown(a)
-                ))
-            })?,
-            _ => Algorithm::Mls,
-        };
-        let objective = match args.objective.as_deref() {
-            None => Objective::Latency,
-            Some(o) => o.to_str().and_then(Objective::parse).ok_or_else(|| {
-                CliError(format!(
-                    "--objective expects latency or throughput, found '{}'",
-                    shown(o)
-                ))
-            })?,
-        };
+        let algorithm = args.algorithm.as_deref().filter(|_| !both);
+        let algorithm = choice("algorithm", algorithm, "mls, sls or both", Algorithm::parse)?
+            .unwrap_or(Algorithm::Mls);
+        let objective = args.objective.as_deref();
+        let objective = choice(
+            "objective",
+            objective,
+            "latency or throughput",
+            Objective::parse,
+        )?
+        .unwrap_or(Objective::Latency);
         check_memory(&net, &env, algorithm).map_err(CliError)?;
         Ok(Setting {
             net,

@@ -440,7 +440,7 @@ fn key(prefix: &str, name: &Node<'_>, node: &Node<'_>, t: &Node<'_>) -> Result<K
 
 /// The model input: the single `InputLayer` (or, in a Sequential model without one,
 /// the first layer's `batch_input_shape`), `[batch, h, w, c]` or flat `[batch, n]`.
-fn input(
+pub(super) fn input(
     layers: &[Node<'_>],
     config: &Node<'_>,
     sequential: bool,
