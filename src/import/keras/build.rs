@@ -8,24 +8,12 @@
 use serde_json::Value;
 
 use super::functional;
-use super::layers::check_channels_last;
+use super::layers::{check_channels_last, CHAIN_FREE, FREE};
 use super::node::Node;
 use super::{padding, window};
 use crate::import::chain::{Chain, Poolable};
 use crate::import::origins::Origin;
 use crate::model::{Conv, Fc, Layer, ModelError, Network, Shape};
-
-/// Layers that keep the shape and cost nothing in the cost model (spec §1).
-const FREE: [&str; 8] = [
-    "Dropout",
-    "SpatialDropout2D",
-    "Activation",
-    "BatchNormalization",
-    "ReLU",
-    "LeakyReLU",
-    "Softmax",
-    "ELU",
-];
 
 struct Builder {
     chain: Chain,
@@ -138,7 +126,7 @@ impl Builder {
                 self.chain.close_pool();
                 Ok(())
             }
-            c if FREE.contains(&c) => Ok(()),
+            c if FREE[..CHAIN_FREE].contains(&c) => Ok(()),
             _ => Err(class_node.expected("a layer of the chain form")),
         }
     }
