@@ -225,18 +225,11 @@ impl<'a> Collector<'a> {
             } else {
                 self.nodes(layer, &name, prefix)?
             };
-            // Keras 2 numbers a nested model's calls from 1 when its first layer is an
-            // InputLayer (node 0 is the one that built it; `_should_skip_first_node`);
-            // Keras 3 from 0. A Sequential parent refers to no node index.
-            let skip_first = !sequential
-                && layer
-                    .get("inbound_nodes")
-                    .and_then(|n| n.value.as_array()?.first().map(Value::is_array))
-                    .unwrap_or(false)
-                && first_is_input(layer);
+            // A Sequential parent refers to no node index.
+            let offset = usize::from(!sequential && calls_from_one(layer));
             for (k, (reads, constants)) in nodes.into_iter().enumerate() {
                 if nested {
-                    self.nested(layer, class, &name, (k, usize::from(skip_first)), reads)?;
+                    self.nested(layer, class, &name, (k, offset), reads)?;
                 } else {
                     self.calls.push(Pending {
                         layer: layer.clone(),
@@ -355,8 +348,13 @@ fn inner_layers<'a>(config: &Node<'a>) -> Result<Vec<Node<'a>>, ModelError> {
     }
 }
 
-/// True when a nested model's first layer is an `InputLayer`.
-fn first_is_input(layer: &Node<'_>) -> bool {
+/// True when the calls of a nested model are numbered from 1: in Keras 2 (whose
+/// `inbound_nodes` are lists) when its first layer is an `InputLayer`, node 0 being the
+/// one that built it (`_should_skip_first_node`); Keras 3 numbers them from 0.
+fn calls_from_one(layer: &Node<'_>) -> bool {
+    let keras2 = (layer.get("inbound_nodes"))
+        .and_then(|n| n.value.as_array()?.first().map(Value::is_array))
+        .unwrap_or(false);
     let Some(config) = layer.get("config") else {
         return false;
     };
@@ -365,9 +363,10 @@ fn first_is_input(layer: &Node<'_>) -> bool {
     } else {
         config.value.get("layers")
     };
-    layers
-        .and_then(|l| l.as_array()?.first()?.get("class_name")?.as_str())
-        .is_some_and(|c| c == "InputLayer")
+    keras2
+        && layers
+            .and_then(|l| l.as_array()?.first()?.get("class_name")?.as_str())
+            .is_some_and(|c| c == "InputLayer")
 }
 
 /// The key of a Sequential model's input when it has no `InputLayer`.
