@@ -86,7 +86,7 @@ pub enum Command {
 /// The options every planning subcommand shares.
 #[derive(Args, Debug)]
 pub struct SettingArgs {
-    /// A zoo model or a model file (project JSON, Darknet .cfg, Keras JSON)
+    /// A zoo model or a model file (project JSON, Darknet .cfg, Keras or TF.js JSON, ONNX)
     #[arg(long, value_name = "NAME|FILE", required = true)]
     pub model: Option<OsString>,
     /// Candidate devices D, 1 to 256 [default: 10]

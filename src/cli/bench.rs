@@ -37,11 +37,6 @@ pub fn run(markdown: bool, json: bool) -> Result<String, CliError> {
     if json {
         return serde_json::to_string_pretty(&rows).map_err(|e| CliError(e.to_string()));
     }
-    let render = if markdown {
-        table::markdown
-    } else {
-        table::text
-    };
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -54,7 +49,7 @@ pub fn run(markdown: bool, json: bool) -> Result<String, CliError> {
             ]
         })
         .collect();
-    Ok(render(
+    Ok(table::renderer(markdown)(
         &["model", "layers", "D", "cold (ms)", "warm (ms)"],
         &cells,
     ))

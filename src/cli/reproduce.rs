@@ -1,7 +1,8 @@
 //! `coopai reproduce`: Table I, Table II, the §V-A headline, Fig. 8 and Fig. 9, ours
 //! beside the paper's. `--markdown` gives the tables the README embeds.
 
-use super::{table, CliError};
+use super::table::{self, Render};
+use super::CliError;
 use crate::paper;
 use crate::reproduce::{reproduce, ModelReproduction};
 
@@ -10,23 +11,19 @@ pub fn run(json: bool, markdown: bool) -> Result<String, CliError> {
     if json {
         return Ok(serde_json::to_string_pretty(&models).expect("serialises") + "\n");
     }
-    let render = if markdown {
-        table::markdown
-    } else {
-        table::text
-    };
-    Ok(report(&models, render))
+    Ok(report(&models, table::renderer(markdown)))
 }
-
-/// A table from its headers and rows: plain text or Markdown.
-type Render = fn(&[&str], &[Vec<String>]) -> String;
 
 fn pct(x: f64) -> String {
     format!("{x:.2} %")
 }
 
-fn pp(ours: f64, paper: f64) -> String {
-    format!("{:+.2} pp", ours - paper)
+/// A saving of ours beside the paper's, and how far apart they are.
+fn saving(ours: f64, paper: f64) -> [String; 2] {
+    [
+        format!("{} / {}", pct(ours), pct(paper)),
+        format!("{:+.2} pp", ours - paper),
+    ]
 }
 
 /// Every section, each headed by a line naming it and the paper's setting.
@@ -49,9 +46,7 @@ fn report(models: &[ModelReproduction], render: Render) -> String {
 
 /// Table I: each model's size, ours beside the paper's.
 fn table_i(models: &[ModelReproduction], render: Render) -> String {
-    let mut out = String::from("Table I — model sizes (ours / paper)\n\n");
-    let rows: Vec<Vec<String>> = models
-        .iter()
+    let rows: Vec<Vec<String>> = (models.iter())
         .map(|m| {
             let p = m.published;
             vec![
@@ -63,89 +58,68 @@ fn table_i(models: &[ModelReproduction], render: Render) -> String {
             ]
         })
         .collect();
-    out += &render(
-        &["model", "input", "params (M)", "GFLOPs", "GFLOPs diff"],
-        &rows,
-    );
-    out
+    let headers = ["model", "input", "params (M)", "GFLOPs", "GFLOPs diff"];
+    "Table I — model sizes (ours / paper)\n\n".to_string() + &render(&headers, &rows)
 }
 
 /// Table II: MLS blocks for k = 1..10.
 fn table_ii(models: &[ModelReproduction], render: Render) -> String {
-    let mut out = String::from(
-        "\nTable II — MLS blocks for k = 1..10 (ours / paper; * marks a difference)\n\n",
-    );
-    let mut headers = vec!["model"];
     let ks: Vec<String> = (1..=10).map(|k| format!("k={k}")).collect();
-    headers.extend(ks.iter().map(String::as_str));
-    let rows: Vec<Vec<String>> = models
-        .iter()
+    let headers: Vec<&str> = ["model"]
+        .into_iter()
+        .chain(ks.iter().map(String::as_str))
+        .collect();
+    let rows: Vec<Vec<String>> = (models.iter())
         .map(|m| {
-            let mut row = vec![m.model.to_string()];
-            for (ours, paper) in m.blocks().iter().zip(m.published.blocks) {
-                let mark = if *ours == paper { "" } else { "*" };
-                row.push(format!("{ours}/{paper}{mark}"));
-            }
-            row
+            let blocks = m.blocks().into_iter().zip(m.published.blocks);
+            let marked = blocks.map(|(ours, paper)| {
+                let mark = if ours == paper { "" } else { "*" };
+                format!("{ours}/{paper}{mark}")
+            });
+            [m.model.to_string()].into_iter().chain(marked).collect()
         })
         .collect();
-    out += &render(&headers, &rows);
-    out
+    "\nTable II — MLS blocks for k = 1..10 (ours / paper; * marks a difference)\n\n".to_string()
+        + &render(&headers, &rows)
 }
 
 /// §V-A: the devices chosen and the savings.
 fn devices_and_savings(models: &[ModelReproduction], render: Render) -> String {
-    let mut out = String::from("\n§V-A — devices chosen and savings (ours / paper)\n\n");
-    let rows: Vec<Vec<String>> = models
-        .iter()
+    let rows: Vec<Vec<String>> = (models.iter())
         .map(|m| {
             let (c, p) = (&m.by_devices, m.published);
-            vec![
+            let mut row = vec![
                 m.model.into(),
                 format!("{} / {}", c.best_mls.devices, p.devices_mls),
                 format!("{} / {}", c.best_sls.devices, p.devices_sls),
-                format!(
-                    "{} / {}",
-                    pct(c.saving_vs_sls_pct),
-                    pct(p.saving_vs_sls_pct)
-                ),
-                pp(c.saving_vs_sls_pct, p.saving_vs_sls_pct),
-                format!(
-                    "{} / {}",
-                    pct(c.saving_vs_one_device_pct),
-                    pct(p.saving_vs_one_pct)
-                ),
-                pp(c.saving_vs_one_device_pct, p.saving_vs_one_pct),
-            ]
+            ];
+            row.extend(saving(c.saving_vs_sls_pct, p.saving_vs_sls_pct));
+            row.extend(saving(c.saving_vs_one_device_pct, p.saving_vs_one_pct));
+            row
         })
         .collect();
-    out += &render(
-        &[
-            "model",
-            "k (MLS)",
-            "k (SLS)",
-            "saving vs SLS",
-            "diff",
-            "saving vs 1 device",
-            "diff",
-        ],
-        &rows,
-    );
-    out
+    let headers = [
+        "model",
+        "k (MLS)",
+        "k (SLS)",
+        "saving vs SLS",
+        "diff",
+        "saving vs 1 device",
+        "diff",
+    ];
+    "\n§V-A — devices chosen and savings (ours / paper)\n\n".to_string() + &render(&headers, &rows)
 }
 
 /// Fig. 9: MLS's saving over SLS by gateway bandwidth.
 fn by_bandwidth(models: &[ModelReproduction], render: Render) -> String {
-    let mut out = String::from("\nFig. 9 — MLS saving over SLS by gateway bandwidth, D = 10 (the paper prints only the largest)\n\n");
-    let mut headers = vec!["model"];
     let gs: Vec<String> = paper::BANDWIDTHS_MBPS
         .iter()
         .map(|g| format!("{g}"))
         .collect();
+    let mut headers = vec!["model"];
     headers.extend(gs.iter().map(String::as_str));
     headers.extend(["largest (ours / paper)", "diff"]);
-    let rows: Vec<Vec<String>> = models
-        .iter()
+    let rows: Vec<Vec<String>> = (models.iter())
         .map(|m| {
             let mut row = vec![m.model.to_string()];
             row.extend(
@@ -153,56 +127,40 @@ fn by_bandwidth(models: &[ModelReproduction], render: Render) -> String {
                     .iter()
                     .map(|b| format!("{:.2}", b.saving_pct)),
             );
-            row.push(format!(
-                "{} / {}",
-                pct(m.max_bandwidth_saving_pct),
-                pct(m.published.max_bandwidth_saving_pct)
-            ));
-            row.push(pp(
+            row.extend(saving(
                 m.max_bandwidth_saving_pct,
                 m.published.max_bandwidth_saving_pct,
             ));
             row
         })
         .collect();
-    out += &render(&headers, &rows);
-    out
+    "\nFig. 9 — MLS saving over SLS by gateway bandwidth, D = 10 (the paper prints only the \
+     largest)\n\n"
+        .to_string()
+        + &render(&headers, &rows)
 }
 
 /// Fig. 8 for one model: completion time by k.
 fn by_devices(m: &ModelReproduction, render: Render) -> String {
-    let mut out = format!(
-        "\nFig. 8 — {}: completion time by k, seconds (the paper publishes only the plot)\n\n",
-        m.model
-    );
-    let rows: Vec<Vec<String>> = m
-        .by_devices
-        .mls
-        .iter()
-        .zip(&m.by_devices.sls)
+    let rows: Vec<Vec<String>> = (m.by_devices.mls.iter().zip(&m.by_devices.sls))
         .map(|(a, b)| {
-            vec![
-                a.devices.to_string(),
-                format!("{:.4}", a.completion_s),
-                format!("{:.4}", a.compute_s),
-                format!("{:.4}", a.transfer_s),
-                format!("{:.4}", b.completion_s),
-                format!("{:.4}", b.compute_s),
-                format!("{:.4}", b.transfer_s),
-            ]
+            let mut row = vec![a.devices.to_string()];
+            row.extend(table::seconds([a.completion_s, a.compute_s, a.transfer_s]));
+            row.extend(table::seconds([b.completion_s, b.compute_s, b.transfer_s]));
+            row
         })
         .collect();
-    out += &render(
-        &[
-            "k",
-            "MLS",
-            "MLS compute",
-            "MLS transfer",
-            "SLS",
-            "SLS compute",
-            "SLS transfer",
-        ],
-        &rows,
-    );
-    out
+    let headers = [
+        "k",
+        "MLS",
+        "MLS compute",
+        "MLS transfer",
+        "SLS",
+        "SLS compute",
+        "SLS transfer",
+    ];
+    format!(
+        "\nFig. 8 — {}: completion time by k, seconds (the paper publishes only the plot)\n\n",
+        m.model
+    ) + &render(&headers, &rows)
 }

@@ -49,6 +49,27 @@ pub fn parsed<T: FromStr>(
         })
 }
 
+/// `value` (when given) read by `parse`, or an error naming the option, its `choices`
+/// and what was found.
+fn choice<T>(
+    name: &str,
+    value: Option<&OsStr>,
+    choices: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<Option<T>, CliError> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let found = value.to_str().and_then(parse);
+    let error = || {
+        CliError(format!(
+            "--{name} expects {choices}, found '{}'",
+            shown(value)
+        ))
+    };
+    found.map(Some).ok_or_else(error)
+}
+
 impl Setting {
     /// The model and environment of `args`; the work of the solve itself is checked
     /// by the caller, who knows what it will run.
@@ -58,63 +79,23 @@ impl Setting {
             .as_deref()
             .ok_or_else(|| CliError("--model is required (a zoo name or a model file)".into()))?;
         let net = load_model(source)?;
-        let bandwidth = parsed(
-            "bandwidth",
-            args.bandwidth.as_deref(),
-            paper::BANDWIDTH_MBPS,
-            "a number of Mbps",
-        )?;
-        let env = match args.cluster.as_deref() {
-            Some(spec) => {
-                if args.devices.is_some() || args.gflops.is_some() {
-                    return Err(CliError(
-                        "--cluster describes the devices: give it without --devices and --gflops"
-                            .into(),
-                    ));
-                }
-                Environment::with_cluster(load_cluster(spec)?, bandwidth)
-            }
-            None => {
-                let devices = parsed(
-                    "devices",
-                    args.devices.as_deref(),
-                    paper::DEVICES,
-                    &format!("a whole number from 1 to {MAX_DEVICES}"),
-                )?;
-                let gflops = parsed(
-                    "gflops",
-                    args.gflops.as_deref(),
-                    paper::GFLOPS,
-                    "a number of GFLOPS",
-                )?;
-                Environment::new(devices, bandwidth, gflops)
-            }
-        }
-        .map_err(|e| CliError(e.0))?;
+        let env = environment(args)?;
         let both = args
             .algorithm
             .as_deref()
             .and_then(OsStr::to_str)
             .is_some_and(|a| a.eq_ignore_ascii_case("both"));
-        let algorithm = match args.algorithm.as_deref() {
-            None => Algorithm::Mls,
-            Some(_) if both => Algorithm::Mls,
-            Some(a) => a.to_str().and_then(Algorithm::parse).ok_or_else(|| {
-                CliError(format!(
-                    "--algorithm expects mls, sls or both, found '{}'",
-                    shown(a)
-                ))
-            })?,
-        };
-        let objective = match args.objective.as_deref() {
-            None => Objective::Latency,
-            Some(o) => o.to_str().and_then(Objective::parse).ok_or_else(|| {
-                CliError(format!(
-                    "--objective expects latency or throughput, found '{}'",
-                    shown(o)
-                ))
-            })?,
-        };
+        let algorithm = args.algorithm.as_deref().filter(|_| !both);
+        let algorithm = choice("algorithm", algorithm, "mls, sls or both", Algorithm::parse)?
+            .unwrap_or(Algorithm::Mls);
+        let objective = args.objective.as_deref();
+        let objective = choice(
+            "objective",
+            objective,
+            "latency or throughput",
+            Objective::parse,
+        )?
+        .unwrap_or(Objective::Latency);
         check_memory(&net, &env, algorithm).map_err(CliError)?;
         Ok(Setting {
             net,
@@ -124,6 +105,40 @@ impl Setting {
             objective,
         })
     }
+}
+
+/// The devices (`--cluster`, or `--devices` of `--gflops` each) and the gateway's
+/// bandwidth.
+fn environment(args: &SettingArgs) -> Result<Environment, CliError> {
+    let bandwidth = parsed(
+        "bandwidth",
+        args.bandwidth.as_deref(),
+        paper::BANDWIDTH_MBPS,
+        "a number of Mbps",
+    )?;
+    let env = if let Some(spec) = args.cluster.as_deref() {
+        if args.devices.is_some() || args.gflops.is_some() {
+            return Err(CliError(
+                "--cluster describes the devices: give it without --devices and --gflops".into(),
+            ));
+        }
+        Environment::with_cluster(load_cluster(spec)?, bandwidth)
+    } else {
+        let devices = parsed(
+            "devices",
+            args.devices.as_deref(),
+            paper::DEVICES,
+            &format!("a whole number from 1 to {MAX_DEVICES}"),
+        )?;
+        let gflops = parsed(
+            "gflops",
+            args.gflops.as_deref(),
+            paper::GFLOPS,
+            "a number of GFLOPS",
+        )?;
+        Environment::new(devices, bandwidth, gflops)
+    };
+    env.map_err(|e| CliError(e.0))
 }
 
 /// A cluster from a JSON file when `spec` names one, else from the short form

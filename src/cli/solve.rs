@@ -108,20 +108,75 @@ fn cluster_summary(p: &Plan) -> String {
     parts.join(", ")
 }
 
+/// The plan as text: its setting and best k, then the best plan at every k and its rounds.
 fn render(p: &Plan) -> String {
-    let devices = if p.environment.cluster.is_some() {
+    let mut out = summary(p);
+    if let Some(head) = &p.gateway_head {
+        out += &format!("{}\n\n", head.describe());
+    }
+    // A mixed cluster: say which devices the best plan uses, fastest first.
+    if let (Some(_), Some(b)) = (&p.environment.cluster, p.blocks.first()) {
+        let used: Vec<String> = (b.devices.iter())
+            .map(|d| format!("{} ({} GFLOPS)", p.cluster[d.device].name, d.gflops))
+            .collect();
+        out += &format!("devices used, fastest first: {}\n\n", used.join(", "));
+    }
+    out + &per_k(p) + "\n" + &rounds(p)
+}
+
+/// The best plan at every k.
+fn per_k(p: &Plan) -> String {
+    let rows: Vec<Vec<String>> = (p.per_k.iter())
+        .map(|k| {
+            let mut row = vec![k.devices.to_string()];
+            row.extend(table::seconds([k.completion_s, k.compute_s, k.transfer_s]));
+            row.push(k.blocks.to_string());
+            row
+        })
+        .collect();
+    let headers = ["k", "time (s)", "compute (s)", "transfer (s)", "blocks"];
+    table::text(&headers, &rows)
+}
+
+/// The best plan's rounds, each with its slowest device.
+fn rounds(p: &Plan) -> String {
+    let rows: Vec<Vec<String>> = (p.blocks.iter())
+        .map(|b| {
+            let mut row = vec![b.round.to_string(), table::layers(b.first, b.last)];
+            row.push(b.case.name().to_string());
+            row.extend(table::seconds([b.completion_s, b.compute_s, b.transfer_s]));
+            row.push(p.cluster[b.devices[b.critical_device].device].name.clone());
+            row
+        })
+        .collect();
+    let headers = [
+        "round",
+        "layers",
+        "case",
+        "time (s)",
+        "compute (s)",
+        "transfer (s)",
+        "slowest device",
+    ];
+    table::text(&headers, &rows)
+}
+
+/// The model, the setting and the best plan's time, in a paragraph.
+fn summary(p: &Plan) -> String {
+    let env = &p.environment;
+    let devices = if env.cluster.is_some() {
         format!(
             "a cluster of {} devices ({})",
-            p.environment.devices,
+            env.devices,
             cluster_summary(p)
         )
     } else {
         format!(
             "up to {} devices, {} GFLOPS per device",
-            p.environment.devices, p.environment.gflops
+            env.devices, env.gflops
         )
     };
-    let mut out = format!(
+    format!(
         "{} ({} layers, {:.2} GFLOPs, {:.2} M parameters), {}\n\
          setting: {devices}, {} Mbps gateway\n\
          best: k = {} devices, {:.4} s (compute {:.4} s + transfer {:.4} s) in {} rounds\n{}\n",
@@ -130,78 +185,14 @@ fn render(p: &Plan) -> String {
         p.model.flops as f64 / 1e9,
         p.model.params as f64 / 1e6,
         p.algorithm.name().to_uppercase(),
-        p.environment.bandwidth_mbps,
+        env.bandwidth_mbps,
         p.devices,
         p.completion_s,
         p.compute_s,
         p.transfer_s,
         p.blocks.len(),
         stream_line(p),
-    );
-    if let Some(head) = &p.gateway_head {
-        out += &format!("{}\n\n", head.describe());
-    }
-    if p.environment.cluster.is_some() {
-        // A mixed cluster: say which devices the best plan uses, fastest first.
-        if let Some(b) = p.blocks.first() {
-            let used: Vec<String> = b
-                .devices
-                .iter()
-                .map(|d| format!("{} ({} GFLOPS)", p.cluster[d.device].name, d.gflops))
-                .collect();
-            out += &format!("devices used, fastest first: {}\n\n", used.join(", "));
-        }
-    }
-    let rows: Vec<Vec<String>> = p
-        .per_k
-        .iter()
-        .map(|k| {
-            vec![
-                k.devices.to_string(),
-                format!("{:.4}", k.completion_s),
-                format!("{:.4}", k.compute_s),
-                format!("{:.4}", k.transfer_s),
-                k.blocks.to_string(),
-            ]
-        })
-        .collect();
-    out += &table::text(
-        &["k", "time (s)", "compute (s)", "transfer (s)", "blocks"],
-        &rows,
-    );
-    out += "\n";
-    let rows: Vec<Vec<String>> = p
-        .blocks
-        .iter()
-        .map(|b| {
-            vec![
-                b.round.to_string(),
-                if b.first == b.last {
-                    b.first.to_string()
-                } else {
-                    format!("{}-{}", b.first, b.last)
-                },
-                b.case.name().to_string(),
-                format!("{:.4}", b.completion_s),
-                format!("{:.4}", b.compute_s),
-                format!("{:.4}", b.transfer_s),
-                p.cluster[b.devices[b.critical_device].device].name.clone(),
-            ]
-        })
-        .collect();
-    out += &table::text(
-        &[
-            "round",
-            "layers",
-            "case",
-            "time (s)",
-            "compute (s)",
-            "transfer (s)",
-            "slowest device",
-        ],
-        &rows,
-    );
-    out
+    )
 }
 
 /// For a throughput plan, the stream it was chosen for (`docs/spec-stream.md`).

@@ -35,3 +35,29 @@ pub fn markdown(headers: &[&str], rows: &[Vec<String>]) -> String {
     }
     out
 }
+
+/// A table from its headers and rows: plain text or Markdown.
+pub type Render = fn(&[&str], &[Vec<String>]) -> String;
+
+/// [`markdown`] when asked for, else [`text`].
+pub fn renderer(markdown: bool) -> Render {
+    if markdown {
+        self::markdown
+    } else {
+        text
+    }
+}
+
+/// A block's layers, `7` or `3-7`.
+pub fn layers(first: usize, last: usize) -> String {
+    if first == last {
+        first.to_string()
+    } else {
+        format!("{first}-{last}")
+    }
+}
+
+/// Times in seconds to 4 decimals: a plan's completion, compute and transfer.
+pub fn seconds<const N: usize>(times: [f64; N]) -> [String; N] {
+    times.map(|t| format!("{t:.4}"))
+}

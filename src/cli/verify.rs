@@ -9,7 +9,7 @@ use std::time::Instant;
 use super::args::SettingArgs;
 use super::setting::{parsed, Setting};
 use super::{table, CliError};
-use crate::execute::{scaled, verify, VerifyReport};
+use crate::execute::{scaled, verify, RoundReport, VerifyReport};
 use crate::solver::stream::{simulate, Simulated};
 use crate::solver::Objective;
 
@@ -38,7 +38,6 @@ pub fn run(
     let simulated = (s.objective == Objective::Throughput)
         .then(|| simulate(&plan.stream, 2 * plan.stream.frames_in_flight as usize + 8));
     let ok = report.ok && simulated.as_ref().is_none_or(|m| m.ok);
-    let input = net.input;
     let out = if json {
         let text = match &simulated {
             Some(m) => serde_json::to_string_pretty(&serde_json::json!({
@@ -49,12 +48,13 @@ pub fn run(
         };
         text.expect("a report serialises") + "\n"
     } else {
+        let i = net.input;
         format!(
             "{} at {}×{}×{}, {} on k = {} devices, seed {seed}: ran in {seconds:.2} s\n\n{}",
             report.model,
-            input.height,
-            input.width,
-            input.channels,
+            i.height,
+            i.width,
+            i.channels,
             report.algorithm.name().to_uppercase(),
             report.devices,
             render(&report)
@@ -67,67 +67,26 @@ pub fn run(
     }
     // The report is the evidence, so it is printed even though the command fails.
     let _ = std::io::stdout().write_all(out.as_bytes());
-    let bad: Vec<String> = report
-        .rounds
-        .iter()
+    Err(failure(&report))
+}
+
+/// Which rounds failed, or else that the stream missed its period.
+fn failure(report: &VerifyReport) -> CliError {
+    let bad: Vec<String> = (report.rounds.iter())
         .filter(|r| !r.ok)
         .map(|r| r.round.to_string())
         .collect();
-    if bad.is_empty() {
-        return Err(CliError(
-            "verification failed: the replayed stream does not keep its planned period".into(),
-        ));
-    }
-    Err(CliError(format!(
-        "verification failed in round(s) {}",
-        bad.join(", ")
-    )))
+    CliError(if bad.is_empty() {
+        "verification failed: the replayed stream does not keep its planned period".into()
+    } else {
+        format!("verification failed in round(s) {}", bad.join(", "))
+    })
 }
 
+/// Every round's row (its output against the unsliced model's, its traffic against
+/// the plan's), then the verdict and the budget.
 fn render(report: &VerifyReport) -> String {
-    let rows: Vec<Vec<String>> = report
-        .rounds
-        .iter()
-        .map(|r| {
-            let traffic = if r.traffic_ok {
-                "= plan".to_string()
-            } else {
-                r.devices
-                    .iter()
-                    .filter(|d| !d.ok)
-                    .map(|d| {
-                        let (c, p) = (d.counted, d.planned);
-                        format!(
-                            "device {}: counted {}/{}/{} planned {}/{}/{}",
-                            d.device, c.ti, c.tau, c.to, p.ti, p.tau, p.to
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            };
-            let moved: u64 = r
-                .devices
-                .iter()
-                .map(|d| d.counted.ti + d.counted.tau + d.counted.to)
-                .sum();
-            let resent: u64 = r.devices.iter().map(|d| d.resent).sum();
-            vec![
-                r.round.to_string(),
-                if r.first == r.last {
-                    r.first.to_string()
-                } else {
-                    format!("{}-{}", r.first, r.last)
-                },
-                r.case.name().to_string(),
-                format!("{:.3e}", r.max_abs_diff),
-                format!("{:.3e}", r.max_abs_value),
-                if r.within_bound { "yes" } else { "NO" }.to_string(),
-                moved.to_string(),
-                resent.to_string(),
-                traffic,
-            ]
-        })
-        .collect();
+    let rows: Vec<Vec<String>> = report.rounds.iter().map(round_row).collect();
     let mut out = table::text(
         &[
             "round",
@@ -157,6 +116,38 @@ fn render(report: &VerifyReport) -> String {
         m.peak_bytes as f64 / 1048576.0
     );
     out
+}
+
+fn round_row(r: &RoundReport) -> Vec<String> {
+    let traffic = if r.traffic_ok {
+        "= plan".to_string()
+    } else {
+        let wrong: Vec<String> = (r.devices.iter().filter(|d| !d.ok))
+            .map(|d| {
+                let (c, p) = (d.counted, d.planned);
+                format!(
+                    "device {}: counted {}/{}/{} planned {}/{}/{}",
+                    d.device, c.ti, c.tau, c.to, p.ti, p.tau, p.to
+                )
+            })
+            .collect();
+        wrong.join("; ")
+    };
+    let moved: u64 = (r.devices.iter())
+        .map(|d| d.counted.ti + d.counted.tau + d.counted.to)
+        .sum();
+    let resent: u64 = r.devices.iter().map(|d| d.resent).sum();
+    vec![
+        r.round.to_string(),
+        table::layers(r.first, r.last),
+        r.case.name().to_string(),
+        format!("{:.3e}", r.max_abs_diff),
+        format!("{:.3e}", r.max_abs_value),
+        if r.within_bound { "yes" } else { "NO" }.to_string(),
+        moved.to_string(),
+        resent.to_string(),
+        traffic,
+    ]
 }
 
 /// The stream's check: the planned period against the one the replay measured.

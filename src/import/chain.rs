@@ -1,6 +1,7 @@
-//! The model an importer is building, layer by layer, checked by the core as it grows:
-//! every layer is stepped through [`step`] on the current shape, so an importer can
-//! resolve shape-dependent options and report a misfit at the layer that wrote it.
+//! The model an importer is building in the paper's chain form, layer by layer, checked
+//! by the core as it grows: every layer is stepped through [`step`] on the current
+//! shape, so an importer can resolve shape-dependent options exactly. A model the chain
+//! cannot write is then read as a DAG ([`super::graph`]), whose errors the user sees.
 
 use super::origins::{step, Draft, Origin};
 use crate::model::{Conv, Layer, ModelError, Network, Shape};
@@ -20,8 +21,6 @@ pub struct Chain {
     /// The current output tensor.
     pub shape: Shape,
     poolable: Option<Poolable>,
-    /// Where the current tensor came from, for messages ("[maxpool] at line 12").
-    pub last: String,
 }
 
 impl Chain {
@@ -30,7 +29,6 @@ impl Chain {
             draft: Draft::new(name, input, origin),
             shape: input,
             poolable: None,
-            last: "the input".into(),
         }
     }
 
@@ -51,24 +49,14 @@ impl Chain {
             }),
             _ => None,
         };
-        self.moved_to(info.output, &origin);
+        self.shape = info.output;
         Ok(self.draft.push(layer, Vec::new(), origin))
     }
 
-    fn moved_to(&mut self, shape: Shape, origin: &Origin) {
-        self.shape = shape;
-        self.last = format!("{} at {}", origin.label, origin.location);
-    }
-
-    /// The conv a pool written at `origin` fuses into, or why there is none.
+    /// The conv a pool written at `origin` fuses into: the last one, if only cost-free
+    /// layers followed it and it has no pool yet.
     pub fn pool_target(&mut self, origin: &Origin) -> Result<Poolable, ModelError> {
-        self.poolable.take().ok_or_else(|| {
-            origin.error(format!(
-                "a pool must follow a conv that has no pool yet (the planner fuses one pool \
-                 into the conv before it), but it follows {}",
-                self.last
-            ))
-        })
+        (self.poolable.take()).ok_or_else(|| origin.error("a pool after no conv to fuse into"))
     }
 
     /// Gives `p` a pool of `size` and `stride`, checked against its conv output.
@@ -82,20 +70,19 @@ impl Chain {
         let pooled = Layer::Conv(p.conv.with_pool(size, stride));
         let info = step(p.input, pooled).map_err(|m| origin.error(m))?;
         self.draft.model.layers[p.index - 1] = pooled;
-        self.moved_to(info.output, origin);
+        self.shape = info.output;
         Ok(())
     }
 
     /// Something that is not a conv now stands after the last conv (a flatten, a route).
-    pub fn close_pool(&mut self, origin: &Origin) {
+    pub fn close_pool(&mut self) {
         self.poolable = None;
-        self.last = format!("{} at {}", origin.label, origin.location);
     }
 
     /// Sets the passthrough, written at `origin`.
     pub fn set_passthrough(&mut self, p: crate::model::Passthrough, origin: Origin) {
         self.draft.model.passthrough = Some(p);
-        self.close_pool(&origin);
+        self.close_pool();
         self.draft.origins.passthrough = Some(origin);
     }
 

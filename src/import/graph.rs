@@ -49,58 +49,9 @@ impl Graph {
             )));
         }
         let shapes: Vec<Shape> = inputs.iter().map(|&t| self.shapes[t]).collect();
-        let output = match (layer, shapes.as_slice()) {
-            (_, [one]) => step(*one, layer).map_err(|m| origin.error(m))?.output,
-            (Layer::Add | Layer::Mul, [first, rest @ ..]) => {
-                if let Some(other) = rest.iter().find(|s| *s != first) {
-                    let verb = if layer == Layer::Add {
-                        "adds"
-                    } else {
-                        "multiplies"
-                    };
-                    return Err(origin.error(format!(
-                        "{verb} tensors of different shapes: {} and {}",
-                        show(*first),
-                        show(*other)
-                    )));
-                }
-                *first
-            }
-            (Layer::Concat, [first, ..]) => {
-                if let Some(other) = shapes
-                    .iter()
-                    .find(|s| s.height != first.height || s.width != first.width)
-                {
-                    return Err(origin.error(format!(
-                        "concatenates maps of different sizes: {} and {}",
-                        show(*first),
-                        show(*other)
-                    )));
-                }
-                let channels: u64 = shapes.iter().map(|s| u64::from(s.channels)).sum();
-                let channels =
-                    crate::model::limits::checked_u32(None, "concat channels", &[channels])
-                        .map_err(|e| origin.error(e.message))?;
-                Shape::new(first.height, first.width, channels)
-            }
-            (Layer::Scale, [map, factors]) => {
-                if factors.height != 1 || factors.width != 1 || factors.channels != map.channels {
-                    return Err(origin.error(format!(
-                        "scales a {} map by {} factors, expected 1×1×{}",
-                        show(*map),
-                        show(*factors),
-                        map.channels
-                    )));
-                }
-                *map
-            }
-            _ => {
-                return Err(origin.error(format!(
-                    "a {} layer cannot read {} inputs",
-                    layer.type_name(),
-                    inputs.len()
-                )))
-            }
+        let output = match shapes.as_slice() {
+            [one] => step(*one, layer).map_err(|m| origin.error(m))?.output,
+            _ => joined(layer, &shapes, &origin)?,
         };
         let reads = if inputs == [self.draft.len()] {
             Vec::new()
@@ -122,6 +73,58 @@ impl Graph {
                 .error("found no layer that computes anything (conv, connected, pool…)"));
         }
         self.draft.finish()
+    }
+}
+
+/// The output of `layer` reading several tensors of `shapes`, or why they do not fit.
+fn joined(layer: Layer, shapes: &[Shape], origin: &Origin) -> Result<Shape, ModelError> {
+    match (layer, shapes) {
+        (Layer::Add | Layer::Mul, [first, rest @ ..]) => {
+            if let Some(other) = rest.iter().find(|s| *s != first) {
+                let verb = if layer == Layer::Add {
+                    "adds"
+                } else {
+                    "multiplies"
+                };
+                return Err(origin.error(format!(
+                    "{verb} tensors of different shapes: {} and {}",
+                    show(*first),
+                    show(*other)
+                )));
+            }
+            Ok(*first)
+        }
+        (Layer::Concat, [first, ..]) => {
+            if let Some(other) =
+                (shapes.iter()).find(|s| s.height != first.height || s.width != first.width)
+            {
+                return Err(origin.error(format!(
+                    "concatenates maps of different sizes: {} and {}",
+                    show(*first),
+                    show(*other)
+                )));
+            }
+            let channels: u64 = shapes.iter().map(|s| u64::from(s.channels)).sum();
+            let channels = crate::model::limits::checked_u32(None, "concat channels", &[channels])
+                .map_err(|e| origin.error(e.message))?;
+            Ok(Shape::new(first.height, first.width, channels))
+        }
+        (Layer::Scale, [map, factors]) => {
+            if factors.height != 1 || factors.width != 1 || factors.channels != map.channels {
+                return Err(origin.error(format!(
+                    "scales a {} map by {} factors, expected 1×1×{}",
+                    show(*map),
+                    show(*factors),
+                    map.channels
+                )));
+            }
+            Ok(*map)
+        }
+        _ => Err(origin.error(format!(
+            "a {} layer cannot read {} inputs",
+            layer.type_name(),
+            shapes.len()
+        ))),
     }
 }
 

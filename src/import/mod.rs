@@ -1,9 +1,10 @@
-//! Importers for models written in other formats: Darknet `.cfg`, Keras Sequential
-//! JSON (`model.to_json()`) and ONNX, besides zoo names and the project's own JSON,
-//! with the format detected from the content itself by one detector, the CLI's, the
-//! page's and the importers' (text by [`read_text`], any file's bytes by [`read_bytes`]). Without the `import` feature (the page's main wasm)
-//! only zoo names and project JSON are read. Every importer checks the text against
-//! [`limits`] before parsing and reports errors at a line or JSON path.
+//! Importers for models written in other formats: Darknet `.cfg`, Keras JSON
+//! (`model.to_json()`, Sequential or functional, or a TF.js `model.json`) and ONNX,
+//! besides zoo names and the project's own JSON. One detector, the CLI's, the page's and
+//! the importers', tells the format from the content itself (text by [`read_text`], any
+//! file's bytes by [`read_bytes`]). Without the `import` feature (the page's main wasm)
+//! only zoo names and project JSON are read. Every importer checks its input against
+//! [`limits`] before parsing and reports errors at a line, JSON path or node.
 
 #[cfg(feature = "import")]
 mod chain;

@@ -3,7 +3,8 @@
 //! `[avgpool]`) is fused into the conv before it, YOLOv2's route/reorg pattern becomes
 //! the passthrough and cost-free sections are skipped — the paper's form, which the
 //! zoo's figures are computed on. Any other cfg (one that branches, or whose pools or
-//! convs the chain form cannot write exactly) is read as a DAG by [`super::dag`].
+//! convs the chain form cannot write exactly) is read as a DAG by [`super::dag`], whose
+//! errors are the ones the user sees: the chain's own refusals only say what stops it.
 
 use super::section::Section;
 use super::{dag, passthrough};
@@ -125,10 +126,6 @@ fn crop(first: Option<&Section<'_>>, input: Shape) -> Result<(Shape, usize), Mod
     Ok((Shape::new(height, width, input.channels), 1))
 }
 
-fn origin(s: &Section<'_>) -> Origin {
-    Origin::new(s.location(), s.label())
-}
-
 impl Builder {
     /// Reads the section at `at`; returns how many sections it consumed.
     fn section(
@@ -143,7 +140,7 @@ impl Builder {
             "connected" | "conn" => {
                 self.seen_fc = true;
                 let outputs = s.size("output", 1)?;
-                self.chain.push(Layer::Fc(Fc { outputs }), origin(s))?;
+                self.chain.push(Layer::Fc(Fc { outputs }), s.origin())?;
                 Produced::Other
             }
             "maxpool" | "max" => self.maxpool(s)?,
@@ -159,12 +156,9 @@ impl Builder {
     fn conv(&mut self, s: &Section<'_>) -> Result<Produced, ModelError> {
         let conv = read_conv(s)?;
         if self.seen_fc {
-            return Err(s.error_at(format!(
-                "cannot follow a [connected] (the tensor is flat after {})",
-                self.chain.last
-            )));
+            return Err(s.error_at("a conv after a [connected]".into()));
         }
-        let index = self.chain.push(Layer::Conv(conv), origin(s))?;
+        let index = self.chain.push(Layer::Conv(conv), s.origin())?;
         Ok(Produced::Conv(index))
     }
 
@@ -178,9 +172,9 @@ impl Builder {
         for key in ["maxpool_depth", "antialiasing"] {
             s.require_neutral(key, 0, "not a plain max-pool")?;
         }
-        let p = self.chain.pool_target(&origin(s))?;
+        let p = self.chain.pool_target(&s.origin())?;
         check_pool_padding(s, p.conv_out, size, stride, padding)?;
-        self.chain.fuse(p, size, stride, &origin(s))?;
+        self.chain.fuse(p, size, stride, &s.origin())?;
         Ok(Produced::Other)
     }
 
@@ -190,15 +184,12 @@ impl Builder {
         if self.chain.shape.height == 1 && self.chain.shape.width == 1 {
             return Ok(Produced::Other);
         }
-        let p = self.chain.pool_target(&origin(s))?;
+        let p = self.chain.pool_target(&s.origin())?;
         let Shape { height, width, .. } = p.conv_out;
         if height != width {
-            return Err(s.error_at(format!(
-                "a global average pool over a {height}×{width} map cannot be written as the \
-                 planner's square pool; expected a square map"
-            )));
+            return Err(s.error_at("a global pool over a map that is not square".into()));
         }
-        self.chain.fuse(p, height, height, &origin(s))?;
+        self.chain.fuse(p, height, height, &s.origin())?;
         Ok(Produced::Other)
     }
 
@@ -209,11 +200,8 @@ impl Builder {
         s: &Section<'_>,
     ) -> Result<usize, ModelError> {
         let branch = passthrough::read(all, at, &self.produced)?;
-        if let Some(first) = self.chain.passthrough_origin() {
-            return Err(s.error_at(format!(
-                "a second passthrough; the planner supports one per model (the first is at {})",
-                first.location
-            )));
+        if self.chain.passthrough_origin().is_some() {
+            return Err(s.error_at("a second passthrough".into()));
         }
         let spec = Passthrough {
             source: branch.source,
@@ -235,11 +223,7 @@ pub fn read_conv(s: &Section<'_>) -> Result<Conv, ModelError> {
     let filters = s.size("filters", 1)?;
     let size = s.size("size", 1)?;
     let stride = s.size_or("stride", 1, 1)?;
-    let padding = if s.size_or("pad", 0, 0)? != 0 {
-        size / 2
-    } else {
-        s.size_or("padding", 0, 0)?
-    };
+    let padding = s.conv_padding(size)?;
     s.require_neutral("groups", 1, "a grouped convolution has a different cost")?;
     s.require_neutral("dilation", 1, "a dilated kernel has a different footprint")?;
     for key in ["stride_x", "stride_y"] {
@@ -271,18 +255,7 @@ fn check_pool_padding(
     if padding / 2 == 0 && darknet(h) == plain(h) && darknet(w) == plain(w) {
         return Ok(());
     }
-    Err(ModelError::at(
-        s.location(),
-        format!(
-            "Darknet pads this maxpool by {padding} (the default is size−1), giving {}×{} from \
-             {h}×{w}, but the planner's pools have no padding and would give {}×{}; \
-             expected padding=0 or a size and stride that fit the map",
-            darknet(h),
-            darknet(w),
-            plain(h),
-            plain(w)
-        ),
-    ))
+    Err(s.error_at("a padded maxpool".into()))
 }
 
 /// Why a known section is refused, or that it is unknown.

@@ -55,42 +55,26 @@ pub fn network(
     dag.graph.finish()
 }
 
-fn origin(s: &Section<'_>) -> Origin {
-    Origin::new(s.location(), s.label())
-}
-
 impl Dag {
     /// Reads the section that is Darknet layer `at`; returns the tensor it outputs.
     fn section(&mut self, at: usize, s: &Section<'_>) -> Result<usize, ModelError> {
         let name = s.name.to_ascii_lowercase();
         match name.as_str() {
-            "convolutional" | "conv" => {
-                let conv = read_conv(s)?;
-                self.spatial(s, Layer::Conv(conv))
-            }
-            "local" => {
-                let conv = read_local(s)?;
-                self.spatial(s, Layer::Conv(conv))
-            }
+            "convolutional" | "conv" => self.spatial(s, Layer::Conv(read_conv(s)?)),
+            "local" => self.spatial(s, Layer::Conv(read_local(s)?)),
             "connected" | "conn" => {
                 let outputs = s.size("output", 1)?;
                 let t = self.push(s, Layer::Fc(Fc { outputs }), &[self.current])?;
                 self.flat_after = Some(format!("{} at {}", s.label(), s.location()));
                 Ok(t)
             }
-            "maxpool" | "max" => {
-                let pool = read_pool(s, PoolMode::Max, self.graph.shape(self.current))?;
-                self.spatial(s, Layer::Pool(pool))
-            }
-            "local_avgpool" | "local_avg" => {
-                let pool = read_pool(s, PoolMode::Avg, self.graph.shape(self.current))?;
-                self.spatial(s, Layer::Pool(pool))
-            }
+            "maxpool" | "max" => self.pool(s, PoolMode::Max),
+            "local_avgpool" | "local_avg" => self.pool(s, PoolMode::Avg),
             "avgpool" | "avg" => self.spatial(s, Layer::Pool(PoolLayer::global(PoolMode::Avg))),
             "shortcut" => {
                 let from = self.refs(s, "from", at, MAX_INPUTS)?;
                 self.spatial_check(s)?;
-                shortcut::add(&mut self.graph, self.current, &from, &origin(s))
+                shortcut::add(&mut self.graph, self.current, &from, &s.origin())
             }
             "route" => self.route(at, s),
             "upsample" => {
@@ -103,17 +87,12 @@ impl Dag {
                     0,
                     "scale_wh multiplies by a spatial map, not per channel",
                 )?;
-                let [from] = self.refs(s, "from", at, 1)?[..] else {
-                    unreachable!("refs returns one layer or an error")
-                };
-                self.push(s, Layer::Scale, &[from, self.current])
+                self.push(s, Layer::Scale, &[self.from(s, at)?, self.current])
             }
             "sam" => {
                 // Darknet's `forward_sam_layer`: the previous output times `from`'s,
                 // element by element (its `activation` is free, as everywhere).
-                let [from] = self.refs(s, "from", at, 1)?[..] else {
-                    unreachable!("refs returns one layer or an error")
-                };
+                let from = self.from(s, at)?;
                 self.spatial_check(s)?;
                 self.push(s, Layer::Mul, &[self.current, from])
             }
@@ -141,6 +120,20 @@ impl Dag {
             .collect())
     }
 
+    /// The tensor of the one Darknet layer `from` names.
+    fn from(&self, s: &Section<'_>, at: usize) -> Result<usize, ModelError> {
+        let [from] = self.refs(s, "from", at, 1)?[..] else {
+            unreachable!("refs returns one layer or an error")
+        };
+        Ok(from)
+    }
+
+    /// A `[maxpool]` or `[local_avgpool]` of the previous layer.
+    fn pool(&mut self, s: &Section<'_>, mode: PoolMode) -> Result<usize, ModelError> {
+        let pool = read_pool(s, mode, self.graph.shape(self.current))?;
+        self.spatial(s, Layer::Pool(pool))
+    }
+
     /// A layer that reads the previous one and needs an image tensor.
     fn spatial(&mut self, s: &Section<'_>, layer: Layer) -> Result<usize, ModelError> {
         self.spatial_check(s)?;
@@ -163,7 +156,7 @@ impl Dag {
         layer: Layer,
         inputs: &[usize],
     ) -> Result<usize, ModelError> {
-        self.graph.push(layer, inputs, origin(s))
+        self.graph.push(layer, inputs, s.origin())
     }
 
     /// `[route] layers=…`: one layer re-points the next section's input; several are
@@ -214,11 +207,7 @@ fn read_conv(s: &Section<'_>) -> Result<Conv, ModelError> {
     } else {
         s.size_or("dilation", 1, 1)?
     };
-    let padding = if s.size_or("pad", 0, 0)? != 0 {
-        size / 2
-    } else {
-        s.size_or("padding", 0, 0)?
-    };
+    let padding = s.conv_padding(size)?;
     s.require_neutral(
         "antialiasing",
         0,

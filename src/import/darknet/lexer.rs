@@ -12,17 +12,17 @@ pub fn sections(text: &str) -> Result<Vec<Section<'_>>, ModelError> {
         let line = n + 1;
         let at = || format!("line {line}");
         let trimmed = raw.trim();
+        let found = |what: &str| {
+            let text = crate::import::preview(trimmed);
+            ModelError::at(at(), format!("found '{text}'{what}"))
+        };
         if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
             continue;
         }
         if let Some(header) = trimmed.strip_prefix('[') {
             let Some(name) = header.strip_suffix(']') else {
-                return Err(ModelError::at(
-                    at(),
-                    format!(
-                        "found '{}', expected a section header like [convolutional] with a closing ']'",
-                        crate::import::preview(trimmed)
-                    ),
+                return Err(found(
+                    ", expected a section header like [convolutional] with a closing ']'",
                 ));
             };
             if sections.len() == MAX_CFG_SECTIONS {
@@ -35,22 +35,12 @@ pub fn sections(text: &str) -> Result<Vec<Section<'_>>, ModelError> {
             continue;
         }
         let Some((key, value)) = trimmed.split_once('=') else {
-            return Err(ModelError::at(
-                at(),
-                format!(
-                    "found '{}', expected key=value, a [section] header or a # comment",
-                    crate::import::preview(trimmed)
-                ),
+            return Err(found(
+                ", expected key=value, a [section] header or a # comment",
             ));
         };
         let Some(section) = sections.last_mut() else {
-            return Err(ModelError::at(
-                at(),
-                format!(
-                    "found '{}' before any section, expected [net] first",
-                    crate::import::preview(trimmed)
-                ),
-            ));
+            return Err(found(" before any section, expected [net] first"));
         };
         // An inline `# comment` ends the value: Darknet reads numbers with `atoi`, which
         // stops there, and real cfgs write `layers = -1, 61 # route to the backbone`.

@@ -1,10 +1,10 @@
 //! Darknet `.cfg` files, the native format of YOLOv2 and of DeepThings.
 //!
-//! Each section after `[net]` is a Darknet layer. `[convolutional]` and `[connected]`
-//! become layers; `[maxpool]` and a global `[avgpool]` fuse into the conv before them
-//! when that is exact; YOLOv2's `[route]`/`[reorg]` pattern becomes the passthrough;
-//! cost-free sections are skipped; everything else is refused with the reason. Errors
-//! name the line.
+//! Each section after `[net]` is a Darknet layer. A cfg the paper's chain form writes
+//! exactly is read as a chain (`build.rs`: pools fused into their convs, YOLOv2's
+//! `[route]`/`[reorg]` pattern as the passthrough); any other as a DAG (`dag.rs`:
+//! shortcuts, routes, upsampling…). Cost-free sections are skipped; anything else is
+//! refused with the reason. Errors name the line.
 
 mod build;
 mod dag;

@@ -1,7 +1,8 @@
 //! YOLOv2's passthrough written in Darknet: `[route] layers=-N` back to a conv,
 //! a 1×1 `[convolutional]`, `[reorg]`, and `[route] layers=-1,-M` concatenating the
 //! reorganised branch with the main path. Only this exact pattern maps to
-//! [`crate::model::Passthrough`]; any other route is a branch the planner cannot cut.
+//! [`crate::model::Passthrough`] in the chain form; a cfg with any other route is read
+//! as a DAG.
 
 use super::build::{read_conv, Produced};
 use super::section::Section;
@@ -18,70 +19,31 @@ pub struct Branch {
     pub reorg: u32,
 }
 
-const PATTERN: &str = "[route] layers=-N to a [convolutional], a 1×1 [convolutional], \
-                       [reorg], then [route] layers=-1,-4 back to the main path";
-
 /// Reads the pattern whose first `[route]` is section `at`; `produced` covers `0..at`.
+/// Its refusals only say what stops the chain form (the cfg is then read as a DAG).
 pub fn read(all: &[Section<'_>], at: usize, produced: &[Produced]) -> Result<Branch, ModelError> {
     let route = &all[at];
-    let refs = layer_refs(route, "layers", at, 2)?;
-    let [from] = refs[..] else {
-        return Err(route.error_at(format!(
-            "a [route] that concatenates layers is only understood as the end of YOLOv2's \
-             passthrough ({PATTERN})"
-        )));
+    let not_passthrough = || route.error_at("not YOLOv2's passthrough".into());
+    let [from] = layer_refs(route, "layers", at, 2)?[..] else {
+        return Err(not_passthrough());
     };
     let Some(&Produced::Conv(source)) = produced.get(from) else {
-        return Err(route.error_at(format!(
-            "the passthrough must start at a [convolutional] (its output before any maxpool), \
-             but it points at {} at line {}",
-            all[from].label(),
-            all[from].line
-        )));
+        return Err(not_passthrough());
     };
-    let expect = |offset: usize, names: &[&str]| -> Result<&Section<'_>, ModelError> {
-        match all.get(at + offset) {
-            Some(s) if names.contains(&s.name.to_ascii_lowercase().as_str()) => Ok(s),
-            found => Err(route.error_at(format!(
-                "a [route] back to an earlier layer is only understood as YOLOv2's passthrough \
-                 ({PATTERN}), but {}",
-                match found {
-                    Some(s) => format!(
-                        "line {} has {} where [{}] was expected",
-                        s.line,
-                        s.label(),
-                        names[0]
-                    ),
-                    None => format!("the cfg ends where [{}] was expected", names[0]),
-                }
-            ))),
-        }
+    let is = |offset: usize, names: &[&str]| {
+        all.get(at + offset)
+            .filter(|s| names.contains(&s.name.to_ascii_lowercase().as_str()))
+            .ok_or_else(not_passthrough)
     };
-    let conv_section = expect(1, &["convolutional", "conv"])?;
-    let conv = read_conv(conv_section)?;
-    if conv.kernel != 1 || conv.stride != 1 || conv.padding != 0 {
-        return Err(ModelError::at(
-            conv_section.location(),
-            format!(
-                "the passthrough's [convolutional] must be 1×1 with stride 1 and no padding, \
-                 found size={} stride={} padding {}",
-                conv.kernel, conv.stride, conv.padding
-            ),
-        ));
-    }
-    let reorg_section = expect(2, &["reorg"])?;
+    let conv = read_conv(is(1, &["convolutional", "conv"])?)?;
+    let reorg_section = is(2, &["reorg"])?;
     let reorg = reorg_section.size_or("stride", 1, 1)?;
     reorg_section.require_neutral("reverse", 0, "a reverse reorg enlarges the map")?;
-    let concat = expect(3, &["route"])?;
+    let concat = is(3, &["route"])?;
     let mut joined = layer_refs(concat, "layers", at + 3, 2)?;
     joined.sort_unstable();
-    if joined != [at - 1, at + 2] {
-        return Err(concat.error_at(format!(
-            "the passthrough's second [route] must join the [reorg] (line {}) with the main \
-             path's last layer (line {}), e.g. layers=-1,-4",
-            reorg_section.line,
-            all[at - 1].line
-        )));
+    if (conv.kernel, conv.stride, conv.padding) != (1, 1, 0) || joined != [at - 1, at + 2] {
+        return Err(not_passthrough());
     }
     Ok(Branch {
         source,

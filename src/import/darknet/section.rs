@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use crate::import::limits::MAX_CFG_ENTRIES;
+use crate::import::origins::Origin;
 use crate::model::limits::MAX_SIZE;
 use crate::model::ModelError;
 
@@ -57,6 +58,21 @@ impl<'a> Section<'a> {
     /// `[name]`, as the user wrote it.
     pub fn label(&self) -> String {
         format!("[{}]", crate::import::preview(self.name))
+    }
+
+    /// Where the layers this section writes come from.
+    pub fn origin(&self) -> Origin {
+        Origin::new(self.location(), self.label())
+    }
+
+    /// Darknet's padding of a conv of `size`: `size/2` with `pad=1`, else `padding`
+    /// (default 0).
+    pub fn conv_padding(&self, size: u32) -> Result<u32, ModelError> {
+        if self.size_or("pad", 0, 0)? != 0 {
+            Ok(size / 2)
+        } else {
+            self.size_or("padding", 0, 0)
+        }
     }
 
     /// An error at this section's header line.

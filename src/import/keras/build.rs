@@ -1,31 +1,19 @@
 //! The layers of a Keras Sequential model to a validated [`Network`], tracking the tensor
 //! shape so that "same" padding and pools are resolved exactly as Keras computes them.
+//!
+//! The chain form is tried first; a model it cannot write is read by
+//! [`functional::network`], whose errors are the ones the user sees, so the refusals here
+//! only say what stops the chain.
 
 use serde_json::Value;
 
 use super::functional;
+use super::layers::{check_channels_last, CHAIN_FREE, FREE};
 use super::node::Node;
-use super::padding;
+use super::{padding, window};
 use crate::import::chain::{Chain, Poolable};
 use crate::import::origins::Origin;
 use crate::model::{Conv, Fc, Layer, ModelError, Network, Shape};
-
-/// Layers that keep the shape and cost nothing in the cost model (spec §1).
-const FREE: [&str; 8] = [
-    "Dropout",
-    "SpatialDropout2D",
-    "Activation",
-    "BatchNormalization",
-    "ReLU",
-    "LeakyReLU",
-    "Softmax",
-    "ELU",
-];
-
-const SUPPORTED: &str = "InputLayer, Conv2D, MaxPooling2D, AveragePooling2D, \
-                         GlobalAveragePooling2D, GlobalMaxPooling2D, ZeroPadding2D, Dense, \
-                         Flatten, Dropout, SpatialDropout2D, Activation, BatchNormalization, \
-                         ReLU, LeakyReLU, Softmax, ELU";
 
 struct Builder {
     chain: Chain,
@@ -76,7 +64,10 @@ pub fn network(value: &Value) -> Result<Network, ModelError> {
 
 /// The chain form of a Sequential model, or the first reason it has none.
 fn chain(layers: &[Node<'_>], config: &Node<'_>, name: String) -> Result<Network, ModelError> {
-    let input = input_shape(layers, config)?;
+    let (input, _, flat) = functional::input(layers, config, true)?;
+    if flat {
+        return Err(config.error("a flat input"));
+    }
     let mut b = Builder {
         chain: Chain::new(
             name,
@@ -90,38 +81,9 @@ fn chain(layers: &[Node<'_>], config: &Node<'_>, name: String) -> Result<Network
         b.layer(i, layer)?;
     }
     if let Some((_, path)) = b.pending_pad {
-        return Err(ModelError::at(
-            path,
-            "ZeroPadding2D: found no Conv2D after it, expected one to fold the padding into",
-        ));
+        return Err(ModelError::at(path, "ZeroPadding2D: no Conv2D after it"));
     }
     b.chain.finish()
-}
-
-/// `[batch, height, width, channels]` from the `InputLayer`, the first layer's
-/// `batch_input_shape` (Keras 2) or its `build_config.input_shape` (Keras 3).
-fn input_shape(layers: &[Node<'_>], config: &Node<'_>) -> Result<Shape, ModelError> {
-    let Some(first) = layers.first() else {
-        return Err(config.error("found no layers, expected at least one"));
-    };
-    let cfg = first.field("config")?;
-    let shape = ["batch_input_shape", "batch_shape"]
-        .iter()
-        .find_map(|key| cfg.get(key))
-        .or_else(|| first.get("build_config").and_then(|b| b.get("input_shape")));
-    let Some(shape) = shape else {
-        return Err(first.error(
-            "found no input shape, expected an InputLayer with batch_shape or \
-             batch_input_shape, or batch_input_shape on the first layer",
-        ));
-    };
-    let dims = shape.items()?;
-    let [_, h, w, c] = dims.as_slice() else {
-        return Err(shape.expected("[batch, height, width, channels] (an image input)"));
-    };
-    let input = Shape::new(h.size(1)?, w.size(1)?, c.size(1)?);
-    crate::model::limits::check_shape(None, "input", input).map_err(|e| shape.error(e.message))?;
-    Ok(input)
 }
 
 impl Builder {
@@ -142,10 +104,7 @@ impl Builder {
             if let Some((_, path)) = &self.pending_pad {
                 return Err(ModelError::at(
                     path.clone(),
-                    format!(
-                        "ZeroPadding2D: found {shown} after it, expected a Conv2D to fold the \
-                         padding into"
-                    ),
+                    "ZeroPadding2D: no Conv2D after it",
                 ));
             }
         }
@@ -164,22 +123,18 @@ impl Builder {
             "Dense" => self.dense(&cfg, origin),
             "Flatten" => {
                 self.flat = true;
-                self.chain.close_pool(&origin);
+                self.chain.close_pool();
                 Ok(())
             }
-            c if FREE.contains(&c) => Ok(()),
-            _ => Err(class_node.expected(&format!("one of {SUPPORTED}"))),
+            c if FREE[..CHAIN_FREE].contains(&c) => Ok(()),
+            _ => Err(class_node.expected("a layer of the chain form")),
         }
     }
 
     /// Refuses a spatial layer once the tensor is flat.
     fn check_spatial(&self, origin: &Origin) -> Result<(), ModelError> {
         if self.flat {
-            return Err(origin.error(format!(
-                "needs an image tensor, but the tensor is flat after {}; expected only Dense \
-                 layers after Flatten, a global pool or a Dense",
-                self.chain.last
-            )));
+            return Err(origin.error("a spatial layer after the tensor is flat"));
         }
         Ok(())
     }
@@ -201,15 +156,15 @@ impl Builder {
             }
         }
         let before = self.pending_pad.take().map_or(0, |(p, _)| p);
-        let padding = match padding_mode(cfg)? {
-            (Mode::Valid, _) => 0,
-            (Mode::Same, node) => {
-                let (h, w) = (
-                    self.chain.shape.height + 2 * before,
-                    self.chain.shape.width + 2 * before,
-                );
-                padding::symmetric_same(h, w, kernel, stride).map_err(|m| node.error(m))?
-            }
+        let (h, w) = (
+            self.chain.shape.height + 2 * before,
+            self.chain.shape.width + 2 * before,
+        );
+        let padding = if window::same(cfg)? {
+            padding::symmetric_same(h, w, kernel, stride)
+                .ok_or_else(|| cfg.error("asymmetric \"same\" padding"))?
+        } else {
+            0
         };
         let conv = Conv::same(filters, kernel).with_stride(stride, before + padding);
         self.chain.push(Layer::Conv(conv), origin).map(drop)
@@ -226,22 +181,12 @@ impl Builder {
         check_channels_last(cfg)?;
         let size = cfg.get("pool_size").map_or(Ok(2), |s| s.square(1))?;
         let stride = cfg.get("strides").map_or(Ok(size), |s| s.square(1))?;
-        let mode = padding_mode(cfg)?;
+        let same = window::same(cfg)?;
         let p = self.pool_target(&origin)?;
-        if let (Mode::Same, node) = mode {
-            let Shape { height, width, .. } = p.conv_out;
-            let (th, tw) = (
-                padding::same_total(height, size, stride),
-                padding::same_total(width, size, stride),
-            );
-            if th != 0 || tw != 0 {
-                return Err(node.error(format!(
-                    "found \"same\" pooling of size {size} and stride {stride} on a \
-                     {height}×{width} map, which Keras pads by {th} rows and {tw} columns; \
-                     expected \"valid\" or sizes that need no padding (the planner's pools \
-                     have none)"
-                )));
-            }
+        let Shape { height, width, .. } = p.conv_out;
+        let pads = |n: u32| padding::same_total(n, size, stride) != 0;
+        if same && (pads(height) || pads(width)) {
+            return Err(cfg.error("\"same\" pooling that pads (the chain's pools have none)"));
         }
         self.chain.fuse(p, size, stride, &origin)
     }
@@ -256,10 +201,7 @@ impl Builder {
         let p = self.pool_target(&origin)?;
         let Shape { height, width, .. } = p.conv_out;
         if height != width {
-            return Err(origin.error(format!(
-                "a global pool over a {height}×{width} map cannot be written as the planner's \
-                 square pool; expected a square map"
-            )));
+            return Err(origin.error("a global pool over a map that is not square"));
         }
         self.chain.fuse(p, height, height, &origin)?;
         self.flat = true;
@@ -305,31 +247,5 @@ impl Builder {
             Layer::Conv(Conv::same(units, 1))
         };
         self.chain.push(layer, origin).map(drop)
-    }
-}
-
-enum Mode {
-    Valid,
-    Same,
-}
-
-/// The `padding` option ("valid" when absent) and its node for errors.
-fn padding_mode<'a>(cfg: &Node<'a>) -> Result<(Mode, Node<'a>), ModelError> {
-    let Some(node) = cfg.get("padding") else {
-        return Ok((Mode::Valid, cfg.clone()));
-    };
-    match node.str()? {
-        "valid" => Ok((Mode::Valid, node)),
-        "same" => Ok((Mode::Same, node)),
-        _ => Err(node.expected("\"valid\" or \"same\"")),
-    }
-}
-
-fn check_channels_last(cfg: &Node<'_>) -> Result<(), ModelError> {
-    match cfg.get("data_format") {
-        Some(f) if f.str()? != "channels_last" => Err(f.expected(
-            "\"channels_last\" (the input shape is read as [batch, height, width, channels])",
-        )),
-        _ => Ok(()),
     }
 }

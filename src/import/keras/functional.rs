@@ -21,6 +21,9 @@ use crate::model::{ModelError, Network, Shape};
 /// A tensor by the layer call that made it: `(layer name, node index, tensor index)`.
 type Key = (String, usize, usize);
 
+/// A call's input tensors, each with where it was written, and its number arguments.
+type Reads<'a> = (Vec<(Key, Node<'a>)>, usize);
+
 /// One call of one layer, with the tensors it reads.
 struct Pending<'a> {
     layer: Node<'a>,
@@ -217,30 +220,16 @@ impl<'a> Collector<'a> {
             if !nested && !super::layers::is_known(class) {
                 return Err(class_node.expected(&format!("one of {}", super::layers::SUPPORTED)));
             }
-            let nodes: Vec<(Vec<(Key, Node<'a>)>, usize)> = if sequential {
+            let nodes = if sequential {
                 vec![(vec![(previous.clone(), layer.clone())], 0)]
             } else {
-                let mut nodes = self.nodes(layer, &name)?;
-                // Inside a nested model, calls name the nested model's own layers.
-                for (reads, _) in &mut nodes {
-                    for (key, _) in reads {
-                        key.0.insert_str(0, prefix);
-                    }
-                }
-                nodes
+                self.nodes(layer, &name, prefix)?
             };
-            // Keras 2 numbers a nested model's calls from 1 when its first layer is an
-            // InputLayer (node 0 is the one that built it; `_should_skip_first_node`);
-            // Keras 3 from 0. A Sequential parent refers to no node index.
-            let skip_first = !sequential
-                && layer
-                    .get("inbound_nodes")
-                    .and_then(|n| n.value.as_array()?.first().map(Value::is_array))
-                    .unwrap_or(false)
-                && first_is_input(layer);
+            // A Sequential parent refers to no node index.
+            let offset = usize::from(!sequential && calls_from_one(layer));
             for (k, (reads, constants)) in nodes.into_iter().enumerate() {
                 if nested {
-                    self.nested(layer, class, &name, (k, usize::from(skip_first)), reads)?;
+                    self.nested(layer, class, &name, (k, offset), reads)?;
                 } else {
                     self.calls.push(Pending {
                         layer: layer.clone(),
@@ -257,13 +246,14 @@ impl<'a> Collector<'a> {
         Ok(previous)
     }
 
-    /// The calls of a functional model's layer: its inputs and constant arguments.
-    #[allow(clippy::type_complexity)]
+    /// The calls of a functional model's layer: its inputs (inside a nested model,
+    /// `prefix` names the nested model's own layers) and constant arguments.
     fn nodes(
         &self,
         layer: &Node<'a>,
         name: &str,
-    ) -> Result<Vec<(Vec<(Key, Node<'a>)>, usize)>, ModelError> {
+        prefix: &str,
+    ) -> Result<Vec<Reads<'a>>, ModelError> {
         let nodes = match layer.get("inbound_nodes") {
             Some(n) => n.items()?,
             None => Vec::new(),
@@ -278,7 +268,7 @@ impl<'a> Collector<'a> {
             .iter()
             .map(|node| {
                 let mut reads = Vec::new();
-                node_inputs(node, &mut reads)?;
+                node_inputs(node, prefix, &mut reads)?;
                 if reads.is_empty() {
                     return Err(node.expected("a call with at least one input tensor"));
                 }
@@ -317,18 +307,14 @@ impl<'a> Collector<'a> {
             format!("{name}#{k}/")
         };
         let config = layer.field("config")?;
-        let layers = if config.value.is_array() {
-            config.items()?
-        } else {
-            config.field("layers")?.items()?
-        };
+        let layers = inner_layers(&config)?;
         if class == "Sequential" {
             let out = self.model(&layers, true, &prefix, input.clone())?;
             self.aliases.insert((name.to_owned(), k + offset, 0), out);
             return Ok(());
         }
-        let ends = |key: &str| -> Result<Key, ModelError> {
-            let list = config.field(key)?;
+        let ends = |field: &str| -> Result<Key, ModelError> {
+            let list = config.field(field)?;
             let mut items = list.items()?;
             // `[[name, node, tensor]]`, or Keras 3's bare `[name, node, tensor]`.
             if items.first().is_some_and(|f| f.is_list()) {
@@ -340,7 +326,7 @@ impl<'a> Collector<'a> {
                 items = items[0].items()?;
             }
             match items.as_slice() {
-                [n, node, t, ..] => Ok((format!("{prefix}{}", n.str()?), index(node)?, index(t)?)),
+                [n, node, t, ..] => key(&prefix, n, node, t),
                 _ => Err(list.expected("[[layer name, node index, tensor index]]")),
             }
         };
@@ -353,8 +339,22 @@ impl<'a> Collector<'a> {
     }
 }
 
-/// True when a nested model's first layer is an `InputLayer`.
-fn first_is_input(layer: &Node<'_>) -> bool {
+/// A nested model's layers: its config's `layers`, or (Keras ≤ 2.1) the config itself.
+fn inner_layers<'a>(config: &Node<'a>) -> Result<Vec<Node<'a>>, ModelError> {
+    if config.value.is_array() {
+        config.items()
+    } else {
+        config.field("layers")?.items()
+    }
+}
+
+/// True when the calls of a nested model are numbered from 1: in Keras 2 (whose
+/// `inbound_nodes` are lists) when its first layer is an `InputLayer`, node 0 being the
+/// one that built it (`_should_skip_first_node`); Keras 3 numbers them from 0.
+fn calls_from_one(layer: &Node<'_>) -> bool {
+    let keras2 = (layer.get("inbound_nodes"))
+        .and_then(|n| n.value.as_array()?.first().map(Value::is_array))
+        .unwrap_or(false);
     let Some(config) = layer.get("config") else {
         return false;
     };
@@ -363,9 +363,10 @@ fn first_is_input(layer: &Node<'_>) -> bool {
     } else {
         config.value.get("layers")
     };
-    layers
-        .and_then(|l| l.as_array()?.first()?.get("class_name")?.as_str())
-        .is_some_and(|c| c == "InputLayer")
+    keras2
+        && layers
+            .and_then(|l| l.as_array()?.first()?.get("class_name")?.as_str())
+            .is_some_and(|c| c == "InputLayer")
 }
 
 /// The key of a Sequential model's input when it has no `InputLayer`.
@@ -386,28 +387,33 @@ fn layer_name(layer: &Node<'_>, i: usize) -> Result<String, ModelError> {
 /// The input tensors of one inbound node, in order: Keras 2 / TF.js lists
 /// `[name, node, tensor, kwargs]`, or Keras 3 `{"args": […], "kwargs": …}` with
 /// `keras_history` triples inside (merge layers pass a list of tensors).
-fn node_inputs<'a>(node: &Node<'a>, out: &mut Vec<(Key, Node<'a>)>) -> Result<(), ModelError> {
+fn node_inputs<'a>(
+    node: &Node<'a>,
+    prefix: &str,
+    out: &mut Vec<(Key, Node<'a>)>,
+) -> Result<(), ModelError> {
     if let Some(args) = node.get("args") {
-        return history(&args, out);
+        return history(&args, prefix, out);
     }
     for entry in node.items()? {
         let parts = entry.items()?;
         let [name, n, t, ..] = parts.as_slice() else {
             return Err(entry.expected("[layer name, node index, tensor index, …]"));
         };
-        out.push((
-            (name.str()?.to_owned(), index(n)?, index(t)?),
-            entry.clone(),
-        ));
+        out.push((key(prefix, name, n, t)?, entry.clone()));
     }
     Ok(())
 }
 
 /// Every `keras_history` in Keras 3 call arguments, in order.
-fn history<'a>(value: &Node<'a>, out: &mut Vec<(Key, Node<'a>)>) -> Result<(), ModelError> {
+fn history<'a>(
+    value: &Node<'a>,
+    prefix: &str,
+    out: &mut Vec<(Key, Node<'a>)>,
+) -> Result<(), ModelError> {
     if value.value.is_array() {
         for item in value.items()? {
-            history(&item, out)?;
+            history(&item, prefix, out)?;
         }
         return Ok(());
     }
@@ -419,19 +425,21 @@ fn history<'a>(value: &Node<'a>, out: &mut Vec<(Key, Node<'a>)>) -> Result<(), M
         let [name, n, t] = parts.as_slice() else {
             return Err(h.expected("[layer name, node index, tensor index]"));
         };
-        out.push(((name.str()?.to_owned(), index(n)?, index(t)?), h.clone()));
+        out.push((key(prefix, name, n, t)?, h.clone()));
     }
     Ok(())
 }
 
-fn index(n: &Node<'_>) -> Result<usize, ModelError> {
-    let i = n.size(0)?;
-    Ok(i as usize)
+/// The key `[name, node, tensor]` written in a model whose layers are named `prefix` +
+/// name.
+fn key(prefix: &str, name: &Node<'_>, node: &Node<'_>, t: &Node<'_>) -> Result<Key, ModelError> {
+    let index = |n: &Node<'_>| n.size(0).map(|i| i as usize);
+    Ok((format!("{prefix}{}", name.str()?), index(node)?, index(t)?))
 }
 
 /// The model input: the single `InputLayer` (or, in a Sequential model without one,
 /// the first layer's `batch_input_shape`), `[batch, h, w, c]` or flat `[batch, n]`.
-fn input(
+pub(super) fn input(
     layers: &[Node<'_>],
     config: &Node<'_>,
     sequential: bool,
@@ -451,13 +459,8 @@ fn input(
         // A Sequential model that starts with a nested model (a transfer-learning base)
         // takes that model's input.
         let nested = layers[0].field("config")?;
-        let inner = if nested.value.is_array() {
-            nested.items()?
-        } else {
-            nested.field("layers")?.items()?
-        };
         let (shape, _, flat) = input(
-            &inner,
+            &inner_layers(&nested)?,
             &nested,
             first_class.as_deref() == Some("Sequential"),
         )?;
@@ -474,17 +477,7 @@ fn input(
             )))
         }
     };
-    let cfg = layer.field("config")?;
-    let shape = ["batch_input_shape", "batch_shape"]
-        .iter()
-        .find_map(|key| cfg.get(key))
-        .or_else(|| layer.get("build_config").and_then(|b| b.get("input_shape")));
-    let Some(shape) = shape else {
-        return Err(layer.error(
-            "found no input shape, expected an InputLayer with batch_shape or \
-             batch_input_shape, or batch_input_shape on the first layer",
-        ));
-    };
+    let shape = declared_shape(layer)?;
     let dims = shape.items()?;
     let (input, flat) =
         match dims.as_slice() {
@@ -496,6 +489,23 @@ fn input(
         };
     crate::model::limits::check_shape(None, "input", input).map_err(|e| shape.error(e.message))?;
     Ok((input, key, flat))
+}
+
+/// The model input's shape as `layer` (an `InputLayer`, or a Sequential model's first
+/// layer) declares it: `batch_input_shape` or `batch_shape` (Keras 2, 3), or
+/// `build_config.input_shape` (Keras 3).
+pub fn declared_shape<'a>(layer: &Node<'a>) -> Result<Node<'a>, ModelError> {
+    let cfg = layer.field("config")?;
+    ["batch_input_shape", "batch_shape"]
+        .iter()
+        .find_map(|key| cfg.get(key))
+        .or_else(|| layer.get("build_config").and_then(|b| b.get("input_shape")))
+        .ok_or_else(|| {
+            layer.error(
+                "found no input shape, expected an InputLayer with batch_shape or \
+                 batch_input_shape, or batch_input_shape on the first layer",
+            )
+        })
 }
 
 /// For each layer, whether every layer that reads it (and every one after those) is a

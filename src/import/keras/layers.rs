@@ -9,7 +9,8 @@ use crate::import::origins::Origin;
 use crate::model::{Conv, Crop, Fc, Layer, ModelError, PoolLayer, PoolMode, Shape, Upsample};
 
 /// Layers that keep the tensor and cost nothing in the cost model (spec §1): dropout,
-/// activations, normalisation, preprocessing and noise layers.
+/// activations, normalisation, preprocessing and noise layers. The chain form
+/// (`build.rs`) skips the first [`CHAIN_FREE`] of them and no others.
 pub const FREE: [&str; 17] = [
     "Dropout",
     "SpatialDropout2D",
@@ -17,10 +18,10 @@ pub const FREE: [&str; 17] = [
     "BatchNormalization",
     "ReLU",
     "LeakyReLU",
-    "PReLU",
-    "ThresholdedReLU",
     "Softmax",
     "ELU",
+    "PReLU",
+    "ThresholdedReLU",
     "Rescaling",
     "Normalization",
     "GaussianNoise",
@@ -29,6 +30,9 @@ pub const FREE: [&str; 17] = [
     "ActivityRegularization",
     "Identity",
 ];
+
+/// How many of [`FREE`] the chain form skips.
+pub const CHAIN_FREE: usize = 8;
 
 pub const SUPPORTED: &str = "InputLayer, Conv2D, DepthwiseConv2D, SeparableConv2D, \
     MaxPooling2D, AveragePooling2D, Global{Average,Max}Pooling2D, ZeroPadding2D, \

@@ -1,10 +1,12 @@
-//! Keras Sequential model JSON, as written by `model.to_json()` (Keras 2 and 3).
+//! Keras model JSON, as written by `model.to_json()` (Keras 2 and 3) or inside a TF.js
+//! `model.json`.
 //!
-//! `Conv2D`, `Dense` become layers; `MaxPooling2D` (and average and global pools, which
-//! cost nothing either) fuse into the conv before them; `ZeroPadding2D` folds into the
-//! next `Conv2D`; `Flatten`, `Dropout`, `Activation`, `BatchNormalization` and activation
-//! layers are free; `"same"` padding is resolved on the actual input size and refused
-//! when Keras would pad asymmetrically. Errors name the JSON path.
+//! A Sequential model that the paper's chain form writes exactly is read as a chain
+//! (`build.rs`: pools fused into the conv before them, `ZeroPadding2D` folded into the
+//! next `Conv2D`, `"same"` padding resolved on the actual input size); functional
+//! models, and Sequential ones the chain cannot write (asymmetric padding, depthwise
+//! convs…), as DAGs with Keras' own geometry (`functional.rs`, `layers.rs`). Activation,
+//! normalisation and dropout layers are free. Errors name the JSON path.
 
 mod build;
 mod functional;
@@ -12,8 +14,6 @@ mod layers;
 mod node;
 mod padding;
 mod window;
-
-use serde_json::Value;
 
 use super::{json_text, limits};
 use crate::model::{ModelError, Network};
@@ -25,6 +25,4 @@ pub fn load(text: &str) -> Result<Network, ModelError> {
 }
 
 /// Reads and validates an already parsed Keras model.
-pub(crate) fn load_value(value: &Value) -> Result<Network, ModelError> {
-    build::network(value)
-}
+pub(crate) use build::network as load_value;

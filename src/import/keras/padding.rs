@@ -11,22 +11,10 @@ pub fn same_total(n: u32, k: u32, s: u32) -> u32 {
     ((out.saturating_sub(1) * s + k).saturating_sub(n)) as u32
 }
 
-/// The symmetric padding equal to "same" on an `h × w` input, or why there is none.
-pub fn symmetric_same(h: u32, w: u32, k: u32, s: u32) -> Result<u32, String> {
+/// The symmetric padding equal to "same" on an `h × w` input, if there is one.
+pub fn symmetric_same(h: u32, w: u32, k: u32, s: u32) -> Option<u32> {
     let (th, tw) = (same_total(h, k, s), same_total(w, k, s));
-    if th == tw && th % 2 == 0 {
-        return Ok(th / 2);
-    }
-    Err(format!(
-        "found \"same\" with kernel {k} and stride {s} on a {h}×{w} input: Keras pads \
-         {}+{} rows and {}+{} columns (the extra one at the bottom/right), but the planner \
-         needs equal padding on every side; expected an odd kernel with stride 1, or sizes \
-         where the padding is symmetric",
-        th / 2,
-        th - th / 2,
-        tw / 2,
-        tw - tw / 2
-    ))
+    (th == tw && th % 2 == 0).then_some(th / 2)
 }
 
 /// "same" padding along a side of `n` for a window spanning `span` (dilation included)

@@ -81,6 +81,18 @@ fn dilation(cfg: &Node<'_>) -> Result<u32, ModelError> {
     Ok(dh)
 }
 
+/// Whether the `padding` option is "same" (else "valid", also when absent).
+pub fn same(cfg: &Node<'_>) -> Result<bool, ModelError> {
+    match cfg.get("padding") {
+        None => Ok(false),
+        Some(node) => match node.str()? {
+            "valid" => Ok(false),
+            "same" => Ok(true),
+            _ => Err(node.expected("\"valid\" or \"same\"")),
+        },
+    }
+}
+
 /// Padding on each side: the folded `ZeroPadding2D` `zp` plus "same" padding resolved
 /// on the padded input, the odd row at the bottom (right).
 fn padding(
@@ -91,15 +103,7 @@ fn padding(
     stride: (u32, u32),
 ) -> Result<[u32; 4], ModelError> {
     let (h, w) = (input.height + zp[0] + zp[1], input.width + zp[2] + zp[3]);
-    let same = match cfg.get("padding") {
-        None => false,
-        Some(node) => match node.str()? {
-            "valid" => false,
-            "same" => true,
-            _ => return Err(node.expected("\"valid\" or \"same\"")),
-        },
-    };
-    let (top, bottom, left, right) = if same {
+    let (top, bottom, left, right) = if same(cfg)? {
         let (t, b) = same_split(h, span.0, stride.0);
         let (l, r) = same_split(w, span.1, stride.1);
         (t, b, l, r)

@@ -110,10 +110,10 @@ fn eval(n: &Node, ins: &[Option<&Const>]) -> Result<Const, ModelError> {
         "Range" => range(n, get(0)?, get(1)?, get(2)?),
         "Expand" => expand(n, get(0)?),
         "Tile" => tile(n, get(0)?),
-        "Size" => Ok(Const {
-            dims: Vec::new(),
-            data: Data::Int(vec![get(0)?.len().min(i64::MAX as u64) as i64]),
-        }),
+        "Size" => Ok(Const::new(
+            Vec::new(),
+            Data::Int(vec![get(0)?.len().min(i64::MAX as u64) as i64]),
+        )),
         "Concat" => concat(n, ins),
         "Gather" => gather(n, get(0)?, get(1)?),
         // ReduceProd, ReduceSum, ReduceMin, ReduceMax, ReduceMean
@@ -133,20 +133,6 @@ fn vals(c: &Const) -> Option<Vals> {
         Data::Float(v) => Some(Vals::Float(v.clone())),
         Data::Counting | Data::Unknown => None,
     }
-}
-
-/// A result of `dims` whose values `make` computes from flat output indices, unless it
-/// has too many values to keep.
-fn build(dims: Vec<i64>, make: impl FnOnce(usize) -> Option<Data>) -> Const {
-    let mut c = Const {
-        dims,
-        data: Data::Unknown,
-    };
-    let count = c.len();
-    if count <= MAX_CONST_VALUES as u64 {
-        c.data = make(count as usize).unwrap_or(Data::Unknown);
-    }
-    c
 }
 
 /// Elements of a tensor of `dims` (saturating: a hostile file's dims may be enormous).
@@ -200,11 +186,11 @@ fn source(out: &[i64], dims: &[i64], mut flat: usize) -> usize {
 fn binary(n: &Node, op: &str, fmod: bool, a: &Const, b: &Const) -> Result<Const, ModelError> {
     let dims = broadcast(n, &[&a.dims, &b.dims])?;
     let (Some(x), Some(y)) = (vals(a), vals(b)) else {
-        return Ok(build(dims, |_| None));
+        return Ok(Const::unknown(dims));
     };
     let at = |flat: usize, c: &Const| source(&dims, &c.dims, flat);
     let mut error = None;
-    let c = build(dims.clone(), |count| {
+    let c = Const::build(dims.clone(), |count| {
         Some(match (&x, &y) {
             (Vals::Int(x), Vals::Int(y)) => Data::Int(
                 (0..count)
@@ -349,10 +335,7 @@ fn unary(op: &str, c: &Const) -> Const {
         ),
         None => Data::Unknown,
     };
-    Const {
-        dims: c.dims.clone(),
-        data,
-    }
+    Const::new(c.dims.clone(), data)
 }
 
 /// `Cast` to `to` (a `TensorProto.DataType`): integers wrap to their width, floats
@@ -388,21 +371,18 @@ fn cast(to: i64, c: &Const) -> Const {
         (Some(Vals::Float(v)), _) => Data::Int(v.into_iter().map(|f| int(f as i64)).collect()),
         (None, _) => Data::Unknown,
     };
-    Const {
-        dims: c.dims.clone(),
-        data,
-    }
+    Const::new(c.dims.clone(), data)
 }
 
 fn where_(n: &Node, cond: &Const, x: &Const, y: &Const) -> Result<Const, ModelError> {
     let dims = broadcast(n, &[&cond.dims, &x.dims, &y.dims])?;
     let (Some(Vals::Int(c)), Some(a), Some(b)) = (vals(cond), vals(x), vals(y)) else {
-        return Ok(build(dims, |_| None));
+        return Ok(Const::unknown(dims));
     };
     let pick = |i: usize| c[source(&dims, &cond.dims, i)] != 0;
     let ix = |i: usize| source(&dims, &x.dims, i);
     let iy = |i: usize| source(&dims, &y.dims, i);
-    Ok(build(dims.clone(), |count| {
+    Ok(Const::build(dims.clone(), |count| {
         Some(match (&a, &b) {
             (Vals::Int(a), Vals::Int(b)) => Data::Int(
                 (0..count)
@@ -453,7 +433,7 @@ fn range(n: &Node, start: &Const, limit: &Const, delta: &Const) -> Result<Const,
     let ints = [start, limit, delta]
         .iter()
         .all(|c| matches!(c.data, Data::Int(_)));
-    Ok(build(vec![count as i64], |count| {
+    Ok(Const::build(vec![count as i64], |count| {
         Some(if ints {
             let (s, d) = (start.int_values()?[0], delta.int_values()?[0]);
             Data::Int(
@@ -489,7 +469,7 @@ fn expand(n: &Node, x: &Const) -> Result<Const, ModelError> {
 fn gathered(dims: Vec<i64>, x: &Const, from: impl Fn(&[i64], usize) -> usize) -> Const {
     let values = vals(x);
     let d = dims.clone();
-    build(dims, |count| {
+    Const::build(dims, |count| {
         Some(match values? {
             Vals::Int(v) => Data::Int((0..count).map(|i| v[from(&d, i)]).collect()),
             Vals::Float(v) => Data::Float((0..count).map(|i| v[from(&d, i)]).collect()),
@@ -544,10 +524,7 @@ fn concat(n: &Node, ins: &[Option<&Const>]) -> Result<Const, ModelError> {
         .flatten()
         .map(|c| {
             if c.dims.is_empty() {
-                Const {
-                    dims: vec![1],
-                    data: c.data.clone(),
-                }
+                Const::new(vec![1], c.data.clone())
             } else {
                 (*c).clone()
             }
@@ -577,7 +554,7 @@ fn concat(n: &Node, ins: &[Option<&Const>]) -> Result<Const, ModelError> {
     let outer = elements(&dims[..ax]);
     let all: Option<Vec<Vals>> = parts.iter().map(vals).collect();
     let d = dims.clone();
-    Ok(build(dims, |count| {
+    Ok(Const::build(dims, |count| {
         let all = all?;
         let inner = elements(&d[ax + 1..]);
         let mut ints = Vec::with_capacity(count);
@@ -609,7 +586,7 @@ fn gather(n: &Node, data: &Const, idx: &Const) -> Result<Const, ModelError> {
     dims.extend(&data.dims[ax + 1..]);
     check_rank(dims.len()).map_err(|m| n.err(m))?;
     let Some(index) = idx.int_values() else {
-        return Ok(build(dims, |_| None));
+        return Ok(Const::unknown(dims));
     };
     let len = data.dims[ax];
     let index = index
@@ -631,11 +608,7 @@ fn gather(n: &Node, data: &Const, idx: &Const) -> Result<Const, ModelError> {
 
 fn reduce(n: &Node, x: &Const) -> Result<Const, ModelError> {
     let rank = x.dims.len();
-    let axes = match n.attrs.ints("axes") {
-        Some(a) => Some(a.to_vec()),
-        None => n.int_input(1)?,
-    }
-    .unwrap_or_default();
+    let axes = n.ints_or_input("axes", 1)?.unwrap_or_default();
     if axes.len() > MAX_RANK {
         return Err(n.err(format!("axes {} are too many", list(&axes))));
     }
@@ -661,22 +634,39 @@ fn reduce(n: &Node, x: &Const) -> Result<Const, ModelError> {
             .map(|i| x.dims[i])
             .collect()
     };
-    let op = n.op();
     let (values, ints) = match (vals(x), x.len() <= MAX_CONST_VALUES as u64) {
         (Some(v), true) => (floats(&v), matches!(v, Vals::Int(_))),
-        _ => return Ok(build(dims, |_| None)),
+        _ => return Ok(Const::unknown(dims)),
     };
-    // Each input element adds to the output element it reduces into.
     let count = elements(&full);
     if count > MAX_CONST_VALUES {
-        return Ok(build(dims, |_| None));
+        return Ok(Const::unknown(dims));
     }
+    let out = reduced_values(n.op(), &x.dims, &reduced, &values, count);
+    Ok(Const::build(dims, |_| {
+        Some(if ints {
+            Data::Int(out.iter().map(|&f| f as i64).collect())
+        } else {
+            Data::Float(out)
+        })
+    }))
+}
+
+/// `values` (of `dims`) reduced by `op` over the axes marked `reduced`, into `count`
+/// values: each input element adds to the output element it reduces into.
+fn reduced_values(
+    op: &str,
+    dims: &[i64],
+    reduced: &[bool],
+    values: &[f64],
+    count: usize,
+) -> Vec<f64> {
     let mut acc: Vec<Option<f64>> = vec![None; count];
     let mut seen = vec![0usize; count];
     for (i, &v) in values.iter().enumerate() {
         let (mut flat, mut out, mut stride) = (i, 0, 1);
-        for d in (0..rank).rev() {
-            let size = x.dims[d].max(1) as usize;
+        for d in (0..dims.len()).rev() {
+            let size = dims[d].max(1) as usize;
             let k = flat % size;
             flat /= size;
             if !reduced[d] {
@@ -694,22 +684,13 @@ fn reduce(n: &Node, x: &Const) -> Result<Const, ModelError> {
         });
     }
     let identity = if op == "ReduceProd" { 1.0 } else { 0.0 };
-    let out: Vec<f64> = acc
-        .iter()
-        .zip(&seen)
+    (acc.iter().zip(&seen))
         .map(|(a, &s)| match (a, op) {
             (Some(a), "ReduceMean") => a / s as f64,
             (Some(a), _) => *a,
             (None, _) => identity,
         })
-        .collect();
-    Ok(build(dims, |_| {
-        Some(if ints {
-            Data::Int(out.iter().map(|&f| f as i64).collect())
-        } else {
-            Data::Float(out)
-        })
-    }))
+        .collect()
 }
 
 #[cfg(test)]

@@ -134,8 +134,7 @@ fn dims_of(n: &Node, k: usize) -> Option<Vec<i64>> {
 /// matters if the export reads them with `Shape`.
 fn outputs(n: &Node) -> Option<Vec<Vec<i64>>> {
     let x = dims_of(n, 0)?;
-    let rank = x.len();
-    let axis = |name: &str, default: i64| fold::axis(n, n.attrs.int_or(name, default), rank).ok();
+    let axis = |default: i64| fold::axis(n, n.attrs.int_or("axis", default), x.len()).ok();
     let one = |d: Vec<i64>| Some(vec![d]);
     match n.op() {
         "Reshape" => one(shape::resolve(n, &x, n.int_input(1).ok()??).ok()?),
@@ -144,44 +143,13 @@ fn outputs(n: &Node) -> Option<Vec<Vec<i64>>> {
             None => one(x.into_iter().rev().collect()),
         },
         "Flatten" => {
-            let a = fold::axis(n, n.attrs.int_or("axis", 1), rank + 1).ok()?;
+            let a = fold::axis(n, n.attrs.int_or("axis", 1), x.len() + 1).ok()?;
             let product = |d: &[i64]| d.iter().try_fold(1i64, |p, &v| p.checked_mul(v));
             one(vec![product(&x[..a])?, product(&x[a..])?])
         }
-        "Squeeze" | "Unsqueeze" => {
-            let axes = match n.attrs.ints("axes") {
-                Some(a) => a.to_vec(),
-                None => n.int_input(1).ok()??,
-            };
-            let out_rank = if n.op() == "Squeeze" {
-                rank
-            } else {
-                rank + axes.len()
-            };
-            let axes: Vec<usize> = axes
-                .iter()
-                .map(|&a| fold::axis(n, a, out_rank).ok())
-                .collect::<Option<_>>()?;
-            if n.op() == "Squeeze" {
-                one((0..rank)
-                    .filter(|i| !axes.contains(i))
-                    .map(|i| x[i])
-                    .collect())
-            } else {
-                let mut rest = x.iter();
-                one((0..out_rank)
-                    .map(|i| {
-                        if axes.contains(&i) {
-                            Some(1)
-                        } else {
-                            rest.next().copied()
-                        }
-                    })
-                    .collect::<Option<_>>()?)
-            }
-        }
+        "Squeeze" | "Unsqueeze" => one(squeezed(n, &x)?),
         "Concat" => {
-            let a = axis("axis", 0)?;
+            let a = axis(0)?;
             let mut out = x.clone();
             for k in 1..n.inputs.len() {
                 out[a] = out[a].checked_add(*dims_of(n, k)?.get(a)?)?;
@@ -189,71 +157,22 @@ fn outputs(n: &Node) -> Option<Vec<Vec<i64>>> {
             one(out)
         }
         "Split" => {
-            let a = axis("axis", 0)?;
-            let outs = n.proto.output.len() as i64;
-            let sizes = match n.attrs.ints("split") {
-                Some(s) => s.to_vec(),
-                None => match n.int_input(1).ok()? {
-                    Some(s) => s,
-                    None => {
-                        let k = n.attrs.int_or("num_outputs", outs).clamp(1, outs.max(1));
-                        let chunk = x[a].checked_add(k - 1)? / k;
-                        (0..k)
-                            .map(|i| Some(chunk.min(x[a].checked_sub(i.checked_mul(chunk)?)?)))
-                            .collect::<Option<_>>()?
-                    }
-                },
-            };
-            Some(
-                sizes
-                    .into_iter()
-                    .map(|s| {
-                        let mut d = x.clone();
-                        d[a] = s;
-                        d
-                    })
-                    .collect(),
-            )
+            let a = axis(0)?;
+            let sizes = split_sizes(n, x[a])?;
+            Some(sizes.into_iter().map(|s| with(&x, a, s)).collect())
         }
-        "Slice" => {
-            let starts = n.int_input(1).ok()??;
-            let ends = n.int_input(2).ok()??;
-            let axes = n
-                .int_input(3)
-                .ok()?
-                .unwrap_or_else(|| (0..starts.len() as i64).collect());
-            let steps = n.int_input(4).ok()?.unwrap_or(vec![1; starts.len()]);
-            let mut out = x.clone();
-            for (((&s, &e), &a), &st) in starts.iter().zip(&ends).zip(&axes).zip(&steps) {
-                let a = fold::axis(n, a, rank).ok()?;
-                let len = x[a];
-                if st <= 0 {
-                    return None;
-                }
-                let clamp = |v: i64| if v < 0 { (v + len).max(0) } else { v.min(len) };
-                let (s, e) = (clamp(s), clamp(e));
-                out[a] = if e > s { (e - s - 1) / st + 1 } else { 0 };
-            }
-            one(out)
-        }
+        "Slice" => one(sliced(n, &x)?),
         "Gather" => {
-            let a = axis("axis", 0)?;
-            let mut out = x[..a].to_vec();
-            out.extend(dims_of(n, 1)?);
-            out.extend(&x[a + 1..]);
-            one(out)
+            let a = axis(0)?;
+            one([&x[..a], &dims_of(n, 1)?, &x[a + 1..]].concat())
         }
         // YOLOv8's DFL: 1×1, stride 1, unpadded.
         "Conv" => {
             let w = dims_of(n, 1)?;
-            let plain = w.get(2..) == Some(&[1, 1][..])
-                && n.attrs
-                    .ints("pads")
-                    .is_none_or(|p| p.iter().all(|&v| v == 0))
-                && n.attrs
-                    .ints("strides")
-                    .is_none_or(|s| s.iter().all(|&v| v == 1));
-            (plain && rank == 4).then(|| vec![vec![x[0], w[0], x[2], x[3]]])
+            let all =
+                |name: &str, v: i64| n.attrs.ints(name).is_none_or(|p| p.iter().all(|&d| d == v));
+            let plain = w.get(2..) == Some(&[1, 1][..]) && all("pads", 0) && all("strides", 1);
+            (plain && x.len() == 4).then(|| vec![vec![x[0], w[0], x[2], x[3]]])
         }
         "Add" | "Sub" | "Mul" | "Div" | "Pow" | "Max" | "Min" | "Sum" => {
             let all: Vec<Vec<i64>> = (0..n.inputs.len())
@@ -266,6 +185,78 @@ fn outputs(n: &Node) -> Option<Vec<Vec<i64>>> {
         // Cost-free ops keep the shape.
         _ => one(x),
     }
+}
+
+/// `dims` with axis `a` of size `size`.
+fn with(dims: &[i64], a: usize, size: i64) -> Vec<i64> {
+    let mut d = dims.to_vec();
+    d[a] = size;
+    d
+}
+
+/// Squeeze or Unsqueeze of `x` by the `axes` given.
+fn squeezed(n: &Node, x: &[i64]) -> Option<Vec<i64>> {
+    let axes = n.ints_or_input("axes", 1).ok()??;
+    let squeeze = n.op() == "Squeeze";
+    let out_rank = if squeeze {
+        x.len()
+    } else {
+        x.len() + axes.len()
+    };
+    let axes: Vec<usize> = (axes.iter())
+        .map(|&a| fold::axis(n, a, out_rank).ok())
+        .collect::<Option<_>>()?;
+    if squeeze {
+        return Some(
+            (0..x.len())
+                .filter(|i| !axes.contains(i))
+                .map(|i| x[i])
+                .collect(),
+        );
+    }
+    let mut rest = x.iter();
+    (0..out_rank)
+        .map(|i| {
+            if axes.contains(&i) {
+                Some(1)
+            } else {
+                rest.next().copied()
+            }
+        })
+        .collect()
+}
+
+/// The sizes a Split cuts `len` into: given, or `num_outputs` (else one per output)
+/// parts of `⌈len/k⌉`, the last one smaller.
+fn split_sizes(n: &Node, len: i64) -> Option<Vec<i64>> {
+    if let Some(s) = n.ints_or_input("split", 1).ok()? {
+        return Some(s);
+    }
+    let outs = n.proto.output.len() as i64;
+    let k = n.attrs.int_or("num_outputs", outs).clamp(1, outs.max(1));
+    let chunk = len.checked_add(k - 1)? / k;
+    (0..k)
+        .map(|i| Some(chunk.min(len.checked_sub(i.checked_mul(chunk)?)?)))
+        .collect()
+}
+
+/// Slice of `x` (steps of at least 1).
+fn sliced(n: &Node, x: &[i64]) -> Option<Vec<i64>> {
+    let starts = n.int_input(1).ok()??;
+    let ends = n.int_input(2).ok()??;
+    let axes = (n.int_input(3).ok()?).unwrap_or_else(|| (0..starts.len() as i64).collect());
+    let steps = n.int_input(4).ok()?.unwrap_or(vec![1; starts.len()]);
+    let mut out = x.to_vec();
+    for (((&s, &e), &a), &st) in starts.iter().zip(&ends).zip(&axes).zip(&steps) {
+        let a = fold::axis(n, a, x.len()).ok()?;
+        let len = x[a];
+        if st <= 0 {
+            return None;
+        }
+        let (s, e) = (shape::clamp(s, len), shape::clamp(e, len));
+        out[a] = if e > s { (e - s - 1) / st + 1 } else { 0 };
+    }
+    Some(out)
 }
 
 /// Refuses a head (read by the graph output at `at`) that does not end at the model's

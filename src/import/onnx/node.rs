@@ -110,6 +110,25 @@ impl<'a> Node<'a> {
             .ok_or_else(|| self.unknown(k))
     }
 
+    /// The attribute `name` (older opsets) or else input `k`'s values (newer ones),
+    /// when either is given.
+    pub fn ints_or_input(&self, name: &str, k: usize) -> Result<Option<Vec<i64>>, ModelError> {
+        match self.attrs.ints(name) {
+            Some(v) => Ok(Some(v.to_vec())),
+            None => self.int_input(k),
+        }
+    }
+
+    /// Refuses a computed tensor among inputs `ks` (weights, biases, statistics).
+    pub fn constants(&self, ks: std::ops::Range<usize>) -> Result<(), ModelError> {
+        for k in ks {
+            if matches!(self.input(k), Some(Value::Act(_))) {
+                self.konst(k)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Input `k`'s values as numbers, when the input is given.
     pub fn float_input(&self, k: usize) -> Result<Option<Vec<f64>>, ModelError> {
         if self.input(k).is_none() {

@@ -4,8 +4,9 @@
 
 use super::graph::Graph;
 use super::node::Node;
-use super::value::{list, Act, Const, Data, Value, View};
+use super::value::{list, Act, Const, Value, View};
 use super::{fold, head, pointwise, shape, spatial};
+use crate::import::graph::show;
 use crate::model::{Fc, Layer, ModelError, Shape};
 
 /// Ops that keep the shape and cost nothing in the cost model (spec §1: activations,
@@ -109,20 +110,13 @@ fn unsupported(n: &Node) -> ModelError {
 /// A cost-free op: its output is its first input, seen the same way. Other inputs
 /// (slopes, BN statistics, clip bounds) must be constants.
 fn free(g: &Graph, n: &Node) -> Result<Value, ModelError> {
-    for k in 1..n.inputs.len() {
-        if matches!(n.input(k), Some(Value::Act(_))) {
-            n.konst(k)?;
-        }
-    }
+    n.constants(1..n.inputs.len())?;
     match n.input(0) {
         Some(Value::Act(a)) => Ok(Value::Act(pass(g, n, *a))),
         Some(Value::Const(c)) if matches!(n.op(), "Identity" | "Cast") => {
             Ok(Value::Const(c.clone()))
         }
-        Some(Value::Const(c)) => Ok(Value::Const(Const {
-            dims: c.dims.clone(),
-            data: Data::Unknown,
-        })),
+        Some(Value::Const(c)) => Ok(Value::Const(Const::unknown(c.dims.clone()))),
         Some(Value::Head(h)) => Err((*h.why).clone()),
         None => Err(n.err("input 1 is missing")),
     }
@@ -152,35 +146,32 @@ fn elementwise(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         .collect();
     let Some(&(k0, first)) = acts.first() else {
         // Constants only, of an op not folded (Mean): the largest operand's dims.
-        let dims = n
-            .inputs
-            .iter()
-            .flatten()
+        let largest = (n.inputs.iter().flatten())
             .filter_map(|v| match &**v {
                 Value::Const(c) => Some(c),
                 Value::Act(_) | Value::Head(_) => None,
             })
-            .max_by_key(|c| c.len())
-            .map(|c| c.dims.clone())
-            .unwrap_or_default();
-        return Ok(Value::Const(Const {
-            dims,
-            data: Data::Unknown,
-        }));
+            .max_by_key(|c| c.len());
+        return Ok(Value::Const(Const::unknown(
+            largest.map(|c| c.dims.clone()).unwrap_or_default(),
+        )));
     };
-    if acts
-        .iter()
-        .all(|(_, a)| a.layer == first.layer && a.view == first.view)
-    {
+    if (acts.iter()).all(|(_, a)| a.layer == first.layer && a.view == first.view) {
         let mut a = first;
         a.fusable &= acts.len() == 1 && g.consumers(&n.proto.input[k0]) == 1;
         return Ok(Value::Act(a));
     }
+    join(g, n, &acts)
+}
+
+/// Elementwise ops of tensors from several layers: an add or mul layer of tensors of
+/// one shape, or a scale layer of a tensor by per-channel values.
+fn join(g: &mut Graph, n: &Node, acts: &[(usize, Act)]) -> Result<Value, ModelError> {
     let channels_last = acts
         .iter()
         .all(|(_, a)| a.view == View::ChannelsLast && a.pad == [0; 4]);
     if !channels_last {
-        for (k, _) in &acts {
+        for (k, _) in acts {
             n.image(*k)?;
         }
     }
@@ -219,7 +210,7 @@ fn elementwise(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
          (squeeze-excitation)",
         shapes
             .iter()
-            .map(|s| format!("{}×{}×{}", s.height, s.width, s.channels))
+            .map(|&s| show(s))
             .collect::<Vec<_>>()
             .join(", ")
     )))
@@ -288,9 +279,7 @@ fn fc(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
             x.shape.elements()
         )));
     }
-    if let Some(Value::Act(_)) = n.input(2) {
-        n.konst(2)?;
-    }
+    n.constants(2..3)?;
     let outputs = n.size("the number of outputs", outputs, 1)?;
     let mut a = g.push(Layer::Fc(Fc { outputs }), vec![x.layer], &n.origin)?;
     a.view = View::Flat;

@@ -14,11 +14,7 @@ use crate::model::{Conv, Layer, ModelError};
 /// axis 1 of a flat one or of a `1×1` image. Other axes mix pixels and are refused.
 pub fn layer_norm(g: &Graph, n: &Node) -> Result<Value, ModelError> {
     let x = n.act(0)?;
-    for k in 1..n.inputs.len() {
-        if matches!(n.input(k), Some(Value::Act(_))) {
-            n.konst(k)?;
-        }
-    }
+    n.constants(1..n.inputs.len())?;
     let axis = n.attrs.int_or("axis", -1);
     let channels = match x.view {
         View::ChannelsLast => matches!(axis, -1 | 3),

@@ -7,18 +7,13 @@
 use super::graph::Graph;
 use super::head;
 use super::node::Node;
-use super::value::{from_tensor, list, Act, Const, Data, Value, View, MAX_CONST_VALUES, MAX_RANK};
+use super::value::{from_tensor, list, Act, Const, Data, Value, View, MAX_RANK};
 use crate::model::{Crop, Layer, ModelError, Shuffle, Split};
 
 /// Flatten, Reshape, Transpose, Squeeze, Unsqueeze.
 pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let target = match n.op() {
-        "Reshape" => {
-            let t = n
-                .int_input(1)?
-                .ok_or_else(|| n.err("the shape input is missing"))?;
-            Some(t)
-        }
+        "Reshape" => Some((n.int_input(1)?).ok_or_else(|| n.err("the shape input is missing"))?),
         _ => None,
     };
     let x = match n.input(0) {
@@ -29,10 +24,9 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         return Err(n.err("it reads the output of a Pad, which only a Conv or a pool can fold"));
     }
     let dims = x.dims();
-    let image = x.image_dims();
-    let c = image[1];
     let out: Vec<i64> = match n.op() {
         "Reshape" => resolve(n, &dims, target.unwrap_or_default())?,
+        "Transpose" => return transpose(g, n, x),
         "Flatten" => {
             let axis = n.attrs.int_or("axis", 1);
             if !matches!(axis, 0 | 1 | -3 | -4) {
@@ -42,60 +36,53 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
             }
             vec![1, x.shape.elements() as i64]
         }
-        "Transpose" => {
-            let perm: Vec<i64> = match n.attrs.ints("perm") {
-                Some(p) => p.to_vec(),
-                None => (0..dims.len() as i64).rev().collect(),
-            };
-            let identity = perm.iter().enumerate().all(|(i, &p)| p == i as i64);
-            return match x.view {
-                _ if identity => Ok(Value::Act(x)),
-                View::Grouped(gr) if perm == [0, 2, 1, 3, 4] => Ok(Value::Act(Act {
-                    view: View::Transposed(gr),
-                    fusable: false,
-                    ..x
-                })),
-                View::Image if perm == [0, 2, 3, 1] => Ok(Value::Act(Act {
-                    view: View::ChannelsLast,
-                    fusable: false,
-                    ..x
-                })),
-                View::ChannelsLast if perm == [0, 3, 1, 2] => Ok(Value::Act(Act {
-                    view: View::Image,
-                    fusable: false,
-                    ..x
-                })),
-                _ => Ok(head_or_refuse(
-                    g,
-                    &x,
-                    head::permuted(&dims, &perm),
-                    n.err(format!(
-                        "perm {} of dims {}: the planner reads a Transpose only in a \
-                         channel shuffle (Reshape to [1, g, C/g, H, W], Transpose [0, 2, 1, 3, \
-                         4], Reshape back), to channels-last and back ([0, 2, 3, 1], [0, 3, 1, \
-                         2]) and in a detection head",
-                        list(&perm),
-                        list(&dims)
-                    )),
-                )?),
-            };
-        }
         // Squeeze and Unsqueeze: only between [1, C, 1, 1] and [1, C].
-        _ => {
-            if x.shape.height != 1 || x.shape.width != 1 {
-                return Err(n.err(format!(
-                    "dims {}: the planner squeezes only [1, C, 1, 1] to [1, C] and back",
-                    list(&dims)
-                )));
-            }
-            if x.view == View::Flat {
-                image.to_vec()
-            } else {
-                vec![1, c]
-            }
+        _ if x.shape.height != 1 || x.shape.width != 1 => {
+            return Err(n.err(format!(
+                "dims {}: the planner squeezes only [1, C, 1, 1] to [1, C] and back",
+                list(&dims)
+            )))
         }
+        _ if x.view == View::Flat => x.image_dims().to_vec(),
+        _ => vec![1, i64::from(x.shape.channels)],
     };
     view_as(g, n, x, out)
+}
+
+/// Transpose: the channel shuffle's, to channels-last and back, or the start of a
+/// detection head.
+fn transpose(g: &mut Graph, n: &Node, x: Act) -> Result<Value, ModelError> {
+    let dims = x.dims();
+    let perm: Vec<i64> = match n.attrs.ints("perm") {
+        Some(p) => p.to_vec(),
+        None => (0..dims.len() as i64).rev().collect(),
+    };
+    let identity = perm.iter().enumerate().all(|(i, &p)| p == i as i64);
+    let seen_as = |view| {
+        Ok(Value::Act(Act {
+            view,
+            fusable: false,
+            ..x
+        }))
+    };
+    match x.view {
+        _ if identity => Ok(Value::Act(x)),
+        View::Grouped(gr) if perm == [0, 2, 1, 3, 4] => seen_as(View::Transposed(gr)),
+        View::Image if perm == [0, 2, 3, 1] => seen_as(View::ChannelsLast),
+        View::ChannelsLast if perm == [0, 3, 1, 2] => seen_as(View::Image),
+        _ => head_or_refuse(
+            g,
+            &x,
+            head::permuted(&dims, &perm),
+            n.err(format!(
+                "perm {} of dims {}: the planner reads a Transpose only in a channel shuffle \
+                 (Reshape to [1, g, C/g, H, W], Transpose [0, 2, 1, 3, 4], Reshape back), to \
+                 channels-last and back ([0, 2, 3, 1], [0, 3, 1, 2]) and in a detection head",
+                list(&perm),
+                list(&dims)
+            )),
+        ),
+    }
 }
 
 /// `x` seen with the dims `out` (same elements, same order): a flatten, the channel
@@ -254,66 +241,17 @@ fn const_view(n: &Node, c: &Const, target: Option<Vec<i64>>) -> Result<Value, Mo
             let first = c.dims.first().copied().unwrap_or(1).max(1);
             vec![first, (c.len() / first as u64).min(i64::MAX as u64) as i64]
         }
-        "Transpose" => {
-            let mut d = c.dims.clone();
-            d.reverse();
-            match n.attrs.ints("perm") {
-                Some(p) => p
-                    .iter()
-                    .map(|&i| c.dims.get(i as usize).copied())
-                    .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| {
-                        n.err(format!(
-                            "perm {} does not fit dims {}",
-                            list(p),
-                            list(&c.dims)
-                        ))
-                    })?,
-                None => d,
-            }
-        }
-        op => {
-            let axes = match n.attrs.ints("axes") {
-                Some(a) => a.to_vec(),
-                None => n.int_input(1)?.unwrap_or_default(),
-            };
-            let mut d = c.dims.clone();
-            // Axes are unique and fit the rank, so more axes than MAX_RANK never fit (and
-            // would make the loops below quadratic in a hostile file's list).
-            if axes.len() > MAX_RANK {
-                return Err(n.err(format!(
-                    "{} axes {} are more than a tensor's {MAX_RANK} dims",
-                    axes.len(),
-                    list(&axes)
-                )));
-            }
-            if op == "Unsqueeze" {
-                let rank = (d.len() + axes.len()) as i64;
-                // Inserting in increasing order of axis gives ONNX's result.
-                for a in 0..rank {
-                    if axes.iter().any(|&x| x == a || x == a - rank) {
-                        d.insert((a as usize).min(d.len()), 1);
-                    }
-                }
-                if d.len() as i64 != rank || rank > MAX_RANK as i64 {
-                    return Err(n.err(format!(
-                        "axes {} do not fit dims {}",
-                        list(&axes),
-                        list(&c.dims)
-                    )));
-                }
-            } else if axes.is_empty() {
-                d.retain(|&x| x != 1);
-            } else {
-                let rank = d.len() as i64;
-                let keep: Vec<i64> = (0..rank)
-                    .filter(|i| !axes.iter().any(|&a| a == *i || a == *i - rank))
-                    .map(|i| d[i as usize])
-                    .collect();
-                d = keep;
-            }
-            d
-        }
+        "Transpose" => match n.attrs.ints("perm") {
+            Some(p) => head::permuted(&c.dims, p).ok_or_else(|| {
+                n.err(format!(
+                    "perm {} does not fit dims {}",
+                    list(p),
+                    list(&c.dims)
+                ))
+            })?,
+            None => c.dims.iter().rev().copied().collect(),
+        },
+        _ => const_squeezed(n, &c.dims)?,
     };
     super::value::check_rank(dims.len()).map_err(|m| n.err(m))?;
     let data = if n.op() == "Transpose" && c.dims.len() > 1 {
@@ -322,6 +260,46 @@ fn const_view(n: &Node, c: &Const, target: Option<Vec<i64>>) -> Result<Value, Mo
         c.data.clone()
     };
     Ok(Value::Const(Const { dims, data }))
+}
+
+/// Squeeze or Unsqueeze of a constant's `dims` (Squeeze without axes: every 1).
+fn const_squeezed(n: &Node, dims: &[i64]) -> Result<Vec<i64>, ModelError> {
+    let axes = n.ints_or_input("axes", 1)?.unwrap_or_default();
+    // Axes are unique and fit the rank, so more axes than MAX_RANK never fit (and would
+    // make the loops below quadratic in a hostile file's list).
+    if axes.len() > MAX_RANK {
+        return Err(n.err(format!(
+            "{} axes {} are more than a tensor's {MAX_RANK} dims",
+            axes.len(),
+            list(&axes)
+        )));
+    }
+    let mut d = dims.to_vec();
+    if n.op() == "Unsqueeze" {
+        let rank = (d.len() + axes.len()) as i64;
+        // Inserting in increasing order of axis gives ONNX's result.
+        for a in 0..rank {
+            if axes.iter().any(|&x| x == a || x == a - rank) {
+                d.insert((a as usize).min(d.len()), 1);
+            }
+        }
+        if d.len() as i64 != rank || rank > MAX_RANK as i64 {
+            return Err(n.err(format!(
+                "axes {} do not fit dims {}",
+                list(&axes),
+                list(dims)
+            )));
+        }
+    } else if axes.is_empty() {
+        d.retain(|&x| x != 1);
+    } else {
+        let rank = d.len() as i64;
+        d = (0..rank)
+            .filter(|i| !axes.iter().any(|&a| a == *i || a == *i - rank))
+            .map(|i| d[i as usize])
+            .collect();
+    }
+    Ok(d)
 }
 
 /// A channel range `start..end` of `channels` as the planner's split: equal groups.
@@ -367,22 +345,13 @@ pub fn split(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
     }
     let outs = n.proto.output.len() as i64;
     let c = i64::from(x.shape.channels);
-    let sizes = match n.attrs.ints("split") {
-        Some(s) => s.to_vec(),
-        None => match n.int_input(1)? {
-            Some(s) => s,
-            None => match n.attrs.int("num_outputs") {
-                Some(k) => num_outputs(n, k, outs, c)?,
-                None => {
-                    if outs == 0 || c % outs != 0 {
-                        return Err(
-                            n.err(format!("{c} channels do not split into {outs} equal parts"))
-                        );
-                    }
-                    vec![c / outs; outs as usize]
-                }
-            },
-        },
+    let sizes = match (n.ints_or_input("split", 1)?, n.attrs.int("num_outputs")) {
+        (Some(s), _) => s,
+        (None, Some(k)) => num_outputs(n, k, outs, c)?,
+        (None, None) if outs == 0 || c % outs != 0 => {
+            return Err(n.err(format!("{c} channels do not split into {outs} equal parts")))
+        }
+        (None, None) => vec![c / outs; outs as usize],
     };
     if sizes.len() as i64 != outs
         || sizes.iter().any(|&s| s < 0)
@@ -427,7 +396,7 @@ fn num_outputs(n: &Node, k: i64, outs: i64, c: i64) -> Result<Vec<i64>, ModelErr
 }
 
 /// Slice: of a 1-D constant (shape building), its values; of a tensor, a channel range
-/// (other axes whole).
+/// and a crop of the height and width.
 pub fn slice(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let (starts, ends, axes, steps) = match n.attrs.ints("starts") {
         Some(s) => (
@@ -456,34 +425,42 @@ pub fn slice(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
             "starts, ends, axes and steps must have one value per axis, and steps must be 1",
         ));
     }
-    let clamp = |v: i64, len: i64| if v < 0 { (v + len).max(0) } else { v.min(len) };
-    if let Some(Value::Const(c)) = n.input(0) {
-        let values = match (c.int_values(), c.dims.len(), axes.as_slice()) {
-            (Some(v), 1, [0]) => {
-                let len = v.len() as i64;
-                let (s, e) = (clamp(starts[0], len), clamp(ends[0], len));
-                Data::Int(if s < e {
-                    v[s as usize..e as usize].to_vec()
-                } else {
-                    Vec::new()
-                })
-            }
-            _ => Data::Unknown,
-        };
-        return Ok(Value::Const(match values {
-            Data::Int(v) => Const::ints(v),
-            _ => Const {
-                dims: c.dims.clone(),
-                data: Data::Unknown,
+    let ranges: Vec<(i64, i64, i64)> = (starts.into_iter().zip(ends).zip(axes))
+        .map(|((s, e), a)| (s, e, a))
+        .collect();
+    match n.input(0) {
+        Some(Value::Const(c)) => Ok(Value::Const(
+            match (c.int_values(), &c.dims[..], &ranges[..]) {
+                (Some(v), [_], &[(s, e, 0)]) => {
+                    let len = v.len() as i64;
+                    let (s, e) = (clamp(s, len), clamp(e, len));
+                    Const::ints(v.get(s as usize..e as usize).unwrap_or_default().to_vec())
+                }
+                _ => Const::unknown(c.dims.clone()),
             },
-        }));
+        )),
+        _ => slice_image(g, n, &ranges),
     }
+}
+
+/// A slice index `v` of an axis of `len`: from the end when negative, clamped.
+pub fn clamp(v: i64, len: i64) -> i64 {
+    if v < 0 {
+        (v + len).max(0)
+    } else {
+        v.min(len)
+    }
+}
+
+/// Slice of an image by `(start, end, axis)` ranges: a channel range (a split), then
+/// what is cut from the height and width (a crop).
+fn slice_image(g: &mut Graph, n: &Node, ranges: &[(i64, i64, i64)]) -> Result<Value, ModelError> {
     let x = n.image(0)?;
     let dims = x.dims();
     let mut range = (0, dims[1]);
     // Top, bottom, left, right: what a slice of the height and width leaves out.
     let mut cut = [0i64; 4];
-    for ((&s, &e), &a) in starts.iter().zip(&ends).zip(&axes) {
+    for &(s, e, a) in ranges {
         let a = axis4(a);
         let len = *dims
             .get(a as usize)
@@ -526,93 +503,71 @@ pub fn slice(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
 /// Shape, Constant, ConstantOfShape: constants, with values when small.
 pub fn constant(n: &Node) -> Result<Value, ModelError> {
     let c = match n.op() {
-        "Shape" => {
-            let dims = match n.input(0) {
-                Some(Value::Act(a)) => a.dims(),
-                Some(Value::Const(c)) => c.dims.clone(),
-                Some(Value::Head(h)) => h.dims.clone().ok_or_else(|| (*h.why).clone())?,
-                None => return Err(n.err("input 1 is missing")),
-            };
-            let rank = dims.len() as i64;
-            let clamp = |v: i64| (if v < 0 { v + rank } else { v }).clamp(0, rank) as usize;
-            let (s, e) = (
-                clamp(n.attrs.int_or("start", 0)),
-                clamp(n.attrs.int_or("end", rank)),
-            );
-            Const::ints(if s < e {
-                dims[s..e].to_vec()
-            } else {
-                Vec::new()
-            })
-        }
-        "Constant" => {
-            let a = &n.attrs;
-            if let Some(t) = a.tensor("value") {
-                from_tensor(t).map_err(|m| n.err(m))?
-            } else if let Some(i) = a.int("value_int") {
-                Const {
-                    dims: Vec::new(),
-                    data: Data::Int(vec![i]),
-                }
-            } else if let Some(v) = a.ints("value_ints") {
-                Const {
-                    dims: vec![v.len() as i64],
-                    data: small(v.len(), || Data::Int(v.to_vec())),
-                }
-            } else if let Some(f) = a.float("value_float") {
-                Const {
-                    dims: Vec::new(),
-                    data: Data::Float(vec![f64::from(f)]),
-                }
-            } else if let Some(v) = a.floats("value_floats") {
-                Const {
-                    dims: vec![v.len() as i64],
-                    data: small(v.len(), || {
-                        Data::Float(v.iter().map(|&f| f64::from(f)).collect())
-                    }),
-                }
-            } else {
-                return Err(n.err("its value is not a tensor, int(s) or float(s) (sparse and string constants are not supported)"));
-            }
-        }
-        // ConstantOfShape
-        _ => {
-            let dims = n
-                .int_input(0)?
-                .ok_or_else(|| n.err("the shape input is missing"))?;
-            if dims.len() > MAX_RANK || dims.iter().any(|&d| d < 0) {
-                return Err(n.err(format!("shape {} is not a tensor shape", list(&dims))));
-            }
-            let fill = n
-                .attrs
-                .tensor("value")
-                .map(from_tensor)
-                .transpose()
-                .map_err(|m| n.err(m))?;
-            let mut c = Const {
-                dims,
-                data: Data::Unknown,
-            };
-            let count = c.len();
-            if count <= MAX_CONST_VALUES as u64 {
-                c.data = match fill.map(|f| f.data) {
-                    None => Data::Float(vec![0.0; count as usize]),
-                    Some(Data::Int(v)) if v.len() == 1 => Data::Int(vec![v[0]; count as usize]),
-                    Some(Data::Float(v)) if v.len() == 1 => Data::Float(vec![v[0]; count as usize]),
-                    Some(_) => Data::Unknown,
-                };
-            }
-            c
-        }
+        "Shape" => shape_of(n)?,
+        "Constant" => constant_attr(n)?,
+        _ => constant_of_shape(n)?,
     };
     Ok(Value::Const(c))
 }
 
-/// `data()` when `n` values may be kept, else unknown.
-fn small(n: usize, data: impl FnOnce() -> Data) -> Data {
-    if n <= MAX_CONST_VALUES {
-        data()
+/// Shape: the input's dims from `start` to `end`.
+fn shape_of(n: &Node) -> Result<Const, ModelError> {
+    let dims = match n.input(0) {
+        Some(Value::Act(a)) => a.dims(),
+        Some(Value::Const(c)) => c.dims.clone(),
+        Some(Value::Head(h)) => h.dims.clone().ok_or_else(|| (*h.why).clone())?,
+        None => return Err(n.err("input 1 is missing")),
+    };
+    let rank = dims.len() as i64;
+    let clamp = |v: i64| (if v < 0 { v + rank } else { v }).clamp(0, rank) as usize;
+    let (s, e) = (
+        clamp(n.attrs.int_or("start", 0)),
+        clamp(n.attrs.int_or("end", rank)),
+    );
+    Ok(Const::ints(dims.get(s..e).unwrap_or_default().to_vec()))
+}
+
+/// Constant: its tensor, or its one or several ints or floats.
+fn constant_attr(n: &Node) -> Result<Const, ModelError> {
+    let a = &n.attrs;
+    let vector = |len: usize, data: Data| Const::build(vec![len as i64], |_| Some(data));
+    Ok(if let Some(t) = a.tensor("value") {
+        from_tensor(t).map_err(|m| n.err(m))?
+    } else if let Some(i) = a.int("value_int") {
+        Const::new(Vec::new(), Data::Int(vec![i]))
+    } else if let Some(v) = a.ints("value_ints") {
+        vector(v.len(), Data::Int(v.to_vec()))
+    } else if let Some(f) = a.float("value_float") {
+        Const::new(Vec::new(), Data::Float(vec![f64::from(f)]))
+    } else if let Some(v) = a.floats("value_floats") {
+        vector(
+            v.len(),
+            Data::Float(v.iter().map(|&f| f64::from(f)).collect()),
+        )
     } else {
-        Data::Unknown
+        return Err(n.err(
+            "its value is not a tensor, int(s) or float(s) (sparse and string constants are \
+             not supported)",
+        ));
+    })
+}
+
+/// ConstantOfShape: the shape input's dims, filled with the one value of `value` (0.0
+/// when absent).
+fn constant_of_shape(n: &Node) -> Result<Const, ModelError> {
+    let dims = n
+        .int_input(0)?
+        .ok_or_else(|| n.err("the shape input is missing"))?;
+    if dims.len() > MAX_RANK || dims.iter().any(|&d| d < 0) {
+        return Err(n.err(format!("shape {} is not a tensor shape", list(&dims))));
     }
+    let fill = (n.attrs.tensor("value").map(from_tensor))
+        .transpose()
+        .map_err(|m| n.err(m))?;
+    Ok(Const::build(dims, |count| match fill.map(|f| f.data) {
+        None => Some(Data::Float(vec![0.0; count])),
+        Some(Data::Int(v)) if v.len() == 1 => Some(Data::Int(vec![v[0]; count])),
+        Some(Data::Float(v)) if v.len() == 1 => Some(Data::Float(vec![v[0]; count])),
+        Some(_) => None,
+    }))
 }

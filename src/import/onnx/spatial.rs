@@ -100,9 +100,7 @@ pub fn conv(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
             list(&dil)
         )));
     }
-    if let Some(Value::Act(_)) = n.input(2) {
-        n.konst(2)?;
-    }
+    n.constants(2..3)?;
     let p = pads(n, &x, [kh, kw], [strides[0], strides[1]], dil[0])?;
     let conv = Conv {
         filters,
@@ -128,11 +126,6 @@ pub fn conv(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
 pub fn pool(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let x = n.act(0)?;
     n.check_image(&x, 0)?;
-    let mode = if n.op() == "MaxPool" {
-        PoolMode::Max
-    } else {
-        PoolMode::Avg
-    };
     let kernel = n
         .attrs
         .ints("kernel_shape")
@@ -144,7 +137,7 @@ pub fn pool(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     }
     let p = pads(n, &x, [k[0], k[1]], [s[0], s[1]], 1)?;
     let pool = PoolLayer {
-        mode,
+        mode: mode(n),
         global: false,
         size: k[0],
         stride: s[0],
@@ -174,21 +167,21 @@ pub fn pool(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     )?))
 }
 
-/// GlobalAveragePool, GlobalMaxPool, and ReduceMean/ReduceMax over height and width.
-pub fn global_pool(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
-    let x = n.image(0)?;
-    let mode = if n.op().contains("Max") {
+/// Max for MaxPool, GlobalMaxPool and ReduceMax; else average.
+fn mode(n: &Node) -> PoolMode {
+    if n.op().contains("Max") {
         PoolMode::Max
     } else {
         PoolMode::Avg
-    };
+    }
+}
+
+/// GlobalAveragePool, GlobalMaxPool, and ReduceMean/ReduceMax over height and width.
+pub fn global_pool(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
+    let x = n.image(0)?;
     let mut flat = false;
     if n.op().starts_with("Reduce") {
-        let axes = match n.attrs.ints("axes") {
-            Some(a) => Some(a.to_vec()),
-            None => n.int_input(1)?,
-        };
-        let axes: Vec<i64> = axes
+        let axes: Vec<i64> = (n.ints_or_input("axes", 1)?)
             .unwrap_or_default()
             .into_iter()
             .map(|a| if a < 0 { a + 4 } else { a })
@@ -205,7 +198,7 @@ pub fn global_pool(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         x
     } else {
         g.push(
-            Layer::Pool(PoolLayer::global(mode)),
+            Layer::Pool(PoolLayer::global(mode(n))),
             vec![x.layer],
             &n.origin,
         )?
@@ -223,12 +216,7 @@ pub fn pad(n: &Node) -> Result<Value, ModelError> {
     if n.input(3).is_some() {
         return Err(n.err("the axes input is not supported (give pads for all four axes)"));
     }
-    let pads = match n.attrs.ints("pads") {
-        Some(p) => p.to_vec(),
-        None => n
-            .int_input(1)?
-            .ok_or_else(|| n.err("the pads are missing"))?,
-    };
+    let pads = (n.ints_or_input("pads", 1)?).ok_or_else(|| n.err("the pads are missing"))?;
     if pads.len() != 8 || pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0 {
         return Err(n.err(format!(
             "pads {}: the planner pads height and width only ([0, 0, top, left, 0, 0, bottom, right])",

@@ -102,11 +102,28 @@ pub struct Const {
 }
 
 impl Const {
+    pub fn new(dims: Vec<i64>, data: Data) -> Self {
+        Const { dims, data }
+    }
+
+    /// A constant whose dims alone are known.
+    pub fn unknown(dims: Vec<i64>) -> Self {
+        Const::new(dims, Data::Unknown)
+    }
+
     pub fn ints(values: Vec<i64>) -> Self {
-        Const {
-            dims: vec![values.len() as i64],
-            data: Data::Int(values),
+        Const::new(vec![values.len() as i64], Data::Int(values))
+    }
+
+    /// A constant of `dims` whose values `make` computes from their count, unless it
+    /// has too many values to keep.
+    pub fn build(dims: Vec<i64>, make: impl FnOnce(usize) -> Option<Data>) -> Self {
+        let mut c = Const::unknown(dims);
+        let count = c.len();
+        if count <= MAX_CONST_VALUES as u64 {
+            c.data = make(count as usize).unwrap_or(Data::Unknown);
         }
+        c
     }
 
     /// Number of elements (saturating: dims of a hostile file may be enormous).
@@ -168,10 +185,7 @@ pub struct Head {
 /// type that shapes and scales use. More than [`MAX_RANK`] dims is refused.
 pub fn from_tensor(t: &TensorProto) -> Result<Const, String> {
     check_rank(t.dims.len())?;
-    let c = Const {
-        dims: t.dims.clone(),
-        data: Data::Unknown,
-    };
+    let c = Const::unknown(t.dims.clone());
     let count = c.len();
     let large = count > MAX_CONST_VALUES as u64;
     if large && t.data_type == data_type::INT64 && counting(t) == Some(count) {
