@@ -56,7 +56,9 @@ impl Chain {
     /// The conv a pool written at `origin` fuses into: the last one, if only cost-free
     /// layers followed it and it has no pool yet.
     pub fn pool_target(&mut self, origin: &Origin) -> Result<Poolable, ModelError> {
-        (self.poolable.take()).ok_or_else(|| origin.error("a pool after no conv to fuse into"))
+        self.poolable
+            .take()
+            .ok_or_else(|| origin.error("a pool after no conv to fuse into"))
     }
 
     /// Gives `p` a pool of `size` and `stride`, checked against its conv output.
