@@ -4,7 +4,7 @@
 
 use super::meter::{self, ELEMENT_BYTES};
 use super::rng::SplitMix;
-use crate::model::{Kind, Network};
+use crate::model::{Fc, Layer, Network};
 
 /// Weights and bias of one layer. Conv: `[ky][kx][ci][co]`; FL: `[input][output]`,
 /// inputs in the row-major (`H`, `W`, `C`) order of the previous output.
@@ -47,14 +47,14 @@ impl Weights {
             .map(|l| {
                 let mut g = SplitMix::stream(seed, l.index as u64);
                 match l.kind {
-                    Kind::Conv(c) => {
+                    Layer::Conv(c) => {
                         // Kh·Kw taps of `Ci / groups` channels (main and skip).
                         let taps = u64::from(c.rows().kernel) * u64::from(c.cols().kernel);
                         let fan_in = taps * u64::from(l.input_channels() / c.group_count());
                         let co = u64::from(c.filters);
                         he(&mut g, fan_in, fan_in * co, co)
                     }
-                    Kind::Fc { outputs } => {
+                    Layer::Fc(Fc { outputs }) => {
                         let ni = l.input.elements();
                         let no = u64::from(outputs);
                         he(&mut g, ni, ni * no, no)

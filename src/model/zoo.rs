@@ -1,7 +1,8 @@
 //! The paper's models (Table I), a small teaching network, and branching networks
 //! people deploy today (ResNet-18/50, MobileNetV2) with a small branching teaching one.
 
-use super::layer::{Conv, Fc, Layer, Model, Passthrough, PoolLayer, PoolMode, Shape};
+use super::layer::{Model, Passthrough, Shape};
+use crate::layers::{Conv, Fc, Layer, PoolLayer, PoolMode};
 
 /// Names accepted by [`by_name`], in the order the page lists them.
 pub const NAMES: [&str; 9] = [

@@ -4,7 +4,7 @@
 
 use super::super::meter::{ELEMENT_BYTES as E, SLOT_BYTES as S};
 use super::super::pool::{combine_work, reduce_work};
-use crate::model::{Conv, Kind, LayerInfo, Network, Shape};
+use crate::model::{Conv, Layer, LayerInfo, Network, Shape};
 use crate::slicing::Rows;
 
 /// Bytes of one f64 of the reference's per-output magnitudes and bounds (not metered).
@@ -68,7 +68,7 @@ pub(super) fn output_rows(layer: &LayerInfo, n: u64) -> Cost {
     cost.store(out.height);
     cost.elements(mul(n, row));
     match layer.kind {
-        Kind::Conv(Conv { pool: Some(p), .. }) => {
+        Layer::Conv(Conv { pool: Some(p), .. }) => {
             let conv = layer.conv_out;
             let reduced = mul(n.saturating_sub(1), u64::from(p.stride))
                 .saturating_add(u64::from(p.size))
@@ -78,7 +78,7 @@ pub(super) fn output_rows(layer: &LayerInfo, n: u64) -> Cost {
             cost.bytes = cost.bytes.saturating_add(mul(mul(reduced, 2 * E), row));
             cost.work(mul(n, combine_work(out, u64::from(p.size))));
         }
-        Kind::Conv(_) | Kind::Fc { .. } => cost.work(mul(n, row)),
+        Layer::Conv(_) | Layer::Fc(_) => cost.work(mul(n, row)),
         _ => unreachable!("only a conv's or an FL's output is copied"),
     }
     cost

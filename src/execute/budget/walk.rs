@@ -24,7 +24,7 @@ use super::kernels::{
 use super::Estimate;
 use crate::cost::dag_sweep::uploaded;
 use crate::cost::Case;
-use crate::model::{Kind, Network};
+use crate::model::{Fc, Layer, Network};
 use crate::slicing::{back_through_conv, Rows};
 use crate::solver::{BlockPlan, DevicePlan, Plan};
 
@@ -39,13 +39,13 @@ fn weight_elements(net: &Network) -> u64 {
         .iter()
         .fold(net.input.elements() + branch, |n, l| {
             let w = match l.kind {
-                Kind::Conv(c) => {
+                Layer::Conv(c) => {
                     let taps = u64::from(c.rows().kernel) * u64::from(c.cols().kernel);
                     let fan_in = taps * u64::from(l.input_channels() / c.group_count());
                     let co = u64::from(c.filters);
                     mul(fan_in, co).saturating_add(co)
                 }
-                Kind::Fc { outputs } => {
+                Layer::Fc(Fc { outputs }) => {
                     let no = u64::from(outputs);
                     mul(l.input.elements(), no).saturating_add(no)
                 }
@@ -69,7 +69,7 @@ impl Walk<'_> {
         let n = out.len();
         let mut cost = Cost::default();
         match layer.kind {
-            Kind::Conv(c) => {
+            Layer::Conv(c) => {
                 if self.net.branch.is_some_and(|b| b.spec.target == m) {
                     let need = back_through_conv(computed, c, layer.input.height);
                     cost.add(concat_rows(layer, need.len()));
@@ -81,7 +81,7 @@ impl Walk<'_> {
                 cost.elements(mul(computed.len(), row_len(layer.conv_out)));
                 cost.add(output_rows(layer, n));
             }
-            Kind::Pool(p) => {
+            Layer::Pool(p) => {
                 let (inp, o) = (layer.input, layer.output);
                 let ra = p.rows(inp.height);
                 let (lo, hi) = ra.back(out.first, out.last.min(o.height - 1), inp.height);
@@ -97,7 +97,7 @@ impl Walk<'_> {
                 cost.elements(mul(n, row_len(o)));
             }
             _ => {
-                let inputs = if matches!(layer.kind, Kind::Reorg(_)) {
+                let inputs = if matches!(layer.kind, Layer::Reorg(_)) {
                     1
                 } else {
                     self.net.inputs[m - 1].len()
@@ -343,7 +343,7 @@ pub fn estimate(net: &Network, plan: &Plan) -> Estimate {
             .layers
             .iter()
             .map(|l| match l.kind {
-                Kind::Conv(c) => column_taps(c.cols(), l.conv_out.width, l.input.width),
+                Layer::Conv(c) => column_taps(c.cols(), l.conv_out.width, l.input.width),
                 _ => 0,
             })
             .collect(),

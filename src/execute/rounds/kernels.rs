@@ -8,7 +8,7 @@ use super::super::ops::{concat_rows, output_rows};
 use super::super::pool::pool;
 use super::super::tensor::{Missing, RowStore};
 use super::super::weights::LayerWeights;
-use crate::model::{Axis, Conv, Kind, LayerInfo, Shape};
+use crate::model::{Axis, Conv, Layer, LayerInfo, Shape};
 use crate::slicing::{back_through_conv, Rows};
 
 /// Rows `first..=last` clipped to a tensor of `height` rows.
@@ -151,7 +151,7 @@ pub fn conv_out(
     computed: Rows,
     act: bool,
 ) -> Result<RowStore, Missing> {
-    let Kind::Conv(cv) = layer.kind else {
+    let Layer::Conv(cv) = layer.kind else {
         unreachable!("conv_out is called on conv layers")
     };
     let joined;
@@ -176,7 +176,7 @@ pub fn pooled(
     name: String,
 ) -> Result<RowStore, Missing> {
     let pool = match layer.kind {
-        Kind::Conv(c) => c.pool,
+        Layer::Conv(c) => c.pool,
         _ => None,
     };
     output_rows(conv_out, layer.output, layer.conv_out, pool, rows, name)
@@ -224,14 +224,14 @@ pub fn layer_rows(
     let c = out.channels as usize;
     let same = |y: u32, h: u32| y.min(h.saturating_sub(1));
     match layer.kind {
-        Kind::Conv(_) => pooled(
+        Layer::Conv(_) => pooled(
             layer,
             &conv_out(layer, lw, inputs, computed, act)?,
             rows,
             name,
         ),
-        Kind::Pool(p) => pool(inputs[0], layer, p, rows, name),
-        Kind::Add => per_row(inputs, out, rows, name, same, |lines, row| {
+        Layer::Pool(p) => pool(inputs[0], layer, p, rows, name),
+        Layer::Add => per_row(inputs, out, rows, name, same, |lines, row| {
             row.copy_from_slice(lines[0]);
             for line in &lines[1..] {
                 for (a, &v) in row.iter_mut().zip(line.iter()) {
@@ -239,7 +239,7 @@ pub fn layer_rows(
                 }
             }
         }),
-        Kind::Mul => per_row(inputs, out, rows, name, same, |lines, row| {
+        Layer::Mul => per_row(inputs, out, rows, name, same, |lines, row| {
             row.copy_from_slice(lines[0]);
             for line in &lines[1..] {
                 for (a, &v) in row.iter_mut().zip(line.iter()) {
@@ -247,7 +247,7 @@ pub fn layer_rows(
                 }
             }
         }),
-        Kind::Scale => per_row(inputs, out, rows, name, same, |lines, row| {
+        Layer::Scale => per_row(inputs, out, rows, name, same, |lines, row| {
             let factors = &lines[1][..c];
             for (px, src) in row.chunks_exact_mut(c).zip(lines[0].chunks_exact(c)) {
                 for ((a, &v), &f) in px.iter_mut().zip(src).zip(factors) {
@@ -255,7 +255,7 @@ pub fn layer_rows(
                 }
             }
         }),
-        Kind::Concat => per_row(inputs, out, rows, name, same, |lines, row| {
+        Layer::Concat => per_row(inputs, out, rows, name, same, |lines, row| {
             let w = out.width as usize;
             let mut at = 0;
             for x in 0..w {
@@ -266,14 +266,14 @@ pub fn layer_rows(
                 }
             }
         }),
-        Kind::Split(s) => per_row(inputs, out, rows, name, same, |lines, row| {
+        Layer::Split(s) => per_row(inputs, out, rows, name, same, |lines, row| {
             let ci = c * s.groups as usize;
             let from = c * s.group_id as usize;
             for (px, src) in row.chunks_exact_mut(c).zip(lines[0].chunks_exact(ci)) {
                 px.copy_from_slice(&src[from..from + c]);
             }
         }),
-        Kind::Shuffle(s) => per_row(inputs, out, rows, name, same, |lines, row| {
+        Layer::Shuffle(s) => per_row(inputs, out, rows, name, same, |lines, row| {
             // Reshape to groups × n, transpose, flatten: channel j·G + i is i·n + j.
             let (g, n) = (s.groups as usize, c / s.groups as usize);
             for (px, src) in row.chunks_exact_mut(c).zip(lines[0].chunks_exact(c)) {
@@ -284,7 +284,7 @@ pub fn layer_rows(
                 }
             }
         }),
-        Kind::Upsample(u) => {
+        Layer::Upsample(u) => {
             let f = u.factor;
             per_row(
                 inputs,
@@ -300,9 +300,9 @@ pub fn layer_rows(
                 },
             )
         }
-        Kind::Reorg(r) => reorg(inputs[0], layer, r.stride, rows, name),
-        Kind::Crop(k) => crop(inputs, out, rows, name, k, c),
-        Kind::Fc { .. } => unreachable!("an FL is not computed by rows"),
+        Layer::Reorg(r) => reorg(inputs[0], layer, r.stride, rows, name),
+        Layer::Crop(k) => crop(inputs, out, rows, name, k, c),
+        Layer::Fc(_) => unreachable!("an FL is not computed by rows"),
     }
 }
 
@@ -406,7 +406,7 @@ mod tests {
         let one = |stride, padding| {
             let c = Conv::same(1, 3).with_stride(stride, padding);
             let n = net(Shape::new(3, 3, 1), vec![Layer::Conv(c)], Vec::new());
-            let Kind::Conv(c) = n.layer(1).kind else {
+            let Layer::Conv(c) = n.layer(1).kind else {
                 unreachable!("a conv layer")
             };
             (n, c)

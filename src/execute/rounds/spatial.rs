@@ -20,7 +20,7 @@ use super::plan_rows::{made_before, plan_error, rows_at, shape_of, tensor_reads,
 use super::state::{needed_after, Holdings, Stored};
 use super::Ctx;
 use crate::cost::dag_sweep::uploaded;
-use crate::model::Kind;
+use crate::model::Layer;
 use crate::slicing::Rows;
 use crate::solver::{BlockPlan, DevicePlan};
 
@@ -232,7 +232,7 @@ fn compute(
         };
         let rows = within(rows, layer.output.height, "an output", round)?;
         let computed = match layer.kind {
-            Kind::Conv(_) => {
+            Layer::Conv(_) => {
                 let c = lr.computed.ok_or_else(|| {
                     plan_error(round, format!("device {d} computes no rows of layer {m}"))
                 })?;

@@ -2,13 +2,12 @@
 //! the input less `top` and `bottom` rows and `left` and `right` columns; it costs no
 //! FLOPs, and output row `y` reads input row `y + top` (`docs/spec-dag.md` D1: the
 //! cropped window, shifted).
-//!
-//! A layer kind still touches several files (ARCHITECTURE.md, "Design note"); this one
-//! keeps its geometry here, and each of the others holds one short arm for it.
 
 use serde::Serialize;
 
-use super::layer::Shape;
+use super::{Derived, Inputs, Layer, Op};
+use crate::model::json::{need, Fields};
+use crate::model::{LayerInfo, ModelError, RowMap, Shape};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Crop {
@@ -36,4 +35,26 @@ impl Crop {
             input.channels,
         ))
     }
+}
+
+impl Op for Crop {
+    fn derive(&self, at: &Inputs) -> Result<Derived, ModelError> {
+        let out = self.output(at.one()?).map_err(|m| at.error(m))?;
+        Ok(Derived::free(out))
+    }
+
+    fn row_map(&self, _layer: &LayerInfo) -> RowMap {
+        RowMap::Shift(self.top)
+    }
+}
+
+pub(super) const FIELDS: &[&str] = &["top", "bottom", "left", "right"];
+
+pub(super) fn parse(e: &Fields, index: usize) -> Result<Layer, ModelError> {
+    Ok(Layer::Crop(Crop {
+        top: need(index, e.top, "top")?,
+        bottom: need(index, e.bottom, "bottom")?,
+        left: need(index, e.left, "left")?,
+        right: need(index, e.right, "right")?,
+    }))
 }

@@ -1,0 +1,270 @@
+//! A convolutional layer (CL), the paper's; with a fused max-pool in chain models.
+
+use serde::Serialize;
+
+use super::{Derived, Inputs, Layer, Op};
+use crate::model::json::{need, Fields};
+use crate::model::{limits, Axis, LayerInfo, ModelError, Pool, RowMap, Shape};
+
+/// A convolutional layer (CL). The chain models of the paper use square kernels and
+/// symmetric padding; DAG models may also set a rectangular kernel or stride,
+/// asymmetric padding, dilation and groups (each `None` means "as the square case").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Conv {
+    pub filters: u32,
+    /// Kernel height (and width unless `kernel_w`).
+    pub kernel: u32,
+    /// Vertical stride (and horizontal unless `stride_w`).
+    pub stride: u32,
+    /// Top padding (and every other side unless set).
+    pub padding: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pool: Option<Pool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kernel_w: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stride_w: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pad_bottom: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pad_left: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pad_right: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dilation: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<u32>,
+}
+
+impl Conv {
+    /// A conv with stride 1 and "same" padding (`⌊kernel/2⌋`), the common case.
+    pub const fn same(filters: u32, kernel: u32) -> Self {
+        Conv {
+            filters,
+            kernel,
+            stride: 1,
+            padding: kernel / 2,
+            pool: None,
+            kernel_w: None,
+            stride_w: None,
+            pad_bottom: None,
+            pad_left: None,
+            pad_right: None,
+            dilation: None,
+            groups: None,
+        }
+    }
+
+    pub const fn with_stride(mut self, stride: u32, padding: u32) -> Self {
+        self.stride = stride;
+        self.padding = padding;
+        self
+    }
+
+    pub const fn with_pool(mut self, size: u32, stride: u32) -> Self {
+        self.pool = Some(Pool { size, stride });
+        self
+    }
+
+    pub const fn with_groups(mut self, groups: u32) -> Self {
+        self.groups = Some(groups);
+        self
+    }
+
+    /// True when only the paper's square, symmetric, ungrouped fields are used (the
+    /// case the chain solver and the executor handle).
+    pub fn is_square(&self) -> bool {
+        self.kernel_w.is_none()
+            && self.stride_w.is_none()
+            && self.pad_bottom.is_none()
+            && self.pad_left.is_none()
+            && self.pad_right.is_none()
+            && self.dilation.is_none()
+            && self.groups.is_none()
+    }
+
+    /// The window along the rows.
+    pub fn rows(&self) -> Axis {
+        Axis {
+            kernel: self.kernel,
+            stride: self.stride,
+            pad_before: self.padding,
+            pad_after: self.pad_bottom.unwrap_or(self.padding),
+            dilation: self.dilation.unwrap_or(1),
+            ceil: false,
+        }
+    }
+
+    /// The window along the columns.
+    pub fn cols(&self) -> Axis {
+        Axis {
+            kernel: self.kernel_w.unwrap_or(self.kernel),
+            stride: self.stride_w.unwrap_or(self.stride),
+            pad_before: self.pad_left.unwrap_or(self.padding),
+            pad_after: self.pad_right.unwrap_or(self.padding),
+            dilation: self.dilation.unwrap_or(1),
+            ceil: false,
+        }
+    }
+
+    pub fn group_count(&self) -> u32 {
+        self.groups.unwrap_or(1)
+    }
+
+    /// FLOPs of one conv-output row (`Wc · Co · 2 · Kh · Kw · Ci / groups`) of a
+    /// `conv_out` made from `input_channels`.
+    pub(crate) fn flops_per_row(&self, conv_out: Shape, input_channels: u32) -> u64 {
+        u64::from(conv_out.width)
+            * u64::from(conv_out.channels)
+            * 2
+            * u64::from(self.kernel)
+            * u64::from(self.cols().kernel)
+            * (u64::from(input_channels) / u64::from(self.group_count()))
+    }
+
+    /// The square case keeps the spec's wording; the general case names the axis.
+    fn window_error(&self, at: &Inputs, input: Shape, axis: &str, m: String) -> ModelError {
+        if !self.is_square() {
+            return at.error(format!("conv {axis}: {m}"));
+        }
+        let padded_h = u64::from(input.height) + 2 * u64::from(self.padding);
+        let padded_w = u64::from(input.width) + 2 * u64::from(self.padding);
+        at.error(format!(
+            "kernel {} is larger than its padded input {}×{}",
+            self.kernel, padded_h, padded_w
+        ))
+    }
+
+    /// Every size in range, and no row of pure padding in the square case.
+    fn check_sizes(&self, index: usize) -> Result<(), ModelError> {
+        let (rows, cols) = (self.rows(), self.cols());
+        for (field, value) in [
+            ("filters", self.filters),
+            ("kernel", self.kernel),
+            ("stride", self.stride),
+            ("kernel width", cols.kernel),
+            ("stride width", cols.stride),
+            ("dilation", rows.dilation),
+            ("groups", self.group_count()),
+        ] {
+            limits::check_size(Some(index), field, value)?;
+        }
+        for value in [
+            self.padding,
+            rows.pad_after,
+            cols.pad_before,
+            cols.pad_after,
+        ] {
+            limits::check_size_or_zero(Some(index), "padding", value)?;
+        }
+        if self.is_square() && self.padding >= self.kernel {
+            return Err(ModelError::layer(
+                index,
+                format!(
+                    "padding {} must be smaller than kernel {} (a row of pure padding would be computed)",
+                    self.padding, self.kernel
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The output of the fused max-pool `pool` over a conv output of `hc × wc`.
+fn pooled(index: usize, pool: Pool, hc: u32, wc: u32, filters: u32) -> Result<Shape, ModelError> {
+    limits::check_size(Some(index), "pool size", pool.size)?;
+    limits::check_size(Some(index), "pool stride", pool.stride)?;
+    if pool.size > hc || pool.size > wc {
+        return Err(ModelError::layer(
+            index,
+            format!("pool {} is larger than its input {}×{}", pool.size, hc, wc),
+        ));
+    }
+    Ok(Shape::new(
+        (hc - pool.size) / pool.stride + 1,
+        (wc - pool.size) / pool.stride + 1,
+        filters,
+    ))
+}
+
+impl Op for Conv {
+    fn derive(&self, at: &Inputs) -> Result<Derived, ModelError> {
+        let input = at.one()?;
+        self.check_sizes(at.index)?;
+        let (rows, cols) = (self.rows(), self.cols());
+        let hc = rows
+            .output(input.height)
+            .map_err(|m| self.window_error(at, input, "rows", m))?;
+        let wc = cols
+            .output(input.width)
+            .map_err(|m| self.window_error(at, input, "columns", m))?;
+        let ci = u64::from(input.channels) + u64::from(at.skip_channels);
+        let groups = u64::from(self.group_count());
+        if ci % groups != 0 || u64::from(self.filters) % groups != 0 {
+            return Err(at.error(format!(
+                "{} groups must divide both the {ci} input channels and the {} filters",
+                groups, self.filters
+            )));
+        }
+        let conv_out = Shape::new(hc, wc, self.filters);
+        let output = match self.pool {
+            None => conv_out,
+            Some(pool) => pooled(at.index, pool, hc, wc, self.filters)?,
+        };
+        let co = u64::from(self.filters);
+        let (kh, kw) = (u64::from(rows.kernel), u64::from(cols.kernel));
+        let params = limits::checked(at.index, "parameters", &[kh, kw, ci / groups, co])? + co;
+        let per_row = self.flops_per_row(conv_out, input.channels + at.skip_channels);
+        Ok(Derived {
+            conv_out,
+            output,
+            flops: limits::checked(at.index, "FLOPs", &[per_row, u64::from(hc)])?,
+            params,
+        })
+    }
+
+    fn row_map(&self, _layer: &LayerInfo) -> RowMap {
+        RowMap::Conv {
+            pool: self.pool.map(|p| Axis::plain(p.size, p.stride, 0)),
+            conv: self.rows(),
+        }
+    }
+
+    fn is_dag_only(&self) -> bool {
+        !self.is_square()
+    }
+}
+
+pub(super) const FIELDS: &[&str] = &[
+    "filters",
+    "kernel",
+    "stride",
+    "padding",
+    "pool",
+    "kernel_w",
+    "stride_w",
+    "pad_bottom",
+    "pad_left",
+    "pad_right",
+    "dilation",
+    "groups",
+];
+
+/// `stride` defaults to 1, `padding` to ⌊kernel/2⌋.
+pub(super) fn parse(e: &Fields, index: usize) -> Result<Layer, ModelError> {
+    let kernel = need(index, e.kernel, "kernel")?;
+    Ok(Layer::Conv(Conv {
+        filters: need(index, e.filters, "filters")?,
+        kernel,
+        stride: e.stride.unwrap_or(1),
+        padding: e.padding.unwrap_or(kernel / 2),
+        pool: e.pool,
+        kernel_w: e.kernel_w,
+        stride_w: e.stride_w,
+        pad_bottom: e.pad_bottom,
+        pad_left: e.pad_left,
+        pad_right: e.pad_right,
+        dilation: e.dilation,
+        groups: e.groups,
+    }))
+}

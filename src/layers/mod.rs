@@ -1,0 +1,212 @@
+//! Every layer kind in one place: one file per kind holds what a person writes (the
+//! struct and its JSON fields), its rules (output shape with the error a user sees,
+//! FLOPs, parameters, which input rows an output row reads) and the executor's row
+//! kernel with its work estimate. After tract's `TypedOp`: each op its own shape
+//! function, and one registration line below.
+//!
+//! The kinds sit beside `model` and `execute` because a kind is both. Two traits keep
+//! them apart where it matters: [`Op`] is what the solvers and the page need,
+//! `execute::Kernel` what `verify` needs, so the page's wasm (which never verifies)
+//! links no kernel.
+
+mod add;
+mod concat;
+mod conv;
+mod crop;
+mod fc;
+mod mul;
+mod pool;
+mod reorg;
+mod scale;
+mod shuffle;
+mod split;
+mod upsample;
+
+pub use conv::Conv;
+pub use crop::Crop;
+pub use fc::Fc;
+pub use pool::{PoolLayer, PoolMode};
+pub use reorg::Reorg;
+pub use shuffle::Shuffle;
+pub use split::Split;
+pub use upsample::Upsample;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::json::Fields;
+use crate::model::{LayerInfo, ModelError, RowMap, Shape};
+
+/// What a kind is to the model: its output from its inputs, and how its rows read them.
+pub trait Op {
+    /// Checks the inputs (count, shapes, the kind's own fields) and derives the output.
+    fn derive(&self, at: &Inputs) -> Result<Derived, ModelError>;
+
+    /// How an output row maps back to the rows of its inputs (spec-dag §2).
+    fn row_map(&self, _layer: &LayerInfo) -> RowMap {
+        RowMap::Same
+    }
+
+    /// False for the paper's square conv and the FL, which a chain may hold.
+    fn is_dag_only(&self) -> bool {
+        true
+    }
+}
+
+/// What a layer reads, as `Network::new` resolved it.
+pub struct Inputs<'a> {
+    /// 1-based, as in messages.
+    pub index: usize,
+    pub name: &'static str,
+    pub shapes: &'a [Shape],
+    /// The layers read (0: the model's input).
+    pub reads: &'a [usize],
+    /// True in a branching model (`Network::dag`).
+    pub dag: bool,
+    /// Channels a passthrough adds to this layer's input (0 unless it is its target).
+    pub skip_channels: u32,
+}
+
+impl Inputs<'_> {
+    pub fn error(&self, message: impl Into<String>) -> ModelError {
+        ModelError::layer(self.index, message)
+    }
+
+    /// Refuses a layer that does not read what its kind reads (`want`).
+    pub fn arity(&self, want: &str, ok: bool) -> Result<(), ModelError> {
+        if ok {
+            return Ok(());
+        }
+        Err(self.error(format!(
+            "a {} layer reads {want}, found {} input(s)",
+            self.name,
+            self.shapes.len()
+        )))
+    }
+
+    /// The one input of a layer that reads one.
+    pub fn one(&self) -> Result<Shape, ModelError> {
+        self.arity("one input", self.shapes.len() == 1)?;
+        Ok(self.shapes[0])
+    }
+
+    /// The shape of two or more inputs of one shape (an elementwise join).
+    pub fn elementwise(&self) -> Result<Shape, ModelError> {
+        self.arity("two or more inputs", self.shapes.len() >= 2)?;
+        self.all_alike("the same shape", |a, b| a == b)?;
+        Ok(self.shapes[0])
+    }
+
+    /// Refuses inputs that are not all `same` as the first (`what` says how).
+    pub fn all_alike(
+        &self,
+        what: &str,
+        same: impl Fn(Shape, Shape) -> bool,
+    ) -> Result<(), ModelError> {
+        let first = self.shapes[0];
+        match self.shapes.iter().find(|&&s| !same(first, s)) {
+            None => Ok(()),
+            Some(s) => Err(self.error(format!(
+                "inputs must have {what}: {}×{}×{} and {}×{}×{}",
+                first.height, first.width, first.channels, s.height, s.width, s.channels
+            ))),
+        }
+    }
+}
+
+/// A layer's derived shapes and costs.
+pub struct Derived {
+    /// The conv output before a fused pool (the output for every other kind).
+    pub conv_out: Shape,
+    pub output: Shape,
+    pub flops: u64,
+    pub params: u64,
+}
+
+impl Derived {
+    /// A layer with no FLOPs and no parameters.
+    pub fn free(output: Shape) -> Self {
+        Derived {
+            conv_out: output,
+            output,
+            flops: 0,
+            params: 0,
+        }
+    }
+}
+
+/// How a kind is read from the project's JSON: its fields (in serde's order, for the
+/// messages) and the layer they make, with the defaults and the fields it requires.
+pub(crate) struct JsonForm {
+    pub fields: &'static [&'static str],
+    pub parse: fn(&Fields, usize) -> Result<Layer, ModelError>,
+}
+
+/// `Variant(Struct) in module as "type"`: the one line that registers a kind (a unit
+/// variant's module defines a unit struct of the variant's name, and its JSON form has
+/// no fields). `"type"` names it in JSON and in messages.
+macro_rules! kinds {
+    ($( $variant:ident $(($ty:ident))? in $module:ident as $name:literal, )*) => {
+        /// One layer of the model, as a person writes it (`{"type": …}` in JSON). `Conv`
+        /// and `Fc` are the paper's; the others appear in branching (DAG) models.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+        #[serde(tag = "type")]
+        pub enum Layer {
+            $( #[serde(rename = $name)] $variant $(($ty))?, )*
+        }
+
+        impl Layer {
+            /// The kind's model rules.
+            pub fn op(&self) -> &dyn Op {
+                match self {
+                    $( Layer::$variant $((op @ $ty { .. }))? => kinds!(@pick [$($ty)?] op, &$module::$variant), )*
+                }
+            }
+
+            /// The name used in the JSON format and in messages.
+            pub fn type_name(&self) -> &'static str {
+                match self {
+                    $( Layer::$variant { .. } => $name, )*
+                }
+            }
+        }
+
+        /// A layer's `type` in JSON: the index of its kind in [`JSON_FORMS`].
+        #[derive(Clone, Copy, Deserialize)]
+        pub(crate) enum Kind {
+            $( #[serde(rename = $name)] $variant, )*
+        }
+
+        /// Every kind's JSON form, in the order of [`Kind`].
+        pub(crate) const JSON_FORMS: &[JsonForm] = &[
+            $( JsonForm {
+                fields: kinds!(@pick [$($ty)?] $module::FIELDS, &[]),
+                parse: kinds!(@pick [$($ty)?] $module::parse, |_, _| Ok(Layer::$variant)),
+            }, )*
+        ];
+    };
+    (@pick [$ty:ident] $some:expr, $none:expr) => { $some };
+    (@pick [] $some:expr, $none:expr) => { $none };
+}
+
+kinds! {
+    Conv(Conv) in conv as "conv",
+    Fc(Fc) in fc as "fc",
+    Pool(PoolLayer) in pool as "pool",
+    Add in add as "add",
+    Mul in mul as "mul",
+    Scale in scale as "scale",
+    Concat in concat as "concat",
+    Split(Split) in split as "split",
+    Upsample(Upsample) in upsample as "upsample",
+    Shuffle(Shuffle) in shuffle as "shuffle",
+    Reorg(Reorg) in reorg as "reorg",
+    Crop(Crop) in crop as "crop",
+}
+
+impl Layer {
+    /// True for the layers only DAG models use (everything but the paper's square
+    /// conv and the FL).
+    pub fn is_dag_only(&self) -> bool {
+        self.op().is_dag_only()
+    }
+}

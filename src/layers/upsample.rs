@@ -1,0 +1,46 @@
+//! Nearest-neighbour upsampling by an integer factor in both directions: row `y` reads
+//! row `y / factor`; no FLOPs.
+
+use serde::Serialize;
+
+use super::{Derived, Inputs, Layer, Op};
+use crate::model::json::{need, Fields};
+use crate::model::{limits, LayerInfo, ModelError, RowMap, Shape};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Upsample {
+    pub factor: u32,
+}
+
+impl Op for Upsample {
+    fn derive(&self, at: &Inputs) -> Result<Derived, ModelError> {
+        let input = at.one()?;
+        limits::check_size(Some(at.index), "factor", self.factor)?;
+        let times = |what, n: u32| {
+            limits::checked_u32(
+                Some(at.index),
+                what,
+                &[u64::from(n), u64::from(self.factor)],
+            )
+        };
+        let out = Shape::new(
+            times("upsampled height", input.height)?,
+            times("upsampled width", input.width)?,
+            input.channels,
+        );
+        limits::check_shape(Some(at.index), "output", out)?;
+        Ok(Derived::free(out))
+    }
+
+    fn row_map(&self, _layer: &LayerInfo) -> RowMap {
+        RowMap::Up(self.factor)
+    }
+}
+
+pub(super) const FIELDS: &[&str] = &["factor"];
+
+pub(super) fn parse(e: &Fields, index: usize) -> Result<Layer, ModelError> {
+    Ok(Layer::Upsample(Upsample {
+        factor: need(index, e.factor, "factor")?,
+    }))
+}
