@@ -1,6 +1,8 @@
 //! Concatenation along the channels of tensors of one height and width; no FLOPs.
 
 use super::{Derived, Inputs, Op};
+use crate::execute::rounds::kernels::{per_row, same_row, Kernel, RowCall};
+use crate::execute::tensor::{Missing, RowStore};
 use crate::model::{limits, ModelError, Shape};
 
 pub struct Concat;
@@ -18,5 +20,21 @@ impl Op for Concat {
             first.width,
             limits::checked_u32(Some(at.index), "concat channels", &[channels])?,
         )))
+    }
+}
+
+impl Kernel for Concat {
+    fn rows(&self, c: RowCall) -> Result<RowStore, Missing> {
+        let w = c.layer.output.width as usize;
+        per_row(c, same_row, |lines, row| {
+            let mut at = 0;
+            for x in 0..w {
+                for line in lines {
+                    let ci = line.len() / w;
+                    row[at..at + ci].copy_from_slice(&line[x * ci..(x + 1) * ci]);
+                    at += ci;
+                }
+            }
+        })
     }
 }

@@ -1,10 +1,18 @@
-//! A convolutional layer (CL), the paper's; with a fused max-pool in chain models.
+//! A convolutional layer (CL), the paper's; with a fused max-pool in chain models:
+//! its rules, its JSON form, and its row kernel with its work.
 
 use serde::Serialize;
 
 use super::{Derived, Inputs, Layer, Op};
+use crate::execute::budget::kernels::{self as cost, mul, row_len, Cost};
+use crate::execute::meter;
+use crate::execute::ops::{concat_rows, output_rows};
+use crate::execute::rounds::kernels::{clipped, column_taps, real_taps, CostCall, Kernel, RowCall};
+use crate::execute::tensor::{Missing, RowStore};
+use crate::execute::weights::LayerWeights;
 use crate::model::json::{need, Fields};
 use crate::model::{limits, Axis, LayerInfo, ModelError, Pool, RowMap, Shape};
+use crate::slicing::{back_through_conv, Rows};
 
 /// A convolutional layer (CL). The chain models of the paper use square kernels and
 /// symmetric padding; DAG models may also set a rectangular kernel or stride,
@@ -171,7 +179,7 @@ impl Conv {
 }
 
 /// The output of the fused max-pool `pool` over a conv output of `hc × wc`.
-fn pooled(index: usize, pool: Pool, hc: u32, wc: u32, filters: u32) -> Result<Shape, ModelError> {
+fn pool_shape(index: usize, pool: Pool, hc: u32, wc: u32, filters: u32) -> Result<Shape, ModelError> {
     limits::check_size(Some(index), "pool size", pool.size)?;
     limits::check_size(Some(index), "pool stride", pool.stride)?;
     if pool.size > hc || pool.size > wc {
@@ -209,7 +217,7 @@ impl Op for Conv {
         let conv_out = Shape::new(hc, wc, self.filters);
         let output = match self.pool {
             None => conv_out,
-            Some(pool) => pooled(at.index, pool, hc, wc, self.filters)?,
+            Some(pool) => pool_shape(at.index, pool, hc, wc, self.filters)?,
         };
         let co = u64::from(self.filters);
         let (kh, kw) = (u64::from(rows.kernel), u64::from(cols.kernel));
@@ -233,6 +241,173 @@ impl Op for Conv {
     fn is_dag_only(&self) -> bool {
         !self.is_square()
     }
+}
+
+impl Kernel for Conv {
+    fn rows(&self, c: RowCall) -> Result<RowStore, Missing> {
+        let made = conv_out(c.layer, c.lw, c.inputs, c.computed, c.act)?;
+        pooled(c.layer, &made, c.rows, c.name)
+    }
+
+    /// The passthrough joined at its target, the conv rows (each window's row taps
+    /// bounded by the whole window), then the fused pool or the copy.
+    fn cost(&self, c: &CostCall) -> Cost {
+        let layer = c.layer;
+        let mut all = Cost::default();
+        if c.net.branch.is_some_and(|b| b.spec.target == c.m) {
+            let need = back_through_conv(c.computed, *self, layer.input.height);
+            all.add(cost::concat_rows(layer, need.len()));
+        }
+        let row_taps = u64::from(self.kernel.min(layer.input.height));
+        let per = conv_row_work(layer, self.group_count(), row_taps, c.col_taps);
+        all.store(layer.conv_out.height);
+        all.work(mul(c.computed.len(), per));
+        all.elements(mul(c.computed.len(), row_len(layer.conv_out)));
+        all.add(cost::output_rows(layer, c.out.len()));
+        all
+    }
+
+    /// Kh·Kw taps of `Ci / groups` channels (main and skip) per filter.
+    fn weights(&self, layer: &LayerInfo) -> Option<(u64, u64, u64)> {
+        let taps = u64::from(self.kernel) * u64::from(self.cols().kernel);
+        let fan_in = taps * u64::from(layer.input_channels() / self.group_count());
+        let co = u64::from(self.filters);
+        Some((fan_in, mul(fan_in, co), co))
+    }
+
+    fn column_taps(&self, layer: &LayerInfo) -> u64 {
+        column_taps(self.cols(), layer.conv_out.width, layer.input.width)
+    }
+}
+
+/// The real input positions a window output `o` reads along `axis` (of `n`), in order:
+/// `o·S − P_before + t·δ` for every tap `t` that is not padding.
+fn taps(axis: Axis, o: u32, n: u32) -> impl Iterator<Item = (usize, u32)> {
+    let start = i64::from(o) * i64::from(axis.stride) - i64::from(axis.pad_before);
+    real_taps(axis, o, n).map(move |t| {
+        (
+            t as usize,
+            (start + i64::from(t) * i64::from(axis.dilation)) as u32,
+        )
+    })
+}
+
+/// Work of one conv-output row that reads `row_taps` input rows, whose columns read
+/// `col_taps` real taps in all (`column_taps`): per tap and pixel `ci·(co/G)`
+/// multiply-adds, a loop per input channel and the tap itself; per row its taps, and
+/// zeroing, bias and ReLU of each element.
+fn conv_row_work(layer: &LayerInfo, groups: u32, row_taps: u64, col_taps: u64) -> u64 {
+    let ci = u64::from(layer.input_channels());
+    let cog = u64::from(layer.conv_out.channels / groups.max(1));
+    let per_tap = ci.saturating_mul(cog + 1).saturating_add(1);
+    let row = u64::from(layer.conv_out.width) * u64::from(layer.conv_out.channels);
+    row_taps
+        .saturating_add(row_taps.saturating_mul(col_taps).saturating_mul(per_tap))
+        .saturating_add(row.saturating_mul(3))
+}
+
+/// Conv-output rows `rows` (before any fused pool), ReLU when `act`. Weights are
+/// `[ky][kx][ci / groups][co]`; group `g` makes filters `g·Co/G ..` from channels
+/// `g·Ci/G ..`. Each element is `Σ_{ky, kx, c} w·x` in that order, then `+ bias`.
+fn conv(
+    input: &RowStore,
+    layer: &LayerInfo,
+    c: Conv,
+    lw: &LayerWeights,
+    rows: Rows,
+    act: bool,
+    name: String,
+) -> Result<RowStore, Missing> {
+    let (h, w) = (layer.input.height, layer.input.width);
+    let ci = layer.input_channels() as usize;
+    let out = layer.conv_out;
+    let (wc, co) = (out.width as usize, out.channels as usize);
+    let (ra, ca) = (c.rows(), c.cols());
+    let kw = ca.kernel as usize;
+    let groups = c.group_count() as usize;
+    let (cig, cog) = (ci / groups, co / groups);
+    let mut store = RowStore::empty(name, out.height, wc * co);
+    let columns: Vec<Vec<(usize, u32)>> =
+        (0..wc as u32).map(|x| taps(ca, x, w).collect()).collect();
+    let col_taps = columns.iter().map(|c| c.len() as u64).sum();
+    for yc in clipped(rows, out.height) {
+        let lines = taps(ra, yc, h)
+            .map(|(ky, yi)| input.row(yi).map(|r| (ky, r)))
+            .collect::<Result<Vec<_>, _>>()?;
+        meter::work(conv_row_work(
+            layer,
+            c.group_count(),
+            lines.len() as u64,
+            col_taps,
+        ));
+        let mut row = vec![0f32; wc * co];
+        for (px_out, cols) in row.chunks_exact_mut(co).zip(&columns) {
+            for g in 0..groups {
+                let acc = &mut px_out[g * cog..(g + 1) * cog];
+                for &(ky, line) in &lines {
+                    for &(kx, xi) in cols {
+                        let px = &line[xi as usize * ci + g * cig..][..cig];
+                        let base = (ky * kw + kx) * cig * co + g * cog;
+                        for (ch, &v) in px.iter().enumerate() {
+                            let wr = &lw.w[base + ch * co..][..cog];
+                            for (a, &wv) in acc.iter_mut().zip(wr) {
+                                *a += wv * v;
+                            }
+                        }
+                    }
+                }
+            }
+            for (a, &b) in px_out.iter_mut().zip(&lw.b) {
+                *a += b;
+                if act {
+                    *a = a.max(0.0);
+                }
+            }
+        }
+        store.put(yc, row);
+    }
+    Ok(store)
+}
+
+/// A conv layer's conv-output rows `computed` (before its fused pool). At a
+/// passthrough's target `inputs` are the main input and the passthrough, joined
+/// channel-wise on the rows the conv reads.
+pub(crate) fn conv_out(
+    layer: &LayerInfo,
+    lw: &LayerWeights,
+    inputs: &[&RowStore],
+    computed: Rows,
+    act: bool,
+) -> Result<RowStore, Missing> {
+    let Layer::Conv(cv) = layer.kind else {
+        unreachable!("conv_out is called on conv layers")
+    };
+    let joined;
+    let input = match inputs {
+        [main, skip] => {
+            let need = back_through_conv(computed, cv, layer.input.height);
+            let name = format!("input of layer {}", layer.index);
+            joined = concat_rows(main, skip, layer.input.width, need, name)?;
+            &joined
+        }
+        _ => inputs[0],
+    };
+    let name = format!("conv output of layer {}", layer.index);
+    conv(input, layer, cv, lw, computed, act, name)
+}
+
+/// A conv layer's output rows `rows` from its conv-output rows: max-pooled, or copied.
+pub(crate) fn pooled(
+    layer: &LayerInfo,
+    conv_out: &RowStore,
+    rows: Rows,
+    name: String,
+) -> Result<RowStore, Missing> {
+    let pool = match layer.kind {
+        Layer::Conv(c) => c.pool,
+        _ => None,
+    };
+    output_rows(conv_out, layer.output, layer.conv_out, pool, rows, name)
 }
 
 pub(super) const FIELDS: &[&str] = &[

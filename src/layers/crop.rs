@@ -6,6 +6,8 @@
 use serde::Serialize;
 
 use super::{Derived, Inputs, Layer, Op};
+use crate::execute::rounds::kernels::{per_row, Kernel, RowCall};
+use crate::execute::tensor::{Missing, RowStore};
 use crate::model::json::{need, Fields};
 use crate::model::{LayerInfo, ModelError, RowMap, Shape};
 
@@ -45,6 +47,22 @@ impl Op for Crop {
 
     fn row_map(&self, _layer: &LayerInfo) -> RowMap {
         RowMap::Shift(self.top)
+    }
+}
+
+impl Kernel for Crop {
+    /// Output pixel `(y, x)` is input pixel `(y + top, x + left)`.
+    fn rows(&self, c: RowCall) -> Result<RowStore, Missing> {
+        let from = self.left as usize * c.layer.output.channels as usize;
+        let top = self.top;
+        per_row(
+            c,
+            move |y, _| y + top,
+            |lines, row| {
+                let n = row.len();
+                row.copy_from_slice(&lines[0][from..from + n]);
+            },
+        )
     }
 }
 

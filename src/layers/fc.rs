@@ -3,7 +3,11 @@
 use serde::Serialize;
 
 use super::{Derived, Inputs, Layer, Op};
+use crate::execute::budget::kernels::mul;
+use crate::execute::rounds::kernels::{Kernel, RowCall};
+use crate::execute::tensor::{Missing, RowStore};
 use crate::model::json::{need, Fields};
+use crate::model::LayerInfo;
 use crate::model::{limits, ModelError, Shape};
 
 /// A fully-connected layer (FL).
@@ -32,6 +36,17 @@ impl Op for Fc {
 
     fn is_dag_only(&self) -> bool {
         false
+    }
+}
+
+impl Kernel for Fc {
+    fn rows(&self, _: RowCall) -> Result<RowStore, Missing> {
+        unreachable!("an FL is computed whole (`rounds::forward`, `rounds::fc`), not by rows")
+    }
+
+    fn weights(&self, layer: &LayerInfo) -> Option<(u64, u64, u64)> {
+        let (ni, no) = (layer.input.elements(), u64::from(self.outputs));
+        Some((ni, mul(ni, no), no))
     }
 }
 

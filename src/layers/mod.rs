@@ -9,30 +9,12 @@
 //! `execute::Kernel` what `verify` needs, so the page's wasm (which never verifies)
 //! links no kernel.
 
-mod add;
-mod concat;
-mod conv;
-mod crop;
-mod fc;
-mod mul;
-mod pool;
-mod reorg;
-mod scale;
-mod shuffle;
-mod split;
-mod upsample;
-
-pub use conv::Conv;
-pub use crop::Crop;
-pub use fc::Fc;
-pub use pool::{PoolLayer, PoolMode};
-pub use reorg::Reorg;
-pub use shuffle::Shuffle;
-pub use split::Split;
-pub use upsample::Upsample;
+pub(crate) use conv::{conv_out, pooled};
+pub use pool::PoolMode;
 
 use serde::{Deserialize, Serialize};
 
+use crate::execute::rounds::kernels::Kernel;
 use crate::model::json::Fields;
 use crate::model::{LayerInfo, ModelError, RowMap, Shape};
 
@@ -146,6 +128,8 @@ pub(crate) struct JsonForm {
 /// no fields). `"type"` names it in JSON and in messages.
 macro_rules! kinds {
     ($( $variant:ident $(($ty:ident))? in $module:ident as $name:literal, )*) => {
+        $( mod $module; $(pub use $module::$ty;)? )*
+
         /// One layer of the model, as a person writes it (`{"type": …}` in JSON). `Conv`
         /// and `Fc` are the paper's; the others appear in branching (DAG) models.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -157,6 +141,13 @@ macro_rules! kinds {
         impl Layer {
             /// The kind's model rules.
             pub fn op(&self) -> &dyn Op {
+                match self {
+                    $( Layer::$variant $((op @ $ty { .. }))? => kinds!(@pick [$($ty)?] op, &$module::$variant), )*
+                }
+            }
+
+            /// The kind's row kernel and its work (`crate::execute`).
+            pub(crate) fn kernel(&self) -> &dyn Kernel {
                 match self {
                     $( Layer::$variant $((op @ $ty { .. }))? => kinds!(@pick [$($ty)?] op, &$module::$variant), )*
                 }

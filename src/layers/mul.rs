@@ -3,6 +3,8 @@
 //! flow (row `y` reads row `y` of each input) and, like it, no FLOPs.
 
 use super::{Derived, Inputs, Op};
+use crate::execute::rounds::kernels::{elementwise, Kernel, RowCall};
+use crate::execute::tensor::{Missing, RowStore};
 use crate::model::ModelError;
 
 pub struct Mul;
@@ -10,5 +12,11 @@ pub struct Mul;
 impl Op for Mul {
     fn derive(&self, at: &Inputs) -> Result<Derived, ModelError> {
         at.elementwise().map(Derived::free)
+    }
+}
+
+impl Kernel for Mul {
+    fn rows(&self, c: RowCall) -> Result<RowStore, Missing> {
+        elementwise(c, |a, v| *a *= v)
     }
 }

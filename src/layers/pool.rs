@@ -4,6 +4,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Derived, Inputs, Layer, Op};
+use crate::execute::budget::kernels::{mul, row_len, Cost};
+use crate::execute::pool::{combine_work, pool, reduce_work};
+use crate::execute::rounds::kernels::{CostCall, Kernel, RowCall};
+use crate::execute::tensor::{Missing, RowStore};
 use crate::model::json::Fields;
 use crate::model::{limits, Axis, LayerInfo, ModelError, RowMap, Shape};
 
@@ -126,6 +130,32 @@ impl Op for PoolLayer {
 
     fn row_map(&self, layer: &LayerInfo) -> RowMap {
         RowMap::Window(self.rows(layer.input.height))
+    }
+}
+
+impl Kernel for PoolLayer {
+    fn rows(&self, c: RowCall) -> Result<RowStore, Missing> {
+        pool(c.inputs[0], c.layer, *self, c.rows, c.name)
+    }
+
+    /// Each input row a window reads reduced once, then each output row combined from
+    /// its window's reduced rows (bounded by the whole window).
+    fn cost(&self, c: &CostCall) -> Cost {
+        let (inp, o) = (c.layer.input, c.layer.output);
+        let ra = self.rows(inp.height);
+        let (lo, hi) = ra.back(c.out.first, c.out.last.min(o.height - 1), inp.height);
+        let reduced = u64::from(hi.saturating_sub(lo)) + 1;
+        let mut cost = Cost::default();
+        cost.store(o.height);
+        cost.work(mul(reduced, reduce_work(inp, o)));
+        // Reduced rows are f64 (two elements' bytes).
+        cost.bytes = cost
+            .bytes
+            .saturating_add(mul(mul(reduced, 2), row_len(o) * 4));
+        let row_taps = u64::from(ra.kernel.min(inp.height));
+        cost.work(mul(c.out.len(), combine_work(o, row_taps)));
+        cost.elements(mul(c.out.len(), row_len(o)));
+        cost
     }
 }
 

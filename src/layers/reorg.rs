@@ -4,6 +4,9 @@
 use serde::Serialize;
 
 use super::{Derived, Inputs, Layer, Op};
+use crate::execute::meter;
+use crate::execute::rounds::kernels::{clipped, per_row_work, Kernel, RowCall};
+use crate::execute::tensor::{Missing, RowStore};
 use crate::model::json::{need, Fields};
 use crate::model::{limits, Axis, LayerInfo, ModelError, RowMap, Shape};
 
@@ -34,6 +37,32 @@ impl Op for Reorg {
 
     fn row_map(&self, _layer: &LayerInfo) -> RowMap {
         RowMap::Window(Axis::plain(self.stride, self.stride, 0))
+    }
+}
+
+impl Kernel for Reorg {
+    /// Output channel `(dy·r + dx)·C + c` of pixel `(y, x)` is channel `c` of input
+    /// pixel `(y·r + dy, x·r + dx)` (the passthrough's convention, `ops::branch_row`).
+    fn rows(&self, c: RowCall) -> Result<RowStore, Missing> {
+        let (input, out) = (c.inputs[0], c.layer.output);
+        let (ci, r) = (c.layer.input.channels as usize, self.stride as usize);
+        let row_len = (out.width * out.channels) as usize;
+        let mut store = RowStore::empty(c.name, out.height, row_len);
+        for y in clipped(c.rows, out.height) {
+            meter::work(per_row_work(out, 1));
+            let mut row = vec![0f32; row_len];
+            for dy in 0..r {
+                let line = input.row(y * r as u32 + dy as u32)?;
+                for (x, px) in row.chunks_exact_mut(ci * r * r).enumerate() {
+                    for dx in 0..r {
+                        let src = &line[(x * r + dx) * ci..][..ci];
+                        px[(dy * r + dx) * ci..][..ci].copy_from_slice(src);
+                    }
+                }
+            }
+            store.put(y, row);
+        }
+        Ok(store)
     }
 }
 

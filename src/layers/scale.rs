@@ -2,6 +2,8 @@
 //! blocks; no FLOPs (spec §1).
 
 use super::{Derived, Inputs, Op};
+use crate::execute::rounds::kernels::{per_row, same_row, Kernel, RowCall};
+use crate::execute::tensor::{Missing, RowStore};
 use crate::model::ModelError;
 
 pub struct Scale;
@@ -20,5 +22,19 @@ impl Op for Scale {
             )));
         }
         Ok(Derived::free(input))
+    }
+}
+
+impl Kernel for Scale {
+    fn rows(&self, c: RowCall) -> Result<RowStore, Missing> {
+        let ch = c.layer.output.channels as usize;
+        per_row(c, same_row, |lines, row| {
+            let factors = &lines[1][..ch];
+            for (px, src) in row.chunks_exact_mut(ch).zip(lines[0].chunks_exact(ch)) {
+                for ((a, &v), &f) in px.iter_mut().zip(src).zip(factors) {
+                    *a = v * f;
+                }
+            }
+        })
     }
 }

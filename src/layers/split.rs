@@ -3,6 +3,8 @@
 use serde::Serialize;
 
 use super::{Derived, Inputs, Layer, Op};
+use crate::execute::rounds::kernels::{per_row, same_row, Kernel, RowCall};
+use crate::execute::tensor::{Missing, RowStore};
 use crate::model::json::{need, Fields};
 use crate::model::{limits, ModelError, Shape};
 
@@ -28,6 +30,19 @@ impl Op for Split {
             input.width,
             channels,
         )))
+    }
+}
+
+impl Kernel for Split {
+    fn rows(&self, c: RowCall) -> Result<RowStore, Missing> {
+        let ch = c.layer.output.channels as usize;
+        let ci = ch * self.groups as usize;
+        let from = ch * self.group_id as usize;
+        per_row(c, same_row, |lines, row| {
+            for (px, src) in row.chunks_exact_mut(ch).zip(lines[0].chunks_exact(ci)) {
+                px.copy_from_slice(&src[from..from + ch]);
+            }
+        })
     }
 }
 

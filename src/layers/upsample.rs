@@ -4,6 +4,8 @@
 use serde::Serialize;
 
 use super::{Derived, Inputs, Layer, Op};
+use crate::execute::rounds::kernels::{per_row, Kernel, RowCall};
+use crate::execute::tensor::{Missing, RowStore};
 use crate::model::json::{need, Fields};
 use crate::model::{limits, LayerInfo, ModelError, RowMap, Shape};
 
@@ -34,6 +36,22 @@ impl Op for Upsample {
 
     fn row_map(&self, _layer: &LayerInfo) -> RowMap {
         RowMap::Up(self.factor)
+    }
+}
+
+impl Kernel for Upsample {
+    fn rows(&self, c: RowCall) -> Result<RowStore, Missing> {
+        let (ch, f) = (c.layer.output.channels as usize, self.factor);
+        per_row(
+            c,
+            move |y, _| y / f,
+            |lines, row| {
+                for (x, px) in row.chunks_exact_mut(ch).enumerate() {
+                    let xi = x / f as usize;
+                    px.copy_from_slice(&lines[0][xi * ch..(xi + 1) * ch]);
+                }
+            },
+        )
     }
 }
 

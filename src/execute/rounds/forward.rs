@@ -9,7 +9,8 @@
 use super::super::ops::{branch_row, fc_finish, fc_magnitude, fc_sum};
 use super::super::tensor::{Missing, RowStore};
 use super::super::weights::Weights;
-use super::kernels::{conv_out, layer_rows, pooled};
+use super::kernels::layer_rows;
+use crate::layers::{conv_out, pooled};
 use crate::model::{Fc, Layer, Network, Shape};
 use crate::slicing::Rows;
 

@@ -15,7 +15,7 @@
 mod fc;
 pub(super) mod forward;
 mod judge;
-pub(super) mod kernels;
+pub(crate) mod kernels;
 pub(super) mod plan_rows;
 mod spatial;
 pub(super) mod state;
