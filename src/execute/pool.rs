@@ -12,7 +12,7 @@
 use super::meter::{self, ELEMENT_BYTES};
 use super::rounds::kernels::{clipped, real_taps};
 use super::tensor::{Missing, RowStore};
-use crate::model::{Axis, LayerInfo, PoolLayer, PoolMode, Shape};
+use crate::model::{Axis, PoolMode, Shape};
 use crate::slicing::Rows;
 
 /// The real input columns `first..=last` each output column's window reads (pools have
@@ -120,24 +120,6 @@ impl Drop for Reduced {
     fn drop(&mut self) {
         meter::free(self.bytes);
     }
-}
-
-/// Output rows `rows` of a standalone pool. Every window holds a real element
-/// (`Axis::output`).
-pub fn pool(
-    input: &RowStore,
-    layer: &LayerInfo,
-    p: PoolLayer,
-    rows: Rows,
-    name: String,
-) -> Result<RowStore, Missing> {
-    let (inp, out) = (layer.input, layer.output);
-    let window = Window {
-        rows: p.rows(inp.height),
-        cols: p.cols(inp.width),
-        mode: p.mode,
-    };
-    slide(input, inp, out, window, rows, name)
 }
 
 /// A pool's window along each axis, and what it takes.

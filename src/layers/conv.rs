@@ -1,17 +1,13 @@
 //! A convolutional layer (CL), the paper's; with a fused max-pool in chain models:
 //! its rules, its JSON form, and its row kernel with its work.
 
-use serde::Serialize;
-
-use super::{Derived, Inputs, Layer, Op};
-use crate::execute::budget::kernels::{self as cost, mul, row_len, Cost};
+use super::prelude::*;
+use crate::execute::budget::kernels as cost;
 use crate::execute::meter;
 use crate::execute::ops::{concat_rows, output_rows};
-use crate::execute::rounds::kernels::{clipped, column_taps, real_taps, CostCall, Kernel, RowCall};
-use crate::execute::tensor::{Missing, RowStore};
+use crate::execute::rounds::kernels::{clipped, column_taps, real_taps};
 use crate::execute::weights::LayerWeights;
-use crate::model::json::{need, Fields};
-use crate::model::{limits, Axis, LayerInfo, ModelError, Pool, RowMap, Shape};
+use crate::model::Pool;
 use crate::slicing::{back_through_conv, Rows};
 
 /// A convolutional layer (CL). The chain models of the paper use square kernels and
@@ -196,7 +192,7 @@ fn pool_shape(index: usize, pool: Pool, hc: u32, wc: u32, filters: u32) -> Resul
 }
 
 impl Op for Conv {
-    fn derive(&self, at: &Inputs) -> Result<Derived, ModelError> {
+    fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
         let input = at.one()?;
         self.check_sizes(at.index)?;
         let (rows, cols) = (self.rows(), self.cols());
@@ -223,12 +219,8 @@ impl Op for Conv {
         let (kh, kw) = (u64::from(rows.kernel), u64::from(cols.kernel));
         let params = limits::checked(at.index, "parameters", &[kh, kw, ci / groups, co])? + co;
         let per_row = self.flops_per_row(conv_out, input.channels + at.skip_channels);
-        Ok(Derived {
-            conv_out,
-            output,
-            flops: limits::checked(at.index, "FLOPs", &[per_row, u64::from(hc)])?,
-            params,
-        })
+        let flops = limits::checked(at.index, "FLOPs", &[per_row, u64::from(hc)])?;
+        Ok(at.made(conv_out, output, flops, params))
     }
 
     fn row_map(&self, _layer: &LayerInfo) -> RowMap {

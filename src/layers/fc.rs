@@ -1,23 +1,14 @@
 //! A fully-connected layer (FL), the paper's: computed whole, never by rows.
 
-use serde::Serialize;
+use super::prelude::*;
 
-use super::{Derived, Inputs, Layer, Op};
-use crate::execute::budget::kernels::mul;
-use crate::execute::rounds::kernels::{Kernel, RowCall};
-use crate::execute::tensor::{Missing, RowStore};
-use crate::model::json::{need, Fields};
-use crate::model::LayerInfo;
-use crate::model::{limits, ModelError, Shape};
-
-/// A fully-connected layer (FL).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Fc {
-    pub outputs: u32,
+plain_kind! {
+    /// A fully-connected layer (FL).
+    Fc { outputs }
 }
 
 impl Op for Fc {
-    fn derive(&self, at: &Inputs) -> Result<Derived, ModelError> {
+    fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
         let input = at.one()?;
         if at.dag && at.reads[0] + 1 != at.index {
             return Err(at.error("a fully-connected layer must read the layer right before it"));
@@ -26,12 +17,9 @@ impl Op for Fc {
         let ni = input.elements();
         let no = u64::from(self.outputs);
         let output = Shape::new(1, 1, self.outputs);
-        Ok(Derived {
-            conv_out: output,
-            output,
-            flops: limits::checked(at.index, "FLOPs", &[2, ni, no])?,
-            params: limits::checked(at.index, "parameters", &[ni, no])? + no,
-        })
+        let flops = limits::checked(at.index, "FLOPs", &[2, ni, no])?;
+        let params = limits::checked(at.index, "parameters", &[ni, no])? + no;
+        Ok(at.made(output, output, flops, params))
     }
 
     fn is_dag_only(&self) -> bool {
@@ -48,12 +36,4 @@ impl Kernel for Fc {
         let (ni, no) = (layer.input.elements(), u64::from(self.outputs));
         Some((ni, mul(ni, no), no))
     }
-}
-
-pub(super) const FIELDS: &[&str] = &["outputs"];
-
-pub(super) fn parse(e: &Fields, index: usize) -> Result<Layer, ModelError> {
-    Ok(Layer::Fc(Fc {
-        outputs: need(index, e.outputs, "outputs")?,
-    }))
 }

@@ -12,6 +12,39 @@
 pub(crate) use conv::{conv_out, pooled};
 pub use pool::PoolMode;
 
+/// A kind whose fields are all required `u32`s: its struct, and its JSON form (the
+/// struct's fields, each required).
+macro_rules! plain_kind {
+    ($(#[$doc:meta])* $name:ident { $($field:ident),* }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+        pub struct $name {
+            $(pub $field: u32,)*
+        }
+
+        pub(super) const FIELDS: &[&str] = &[$(stringify!($field)),*];
+
+        pub(super) fn parse(e: &Fields, index: usize) -> Result<Layer, ModelError> {
+            Ok(Layer::$name($name {
+                $($field: need(index, e.$field, stringify!($field))?,)*
+            }))
+        }
+    };
+}
+
+/// What a kind's file uses, as tract's `internal` prelude: `use super::prelude::*`.
+mod prelude {
+    pub(super) use super::{Inputs, Layer, Op};
+    pub(super) use crate::execute::budget::kernels::{mul, row_len, Cost};
+    pub(super) use crate::execute::rounds::kernels::{
+        per_row, same_row, CostCall, Kernel, RowCall,
+    };
+    pub(super) use crate::execute::tensor::{Missing, RowStore};
+    pub(super) use crate::model::json::{need, Fields};
+    pub(super) use crate::model::{limits, Axis, LayerInfo, ModelError, RowMap, Shape};
+    pub(super) use serde::Serialize;
+}
+
 use serde::{Deserialize, Serialize};
 
 use crate::execute::rounds::kernels::Kernel;
@@ -21,7 +54,7 @@ use crate::model::{LayerInfo, ModelError, RowMap, Shape};
 /// What a kind is to the model: its output from its inputs, and how its rows read them.
 pub trait Op {
     /// Checks the inputs (count, shapes, the kind's own fields) and derives the output.
-    fn derive(&self, at: &Inputs) -> Result<Derived, ModelError>;
+    fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError>;
 
     /// How an output row maps back to the rows of its inputs (spec-dag §2).
     fn row_map(&self, _layer: &LayerInfo) -> RowMap {
@@ -38,7 +71,7 @@ pub trait Op {
 pub struct Inputs<'a> {
     /// 1-based, as in messages.
     pub index: usize,
-    pub name: &'static str,
+    pub kind: Layer,
     pub shapes: &'a [Shape],
     /// The layers read (0: the model's input).
     pub reads: &'a [usize],
@@ -60,9 +93,28 @@ impl Inputs<'_> {
         }
         Err(self.error(format!(
             "a {} layer reads {want}, found {} input(s)",
-            self.name,
+            self.kind.type_name(),
             self.shapes.len()
         )))
+    }
+
+    /// This layer, with the shapes and costs its kind derived.
+    pub fn made(&self, conv_out: Shape, output: Shape, flops: u64, params: u64) -> LayerInfo {
+        LayerInfo {
+            index: self.index,
+            kind: self.kind,
+            input: self.shapes[0],
+            skip_channels: self.skip_channels,
+            conv_out,
+            output,
+            flops,
+            params,
+        }
+    }
+
+    /// This layer, with no FLOPs and no parameters.
+    pub fn free(&self, output: Shape) -> LayerInfo {
+        self.made(output, output, 0, 0)
     }
 
     /// The one input of a layer that reads one.
@@ -91,27 +143,6 @@ impl Inputs<'_> {
                 "inputs must have {what}: {}×{}×{} and {}×{}×{}",
                 first.height, first.width, first.channels, s.height, s.width, s.channels
             ))),
-        }
-    }
-}
-
-/// A layer's derived shapes and costs.
-pub struct Derived {
-    /// The conv output before a fused pool (the output for every other kind).
-    pub conv_out: Shape,
-    pub output: Shape,
-    pub flops: u64,
-    pub params: u64,
-}
-
-impl Derived {
-    /// A layer with no FLOPs and no parameters.
-    pub fn free(output: Shape) -> Self {
-        Derived {
-            conv_out: output,
-            output,
-            flops: 0,
-            params: 0,
         }
     }
 }
@@ -192,12 +223,4 @@ kinds! {
     Shuffle(Shuffle) in shuffle as "shuffle",
     Reorg(Reorg) in reorg as "reorg",
     Crop(Crop) in crop as "crop",
-}
-
-impl Layer {
-    /// True for the layers only DAG models use (everything but the paper's square
-    /// conv and the FL).
-    pub fn is_dag_only(&self) -> bool {
-        self.op().is_dag_only()
-    }
 }

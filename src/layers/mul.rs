@@ -2,16 +2,14 @@
 //! `[sam]`, a Keras `Multiply` or an ONNX `Mul` of two whole maps). It has `add`'s data
 //! flow (row `y` reads row `y` of each input) and, like it, no FLOPs.
 
-use super::{Derived, Inputs, Op};
-use crate::execute::rounds::kernels::{elementwise, Kernel, RowCall};
-use crate::execute::tensor::{Missing, RowStore};
-use crate::model::ModelError;
+use super::prelude::*;
+use crate::execute::rounds::kernels::elementwise;
 
 pub struct Mul;
 
 impl Op for Mul {
-    fn derive(&self, at: &Inputs) -> Result<Derived, ModelError> {
-        at.elementwise().map(Derived::free)
+    fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
+        at.elementwise().map(|s| at.free(s))
     }
 }
 

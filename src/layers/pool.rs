@@ -1,15 +1,9 @@
 //! A standalone pooling layer (DAG models): max or average, rectangular windows,
 //! padding, ceil mode, or global. Pools cost no FLOPs (spec §1).
 
-use serde::{Deserialize, Serialize};
-
-use super::{Derived, Inputs, Layer, Op};
-use crate::execute::budget::kernels::{mul, row_len, Cost};
-use crate::execute::pool::{combine_work, pool, reduce_work};
-use crate::execute::rounds::kernels::{CostCall, Kernel, RowCall};
-use crate::execute::tensor::{Missing, RowStore};
-use crate::model::json::Fields;
-use crate::model::{limits, Axis, LayerInfo, ModelError, RowMap, Shape};
+use super::prelude::*;
+use serde::Deserialize;
+use crate::execute::pool::{combine_work, reduce_work, slide, Window};
 
 /// Max or average pooling.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,7 +99,7 @@ impl PoolLayer {
 }
 
 impl Op for PoolLayer {
-    fn derive(&self, at: &Inputs) -> Result<Derived, ModelError> {
+    fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
         let input = at.one()?;
         if !self.global {
             for (field, value) in [
@@ -125,7 +119,7 @@ impl Op for PoolLayer {
             .cols(input.width)
             .output(input.width)
             .map_err(|m| at.error(format!("pool columns: {m}")))?;
-        Ok(Derived::free(Shape::new(h, w, input.channels)))
+        Ok(at.free(Shape::new(h, w, input.channels)))
     }
 
     fn row_map(&self, layer: &LayerInfo) -> RowMap {
@@ -134,8 +128,15 @@ impl Op for PoolLayer {
 }
 
 impl Kernel for PoolLayer {
+    /// Every window holds a real element (`Axis::output`).
     fn rows(&self, c: RowCall) -> Result<RowStore, Missing> {
-        pool(c.inputs[0], c.layer, *self, c.rows, c.name)
+        let (inp, out) = (c.layer.input, c.layer.output);
+        let window = Window {
+            rows: self.rows(inp.height),
+            cols: self.cols(inp.width),
+            mode: self.mode,
+        };
+        slide(c.inputs[0], inp, out, window, c.rows, c.name)
     }
 
     /// Each input row a window reads reduced once, then each output row combined from

@@ -1,22 +1,16 @@
 //! Space-to-depth (Darknet's `[reorg]`, ONNX's `SpaceToDepth`): each `stride × stride`
 //! patch becomes `stride²` channels; no FLOPs.
 
-use serde::Serialize;
-
-use super::{Derived, Inputs, Layer, Op};
+use super::prelude::*;
 use crate::execute::meter;
-use crate::execute::rounds::kernels::{clipped, per_row_work, Kernel, RowCall};
-use crate::execute::tensor::{Missing, RowStore};
-use crate::model::json::{need, Fields};
-use crate::model::{limits, Axis, LayerInfo, ModelError, RowMap, Shape};
+use crate::execute::rounds::kernels::{clipped, per_row_work};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Reorg {
-    pub stride: u32,
+plain_kind! {
+    Reorg { stride }
 }
 
 impl Op for Reorg {
-    fn derive(&self, at: &Inputs) -> Result<Derived, ModelError> {
+    fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
         let input = at.one()?;
         let r = self.stride;
         limits::check_size(Some(at.index), "stride", r)?;
@@ -32,7 +26,7 @@ impl Op for Reorg {
             &[u64::from(input.channels), u64::from(r).pow(2)],
         )?;
         let out = Shape::new(input.height / r, input.width / r, channels);
-        Ok(Derived::free(out))
+        Ok(at.free(out))
     }
 
     fn row_map(&self, _layer: &LayerInfo) -> RowMap {
@@ -64,12 +58,4 @@ impl Kernel for Reorg {
         }
         Ok(store)
     }
-}
-
-pub(super) const FIELDS: &[&str] = &["stride"];
-
-pub(super) fn parse(e: &Fields, index: usize) -> Result<Layer, ModelError> {
-    Ok(Layer::Reorg(Reorg {
-        stride: need(index, e.stride, "stride")?,
-    }))
 }

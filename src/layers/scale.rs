@@ -1,15 +1,12 @@
 //! `inputs[0]` (H×W×C) times a per-channel factor `inputs[1]` (1×1×C), as in SE
 //! blocks; no FLOPs (spec §1).
 
-use super::{Derived, Inputs, Op};
-use crate::execute::rounds::kernels::{per_row, same_row, Kernel, RowCall};
-use crate::execute::tensor::{Missing, RowStore};
-use crate::model::ModelError;
+use super::prelude::*;
 
 pub struct Scale;
 
 impl Op for Scale {
-    fn derive(&self, at: &Inputs) -> Result<Derived, ModelError> {
+    fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
         at.arity(
             "two inputs (the tensor, then its factors)",
             at.shapes.len() == 2,
@@ -21,7 +18,7 @@ impl Op for Scale {
                 input.channels, f.height, f.width, f.channels
             )));
         }
-        Ok(Derived::free(input))
+        Ok(at.free(input))
     }
 }
 

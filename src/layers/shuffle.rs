@@ -1,20 +1,13 @@
 //! Channel shuffle (reshape to `groups × C/groups`, transpose, reshape back); no FLOPs.
 
-use serde::Serialize;
+use super::prelude::*;
 
-use super::{Derived, Inputs, Layer, Op};
-use crate::execute::rounds::kernels::{per_row, same_row, Kernel, RowCall};
-use crate::execute::tensor::{Missing, RowStore};
-use crate::model::json::{need, Fields};
-use crate::model::{limits, ModelError};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Shuffle {
-    pub groups: u32,
+plain_kind! {
+    Shuffle { groups }
 }
 
 impl Op for Shuffle {
-    fn derive(&self, at: &Inputs) -> Result<Derived, ModelError> {
+    fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
         let input = at.one()?;
         limits::check_size(Some(at.index), "groups", self.groups)?;
         if input.channels % self.groups != 0 {
@@ -23,7 +16,7 @@ impl Op for Shuffle {
                 input.channels, self.groups
             )));
         }
-        Ok(Derived::free(input))
+        Ok(at.free(input))
     }
 }
 
@@ -42,12 +35,4 @@ impl Kernel for Shuffle {
             }
         })
     }
-}
-
-pub(super) const FIELDS: &[&str] = &["groups"];
-
-pub(super) fn parse(e: &Fields, index: usize) -> Result<Layer, ModelError> {
-    Ok(Layer::Shuffle(Shuffle {
-        groups: need(index, e.groups, "groups")?,
-    }))
 }

@@ -1,21 +1,13 @@
 //! One channel group of its input (Darknet's `route groups= group_id=`); no FLOPs.
 
-use serde::Serialize;
+use super::prelude::*;
 
-use super::{Derived, Inputs, Layer, Op};
-use crate::execute::rounds::kernels::{per_row, same_row, Kernel, RowCall};
-use crate::execute::tensor::{Missing, RowStore};
-use crate::model::json::{need, Fields};
-use crate::model::{limits, ModelError, Shape};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Split {
-    pub groups: u32,
-    pub group_id: u32,
+plain_kind! {
+    Split { groups, group_id }
 }
 
 impl Op for Split {
-    fn derive(&self, at: &Inputs) -> Result<Derived, ModelError> {
+    fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
         let input = at.one()?;
         limits::check_size(Some(at.index), "groups", self.groups)?;
         if input.channels % self.groups != 0 || self.group_id >= self.groups {
@@ -25,7 +17,7 @@ impl Op for Split {
             )));
         }
         let channels = input.channels / self.groups;
-        Ok(Derived::free(Shape::new(
+        Ok(at.free(Shape::new(
             input.height,
             input.width,
             channels,
@@ -44,13 +36,4 @@ impl Kernel for Split {
             }
         })
     }
-}
-
-pub(super) const FIELDS: &[&str] = &["groups", "group_id"];
-
-pub(super) fn parse(e: &Fields, index: usize) -> Result<Layer, ModelError> {
-    Ok(Layer::Split(Split {
-        groups: need(index, e.groups, "groups")?,
-        group_id: need(index, e.group_id, "group_id")?,
-    }))
 }

@@ -1,21 +1,14 @@
 //! Nearest-neighbour upsampling by an integer factor in both directions: row `y` reads
 //! row `y / factor`; no FLOPs.
 
-use serde::Serialize;
+use super::prelude::*;
 
-use super::{Derived, Inputs, Layer, Op};
-use crate::execute::rounds::kernels::{per_row, Kernel, RowCall};
-use crate::execute::tensor::{Missing, RowStore};
-use crate::model::json::{need, Fields};
-use crate::model::{limits, LayerInfo, ModelError, RowMap, Shape};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Upsample {
-    pub factor: u32,
+plain_kind! {
+    Upsample { factor }
 }
 
 impl Op for Upsample {
-    fn derive(&self, at: &Inputs) -> Result<Derived, ModelError> {
+    fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
         let input = at.one()?;
         limits::check_size(Some(at.index), "factor", self.factor)?;
         let times = |what, n: u32| {
@@ -31,7 +24,7 @@ impl Op for Upsample {
             input.channels,
         );
         limits::check_shape(Some(at.index), "output", out)?;
-        Ok(Derived::free(out))
+        Ok(at.free(out))
     }
 
     fn row_map(&self, _layer: &LayerInfo) -> RowMap {
@@ -53,12 +46,4 @@ impl Kernel for Upsample {
             },
         )
     }
-}
-
-pub(super) const FIELDS: &[&str] = &["factor"];
-
-pub(super) fn parse(e: &Fields, index: usize) -> Result<Layer, ModelError> {
-    Ok(Layer::Upsample(Upsample {
-        factor: need(index, e.factor, "factor")?,
-    }))
 }

@@ -61,42 +61,10 @@ macro_rules! fields {
 }
 
 fields! {
-    filters: u32,
-    kernel: u32,
-    stride: u32,
-    padding: u32,
-    pool: Pool,
-    kernel_w: u32,
-    stride_w: u32,
-    pad_bottom: u32,
-    pad_left: u32,
-    pad_right: u32,
-    dilation: u32,
-    groups: u32,
-    outputs: u32,
-    mode: PoolMode,
-    global: bool,
-    size: u32,
-    size_w: u32,
-    ceil: bool,
-    group_id: u32,
-    factor: u32,
-    top: u32,
-    bottom: u32,
-    left: u32,
-    right: u32,
-}
-
-/// serde's words for a field that is not one of `fields`.
-fn unknown_field(name: &str, fields: &[&str]) -> String {
-    let quoted: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
-    let expected = match quoted.as_slice() {
-        [] => "there are no fields".to_string(),
-        [one] => format!("expected {one}"),
-        [a, b] => format!("expected {a} or {b}"),
-        more => format!("expected one of {}", more.join(", ")),
-    };
-    format!("unknown field `{name}`, {expected}")
+    filters: u32, kernel: u32, stride: u32, padding: u32, pool: Pool, kernel_w: u32,
+    stride_w: u32, pad_bottom: u32, pad_left: u32, pad_right: u32, dilation: u32,
+    groups: u32, outputs: u32, mode: PoolMode, global: bool, size: u32, size_w: u32,
+    ceil: bool, group_id: u32, factor: u32, top: u32, bottom: u32, left: u32, right: u32,
 }
 
 /// The value of a field the layer's kind requires.
@@ -141,7 +109,9 @@ pub fn parse_model(text: &str) -> Result<Model, ModelError> {
 fn layer_of(index: usize, e: Fields) -> Result<Layer, ModelError> {
     let form = &JSON_FORMS[e.kind as usize];
     if let Some(name) = e.given().find(|name| !form.fields.contains(name)) {
-        return Err(ModelError::layer(index, unknown_field(name, form.fields)));
+        // serde's own words, as for a field no kind has.
+        let e = <serde::de::value::Error as serde::de::Error>::unknown_field(name, form.fields);
+        return Err(ModelError::layer(index, e.to_string()));
     }
     (form.parse)(&e, index)
 }

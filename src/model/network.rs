@@ -107,7 +107,7 @@ impl Network {
     pub fn new(model: &Model) -> Result<Network, ModelError> {
         check_size(model)?;
         let inputs = resolve_inputs(model)?;
-        let dag = model.layers.iter().any(Layer::is_dag_only)
+        let dag = model.layers.iter().any(|l| l.op().is_dag_only())
             || inputs.iter().enumerate().any(|(n, i)| i.as_slice() != [n]);
         if dag && model.passthrough.is_some() {
             return Err(ModelError::passthrough(
@@ -146,24 +146,14 @@ impl Network {
                     ),
                 ));
             }
-            let derived = layer.op().derive(&Inputs {
+            let mut info = layer.op().derive(&Inputs {
                 index,
-                name: layer.type_name(),
+                kind: *layer,
                 shapes: &shapes,
                 reads: &inputs[n],
                 dag,
                 skip_channels,
             })?;
-            let mut info = LayerInfo {
-                index,
-                kind: *layer,
-                input: shapes[0],
-                skip_channels,
-                conv_out: derived.conv_out,
-                output: derived.output,
-                flops: derived.flops,
-                params: derived.params,
-            };
             if let Some(p) = skip.filter(|p| p.source == index) {
                 let b = branch_info(p, &info)?;
                 info.flops += b.flops;
