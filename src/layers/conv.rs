@@ -2,10 +2,10 @@
 //! its rules, its JSON form, and its row kernel with its work.
 
 use super::prelude::*;
-use crate::execute::budget::kernels as cost;
-use crate::execute::meter;
+use crate::execute::meter::{self, ELEMENT_BYTES};
+use crate::execute::pool::{combine_work, reduce_work};
 use crate::execute::ops::{concat_rows, output_rows};
-use crate::execute::rounds::kernels::{clipped, column_taps, real_taps};
+use crate::execute::rounds::kernels::{clipped, real_taps};
 use crate::execute::weights::LayerWeights;
 use crate::model::Pool;
 use crate::slicing::{back_through_conv, Rows};
@@ -248,14 +248,14 @@ impl Kernel for Conv {
         let mut all = Cost::default();
         if c.net.branch.is_some_and(|b| b.spec.target == c.m) {
             let need = back_through_conv(c.computed, *self, layer.input.height);
-            all.add(cost::concat_rows(layer, need.len()));
+            all.add(joined_cost(layer, need.len()));
         }
         let row_taps = u64::from(self.kernel.min(layer.input.height));
         let per = conv_row_work(layer, self.group_count(), row_taps, c.col_taps);
         all.store(layer.conv_out.height);
         all.work(mul(c.computed.len(), per));
         all.elements(mul(c.computed.len(), row_len(layer.conv_out)));
-        all.add(cost::output_rows(layer, c.out.len()));
+        all.add(self.output_cost(layer, c.out.len()));
         all
     }
 
@@ -270,6 +270,51 @@ impl Kernel for Conv {
     fn column_taps(&self, layer: &LayerInfo) -> u64 {
         column_taps(self.cols(), layer.conv_out.width, layer.input.width)
     }
+}
+
+impl Conv {
+    /// `n` output rows from the conv output: a copy, or the max-pool's sliding window
+    /// (`execute::pool`: each conv-output row a window reads reduced along its columns
+    /// once, then each output row combines the `size` rows of its window).
+    fn output_cost(&self, layer: &LayerInfo, n: u64) -> Cost {
+        let out = layer.output;
+        let row = row_len(out);
+        let mut cost = Cost::default();
+        cost.store(out.height);
+        cost.elements(mul(n, row));
+        let Some(p) = self.pool else {
+            cost.work(mul(n, row));
+            return cost;
+        };
+        let conv = layer.conv_out;
+        let reduced = mul(n.saturating_sub(1), u64::from(p.stride))
+            .saturating_add(u64::from(p.size))
+            .min(u64::from(conv.height));
+        cost.work(mul(reduced, reduce_work(conv, out)));
+        // Reduced rows are f64 (two elements' bytes).
+        cost.bytes = cost
+            .bytes
+            .saturating_add(mul(mul(reduced, 2 * ELEMENT_BYTES), row));
+        cost.work(mul(n, combine_work(out, u64::from(p.size))));
+        cost
+    }
+}
+
+/// The input of the passthrough's target: `n` rows of main and skip concatenated.
+fn joined_cost(layer: &LayerInfo, n: u64) -> Cost {
+    let row = u64::from(layer.input.width) * u64::from(layer.input_channels());
+    let mut cost = Cost::default();
+    cost.store(layer.input.height);
+    cost.work(mul(n, row + 2 * u64::from(layer.input.width)));
+    cost.elements(mul(n, row));
+    cost
+}
+
+/// Real taps summed over every output column: the column work of one output row.
+pub(crate) fn column_taps(axis: Axis, outputs: u32, n: u32) -> u64 {
+    (0..outputs)
+        .map(|x| real_taps(axis, x, n).len() as u64)
+        .sum()
 }
 
 /// The real input positions a window output `o` reads along `axis` (of `n`), in order:

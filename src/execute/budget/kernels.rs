@@ -1,10 +1,10 @@
-//! What each step of the executor costs, in the meter's units: a conv's pool or copy
-//! on a range of rows, the passthrough's rows and join, an FL product, an FL run
-//! whole. Each is an upper bound of the step it mirrors in `ops.rs` and `tensor.rs`.
+//! What each step of the executor costs, in the meter's units: the passthrough's rows,
+//! an FL product, an FL run whole (a layer kind's rows: `Kernel::cost`, in its file in
+//! `crate::layers`). Each is an upper bound of the step it mirrors in `ops.rs` and
+//! `tensor.rs`.
 
 use super::super::meter::{ELEMENT_BYTES as E, SLOT_BYTES as S};
-use super::super::pool::{combine_work, reduce_work};
-use crate::model::{Conv, Layer, LayerInfo, Network, Shape};
+use crate::model::{LayerInfo, Network, Shape};
 use crate::slicing::Rows;
 
 /// Bytes of one f64 of the reference's per-output magnitudes and bounds (not metered).
@@ -58,32 +58,6 @@ pub(crate) fn rows(r: Option<Rows>) -> u64 {
     r.map_or(0, |r| r.len())
 }
 
-/// `n` output rows from the conv output: a copy, or a max-pool's sliding window
-/// (`pool.rs`: each conv-output row a window reads reduced along its columns once,
-/// then each output row combines the `size` rows of its window).
-pub(crate) fn output_rows(layer: &LayerInfo, n: u64) -> Cost {
-    let out = layer.output;
-    let row = row_len(out);
-    let mut cost = Cost::default();
-    cost.store(out.height);
-    cost.elements(mul(n, row));
-    match layer.kind {
-        Layer::Conv(Conv { pool: Some(p), .. }) => {
-            let conv = layer.conv_out;
-            let reduced = mul(n.saturating_sub(1), u64::from(p.stride))
-                .saturating_add(u64::from(p.size))
-                .min(u64::from(conv.height));
-            cost.work(mul(reduced, reduce_work(conv, out)));
-            // Reduced rows are f64 (two elements' bytes).
-            cost.bytes = cost.bytes.saturating_add(mul(mul(reduced, 2 * E), row));
-            cost.work(mul(n, combine_work(out, u64::from(p.size))));
-        }
-        Layer::Conv(_) | Layer::Fc(_) => cost.work(mul(n, row)),
-        _ => unreachable!("only a conv's or an FL's output is copied"),
-    }
-    cost
-}
-
 /// `n` rows of the passthrough at its source: the 1×1 conv over `reorg²` source
 /// pixels per output pixel, the accumulator, storing; and its upload (`up`).
 pub(crate) fn branch_rows(net: &Network, n: u64, up: bool) -> Cost {
@@ -102,16 +76,6 @@ pub(crate) fn branch_rows(net: &Network, n: u64, up: bool) -> Cost {
     if up {
         cost.elements(mul(n, row));
     }
-    cost
-}
-
-/// The input of the passthrough's target: main and skip rows concatenated.
-pub(crate) fn concat_rows(layer: &LayerInfo, n: u64) -> Cost {
-    let row = u64::from(layer.input.width) * u64::from(layer.input_channels());
-    let mut cost = Cost::default();
-    cost.store(layer.input.height);
-    cost.work(mul(n, row + 2 * u64::from(layer.input.width)));
-    cost.elements(mul(n, row));
     cost
 }
 

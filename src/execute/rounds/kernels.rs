@@ -36,13 +36,6 @@ pub(crate) fn real_taps(axis: Axis, o: u32, n: u32) -> std::ops::Range<u32> {
     lo as u32..hi.max(lo) as u32
 }
 
-/// Real taps summed over every output column: the column work of one output row.
-pub(crate) fn column_taps(axis: Axis, outputs: u32, n: u32) -> u64 {
-    (0..outputs)
-        .map(|x| real_taps(axis, x, n).len() as u64)
-        .sum()
-}
-
 /// Work of one output row of a layer made element by element from `inputs` input rows
 /// (joins, reshapes, upsampling, space-to-depth): each element zeroed, then one unit
 /// per input it is made from, and one per input row looked up.
