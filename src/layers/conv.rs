@@ -2,8 +2,8 @@
 //! its rules, its JSON form, and its row kernel with its work.
 
 use super::prelude::*;
-use crate::execute::meter::{self, ELEMENT_BYTES};
-use crate::execute::pool::{combine_work, reduce_work};
+use crate::execute::meter;
+use crate::execute::pool::slide_cost;
 use crate::execute::ops::{concat_rows, output_rows};
 use crate::execute::rounds::kernels::{clipped, real_taps};
 use crate::execute::weights::LayerWeights;
@@ -274,29 +274,20 @@ impl Kernel for Conv {
 
 impl Conv {
     /// `n` output rows from the conv output: a copy, or the max-pool's sliding window
-    /// (`execute::pool`: each conv-output row a window reads reduced along its columns
-    /// once, then each output row combines the `size` rows of its window).
+    /// (each conv-output row its windows read reduced once).
     fn output_cost(&self, layer: &LayerInfo, n: u64) -> Cost {
-        let out = layer.output;
-        let row = row_len(out);
-        let mut cost = Cost::default();
-        cost.store(out.height);
-        cost.elements(mul(n, row));
+        let (conv, out) = (layer.conv_out, layer.output);
         let Some(p) = self.pool else {
-            cost.work(mul(n, row));
+            let mut cost = Cost::default();
+            cost.store(out.height);
+            cost.elements(mul(n, row_len(out)));
+            cost.work(mul(n, row_len(out)));
             return cost;
         };
-        let conv = layer.conv_out;
         let reduced = mul(n.saturating_sub(1), u64::from(p.stride))
             .saturating_add(u64::from(p.size))
             .min(u64::from(conv.height));
-        cost.work(mul(reduced, reduce_work(conv, out)));
-        // Reduced rows are f64 (two elements' bytes).
-        cost.bytes = cost
-            .bytes
-            .saturating_add(mul(mul(reduced, 2 * ELEMENT_BYTES), row));
-        cost.work(mul(n, combine_work(out, u64::from(p.size))));
-        cost
+        slide_cost(conv, out, reduced, u64::from(p.size), n)
     }
 }
 

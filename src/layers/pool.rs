@@ -3,7 +3,7 @@
 
 use super::prelude::*;
 use serde::Deserialize;
-use crate::execute::pool::{combine_work, reduce_work, slide, Window};
+use crate::execute::pool::{slide, slide_cost, Window};
 
 /// Max or average pooling.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,17 +146,8 @@ impl Kernel for PoolLayer {
         let ra = self.rows(inp.height);
         let (lo, hi) = ra.back(c.out.first, c.out.last.min(o.height - 1), inp.height);
         let reduced = u64::from(hi.saturating_sub(lo)) + 1;
-        let mut cost = Cost::default();
-        cost.store(o.height);
-        cost.work(mul(reduced, reduce_work(inp, o)));
-        // Reduced rows are f64 (two elements' bytes).
-        cost.bytes = cost
-            .bytes
-            .saturating_add(mul(mul(reduced, 2), row_len(o) * 4));
         let row_taps = u64::from(ra.kernel.min(inp.height));
-        cost.work(mul(c.out.len(), combine_work(o, row_taps)));
-        cost.elements(mul(c.out.len(), row_len(o)));
-        cost
+        slide_cost(inp, o, reduced, row_taps, c.out.len())
     }
 }
 
