@@ -1,8 +1,9 @@
 //! The budget of a run (`execute::rounds`): the same walk as the round engine
 //! at the granularity of row ranges: the unsliced pass, every round device by device
 //! (what it receives, the rows the plan gives it at each layer, what it uploads and
-//! keeps), and the judge. The kernels' work comes from the very formulas they count
-//! with (`rounds::kernels`, `pool`), a window's row taps bounded by the whole window,
+//! keeps), and the judge. The kernels' work comes from each kind's `Kernel::cost`
+//! (`crate::layers`), made with the very formulas its kernel counts with, a window's
+//! row taps bounded by the whole window,
 //! so the estimate is never below the meter and close to it.
 //!
 //! Memory: what lives through the run (weights, the input's three stores, the unsliced
