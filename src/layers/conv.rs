@@ -10,34 +10,36 @@ use crate::execute::weights::LayerWeights;
 use crate::model::Pool;
 use crate::slicing::{back_through_conv, Rows};
 
-/// A convolutional layer (CL). The chain models of the paper use square kernels and
-/// symmetric padding; DAG models may also set a rectangular kernel or stride,
-/// asymmetric padding, dilation and groups (each `None` means "as the square case").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Conv {
-    pub filters: u32,
-    /// Kernel height (and width unless `kernel_w`).
-    pub kernel: u32,
-    /// Vertical stride (and horizontal unless `stride_w`).
-    pub stride: u32,
-    /// Top padding (and every other side unless set).
-    pub padding: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pool: Option<Pool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kernel_w: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stride_w: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pad_bottom: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pad_left: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pad_right: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dilation: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub groups: Option<u32>,
+kind_struct! {
+    /// A convolutional layer (CL). The chain models of the paper use square kernels and
+    /// symmetric padding; DAG models may also set a rectangular kernel or stride,
+    /// asymmetric padding, dilation and groups (each `None` means "as the square case").
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+    pub struct Conv {
+        pub filters: u32,
+        /// Kernel height (and width unless `kernel_w`).
+        pub kernel: u32,
+        /// Vertical stride (and horizontal unless `stride_w`).
+        pub stride: u32,
+        /// Top padding (and every other side unless set).
+        pub padding: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub pool: Option<Pool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub kernel_w: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub stride_w: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub pad_bottom: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub pad_left: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub pad_right: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub dilation: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub groups: Option<u32>,
+    }
 }
 
 impl Conv {
@@ -437,21 +439,6 @@ pub(crate) fn pooled(
     };
     output_rows(conv_out, layer.output, layer.conv_out, pool, rows, name)
 }
-
-pub(super) const FIELDS: &[&str] = &[
-    "filters",
-    "kernel",
-    "stride",
-    "padding",
-    "pool",
-    "kernel_w",
-    "stride_w",
-    "pad_bottom",
-    "pad_left",
-    "pad_right",
-    "dilation",
-    "groups",
-];
 
 /// `stride` defaults to 1, `padding` to ⌊kernel/2⌋.
 pub(super) fn parse(e: &Fields, index: usize) -> Result<Layer, ModelError> {

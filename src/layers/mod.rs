@@ -12,17 +12,30 @@
 pub(crate) use conv::{conv_out, pooled};
 pub use pool::PoolMode;
 
+/// A kind's struct, and the fields of its JSON form (`FIELDS`, in the struct's order,
+/// as serde's messages list them), so the two cannot drift apart.
+macro_rules! kind_struct {
+    ($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $field:ident: $ty:ty,)* }) => {
+        $(#[$m])*
+        pub struct $name {
+            $($(#[$fm])* pub $field: $ty,)*
+        }
+
+        pub(super) const FIELDS: &[&str] = &[$(stringify!($field)),*];
+    };
+}
+
 /// A kind whose fields are all required `u32`s: its struct, and its JSON form (the
 /// struct's fields, each required).
 macro_rules! plain_kind {
     ($(#[$doc:meta])* $name:ident { $($field:ident),* }) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-        pub struct $name {
-            $(pub $field: u32,)*
+        kind_struct! {
+            $(#[$doc])*
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+            pub struct $name {
+                $(pub $field: u32,)*
+            }
         }
-
-        pub(super) const FIELDS: &[&str] = &[$(stringify!($field)),*];
 
         pub(super) fn parse(e: &Fields, index: usize) -> Result<Layer, ModelError> {
             Ok(Layer::$name($name {

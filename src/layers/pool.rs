@@ -13,29 +13,31 @@ pub enum PoolMode {
     Avg,
 }
 
-/// A standalone pooling layer: one output per window, or per channel when global.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct PoolLayer {
-    pub mode: PoolMode,
-    /// Global pooling: the window is the whole input; the other fields are ignored.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub global: bool,
-    pub size: u32,
-    pub stride: u32,
-    #[serde(skip_serializing_if = "is_zero")]
-    pub padding: u32,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub size_w: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stride_w: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pad_bottom: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pad_left: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pad_right: Option<u32>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub ceil: bool,
+kind_struct! {
+    /// A standalone pooling layer: one output per window, or per channel when global.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+    pub struct PoolLayer {
+        pub mode: PoolMode,
+        /// Global pooling: the window is the whole input; the other fields are ignored.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        pub global: bool,
+        pub size: u32,
+        pub stride: u32,
+        #[serde(skip_serializing_if = "is_zero")]
+        pub padding: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub size_w: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub stride_w: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub pad_bottom: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub pad_left: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub pad_right: Option<u32>,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        pub ceil: bool,
+    }
 }
 
 fn is_zero(v: &u32) -> bool {
@@ -150,20 +152,6 @@ impl Kernel for PoolLayer {
         slide_cost(inp, o, reduced, row_taps, c.out.len())
     }
 }
-
-pub(super) const FIELDS: &[&str] = &[
-    "mode",
-    "global",
-    "size",
-    "stride",
-    "padding",
-    "size_w",
-    "stride_w",
-    "pad_bottom",
-    "pad_left",
-    "pad_right",
-    "ceil",
-];
 
 /// `mode` defaults to max, `stride` to the size; a size is required unless global.
 pub(super) fn parse(e: &Fields, index: usize) -> Result<Layer, ModelError> {
