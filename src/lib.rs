@@ -7,6 +7,7 @@ pub mod cli;
 pub mod cost;
 pub mod execute;
 pub mod import;
+pub mod layers;
 pub mod model;
 pub mod paper;
 pub mod reproduce;

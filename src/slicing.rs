@@ -27,12 +27,6 @@ impl Rows {
         false
     }
 
-    pub fn intersect(self, other: Rows) -> Option<Rows> {
-        let first = self.first.max(other.first);
-        let last = self.last.min(other.last);
-        (first <= last).then_some(Rows { first, last })
-    }
-
     pub fn contains(&self, row: u32) -> bool {
         self.first <= row && row <= self.last
     }

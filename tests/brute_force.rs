@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use common::brute::brute_force;
 use common::{random_chain, Rng};
 use coopai::cost::{block_loads, Case, Environment, Load, Team};
-use coopai::model::{Kind, Network};
+use coopai::model::{Fc, Layer, Network};
 use coopai::slicing::{back_through_conv, conv_rows_for_output, equal_split, Rows};
 use coopai::solver::{partition, Algorithm};
 
@@ -34,7 +34,7 @@ fn naive_conv_loads(net: &Network, k: u32, first: usize, last: usize, fc: bool) 
         let mut peak = 0;
         for r in (first..=grid_layer).rev() {
             let l = net.layer(r);
-            let Kind::Conv(c) = l.kind else {
+            let Layer::Conv(c) = l.kind else {
                 unreachable!()
             };
             let computed = rows.map(|x| conv_rows_for_output(x, c, l.conv_out.height));
@@ -48,7 +48,7 @@ fn naive_conv_loads(net: &Network, k: u32, first: usize, last: usize, fc: bool) 
         let row_elements = u64::from(g.output.width * g.output.channels);
         let grid_rows = set(grid).len() as u64;
         let to = if fc {
-            let Kind::Fc { outputs } = net.layer(last).kind else {
+            let Layer::Fc(Fc { outputs }) = net.layer(last).kind else {
                 unreachable!()
             };
             let (n, no) = (grid_rows * row_elements, u64::from(outputs));

@@ -185,7 +185,7 @@ fn the_executor_runs_mixed_plans_as_priced() {
 #[ignore]
 fn split_gap() {
     use coopai::cost::{block_loads, block_time, Team};
-    use coopai::model::{Kind, Model};
+    use coopai::model::{Layer, Model};
     use coopai::slicing::{back_through_conv, conv_rows_for_output, Rows};
 
     // ζ and φ of one device whose grid of layer g is `grid` (block 1..g, image from the
@@ -195,7 +195,7 @@ fn split_gap() {
         let (mut rows, mut flops) = (grid, 0);
         for r in (1..=g).rev() {
             let l = net.layer(r);
-            let Kind::Conv(c) = l.kind else {
+            let Layer::Conv(c) = l.kind else {
                 unreachable!()
             };
             let computed = conv_rows_for_output(rows, c, l.conv_out.height);

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use common::brute::brute_force;
 use common::{random_chain, random_dag, random_dag_with, Rng, CROP};
 use coopai::cost::{block_loads, Case, Environment, Load, Team};
-use coopai::model::{Kind, Network};
+use coopai::model::{Layer, Network};
 use coopai::slicing::equal_split;
 use coopai::solver::{partition, Algorithm};
 
@@ -52,7 +52,7 @@ fn reads(net: &Network, c: usize, t: usize, r: Range) -> Range {
         net.layer(t).output.height
     };
     Some(match l.kind {
-        Kind::Conv(conv) => {
+        Layer::Conv(conv) => {
             let x = match conv.pool {
                 Some(p) => window(r, p.size, p.stride, 0, 1, l.conv_out.height),
                 None => r,
@@ -67,12 +67,12 @@ fn reads(net: &Network, c: usize, t: usize, r: Range) -> Range {
                 n,
             )
         }
-        Kind::Pool(p) if p.global => (0, n - 1),
-        Kind::Pool(p) => window(r, p.size, p.stride, p.padding, 1, n),
-        Kind::Reorg(g) => window(r, g.stride, g.stride, 0, 1, n),
-        Kind::Upsample(u) => (r.0 / u.factor, r.1 / u.factor),
+        Layer::Pool(p) if p.global => (0, n - 1),
+        Layer::Pool(p) => window(r, p.size, p.stride, p.padding, 1, n),
+        Layer::Reorg(g) => window(r, g.stride, g.stride, 0, 1, n),
+        Layer::Upsample(u) => (r.0 / u.factor, r.1 / u.factor),
         // The cropped window: output row y is input row y + top.
-        Kind::Crop(c) => (r.0 + c.top, r.1 + c.top),
+        Layer::Crop(c) => (r.0 + c.top, r.1 + c.top),
         _ => (r.0.min(n - 1), r.1.min(n - 1)),
     })
 }
@@ -119,7 +119,7 @@ fn naive_dag_loads(net: &Network, k: u32, first: usize, last: usize, fc: bool) -
                 to += rows(own(net, m, k, d)).len() as u64 * row_bits(net, m);
             }
             produce[m] = r;
-            if let Kind::Conv(conv) = net.layer(m).kind {
+            if let Layer::Conv(conv) = net.layer(m).kind {
                 let l = net.layer(m);
                 let computed = match (conv.pool, r) {
                     (Some(p), Some(x)) => {
@@ -253,7 +253,7 @@ fn crops_cost_what_the_naive_rules_say() {
         crops += net
             .layers
             .iter()
-            .filter(|l| matches!(l.kind, Kind::Crop(_)))
+            .filter(|l| matches!(l.kind, Layer::Crop(_)))
             .count();
         checked += against_the_naive_rules(&net);
     }

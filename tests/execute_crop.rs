@@ -10,7 +10,7 @@ mod plans;
 use common::{random_dag_with, Rng, CROP};
 use coopai::cost::Environment;
 use coopai::execute::verify;
-use coopai::model::Kind;
+use coopai::model::Layer;
 use coopai::solver::Algorithm;
 use plans::{every_partition, of_blocks, optimal};
 
@@ -23,7 +23,7 @@ fn crops_run_as_planned_in_every_partition() {
         crops += net
             .layers
             .iter()
-            .filter(|l| matches!(l.kind, Kind::Crop(_)))
+            .filter(|l| matches!(l.kind, Layer::Crop(_)))
             .count();
         for k in 2..=3 {
             let env = Environment::new(k, 100.0, 13.6).unwrap();

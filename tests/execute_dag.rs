@@ -13,7 +13,7 @@ mod runs;
 use common::{random_dag, Rng};
 use coopai::cost::{Case, Environment};
 use coopai::execute::{scaled, verify, ExecError, VerifyReport};
-use coopai::model::{Conv, Kind, Layer, Model, Network, PoolLayer, PoolMode, Shape, Upsample};
+use coopai::model::{Conv, Layer, Model, Network, PoolLayer, PoolMode, Shape, Upsample};
 use coopai::solver::{Algorithm, Plan};
 use plans::{every_partition, of_blocks, optimal};
 use runs::env;
@@ -61,17 +61,17 @@ impl Seen {
     fn model(&mut self, net: &Network) {
         for l in &net.layers {
             let ins = &net.inputs[l.index - 1];
-            self.products += usize::from(l.kind == Kind::Mul);
+            self.products += usize::from(l.kind == Layer::Mul);
             match l.kind {
-                Kind::Add | Kind::Mul if ins.iter().any(|&t| t + 1 < l.index) => self.skips += 1,
-                Kind::Concat if ins.len() > 1 => self.concats += 1,
-                Kind::Upsample(_) => self.upsamples += 1,
-                Kind::Conv(c) => {
+                Layer::Add | Layer::Mul if ins.iter().any(|&t| t + 1 < l.index) => self.skips += 1,
+                Layer::Concat if ins.len() > 1 => self.concats += 1,
+                Layer::Upsample(_) => self.upsamples += 1,
+                Layer::Conv(c) => {
                     self.strides += usize::from(c.stride > 1);
                     self.groups += usize::from(c.group_count() > 1);
                     self.dilations += usize::from(c.rows().dilation > 1);
                 }
-                Kind::Pool(p) if p.padding > 0 || p.ceil => self.padded_pools += 1,
+                Layer::Pool(p) if p.padding > 0 || p.ceil => self.padded_pools += 1,
                 _ => {}
             }
         }

@@ -4,7 +4,7 @@
 #![cfg(feature = "onnx")]
 
 use coopai::import::{self, onnx};
-use coopai::model::{Kind, Layer};
+use coopai::model::Layer;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/onnx");
 
@@ -46,12 +46,12 @@ fn every_fixture_matches_the_independent_count() {
         let convs = net
             .layers
             .iter()
-            .filter(|l| matches!(l.kind, Kind::Conv(_)))
+            .filter(|l| matches!(l.kind, Layer::Conv(_)))
             .count();
         let fcs = net
             .layers
             .iter()
-            .filter(|l| matches!(l.kind, Kind::Fc { .. }))
+            .filter(|l| matches!(l.kind, Layer::Fc(_)))
             .count();
         assert_eq!((convs, fcs), (e.convs, e.fcs), "{}", e.file);
         // The planner counts FLOPs for convs and FCs only, so the totals compare.

@@ -17,7 +17,7 @@
 //!   `cfg/` directories (AlexeyAB's with its `yolov1/` subdirectory).
 
 use coopai::import::darknet;
-use coopai::model::{Kind, Network, Shape};
+use coopai::model::{Layer, Network, Shape};
 
 fn root() -> String {
     format!("{}/tests/corpus_real", env!("CARGO_MANIFEST_DIR"))
@@ -93,10 +93,10 @@ fn darknet_extra_flops(net: &Network) -> u64 {
     net.layers
         .iter()
         .map(|l| match l.kind {
-            Kind::Pool(p) if !p.global => {
+            Layer::Pool(p) if !p.global => {
                 u64::from(p.size) * u64::from(p.size_w.unwrap_or(p.size)) * l.output.elements()
             }
-            Kind::Add => l.output.elements() * (net.inputs[l.index - 1].len() as u64 - 1),
+            Layer::Add => l.output.elements() * (net.inputs[l.index - 1].len() as u64 - 1),
             _ => 0,
         })
         .sum()
@@ -141,7 +141,7 @@ fn yolov2_tiny_pads_its_stride_one_pool_as_darknet_does() {
         .layers
         .iter()
         .filter_map(|l| match l.kind {
-            Kind::Pool(p) => Some((p, l.input, l.output)),
+            Layer::Pool(p) => Some((p, l.input, l.output)),
             _ => None,
         })
         .collect();
@@ -164,10 +164,10 @@ fn resnet18_strided_shortcuts_sample_and_pad_channels_as_darknet_does() {
     let samplers = net
         .layers
         .iter()
-        .filter(|l| matches!(l.kind, Kind::Pool(p) if p.size == 1 && p.stride == 2))
+        .filter(|l| matches!(l.kind, Layer::Pool(p) if p.size == 1 && p.stride == 2))
         .count();
     assert_eq!(samplers, 3);
-    let adds = net.layers.iter().filter(|l| l.kind == Kind::Add).count();
+    let adds = net.layers.iter().filter(|l| l.kind == Layer::Add).count();
     assert_eq!(adds, 8);
     // 256 → conv 7/2 → 128 → pool 2/2 → 64 → three strided blocks → 8 → global average
     // pool → 1×1 conv to the 1000 classes.

@@ -3,7 +3,7 @@
 //! node's. Zoo models and project JSON have none, and then nothing is written for it.
 
 use coopai::import::{read_bytes, read_text};
-use coopai::model::{Kind, Network};
+use coopai::model::{Layer, Network};
 
 fn file(path: &str) -> Vec<u8> {
     std::fs::read(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
@@ -29,7 +29,7 @@ fn a_darknet_layer_names_its_section_line() {
     let concat = net
         .layers
         .iter()
-        .position(|l| l.kind == Kind::Concat)
+        .position(|l| l.kind == Layer::Concat)
         .unwrap();
     let at: usize = net.sources[concat]
         .strip_prefix("line ")

@@ -273,14 +273,14 @@ fn environments_are_checked() {
 /// FLOPs and no weights (as `add`: spec-dag D1), rows read one to one; written `"mul"`.
 #[test]
 fn a_product_reads_inputs_of_one_shape_and_costs_what_an_add_costs() {
-    use coopai::model::{json, Kind, RowMap};
+    use coopai::model::{json, RowMap};
     let text = r#"{"name": "attention", "input": {"height": 6, "width": 5, "channels": 3},
         "layers": [{"type": "conv", "filters": 4, "kernel": 3},
                    {"type": "conv", "filters": 4, "kernel": 1},
                    {"type": "mul", "inputs": [2, 1]}]}"#;
     let net = json::parse_network(text).unwrap();
     let mul = net.layer(3);
-    assert_eq!(mul.kind, Kind::Mul);
+    assert_eq!(mul.kind, Layer::Mul);
     assert_eq!(mul.output, Shape::new(6, 5, 4));
     assert_eq!((mul.flops, mul.params), (0, 0));
     assert_eq!(mul.row_map(), RowMap::Same);

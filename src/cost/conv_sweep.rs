@@ -23,7 +23,7 @@ use super::block_sweep::{Blocks, Cursor};
 use super::cluster::RowSplits;
 use super::environment::BITS_PER_ELEMENT as B;
 use super::front::undominated;
-use crate::model::{Branch, Conv, Kind, LayerInfo, Network};
+use crate::model::{Branch, Conv, Layer, LayerInfo, Network};
 use crate::slicing::Rows;
 
 /// The rows of one conv layer of a block, per device (for the plan and the viewer).
@@ -223,7 +223,7 @@ impl<'a> ConvSweep<'a> {
     pub fn step(&mut self) -> Option<usize> {
         let net = self.net;
         let (r, layer) = self.next.take(net)?;
-        let Kind::Conv(conv) = layer.kind else {
+        let Layer::Conv(conv) = layer.kind else {
             unreachable!("a chain's spatial layers are convs")
         };
         if self.front.is_some() {

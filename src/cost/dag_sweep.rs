@@ -26,7 +26,7 @@ use super::cluster::{RowSplits, Split};
 use super::conv_sweep::LayerTrace;
 use super::environment::BITS_PER_ELEMENT as B;
 use super::front::undominated;
-use crate::model::{Kind, Network, RowMap};
+use crate::model::{Layer, Network, RowMap};
 use crate::slicing::Rows;
 
 const NONE: (u32, u32) = (u32::MAX, 0);
@@ -286,7 +286,7 @@ impl<'a> DagSweep<'a> {
 
         let map = layer.row_map();
         let conv_rows = layer.conv_out.height;
-        if let Kind::Conv(_) = layer.kind {
+        if let Layer::Conv(_) = layer.kind {
             let per_row = layer.flops_per_conv_row();
             let RowMap::Conv { pool, .. } = map else {
                 unreachable!("a conv maps rows through its window")

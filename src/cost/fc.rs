@@ -3,7 +3,7 @@
 use super::block::Load;
 use super::cluster::Team;
 use super::environment::BITS_PER_ELEMENT as B;
-use crate::model::{Kind, LayerInfo};
+use crate::model::{Layer, LayerInfo};
 use crate::slicing::len;
 
 /// Bytes of one element.
@@ -12,7 +12,7 @@ const BYTES: u64 = B / 8;
 /// `No`: an FL's output is `1 × 1 × No`.
 fn outputs(layer: &LayerInfo) -> u64 {
     debug_assert!(
-        matches!(layer.kind, Kind::Fc { .. }),
+        matches!(layer.kind, Layer::Fc(_)),
         "fc blocks hold only FLs"
     );
     u64::from(layer.output.channels)

@@ -9,10 +9,11 @@
 //! 0), so sliced == whole bit for bit. Max ignores padding; average divides the sum of
 //! the real elements by their count (PyTorch's `count_include_pad=False`), summed in f64.
 
+use super::budget::kernels::Cost;
 use super::meter::{self, ELEMENT_BYTES};
 use super::rounds::kernels::{clipped, real_taps};
 use super::tensor::{Missing, RowStore};
-use crate::model::{Axis, LayerInfo, PoolLayer, PoolMode, Shape};
+use crate::model::{Axis, PoolMode, Shape};
 use crate::slicing::Rows;
 
 /// The real input columns `first..=last` each output column's window reads (pools have
@@ -31,15 +32,32 @@ fn windows(axis: Axis, outputs: u32, n: u32) -> Vec<(usize, usize)> {
 /// Work of reducing one input row along its columns: per channel each input element
 /// entered and left once (a deque push and pop, or a running sum), and each output
 /// column read.
-pub(crate) fn reduce_work(input: Shape, output: Shape) -> u64 {
+fn reduce_work(input: Shape, output: Shape) -> u64 {
     let c = u64::from(input.channels);
     c * (2 * u64::from(input.width) + u64::from(output.width))
 }
 
 /// Work of combining `row_taps` reduced rows into one output row, and finishing it.
-pub(crate) fn combine_work(output: Shape, row_taps: u64) -> u64 {
+fn combine_work(output: Shape, row_taps: u64) -> u64 {
     let row = u64::from(output.width) * u64::from(output.channels);
     row.saturating_mul(row_taps.saturating_add(2))
+}
+
+/// What [`slide`] costs for `n` output rows (of `out`) whose windows read `reduced`
+/// rows of the input (of `inp`), each combining at most `row_taps`: the store, each
+/// reduced row once (f64: two elements' bytes), then each output row.
+pub(crate) fn slide_cost(inp: Shape, out: Shape, reduced: u64, row_taps: u64, n: u64) -> Cost {
+    let row = u64::from(out.width) * u64::from(out.channels);
+    let mut cost = Cost::default();
+    cost.store(out.height);
+    cost.work(reduced.saturating_mul(reduce_work(inp, out)));
+    let bytes = reduced
+        .saturating_mul(2 * ELEMENT_BYTES)
+        .saturating_mul(row);
+    cost.bytes = cost.bytes.saturating_add(bytes);
+    cost.work(n.saturating_mul(combine_work(out, row_taps)));
+    cost.elements(n.saturating_mul(row));
+    cost
 }
 
 /// One input row reduced along its columns: `[x][c]` per output column `x`.
@@ -120,24 +138,6 @@ impl Drop for Reduced {
     fn drop(&mut self) {
         meter::free(self.bytes);
     }
-}
-
-/// Output rows `rows` of a standalone pool. Every window holds a real element
-/// (`Axis::output`).
-pub fn pool(
-    input: &RowStore,
-    layer: &LayerInfo,
-    p: PoolLayer,
-    rows: Rows,
-    name: String,
-) -> Result<RowStore, Missing> {
-    let (inp, out) = (layer.input, layer.output);
-    let window = Window {
-        rows: p.rows(inp.height),
-        cols: p.cols(inp.width),
-        mode: p.mode,
-    };
-    slide(input, inp, out, window, rows, name)
 }
 
 /// A pool's window along each axis, and what it takes.

@@ -4,7 +4,7 @@
 
 use super::meter::{self, ELEMENT_BYTES};
 use super::rng::SplitMix;
-use crate::model::{Kind, Network};
+use crate::model::Network;
 
 /// Weights and bias of one layer. Conv: `[ky][kx][ci][co]`; FL: `[input][output]`,
 /// inputs in the row-major (`H`, `W`, `C`) order of the previous output.
@@ -46,21 +46,10 @@ impl Weights {
             .iter()
             .map(|l| {
                 let mut g = SplitMix::stream(seed, l.index as u64);
-                match l.kind {
-                    Kind::Conv(c) => {
-                        // Kh·Kw taps of `Ci / groups` channels (main and skip).
-                        let taps = u64::from(c.rows().kernel) * u64::from(c.cols().kernel);
-                        let fan_in = taps * u64::from(l.input_channels() / c.group_count());
-                        let co = u64::from(c.filters);
-                        he(&mut g, fan_in, fan_in * co, co)
-                    }
-                    Kind::Fc { outputs } => {
-                        let ni = l.input.elements();
-                        let no = u64::from(outputs);
-                        he(&mut g, ni, ni * no, no)
-                    }
+                match l.kind.kernel().weights(l) {
+                    Some((fan_in, weights, biases)) => he(&mut g, fan_in, weights, biases),
                     // Pools, joins and reshapes have no weights.
-                    _ => LayerWeights {
+                    None => LayerWeights {
                         w: Vec::new(),
                         b: Vec::new(),
                     },

@@ -12,13 +12,10 @@
 
 use serde::Deserialize;
 
-use super::crop::Crop;
 use super::error::ModelError;
-use super::layer::{
-    Conv, Fc, Layer, Model, Passthrough, Pool, PoolLayer, PoolMode, Reorg, Shape, Shuffle, Split,
-    Upsample,
-};
+use super::layer::{Model, Passthrough, Pool, Shape};
 use super::network::Network;
+use crate::layers::{Kind, Layer, PoolMode, JSON_FORMS};
 
 /// Largest model file accepted, in bytes.
 pub const MAX_JSON_BYTES: usize = 4 << 20;
@@ -29,157 +26,50 @@ struct RawModel {
     #[serde(default)]
     name: Option<String>,
     input: Shape,
-    layers: Vec<RawEntry>,
+    layers: Vec<Fields>,
     #[serde(default)]
     passthrough: Option<Passthrough>,
 }
 
-/// A layer object, read flat: every type's fields optional, then [`layer_of`] refuses
-/// the fields of other types and requires the type's own. An internally tagged enum
-/// (`#[serde(tag = "type")]`) would say the same with less code here, but it buffers
-/// every object through serde's `Content` and cost the page's wasm 6 KB gzipped. A
-/// field no type has is still refused by serde, at its position.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawEntry {
-    #[serde(rename = "type")]
-    kind: Kind,
-    #[serde(default)]
-    inputs: Vec<usize>,
-    filters: Option<u32>,
-    kernel: Option<u32>,
-    stride: Option<u32>,
-    padding: Option<u32>,
-    pool: Option<Pool>,
-    kernel_w: Option<u32>,
-    stride_w: Option<u32>,
-    pad_bottom: Option<u32>,
-    pad_left: Option<u32>,
-    pad_right: Option<u32>,
-    dilation: Option<u32>,
-    groups: Option<u32>,
-    outputs: Option<u32>,
-    mode: Option<PoolMode>,
-    global: Option<bool>,
-    size: Option<u32>,
-    size_w: Option<u32>,
-    ceil: Option<bool>,
-    group_id: Option<u32>,
-    factor: Option<u32>,
-    top: Option<u32>,
-    bottom: Option<u32>,
-    left: Option<u32>,
-    right: Option<u32>,
-}
-
-#[derive(Clone, Copy, Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum Kind {
-    Conv,
-    Fc,
-    Pool,
-    Add,
-    Mul,
-    Scale,
-    Concat,
-    Split,
-    Upsample,
-    Shuffle,
-    Reorg,
-    Crop,
-}
-
-impl Kind {
-    /// The fields of a layer of this type, in serde's order for its messages.
-    fn fields(self) -> &'static [&'static str] {
-        match self {
-            Kind::Conv => &[
-                "filters",
-                "kernel",
-                "stride",
-                "padding",
-                "pool",
-                "kernel_w",
-                "stride_w",
-                "pad_bottom",
-                "pad_left",
-                "pad_right",
-                "dilation",
-                "groups",
-            ],
-            Kind::Fc => &["outputs"],
-            Kind::Pool => &[
-                "mode",
-                "global",
-                "size",
-                "stride",
-                "padding",
-                "size_w",
-                "stride_w",
-                "pad_bottom",
-                "pad_left",
-                "pad_right",
-                "ceil",
-            ],
-            Kind::Add | Kind::Mul | Kind::Scale | Kind::Concat => &[],
-            Kind::Split => &["groups", "group_id"],
-            Kind::Upsample => &["factor"],
-            Kind::Shuffle => &["groups"],
-            Kind::Reorg => &["stride"],
-            Kind::Crop => &["top", "bottom", "left", "right"],
+/// A layer object is read flat into `Fields`: every kind's fields optional, then
+/// [`layer_of`] refuses the fields of other kinds and each kind's `parse`
+/// (`crate::layers`) requires its own. An internally tagged enum would say the same
+/// with less code here, but it buffers every object through serde's `Content` and cost
+/// the page's wasm 6 KB gzipped. A field no kind has is still refused by serde, at its
+/// position. This macro declares `Fields` and `given` (the names present) from one list.
+macro_rules! fields {
+    ($($name:ident: $ty:ty,)*) => {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub(crate) struct Fields {
+            #[serde(rename = "type")]
+            kind: Kind,
+            #[serde(default)]
+            inputs: Vec<usize>,
+            $(pub(crate) $name: Option<$ty>,)*
         }
-    }
-}
 
-impl RawEntry {
-    /// The names of the fields given, besides `type` and `inputs`.
-    fn given(&self) -> impl Iterator<Item = &'static str> {
-        let u = |name, v: Option<u32>| v.map(|_| name);
-        [
-            u("filters", self.filters),
-            u("kernel", self.kernel),
-            u("stride", self.stride),
-            u("padding", self.padding),
-            self.pool.map(|_| "pool"),
-            u("kernel_w", self.kernel_w),
-            u("stride_w", self.stride_w),
-            u("pad_bottom", self.pad_bottom),
-            u("pad_left", self.pad_left),
-            u("pad_right", self.pad_right),
-            u("dilation", self.dilation),
-            u("groups", self.groups),
-            u("outputs", self.outputs),
-            self.mode.map(|_| "mode"),
-            self.global.map(|_| "global"),
-            u("size", self.size),
-            u("size_w", self.size_w),
-            self.ceil.map(|_| "ceil"),
-            u("group_id", self.group_id),
-            u("factor", self.factor),
-            u("top", self.top),
-            u("bottom", self.bottom),
-            u("left", self.left),
-            u("right", self.right),
-        ]
-        .into_iter()
-        .flatten()
-    }
-}
-
-/// serde's words for a field that is not one of `fields`.
-fn unknown_field(name: &str, fields: &[&str]) -> String {
-    let quoted: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
-    let expected = match quoted.as_slice() {
-        [] => "there are no fields".to_string(),
-        [one] => format!("expected {one}"),
-        [a, b] => format!("expected {a} or {b}"),
-        more => format!("expected one of {}", more.join(", ")),
+        impl Fields {
+            /// The names of the fields given, besides `type` and `inputs`.
+            fn given(&self) -> impl Iterator<Item = &'static str> {
+                [$(self.$name.is_some().then_some(stringify!($name)),)*]
+                    .into_iter()
+                    .flatten()
+            }
+        }
     };
-    format!("unknown field `{name}`, {expected}")
 }
 
-fn max_mode() -> PoolMode {
-    PoolMode::Max
+fields! {
+    filters: u32, kernel: u32, stride: u32, padding: u32, pool: Pool, kernel_w: u32,
+    stride_w: u32, pad_bottom: u32, pad_left: u32, pad_right: u32, dilation: u32,
+    groups: u32, outputs: u32, mode: PoolMode, global: bool, size: u32, size_w: u32,
+    ceil: bool, group_id: u32, factor: u32, top: u32, bottom: u32, left: u32, right: u32,
+}
+
+/// The value of a field the layer's kind requires.
+pub(crate) fn need(index: usize, v: Option<u32>, name: &str) -> Result<u32, ModelError> {
+    v.ok_or_else(|| ModelError::layer(index, format!("missing field `{name}`")))
 }
 
 /// Parses a model from JSON text, without validating its shapes.
@@ -216,85 +106,14 @@ pub fn parse_model(text: &str) -> Result<Model, ModelError> {
     })
 }
 
-fn layer_of(index: usize, e: RawEntry) -> Result<Layer, ModelError> {
-    let fields = e.kind.fields();
-    if let Some(name) = e.given().find(|name| !fields.contains(name)) {
-        return Err(ModelError::layer(index, unknown_field(name, fields)));
+fn layer_of(index: usize, e: Fields) -> Result<Layer, ModelError> {
+    let form = &JSON_FORMS[e.kind as usize];
+    if let Some(name) = e.given().find(|name| !form.fields.contains(name)) {
+        // serde's own words, as for a field no kind has.
+        let e = <serde::de::value::Error as serde::de::Error>::unknown_field(name, form.fields);
+        return Err(ModelError::layer(index, e.to_string()));
     }
-    let need = |v: Option<u32>, name: &str| {
-        v.ok_or_else(|| ModelError::layer(index, format!("missing field `{name}`")))
-    };
-    Ok(match e.kind {
-        Kind::Fc => Layer::Fc(Fc {
-            outputs: need(e.outputs, "outputs")?,
-        }),
-        Kind::Conv => {
-            let kernel = need(e.kernel, "kernel")?;
-            Layer::Conv(Conv {
-                filters: need(e.filters, "filters")?,
-                kernel,
-                stride: e.stride.unwrap_or(1),
-                padding: e.padding.unwrap_or(kernel / 2),
-                pool: e.pool,
-                kernel_w: e.kernel_w,
-                stride_w: e.stride_w,
-                pad_bottom: e.pad_bottom,
-                pad_left: e.pad_left,
-                pad_right: e.pad_right,
-                dilation: e.dilation,
-                groups: e.groups,
-            })
-        }
-        Kind::Pool => {
-            let global = e.global.unwrap_or(false);
-            let size = match (global, e.size) {
-                (true, _) => e.size.unwrap_or(1),
-                (false, Some(size)) => size,
-                (false, None) => {
-                    return Err(ModelError::layer(
-                        index,
-                        "a pool needs a size (or \"global\": true)",
-                    ))
-                }
-            };
-            Layer::Pool(PoolLayer {
-                mode: e.mode.unwrap_or_else(max_mode),
-                global,
-                size,
-                stride: e.stride.unwrap_or(size),
-                padding: e.padding.unwrap_or(0),
-                size_w: e.size_w,
-                stride_w: e.stride_w,
-                pad_bottom: e.pad_bottom,
-                pad_left: e.pad_left,
-                pad_right: e.pad_right,
-                ceil: e.ceil.unwrap_or(false),
-            })
-        }
-        Kind::Add => Layer::Add,
-        Kind::Mul => Layer::Mul,
-        Kind::Scale => Layer::Scale,
-        Kind::Concat => Layer::Concat,
-        Kind::Split => Layer::Split(Split {
-            groups: need(e.groups, "groups")?,
-            group_id: need(e.group_id, "group_id")?,
-        }),
-        Kind::Upsample => Layer::Upsample(Upsample {
-            factor: need(e.factor, "factor")?,
-        }),
-        Kind::Shuffle => Layer::Shuffle(Shuffle {
-            groups: need(e.groups, "groups")?,
-        }),
-        Kind::Reorg => Layer::Reorg(Reorg {
-            stride: need(e.stride, "stride")?,
-        }),
-        Kind::Crop => Layer::Crop(Crop {
-            top: need(e.top, "top")?,
-            bottom: need(e.bottom, "bottom")?,
-            left: need(e.left, "left")?,
-            right: need(e.right, "right")?,
-        }),
-    })
+    (form.parse)(&e, index)
 }
 
 /// Parses and validates a model from JSON text.

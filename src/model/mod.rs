@@ -1,7 +1,8 @@
 //! Models: what a user describes ([`Model`]), its JSON form, the zoo, and the validated
-//! [`Network`] with shapes, FLOPs and parameters that the cost model reads.
+//! [`Network`] with shapes, FLOPs and parameters that the cost model reads. Each layer
+//! kind lives in `crate::layers`.
 
-mod crop;
+mod branch;
 mod error;
 mod gateway_head;
 pub mod json;
@@ -13,13 +14,13 @@ mod source;
 mod window;
 pub mod zoo;
 
-pub use crop::Crop;
+pub use crate::layers::{
+    Conv, Crop, Fc, Layer, PoolLayer, PoolMode, Reorg, Shuffle, Split, Upsample,
+};
+pub use branch::Branch;
 pub use error::ModelError;
 pub use gateway_head::{GatewayHead, HeadOp};
-pub use layer::{
-    Conv, Fc, Layer, Model, Passthrough, Pool, PoolLayer, PoolMode, Reorg, Shape, Shuffle, Split,
-    Upsample,
-};
-pub use network::{Branch, Kind, LayerInfo, Network, RowMap};
+pub use layer::{Model, Passthrough, Pool, Shape};
+pub use network::{LayerInfo, Network, RowMap};
 pub use source::load;
 pub use window::Axis;

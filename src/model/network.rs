@@ -6,30 +6,12 @@
 
 use serde::Serialize;
 
+use super::branch::{branch_info, check_branch_fits, check_passthrough_indices, Branch};
 use super::error::ModelError;
-use super::layer::{
-    Conv, Layer, Model, Passthrough, PoolLayer, Reorg, Shape, Shuffle, Split, Upsample,
-};
+use super::layer::{Model, Shape};
 use super::limits;
 use super::window::Axis;
-
-/// What kind of layer, with the geometry the slicing needs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
-pub enum Kind {
-    Conv(Conv),
-    Fc { outputs: u32 },
-    Pool(PoolLayer),
-    Add,
-    Mul,
-    Scale,
-    Concat,
-    Split(Split),
-    Upsample(Upsample),
-    Shuffle(Shuffle),
-    Reorg(Reorg),
-    Crop(super::Crop),
-}
+use crate::layers::{Inputs, Layer};
 
 /// How a spatial layer's output rows map back to the rows of one of its inputs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,7 +34,7 @@ pub enum RowMap {
 pub struct LayerInfo {
     /// 1-based, as in the paper.
     pub index: usize,
-    pub kind: Kind,
+    pub kind: Layer,
     /// The output of the previous layer (or the model input).
     pub input: Shape,
     /// Extra input channels concatenated from a passthrough (0 unless this is its target).
@@ -70,23 +52,12 @@ pub struct LayerInfo {
 impl LayerInfo {
     /// True for every layer sliced by rows (all but the FL).
     pub fn is_spatial(&self) -> bool {
-        !matches!(self.kind, Kind::Fc { .. })
+        !matches!(self.kind, Layer::Fc(_))
     }
 
     /// How this layer's output rows map back to the rows of its inputs (spec-dag §2).
     pub fn row_map(&self) -> RowMap {
-        match self.kind {
-            Kind::Conv(c) => RowMap::Conv {
-                pool: c.pool.map(|p| Axis::plain(p.size, p.stride, 0)),
-                conv: c.rows(),
-            },
-            Kind::Pool(p) => RowMap::Window(p.rows(self.input.height)),
-            Kind::Upsample(u) => RowMap::Up(u.factor),
-            Kind::Fc { .. } | Kind::Add | Kind::Mul | Kind::Scale | Kind::Concat => RowMap::Same,
-            Kind::Split(_) | Kind::Shuffle(_) => RowMap::Same,
-            Kind::Reorg(r) => RowMap::Window(Axis::plain(r.stride, r.stride, 0)),
-            Kind::Crop(c) => RowMap::Shift(c.top),
-        }
+        self.kind.op().row_map(self)
     }
 
     /// All input channels the conv reads, main path plus passthrough.
@@ -98,29 +69,10 @@ impl LayerInfo {
     /// (`Wc · Co · 2 · Kh · Kw · Ci / groups`); 0 for layers that cost nothing.
     pub fn flops_per_conv_row(&self) -> u64 {
         match self.kind {
-            Kind::Conv(c) => {
-                u64::from(self.conv_out.width)
-                    * u64::from(self.conv_out.channels)
-                    * 2
-                    * u64::from(c.kernel)
-                    * u64::from(c.cols().kernel)
-                    * (u64::from(self.input_channels()) / u64::from(c.group_count()))
-            }
+            Layer::Conv(c) => c.flops_per_row(self.conv_out, self.input_channels()),
             _ => 0,
         }
     }
-}
-
-/// The derived facts of a passthrough branch.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct Branch {
-    pub spec: Passthrough,
-    /// The tensor concatenated at the target, e.g. 19×19×256 in YOLOv2.
-    pub shape: Shape,
-    /// FLOPs of the branch's 1×1 conv for one row of `shape` (`reorg` conv rows).
-    pub flops_per_row: u64,
-    pub flops: u64,
-    pub params: u64,
 }
 
 /// A validated model: a chain, a chain with a passthrough, or a DAG.
@@ -150,22 +102,12 @@ pub struct Network {
 }
 
 impl Network {
-    /// Checks `model` and derives shapes, FLOPs and parameters.
+    /// Checks `model` and derives shapes, FLOPs and parameters, each layer by its
+    /// kind's rules (`crate::layers`).
     pub fn new(model: &Model) -> Result<Network, ModelError> {
-        limits::check_name(&model.name)?;
-        limits::check_shape(None, "input", model.input)?;
-        if model.layers.is_empty() {
-            return Err(ModelError::model("the model has no layers"));
-        }
-        if model.layers.len() > limits::MAX_LAYERS {
-            return Err(ModelError::model(format!(
-                "the model has {} layers, more than the limit of {}",
-                model.layers.len(),
-                limits::MAX_LAYERS
-            )));
-        }
+        check_size(model)?;
         let inputs = resolve_inputs(model)?;
-        let dag = model.layers.iter().any(Layer::is_dag_only)
+        let dag = model.layers.iter().any(|l| l.op().is_dag_only())
             || inputs.iter().enumerate().any(|(n, i)| i.as_slice() != [n]);
         if dag && model.passthrough.is_some() {
             return Err(ModelError::passthrough(
@@ -179,28 +121,23 @@ impl Network {
             .transpose()?;
         let mut layers: Vec<LayerInfo> = Vec::with_capacity(model.layers.len());
         let mut branch = None;
-        let mut seen_fc = false;
         for (n, layer) in model.layers.iter().enumerate() {
             let index = n + 1;
             let shapes: Vec<Shape> = inputs[n]
                 .iter()
-                .map(|&t| {
-                    if t == 0 {
-                        model.input
-                    } else {
-                        layers[t - 1].output
-                    }
+                .map(|&t| match t {
+                    0 => model.input,
+                    _ => layers[t - 1].output,
                 })
                 .collect();
-            let input = shapes[0];
             let skip_channels = match (skip, &branch) {
                 (Some(p), Some(b)) if p.target == index => {
-                    check_branch_fits(p, b, input)?;
+                    check_branch_fits(p, b, shapes[0])?;
                     b.shape.channels
                 }
                 _ => 0,
             };
-            if seen_fc && !matches!(layer, Layer::Fc(_)) {
+            if layers.last().is_some_and(|l| !l.is_spatial()) && !matches!(layer, Layer::Fc(_)) {
                 return Err(ModelError::layer(
                     index,
                     format!(
@@ -209,157 +146,14 @@ impl Network {
                     ),
                 ));
             }
-            let arity = |want: &str, ok: bool| {
-                if ok {
-                    Ok(())
-                } else {
-                    Err(ModelError::layer(
-                        index,
-                        format!(
-                            "a {} layer reads {want}, found {} input(s)",
-                            layer.type_name(),
-                            shapes.len()
-                        ),
-                    ))
-                }
-            };
-            let mut info = match *layer {
-                Layer::Conv(conv) => {
-                    arity("one input", shapes.len() == 1)?;
-                    conv_info(index, conv, input, skip_channels)?
-                }
-                Layer::Fc(fc) => {
-                    arity("one input", shapes.len() == 1)?;
-                    if dag && inputs[n][0] + 1 != index {
-                        return Err(ModelError::layer(
-                            index,
-                            "a fully-connected layer must read the layer right before it",
-                        ));
-                    }
-                    seen_fc = true;
-                    fc_info(index, fc.outputs, input)?
-                }
-                Layer::Pool(pool) => {
-                    arity("one input", shapes.len() == 1)?;
-                    pool_info(index, pool, input)?
-                }
-                Layer::Add => {
-                    arity("two or more inputs", shapes.len() >= 2)?;
-                    same_shapes(index, &shapes, |a, b| a == b, "the same shape")?;
-                    free(index, Kind::Add, input, input)
-                }
-                Layer::Mul => {
-                    arity("two or more inputs", shapes.len() >= 2)?;
-                    same_shapes(index, &shapes, |a, b| a == b, "the same shape")?;
-                    free(index, Kind::Mul, input, input)
-                }
-                Layer::Scale => {
-                    arity(
-                        "two inputs (the tensor, then its factors)",
-                        shapes.len() == 2,
-                    )?;
-                    let f = shapes[1];
-                    if f.height != 1 || f.width != 1 || f.channels != input.channels {
-                        return Err(ModelError::layer(
-                            index,
-                            format!(
-                                "scale factors must be 1×1×{}, found {}×{}×{}",
-                                input.channels, f.height, f.width, f.channels
-                            ),
-                        ));
-                    }
-                    free(index, Kind::Scale, input, input)
-                }
-                Layer::Concat => {
-                    arity("one or more inputs", !shapes.is_empty())?;
-                    same_shapes(
-                        index,
-                        &shapes,
-                        |a, b| a.height == b.height && a.width == b.width,
-                        "the same height and width",
-                    )?;
-                    let channels: u64 = shapes.iter().map(|s| u64::from(s.channels)).sum();
-                    let out = Shape::new(
-                        input.height,
-                        input.width,
-                        limits::checked_u32(Some(index), "concat channels", &[channels])?,
-                    );
-                    free(index, Kind::Concat, input, out)
-                }
-                Layer::Split(sp) => {
-                    arity("one input", shapes.len() == 1)?;
-                    limits::check_size(Some(index), "groups", sp.groups)?;
-                    if input.channels % sp.groups != 0 || sp.group_id >= sp.groups {
-                        return Err(ModelError::layer(
-                            index,
-                            format!(
-                                "cannot take group {} of {} from {} channels",
-                                sp.group_id, sp.groups, input.channels
-                            ),
-                        ));
-                    }
-                    let out = Shape::new(input.height, input.width, input.channels / sp.groups);
-                    free(index, Kind::Split(sp), input, out)
-                }
-                Layer::Upsample(u) => {
-                    arity("one input", shapes.len() == 1)?;
-                    limits::check_size(Some(index), "factor", u.factor)?;
-                    let out = Shape::new(
-                        limits::checked_u32(
-                            Some(index),
-                            "upsampled height",
-                            &[u64::from(input.height), u64::from(u.factor)],
-                        )?,
-                        limits::checked_u32(
-                            Some(index),
-                            "upsampled width",
-                            &[u64::from(input.width), u64::from(u.factor)],
-                        )?,
-                        input.channels,
-                    );
-                    limits::check_shape(Some(index), "output", out)?;
-                    free(index, Kind::Upsample(u), input, out)
-                }
-                Layer::Shuffle(sh) => {
-                    arity("one input", shapes.len() == 1)?;
-                    limits::check_size(Some(index), "groups", sh.groups)?;
-                    if input.channels % sh.groups != 0 {
-                        return Err(ModelError::layer(
-                            index,
-                            format!(
-                                "{} channels do not split into {} groups",
-                                input.channels, sh.groups
-                            ),
-                        ));
-                    }
-                    free(index, Kind::Shuffle(sh), input, input)
-                }
-                Layer::Reorg(r) => {
-                    arity("one input", shapes.len() == 1)?;
-                    limits::check_size(Some(index), "stride", r.stride)?;
-                    if input.height % r.stride != 0 || input.width % r.stride != 0 {
-                        return Err(ModelError::layer(
-                            index,
-                            format!(
-                                "reorg stride {} must divide the input {}×{}",
-                                r.stride, input.height, input.width
-                            ),
-                        ));
-                    }
-                    let channels = limits::checked_u32(
-                        Some(index),
-                        "reorg channels",
-                        &[u64::from(input.channels), u64::from(r.stride).pow(2)],
-                    )?;
-                    let out = Shape::new(input.height / r.stride, input.width / r.stride, channels);
-                    free(index, Kind::Reorg(r), input, out)
-                }
-                Layer::Crop(c) => {
-                    arity("one input", shapes.len() == 1)?;
-                    let out = c.output(input).map_err(|m| ModelError::layer(index, m))?;
-                    free(index, Kind::Crop(c), input, out)
-                }
-            };
+            let mut info = layer.op().derive(&Inputs {
+                index,
+                kind: *layer,
+                shapes: &shapes,
+                reads: &inputs[n],
+                dag,
+                skip_channels,
+            })?;
             if let Some(p) = skip.filter(|p| p.source == index) {
                 let b = branch_info(p, &info)?;
                 info.flops += b.flops;
@@ -369,14 +163,7 @@ impl Network {
             limits::check_tensor(index, info.output)?;
             layers.push(info);
         }
-        let mut consumers = vec![Vec::new(); layers.len()];
-        for (n, ins) in inputs.iter().enumerate() {
-            for &t in ins {
-                if t > 0 && !consumers[t - 1].contains(&(n + 1)) {
-                    consumers[t - 1].push(n + 1);
-                }
-            }
-        }
+        let consumers = consumers(&inputs);
         let network = Network {
             name: model.name.clone(),
             input: model.input,
@@ -480,246 +267,32 @@ fn resolve_inputs(model: &Model) -> Result<Vec<Vec<usize>>, ModelError> {
         .and_then(limits::check_reads)
 }
 
-fn same_shapes(
-    index: usize,
-    shapes: &[Shape],
-    same: impl Fn(Shape, Shape) -> bool,
-    what: &str,
-) -> Result<(), ModelError> {
-    let first = shapes[0];
-    match shapes.iter().find(|&&s| !same(first, s)) {
-        None => Ok(()),
-        Some(s) => Err(ModelError::layer(
-            index,
-            format!(
-                "inputs must have {what}: {}×{}×{} and {}×{}×{}",
-                first.height, first.width, first.channels, s.height, s.width, s.channels
-            ),
-        )),
+/// The model's name, input and layer count within the limits.
+fn check_size(model: &Model) -> Result<(), ModelError> {
+    limits::check_name(&model.name)?;
+    limits::check_shape(None, "input", model.input)?;
+    if model.layers.is_empty() {
+        return Err(ModelError::model("the model has no layers"));
     }
-}
-
-/// A layer that costs no FLOPs and has no parameters.
-fn free(index: usize, kind: Kind, input: Shape, output: Shape) -> LayerInfo {
-    LayerInfo {
-        index,
-        kind,
-        input,
-        skip_channels: 0,
-        conv_out: output,
-        output,
-        flops: 0,
-        params: 0,
-    }
-}
-
-fn pool_info(index: usize, pool: PoolLayer, input: Shape) -> Result<LayerInfo, ModelError> {
-    if !pool.global {
-        for (field, value) in [
-            ("pool size", pool.size),
-            ("pool stride", pool.stride),
-            ("pool width", pool.size_w.unwrap_or(pool.size)),
-            ("pool stride width", pool.stride_w.unwrap_or(pool.stride)),
-        ] {
-            limits::check_size(Some(index), field, value)?;
-        }
-    }
-    let h = pool
-        .rows(input.height)
-        .output(input.height)
-        .map_err(|m| ModelError::layer(index, format!("pool rows: {m}")))?;
-    let w = pool
-        .cols(input.width)
-        .output(input.width)
-        .map_err(|m| ModelError::layer(index, format!("pool columns: {m}")))?;
-    let out = Shape::new(h, w, input.channels);
-    Ok(free(index, Kind::Pool(pool), input, out))
-}
-
-fn conv_info(
-    index: usize,
-    conv: Conv,
-    input: Shape,
-    skip_channels: u32,
-) -> Result<LayerInfo, ModelError> {
-    for (field, value) in [
-        ("filters", conv.filters),
-        ("kernel", conv.kernel),
-        ("stride", conv.stride),
-        ("kernel width", conv.cols().kernel),
-        ("stride width", conv.cols().stride),
-        ("dilation", conv.rows().dilation),
-        ("groups", conv.group_count()),
-    ] {
-        limits::check_size(Some(index), field, value)?;
-    }
-    for (field, value) in [
-        ("padding", conv.padding),
-        ("padding", conv.rows().pad_after),
-        ("padding", conv.cols().pad_before),
-        ("padding", conv.cols().pad_after),
-    ] {
-        limits::check_size_or_zero(Some(index), field, value)?;
-    }
-    let (rows, cols) = (conv.rows(), conv.cols());
-    if conv.is_square() && conv.padding >= conv.kernel {
-        return Err(ModelError::layer(
-            index,
-            format!(
-                "padding {} must be smaller than kernel {} (a row of pure padding would be computed)",
-                conv.padding, conv.kernel
-            ),
-        ));
-    }
-    let hc = rows
-        .output(input.height)
-        .map_err(|m| conv_window_error(index, conv, input, "rows", m))?;
-    let wc = cols
-        .output(input.width)
-        .map_err(|m| conv_window_error(index, conv, input, "columns", m))?;
-    let ci = u64::from(input.channels) + u64::from(skip_channels);
-    let groups = u64::from(conv.group_count());
-    if ci % groups != 0 || u64::from(conv.filters) % groups != 0 {
-        return Err(ModelError::layer(
-            index,
-            format!(
-                "{} groups must divide both the {ci} input channels and the {} filters",
-                groups, conv.filters
-            ),
-        ));
-    }
-    let conv_out = Shape::new(hc, wc, conv.filters);
-    let output = match conv.pool {
-        None => conv_out,
-        Some(pool) => {
-            limits::check_size(Some(index), "pool size", pool.size)?;
-            limits::check_size(Some(index), "pool stride", pool.stride)?;
-            if pool.size > hc || pool.size > wc {
-                return Err(ModelError::layer(
-                    index,
-                    format!("pool {} is larger than its input {}×{}", pool.size, hc, wc),
-                ));
-            }
-            Shape::new(
-                (hc - pool.size) / pool.stride + 1,
-                (wc - pool.size) / pool.stride + 1,
-                conv.filters,
-            )
-        }
-    };
-    let co = u64::from(conv.filters);
-    let (kh, kw) = (u64::from(rows.kernel), u64::from(cols.kernel));
-    let mut info = LayerInfo {
-        index,
-        kind: Kind::Conv(conv),
-        input,
-        skip_channels,
-        conv_out,
-        output,
-        flops: 0,
-        params: limits::checked(index, "parameters", &[kh, kw, ci / groups, co])? + co,
-    };
-    info.flops = limits::checked(index, "FLOPs", &[info.flops_per_conv_row(), u64::from(hc)])?;
-    Ok(info)
-}
-
-/// The square case keeps the spec's wording; the general case names the axis.
-fn conv_window_error(index: usize, conv: Conv, input: Shape, axis: &str, m: String) -> ModelError {
-    if conv.is_square() {
-        let padded_h = u64::from(input.height) + 2 * u64::from(conv.padding);
-        let padded_w = u64::from(input.width) + 2 * u64::from(conv.padding);
-        ModelError::layer(
-            index,
-            format!(
-                "kernel {} is larger than its padded input {}×{}",
-                conv.kernel, padded_h, padded_w
-            ),
-        )
-    } else {
-        ModelError::layer(index, format!("conv {axis}: {m}"))
-    }
-}
-
-fn fc_info(index: usize, outputs: u32, input: Shape) -> Result<LayerInfo, ModelError> {
-    limits::check_size(Some(index), "outputs", outputs)?;
-    let ni = input.elements();
-    let no = u64::from(outputs);
-    Ok(LayerInfo {
-        index,
-        kind: Kind::Fc { outputs },
-        input,
-        skip_channels: 0,
-        conv_out: Shape::new(1, 1, outputs),
-        output: Shape::new(1, 1, outputs),
-        flops: limits::checked(index, "FLOPs", &[2, ni, no])?,
-        params: limits::checked(index, "parameters", &[ni, no])? + no,
-    })
-}
-
-fn check_passthrough_indices(p: Passthrough, layers: &[Layer]) -> Result<Passthrough, ModelError> {
-    let bad = |msg: String| Err(ModelError::passthrough(msg));
-    if p.source == 0 || p.source > layers.len() {
-        return bad(format!(
-            "source {} is not a layer (the model has layers 1..{})",
-            p.source,
-            layers.len()
-        ));
-    }
-    if p.target <= p.source || p.target > layers.len() {
-        return bad(format!(
-            "target {} must be a layer after source {} (the model has layers 1..{})",
-            p.target,
-            p.source,
-            layers.len()
-        ));
-    }
-    let (Layer::Conv(src), Layer::Conv(_)) = (layers[p.source - 1], layers[p.target - 1]) else {
-        return bad("source and target must both be conv layers".into());
-    };
-    limits::check_size(None, "passthrough filters", p.filters)?;
-    limits::check_size(None, "passthrough reorg", p.reorg)?;
-    match src.pool {
-        Some(pool) if pool.size == p.reorg && pool.stride == p.reorg => Ok(p),
-        _ => bad(format!(
-            "source layer {} must have a pool of size and stride {} (the reorg) so that each \
-             device's branch rows line up with the rows it computes",
-            p.source, p.reorg
-        )),
-    }
-}
-
-fn branch_info(p: Passthrough, source: &LayerInfo) -> Result<Branch, ModelError> {
-    let c = source.conv_out;
-    if c.height % p.reorg != 0 || c.width % p.reorg != 0 {
-        return Err(ModelError::passthrough(format!(
-            "the source's conv output {}×{} is not divisible by reorg {}",
-            c.height, c.width, p.reorg
-        )));
-    }
-    let r = u64::from(p.reorg);
-    let shape = Shape::new(
-        c.height / p.reorg,
-        c.width / p.reorg,
-        limits::checked_u32(None, "passthrough channels", &[u64::from(p.filters), r, r])?,
-    );
-    let cs = u64::from(c.channels);
-    let f = u64::from(p.filters);
-    let flops_per_row = limits::checked(source.index, "FLOPs", &[2, cs, f, r, u64::from(c.width)])?;
-    Ok(Branch {
-        spec: p,
-        shape,
-        flops_per_row,
-        flops: flops_per_row * u64::from(shape.height),
-        params: cs * f + f,
-    })
-}
-
-fn check_branch_fits(p: Passthrough, b: &Branch, input: Shape) -> Result<(), ModelError> {
-    if b.shape.height != input.height || b.shape.width != input.width {
-        return Err(ModelError::passthrough(format!(
-            "the branch is {}×{} but target layer {} reads {}×{}",
-            b.shape.height, b.shape.width, p.target, input.height, input.width
+    if model.layers.len() > limits::MAX_LAYERS {
+        return Err(ModelError::model(format!(
+            "the model has {} layers, more than the limit of {}",
+            model.layers.len(),
+            limits::MAX_LAYERS
         )));
     }
     Ok(())
+}
+
+/// For each layer, the layers that read it, in order.
+fn consumers(inputs: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let mut consumers = vec![Vec::new(); inputs.len()];
+    for (n, ins) in inputs.iter().enumerate() {
+        for &t in ins {
+            if t > 0 && !consumers[t - 1].contains(&(n + 1)) {
+                consumers[t - 1].push(n + 1);
+            }
+        }
+    }
+    consumers
 }

@@ -1,7 +1,8 @@
 //! The paper's models (Table I), a small teaching network, and branching networks
 //! people deploy today (ResNet-18/50, MobileNetV2) with a small branching teaching one.
 
-use super::layer::{Conv, Fc, Layer, Model, Passthrough, PoolLayer, PoolMode, Shape};
+use super::layer::{Model, Passthrough, Shape};
+use crate::layers::{Conv, Fc, Layer, PoolLayer, PoolMode};
 
 /// Names accepted by [`by_name`], in the order the page lists them.
 pub const NAMES: [&str; 9] = [
@@ -43,10 +44,10 @@ fn fc(outputs: u32) -> Layer {
 /// A teaching network small enough to see every row: five CLs with pools between
 /// them, then two FLs, so every block case can appear.
 pub fn tiny() -> Model {
-    Model {
-        name: "tiny".into(),
-        input: Shape::new(48, 48, 3),
-        layers: vec![
+    Model::chain(
+        "tiny",
+        Shape::new(48, 48, 3),
+        vec![
             conv(Conv::same(16, 3)),
             conv(Conv::same(16, 3).with_pool(2, 2)),
             conv(Conv::same(32, 3)),
@@ -55,18 +56,16 @@ pub fn tiny() -> Model {
             fc(128),
             fc(10),
         ],
-        passthrough: None,
-        inputs: Vec::new(),
-    }
+    )
 }
 
 /// AlexNet as in the paper's Table I: 224×224 input, conv1 11×11 stride 4 padding 2,
 /// ungrouped convolutions, pools fused to conv1, conv2 and conv5.
 pub fn alexnet() -> Model {
-    Model {
-        name: "alexnet".into(),
-        input: Shape::new(224, 224, 3),
-        layers: vec![
+    Model::chain(
+        "alexnet",
+        Shape::new(224, 224, 3),
+        vec![
             conv(Conv::same(96, 11).with_stride(4, 2).with_pool(3, 2)),
             conv(Conv::same(256, 5).with_pool(3, 2)),
             conv(Conv::same(384, 3)),
@@ -76,9 +75,7 @@ pub fn alexnet() -> Model {
             fc(4096),
             fc(1000),
         ],
-        passthrough: None,
-        inputs: Vec::new(),
-    }
+    )
 }
 
 /// VGG16 or VGG19 (configurations D and E): 3×3 convs in five stages, each stage ending
@@ -98,13 +95,7 @@ pub fn vgg(depth: u32) -> Model {
         }
     }
     layers.extend([fc(4096), fc(4096), fc(1000)]);
-    Model {
-        name: format!("vgg{depth}"),
-        input: Shape::new(224, 224, 3),
-        layers,
-        passthrough: None,
-        inputs: Vec::new(),
-    }
+    Model::chain(format!("vgg{depth}"), Shape::new(224, 224, 3), layers)
 }
 
 /// YOLOv2 at 608×608 (Darknet's `yolov2.cfg`): 22 CLs on the main path, and the

@@ -1,37 +1,37 @@
-//! What each step of the executor costs, in the meter's units: a conv's pool or copy
-//! on a range of rows, the passthrough's rows and join, an FL product, an FL run
-//! whole. Each is an upper bound of the step it mirrors in `ops.rs` and `tensor.rs`.
+//! What each step of the executor costs, in the meter's units: the passthrough's rows,
+//! an FL product, an FL run whole (a layer kind's rows: `Kernel::cost`, in its file in
+//! `crate::layers`). Each is an upper bound of the step it mirrors in `ops.rs` and
+//! `tensor.rs`.
 
 use super::super::meter::{ELEMENT_BYTES as E, SLOT_BYTES as S};
-use super::super::pool::{combine_work, reduce_work};
-use crate::model::{Conv, Kind, LayerInfo, Network, Shape};
+use crate::model::{LayerInfo, Network, Shape};
 use crate::slicing::Rows;
 
 /// Bytes of one f64 of the reference's per-output magnitudes and bounds (not metered).
-pub(super) const F64: u64 = 8;
+pub(crate) const F64: u64 = 8;
 
 /// Work and bytes allocated by a step (saturating, so a hostile size cannot wrap).
 #[derive(Clone, Copy, Debug, Default)]
-pub(super) struct Cost {
-    pub(super) work: u64,
-    pub(super) bytes: u64,
+pub(crate) struct Cost {
+    pub(crate) work: u64,
+    pub(crate) bytes: u64,
 }
 
 impl Cost {
-    pub(super) fn add(&mut self, other: Cost) {
+    pub(crate) fn add(&mut self, other: Cost) {
         self.work = self.work.saturating_add(other.work);
         self.bytes = self.bytes.saturating_add(other.bytes);
     }
-    pub(super) fn work(&mut self, n: u64) {
+    pub(crate) fn work(&mut self, n: u64) {
         self.work = self.work.saturating_add(n);
     }
     /// `n` elements made (one unit each) and alive.
-    pub(super) fn elements(&mut self, n: u64) {
+    pub(crate) fn elements(&mut self, n: u64) {
         self.work(n);
         self.bytes = self.bytes.saturating_add(n.saturating_mul(E));
     }
     /// An empty row store of `height` rows.
-    pub(super) fn store(&mut self, height: u32) {
+    pub(crate) fn store(&mut self, height: u32) {
         self.work(u64::from(height));
         self.bytes = self
             .bytes
@@ -39,54 +39,28 @@ impl Cost {
     }
     /// A row store of `height` rows holding `n` elements, copied (clone, or made
     /// from a flat copy): slots, the copy, and storing it.
-    pub(super) fn copied_store(&mut self, height: u32, n: u64) {
+    pub(crate) fn copied_store(&mut self, height: u32, n: u64) {
         self.store(height);
         self.elements(n);
         self.work(n);
     }
 }
 
-pub(super) fn mul(a: u64, b: u64) -> u64 {
+pub(crate) fn mul(a: u64, b: u64) -> u64 {
     a.saturating_mul(b)
 }
 
-pub(super) fn row_len(s: Shape) -> u64 {
+pub(crate) fn row_len(s: Shape) -> u64 {
     u64::from(s.width) * u64::from(s.channels)
 }
 
-pub(super) fn rows(r: Option<Rows>) -> u64 {
+pub(crate) fn rows(r: Option<Rows>) -> u64 {
     r.map_or(0, |r| r.len())
-}
-
-/// `n` output rows from the conv output: a copy, or a max-pool's sliding window
-/// (`pool.rs`: each conv-output row a window reads reduced along its columns once,
-/// then each output row combines the `size` rows of its window).
-pub(super) fn output_rows(layer: &LayerInfo, n: u64) -> Cost {
-    let out = layer.output;
-    let row = row_len(out);
-    let mut cost = Cost::default();
-    cost.store(out.height);
-    cost.elements(mul(n, row));
-    match layer.kind {
-        Kind::Conv(Conv { pool: Some(p), .. }) => {
-            let conv = layer.conv_out;
-            let reduced = mul(n.saturating_sub(1), u64::from(p.stride))
-                .saturating_add(u64::from(p.size))
-                .min(u64::from(conv.height));
-            cost.work(mul(reduced, reduce_work(conv, out)));
-            // Reduced rows are f64 (two elements' bytes).
-            cost.bytes = cost.bytes.saturating_add(mul(mul(reduced, 2 * E), row));
-            cost.work(mul(n, combine_work(out, u64::from(p.size))));
-        }
-        Kind::Conv(_) | Kind::Fc { .. } => cost.work(mul(n, row)),
-        _ => unreachable!("only a conv's or an FL's output is copied"),
-    }
-    cost
 }
 
 /// `n` rows of the passthrough at its source: the 1×1 conv over `reorg²` source
 /// pixels per output pixel, the accumulator, storing; and its upload (`up`).
-pub(super) fn branch_rows(net: &Network, n: u64, up: bool) -> Cost {
+pub(crate) fn branch_rows(net: &Network, n: u64, up: bool) -> Cost {
     let Some(b) = net.branch else {
         return Cost::default();
     };
@@ -105,19 +79,9 @@ pub(super) fn branch_rows(net: &Network, n: u64, up: bool) -> Cost {
     cost
 }
 
-/// The input of the passthrough's target: main and skip rows concatenated.
-pub(super) fn concat_rows(layer: &LayerInfo, n: u64) -> Cost {
-    let row = u64::from(layer.input.width) * u64::from(layer.input_channels());
-    let mut cost = Cost::default();
-    cost.store(layer.input.height);
-    cost.work(mul(n, row + 2 * u64::from(layer.input.width)));
-    cost.elements(mul(n, row));
-    cost
-}
-
 /// A data- or model-parallel FL product of `inputs` elements by `outputs` outputs:
 /// the accumulator, the multiply-adds, bias and ReLU.
-pub(super) fn fc(inputs: u64, outputs: u64) -> Cost {
+pub(crate) fn fc(inputs: u64, outputs: u64) -> Cost {
     let mut cost = Cost::default();
     cost.elements(outputs);
     cost.work(mul(inputs, outputs + 1).saturating_add(2 * outputs));
@@ -126,7 +90,7 @@ pub(super) fn fc(inputs: u64, outputs: u64) -> Cost {
 
 /// An FL run whole (the unsliced pass, `k = 1` and the judge's recomputation): the
 /// flattened input, the product, bias and ReLU, its store, and its magnitudes.
-pub(super) fn fl_whole(layer: &LayerInfo) -> Cost {
+pub(crate) fn fl_whole(layer: &LayerInfo) -> Cost {
     let (ni, no) = (layer.input.elements(), layer.output.elements());
     let mut cost = Cost::default();
     cost.elements(ni);
@@ -139,6 +103,6 @@ pub(super) fn fl_whole(layer: &LayerInfo) -> Cost {
 }
 
 /// Bytes of a whole tensor in a row store.
-pub(super) fn tensor_bytes(s: Shape) -> u64 {
+pub(crate) fn tensor_bytes(s: Shape) -> u64 {
     mul(u64::from(s.height), S).saturating_add(mul(s.elements(), E))
 }

@@ -15,7 +15,7 @@
 //! everything the round allocates, as if nothing were freed before its end.
 
 mod fl;
-mod kernels;
+pub(crate) mod kernels;
 mod walk;
 
 use crate::model::Network;

@@ -1,8 +1,9 @@
 //! The budget of a run (`execute::rounds`): the same walk as the round engine
 //! at the granularity of row ranges: the unsliced pass, every round device by device
 //! (what it receives, the rows the plan gives it at each layer, what it uploads and
-//! keeps), and the judge. The kernels' work comes from the very formulas they count
-//! with (`rounds::kernels`, `pool`), a window's row taps bounded by the whole window,
+//! keeps), and the judge. The kernels' work comes from each kind's `Kernel::cost`
+//! (`crate::layers`), made with the very formulas its kernel counts with, a window's
+//! row taps bounded by the whole window,
 //! so the estimate is never below the meter and close to it.
 //!
 //! Memory: what lives through the run (weights, the input's three stores, the unsliced
@@ -11,21 +12,18 @@
 //! freed before its end, except each device's working rows, of which only the largest
 //! device's count (devices run one after another).
 
-use super::super::pool::{combine_work, reduce_work};
 use super::super::rounds::forward::{branch_tensor, reads, shape};
-use super::super::rounds::kernels::{column_taps, conv_row_work, per_row_work};
+use super::super::rounds::kernels::CostCall;
 use super::super::rounds::plan_rows::{made_before, tensor_reads};
 use super::super::rounds::read_from_before;
 use super::super::rounds::state::needed_after;
 use super::fl::{fc_round, partial_sum};
-use super::kernels::{
-    branch_rows, concat_rows, fl_whole, mul, output_rows, row_len, rows, tensor_bytes, Cost,
-};
+use super::kernels::{branch_rows, fl_whole, mul, row_len, rows, tensor_bytes, Cost};
 use super::Estimate;
 use crate::cost::dag_sweep::uploaded;
 use crate::cost::Case;
-use crate::model::{Kind, Network};
-use crate::slicing::{back_through_conv, Rows};
+use crate::model::Network;
+use crate::slicing::Rows;
 use crate::solver::{BlockPlan, DevicePlan, Plan};
 
 /// Elements of the input and of every layer's weights (and the passthrough's), as
@@ -37,21 +35,9 @@ fn weight_elements(net: &Network) -> u64 {
     });
     net.layers
         .iter()
-        .fold(net.input.elements() + branch, |n, l| {
-            let w = match l.kind {
-                Kind::Conv(c) => {
-                    let taps = u64::from(c.rows().kernel) * u64::from(c.cols().kernel);
-                    let fan_in = taps * u64::from(l.input_channels() / c.group_count());
-                    let co = u64::from(c.filters);
-                    mul(fan_in, co).saturating_add(co)
-                }
-                Kind::Fc { outputs } => {
-                    let no = u64::from(outputs);
-                    mul(l.input.elements(), no).saturating_add(no)
-                }
-                _ => 0,
-            };
-            n.saturating_add(w)
+        .filter_map(|l| l.kind.kernel().weights(l))
+        .fold(net.input.elements() + branch, |n, (_, w, b)| {
+            n.saturating_add(w).saturating_add(b)
         })
 }
 
@@ -66,48 +52,14 @@ impl Walk<'_> {
     /// rows `computed`) of spatial layer `m`, the stores it makes included.
     fn rows(&self, m: usize, out: Rows, computed: Rows) -> Cost {
         let layer = self.net.layer(m);
-        let n = out.len();
-        let mut cost = Cost::default();
-        match layer.kind {
-            Kind::Conv(c) => {
-                if self.net.branch.is_some_and(|b| b.spec.target == m) {
-                    let need = back_through_conv(computed, c, layer.input.height);
-                    cost.add(concat_rows(layer, need.len()));
-                }
-                let row_taps = u64::from(c.rows().kernel.min(layer.input.height));
-                let per = conv_row_work(layer, c.group_count(), row_taps, self.col_taps[m - 1]);
-                cost.store(layer.conv_out.height);
-                cost.work(mul(computed.len(), per));
-                cost.elements(mul(computed.len(), row_len(layer.conv_out)));
-                cost.add(output_rows(layer, n));
-            }
-            Kind::Pool(p) => {
-                let (inp, o) = (layer.input, layer.output);
-                let ra = p.rows(inp.height);
-                let (lo, hi) = ra.back(out.first, out.last.min(o.height - 1), inp.height);
-                let reduced = u64::from(hi.saturating_sub(lo)) + 1;
-                cost.store(o.height);
-                cost.work(mul(reduced, reduce_work(inp, o)));
-                // Reduced rows are f64 (two elements' bytes).
-                cost.bytes = cost
-                    .bytes
-                    .saturating_add(mul(mul(reduced, 2), row_len(o) * 4));
-                let row_taps = u64::from(ra.kernel.min(inp.height));
-                cost.work(mul(n, combine_work(o, row_taps)));
-                cost.elements(mul(n, row_len(o)));
-            }
-            _ => {
-                let inputs = if matches!(layer.kind, Kind::Reorg(_)) {
-                    1
-                } else {
-                    self.net.inputs[m - 1].len()
-                };
-                cost.store(layer.output.height);
-                cost.work(mul(n, per_row_work(layer.output, inputs)));
-                cost.elements(mul(n, row_len(layer.output)));
-            }
-        }
-        cost
+        layer.kind.kernel().cost(&CostCall {
+            net: self.net,
+            m,
+            layer,
+            out,
+            computed,
+            col_taps: self.col_taps[m - 1],
+        })
     }
 
     /// Layer `m` run whole (`rounds::forward::whole`).
@@ -342,10 +294,7 @@ pub fn estimate(net: &Network, plan: &Plan) -> Estimate {
         col_taps: net
             .layers
             .iter()
-            .map(|l| match l.kind {
-                Kind::Conv(c) => column_taps(c.cols(), l.conv_out.width, l.input.width),
-                _ => 0,
-            })
+            .map(|l| l.kind.kernel().column_taps(l))
             .collect(),
     };
     let weights = weight_elements(net);

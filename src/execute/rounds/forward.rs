@@ -9,8 +9,9 @@
 use super::super::ops::{branch_row, fc_finish, fc_magnitude, fc_sum};
 use super::super::tensor::{Missing, RowStore};
 use super::super::weights::Weights;
-use super::kernels::{conv_out, layer_rows, pooled};
-use crate::model::{Kind, Network, Shape};
+use super::kernels::layer_rows;
+use crate::layers::{conv_out, pooled};
+use crate::model::{Fc, Layer, Network, Shape};
 use crate::slicing::Rows;
 
 /// All rows `0..n`.
@@ -114,7 +115,7 @@ pub fn whole(
     let act = activated(net, m);
     let rows = all(layer.output.height);
     let computed = all(layer.conv_out.height);
-    if let Kind::Fc { outputs } = layer.kind {
+    if let Layer::Fc(Fc { outputs }) = layer.kind {
         let x = inputs[0].flat()?;
         let every = all(outputs);
         let out = fc_finish(fc_sum(lw, 0, &x, every), lw, every, act);

@@ -1,15 +1,15 @@
-//! Row kernels for every spatial layer kind. The unsliced pass and the devices call
-//! the same function for the same output row, so each element is computed by the same
-//! operations in the same order and sliced == whole bit for bit.
+//! The row kernels' trait, what they share, and the one call the round engine makes.
+//! Each kind's kernel is in its file in `crate::layers`. The unsliced pass and the
+//! devices call the same kernel for the same output row, so each element is computed
+//! by the same operations in the same order and sliced == whole bit for bit.
 //! Inputs are read only through [`RowStore::row`]; padding is skipped, never read.
 
+use super::super::budget::kernels::{mul, row_len, Cost};
 use super::super::meter;
-use super::super::ops::{concat_rows, output_rows};
-use super::super::pool::pool;
 use super::super::tensor::{Missing, RowStore};
 use super::super::weights::LayerWeights;
-use crate::model::{Axis, Conv, Kind, LayerInfo, Shape};
-use crate::slicing::{back_through_conv, Rows};
+use crate::model::{Axis, LayerInfo, Network, Shape};
+use crate::slicing::Rows;
 
 /// Rows `first..=last` clipped to a tensor of `height` rows.
 pub(crate) fn clipped(rows: Rows, height: u32) -> std::ops::RangeInclusive<u32> {
@@ -36,39 +36,6 @@ pub(crate) fn real_taps(axis: Axis, o: u32, n: u32) -> std::ops::Range<u32> {
     lo as u32..hi.max(lo) as u32
 }
 
-/// The real input positions a window output `o` reads along `axis` (of `n`), in order:
-/// `o·S − P_before + t·δ` for every tap `t` that is not padding.
-fn taps(axis: Axis, o: u32, n: u32) -> impl Iterator<Item = (usize, u32)> {
-    let start = i64::from(o) * i64::from(axis.stride) - i64::from(axis.pad_before);
-    real_taps(axis, o, n).map(move |t| {
-        (
-            t as usize,
-            (start + i64::from(t) * i64::from(axis.dilation)) as u32,
-        )
-    })
-}
-
-/// Real taps summed over every output column: the column work of one output row.
-pub(crate) fn column_taps(axis: Axis, outputs: u32, n: u32) -> u64 {
-    (0..outputs)
-        .map(|x| real_taps(axis, x, n).len() as u64)
-        .sum()
-}
-
-/// Work of one conv-output row that reads `row_taps` input rows, whose columns read
-/// `col_taps` real taps in all (`column_taps`): per tap and pixel `ci·(co/G)`
-/// multiply-adds, a loop per input channel and the tap itself; per row its taps, and
-/// zeroing, bias and ReLU of each element.
-pub(crate) fn conv_row_work(layer: &LayerInfo, groups: u32, row_taps: u64, col_taps: u64) -> u64 {
-    let ci = u64::from(layer.input_channels());
-    let cog = u64::from(layer.conv_out.channels / groups.max(1));
-    let per_tap = ci.saturating_mul(cog + 1).saturating_add(1);
-    let row = u64::from(layer.conv_out.width) * u64::from(layer.conv_out.channels);
-    row_taps
-        .saturating_add(row_taps.saturating_mul(col_taps).saturating_mul(per_tap))
-        .saturating_add(row.saturating_mul(3))
-}
-
 /// Work of one output row of a layer made element by element from `inputs` input rows
 /// (joins, reshapes, upsampling, space-to-depth): each element zeroed, then one unit
 /// per input it is made from, and one per input row looked up.
@@ -78,125 +45,72 @@ pub(crate) fn per_row_work(out: Shape, inputs: usize) -> u64 {
         .saturating_add(inputs as u64)
 }
 
-/// Conv-output rows `rows` (before any fused pool), ReLU when `act`. Weights are
-/// `[ky][kx][ci / groups][co]`; group `g` makes filters `g·Co/G ..` from channels
-/// `g·Ci/G ..`. Each element is `Σ_{ky, kx, c} w·x` in that order, then `+ bias`.
-pub fn conv(
-    input: &RowStore,
-    layer: &LayerInfo,
-    c: Conv,
-    lw: &LayerWeights,
-    rows: Rows,
-    act: bool,
-    name: String,
-) -> Result<RowStore, Missing> {
-    let (h, w) = (layer.input.height, layer.input.width);
-    let ci = layer.input_channels() as usize;
-    let out = layer.conv_out;
-    let (wc, co) = (out.width as usize, out.channels as usize);
-    let (ra, ca) = (c.rows(), c.cols());
-    let kw = ca.kernel as usize;
-    let groups = c.group_count() as usize;
-    let (cig, cog) = (ci / groups, co / groups);
-    let mut store = RowStore::empty(name, out.height, wc * co);
-    let columns: Vec<Vec<(usize, u32)>> =
-        (0..wc as u32).map(|x| taps(ca, x, w).collect()).collect();
-    let col_taps = columns.iter().map(|c| c.len() as u64).sum();
-    for yc in clipped(rows, out.height) {
-        let lines = taps(ra, yc, h)
-            .map(|(ky, yi)| input.row(yi).map(|r| (ky, r)))
-            .collect::<Result<Vec<_>, _>>()?;
-        meter::work(conv_row_work(
-            layer,
-            c.group_count(),
-            lines.len() as u64,
-            col_taps,
-        ));
-        let mut row = vec![0f32; wc * co];
-        for (px_out, cols) in row.chunks_exact_mut(co).zip(&columns) {
-            for g in 0..groups {
-                let acc = &mut px_out[g * cog..(g + 1) * cog];
-                for &(ky, line) in &lines {
-                    for &(kx, xi) in cols {
-                        let px = &line[xi as usize * ci + g * cig..][..cig];
-                        let base = (ky * kw + kx) * cig * co + g * cog;
-                        for (ch, &v) in px.iter().enumerate() {
-                            let wr = &lw.w[base + ch * co..][..cog];
-                            for (a, &wv) in acc.iter_mut().zip(wr) {
-                                *a += wv * v;
-                            }
-                        }
-                    }
-                }
-            }
-            for (a, &b) in px_out.iter_mut().zip(&lw.b) {
-                *a += b;
-                if act {
-                    *a = a.max(0.0);
-                }
-            }
-        }
-        store.put(yc, row);
+/// What a layer kind is to the executor.
+pub(crate) trait Kernel {
+    /// Output rows `c.rows` of the layer from its inputs.
+    fn rows(&self, c: RowCall) -> Result<RowStore, Missing>;
+
+    /// What [`Kernel::rows`] costs, in the meter's units: an upper bound, made with the
+    /// very formulas the kernel counts with. By default a layer made element by element
+    /// from each of its inputs' rows ([`per_row`]).
+    fn cost(&self, c: &CostCall) -> Cost {
+        let (out, n) = (c.layer.output, c.out.len());
+        let mut cost = Cost::default();
+        cost.store(out.height);
+        cost.work(mul(n, per_row_work(out, c.net.inputs[c.m - 1].len())));
+        cost.elements(mul(n, row_len(out)));
+        cost
     }
-    Ok(store)
+
+    /// `(fan in, weights, biases)` of a kind with weights.
+    fn weights(&self, _layer: &LayerInfo) -> Option<(u64, u64, u64)> {
+        None
+    }
+
+    /// Real column taps of one output row (a conv's), which the estimate computes once.
+    fn column_taps(&self, _layer: &LayerInfo) -> u64 {
+        0
+    }
 }
 
-/// A conv layer's conv-output rows `computed` (before its fused pool). At a
-/// passthrough's target `inputs` are the main input and the passthrough, joined
-/// channel-wise on the rows the conv reads.
-pub fn conv_out(
-    layer: &LayerInfo,
-    lw: &LayerWeights,
-    inputs: &[&RowStore],
-    computed: Rows,
-    act: bool,
-) -> Result<RowStore, Missing> {
-    let Kind::Conv(cv) = layer.kind else {
-        unreachable!("conv_out is called on conv layers")
-    };
-    let joined;
-    let input = match inputs {
-        [main, skip] => {
-            let need = back_through_conv(computed, cv, layer.input.height);
-            let name = format!("input of layer {}", layer.index);
-            joined = concat_rows(main, skip, layer.input.width, need, name)?;
-            &joined
-        }
-        _ => inputs[0],
-    };
-    let name = format!("conv output of layer {}", layer.index);
-    conv(input, layer, cv, lw, computed, act, name)
+/// One call of a row kernel: output rows `rows` of `layer` from `inputs` (in the order
+/// the layer names them); for a conv, `computed` are the conv-output rows to compute
+/// before its fused pool, and `act` applies ReLU.
+pub(crate) struct RowCall<'a> {
+    pub layer: &'a LayerInfo,
+    pub lw: &'a LayerWeights,
+    pub inputs: &'a [&'a RowStore],
+    pub rows: Rows,
+    pub computed: Rows,
+    pub act: bool,
+    pub name: String,
 }
 
-/// A conv layer's output rows `rows` from its conv-output rows: max-pooled, or copied.
-pub fn pooled(
-    layer: &LayerInfo,
-    conv_out: &RowStore,
-    rows: Rows,
-    name: String,
-) -> Result<RowStore, Missing> {
-    let pool = match layer.kind {
-        Kind::Conv(c) => c.pool,
-        _ => None,
-    };
-    output_rows(conv_out, layer.output, layer.conv_out, pool, rows, name)
+/// What the estimate asks of a kernel: output rows `out` (conv-output rows `computed`)
+/// of layer `m`, whose conv reads `col_taps` real column taps per row.
+pub(crate) struct CostCall<'a> {
+    pub net: &'a Network,
+    pub m: usize,
+    pub layer: &'a LayerInfo,
+    pub out: Rows,
+    pub computed: Rows,
+    pub col_taps: u64,
 }
 
-/// Output rows `rows` of a layer whose every output pixel is made from input pixels
-/// by `pixel(inputs' rows, x, out)`, reading input row `source(y)` of each input.
-fn per_row(
-    inputs: &[&RowStore],
-    out: Shape,
-    rows: Rows,
-    name: String,
+/// Output rows `c.rows` of a layer whose every output row is made by `make(inputs'
+/// rows, row)`, reading input row `source(y, input height)` of each input.
+pub(crate) fn per_row(
+    c: RowCall,
     source: impl Fn(u32, u32) -> u32,
     make: impl Fn(&[&[f32]], &mut [f32]),
 ) -> Result<RowStore, Missing> {
+    let out = c.layer.output;
     let row_len = (out.width * out.channels) as usize;
-    let mut store = RowStore::empty(name, out.height, row_len);
-    for y in clipped(rows, out.height) {
-        meter::work(per_row_work(out, inputs.len()));
-        let lines = inputs
+    let mut store = RowStore::empty(c.name, out.height, row_len);
+    for y in clipped(c.rows, out.height) {
+        meter::work(per_row_work(out, c.inputs.len()));
+        let lines = c
+            .inputs
             .iter()
             .map(|x| x.row(source(y, x.height())))
             .collect::<Result<Vec<_>, _>>()?;
@@ -207,9 +121,24 @@ fn per_row(
     Ok(store)
 }
 
+/// Row `y` of every input (clipped to a 1-row input such as a scale's factors).
+pub(crate) fn same_row(y: u32, height: u32) -> u32 {
+    y.min(height.saturating_sub(1))
+}
+
+/// Inputs of one shape combined element by element by `op`, in the order listed.
+pub(crate) fn elementwise(c: RowCall, op: impl Fn(&mut f32, f32)) -> Result<RowStore, Missing> {
+    per_row(c, same_row, |lines, row| {
+        row.copy_from_slice(lines[0]);
+        for line in &lines[1..] {
+            row.iter_mut().zip(line.iter()).for_each(|(a, &v)| op(a, v));
+        }
+    })
+}
+
 /// The output rows `rows` of spatial layer `layer` from its inputs (in the order the
-/// layer names them); for a conv, `computed` are the conv-output rows to compute before
-/// its fused pool. `act` applies ReLU to a conv's output.
+/// layer names them), by its kind's kernel; for a conv, `computed` are the conv-output
+/// rows to compute before its fused pool. `act` applies ReLU to a conv's output.
 #[allow(clippy::too_many_arguments)]
 pub fn layer_rows(
     layer: &LayerInfo,
@@ -220,151 +149,21 @@ pub fn layer_rows(
     act: bool,
     name: String,
 ) -> Result<RowStore, Missing> {
-    let out = layer.output;
-    let c = out.channels as usize;
-    let same = |y: u32, h: u32| y.min(h.saturating_sub(1));
-    match layer.kind {
-        Kind::Conv(_) => pooled(
-            layer,
-            &conv_out(layer, lw, inputs, computed, act)?,
-            rows,
-            name,
-        ),
-        Kind::Pool(p) => pool(inputs[0], layer, p, rows, name),
-        Kind::Add => per_row(inputs, out, rows, name, same, |lines, row| {
-            row.copy_from_slice(lines[0]);
-            for line in &lines[1..] {
-                for (a, &v) in row.iter_mut().zip(line.iter()) {
-                    *a += v;
-                }
-            }
-        }),
-        Kind::Mul => per_row(inputs, out, rows, name, same, |lines, row| {
-            row.copy_from_slice(lines[0]);
-            for line in &lines[1..] {
-                for (a, &v) in row.iter_mut().zip(line.iter()) {
-                    *a *= v;
-                }
-            }
-        }),
-        Kind::Scale => per_row(inputs, out, rows, name, same, |lines, row| {
-            let factors = &lines[1][..c];
-            for (px, src) in row.chunks_exact_mut(c).zip(lines[0].chunks_exact(c)) {
-                for ((a, &v), &f) in px.iter_mut().zip(src).zip(factors) {
-                    *a = v * f;
-                }
-            }
-        }),
-        Kind::Concat => per_row(inputs, out, rows, name, same, |lines, row| {
-            let w = out.width as usize;
-            let mut at = 0;
-            for x in 0..w {
-                for line in lines {
-                    let ci = line.len() / w;
-                    row[at..at + ci].copy_from_slice(&line[x * ci..(x + 1) * ci]);
-                    at += ci;
-                }
-            }
-        }),
-        Kind::Split(s) => per_row(inputs, out, rows, name, same, |lines, row| {
-            let ci = c * s.groups as usize;
-            let from = c * s.group_id as usize;
-            for (px, src) in row.chunks_exact_mut(c).zip(lines[0].chunks_exact(ci)) {
-                px.copy_from_slice(&src[from..from + c]);
-            }
-        }),
-        Kind::Shuffle(s) => per_row(inputs, out, rows, name, same, |lines, row| {
-            // Reshape to groups × n, transpose, flatten: channel j·G + i is i·n + j.
-            let (g, n) = (s.groups as usize, c / s.groups as usize);
-            for (px, src) in row.chunks_exact_mut(c).zip(lines[0].chunks_exact(c)) {
-                for i in 0..g {
-                    for j in 0..n {
-                        px[j * g + i] = src[i * n + j];
-                    }
-                }
-            }
-        }),
-        Kind::Upsample(u) => {
-            let f = u.factor;
-            per_row(
-                inputs,
-                out,
-                rows,
-                name,
-                move |y, _| y / f,
-                |lines, row| {
-                    for (x, px) in row.chunks_exact_mut(c).enumerate() {
-                        let xi = x / f as usize;
-                        px.copy_from_slice(&lines[0][xi * c..(xi + 1) * c]);
-                    }
-                },
-            )
-        }
-        Kind::Reorg(r) => reorg(inputs[0], layer, r.stride, rows, name),
-        Kind::Crop(k) => crop(inputs, out, rows, name, k, c),
-        Kind::Fc { .. } => unreachable!("an FL is not computed by rows"),
-    }
-}
-
-/// A crop: output pixel `(y, x)` is input pixel `(y + top, x + left)`.
-fn crop(
-    inputs: &[&RowStore],
-    out: Shape,
-    rows: Rows,
-    name: String,
-    k: crate::model::Crop,
-    c: usize,
-) -> Result<RowStore, Missing> {
-    let from = k.left as usize * c;
-    per_row(
+    layer.kind.kernel().rows(RowCall {
+        layer,
+        lw,
         inputs,
-        out,
         rows,
+        computed,
+        act,
         name,
-        move |y, _| y + k.top,
-        |lines, row| {
-            let n = row.len();
-            row.copy_from_slice(&lines[0][from..from + n]);
-        },
-    )
-}
-
-/// Space-to-depth: output channel `(dy·r + dx)·C + c` of pixel `(y, x)` is channel `c`
-/// of input pixel `(y·r + dy, x·r + dx)` (the passthrough's convention, `ops::branch_row`).
-fn reorg(
-    input: &RowStore,
-    layer: &LayerInfo,
-    r: u32,
-    rows: Rows,
-    name: String,
-) -> Result<RowStore, Missing> {
-    let out = layer.output;
-    let (ci, r) = (layer.input.channels as usize, r as usize);
-    let row_len = (out.width * out.channels) as usize;
-    let mut store = RowStore::empty(name, out.height, row_len);
-    for y in clipped(rows, out.height) {
-        meter::work(per_row_work(out, 1));
-        let mut row = vec![0f32; row_len];
-        for dy in 0..r {
-            let line = input.row(y * r as u32 + dy as u32)?;
-            for (x, px) in row.chunks_exact_mut(ci * r * r).enumerate() {
-                for dx in 0..r {
-                    let src = &line[(x * r + dx) * ci..][..ci];
-                    px[(dy * r + dx) * ci..][..ci].copy_from_slice(src);
-                }
-            }
-        }
-        store.put(y, row);
-    }
-    Ok(store)
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{
-        Layer, Model, Network, PoolLayer, PoolMode, Reorg, Shuffle, Split, Upsample,
-    };
+    use crate::model::{Conv, Layer, Model, PoolLayer, PoolMode, Reorg, Shuffle, Split, Upsample};
 
     fn net(input: Shape, layers: Vec<Layer>, inputs: Vec<Vec<usize>>) -> Network {
         Network::new(&Model {
@@ -405,19 +204,18 @@ mod tests {
         // One 3×3 filter over the 3×3 input, with `stride` and `padding`.
         let one = |stride, padding| {
             let c = Conv::same(1, 3).with_stride(stride, padding);
-            let n = net(Shape::new(3, 3, 1), vec![Layer::Conv(c)], Vec::new());
-            let Kind::Conv(c) = n.layer(1).kind else {
-                unreachable!("a conv layer")
-            };
-            (n, c)
+            net(Shape::new(3, 3, 1), vec![Layer::Conv(c)], Vec::new())
+        };
+        let conv = |x: &RowStore, n: &Network, rows, act| {
+            layer_rows(n.layer(1), &lw, &[x], rows, rows, act, "o".into())
         };
         // No padding: one output, Σ w[ky][kx]·x[ky][kx] = Σ i·(i + 1) = 240, plus the bias.
-        let (n, c) = one(1, 0);
-        let out = conv(&x, n.layer(1), c, &lw, Rows::new(0, 0), false, "o".into()).unwrap();
+        let n = one(1, 0);
+        let out = conv(&x, &n, Rows::new(0, 0), false).unwrap();
         assert_eq!(out.row(0).unwrap(), &[240.5]);
         // Stride 2, padding 1: a 2×2 output whose corner taps see the padding.
-        let (n, c) = one(2, 1);
-        let out = conv(&x, n.layer(1), c, &lw, Rows::new(0, 1), true, "o".into()).unwrap();
+        let n = one(2, 1);
+        let out = conv(&x, &n, Rows::new(0, 1), true).unwrap();
         // Output (0,0) sees x[0..2][0..2] through w[1..3][1..3]: 4·1 + 5·2 + 7·4 + 8·5.
         assert_eq!(out.row(0).unwrap()[0], 82.5);
         assert_eq!(
@@ -428,8 +226,8 @@ mod tests {
         let mut part = RowStore::empty("x", 3, 3);
         part.put(0, vec![1., 2., 3.]);
         part.put(1, vec![4., 5., 6.]);
-        assert!(conv(&part, n.layer(1), c, &lw, Rows::new(0, 0), true, "o".into()).is_ok());
-        let err = conv(&part, n.layer(1), c, &lw, Rows::new(1, 1), true, "o".into());
+        assert!(conv(&part, &n, Rows::new(0, 0), true).is_ok());
+        let err = conv(&part, &n, Rows::new(1, 1), true);
         assert_eq!(err.unwrap_err().row, 2);
     }
 

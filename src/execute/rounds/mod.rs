@@ -6,7 +6,8 @@
 //! only the shares of the last round's output they kept; within a round a device holds
 //! only what it kept, what the gateway sent it and the rows it computed, every read
 //! going through a `RowStore` that refuses absent rows. Every layer kind has one row
-//! kernel (`kernels`), shared by the devices and the unsliced pass (`forward`), so
+//! kernel (in its file in `crate::layers`, called through `kernels`), shared by the
+//! devices and the unsliced pass (`forward`), so
 //! spatial rounds must agree bit for bit; only sums the gateway completes from partial
 //! sums may differ, within `execute::check`'s bound (`judge`).
 //!
@@ -15,7 +16,7 @@
 mod fc;
 pub(super) mod forward;
 mod judge;
-pub(super) mod kernels;
+pub(crate) mod kernels;
 pub(super) mod plan_rows;
 mod spatial;
 pub(super) mod state;

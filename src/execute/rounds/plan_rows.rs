@@ -4,7 +4,7 @@
 use super::super::error::ExecError;
 use super::forward::branch_tensor;
 use crate::cost::Case;
-use crate::model::{Kind, Network};
+use crate::model::{Layer, Network};
 use crate::slicing::{back_through_conv, Rows};
 use crate::solver::{BlockPlan, DevicePlan, LayerRows, TensorRows};
 
@@ -92,7 +92,7 @@ pub fn tensor_reads(net: &Network, block: &BlockPlan, dev: &DevicePlan) -> Vec<T
         .iter()
         .find(|l| l.layer == target)
         .and_then(|l| l.computed);
-    if let (true, Kind::Conv(c), Some(r)) = (
+    if let (true, Layer::Conv(c), Some(r)) = (
         (block.first..=block.last).contains(&target),
         layer.kind,
         computed.filter(|r| r.first <= r.last && r.last < layer.conv_out.height),

@@ -20,7 +20,8 @@ use super::plan_rows::{made_before, plan_error, rows_at, shape_of, tensor_reads,
 use super::state::{needed_after, Holdings, Stored};
 use super::Ctx;
 use crate::cost::dag_sweep::uploaded;
-use crate::model::Kind;
+use crate::layers::{conv_out, pooled};
+use crate::model::Layer;
 use crate::slicing::Rows;
 use crate::solver::{BlockPlan, DevicePlan};
 
@@ -232,7 +233,7 @@ fn compute(
         };
         let rows = within(rows, layer.output.height, "an output", round)?;
         let computed = match layer.kind {
-            Kind::Conv(_) => {
+            Layer::Conv(_) => {
                 let c = lr.computed.ok_or_else(|| {
                     plan_error(round, format!("device {d} computes no rows of layer {m}"))
                 })?;
@@ -254,9 +255,9 @@ fn compute(
         let act = activated(net, m);
         let fail = at(round, device(d));
         let out = if net.branch.is_some_and(|b| b.spec.source == m) {
-            let c = kernels::conv_out(layer, lw, &inputs, computed, act).map_err(fail)?;
+            let c = conv_out(layer, lw, &inputs, computed, act).map_err(fail)?;
             upload_branch(ctx, d, rows, &c, state, link)?;
-            kernels::pooled(layer, &c, rows, name(net, m)).map_err(at(round, device(d)))?
+            pooled(layer, &c, rows, name(net, m)).map_err(at(round, device(d)))?
         } else {
             kernels::layer_rows(layer, lw, &inputs, rows, computed, act, name(net, m))
                 .map_err(fail)?

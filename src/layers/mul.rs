@@ -1,0 +1,20 @@
+//! Elementwise product of two or more tensors of one shape (spatial attention: Darknet's
+//! `[sam]`, a Keras `Multiply` or an ONNX `Mul` of two whole maps). It has `add`'s data
+//! flow (row `y` reads row `y` of each input) and, like it, no FLOPs.
+
+use super::prelude::*;
+use crate::execute::rounds::kernels::elementwise;
+
+pub struct Mul;
+
+impl Op for Mul {
+    fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
+        at.elementwise().map(|s| at.free(s))
+    }
+}
+
+impl Kernel for Mul {
+    fn rows(&self, c: RowCall) -> Result<RowStore, Missing> {
+        elementwise(c, |a, v| *a *= v)
+    }
+}

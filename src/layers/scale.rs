@@ -1,0 +1,37 @@
+//! `inputs[0]` (H×W×C) times a per-channel factor `inputs[1]` (1×1×C), as in SE
+//! blocks; no FLOPs (spec §1).
+
+use super::prelude::*;
+
+pub struct Scale;
+
+impl Op for Scale {
+    fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
+        at.arity(
+            "two inputs (the tensor, then its factors)",
+            at.shapes.len() == 2,
+        )?;
+        let (input, f) = (at.shapes[0], at.shapes[1]);
+        if f.height != 1 || f.width != 1 || f.channels != input.channels {
+            return Err(at.error(format!(
+                "scale factors must be 1×1×{}, found {}×{}×{}",
+                input.channels, f.height, f.width, f.channels
+            )));
+        }
+        Ok(at.free(input))
+    }
+}
+
+impl Kernel for Scale {
+    fn rows(&self, c: RowCall) -> Result<RowStore, Missing> {
+        let ch = c.layer.output.channels as usize;
+        per_row(c, same_row, |lines, row| {
+            let factors = &lines[1][..ch];
+            for (px, src) in row.chunks_exact_mut(ch).zip(lines[0].chunks_exact(ch)) {
+                for ((a, &v), &f) in px.iter_mut().zip(src).zip(factors) {
+                    *a = v * f;
+                }
+            }
+        })
+    }
+}
