@@ -2,6 +2,8 @@
 //! rounds are pipelined over the link and the processors, and the exact planner that
 //! minimises that period instead of one picture's completion time.
 
+mod blocks;
+mod bounds;
 mod first_fit;
 mod pareto;
 mod schedule;
