@@ -62,6 +62,11 @@ fn pareto(pending: &mut Vec<Pair>) -> Vec<Pair> {
     kept
 }
 
+/// The first guess is the floor plus `1/2^GUESSES` of the gap to the least period
+/// known, and each next guess doubles its distance to the floor.
+const GUESSES: i32 = 10;
+const GUESS_GROWTH: f64 = 2.0;
+
 /// Why a planner stopped: the Pareto sets of all `k`s needed more than the work given.
 #[derive(Debug)]
 pub struct OverBudget;
@@ -70,6 +75,12 @@ pub struct OverBudget;
 /// the least `ΣC + ΣT`, then the order of the sorted set), among those whose period is
 /// at most `ceiling`; no blocks when none is. Stops once `work`, the blocks and pair
 /// extensions of every `k` so far, is above `limit`.
+///
+/// The Pareto DP is run with the ceiling lowered to a guess first, just above the
+/// bounds' floor, then further up: a DP under a guess finds exactly the optimum among
+/// the partitions whose period is at most the guess (`bounds.rs`), so when it finds one
+/// that is the optimum; when it finds none the next guess is tried, the last being the
+/// least period known. A low guess drops most pairs, so a failed one costs little.
 pub fn plan_k(
     net: &Network,
     team: &Team,
@@ -85,8 +96,18 @@ pub fn plan_k(
         return Ok(nothing(team.k));
     }
     let blocks = collect(net, team, algorithm, ceiling, budget)?;
-    let bounds = Bounds::new(&blocks, ceiling);
-    least_period(&blocks, &bounds, team.k, budget)
+    let mut bounds = Bounds::new(&blocks, ceiling);
+    let (floor, known) = (bounds.floor(), bounds.known());
+    let mut gap = (known - floor) / GUESS_GROWTH.powi(GUESSES);
+    loop {
+        let last = !(gap > 0.0 && floor + gap < known);
+        bounds.guess(if last { known } else { floor + gap });
+        let planned = least_period(&blocks, &bounds, team.k, budget)?;
+        if last || !planned.partition.blocks.is_empty() {
+            return Ok(planned);
+        }
+        gap *= GUESS_GROWTH;
+    }
 }
 
 /// No partition.
@@ -179,10 +200,10 @@ mod tests {
     use crate::model::{self, zoo};
     use crate::solver::dp::partition;
 
-    /// The bounds drop only pairs that cannot finish at or below the optimum: with them
-    /// every `k`'s partition, blocks and tie rules included, is the one the Pareto DP
-    /// finds under the latency plan's period alone, on the zoo from link-bound to
-    /// compute-bound (where the bounds drop the most).
+    /// The bounds and guesses drop only pairs that cannot finish at or below the
+    /// optimum: every `k`'s partition, blocks and tie rules included, is the one the
+    /// Pareto DP finds under the latency plan's period alone, on the zoo from link-bound
+    /// to compute-bound (where they drop the most).
     #[test]
     fn the_bounds_never_change_a_plan() {
         let mut pruned = 0;
@@ -194,16 +215,17 @@ mod tests {
                     for k in 2..=env.devices {
                         let team = env.team(k);
                         let ceiling = partition(&net, &env, k, algorithm).period_s();
-                        if !ceiling.is_finite() {
-                            continue;
-                        }
-                        let budget = (&AtomicU64::new(0), u64::MAX);
-                        let blocks = collect(&net, &team, algorithm, ceiling, budget).unwrap();
-                        let plain = Bounds::ceiling_only(net.len(), ceiling);
-                        let bounded = Bounds::new(&blocks, ceiling);
                         let (all, few) = (AtomicU64::new(0), AtomicU64::new(0));
-                        let want = least_period(&blocks, &plain, k, (&all, u64::MAX));
-                        let got = least_period(&blocks, &bounded, k, (&few, u64::MAX));
+                        let got = plan_k(&net, &team, algorithm, ceiling, (&few, u64::MAX));
+                        let want = if ceiling.is_finite() {
+                            let budget = (&all, u64::MAX);
+                            let blocks = collect(&net, &team, algorithm, ceiling, budget);
+                            let blocks = blocks.unwrap();
+                            let plain = Bounds::ceiling_only(ceiling);
+                            least_period(&blocks, &plain, k, (&all, u64::MAX))
+                        } else {
+                            Ok(nothing(k))
+                        };
                         let label = format!("{name} {mbps} Mbps {algorithm:?} k={k}");
                         assert_eq!(got.unwrap(), want.unwrap(), "{label}");
                         pruned += usize::from(few.into_inner() < all.into_inner());
@@ -214,7 +236,7 @@ mod tests {
         assert!(pruned > 0, "the bounds never dropped a pair");
     }
 
-    /// The pair extensions are counted against the limit, and a DP over it is refused
+    /// The blocks and pair extensions are counted against the limit, and a DP over it is refused
     /// rather than cut short.
     #[test]
     fn the_pareto_sets_stay_within_the_work_limit() {
