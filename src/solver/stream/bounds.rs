@@ -61,20 +61,20 @@ impl Bounds {
     /// the last two of the search.
     pub fn new(blocks: &Blocks, ceiling: f64) -> Bounds {
         let mut ceiling = ceiling;
-        let mut least = |lambda: f64| {
-            let sums = least_sum(blocks, Weight::new(lambda));
+        // Whether the partition with the least weighted sum computes longer than it
+        // transfers (`None` when there is no partition).
+        let mut computes_longer = |lambda: f64| {
+            let sums = least_sum(blocks, Weight::new(lambda))?;
             ceiling = ceiling.min(sums.compute_s.max(sums.transfer_s));
-            sums
+            Some(sums.compute_s > sums.transfer_s)
         };
         // `lo` weighs compute too little (its partition computes longer than it
         // transfers), `hi` too much; between them lies the balance.
         let (mut lo, mut hi) = (0.0, 1.0);
-        let (at_lo, at_hi) = (least(lo), least(hi));
-        if at_lo.compute_s > at_lo.transfer_s && at_hi.compute_s < at_hi.transfer_s {
+        if computes_longer(lo) == Some(true) && computes_longer(hi) == Some(false) {
             for _ in 0..HALVINGS {
                 let mid = (lo + hi) / 2.0;
-                let sums = least(mid);
-                if sums.compute_s > sums.transfer_s {
+                if computes_longer(mid) == Some(true) {
                     lo = mid;
                 } else {
                     hi = mid;
@@ -142,8 +142,8 @@ impl Bounds {
 
 /// `(ΣC, ΣT)` of a partition with the least weighted sum (eq. (2) with a block weighing
 /// `weight` of its round), the sums taken in round order as the Pareto DP takes them;
-/// infinite when no partition exists.
-fn least_sum(blocks: &Blocks, weight: Weight) -> Timing {
+/// `None` when no partition exists.
+fn least_sum(blocks: &Blocks, weight: Weight) -> Option<Timing> {
     let layers = blocks.layers();
     // `(weighted sum, ΣC, ΣT)` of the least partition of `1..=j`.
     let mut best: Vec<Option<(f64, f64, f64)>> = vec![None; layers + 1];
@@ -164,11 +164,10 @@ fn least_sum(blocks: &Blocks, weight: Weight) -> Timing {
             }
         }
     }
-    let (_, compute_s, transfer_s) = best[layers].unwrap_or((0.0, f64::INFINITY, 0.0));
-    Timing {
+    best[layers].map(|(_, compute_s, transfer_s)| Timing {
         compute_s,
         transfer_s,
-    }
+    })
 }
 
 /// `least[j]`: the least weighted sum over the partitions of layers `j+1..=L`
