@@ -2,6 +2,8 @@
 //! rounds are pipelined over the link and the processors, and the exact planner that
 //! minimises that period instead of one picture's completion time.
 
+mod blocks;
+mod bounds;
 mod first_fit;
 mod pareto;
 mod schedule;
@@ -73,13 +75,13 @@ pub fn solve_throughput(
 
 /// A throughput solve let in by the work limit, checked in one place: the latency DP
 /// that gives each `k` its ceiling is a solve ([`admit`]), the stream DP offers the same
-/// candidates again, and what is left of [`MAX_STEPS`] bounds the Pareto sets' pair
-/// extensions, counted over every `k`; a model that needs more is refused with a
-/// message, never cut short.
+/// candidates again, and what is left of [`MAX_STEPS`] bounds the blocks it collects
+/// and the Pareto sets' pair extensions, counted over every `k`; a model that needs
+/// more is refused with a message, never cut short.
 pub(crate) struct Admitted {
     /// The steps of one latency solve (how `each` shares the `k`s between threads).
     solve: u64,
-    /// The pair extensions left to the Pareto sets.
+    /// The blocks and pair extensions left to the Pareto sets.
     limit: u64,
 }
 
@@ -126,8 +128,8 @@ impl Admitted {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|_| {
                 format!(
-                    "the throughput planner's Pareto sets needed more than {} pair \
-                     extensions (what the work limit of {MAX_STEPS} leaves after the DP \
+                    "the throughput planner's Pareto sets needed more than {} blocks and \
+                     pair extensions (what the work limit of {MAX_STEPS} leaves after the DP \
                      itself); use fewer devices or fewer layers, or plan for latency",
                     self.limit
                 )
