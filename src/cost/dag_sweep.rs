@@ -77,10 +77,13 @@ pub struct DagSweep<'a> {
     net: &'a Network,
     splits: &'a RowSplits,
     k: usize,
+    /// Slots per tensor in `need`, and length of the per-device vectors: `k`, or more
+    /// when the sweep may be [forked](DagSweep::fork) to a team of up to `stride` devices.
+    stride: usize,
     grid_layer: usize,
     next: Cursor,
     /// Rows each device must produce of each tensor (index 0 is the model input),
-    /// accumulated from the consumers added so far: `need[t * k + d]`.
+    /// accumulated from the consumers added so far: `need[t * stride + d]`.
     need: Vec<(u32, u32)>,
     /// Σ over tensors made before the current first layer of the rows each device
     /// needs, in bits (what it would download if nothing were held).
@@ -125,6 +128,7 @@ pub struct DagSweep<'a> {
 /// so device 0's slots of `need`, `outside_bits`, `produced` and `held_now` stand for all
 /// of them, and its `flops` and `peak` slots count what every device adds from the
 /// collapse on (the others' slots keep their values at the collapse).
+#[derive(Clone)]
 struct Collapsed {
     /// The active devices that can be the slowest (by FLOPs and final upload: every
     /// device's other bits are the same, `ti + τo` = all it needs).
@@ -135,7 +139,7 @@ struct Collapsed {
 }
 
 /// One past the last device with a share in `split`.
-fn holders(split: &[(u32, u32)]) -> usize {
+pub(crate) fn holders(split: &[(u32, u32)]) -> usize {
     split.iter().rposition(|r| r.0 <= r.1).map_or(0, |d| d + 1)
 }
 
@@ -143,16 +147,22 @@ impl<'a> DagSweep<'a> {
     /// A sweep over `blocks` (with an `fc`, the FL right after the grid layer closes
     /// every block in data parallelism, the `conv+fc` case).
     pub(super) fn new(blocks: Blocks<'a>) -> Self {
+        Self::spanning(blocks, blocks.k as usize)
+    }
+
+    /// [`DagSweep::new`], laid out for teams of up to `stride` devices (at least `k`).
+    pub(crate) fn spanning(blocks: Blocks<'a>, stride: usize) -> Self {
         let Blocks { net, splits, .. } = blocks;
         let (k, grid_layer, fc) = (blocks.k, blocks.grid_layer, blocks.fc);
-        let n = k as usize;
+        let k = k as usize;
+        let n = stride.max(k);
         let g = net.layer(grid_layer);
         let grid = splits.of(grid_layer);
         let row_elements = u64::from(g.output.width) * u64::from(g.output.channels);
         let mut flops = vec![0; n];
         let mut to_bits = vec![0; n];
         let mut fc_memory = vec![(0, 0); n];
-        for d in 0..n {
+        for d in 0..k {
             let rows = size(share(grid, d));
             match fc {
                 Some(j) => {
@@ -171,7 +181,8 @@ impl<'a> DagSweep<'a> {
         DagSweep {
             net,
             splits,
-            k: n,
+            k,
+            stride: n,
             grid_layer,
             next: Cursor::at(grid_layer),
             need: vec![NONE; (grid_layer + 1) * n],
@@ -226,11 +237,58 @@ impl<'a> DagSweep<'a> {
         self.trace.as_deref().unwrap_or(&[])
     }
 
+    /// The layer the next [`DagSweep::step`] adds (0 once the walk is over).
+    pub(crate) fn next_layer(&self) -> usize {
+        self.next.next()
+    }
+
+    /// This sweep, walked on from here with the splits of another team of `k ≤ stride`
+    /// equal devices. Its loads are this sweep's would have been when the teams split
+    /// every tensor walked so far alike, with an idle device beyond the rows each held
+    /// (what `solver::lockstep` checks): a step reads the splits of only the layer it
+    /// adds and the one below. Rows needed of the layers already added are not kept
+    /// (no trace, no [`DagSweep::needed_rows`] of them).
+    pub(crate) fn fork(&self, splits: &'a RowSplits, k: usize) -> Self {
+        assert!(
+            self.trace.is_none() && k <= self.stride,
+            "a fork keeps no trace"
+        );
+        let next = self.next.next();
+        DagSweep {
+            net: self.net,
+            splits,
+            k,
+            stride: self.stride,
+            grid_layer: self.grid_layer,
+            next: Cursor::at(next),
+            need: self.need[..(next + 1) * self.stride].to_vec(),
+            outside_bits: self.outside_bits.clone(),
+            flops: self.flops.clone(),
+            to_bits: self.to_bits.clone(),
+            weights: self.weights,
+            peak: self.peak.clone(),
+            held_now: self.held_now.clone(),
+            fc_memory: self.fc_memory.clone(),
+            produced: self.produced.clone(),
+            read_by: self.read_by[..=next].to_vec(),
+            starts: Vec::with_capacity(k),
+            ends: Vec::with_capacity(k),
+            kept: self.kept.clone(),
+            shared: self.shared.clone(),
+            active: self.active,
+            slowest_only: self.slowest_only,
+            pending: self.pending.clone(),
+            collapsed: self.collapsed.clone(),
+            loads: self.loads.clone(),
+            trace: None,
+        }
+    }
+
     /// Rows of tensor `t` (a layer made before the block, or 0 for the model input)
     /// each device needs in the block found by the last step.
     pub fn needed_rows(&self, t: usize) -> Vec<Option<Rows>> {
         (0..self.k)
-            .map(|d| as_rows(self.need[t * self.k + d]))
+            .map(|d| as_rows(self.need[t * self.stride + d]))
             .collect()
     }
 
@@ -238,7 +296,7 @@ impl<'a> DagSweep<'a> {
     pub fn block_inputs(&self) -> Vec<usize> {
         let first = self.next.next() + 1;
         (0..first)
-            .filter(|&t| (0..self.k).any(|d| size(self.need[t * self.k + d]) > 0))
+            .filter(|&t| (0..self.k).any(|d| size(self.need[t * self.stride + d]) > 0))
             .collect()
     }
 
@@ -254,7 +312,7 @@ impl<'a> DagSweep<'a> {
         if let Some(i) = self.pending.iter().position(|&t| t == r) {
             self.pending.swap_remove(i);
         }
-        let k = self.k;
+        let k = self.stride;
         let out = layer.output;
         let out_bits = u64::from(out.width) * u64::from(out.channels) * B;
         let own = self.splits.table(r);
@@ -304,7 +362,7 @@ impl<'a> DagSweep<'a> {
             }
         }
         if let Some(trace) = &mut self.trace {
-            let computed = (0..k)
+            let computed = (0..self.k)
                 .map(|d| {
                     let rows = self.produced[d];
                     match map {
@@ -317,7 +375,10 @@ impl<'a> DagSweep<'a> {
                 .collect();
             trace.push(LayerTrace {
                 layer: r,
-                rows: self.produced.iter().map(|&x| as_rows(x)).collect(),
+                rows: self.produced[..self.k]
+                    .iter()
+                    .map(|&x| as_rows(x))
+                    .collect(),
                 computed,
             });
         }
@@ -387,7 +448,7 @@ impl<'a> DagSweep<'a> {
     /// Enters the collapsed walk when two or more devices are active, all need the
     /// same rows of every pending tensor, and the next layer is regular.
     fn collapse(&mut self) {
-        let (k, a, r) = (self.k, self.active, self.next.next());
+        let (k, a, r) = (self.stride, self.active, self.next.next());
         if a < 2 || r == 0 || !self.net.layer(r).is_spatial() || !self.regular(r) {
             return;
         }
@@ -419,7 +480,7 @@ impl<'a> DagSweep<'a> {
         let Some(c) = self.collapsed.take() else {
             return;
         };
-        let (k, a) = (self.k, self.active);
+        let (k, a) = (self.stride, self.active);
         let (added, peak) = (self.flops[0], self.peak[0]);
         self.flops[0] = c.flops;
         self.peak[0] = c.peak;
@@ -449,7 +510,7 @@ impl<'a> DagSweep<'a> {
         } else {
             (&[], 0)
         };
-        let common = self.need[held * self.k];
+        let common = self.need[held * self.stride];
         self.loads.clear();
         for &d in &c.front {
             let kept = split
@@ -475,7 +536,7 @@ impl<'a> DagSweep<'a> {
     /// The loads of the block `r..g`, from what the sweep has accumulated.
     fn cost(&mut self, r: usize) {
         let net = self.net;
-        let k = self.k;
+        let (k, stride) = (self.k, self.stride);
         let a = self.active;
         let held = r - 1;
         let held_on_devices = held > 0 && net.layer(held).is_spatial();
@@ -485,7 +546,7 @@ impl<'a> DagSweep<'a> {
             let shape = net.layer(held).output;
             let bits = u64::from(shape.width) * u64::from(shape.channels) * B;
             let split = self.splits.table(held);
-            let needs = &self.need[held * k..held * k + a];
+            let needs = &self.need[held * stride..held * stride + a];
             for (slot, (&need, &share)) in self.kept.iter_mut().zip(needs.iter().zip(split)) {
                 *slot = size(meet(need, share)) * bits;
             }

@@ -5,6 +5,7 @@ pub mod admit;
 mod dp;
 mod dp_table;
 mod each_k;
+mod lockstep;
 mod plan;
 mod planner;
 pub mod stream;
