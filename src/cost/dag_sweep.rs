@@ -249,19 +249,24 @@ impl<'a> DagSweep<'a> {
     /// adds and the one below. Rows needed of the layers already added are not kept
     /// (no trace, no [`DagSweep::needed_rows`] of them).
     pub(crate) fn fork(&self, splits: &'a RowSplits, k: usize) -> Self {
-        assert!(
-            self.trace.is_none() && k <= self.stride,
-            "a fork keeps no trace"
-        );
+        assert!(self.trace.is_none(), "a fork keeps no trace");
         let next = self.next.next();
+        // Of the tensors not yet added, only the pending ones have rows needed, and
+        // only by the active devices.
+        let (stride, a) = (self.stride, self.active);
+        let mut need = vec![NONE; (next + 1) * stride];
+        for &t in &self.pending {
+            let at = t * stride;
+            need[at..at + a].copy_from_slice(&self.need[at..at + a]);
+        }
         DagSweep {
             net: self.net,
-            splits,
-            k,
-            stride: self.stride,
+            splits: self.splits,
+            k: self.k,
+            stride,
             grid_layer: self.grid_layer,
             next: Cursor::at(next),
-            need: self.need[..(next + 1) * self.stride].to_vec(),
+            need,
             outside_bits: self.outside_bits.clone(),
             flops: self.flops.clone(),
             to_bits: self.to_bits.clone(),
@@ -275,13 +280,23 @@ impl<'a> DagSweep<'a> {
             ends: Vec::with_capacity(k),
             kept: self.kept.clone(),
             shared: self.shared.clone(),
-            active: self.active,
+            active: a,
             slowest_only: self.slowest_only,
             pending: self.pending.clone(),
             collapsed: self.collapsed.clone(),
             loads: self.loads.clone(),
             trace: None,
         }
+        .rebind(splits, k)
+    }
+
+    /// This sweep walked on with the splits of another team of `k ≤ stride` equal
+    /// devices, under the conditions of [`DagSweep::fork`].
+    pub(crate) fn rebind(mut self, splits: &'a RowSplits, k: usize) -> Self {
+        assert!(self.trace.is_none() && k <= self.stride);
+        self.splits = splits;
+        self.k = k;
+        self
     }
 
     /// Rows of tensor `t` (a layer made before the block, or 0 for the model input)

@@ -154,12 +154,17 @@ impl<'s> Walk<'s> {
             loop {
                 let r = sweep.next_layer();
                 let walks_on = r > 0 && self.net.is_spatial(r);
-                if let Some(parts) = walks_on.then(|| self.alike.parts(r, &group)).flatten() {
+                if let Some(mut parts) = walks_on.then(|| self.alike.parts(r, &group)).flatten() {
+                    // The last part walks on with this sweep, the others with copies.
+                    let last = parts.pop().expect("a group cut in two or more");
                     for part in parts {
                         let m = part[0];
                         walks.push((sweep.fork(&self.splits[m], self.ks[m] as usize), part));
                     }
-                    break;
+                    let m = last[0];
+                    sweep = sweep.rebind(&self.splits[m], self.ks[m] as usize);
+                    group = last;
+                    continue;
                 }
                 let Some(r) = sweep.step() else { break };
                 // SLS offers the one-layer block only.
