@@ -138,11 +138,6 @@ struct Collapsed {
     peak: u64,
 }
 
-/// One past the last device with a share in `split`.
-pub(crate) fn holders(split: &[(u32, u32)]) -> usize {
-    split.iter().rposition(|r| r.0 <= r.1).map_or(0, |d| d + 1)
-}
-
 impl<'a> DagSweep<'a> {
     /// A sweep over `blocks` (with an `fc`, the FL right after the grid layer closes
     /// every block in data parallelism, the `conv+fc` case).
@@ -199,7 +194,7 @@ impl<'a> DagSweep<'a> {
             ends: Vec::with_capacity(n),
             kept: vec![0; n],
             shared: vec![0; n],
-            active: holders(splits.table(grid_layer)),
+            active: splits.holders(grid_layer),
             slowest_only: false,
             pending: Vec::new(),
             collapsed: None,
@@ -217,8 +212,8 @@ impl<'a> DagSweep<'a> {
 
     /// Lets [`DagSweep::loads`] leave out devices that cannot be the slowest (by
     /// [`super::Timing::slower_than`], in device order): of the devices that hold no
-    /// rows of the block, which only send up rows they hold, all but the first that
-    /// sends the most; and in the collapsed walk, every device but the front (see
+    /// rows of the block, which only send up rows they hold, all but one that sends
+    /// the most; and in the collapsed walk, every device but the front (see
     /// [`Collapsed`]). For equal devices without links or memory limits, and callers
     /// that need only the block's time (the DP, the planner); not for a trace.
     pub fn only_slowest(mut self) -> Self {
@@ -334,7 +329,7 @@ impl<'a> DagSweep<'a> {
         let grid = r == self.grid_layer;
         let exported = !grid && needed_after(net, r, self.grid_layer);
         if exported {
-            self.active = self.active.max(holders(own));
+            self.active = self.active.max(self.splits.holders(r));
         }
         // The device slots walked: device 0's alone stands for all in the collapsed walk.
         let a = if self.collapsed.is_some() {
@@ -555,30 +550,32 @@ impl<'a> DagSweep<'a> {
         let a = self.active;
         let held = r - 1;
         let held_on_devices = held > 0 && net.layer(held).is_spatial();
-        self.shared.fill(0);
-        self.kept.fill(0);
+        // The devices that may send rows up (the others hold none); every device when
+        // every load is read.
+        let reach = match (self.slowest_only, held_on_devices) {
+            (false, _) => k,
+            (true, true) => a.max(self.splits.holders(held)),
+            (true, false) => a,
+        };
+        let shared = &mut self.shared[..reach];
+        shared.fill(0);
+        self.kept[..a].fill(0);
         if held_on_devices {
             let shape = net.layer(held).output;
             let bits = u64::from(shape.width) * u64::from(shape.channels) * B;
-            let split = self.splits.table(held);
+            let split = &self.splits.table(held)[..reach];
             let needs = &self.need[held * stride..held * stride + a];
             for (slot, (&need, &share)) in self.kept.iter_mut().zip(needs.iter().zip(split)) {
                 *slot = size(meet(need, share)) * bits;
             }
             if !uploaded(net, held) {
                 if needed_after(net, held, self.grid_layer) {
-                    for (slot, &share) in self.shared.iter_mut().zip(split) {
+                    for (slot, &share) in shared.iter_mut().zip(split) {
                         *slot = size(share) * bits;
                     }
                 } else {
-                    rows_needed_by_others(
-                        needs,
-                        split,
-                        &mut self.starts,
-                        &mut self.ends,
-                        &mut self.shared,
-                    );
-                    for s in self.shared.iter_mut() {
+                    rows_needed_by_others(needs, split, &mut self.starts, &mut self.ends, shared);
+                    for s in shared.iter_mut() {
                         *s *= bits;
                     }
                 }
@@ -603,17 +600,19 @@ impl<'a> DagSweep<'a> {
             };
         }
         // The devices that hold no rows of the block only send up rows they hold.
-        let sender = |d: usize| Load {
-            tau_bits: self.shared[d],
+        let sender = |tau_bits: u64| Load {
+            tau_bits,
             ..Load::default()
         };
         if self.slowest_only {
-            // The first of them that sends the most; the others are never slower.
-            let most = (a..k).rev().max_by_key(|&d| self.shared[d]);
-            self.loads.extend(most.map(sender));
+            // One that sends the most (none past `reach`); the others are never slower.
+            if a < k {
+                let most = self.shared[a..reach].iter().max();
+                self.loads.push(sender(most.copied().unwrap_or(0)));
+            }
         } else {
             for d in a..k {
-                self.loads[d] = sender(d);
+                self.loads[d] = sender(self.shared[d]);
             }
         }
     }

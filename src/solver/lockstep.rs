@@ -13,7 +13,7 @@
 use super::dp::{fc_blocks, stages, Algorithm, Partition, Priced, Stage, Sweep, Visit};
 use crate::cost::block_sweep::Blocks;
 use crate::cost::cluster::RowSplits;
-use crate::cost::dag_sweep::{holders, DagSweep};
+use crate::cost::dag_sweep::DagSweep;
 use crate::cost::{Case, Environment, Team};
 use crate::model::Network;
 
@@ -72,13 +72,8 @@ impl Alike {
         let n = ks.len();
         let mut class = Vec::with_capacity((layers + 1) * n);
         for t in 0..=layers {
-            let held: Vec<&[(u32, u32)]> = splits
-                .iter()
-                .map(|s| {
-                    let table = s.table(t);
-                    &table[..holders(table)]
-                })
-                .collect();
+            let held: Vec<&[(u32, u32)]> =
+                splits.iter().map(|s| &s.table(t)[..s.holders(t)]).collect();
             for m in 0..n {
                 let idle = |m: usize| held[m].len() < ks[m] as usize;
                 let first = (0..m).find(|&o| idle(o) && idle(m) && held[o] == held[m]);
