@@ -51,3 +51,17 @@ fn real_dags_solve_each_k_as_alone() {
         assert_same(net, &env, Algorithm::Mls, name);
     }
 }
+
+/// A cluster whose two fastest devices are alike but whose larger teams mix speeds:
+/// the teams that are not all alike are not walked together.
+#[test]
+fn mixed_clusters_solve_each_k_as_alone() {
+    use coopai::cost::cluster_spec::parse_short;
+    let mut rng = Rng(5);
+    for n in 0..60 {
+        let net = random_dag(&mut rng, 12);
+        let spec = *rng.pick(&["2x50,6x13.6", "3x13.6,3x13.6@64", "8x20"]);
+        let env = Environment::with_cluster(parse_short(spec).unwrap(), 1.0).unwrap();
+        assert_same(&net, &env, Algorithm::Mls, &format!("dag {n} on {spec}"));
+    }
+}

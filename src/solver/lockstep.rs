@@ -17,10 +17,11 @@ use crate::cost::dag_sweep::DagSweep;
 use crate::cost::{Case, Environment, Team};
 use crate::model::Network;
 
-/// Whether [`partitions`] applies: a branching model (the DAG sweep) on equal devices
-/// without limits (sweeps that keep only the devices that can be the slowest).
+/// Whether [`partitions`] applies: a branching model (the DAG sweep) and teams of
+/// equal devices without limits at every `k` (sweeps that keep only the devices that
+/// can be the slowest; a cluster's small teams may be alike and its larger ones not).
 pub(crate) fn applies(net: &Network, env: &Environment) -> bool {
-    net.dag && env.team(2).is_plain()
+    net.dag && (2..=env.devices).all(|k| env.team(k).is_plain())
 }
 
 /// [`super::dp::partition`] for each of `ks` (each at least 2), in their order.
