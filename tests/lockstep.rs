@@ -42,8 +42,8 @@ fn real_dags_solve_each_k_as_alone() {
         model::load(&std::fs::read_to_string(file).unwrap()).unwrap()
     };
     let nets = [
-        ("resnet18", model::load("resnet18").unwrap(), 64),
-        ("mobilenetv2", model::load("mobilenetv2").unwrap(), 64),
+        ("resnet18", model::load("resnet18").unwrap(), 40),
+        ("mobilenetv2", model::load("mobilenetv2").unwrap(), 40),
         ("densenet201", cfg("pjreddie/densenet201.cfg"), 24),
     ];
     for (name, net, devices) in &nets {
