@@ -1,6 +1,7 @@
 //! The optimum for every `k` in `1..=D`, on all of the machine's cores when the solve
-//! is long enough to pay for the threads: the `k`s are independent DPs. The page's wasm
-//! has one thread and runs them in turn.
+//! is long enough to pay for the threads: the `k`s are independent DPs (on a branching
+//! model, the `k`s of one thread share their sweeps, [`lockstep`]). The page's wasm has
+//! one thread and runs them in turn.
 
 use super::admit::Work;
 use super::dp::{partition, Algorithm, Partition};
@@ -19,9 +20,10 @@ pub fn partitions(net: &Network, env: &Environment, algorithm: Algorithm) -> Vec
     if env.devices < 3 || !lockstep::applies(net, env) {
         return each(&ks, steps, |k| partition(net, env, k, algorithm));
     }
-    // `k = 1` alone, the others in lock-step, as many groups as threads, each taking
-    // every `n`-th `k` as `each` would.
+    // `k = 1` alone, the others in lock-step, as many groups as threads (none empty),
+    // each taking every `n`-th `k` as `each` would.
     let n = if steps < PARALLEL_STEPS { 1 } else { threads() };
+    let n = n.min(env.devices as usize - 1);
     let groups: Vec<Vec<u32>> = (0..n as u32)
         .map(|t| (2 + t..=env.devices).step_by(n).collect())
         .collect();
