@@ -18,7 +18,7 @@ use crate::slicing::Rows;
 /// What a sweep walks: the blocks of `net` over `k` devices (shares from `splits`)
 /// whose last spatial layer is `grid_layer`, closed by the FL `fc` if any.
 #[derive(Clone, Copy)]
-pub(super) struct Blocks<'a> {
+pub(crate) struct Blocks<'a> {
     pub net: &'a Network,
     pub splits: &'a RowSplits,
     pub k: u32,

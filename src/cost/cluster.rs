@@ -263,6 +263,9 @@ pub struct RowSplits {
     /// Every member's share of every tensor as `(first, last)`, `(u32::MAX, 0)` for
     /// none: `tables[t * k + d]`.
     tables: Vec<(u32, u32)>,
+    /// One past the last member with a share of each tensor (shares go to the first
+    /// members: the rest hold none).
+    holders: Vec<usize>,
     k: usize,
 }
 
@@ -276,10 +279,16 @@ impl RowSplits {
                 tables.push(s.share(d).map_or((u32::MAX, 0), |r| (r.first, r.last)));
             }
         }
+        let k = team.k as usize;
+        let holders = tables
+            .chunks(k)
+            .map(|t| t.iter().rposition(|r| r.0 <= r.1).map_or(0, |d| d + 1))
+            .collect();
         RowSplits {
             splits,
             tables,
-            k: team.k as usize,
+            holders,
+            k,
         }
     }
 
@@ -292,6 +301,11 @@ impl RowSplits {
     /// for none.
     pub fn table(&self, t: usize) -> &[(u32, u32)] {
         &self.tables[t * self.k..(t + 1) * self.k]
+    }
+
+    /// The members that hold rows of tensor `t`: `0..holders(t)`.
+    pub fn holders(&self, t: usize) -> usize {
+        self.holders[t]
     }
 }
 

@@ -77,10 +77,13 @@ pub struct DagSweep<'a> {
     net: &'a Network,
     splits: &'a RowSplits,
     k: usize,
+    /// Slots per tensor in `need`, and length of the per-device vectors: `k`, or more
+    /// when the sweep may be [forked](DagSweep::fork) to a team of up to `stride` devices.
+    stride: usize,
     grid_layer: usize,
     next: Cursor,
     /// Rows each device must produce of each tensor (index 0 is the model input),
-    /// accumulated from the consumers added so far: `need[t * k + d]`.
+    /// accumulated from the consumers added so far: `need[t * stride + d]`.
     need: Vec<(u32, u32)>,
     /// Σ over tensors made before the current first layer of the rows each device
     /// needs, in bits (what it would download if nothing were held).
@@ -125,6 +128,7 @@ pub struct DagSweep<'a> {
 /// so device 0's slots of `need`, `outside_bits`, `produced` and `held_now` stand for all
 /// of them, and its `flops` and `peak` slots count what every device adds from the
 /// collapse on (the others' slots keep their values at the collapse).
+#[derive(Clone)]
 struct Collapsed {
     /// The active devices that can be the slowest (by FLOPs and final upload: every
     /// device's other bits are the same, `ti + τo` = all it needs).
@@ -134,25 +138,26 @@ struct Collapsed {
     peak: u64,
 }
 
-/// One past the last device with a share in `split`.
-fn holders(split: &[(u32, u32)]) -> usize {
-    split.iter().rposition(|r| r.0 <= r.1).map_or(0, |d| d + 1)
-}
-
 impl<'a> DagSweep<'a> {
     /// A sweep over `blocks` (with an `fc`, the FL right after the grid layer closes
     /// every block in data parallelism, the `conv+fc` case).
     pub(super) fn new(blocks: Blocks<'a>) -> Self {
+        Self::spanning(blocks, blocks.k as usize)
+    }
+
+    /// [`DagSweep::new`], laid out for teams of up to `stride` devices (at least `k`).
+    pub(crate) fn spanning(blocks: Blocks<'a>, stride: usize) -> Self {
         let Blocks { net, splits, .. } = blocks;
         let (k, grid_layer, fc) = (blocks.k, blocks.grid_layer, blocks.fc);
-        let n = k as usize;
+        let k = k as usize;
+        let n = stride.max(k);
         let g = net.layer(grid_layer);
         let grid = splits.of(grid_layer);
         let row_elements = u64::from(g.output.width) * u64::from(g.output.channels);
         let mut flops = vec![0; n];
         let mut to_bits = vec![0; n];
         let mut fc_memory = vec![(0, 0); n];
-        for d in 0..n {
+        for d in 0..k {
             let rows = size(share(grid, d));
             match fc {
                 Some(j) => {
@@ -171,7 +176,8 @@ impl<'a> DagSweep<'a> {
         DagSweep {
             net,
             splits,
-            k: n,
+            k,
+            stride: n,
             grid_layer,
             next: Cursor::at(grid_layer),
             need: vec![NONE; (grid_layer + 1) * n],
@@ -188,7 +194,7 @@ impl<'a> DagSweep<'a> {
             ends: Vec::with_capacity(n),
             kept: vec![0; n],
             shared: vec![0; n],
-            active: holders(splits.table(grid_layer)),
+            active: splits.holders(grid_layer),
             slowest_only: false,
             pending: Vec::new(),
             collapsed: None,
@@ -206,8 +212,8 @@ impl<'a> DagSweep<'a> {
 
     /// Lets [`DagSweep::loads`] leave out devices that cannot be the slowest (by
     /// [`super::Timing::slower_than`], in device order): of the devices that hold no
-    /// rows of the block, which only send up rows they hold, all but the first that
-    /// sends the most; and in the collapsed walk, every device but the front (see
+    /// rows of the block, which only send up rows they hold, all but one that sends
+    /// the most; and in the collapsed walk, every device but the front (see
     /// [`Collapsed`]). For equal devices without links or memory limits, and callers
     /// that need only the block's time (the DP, the planner); not for a trace.
     pub fn only_slowest(mut self) -> Self {
@@ -226,11 +232,73 @@ impl<'a> DagSweep<'a> {
         self.trace.as_deref().unwrap_or(&[])
     }
 
+    /// The layer the next [`DagSweep::step`] adds (0 once the walk is over).
+    pub(crate) fn next_layer(&self) -> usize {
+        self.next.next()
+    }
+
+    /// This sweep, walked on from here with the splits of another team of `k ≤ stride`
+    /// equal devices. Its loads are this sweep's would have been when the teams split
+    /// every tensor walked so far alike, with an idle device beyond the rows each held
+    /// (what `solver::lockstep` checks): a step reads the splits of only the layer it
+    /// adds and the one below. Rows needed of the layers already added are not kept
+    /// (no trace, no [`DagSweep::needed_rows`] of them).
+    pub(crate) fn fork(&self, splits: &'a RowSplits, k: usize) -> Self {
+        assert!(self.trace.is_none(), "a fork keeps no trace");
+        let next = self.next.next();
+        // Of the tensors not yet added, only the pending ones have rows needed, and
+        // only by the active devices.
+        let (stride, a) = (self.stride, self.active);
+        let mut need = vec![NONE; (next + 1) * stride];
+        for &t in &self.pending {
+            let at = t * stride;
+            need[at..at + a].copy_from_slice(&self.need[at..at + a]);
+        }
+        DagSweep {
+            net: self.net,
+            splits: self.splits,
+            k: self.k,
+            stride,
+            grid_layer: self.grid_layer,
+            next: Cursor::at(next),
+            need,
+            outside_bits: self.outside_bits.clone(),
+            flops: self.flops.clone(),
+            to_bits: self.to_bits.clone(),
+            weights: self.weights,
+            peak: self.peak.clone(),
+            held_now: self.held_now.clone(),
+            fc_memory: self.fc_memory.clone(),
+            produced: self.produced.clone(),
+            read_by: self.read_by[..=next].to_vec(),
+            starts: Vec::with_capacity(k),
+            ends: Vec::with_capacity(k),
+            kept: self.kept.clone(),
+            shared: self.shared.clone(),
+            active: a,
+            slowest_only: self.slowest_only,
+            pending: self.pending.clone(),
+            collapsed: self.collapsed.clone(),
+            loads: self.loads.clone(),
+            trace: None,
+        }
+        .rebind(splits, k)
+    }
+
+    /// This sweep walked on with the splits of another team of `k ≤ stride` equal
+    /// devices, under the conditions of [`DagSweep::fork`].
+    pub(crate) fn rebind(mut self, splits: &'a RowSplits, k: usize) -> Self {
+        assert!(self.trace.is_none() && k <= self.stride);
+        self.splits = splits;
+        self.k = k;
+        self
+    }
+
     /// Rows of tensor `t` (a layer made before the block, or 0 for the model input)
     /// each device needs in the block found by the last step.
     pub fn needed_rows(&self, t: usize) -> Vec<Option<Rows>> {
         (0..self.k)
-            .map(|d| as_rows(self.need[t * self.k + d]))
+            .map(|d| as_rows(self.need[t * self.stride + d]))
             .collect()
     }
 
@@ -238,7 +306,7 @@ impl<'a> DagSweep<'a> {
     pub fn block_inputs(&self) -> Vec<usize> {
         let first = self.next.next() + 1;
         (0..first)
-            .filter(|&t| (0..self.k).any(|d| size(self.need[t * self.k + d]) > 0))
+            .filter(|&t| (0..self.k).any(|d| size(self.need[t * self.stride + d]) > 0))
             .collect()
     }
 
@@ -254,14 +322,14 @@ impl<'a> DagSweep<'a> {
         if let Some(i) = self.pending.iter().position(|&t| t == r) {
             self.pending.swap_remove(i);
         }
-        let k = self.k;
+        let k = self.stride;
         let out = layer.output;
         let out_bits = u64::from(out.width) * u64::from(out.channels) * B;
         let own = self.splits.table(r);
         let grid = r == self.grid_layer;
         let exported = !grid && needed_after(net, r, self.grid_layer);
         if exported {
-            self.active = self.active.max(holders(own));
+            self.active = self.active.max(self.splits.holders(r));
         }
         // The device slots walked: device 0's alone stands for all in the collapsed walk.
         let a = if self.collapsed.is_some() {
@@ -304,7 +372,7 @@ impl<'a> DagSweep<'a> {
             }
         }
         if let Some(trace) = &mut self.trace {
-            let computed = (0..k)
+            let computed = (0..self.k)
                 .map(|d| {
                     let rows = self.produced[d];
                     match map {
@@ -317,7 +385,10 @@ impl<'a> DagSweep<'a> {
                 .collect();
             trace.push(LayerTrace {
                 layer: r,
-                rows: self.produced.iter().map(|&x| as_rows(x)).collect(),
+                rows: self.produced[..self.k]
+                    .iter()
+                    .map(|&x| as_rows(x))
+                    .collect(),
                 computed,
             });
         }
@@ -387,7 +458,7 @@ impl<'a> DagSweep<'a> {
     /// Enters the collapsed walk when two or more devices are active, all need the
     /// same rows of every pending tensor, and the next layer is regular.
     fn collapse(&mut self) {
-        let (k, a, r) = (self.k, self.active, self.next.next());
+        let (k, a, r) = (self.stride, self.active, self.next.next());
         if a < 2 || r == 0 || !self.net.layer(r).is_spatial() || !self.regular(r) {
             return;
         }
@@ -419,7 +490,7 @@ impl<'a> DagSweep<'a> {
         let Some(c) = self.collapsed.take() else {
             return;
         };
-        let (k, a) = (self.k, self.active);
+        let (k, a) = (self.stride, self.active);
         let (added, peak) = (self.flops[0], self.peak[0]);
         self.flops[0] = c.flops;
         self.peak[0] = c.peak;
@@ -449,7 +520,7 @@ impl<'a> DagSweep<'a> {
         } else {
             (&[], 0)
         };
-        let common = self.need[held * self.k];
+        let common = self.need[held * self.stride];
         self.loads.clear();
         for &d in &c.front {
             let kept = split
@@ -475,34 +546,36 @@ impl<'a> DagSweep<'a> {
     /// The loads of the block `r..g`, from what the sweep has accumulated.
     fn cost(&mut self, r: usize) {
         let net = self.net;
-        let k = self.k;
+        let (k, stride) = (self.k, self.stride);
         let a = self.active;
         let held = r - 1;
         let held_on_devices = held > 0 && net.layer(held).is_spatial();
-        self.shared.fill(0);
-        self.kept.fill(0);
+        // The devices that may send rows up (the others hold none); every device when
+        // every load is read.
+        let reach = match (self.slowest_only, held_on_devices) {
+            (false, _) => k,
+            (true, true) => a.max(self.splits.holders(held)),
+            (true, false) => a,
+        };
+        let shared = &mut self.shared[..reach];
+        shared.fill(0);
+        self.kept[..a].fill(0);
         if held_on_devices {
             let shape = net.layer(held).output;
             let bits = u64::from(shape.width) * u64::from(shape.channels) * B;
-            let split = self.splits.table(held);
-            let needs = &self.need[held * k..held * k + a];
+            let split = &self.splits.table(held)[..reach];
+            let needs = &self.need[held * stride..held * stride + a];
             for (slot, (&need, &share)) in self.kept.iter_mut().zip(needs.iter().zip(split)) {
                 *slot = size(meet(need, share)) * bits;
             }
             if !uploaded(net, held) {
                 if needed_after(net, held, self.grid_layer) {
-                    for (slot, &share) in self.shared.iter_mut().zip(split) {
+                    for (slot, &share) in shared.iter_mut().zip(split) {
                         *slot = size(share) * bits;
                     }
                 } else {
-                    rows_needed_by_others(
-                        needs,
-                        split,
-                        &mut self.starts,
-                        &mut self.ends,
-                        &mut self.shared,
-                    );
-                    for s in self.shared.iter_mut() {
+                    rows_needed_by_others(needs, split, &mut self.starts, &mut self.ends, shared);
+                    for s in shared.iter_mut() {
                         *s *= bits;
                     }
                 }
@@ -527,17 +600,19 @@ impl<'a> DagSweep<'a> {
             };
         }
         // The devices that hold no rows of the block only send up rows they hold.
-        let sender = |d: usize| Load {
-            tau_bits: self.shared[d],
+        let sender = |tau_bits: u64| Load {
+            tau_bits,
             ..Load::default()
         };
         if self.slowest_only {
-            // The first of them that sends the most; the others are never slower.
-            let most = (a..k).rev().max_by_key(|&d| self.shared[d]);
-            self.loads.extend(most.map(sender));
+            // One that sends the most (none past `reach`); the others are never slower.
+            if a < k {
+                let most = self.shared[a..reach].iter().max();
+                self.loads.push(sender(most.copied().unwrap_or(0)));
+            }
         } else {
             for d in a..k {
-                self.loads[d] = sender(d);
+                self.loads[d] = sender(self.shared[d]);
             }
         }
     }

@@ -133,6 +133,24 @@ pub(crate) fn bound(loads: &[Load], team: &Team) -> f64 {
     most
 }
 
+/// At least [`bound`], on a team of equal devices: the largest FLOPs and upload of any
+/// device taken together, two divisions instead of two per device. When even this does
+/// not lose, neither does the bound (time is monotone in FLOPs and bits, in floats too).
+fn bound_ceiling(loads: &[Load], team: &Team) -> f64 {
+    if !team.is_plain() {
+        return f64::INFINITY;
+    }
+    let (flops, to_bits) = loads
+        .iter()
+        .fold((0, 0), |(f, t), l| (f.max(l.flops), t.max(l.to_bits)));
+    let floor = Load {
+        flops,
+        to_bits,
+        ..Load::default()
+    };
+    team.timing(0, &floor).total()
+}
+
 pub(crate) fn candidates<V: Visit>(
     net: &Network,
     team: &Team,
@@ -146,36 +164,75 @@ pub(crate) fn candidates<V: Visit>(
     let collapse = team.is_plain() && !visit.sees_all();
     // Every sweep of this DP fills the same vectors.
     let mut buffers = Buffers::default();
-    let mut walk = |visit: &mut V, j: usize, grid: usize, fc: Option<usize>, case: Case| {
-        let s = BlockSweep::reusing(net, &splits, k, grid, fc, std::mem::take(&mut buffers));
-        let mut s = if collapse { s.only_slowest() } else { s };
-        while let Some(r) = s.step() {
-            // SLS offers the one-layer block only.
-            if visit.block(j, r, case, s.loads()) == Sweep::Stop || !mls {
-                break;
-            }
-        }
-        buffers = s.into_buffers();
-    };
-    for j in 1..=net.len() {
-        if net.is_spatial(j) {
-            walk(visit, j, j, None, Case::Conv);
-        } else {
-            let layer = net.layer(j);
-            fc::data(layer, team, &mut loads);
-            visit.block(j, j, Case::FcData, &loads);
-            fc::model(layer, team, &mut loads);
-            visit.block(j, j, Case::FcModel, &loads);
-            if mls && j >= 2 {
-                if net.is_spatial(j - 1) {
-                    walk(visit, j, j - 1, Some(j), Case::ConvFc);
-                } else {
-                    fc::hybrid(net.layer(j - 1), layer, team, &mut loads);
-                    visit.block(j, j - 1, Case::FcHybrid, &loads);
+    stages(net, mls, |j, stage| match stage {
+        Stage::Sweep { grid, fc, case } => {
+            let s = BlockSweep::reusing(net, &splits, k, grid, fc, std::mem::take(&mut buffers));
+            let mut s = if collapse { s.only_slowest() } else { s };
+            while let Some(r) = s.step() {
+                // SLS offers the one-layer block only.
+                if visit.block(j, r, case, s.loads()) == Sweep::Stop || !mls {
+                    break;
                 }
             }
+            buffers = s.into_buffers();
         }
-        visit.end(j);
+        Stage::Fc => fc_blocks(net, team, j, mls, &mut loads, visit),
+        Stage::End => visit.end(j),
+    });
+}
+
+/// What the DP offers for the end layer `j`, in the order of [`stages`].
+#[derive(Clone, Copy)]
+pub(crate) enum Stage {
+    /// The spatial blocks whose last spatial layer is `grid`, closed by the FL `fc` if
+    /// any, from the shortest on (a sweep).
+    Sweep {
+        grid: usize,
+        fc: Option<usize>,
+        case: Case,
+    },
+    /// The blocks of the FL `j` alone ([`fc_blocks`]).
+    Fc,
+    /// `T(j)` is decided.
+    End,
+}
+
+/// The order in which eq. (2) meets its candidates (the tie rules depend on it), for
+/// one team's DP ([`candidates`]) and for several walked at once (`super::lockstep`).
+pub(crate) fn stages(net: &Network, mls: bool, mut at: impl FnMut(usize, Stage)) {
+    for j in 1..=net.len() {
+        if net.is_spatial(j) {
+            let (grid, fc, case) = (j, None, Case::Conv);
+            at(j, Stage::Sweep { grid, fc, case });
+        } else {
+            at(j, Stage::Fc);
+            if mls && j >= 2 && net.is_spatial(j - 1) {
+                let (grid, fc, case) = (j - 1, Some(j), Case::ConvFc);
+                at(j, Stage::Sweep { grid, fc, case });
+            }
+        }
+        at(j, Stage::End);
+    }
+}
+
+/// The blocks of FL `j` without a sweep: data and model parallelism, and with MLS the
+/// hybrid block of `j − 1` and `j` when `j − 1` is an FL too.
+pub(crate) fn fc_blocks(
+    net: &Network,
+    team: &Team,
+    j: usize,
+    mls: bool,
+    loads: &mut Vec<Load>,
+    visit: &mut impl Visit,
+) {
+    let layer = net.layer(j);
+    fc::data(layer, team, loads);
+    visit.block(j, j, Case::FcData, loads);
+    fc::model(layer, team, loads);
+    visit.block(j, j, Case::FcModel, loads);
+    if mls && j >= 2 && !net.is_spatial(j - 1) {
+        fc::hybrid(net.layer(j - 1), layer, team, loads);
+        visit.block(j, j - 1, Case::FcHybrid, loads);
     }
 }
 
@@ -279,12 +336,40 @@ pub trait Observer {
 
 impl Observer for () {}
 
+impl<O: Observer> Observer for &mut O {
+    fn sees_all(&self) -> bool {
+        (**self).sees_all()
+    }
+    fn offer(&mut self, offer: &Offer) {
+        (**self).offer(offer)
+    }
+    fn decide(&mut self, last: usize, best_s: f64, chosen: &Chosen) {
+        (**self).decide(last, best_s, chosen)
+    }
+}
+
 /// The cold DP: every candidate priced on the team as it is enumerated, and shown to
 /// the observer.
-struct Priced<'a, O> {
+pub(super) struct Priced<'a, O> {
     team: &'a Team,
     dp: Recurrence,
-    observer: &'a mut O,
+    observer: O,
+}
+
+impl<'a, O: Observer> Priced<'a, O> {
+    /// Eq. (2) on `team`, not yet offered any block.
+    pub(super) fn new(net: &Network, team: &'a Team, observer: O) -> Self {
+        Priced {
+            team,
+            dp: Recurrence::new(net.len(), team.k),
+            observer,
+        }
+    }
+
+    /// The optimum and its blocks.
+    pub(super) fn finish(self) -> Partition {
+        self.dp.finish()
+    }
 }
 
 impl<O: Observer> Visit for Priced<'_, O> {
@@ -296,7 +381,11 @@ impl<O: Observer> Visit for Priced<'_, O> {
         // The bound is at most the block's own time, so it is computed only when that
         // time alone would lose.
         let may_stop = !self.sees_all() && self.dp.beaten(timing.total());
-        if may_stop && self.dp.beaten(bound(loads, self.team)) {
+        let team = self.team;
+        if may_stop
+            && self.dp.beaten(bound_ceiling(loads, team))
+            && self.dp.beaten(bound(loads, team))
+        {
             Sweep::Stop
         } else {
             Sweep::Continue
@@ -387,13 +476,9 @@ pub fn partition_observed(
         }
         return p;
     }
-    let mut priced = Priced {
-        team: &team,
-        dp: Recurrence::new(net.len(), k),
-        observer,
-    };
+    let mut priced = Priced::new(net, &team, observer);
     candidates(net, &team, algorithm, &mut priced);
-    priced.dp.finish()
+    priced.finish()
 }
 
 /// The running minimum of the candidates for `T(j)`.

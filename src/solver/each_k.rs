@@ -1,9 +1,11 @@
 //! The optimum for every `k` in `1..=D`, on all of the machine's cores when the solve
-//! is long enough to pay for the threads: the `k`s are independent DPs. The page's wasm
-//! has one thread and runs them in turn.
+//! is long enough to pay for the threads: the `k`s are independent DPs (on a branching
+//! model, the `k`s of one thread share their sweeps, [`lockstep`]). The page's wasm has
+//! one thread and runs them in turn.
 
 use super::admit::Work;
 use super::dp::{partition, Algorithm, Partition};
+use super::lockstep;
 use crate::cost::Environment;
 use crate::model::Network;
 
@@ -15,7 +17,26 @@ const PARALLEL_STEPS: u64 = 1_000_000;
 pub fn partitions(net: &Network, env: &Environment, algorithm: Algorithm) -> Vec<Partition> {
     let steps = Work::of(net, algorithm).up_to(env.devices);
     let ks: Vec<u32> = (1..=env.devices).collect();
-    each(&ks, steps, |k| partition(net, env, k, algorithm))
+    if env.devices < 3 || !lockstep::applies(net, env) {
+        return each(&ks, steps, |k| partition(net, env, k, algorithm));
+    }
+    // `k = 1` alone, the others in lock-step, as many groups as threads (none empty),
+    // each taking every `n`-th `k` as `each` would.
+    let n = if steps < PARALLEL_STEPS { 1 } else { threads() };
+    let n = n.min(env.devices as usize - 1);
+    let groups: Vec<Vec<u32>> = (0..n as u32)
+        .map(|t| (2 + t..=env.devices).step_by(n).collect())
+        .collect();
+    let ids: Vec<u32> = (0..n as u32).collect();
+    let mut walked = each(&ids, steps, |t| {
+        lockstep::partitions(net, env, &groups[t as usize], algorithm)
+    });
+    let mut all = vec![partition(net, env, 1, algorithm)];
+    for k in 2..=env.devices as usize {
+        let t = (k - 2) % n;
+        all.push(walked[t].remove(0));
+    }
+    all
 }
 
 /// `f(k)` for each of `ks`, in their order, from several threads when `steps` (the

@@ -5,6 +5,7 @@ pub mod admit;
 mod dp;
 mod dp_table;
 mod each_k;
+mod lockstep;
 mod plan;
 mod planner;
 pub mod stream;
@@ -15,6 +16,7 @@ pub use dp::{
     check_memory, partition, partition_observed, Algorithm, Chosen, Observer, Offer, Partition,
 };
 pub use dp_table::{dp_table, DpBlock, DpCandidate, DpRow, DpTable};
+pub use each_k::partitions;
 pub use plan::{
     detail, solve, BlockPlan, DevicePlan, KSummary, LayerRows, ModelSummary, Neurons, Plan,
     TensorRows,
