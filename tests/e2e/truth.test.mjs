@@ -53,11 +53,15 @@ for (const [size, viewport, least] of [['1280×800', DESKTOP, 0.9], ['1920×1080
     for (let n = 1; n <= 9; n++) {
       if (n > 1) await page.click('#tour-next');
       await settled(page);
+      // Views drawn by `settled` may move the drawing; the tour re-places it on the
+      // next frame (its ResizeObserver), which is what a visitor sees.
+      await frames(page);
       const byButton = await uncovered(page, n);
       await shot(page, `tour-${viewport.width}-${n}`);
       // A fresh page opened at this step (a lesson link), starting at the page top.
       await page.goto('about:blank');
       await open(page, server.url, `#model=vgg16&tour=${n}`);
+      await frames(page);
       const byLink = await uncovered(page, n);
       for (const [how, m] of [['button', byButton], ['link', byLink]]) {
         assert.ok(m.share >= least, `step ${n} by ${how}: ${(100 * m.share).toFixed(1)} % of the drawing in sight and uncovered`);
