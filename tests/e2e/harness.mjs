@@ -103,3 +103,18 @@ export async function frames(page, count = 2) {
     requestAnimationFrame(next);
   }), count);
 }
+
+/** Scrolls to the top and resolves once `selector` is reported out of sight. The page's
+ * own IntersectionObservers are told in the same task, so after this the page knows it
+ * too (a test that acts right after a scroll raced them on a slow machine). */
+export async function scrollAwayFrom(page, selector) {
+  await page.evaluate((sel) => new Promise((done) => {
+    window.scrollTo(0, 0);
+    const watch = new IntersectionObserver((entries) => {
+      if (entries.at(-1).isIntersecting) return;
+      watch.disconnect();
+      done();
+    });
+    watch.observe(document.querySelector(sel));
+  }), selector);
+}

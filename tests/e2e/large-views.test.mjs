@@ -12,7 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serve, open, settled, ROOT, SHOTS } from './harness.mjs';
+import { serve, open, settled, scrollAwayFrom, ROOT, SHOTS } from './harness.mjs';
 import { cliSolveDp } from './cli.mjs';
 import { withPage } from './checks.mjs';
 import { seconds } from '../../www/js/format.js';
@@ -185,7 +185,7 @@ test('after another model is chosen, Explain never shows the previous model\'s p
   await page.locator('#explain').scrollIntoViewIfNeeded();
   await page.waitForSelector('#explain-list li[data-round]');
   const old = await page.textContent('#explain-list');
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await scrollAwayFrom(page, '#explain-list');
   await page.selectOption('#model', 'resnet50');
   await page.waitForSelector('body:not([data-busy])', { state: 'attached', timeout: 120000 });
   // Out of sight, its table is not computed yet: the old explanation is taken down.
