@@ -3,8 +3,8 @@
 //! name messages use.
 
 use coopai::model::{
-    json, Conv, Crop, Fc, Layer, Model, Pool, PoolLayer, PoolMode, Reorg, Shape, Shuffle, Split,
-    Upsample,
+    json, Conv, Crop, Fc, Layer, LayerInfo, Model, Pool, PoolLayer, PoolMode, Reorg, Shape,
+    Shuffle, Split, Upsample,
 };
 
 /// One layer of each kind, every optional field set (a model that need not be valid:
@@ -91,5 +91,50 @@ fn a_kind_refuses_another_kinds_field_and_requires_its_own() {
         read(r#"{"type": "relu"}"#),
         "line 1 column 78: unknown variant `relu`, expected one of `conv`, `fc`, `pool`, \
          `add`, `mul`, `scale`, `concat`, `split`, `upsample`, `shuffle`, `reorg`, `crop`"
+    );
+}
+
+/// Each kind says itself in words with the geometry that decides its rows: what the
+/// page's tooltips and layer search read (the page has no list of kinds of its own).
+#[test]
+fn every_kind_says_its_geometry_in_words() {
+    let input = Shape::new(8, 8, 2);
+    let text = |kind: Layer| {
+        let layer = LayerInfo {
+            index: 1,
+            kind,
+            input,
+            skip_channels: 0,
+            conv_out: input,
+            output: input,
+            flops: 0,
+            params: 0,
+        };
+        kind.op().text(&layer)
+    };
+    let texts: Vec<String> = every_kind().into_iter().map(text).collect();
+    assert_eq!(
+        texts,
+        [
+            "conv 3×5/1, 8 filters, depthwise, dilation 2, pool 2/2",
+            "avg pool 2×3/2, padding 1, ceil",
+            "global max pool",
+            "add (residual)",
+            "elementwise product",
+            "per-channel scale",
+            "concat",
+            "channel group 2 of 2",
+            "upsample ×2",
+            "channel shuffle, 2 groups",
+            "reorg 2×2",
+            "crop 1/2 rows, 3/4 columns",
+            "FC 10",
+        ]
+    );
+    // Groups other than one per input channel are counted, not called depthwise.
+    let grouped = Conv::same(8, 3).with_groups(4);
+    assert_eq!(
+        text(Layer::Conv(grouped)),
+        "conv 3×3/1, 8 filters, 4 groups"
     );
 }

@@ -7,6 +7,10 @@ use crate::execute::rounds::kernels::elementwise;
 pub struct Add;
 
 impl Op for Add {
+    fn text(&self, _: &LayerInfo) -> String {
+        "add (residual)".into()
+    }
+
     fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
         at.elementwise().map(|s| at.free(s))
     }

@@ -5,6 +5,10 @@ use super::prelude::*;
 pub struct Concat;
 
 impl Op for Concat {
+    fn text(&self, _: &LayerInfo) -> String {
+        "concat".into()
+    }
+
     fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
         at.arity("one or more inputs", !at.shapes.is_empty())?;
         at.all_alike("the same height and width", |a, b| {

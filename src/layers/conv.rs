@@ -194,6 +194,21 @@ fn pool_shape(index: usize, pool: Pool, hc: u32, wc: u32, filters: u32) -> Resul
 }
 
 impl Op for Conv {
+    fn text(&self, layer: &LayerInfo) -> String {
+        let groups = match self.groups.unwrap_or(1) {
+            1 => String::new(),
+            g if g == layer.input.channels => ", depthwise".into(),
+            g => format!(", {g} groups"),
+        };
+        let dilation = match self.dilation.unwrap_or(1) {
+            1 => String::new(),
+            d => format!(", dilation {d}"),
+        };
+        let pool = self.pool.map_or(String::new(), |p| format!(", pool {}/{}", p.size, p.stride));
+        let (k, w) = (self.kernel, self.kernel_w.unwrap_or(self.kernel));
+        format!("conv {k}×{w}/{}, {} filters{groups}{dilation}{pool}", self.stride, self.filters)
+    }
+
     fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
         let input = at.one()?;
         self.check_sizes(at.index)?;

@@ -10,6 +10,11 @@ plain_kind! {
 }
 
 impl Op for Crop {
+    fn text(&self, _: &LayerInfo) -> String {
+        let Crop { top, bottom, left, right } = self;
+        format!("crop {top}/{bottom} rows, {left}/{right} columns")
+    }
+
     /// The input less the cropped rows and columns, or why nothing would be left.
     fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
         let input = at.one()?;

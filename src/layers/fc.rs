@@ -8,6 +8,10 @@ plain_kind! {
 }
 
 impl Op for Fc {
+    fn text(&self, _: &LayerInfo) -> String {
+        format!("FC {}", self.outputs)
+    }
+
     fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
         let input = at.one()?;
         if at.dag && at.reads[0] + 1 != at.index {

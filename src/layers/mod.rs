@@ -69,6 +69,10 @@ pub trait Op {
     /// Checks the inputs (count, shapes, the kind's own fields) and derives the output.
     fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError>;
 
+    /// The kind in words, with the geometry that decides its rows: what the page's
+    /// tooltips and layer search say of it (`Session::describe` hands it on).
+    fn text(&self, layer: &LayerInfo) -> String;
+
     /// How an output row maps back to the rows of its inputs (spec-dag §2).
     fn row_map(&self, _layer: &LayerInfo) -> RowMap {
         RowMap::Same

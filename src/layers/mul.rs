@@ -8,6 +8,10 @@ use crate::execute::rounds::kernels::elementwise;
 pub struct Mul;
 
 impl Op for Mul {
+    fn text(&self, _: &LayerInfo) -> String {
+        "elementwise product".into()
+    }
+
     fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
         at.elementwise().map(|s| at.free(s))
     }

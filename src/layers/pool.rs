@@ -101,6 +101,22 @@ impl PoolLayer {
 }
 
 impl Op for PoolLayer {
+    fn text(&self, _: &LayerInfo) -> String {
+        let mode = match self.mode {
+            PoolMode::Max => "max",
+            PoolMode::Avg => "avg",
+        };
+        if self.global {
+            return format!("global {mode} pool");
+        }
+        let padding = match self.padding {
+            0 => String::new(),
+            p => format!(", padding {p}"),
+        };
+        let (w, ceil) = (self.size_w.unwrap_or(self.size), if self.ceil { ", ceil" } else { "" });
+        format!("{mode} pool {}×{w}/{}{padding}{ceil}", self.size, self.stride)
+    }
+
     fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
         let input = at.one()?;
         if !self.global {

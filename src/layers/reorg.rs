@@ -10,6 +10,10 @@ plain_kind! {
 }
 
 impl Op for Reorg {
+    fn text(&self, _: &LayerInfo) -> String {
+        format!("reorg {0}×{0}", self.stride)
+    }
+
     fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
         let input = at.one()?;
         let r = self.stride;

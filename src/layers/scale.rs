@@ -6,6 +6,10 @@ use super::prelude::*;
 pub struct Scale;
 
 impl Op for Scale {
+    fn text(&self, _: &LayerInfo) -> String {
+        "per-channel scale".into()
+    }
+
     fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
         at.arity(
             "two inputs (the tensor, then its factors)",

@@ -7,6 +7,10 @@ plain_kind! {
 }
 
 impl Op for Shuffle {
+    fn text(&self, _: &LayerInfo) -> String {
+        format!("channel shuffle, {} groups", self.groups)
+    }
+
     fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
         let input = at.one()?;
         limits::check_size(Some(at.index), "groups", self.groups)?;

@@ -7,6 +7,10 @@ plain_kind! {
 }
 
 impl Op for Split {
+    fn text(&self, _: &LayerInfo) -> String {
+        format!("channel group {} of {}", self.group_id + 1, self.groups)
+    }
+
     fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
         let input = at.one()?;
         limits::check_size(Some(at.index), "groups", self.groups)?;

@@ -8,6 +8,10 @@ plain_kind! {
 }
 
 impl Op for Upsample {
+    fn text(&self, _: &LayerInfo) -> String {
+        format!("upsample ×{}", self.factor)
+    }
+
     fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
         let input = at.one()?;
         limits::check_size(Some(at.index), "factor", self.factor)?;

@@ -12,6 +12,7 @@ use wasm_bindgen::prelude::*;
 
 use super::{err, parse_algorithm, parse_objective, to_js, whole_devices};
 use crate::cost::{cluster_spec, Environment};
+use crate::model::Network;
 use crate::solver::{self, check_memory, Algorithm, Objective, Planner, Workload};
 
 #[wasm_bindgen]
@@ -29,10 +30,19 @@ impl Session {
         })
     }
 
-    /// The validated network: every layer's shapes, FLOPs and parameters, and YOLOv2's
-    /// passthrough branch.
+    /// The validated network: every layer's shapes, FLOPs and parameters, YOLOv2's
+    /// passthrough branch, and `texts`, each layer's kind in words (`Op::text`), so
+    /// the page learns a new kind from its one file.
     pub fn describe(&self) -> Result<JsValue, JsError> {
-        to_js(self.planner.network())
+        #[derive(serde::Serialize)]
+        struct Described<'a> {
+            #[serde(flatten)]
+            network: &'a Network,
+            texts: Vec<String>,
+        }
+        let network = self.planner.network();
+        let texts = network.layers.iter().map(|l| l.kind.op().text(l)).collect();
+        to_js(&Described { network, texts })
     }
 
     /// The model in the project's JSON (compact), as `importModel` writes it: the "Your

@@ -45,12 +45,12 @@ function layerShape(net, i, x, colW, theme) {
   let out;
   if (i > 0 && l.kind.type === 'fc') {
     const h = 24 + (BOX_H - 30) * (Math.log(l.output.channels + 1) / Math.log(fcMax + 1));
-    out = el('g', { ...tip(layerTip(l, undefined, net.sources?.[i - 1])), 'data-layer': l.index },
+    out = el('g', { ...tip(layerTip(net, l, false)), 'data-layer': l.index },
       el('rect', { x: x - 5, y: base - h, width: 10, height: h, rx: 5, fill: theme.band, stroke: theme.fg, 'stroke-opacity': 0.6, 'stroke-width': 1.5 }));
   } else {
     const h = 8 + (BOX_H - 10) * Math.sqrt(l.output.height / maxH);
     const w = 4 + (colW - 12) * (Math.log2(l.output.channels + 1) / Math.log2(maxC + 1));
-    const label = i === 0 ? `Input ${shape(l.output)}` : layerTip(l, net.inputs?.[i - 1], net.sources?.[i - 1]);
+    const label = i === 0 ? `Input ${shape(l.output)}` : layerTip(net, l);
     // Layers that cost nothing (pools, joins, reshapes) are drawn dashed.
     const free = i > 0 && l.kind.type !== 'conv';
     out = el('g', { ...tip(label), 'data-layer': l.index || null },
@@ -63,7 +63,7 @@ function layerShape(net, i, x, colW, theme) {
 function runShape(net, col, theme) {
   const { first, last, count, period, name } = col.fold;
   const work = net.layers.slice(first - 1, last).reduce((s, l) => s + l.flops, 0);
-  const block = net.layers.slice(first - 1, first - 1 + period).map(layerText).join(', ');
+  const block = net.layers.slice(first - 1, first - 1 + period).map((l) => layerText(net, l)).join(', ');
   const x = col.x + col.w / 2;
   const label = `${count} × ${name} (${block}): layers ${first}–${last} (${last - first + 1} layers, ${flops(work)}). Click, or press Enter, to unfold it.`;
   return el('g', { ...tip(label), 'data-fold': `${first}-${last}`, 'data-run': count, 'data-first': first, 'data-last': last, class: 'net-fold' },
@@ -123,13 +123,13 @@ export function arcs(net, lay, theme, c0, c1) {
       const x2 = lay.colX(i);
       const rise = 10 + 26 * Math.min(1, (l.index - t) / Math.max(8, span / 4));
       const what = { concat: 'concatenated', add: 'added', mul: 'multiplied' }[l.kind.type] ?? 'read';
-      out += el('g', tip(`Layer ${t === 0 ? 'input' : t}'s output ${shape(t === 0 ? net.input : net.layers[t - 1].output)} is ${what} by layer ${l.index} (${layerText(l)})`),
+      out += el('g', tip(`Layer ${t === 0 ? 'input' : t}'s output ${shape(t === 0 ? net.input : net.layers[t - 1].output)} is ${what} by layer ${l.index} (${layerText(net, l)})`),
         el('path', { d: `M${x1},${TOP - 2} C${x1},${TOP - 2 - rise} ${x2},${TOP - 2 - rise} ${x2},${TOP - 2}`, fill: 'none', stroke: theme.muted, 'stroke-width': 1.5, 'stroke-opacity': 0.8, 'marker-end': 'url(#arrow)' }));
     }
     if (drawn.length < far.length) {
       const rest = far.filter((t) => !drawn.includes(t)).sort((a, b) => a - b);
       const x = lay.colX(i);
-      out += el('g', tip(`Layer ${l.index} (${layerText(l)}) also reads ${rest.length} more tensors, not drawn as arcs: ${tensorsText(rest)}`),
+      out += el('g', tip(`Layer ${l.index} (${layerText(net, l)}) also reads ${rest.length} more tensors, not drawn as arcs: ${tensorsText(rest)}`),
         el('path', { d: `M${x - 6},${TOP - 40} L${x},${TOP - 30} L${x + 6},${TOP - 40}`, fill: 'none', stroke: theme.muted, 'stroke-width': 2 }));
     }
   }

@@ -296,7 +296,7 @@ function matches(q) {
     return n >= 1 && n <= net.layers.length ? [n] : [];
   }
   const needle = q.toLowerCase();
-  return net.layers.filter((l, i) => layerTip(l, net.inputs?.[i], net.sources?.[i]).toLowerCase().includes(needle)).map((l) => l.index);
+  return net.layers.filter((l) => layerTip(net, l).toLowerCase().includes(needle)).map((l) => l.index);
 }
 
 /** The next layer matching the search box (Enter again: the one after). */
@@ -326,7 +326,7 @@ function search() {
   if (fold) setFold(fold, false);
   bringIntoView(n);
   const l = S.ctx.net.layers[n - 1];
-  say(`${layerTip(l, S.ctx.net.inputs?.[n - 1], S.ctx.net.sources?.[n - 1])}${S.hits.length > 1 ? ` (match ${S.hit + 1} of ${S.hits.length}; Enter for the next)` : ''}`);
+  say(`${layerTip(S.ctx.net, l)}${S.hits.length > 1 ? ` (match ${S.hit + 1} of ${S.hits.length}; Enter for the next)` : ''}`);
 }
 
 /** Whether the spans keyed `a` and `b` ("first-last") share a layer. */

@@ -2,30 +2,10 @@
 
 import { flops, shape, whole } from '../../format.js';
 
-/** A layer's kind with the geometry that decides its rows. */
-export function layerText(l) {
-  const k = l.kind;
-  switch (k.type) {
-    case 'fc': return `FC ${k.outputs}`;
-    case 'conv': {
-      const pool = k.pool ? `, pool ${k.pool.size}/${k.pool.stride}` : '';
-      const groups = k.groups > 1 ? (k.groups === l.input.channels ? ', depthwise' : `, ${k.groups} groups`) : '';
-      const dil = k.dilation > 1 ? `, dilation ${k.dilation}` : '';
-      return `conv ${k.kernel}×${k.kernel_w ?? k.kernel}/${k.stride}, ${k.filters} filters${groups}${dil}${pool}`;
-    }
-    case 'pool':
-      return k.global ? `global ${k.mode} pool` : `${k.mode} pool ${k.size}×${k.size_w ?? k.size}/${k.stride}${k.padding ? `, padding ${k.padding}` : ''}${k.ceil ? ', ceil' : ''}`;
-    case 'add': return 'add (residual)';
-    case 'mul': return 'elementwise product';
-    case 'scale': return 'per-channel scale';
-    case 'concat': return 'concat';
-    case 'split': return `channel group ${k.group_id + 1} of ${k.groups}`;
-    case 'upsample': return `upsample ×${k.factor}`;
-    case 'shuffle': return `channel shuffle, ${k.groups} groups`;
-    case 'reorg': return `reorg ${k.stride}×${k.stride}`;
-    case 'crop': return `crop ${k.top}/${k.bottom} rows, ${k.left}/${k.right} columns`;
-    default: return k.type;
-  }
+/** Layer `l`'s kind with the geometry that decides its rows, as the core words it
+ * (`Session.describe`'s `texts`: a kind's words live in its own file, src/layers/). */
+export function layerText(net, l) {
+  return net.texts[l.index - 1];
 }
 
 /** Tensors by number (0: the input) in words, runs of three or more as ranges, so a
@@ -44,12 +24,14 @@ export function tensorsText(ts) {
   }).join(' and ');
 }
 
-/** The tooltip of layer `l`, which reads the tensors `inputs` (absent in a chain) and
- * was written at `source` in the imported file (a cfg line, an ONNX node, a Keras layer;
- * absent for zoo models and project JSON). */
-export function layerTip(l, inputs, source) {
+/** The tooltip of layer `l` of `net`: what it reads (unless `reads` is false, or it
+ * reads only the layer before it), and where the imported file wrote it (a cfg line, an
+ * ONNX node, a Keras layer; absent for zoo models and project JSON). */
+export function layerTip(net, l, reads = true) {
+  const inputs = reads ? net.inputs?.[l.index - 1] : undefined;
+  const source = net.sources?.[l.index - 1];
   const skip = l.skip_channels ? ` (+${l.skip_channels} passthrough channels)` : '';
   const from = inputs && (inputs.length > 1 || inputs[0] !== l.index - 1)
     ? ` reads ${tensorsText(inputs)};` : '';
-  return `Layer ${l.index}: ${layerText(l)};${from} input ${shape(l.input)}${skip} → output ${shape(l.output)}; ${flops(l.flops)}; ${whole(l.params)} parameters${source ? `; written at ${source}` : ''}`;
+  return `Layer ${l.index}: ${layerText(net, l)};${from} input ${shape(l.input)}${skip} → output ${shape(l.output)}; ${flops(l.flops)}; ${whole(l.params)} parameters${source ? `; written at ${source}` : ''}`;
 }
