@@ -34,6 +34,9 @@ test('the model status line names warnings and the head left to the gateway', ()
   assert.match(v8, / 9 warnings: node \d+ '[^']+': Split: num_outputs is an attribute of Split from opset 18, but the file imports opset 17: read as opset 18 defines it \(and 8 more like it\)\.$/);
   await page.locator('#custom-panel').screenshot({ path: `${SHOTS}/import-notes.png` });
   await assertMatchesCli(page, join(REAL, 'yolov8n.dynamo17.onnx'));
+  // The network view draws the model up to its maps, and says what comes after them.
+  const caption = await page.textContent('[data-caption=network]');
+  assert.match(caption, /Not drawn: the detection head left to the gateway: \d+ nodes \(.*\) decode the outputs of layers [\d, ]+; priced at zero, as are its convs' 1075200 FLOPs\./);
 
   // YOLOv5n: one warning, said once.
   const v5 = await openFile(page, 'yolov5n.dynamo17.onnx');
@@ -42,4 +45,5 @@ test('the model status line names warnings and the head left to the gateway', ()
   // A classifier read as written: neither.
   const convnext = await openFile(page, 'convnext_tiny.dynamo.onnx');
   assert.doesNotMatch(convnext, /warning|gateway/);
+  assert.doesNotMatch(await page.textContent('[data-caption=network]'), /Not drawn/);
 }));

@@ -81,10 +81,12 @@ test('captions state the plan\'s own numbers', () => withPage({}, async (page) =
   const net = await caption(page, 'network');
   let m = net.match(/MLS runs (\d+) layers in (\d+) rounds on (\d+) devices/);
   assert.deepEqual(m.slice(2).map(Number), [mls.blocks.length, mls.devices], net);
-  for (const [, r, a, b] of net.matchAll(/round (\d+) fuses layers (\d+)–(\d+)/g)) {
+  const named = [...net.matchAll(/round (\d+) fuses layers (\d+)–(\d+)/g)];
+  for (const [, r, a, b] of named) {
     const block = mls.blocks[Number(r) - 1];
     assert.deepEqual([block.first, block.last], [Number(a), Number(b)], `round ${r}`);
   }
+  assert.equal(named.length, mls.blocks.filter((b) => b.last > b.first).length, 'each fusing round is named');
   m = net.match(/SLS runs \d+ layers in (\d+) rounds on (\d+) devices/);
   assert.deepEqual(m.slice(1).map(Number), [sls.blocks.length, sls.devices]);
 
@@ -112,11 +114,15 @@ test('captions state the plan\'s own numbers', () => withPage({}, async (page) =
   assert.ok(Math.abs(Number(m[1]) - (100 * (fs.completion_s - fm.completion_s)) / fs.completion_s) < 0.006, fig9);
 
   const timeline = await caption(page, 'timeline');
-  m = timeline.match(/In MLS's rounds? ([\d, and]+?) the devices upload nothing at the end/);
-  const quiet = m[1].split(/, | and /).map(Number);
-  assert.deepEqual(quiet, mls.blocks.filter((b) => b.devices.every((d) => d.to_bits === 0)).map((b) => b.round));
-  m = timeline.match(/at the start of rounds? ([\d, and]+?) sends on/);
-  assert.deepEqual(m[1].split(/, | and /).map(Number), mls.blocks.filter((b) => b.devices.some((d) => d.tau_bits > 0)).map((b) => b.round));
+  // Rounds listed as `1–3, 5 and 7`.
+  const listed = (words) => words.split(/, | and /).flatMap((w) => {
+    const [a, b = a] = w.split('–').map(Number);
+    return Array.from({ length: b - a + 1 }, (_, n) => a + n);
+  });
+  m = timeline.match(/In MLS's rounds? ([\d, and–]+?) the devices upload nothing at the end/);
+  assert.deepEqual(listed(m[1]), mls.blocks.filter((b) => b.devices.every((d) => d.to_bits === 0)).map((b) => b.round));
+  m = timeline.match(/at the start of rounds? ([\d, and–]+?) sends on/);
+  assert.deepEqual(listed(m[1]), mls.blocks.filter((b) => b.devices.some((d) => d.tau_bits > 0)).map((b) => b.round));
 
   const halo = await caption(page, 'halo');
   m = halo.match(/In MLS's round (\d+), (\d+) devices compute (\d+) rows of layer (\d+)'s (\d+)/);
@@ -133,6 +139,19 @@ test('captions state the plan\'s own numbers', () => withPage({}, async (page) =
 
   const system = await caption(page, 'system');
   assert.match(system, new RegExp(`on ${mls.devices} devices \\(MLS's choice of the ${s.devices} available\\)`));
+}));
+
+test('a plan with many fusing rounds is counted in the caption, with its longest named (YOLOv2)', () => withPage({}, async (page) => {
+  await open(page, server.url, '#model=yolov2&devices=10&bandwidth=100&gflops=13.6&algorithm=mls');
+  const mls = cliSolve(await hashState(page), 'mls');
+  const fused = mls.blocks.filter((b) => b.last > b.first);
+  assert.ok(fused.length > 5, `${fused.length} fusing rounds: too few to be counted`);
+  const longest = Math.max(...fused.map((b) => b.last - b.first + 1));
+  const m = (await caption(page, 'network')).match(/; (\d+) of them fuse layers, up to (\d+) in one: round (\d+) fuses layers (\d+)–(\d+)\./);
+  assert.ok(m, await caption(page, 'network'));
+  assert.deepEqual(m.slice(1, 3).map(Number), [fused.length, longest]);
+  const block = mls.blocks[Number(m[3]) - 1];
+  assert.deepEqual([block.first, block.last, block.last - block.first + 1], [Number(m[4]), Number(m[5]), longest]);
 }));
 
 test('a skip link, and at most 30 Tab presses to any view\'s controls', () => withPage({}, async (page) => {

@@ -136,3 +136,11 @@ test('text and attributes in the drawings are escaped', async () => {
   assert.equal(txt({ x: 1 }, '<img src=x onerror=alert(1)>'), '<text x="1">&#60;img src=x onerror=alert(1)&#62;</text>');
   assert.equal(el('g', { 'data-tip': '"><script>' }), '<g data-tip="&#34;&#62;&#60;script&#62;"></g>');
 });
+
+test('numbers in words: runs of three or more as ranges, pairs and singles as they are', async () => {
+  const { numberList } = await import('../../www/js/format.js');
+  assert.equal(numberList([7]), '7');
+  assert.equal(numberList([1, 2]), '1 and 2');
+  assert.equal(numberList([1, 2, 3, 4, 6, 7, 11]), '1–4, 6, 7 and 11');
+  assert.equal(numberList([2, 5, 6, 7]), '2 and 5–7');
+});

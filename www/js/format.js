@@ -48,3 +48,21 @@ export function quantity(x, unit) {
 export function devices(n) {
   return `${n} ${n === 1 ? 'device' : 'devices'}`;
 }
+
+/** Ascending whole numbers as runs `[first, last]` of consecutive ones. */
+export function runsOf(ns) {
+  const runs = [];
+  for (const n of ns) {
+    const last = runs.at(-1);
+    if (last && n === last[1] + 1) last[1] = n;
+    else runs.push([n, n]);
+  }
+  return runs;
+}
+
+/** Ascending whole numbers in words, runs of three or more as ranges: `1–4, 6, 7 and 11`
+ * (a 35-round plan's rounds, listed one by one, filled a caption). */
+export function numberList(ns) {
+  const words = runsOf(ns).flatMap(([a, b]) => (b - a >= 2 ? [`${a}–${b}`] : a === b ? [`${a}`] : [`${a}`, `${b}`]));
+  return words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+}

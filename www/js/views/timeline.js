@@ -5,7 +5,7 @@
 // Rounds start together, when the previous round's slowest device has finished.
 
 import { el, svg, tip, linear, ticks, txt } from '../svg.js';
-import { seconds, bits, flops } from '../format.js';
+import { seconds, bits, flops, numberList } from '../format.js';
 import { legend } from './axes.js';
 import { deviceName, deviceTag, isMixed, member } from '../cluster.js';
 import { textWidth } from './thin.js';
@@ -24,7 +24,7 @@ function phases(dev) {
   ];
 }
 
-const roundList = (rs) => (rs.length === 1 ? `round ${rs[0]}` : `rounds ${rs.slice(0, -1).join(', ')} and ${rs.at(-1)}`);
+const roundList = (rs) => (rs.length === 1 ? `round ${rs[0]}` : `rounds ${numberList(rs)}`);
 
 /** The sentences under the timeline, from the first shown plan's transfers. */
 function caption(plan, label) {

@@ -1,6 +1,6 @@
 // A layer in words: what the network view's tooltips say and what its search reads.
 
-import { flops, shape, whole } from '../../format.js';
+import { flops, runsOf, shape, whole } from '../../format.js';
 
 /** Layer `l`'s kind with the geometry that decides its rows, as the core words it
  * (`Session.describe`'s `texts`: a kind's words live in its own file, src/layers/). */
@@ -11,12 +11,7 @@ export function layerText(net, l) {
 /** Tensors by number (0: the input) in words, runs of three or more as ranges, so a
  * layer that reads hundreds of tensors gets a sentence, not a page. */
 export function tensorsText(ts) {
-  const runs = [];
-  for (const t of ts) {
-    const last = runs.at(-1);
-    if (last && t === last[1] + 1) last[1] = t;
-    else runs.push([t, t]);
-  }
+  const runs = runsOf(ts);
   const name = (t) => (t === 0 ? 'the input' : `layer ${t}`);
   return runs.flatMap(([a, b]) => {
     if (b - a >= 2) return [a === 0 ? `the input and layers 1–${b}` : `layers ${a}–${b}`];
