@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use common::brute::brute_force;
 use common::{random_chain, random_dag, random_dag_with, Rng, CROP};
 use coopai::cost::{block_loads, Case, Environment, Load, Team};
-use coopai::model::{Layer, Network};
+use coopai::model::{Bilinear, Layer, Network};
 use coopai::slicing::equal_split;
 use coopai::solver::{partition, Algorithm};
 
@@ -71,6 +71,12 @@ fn reads(net: &Network, c: usize, t: usize, r: Range) -> Range {
         Layer::Pool(p) => window(r, p.size, p.stride, p.padding, 1, n),
         Layer::Reorg(g) => window(r, g.stride, g.stride, 0, 1, n),
         Layer::Upsample(u) => (r.0 / u.factor, r.1 / u.factor),
+        // Half-pixel centres: output row y blends the input rows around (y + ½)/f − ½.
+        Layer::Bilinear(u) => {
+            let src = |y: u32| ((f64::from(y) + 0.5) / f64::from(u.factor) - 0.5).max(0.0);
+            let (lo, hi) = (src(r.0).floor() as u32, src(r.1).floor() as u32 + 1);
+            (lo.min(n - 1), hi.min(n - 1))
+        }
         // The cropped window: output row y is input row y + top.
         Layer::Crop(c) => (r.0 + c.top, r.1 + c.top),
         _ => (r.0.min(n - 1), r.1.min(n - 1)),
@@ -243,23 +249,37 @@ fn incremental_dag_costs_equal_the_naive_rules() {
     assert!(checked > 5_000, "only {checked} spatial blocks checked");
 }
 
+/// Checks 200 random DAGs drawing `kind` often against the naive rules; returns how many
+/// layers of that kind they held and how many spatial blocks were checked.
+fn priced_as_the_naive_rules_say(kind: Layer, seed: u64) -> (usize, usize) {
+    let mut rng = Rng(seed);
+    let (mut held, mut checked) = (0, 0);
+    for _ in 0..200 {
+        let net = random_dag_with(&mut rng, 9, &[kind; 4]);
+        held += net.layers.iter().filter(|l| l.kind == kind).count();
+        checked += against_the_naive_rules(&net);
+    }
+    (held, checked)
+}
+
 #[test]
 fn crops_cost_what_the_naive_rules_say() {
     // Row y of a crop reads row y + top: the shifted window (spec-dag D1).
-    let mut rng = Rng(12);
-    let (mut crops, mut checked) = (0, 0);
-    for _ in 0..200 {
-        let net = random_dag_with(&mut rng, 9, &[CROP; 4]);
-        crops += net
-            .layers
-            .iter()
-            .filter(|l| matches!(l.kind, Layer::Crop(_)))
-            .count();
-        checked += against_the_naive_rules(&net);
-    }
+    let (crops, checked) = priced_as_the_naive_rules_say(CROP, 12);
     assert!(
         crops > 20 && checked > 3_000,
         "{crops} crops, {checked} blocks"
+    );
+}
+
+#[test]
+fn bilinear_upsamplings_cost_what_the_naive_rules_say() {
+    // Row y reads the two rows around (y + ½)/f − ½: one more than nearest (spec-dag §2).
+    let kind = Layer::Bilinear(Bilinear { factor: 2 });
+    let (bilinears, checked) = priced_as_the_naive_rules_say(kind, 13);
+    assert!(
+        bilinears > 20 && checked > 3_000,
+        "{bilinears} bilinear upsamplings, {checked} blocks"
     );
 }
 

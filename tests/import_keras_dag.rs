@@ -3,7 +3,9 @@
 //! broken graphs.
 
 use coopai::import::{detect_and_load, keras};
-use coopai::model::{Conv, Fc, Layer, ModelError, Network, PoolLayer, PoolMode, Shape};
+use coopai::model::{
+    Bilinear, Conv, Fc, Layer, ModelError, Network, PoolLayer, PoolMode, Shape, Upsample,
+};
 
 /// A Keras 2 functional model: `(class, name, config, inputs)` per layer after the input.
 fn functional(input: &str, layers: &[(&str, &str, &str, &[&str])]) -> String {
@@ -252,6 +254,22 @@ fn same_pooling_and_upsampling() {
     ));
     assert_eq!(net.layer(1).output, Shape::new(8, 8, 4));
     assert_eq!(net.output(), Shape::new(16, 16, 4));
+    assert_eq!(net.layer(2).kind, Layer::Upsample(Upsample { factor: 2 }));
+    // TF2 blends with half-pixel centres, as the planner's bilinear upsampling.
+    let bilinear = load(&functional(
+        "[null, 8, 8, 4]",
+        &[(
+            "UpSampling2D",
+            "u",
+            r#", "size": [3, 3], "interpolation": "bilinear""#,
+            &["in"],
+        )],
+    ));
+    assert_eq!(
+        bilinear.layer(1).kind,
+        Layer::Bilinear(Bilinear { factor: 3 })
+    );
+    assert_eq!(bilinear.output(), Shape::new(24, 24, 4));
 }
 
 #[test]
@@ -303,12 +321,12 @@ fn broken_graphs_are_refused_in_one_line_at_their_path() {
                 &[(
                     "UpSampling2D",
                     "u",
-                    r#", "interpolation": "bilinear""#,
+                    r#", "interpolation": "bicubic""#,
                     &["in"],
                 )],
             ),
             "$.config.layers[1].config.interpolation",
-            "expected \"nearest\"",
+            "expected \"nearest\" or \"bilinear\"",
         ),
         (
             functional(

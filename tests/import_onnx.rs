@@ -77,7 +77,7 @@ fn every_fixture_matches_the_independent_count() {
 
 mod onnx_support;
 
-use coopai::model::{Conv, Fc, PoolLayer, PoolMode, Shape, Shuffle, Split, Upsample};
+use coopai::model::{Bilinear, Conv, Fc, PoolLayer, PoolMode, Shape, Shuffle, Split, Upsample};
 use onnx_support::*;
 
 fn layers(m: &coopai::import::onnx::proto::ModelProto) -> Vec<Layer> {
@@ -297,7 +297,7 @@ fn channel_shuffle_split_slice_and_concat() {
 }
 
 #[test]
-fn resize_nearest_by_a_whole_factor_is_an_upsample() {
+fn resize_by_a_whole_factor_is_a_nearest_or_bilinear_upsample() {
     let m = one_node(
         [1, 3, 4, 4],
         "Resize",
@@ -306,9 +306,27 @@ fn resize_nearest_by_a_whole_factor_is_an_upsample() {
         vec![f32s("sc", &[1.0, 1.0, 2.0, 2.0])],
     );
     assert_eq!(layers(&m), [Layer::Upsample(Upsample { factor: 2 })]);
-    let mut linear = m.clone();
-    linear.graph.as_mut().unwrap().node[0].attribute = vec![string("mode", "linear")];
-    assert!(error(&linear).contains("mode 'linear'"));
+    let with = |attributes| {
+        let mut m = m.clone();
+        m.graph.as_mut().unwrap().node[0].attribute = attributes;
+        m
+    };
+    // Linear with half-pixel centres (the default, and torch's align_corners=False).
+    let bilinear = [Layer::Bilinear(Bilinear { factor: 2 })];
+    assert_eq!(layers(&with(vec![string("mode", "linear")])), bilinear);
+    let torch = string("coordinate_transformation_mode", "pytorch_half_pixel");
+    assert_eq!(
+        layers(&with(vec![string("mode", "linear"), torch])),
+        bilinear
+    );
+    // torch's align_corners=True places the centres otherwise; cubic blends four rows.
+    let corners = string("coordinate_transformation_mode", "align_corners");
+    let message = error(&with(vec![string("mode", "linear"), corners]));
+    assert!(
+        message.contains("linear mode with 'align_corners' coordinates"),
+        "{message}"
+    );
+    assert!(error(&with(vec![string("mode", "cubic")])).contains("mode 'cubic'"));
 }
 
 #[test]

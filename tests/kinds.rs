@@ -3,8 +3,8 @@
 //! name messages use.
 
 use coopai::model::{
-    json, Conv, Crop, Fc, Layer, LayerInfo, Model, Pool, PoolLayer, PoolMode, Reorg, Shape,
-    Shuffle, Split, Upsample,
+    json, Bilinear, Conv, Crop, Fc, Layer, LayerInfo, Model, Pool, PoolLayer, PoolMode, Reorg,
+    Shape, Shuffle, Split, Upsample,
 };
 
 /// One layer of each kind, every optional field set (a model that need not be valid:
@@ -44,6 +44,7 @@ fn every_kind() -> Vec<Layer> {
             group_id: 1,
         }),
         Layer::Upsample(Upsample { factor: 2 }),
+        Layer::Bilinear(Bilinear { factor: 2 }),
         Layer::Shuffle(Shuffle { groups: 2 }),
         Layer::Reorg(Reorg { stride: 2 }),
         Layer::Crop(Crop {
@@ -90,7 +91,8 @@ fn a_kind_refuses_another_kinds_field_and_requires_its_own() {
     assert_eq!(
         read(r#"{"type": "relu"}"#),
         "line 1 column 78: unknown variant `relu`, expected one of `conv`, `fc`, `pool`, \
-         `add`, `mul`, `scale`, `concat`, `split`, `upsample`, `shuffle`, `reorg`, `crop`"
+         `add`, `mul`, `scale`, `concat`, `split`, `upsample`, `bilinear`, `shuffle`, `reorg`, \
+         `crop`"
     );
 }
 
@@ -125,6 +127,7 @@ fn every_kind_says_its_geometry_in_words() {
             "concat",
             "channel group 2 of 2",
             "upsample ×2",
+            "bilinear upsample ×2",
             "channel shuffle, 2 groups",
             "reorg 2×2",
             "crop 1/2 rows, 3/4 columns",

@@ -70,6 +70,7 @@ fn back(map: RowMap, r: (u32, u32), n: u32, conv_rows: u32) -> (u32, u32) {
             conv.back(c.0, c.1, n)
         }
         RowMap::Up(f) => ((r.0 / f).min(n - 1), (r.1 / f).min(n - 1)),
+        RowMap::Bilinear(f) => crate::layers::bilinear_rows(f, r.0, r.1, n),
         RowMap::Shift(t) => ((r.0 + t).min(n - 1), (r.1 + t).min(n - 1)),
     }
 }

@@ -9,6 +9,7 @@
 //! `execute::Kernel` what `verify` needs, so the page's wasm (which never verifies)
 //! links no kernel.
 
+pub(crate) use bilinear::back as bilinear_rows;
 pub(crate) use conv::{conv_out, pooled};
 pub use pool::PoolMode;
 
@@ -237,6 +238,7 @@ kinds! {
     Concat in concat as "concat",
     Split(Split) in split as "split",
     Upsample(Upsample) in upsample as "upsample",
+    Bilinear(Bilinear) in bilinear as "bilinear",
     Shuffle(Shuffle) in shuffle as "shuffle",
     Reorg(Reorg) in reorg as "reorg",
     Crop(Crop) in crop as "crop",

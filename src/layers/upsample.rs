@@ -13,22 +13,7 @@ impl Op for Upsample {
     }
 
     fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
-        let input = at.one()?;
-        limits::check_size(Some(at.index), "factor", self.factor)?;
-        let times = |what, n: u32| {
-            limits::checked_u32(
-                Some(at.index),
-                what,
-                &[u64::from(n), u64::from(self.factor)],
-            )
-        };
-        let out = Shape::new(
-            times("upsampled height", input.height)?,
-            times("upsampled width", input.width)?,
-            input.channels,
-        );
-        limits::check_shape(Some(at.index), "output", out)?;
-        Ok(at.free(out))
+        upsampled(at, self.factor)
     }
 
     fn row_map(&self, _layer: &LayerInfo) -> RowMap {
@@ -50,4 +35,20 @@ impl Kernel for Upsample {
             },
         )
     }
+}
+
+/// An upsampling's output: height and width times `factor`, no FLOPs.
+pub(super) fn upsampled(at: &Inputs, factor: u32) -> Result<LayerInfo, ModelError> {
+    let input = at.one()?;
+    limits::check_size(Some(at.index), "factor", factor)?;
+    let times = |what, n: u32| {
+        limits::checked_u32(Some(at.index), what, &[u64::from(n), u64::from(factor)])
+    };
+    let out = Shape::new(
+        times("upsampled height", input.height)?,
+        times("upsampled width", input.width)?,
+        input.channels,
+    );
+    limits::check_shape(Some(at.index), "output", out)?;
+    Ok(at.free(out))
 }

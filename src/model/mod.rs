@@ -15,7 +15,7 @@ mod window;
 pub mod zoo;
 
 pub use crate::layers::{
-    Conv, Crop, Fc, Layer, PoolLayer, PoolMode, Reorg, Shuffle, Split, Upsample,
+    Bilinear, Conv, Crop, Fc, Layer, PoolLayer, PoolMode, Reorg, Shuffle, Split, Upsample,
 };
 pub use branch::Branch;
 pub use error::ModelError;

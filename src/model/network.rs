@@ -25,6 +25,9 @@ pub enum RowMap {
     Conv { pool: Option<Axis>, conv: Axis },
     /// Nearest upsampling: row `y` reads row `y / factor`.
     Up(u32),
+    /// Bilinear upsampling by a factor: rows `a..=b` read the rows around
+    /// `(a + ½) / factor − ½` to `(b + ½) / factor − ½`, one more than nearest.
+    Bilinear(u32),
     /// A crop: row `y` reads row `y + top`.
     Shift(u32),
 }

@@ -1,6 +1,7 @@
 """Real torch exports of the models a review found refused, and torch's own MAC count.
 
-Exports torchvision's ShuffleNetV2 x1.0 and ConvNeXt-T and ultralytics' YOLOv5n and
+Exports torchvision's ShuffleNetV2 x1.0, ConvNeXt-T, LR-ASPP and DeepLabV3 (both on
+MobileNetV3-Large) and ultralytics' YOLOv5n and
 YOLOv8n (built from their yaml, no download; the Detect head in export mode, as
 `yolo export format=onnx` sets it) at 224×224 (640×640 for YOLO) with both exporters:
 the classic one (`dynamo=False`, opset 17) and the dynamo one (`dynamo=True`, opset 18
@@ -88,6 +89,11 @@ def yolo(name):
     return m
 
 
+def segmentation(name):
+    """A torchvision segmentation model, no download (`weights_backbone=None`)."""
+    return getattr(torchvision.models.segmentation, name)(weights=None, weights_backbone=None)
+
+
 def export(name, model, x, dynamo, opset=None):
     model.eval()
     with tempfile.TemporaryDirectory() as tmp:
@@ -115,6 +121,9 @@ def main():
         "convnext_tiny": (lambda: torchvision.models.convnext_tiny(), 224),
         "yolov5n": (lambda: yolo("yolov5n"), 640),
         "yolov8n": (lambda: yolo("yolov8n"), 640),
+        # Segmentation: bilinear Resize (align_corners=False) back to the input size.
+        "lraspp_mobilenet_v3_large": (lambda: segmentation("lraspp_mobilenet_v3_large"), 224),
+        "deeplabv3_mobilenet_v3_large": (lambda: segmentation("deeplabv3_mobilenet_v3_large"), 224),
     }
     only = sys.argv[1:]
     tsv = os.path.join(HERE, "REAL.tsv")

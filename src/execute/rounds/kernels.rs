@@ -163,7 +163,9 @@ pub fn layer_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Conv, Layer, Model, PoolLayer, PoolMode, Reorg, Shuffle, Split, Upsample};
+    use crate::model::{
+        Bilinear, Conv, Layer, Model, PoolLayer, PoolMode, Reorg, Shuffle, Split, Upsample,
+    };
 
     fn net(input: Shape, layers: Vec<Layer>, inputs: Vec<Vec<usize>>) -> Network {
         Network::new(&Model {
@@ -339,5 +341,85 @@ mod tests {
             Vec::new(),
         );
         assert_eq!(whole(&n4, 1, &w, &[&four]), vec![0., 2., 1., 3.]);
+    }
+
+    #[test]
+    fn bilinear_upsampling_is_torchs_with_half_pixel_centres() {
+        // 3×2 input; the expected outputs are torch 2.15's F.interpolate(x, scale_factor=f,
+        // mode='bilinear', align_corners=False), to f32 precision.
+        let x = RowStore::full("x", 2, &[1., 2., 3., 5., 4., 0.]);
+        let up = |f: u32| {
+            let n = net(
+                Shape::new(3, 2, 1),
+                vec![Layer::Bilinear(Bilinear { factor: f })],
+                Vec::new(),
+            );
+            whole(&n, 1, &none(), &[&x])
+        };
+        let torch2 = [
+            1.0, 1.25, 1.75, 2.0, 1.5, 1.8125, 2.4375, 2.75, 2.5, 2.9375, 3.8125, 4.25, 3.25,
+            3.375, 3.625, 3.75, 3.75, 3.125, 1.875, 1.25, 4.0, 3.0, 1.0, 0.0,
+        ];
+        assert_eq!(up(2), torch2);
+        let torch3 = [
+            1.0,
+            1.0,
+            1.333_333_4,
+            1.666_666_7,
+            2.0,
+            2.0,
+            1.0,
+            1.0,
+            1.333_333_4,
+            1.666_666_7,
+            2.0,
+            2.0,
+            1.666_666_7,
+            1.666_666_7,
+            2.111_111_2,
+            2.555_555_6,
+            3.0,
+            3.0,
+            2.333_333_5,
+            2.333_333_5,
+            2.888_888_8,
+            3.444_444_4,
+            4.0,
+            4.0,
+            3.0,
+            3.0,
+            3.666_666_7,
+            4.333_333_5,
+            5.0,
+            5.0,
+            3.333_333_5,
+            3.333_333_5,
+            3.333_333_5,
+            3.333_333,
+            3.333_333,
+            3.333_333,
+            3.666_666_7,
+            3.666_666_7,
+            2.999_999_8,
+            2.333_333,
+            1.666_666_3,
+            1.666_666_3,
+            4.0,
+            4.0,
+            2.666_666_5,
+            1.333_333_3,
+            0.0,
+            0.0,
+            4.0,
+            4.0,
+            2.666_666_5,
+            1.333_333_3,
+            0.0,
+            0.0,
+        ];
+        for (got, want) in up(3).iter().zip(torch3) {
+            assert!((got - want).abs() < 1e-6, "{got} against torch's {want}");
+        }
+        assert_eq!(up(3).len(), torch3.len());
     }
 }

@@ -6,7 +6,9 @@ use super::node::Node;
 use super::window::{self, Of};
 use crate::import::graph::{show, Graph};
 use crate::import::origins::Origin;
-use crate::model::{Conv, Crop, Fc, Layer, ModelError, PoolLayer, PoolMode, Shape, Upsample};
+use crate::model::{
+    Bilinear, Conv, Crop, Fc, Layer, ModelError, PoolLayer, PoolMode, Shape, Upsample,
+};
 
 /// Layers that keep the tensor and cost nothing in the cost model (spec §1): dropout,
 /// activations, normalisation, preprocessing and noise layers. The chain form
@@ -297,13 +299,17 @@ impl Call<'_, '_> {
 
     fn upsample(mut self) -> Result<Tensor, ModelError> {
         let t = self.image()?;
-        let size = self.cfg.get("size").map_or(Ok(2), |s| s.square(1))?;
-        if let Some(i) = self.cfg.get("interpolation") {
-            if i.str()? != "nearest" {
-                return Err(i.expected("\"nearest\" (the planner's upsampling repeats pixels)"));
-            }
-        }
-        let id = self.push(Layer::Upsample(Upsample { factor: size }), &[t.id])?;
+        let factor = self.cfg.get("size").map_or(Ok(2), |s| s.square(1))?;
+        // TF2's bilinear resize has half-pixel centres, as the planner's.
+        let layer = match self.cfg.get("interpolation") {
+            None => Layer::Upsample(Upsample { factor }),
+            Some(i) => match i.str()? {
+                "nearest" => Layer::Upsample(Upsample { factor }),
+                "bilinear" => Layer::Bilinear(Bilinear { factor }),
+                _ => return Err(i.expected("\"nearest\" or \"bilinear\"")),
+            },
+        };
+        let id = self.push(layer, &[t.id])?;
         Ok(Tensor::plain(id, false))
     }
 

@@ -5,7 +5,7 @@ use super::graph::Graph;
 use super::node::Node;
 use super::value::{list, Act, Value, View};
 use crate::import::origins::step;
-use crate::model::{Conv, Layer, ModelError, PoolLayer, PoolMode, Upsample};
+use crate::model::{Bilinear, Conv, Layer, ModelError, PoolLayer, PoolMode, Upsample};
 
 /// Padding `[top, left, bottom, right]` of a window op on input `a`, from `auto_pad`
 /// or `pads`, plus a pending `Pad`.
@@ -231,14 +231,33 @@ pub fn pad(n: &Node) -> Result<Value, ModelError> {
     Ok(Value::Act(x))
 }
 
-/// Resize or Upsample in nearest mode by one whole factor for height and width.
+/// Resize or Upsample by one whole factor for height and width: nearest, or linear with
+/// half-pixel centres (torch's `align_corners=False`).
 pub fn upsample(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let x = n.image(0)?;
     let mode = n.attrs.string("mode").unwrap_or_else(|| "nearest".into());
-    if mode != "nearest" {
+    let linear = match mode.as_str() {
+        "nearest" => false,
+        "linear" | "bilinear" => true,
+        _ => {
+            return Err(n.err(format!(
+                "mode '{}': the planner upsamples by repeating rows (nearest) or blending \
+                 two (linear)",
+                crate::import::preview(&mode)
+            )))
+        }
+    };
+    // Where an output pixel's centre falls in the input: Resize-11+ says it (half_pixel
+    // unless set); Upsample and Resize-10 always place it asymmetrically.
+    let centres = match n.op() == "Resize" && g.opset >= 11 {
+        true => n.attrs.string("coordinate_transformation_mode"),
+        false => Some("asymmetric".into()),
+    };
+    if let Some(c) = centres.filter(|c| linear && c != "half_pixel" && c != "pytorch_half_pixel") {
         return Err(n.err(format!(
-            "mode '{}': the planner upsamples by repeating rows (mode nearest)",
-            crate::import::preview(&mode)
+            "linear mode with '{}' coordinates: the planner blends with half-pixel centres \
+             (half_pixel or pytorch_half_pixel: torch's align_corners=False)",
+            crate::import::preview(&c)
         )));
     }
     let scales = match n.attrs.floats("scales") {
@@ -280,9 +299,9 @@ pub fn upsample(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     if factor == 1 {
         return Ok(Value::Act(x));
     }
-    Ok(Value::Act(g.push(
-        Layer::Upsample(Upsample { factor }),
-        vec![x.layer],
-        &n.origin,
-    )?))
+    let layer = match linear {
+        false => Layer::Upsample(Upsample { factor }),
+        true => Layer::Bilinear(Bilinear { factor }),
+    };
+    Ok(Value::Act(g.push(layer, vec![x.layer], &n.origin)?))
 }
