@@ -136,26 +136,26 @@ impl Inputs<'_> {
         Ok(self.shapes[0])
     }
 
-    /// The shape of two or more inputs of one shape (an elementwise join).
-    pub fn elementwise(&self) -> Result<Shape, ModelError> {
+    /// The shape of two or more inputs of one shape (an elementwise join that `does`
+    /// them, e.g. "adds").
+    pub fn elementwise(&self, does: &str) -> Result<Shape, ModelError> {
         self.arity("two or more inputs", self.shapes.len() >= 2)?;
-        self.all_alike("the same shape", |a, b| a == b)?;
+        self.all_alike(&format!("{does} tensors of different shapes"), |a, b| {
+            a == b
+        })?;
         Ok(self.shapes[0])
     }
 
-    /// Refuses inputs that are not all `same` as the first (`what` says how).
+    /// Refuses inputs that are not all `same` as the first (`why` says how they differ).
     pub fn all_alike(
         &self,
-        what: &str,
+        why: &str,
         same: impl Fn(Shape, Shape) -> bool,
     ) -> Result<(), ModelError> {
         let first = self.shapes[0];
         match self.shapes.iter().find(|&&s| !same(first, s)) {
             None => Ok(()),
-            Some(s) => Err(self.error(format!(
-                "inputs must have {what}: {}×{}×{} and {}×{}×{}",
-                first.height, first.width, first.channels, s.height, s.width, s.channels
-            ))),
+            Some(s) => Err(self.error(format!("{why}: {first} and {s}"))),
         }
     }
 }

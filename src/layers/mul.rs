@@ -9,7 +9,7 @@ pub struct Mul;
 
 impl Op for Mul {
     fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
-        at.elementwise().map(|s| at.free(s))
+        at.elementwise("multiplies").map(|s| at.free(s))
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::node::Node;
 use super::window::{self, Of};
-use crate::import::graph::{show, Graph};
+use crate::import::graph::Graph;
 use crate::import::origins::Origin;
 use crate::model::{Conv, Crop, Fc, Layer, ModelError, PoolLayer, PoolMode, Shape, Upsample};
 
@@ -176,7 +176,7 @@ impl Call<'_, '_> {
         if t.flat {
             return Err(self.origin.error(format!(
                 "needs an image tensor, but its input is flat ({})",
-                show(self.shape(&t))
+                self.shape(&t)
             )));
         }
         check_channels_last(&self.cfg)?;
@@ -320,9 +320,8 @@ impl Call<'_, '_> {
         }
         if t.flat && (s.height, s.width) != (1, 1) {
             return Err(self.origin.error(format!(
-                "a Dense on the flattened {} map feeds layers that are not Dense; expected \
-                 only Dense layers after a Flatten",
-                show(s)
+                "a Dense on the flattened {s} map feeds layers that are not Dense; expected \
+                 only Dense layers after a Flatten"
             )));
         }
         let id = self.push(Layer::Conv(Conv::same(units, 1)), &[t.id])?;
@@ -382,10 +381,8 @@ impl Call<'_, '_> {
             (true, false) => (b.id, a.id),
             _ => {
                 return Err(self.origin.error(format!(
-                    "multiplies {} by {}; expected maps of one shape (an elementwise product) \
-                     or a map and 1×1×C factors (a per-channel scale)",
-                    show(*sa),
-                    show(*sb)
+                    "multiplies {sa} by {sb}; expected maps of one shape (an elementwise product) \
+                     or a map and 1×1×C factors (a per-channel scale)"
                 )))
             }
         };
