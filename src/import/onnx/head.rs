@@ -137,17 +137,9 @@ fn outputs(n: &Node) -> Option<Vec<Vec<i64>>> {
     let axis = |default: i64| fold::axis(n, n.attrs.int_or("axis", default), x.len()).ok();
     let one = |d: Vec<i64>| Some(vec![d]);
     match n.op() {
-        "Reshape" => one(shape::resolve(n, &x, n.int_input(1).ok()??).ok()?),
-        "Transpose" => match n.attrs.ints("perm") {
-            Some(p) => one(permuted(&x, p)?),
-            None => one(x.into_iter().rev().collect()),
-        },
-        "Flatten" => {
-            let a = fold::axis(n, n.attrs.int_or("axis", 1), x.len() + 1).ok()?;
-            let product = |d: &[i64]| d.iter().try_fold(1i64, |p, &v| p.checked_mul(v));
-            one(vec![product(&x[..a])?, product(&x[a..])?])
+        "Reshape" | "Flatten" | "Transpose" | "Squeeze" | "Unsqueeze" => {
+            one(shape::view_dims(n, &x).ok()?)
         }
-        "Squeeze" | "Unsqueeze" => one(squeezed(n, &x)?),
         "Concat" => {
             let a = axis(0)?;
             let mut out = x.clone();
@@ -192,38 +184,6 @@ fn with(dims: &[i64], a: usize, size: i64) -> Vec<i64> {
     let mut d = dims.to_vec();
     d[a] = size;
     d
-}
-
-/// Squeeze or Unsqueeze of `x` by the `axes` given.
-fn squeezed(n: &Node, x: &[i64]) -> Option<Vec<i64>> {
-    let axes = n.ints_or_input("axes", 1).ok()??;
-    let squeeze = n.op() == "Squeeze";
-    let out_rank = if squeeze {
-        x.len()
-    } else {
-        x.len() + axes.len()
-    };
-    let axes: Vec<usize> = (axes.iter())
-        .map(|&a| fold::axis(n, a, out_rank).ok())
-        .collect::<Option<_>>()?;
-    if squeeze {
-        return Some(
-            (0..x.len())
-                .filter(|i| !axes.contains(i))
-                .map(|i| x[i])
-                .collect(),
-        );
-    }
-    let mut rest = x.iter();
-    (0..out_rank)
-        .map(|i| {
-            if axes.contains(&i) {
-                Some(1)
-            } else {
-                rest.next().copied()
-            }
-        })
-        .collect()
 }
 
 /// The sizes a Split cuts `len` into: given, or `num_outputs` (else one per output)
