@@ -85,7 +85,9 @@ pub fn fold(n: &Node) -> Option<Result<Const, ModelError>> {
     Some(eval(n, &ins))
 }
 
-fn eval(n: &Node, ins: &[Option<&Const>]) -> Result<Const, ModelError> {
+/// `n`'s output from its inputs `ins` (`None`: omitted): values where all are known,
+/// else dims only.
+pub fn eval(n: &Node, ins: &[Option<&Const>]) -> Result<Const, ModelError> {
     let get = |k: usize| {
         ins.get(k)
             .copied()
@@ -142,7 +144,7 @@ fn elements(dims: &[i64]) -> usize {
 }
 
 /// numpy's broadcast of several dims lists.
-pub fn broadcast(n: &Node, all: &[&[i64]]) -> Result<Vec<i64>, ModelError> {
+fn broadcast(n: &Node, all: &[&[i64]]) -> Result<Vec<i64>, ModelError> {
     let rank = all.iter().map(|d| d.len()).max().unwrap_or(0);
     check_rank(rank).map_err(|m| n.err(m))?;
     let mut out = vec![1i64; rank];

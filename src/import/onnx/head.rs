@@ -15,7 +15,7 @@ use std::rc::Rc;
 use super::graph::Graph;
 use super::node::Node;
 use super::ops::FREE;
-use super::value::{list, Act, Head, Value};
+use super::value::{list, Act, Const, Head, Value};
 use super::{fold, shape};
 use crate::model::ModelError;
 
@@ -140,24 +140,12 @@ fn outputs(n: &Node) -> Option<Vec<Vec<i64>>> {
         "Reshape" | "Flatten" | "Transpose" | "Squeeze" | "Unsqueeze" => {
             one(shape::view_dims(n, &x).ok()?)
         }
-        "Concat" => {
-            let a = axis(0)?;
-            let mut out = x.clone();
-            for k in 1..n.inputs.len() {
-                out[a] = out[a].checked_add(*dims_of(n, k)?.get(a)?)?;
-            }
-            one(out)
-        }
         "Split" => {
             let a = axis(0)?;
             let sizes = split_sizes(n, x[a])?;
             Some(sizes.into_iter().map(|s| with(&x, a, s)).collect())
         }
         "Slice" => one(sliced(n, &x)?),
-        "Gather" => {
-            let a = axis(0)?;
-            one([&x[..a], &dims_of(n, 1)?, &x[a + 1..]].concat())
-        }
         // YOLOv8's DFL: 1×1, stride 1, unpadded.
         "Conv" => {
             let w = dims_of(n, 1)?;
@@ -166,13 +154,16 @@ fn outputs(n: &Node) -> Option<Vec<Vec<i64>>> {
             let plain = w.get(2..) == Some(&[1, 1][..]) && all("pads", 0) && all("strides", 1);
             (plain && x.len() == 4).then(|| vec![vec![x[0], w[0], x[2], x[3]]])
         }
-        "Add" | "Sub" | "Mul" | "Div" | "Pow" | "Max" | "Min" | "Sum" => {
-            let all: Vec<Vec<i64>> = (0..n.inputs.len())
-                .filter(|&k| n.input(k).is_some())
-                .map(|k| dims_of(n, k))
+        // The constant folder's shape rules, on the inputs' dims alone.
+        "Concat" | "Gather" | "Add" | "Sub" | "Mul" | "Div" | "Pow" | "Max" | "Min" | "Sum" => {
+            let ins: Vec<Option<Const>> = (0..n.inputs.len())
+                .map(|k| match n.input(k) {
+                    None => Some(None),
+                    Some(_) => dims_of(n, k).map(|d| Some(Const::unknown(d))),
+                })
                 .collect::<Option<_>>()?;
-            let refs: Vec<&[i64]> = all.iter().map(Vec::as_slice).collect();
-            one(fold::broadcast(n, &refs).ok()?)
+            let refs: Vec<Option<&Const>> = ins.iter().map(Option::as_ref).collect();
+            one(fold::eval(n, &refs).ok()?.dims)
         }
         // Cost-free ops keep the shape.
         _ => one(x),
