@@ -142,7 +142,7 @@ fn outputs(n: &Node) -> Option<Vec<Vec<i64>>> {
         }
         "Split" => {
             let a = axis(0)?;
-            let sizes = split_sizes(n, x[a])?;
+            let sizes = shape::split_sizes(n, x[a]).ok()?;
             Some(sizes.into_iter().map(|s| with(&x, a, s)).collect())
         }
         "Slice" => one(sliced(n, &x)?),
@@ -175,20 +175,6 @@ fn with(dims: &[i64], a: usize, size: i64) -> Vec<i64> {
     let mut d = dims.to_vec();
     d[a] = size;
     d
-}
-
-/// The sizes a Split cuts `len` into: given, or `num_outputs` (else one per output)
-/// parts of `⌈len/k⌉`, the last one smaller.
-fn split_sizes(n: &Node, len: i64) -> Option<Vec<i64>> {
-    if let Some(s) = n.ints_or_input("split", 1).ok()? {
-        return Some(s);
-    }
-    let outs = n.proto.output.len() as i64;
-    let k = n.attrs.int_or("num_outputs", outs).clamp(1, outs.max(1));
-    let chunk = len.checked_add(k - 1)? / k;
-    (0..k)
-        .map(|i| Some(chunk.min(len.checked_sub(i.checked_mul(chunk)?)?)))
-        .collect()
 }
 
 /// Slice of `x` (steps of at least 1).

@@ -352,25 +352,7 @@ pub fn split(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
             "axis {axis}: the planner splits channels only (axis 1)"
         )));
     }
-    let outs = n.proto.output.len() as i64;
-    let c = i64::from(x.shape.channels);
-    let sizes = match (n.ints_or_input("split", 1)?, n.attrs.int("num_outputs")) {
-        (Some(s), _) => s,
-        (None, Some(k)) => num_outputs(n, k, outs, c)?,
-        (None, None) if outs == 0 || c % outs != 0 => {
-            return Err(n.err(format!("{c} channels do not split into {outs} equal parts")))
-        }
-        (None, None) => vec![c / outs; outs as usize],
-    };
-    if sizes.len() as i64 != outs
-        || sizes.iter().any(|&s| s < 0)
-        || sizes.iter().try_fold(0i64, |a, &b| a.checked_add(b)) != Some(c)
-    {
-        return Err(n.err(format!(
-            "split {} does not cut {c} channels into {outs} outputs",
-            list(&sizes)
-        )));
-    }
+    let sizes = split_sizes(n, i64::from(x.shape.channels))?;
     let mut values = Vec::with_capacity(sizes.len());
     let mut start = 0;
     for (k, &len) in sizes.iter().enumerate() {
@@ -388,6 +370,30 @@ pub fn split(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
         start += len;
     }
     Ok(values)
+}
+
+/// The sizes a Split cuts `c` channels (or a detection head's axis) into: `split`,
+/// `num_outputs` parts, or equal parts, one per output.
+pub fn split_sizes(n: &Node, c: i64) -> Result<Vec<i64>, ModelError> {
+    let outs = n.proto.output.len() as i64;
+    let sizes = match (n.ints_or_input("split", 1)?, n.attrs.int("num_outputs")) {
+        (Some(s), _) => s,
+        (None, Some(k)) => num_outputs(n, k, outs, c)?,
+        (None, None) if outs == 0 || c % outs != 0 => {
+            return Err(n.err(format!("{c} channels do not split into {outs} equal parts")))
+        }
+        (None, None) => vec![c / outs; outs as usize],
+    };
+    if sizes.len() as i64 != outs
+        || sizes.iter().any(|&s| s < 0)
+        || sizes.iter().try_fold(0i64, |a, &b| a.checked_add(b)) != Some(c)
+    {
+        return Err(n.err(format!(
+            "split {} does not cut {c} channels into {outs} outputs",
+            list(&sizes)
+        )));
+    }
+    Ok(sizes)
 }
 
 /// Opset 18's `num_outputs`: parts of `⌈c/k⌉` channels, the last one smaller (also
