@@ -178,18 +178,9 @@ impl Builder {
         Ok(Produced::Other)
     }
 
-    /// Darknet's `[avgpool]` is global: `H×W×C → 1×1×C`. A pool costs no FLOPs, so on a
-    /// square map it is exactly a fused pool of size and stride `H`.
+    /// Darknet's `[avgpool]` is global (a pool costs no FLOPs, so it fuses exactly).
     fn avgpool(&mut self, s: &Section<'_>) -> Result<Produced, ModelError> {
-        if self.chain.shape.height == 1 && self.chain.shape.width == 1 {
-            return Ok(Produced::Other);
-        }
-        let p = self.chain.pool_target(&s.origin())?;
-        let Shape { height, width, .. } = p.conv_out;
-        if height != width {
-            return Err(s.error_at("a global pool over a map that is not square".into()));
-        }
-        self.chain.fuse(p, height, height, &s.origin())?;
+        self.chain.global_pool(&s.origin())?;
         Ok(Produced::Other)
     }
 

@@ -191,19 +191,11 @@ impl Builder {
         self.chain.fuse(p, size, stride, &origin)
     }
 
-    /// A global pool `H×W×C → C`, exactly a fused pool of size and stride `H` on a square map.
+    /// A global pool `H×W×C → C`, after which the tensor is flat.
     fn global_pool(&mut self, cfg: &Node<'_>, origin: Origin) -> Result<(), ModelError> {
         check_channels_last(cfg)?;
-        if self.chain.shape.height == 1 && self.chain.shape.width == 1 && !self.flat {
-            self.flat = true;
-            return Ok(());
-        }
-        let p = self.pool_target(&origin)?;
-        let Shape { height, width, .. } = p.conv_out;
-        if height != width {
-            return Err(origin.error("a global pool over a map that is not square"));
-        }
-        self.chain.fuse(p, height, height, &origin)?;
+        self.check_spatial(&origin)?;
+        self.chain.global_pool(&origin)?;
         self.flat = true;
         Ok(())
     }
