@@ -10,7 +10,7 @@ use super::section::Section;
 use super::{dag, passthrough};
 use crate::import::chain::Chain;
 use crate::import::origins::Origin;
-use crate::model::{Conv, Fc, Layer, ModelError, Network, Passthrough, Shape};
+use crate::model::{Conv, Fc, Layer, ModelError, Network, Passthrough, PoolLayer, PoolMode, Shape};
 
 /// Sections that keep the shape and cost nothing in the cost model (spec §1:
 /// "activation and batch norm are free"; dropout, softmax and the loss/detection heads
@@ -162,19 +162,19 @@ impl Builder {
         Ok(Produced::Conv(index))
     }
 
+    /// A `[maxpool]` read as the DAG form reads it, fused when that is a plain pool
+    /// (Darknet's padding reaches no window: the planner's fused pools have none).
     fn maxpool(&mut self, s: &Section<'_>) -> Result<Produced, ModelError> {
         let stride = s.size_or("stride", 1, 1)?;
-        let size = s.size_or("size", 1, stride)?;
-        let padding = s.size_or("padding", 0, size - 1)?;
         for key in ["stride_x", "stride_y"] {
             s.require_neutral(key, stride, "the planner's pools have one stride")?;
         }
-        for key in ["maxpool_depth", "antialiasing"] {
-            s.require_neutral(key, 0, "not a plain max-pool")?;
-        }
         let p = self.chain.pool_target(&s.origin())?;
-        check_pool_padding(s, p.conv_out, size, stride, padding)?;
-        self.chain.fuse(p, size, stride, &s.origin())?;
+        let pool = dag::read_pool(s, PoolMode::Max, p.conv_out)?;
+        if pool != PoolLayer::new(PoolMode::Max, pool.size, stride) {
+            return Err(s.error_at("a padded maxpool".into()));
+        }
+        self.chain.fuse(p, pool.size, stride, &s.origin())?;
         Ok(Produced::Other)
     }
 
@@ -225,28 +225,6 @@ pub fn read_conv(s: &Section<'_>) -> Result<Conv, ModelError> {
         s.require_neutral(key, 0, "not a plain convolution")?;
     }
     Ok(Conv::same(filters, size).with_stride(stride, padding))
-}
-
-/// Darknet pads a maxpool by `padding` in total (default `size − 1`), starting windows
-/// at `−padding/2`. That equals the planner's unpadded pool only when windows start at
-/// 0 and the output size is the same; otherwise the rows each device needs would differ.
-fn check_pool_padding(
-    s: &Section<'_>,
-    conv_out: Shape,
-    size: u32,
-    stride: u32,
-    padding: u32,
-) -> Result<(), ModelError> {
-    let (h, w) = (conv_out.height, conv_out.width);
-    if size > h || size > w {
-        return Ok(()); // the fused step reports the pool larger than its input
-    }
-    let darknet = |n: u32| (n + padding - size) / stride + 1;
-    let plain = |n: u32| (n - size) / stride + 1;
-    if padding / 2 == 0 && darknet(h) == plain(h) && darknet(w) == plain(w) {
-        return Ok(());
-    }
-    Err(s.error_at("a padded maxpool".into()))
 }
 
 /// Why a known section is refused, or that it is unknown.

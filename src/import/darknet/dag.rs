@@ -265,7 +265,11 @@ fn read_local(s: &Section<'_>) -> Result<Conv, ModelError> {
 /// padded by `padding/2` at the top and `padding − padding/2` at the bottom. Padding
 /// after the map that no window reaches (a 2×2/2 pool on an even map) is left out, so
 /// that such a pool is written as the plain pool it is.
-fn read_pool(s: &Section<'_>, mode: PoolMode, input: Shape) -> Result<PoolLayer, ModelError> {
+pub(super) fn read_pool(
+    s: &Section<'_>,
+    mode: PoolMode,
+    input: Shape,
+) -> Result<PoolLayer, ModelError> {
     let stride = s.size_or("stride", 1, 1)?;
     let stride_x = s.size_or("stride_x", 1, stride)?;
     let stride_y = s.size_or("stride_y", 1, stride)?;
