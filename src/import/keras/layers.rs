@@ -297,13 +297,17 @@ impl Call<'_, '_> {
 
     fn upsample(mut self) -> Result<Tensor, ModelError> {
         let t = self.image()?;
-        let size = self.cfg.get("size").map_or(Ok(2), |s| s.square(1))?;
+        let size = self.cfg.get("size");
+        let (factor, w) = size.as_ref().map_or(Ok((2, 2)), |s| s.pair(1))?;
+        if let (Some(s), true) = (size, factor != w) {
+            return Err(s.expected("equal factors (the planner upsamples by one factor)"));
+        }
         if let Some(i) = self.cfg.get("interpolation") {
             if i.str()? != "nearest" {
                 return Err(i.expected("\"nearest\" (the planner's upsampling repeats pixels)"));
             }
         }
-        let id = self.push(Layer::Upsample(Upsample { factor: size }), &[t.id])?;
+        let id = self.push(Layer::Upsample(Upsample { factor }), &[t.id])?;
         Ok(Tensor::plain(id, false))
     }
 
