@@ -208,23 +208,19 @@ impl Builder {
     }
 }
 
-/// A `[convolutional]` section: Darknet's `pad=1` means padding `size/2`, otherwise
-/// `padding` (default 0) is used.
+/// A `[convolutional]` as the DAG form reads it, when it is the paper's square conv
+/// with one stride and no dilation (which the DAG form ignores on a 1×1 kernel).
 pub fn read_conv(s: &Section<'_>) -> Result<Conv, ModelError> {
-    let filters = s.size("filters", 1)?;
-    let size = s.size("size", 1)?;
     let stride = s.size_or("stride", 1, 1)?;
-    let padding = s.conv_padding(size)?;
-    s.require_neutral("groups", 1, "a grouped convolution has a different cost")?;
-    s.require_neutral("dilation", 1, "a dilated kernel has a different footprint")?;
     for key in ["stride_x", "stride_y"] {
         s.require_neutral(key, stride, "the planner's convolutions have one stride")?;
     }
-    // Read (and refused) by the DAG form.
-    for key in ["antialiasing", "sway", "rotate", "stretch", "stretch_sway"] {
-        s.require_neutral(key, 0, "not a plain convolution")?;
+    s.require_neutral("dilation", 1, "a dilated kernel has a different footprint")?;
+    let conv = dag::read_conv(s)?;
+    if !conv.is_square() {
+        return Err(s.error_at("not the paper's square convolution".into()));
     }
-    Ok(Conv::same(filters, size).with_stride(stride, padding))
+    Ok(conv)
 }
 
 /// Why a known section is refused, or that it is unknown.

@@ -195,7 +195,7 @@ impl Dag {
 /// A `[convolutional]` as Darknet's `parse_convolutional` reads it: `stride_x` and
 /// `stride_y` override `stride`, `pad=1` means padding `size/2`, `groups` and
 /// `dilation` (ignored for 1×1 kernels) as written.
-fn read_conv(s: &Section<'_>) -> Result<Conv, ModelError> {
+pub(super) fn read_conv(s: &Section<'_>) -> Result<Conv, ModelError> {
     let filters = s.size("filters", 1)?;
     let size = s.size("size", 1)?;
     let stride = s.size_or("stride", 1, 1)?;
