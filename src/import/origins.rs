@@ -146,6 +146,7 @@ pub fn step(input: Shape, layer: Layer) -> Result<LayerInfo, String> {
 /// The output of `layer` reading several tensors of `shapes`, by the core's own rules,
 /// or why they do not fit.
 pub fn joined(layer: Layer, shapes: &[Shape]) -> Result<Shape, String> {
+    // As a layer after the tensors it reads; only the message is kept, not its place.
     let reads: Vec<usize> = (0..shapes.len()).collect();
     let at = Inputs {
         index: shapes.len(),
