@@ -7,7 +7,7 @@
 //! Tensors are numbered as the core numbers them: 0 is the model input, `n` the output
 //! of layer `n` (1-based).
 
-use super::origins::{joined, step, Draft, Origin};
+use super::origins::{output, Draft, Origin};
 use crate::model::{Layer, ModelError, Network, Shape};
 
 pub struct Graph {
@@ -47,11 +47,7 @@ impl Graph {
             )));
         }
         let shapes: Vec<Shape> = inputs.iter().map(|&t| self.shapes[t]).collect();
-        let output = match shapes.as_slice() {
-            [one] => step(*one, layer).map(|info| info.output),
-            _ => joined(layer, &shapes),
-        }
-        .map_err(|m| origin.error(m))?;
+        let output = output(layer, &shapes).map_err(|m| origin.error(m))?;
         let reads = if inputs == [self.draft.len()] {
             Vec::new()
         } else {

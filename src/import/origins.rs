@@ -143,9 +143,12 @@ pub fn step(input: Shape, layer: Layer) -> Result<LayerInfo, String> {
         .map_err(|e| e.message)
 }
 
-/// The output of `layer` reading several tensors of `shapes`, by the core's own rules,
-/// or why they do not fit.
-pub fn joined(layer: Layer, shapes: &[Shape]) -> Result<Shape, String> {
+/// The output of `layer` reading tensors of `shapes`, by the core's own rules (one
+/// input: [`step`]), or why they do not fit.
+pub fn output(layer: Layer, shapes: &[Shape]) -> Result<Shape, String> {
+    if let [one] = shapes {
+        return step(*one, layer).map(|info| info.output);
+    }
     // As a layer after the tensors it reads; only the message is kept, not its place.
     let reads: Vec<usize> = (0..shapes.len()).collect();
     let at = Inputs {

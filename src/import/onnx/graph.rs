@@ -9,7 +9,7 @@ use std::rc::Rc;
 use super::node::Node;
 use super::proto::{GraphProto, NodeProto};
 use super::value::{from_tensor, Act, Value};
-use crate::import::origins::{joined, step, Draft, Origin};
+use crate::import::origins::{output, step, Draft, Origin};
 use crate::import::preview;
 use crate::model::limits::MAX_LAYERS;
 use crate::model::{Conv, GatewayHead, HeadOp, Layer, ModelError, Network, Shape};
@@ -160,11 +160,7 @@ impl<'a> Graph<'a> {
             )));
         }
         let shapes: Vec<Shape> = ins.iter().map(|&l| self.shapes[l]).collect();
-        let shape = match shapes.as_slice() {
-            [one] => step(*one, layer).map(|info| info.output),
-            _ => joined(layer, &shapes),
-        }
-        .map_err(|m| origin.error(m))?;
+        let shape = output(layer, &shapes).map_err(|m| origin.error(m))?;
         self.shapes.push(shape);
         Ok(Act::new(self.draft.push(layer, ins, origin.clone()), shape))
     }
