@@ -80,6 +80,21 @@ pub trait Op {
     }
 }
 
+/// A window's optional fields, `(height, width)` sizes and strides and padding `[top,
+/// bottom, left, right]`, each set only where it differs from the square, symmetric
+/// case: the width, the width's stride, then the bottom, left and right padding.
+fn window_fields(size: (u32, u32), stride: (u32, u32), pad: [u32; 4]) -> [Option<u32>; 5] {
+    let differs = |v: u32, like: u32| (v != like).then_some(v);
+    let [top, bottom, left, right] = pad;
+    [
+        differs(size.1, size.0),
+        differs(stride.1, stride.0),
+        differs(bottom, top),
+        differs(left, top),
+        differs(right, top),
+    ]
+}
+
 /// What a layer reads, as `Network::new` resolved it.
 pub struct Inputs<'a> {
     /// 1-based, as in messages.

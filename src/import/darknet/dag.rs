@@ -300,11 +300,6 @@ pub(super) fn read_pool(
         }
     };
     let (bottom, right) = (after(input.height, stride_y), after(input.width, stride_x));
-    let mut pool = PoolLayer::new(mode, size, stride_y);
-    pool.padding = before;
-    pool.stride_w = (stride_x != stride_y).then_some(stride_x);
-    pool.pad_bottom = (bottom != before).then_some(bottom);
-    pool.pad_left = None;
-    pool.pad_right = (right != before).then_some(right);
-    Ok(pool)
+    let pad = [before, bottom, before, right];
+    Ok(PoolLayer::new(mode, 1, 1).with_window((size, size), (stride_y, stride_x), pad))
 }

@@ -13,7 +13,7 @@ use super::node::Node;
 use super::window::{self, Of};
 use crate::import::chain::{Chain, Poolable};
 use crate::import::origins::Origin;
-use crate::model::{Conv, Fc, Layer, ModelError, Network};
+use crate::model::{Conv, Fc, Layer, ModelError, Network, PoolLayer, PoolMode};
 
 struct Builder {
     chain: Chain,
@@ -155,10 +155,10 @@ impl Builder {
         }
         let pad = self.pending_pad.take();
         let w = window::read(cfg, self.chain.shape, pad.as_ref(), Of::Conv)?;
-        if w.dilation != 1 || w.overrides() != [None; 5] {
+        let conv = Conv::same(filters, 1).with_window(w.size, w.stride, w.pad);
+        if w.dilation != 1 || !conv.is_square() {
             return Err(cfg.error("a conv window that is not square and symmetric"));
         }
-        let conv = Conv::same(filters, w.size.0).with_stride(w.stride.0, w.pad[0]);
         self.chain.push(Layer::Conv(conv), origin).map(drop)
     }
 
@@ -173,7 +173,8 @@ impl Builder {
         check_channels_last(cfg)?;
         let p = self.pool_target(&origin)?;
         let w = window::read(cfg, p.conv_out, None, Of::Pool)?;
-        if w.overrides() != [None; 5] || w.pad != [0; 4] {
+        let pool = PoolLayer::new(PoolMode::Max, 1, 1).with_window(w.size, w.stride, w.pad);
+        if pool != PoolLayer::new(PoolMode::Max, w.size.0, w.stride.0) {
             return Err(cfg.error("a pool window that is not square and unpadded"));
         }
         self.chain.fuse(p, w.size.0, w.stride.0, &origin)

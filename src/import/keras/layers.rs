@@ -191,14 +191,7 @@ impl Call<'_, '_> {
     /// padding, reading `t`.
     fn conv_layer(&self, t: &Tensor, filters: u32, groups: u32) -> Result<Conv, ModelError> {
         let w = window::read(&self.cfg, self.shape(t), t.pad.as_ref(), Of::Conv)?;
-        let mut conv = Conv::same(filters, w.size.0).with_stride(w.stride.0, w.pad[0]);
-        [
-            conv.kernel_w,
-            conv.stride_w,
-            conv.pad_bottom,
-            conv.pad_left,
-            conv.pad_right,
-        ] = w.overrides();
+        let mut conv = Conv::same(filters, 1).with_window(w.size, w.stride, w.pad);
         conv.dilation = (w.dilation > 1).then_some(w.dilation);
         conv.groups = (groups > 1).then_some(groups);
         Ok(conv)
@@ -237,15 +230,7 @@ impl Call<'_, '_> {
     fn pool(mut self, mode: PoolMode) -> Result<Tensor, ModelError> {
         let t = self.image()?;
         let w = window::read(&self.cfg, self.shape(&t), t.pad.as_ref(), Of::Pool)?;
-        let mut pool = PoolLayer::new(mode, w.size.0, w.stride.0);
-        pool.padding = w.pad[0];
-        [
-            pool.size_w,
-            pool.stride_w,
-            pool.pad_bottom,
-            pool.pad_left,
-            pool.pad_right,
-        ] = w.overrides();
+        let pool = PoolLayer::new(mode, 1, 1).with_window(w.size, w.stride, w.pad);
         let id = self.push(Layer::Pool(pool), &[t.id])?;
         Ok(Tensor::plain(id, false))
     }

@@ -22,23 +22,6 @@ pub struct Window {
     pub pad: [u32; 4],
 }
 
-impl Window {
-    /// The planner's optional fields of a conv or pool, each set only where it differs
-    /// from the square, symmetric case: the width, the width's stride, then the bottom,
-    /// left and right padding (against the top's).
-    pub fn overrides(&self) -> [Option<u32>; 5] {
-        let differs = |v: u32, like: u32| (v != like).then_some(v);
-        let [top, bottom, left, right] = self.pad;
-        [
-            differs(self.size.1, self.size.0),
-            differs(self.stride.1, self.stride.0),
-            differs(bottom, top),
-            differs(left, top),
-            differs(right, top),
-        ]
-    }
-}
-
 /// The window a conv (`kernel_size`, strides 1 by default, `dilation_rate`) or a pool
 /// (`pool_size`, 2 by default; strides default to the size) of config `cfg` reads on an
 /// `input` tensor with `pad` still to fold in.
