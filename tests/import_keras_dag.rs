@@ -331,6 +331,14 @@ fn broken_graphs_are_refused_in_one_line_at_their_path() {
         (
             functional(
                 "[null, 8, 8, 3]",
+                &[("UpSampling2D", "u", r#", "size": [2, 3]"#, &["in"])],
+            ),
+            "$.config.layers[1].config.size",
+            "found [2,3] (an array), expected equal factors",
+        ),
+        (
+            functional(
+                "[null, 8, 8, 3]",
                 &[("Concatenate", "c", r#", "axis": 1"#, &["in", "in"])],
             ),
             "$.config.layers[1].config.axis",

@@ -592,7 +592,8 @@ fn what_the_planner_cannot_model_is_refused_with_the_reason() {
         vec![weight("w", &[4, 4, 1, 1])],
         "y",
     );
-    assert!(error(&m).contains("node 2 'y': Concat: inputs of 8×8 and 4×4 cannot be concatenated"));
+    assert!(error(&m)
+        .contains("node 2 'y': Concat: concatenates maps of different sizes: 8×8×4 and 4×4×4"));
     // The dropout mask and MaxPool's indices are not modelled.
     let m = model(
         [1, 4, 8, 8],

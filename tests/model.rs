@@ -305,7 +305,7 @@ fn a_product_reads_inputs_of_one_shape_and_costs_what_an_add_costs() {
     );
     refused(
         dag(vec![conv(3), Layer::Mul], vec![vec![0], vec![1, 0]]),
-        "layer 2: inputs must have the same shape: 8×8×3 and 8×8×2",
+        "layer 2: multiplies tensors of different shapes: 8×8×3 and 8×8×2",
     );
     // A per-channel product is a scale, not a mul: 1×1×2 factors are refused here.
     let gap = Layer::Pool(coopai::model::PoolLayer::global(
@@ -313,7 +313,7 @@ fn a_product_reads_inputs_of_one_shape_and_costs_what_an_add_costs() {
     ));
     refused(
         dag(vec![gap, Layer::Mul], vec![vec![0], vec![0, 1]]),
-        "layer 2: inputs must have the same shape: 8×8×2 and 1×1×2",
+        "layer 2: multiplies tensors of different shapes: 8×8×2 and 1×1×2",
     );
     let e = json::parse_model(
         r#"{"input": {"height": 4, "width": 4, "channels": 1},

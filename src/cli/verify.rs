@@ -48,13 +48,10 @@ pub fn run(
         };
         text.expect("a report serialises") + "\n"
     } else {
-        let i = net.input;
         format!(
-            "{} at {}×{}×{}, {} on k = {} devices, seed {seed}: ran in {seconds:.2} s\n\n{}",
+            "{} at {}, {} on k = {} devices, seed {seed}: ran in {seconds:.2} s\n\n{}",
             report.model,
-            i.height,
-            i.width,
-            i.channels,
+            net.input,
             report.algorithm.name().to_uppercase(),
             report.devices,
             render(&report)

@@ -76,6 +76,20 @@ impl Chain {
         Ok(())
     }
 
+    /// A global pool `H×W×C → 1×1×C` written at `origin`: on a square map exactly a pool
+    /// of size and stride `H` fused into the last conv; nothing on a `1×1` map.
+    pub fn global_pool(&mut self, origin: &Origin) -> Result<(), ModelError> {
+        if self.shape.height == 1 && self.shape.width == 1 {
+            return Ok(());
+        }
+        let p = self.pool_target(origin)?;
+        let Shape { height, width, .. } = p.conv_out;
+        if height != width {
+            return Err(origin.error("a global pool over a map that is not square"));
+        }
+        self.fuse(p, height, height, origin)
+    }
+
     /// Something that is not a conv now stands after the last conv (a flatten, a route).
     pub fn close_pool(&mut self) {
         self.poolable = None;

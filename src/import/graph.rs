@@ -7,7 +7,7 @@
 //! Tensors are numbered as the core numbers them: 0 is the model input, `n` the output
 //! of layer `n` (1-based).
 
-use super::origins::{step, Draft, Origin};
+use super::origins::{output, Draft, Origin};
 use crate::model::{Layer, ModelError, Network, Shape};
 
 pub struct Graph {
@@ -30,9 +30,7 @@ impl Graph {
     }
 
     /// Appends `layer` reading the tensors `inputs` (in order), written at `origin`;
-    /// returns its tensor. One-input layers are stepped by the core's own rules; the
-    /// shapes of multi-input layers are derived here and checked again by the core when
-    /// the model is finished.
+    /// returns its tensor, its shape derived by the core's own rules.
     pub fn push(
         &mut self,
         layer: Layer,
@@ -49,10 +47,7 @@ impl Graph {
             )));
         }
         let shapes: Vec<Shape> = inputs.iter().map(|&t| self.shapes[t]).collect();
-        let output = match shapes.as_slice() {
-            [one] => step(*one, layer).map_err(|m| origin.error(m))?.output,
-            _ => joined(layer, &shapes, &origin)?,
-        };
+        let output = output(layer, &shapes).map_err(|m| origin.error(m))?;
         let reads = if inputs == [self.draft.len()] {
             Vec::new()
         } else {
@@ -74,61 +69,4 @@ impl Graph {
         }
         self.draft.finish()
     }
-}
-
-/// The output of `layer` reading several tensors of `shapes`, or why they do not fit.
-fn joined(layer: Layer, shapes: &[Shape], origin: &Origin) -> Result<Shape, ModelError> {
-    match (layer, shapes) {
-        (Layer::Add | Layer::Mul, [first, rest @ ..]) => {
-            if let Some(other) = rest.iter().find(|s| *s != first) {
-                let verb = if layer == Layer::Add {
-                    "adds"
-                } else {
-                    "multiplies"
-                };
-                return Err(origin.error(format!(
-                    "{verb} tensors of different shapes: {} and {}",
-                    show(*first),
-                    show(*other)
-                )));
-            }
-            Ok(*first)
-        }
-        (Layer::Concat, [first, ..]) => {
-            if let Some(other) =
-                (shapes.iter()).find(|s| s.height != first.height || s.width != first.width)
-            {
-                return Err(origin.error(format!(
-                    "concatenates maps of different sizes: {} and {}",
-                    show(*first),
-                    show(*other)
-                )));
-            }
-            let channels: u64 = shapes.iter().map(|s| u64::from(s.channels)).sum();
-            let channels = crate::model::limits::checked_u32(None, "concat channels", &[channels])
-                .map_err(|e| origin.error(e.message))?;
-            Ok(Shape::new(first.height, first.width, channels))
-        }
-        (Layer::Scale, [map, factors]) => {
-            if factors.height != 1 || factors.width != 1 || factors.channels != map.channels {
-                return Err(origin.error(format!(
-                    "scales a {} map by {} factors, expected 1×1×{}",
-                    show(*map),
-                    show(*factors),
-                    map.channels
-                )));
-            }
-            Ok(*map)
-        }
-        _ => Err(origin.error(format!(
-            "a {} layer cannot read {} inputs",
-            layer.type_name(),
-            shapes.len()
-        ))),
-    }
-}
-
-/// `H×W×C`.
-pub fn show(s: Shape) -> String {
-    format!("{}×{}×{}", s.height, s.width, s.channels)
 }

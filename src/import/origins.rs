@@ -2,6 +2,7 @@
 //! (a kernel larger than its input, a FLOP limit) points at the line or JSON path that
 //! wrote the layer rather than at a layer number the user never wrote.
 
+use crate::layers::Inputs;
 use crate::model::{Layer, LayerInfo, Model, ModelError, Network, Shape};
 
 /// A place in the source text and what stands there, e.g. `line 40` and `[convolutional]`.
@@ -139,5 +140,28 @@ pub fn step(input: Shape, layer: Layer) -> Result<LayerInfo, String> {
     };
     Network::new(&model)
         .map(|n| n.layers[0])
+        .map_err(|e| e.message)
+}
+
+/// The output of `layer` reading tensors of `shapes`, by the core's own rules (one
+/// input: [`step`]), or why they do not fit.
+pub fn output(layer: Layer, shapes: &[Shape]) -> Result<Shape, String> {
+    if let [one] = shapes {
+        return step(*one, layer).map(|info| info.output);
+    }
+    // As a layer after the tensors it reads; only the message is kept, not its place.
+    let reads: Vec<usize> = (0..shapes.len()).collect();
+    let at = Inputs {
+        index: shapes.len(),
+        kind: layer,
+        shapes,
+        reads: &reads,
+        dag: true,
+        skip_channels: 0,
+    };
+    layer
+        .op()
+        .derive(&at)
+        .map(|i| i.output)
         .map_err(|e| e.message)
 }

@@ -12,7 +12,7 @@ impl Op for Add {
     }
 
     fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
-        at.elementwise().map(|s| at.free(s))
+        at.elementwise("adds").map(|s| at.free(s))
     }
 }
 

@@ -11,7 +11,7 @@ impl Op for Concat {
 
     fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
         at.arity("one or more inputs", !at.shapes.is_empty())?;
-        at.all_alike("the same height and width", |a, b| {
+        at.all_alike("concatenates maps of different sizes", |a, b| {
             a.height == b.height && a.width == b.width
         })?;
         let channels: u64 = at.shapes.iter().map(|s| u64::from(s.channels)).sum();

@@ -72,6 +72,14 @@ impl Conv {
         self
     }
 
+    /// The window `kernel` by `stride` (height, width) padded `[top, bottom, left, right]`.
+    pub fn with_window(mut self, kernel: (u32, u32), stride: (u32, u32), pad: [u32; 4]) -> Self {
+        (self.kernel, self.stride, self.padding) = (kernel.0, stride.0, pad[0]);
+        let fields = super::window_fields(kernel, stride, pad);
+        [self.kernel_w, self.stride_w, self.pad_bottom, self.pad_left, self.pad_right] = fields;
+        self
+    }
+
     pub const fn with_groups(mut self, groups: u32) -> Self {
         self.groups = Some(groups);
         self

@@ -85,6 +85,21 @@ pub trait Op {
     }
 }
 
+/// A window's optional fields, `(height, width)` sizes and strides and padding `[top,
+/// bottom, left, right]`, each set only where it differs from the square, symmetric
+/// case: the width, the width's stride, then the bottom, left and right padding.
+fn window_fields(size: (u32, u32), stride: (u32, u32), pad: [u32; 4]) -> [Option<u32>; 5] {
+    let differs = |v: u32, like: u32| (v != like).then_some(v);
+    let [top, bottom, left, right] = pad;
+    [
+        differs(size.1, size.0),
+        differs(stride.1, stride.0),
+        differs(bottom, top),
+        differs(left, top),
+        differs(right, top),
+    ]
+}
+
 /// What a layer reads, as `Network::new` resolved it.
 pub struct Inputs<'a> {
     /// 1-based, as in messages.
@@ -141,26 +156,26 @@ impl Inputs<'_> {
         Ok(self.shapes[0])
     }
 
-    /// The shape of two or more inputs of one shape (an elementwise join).
-    pub fn elementwise(&self) -> Result<Shape, ModelError> {
+    /// The shape of two or more inputs of one shape (an elementwise join that `does`
+    /// them, e.g. "adds").
+    pub fn elementwise(&self, does: &str) -> Result<Shape, ModelError> {
         self.arity("two or more inputs", self.shapes.len() >= 2)?;
-        self.all_alike("the same shape", |a, b| a == b)?;
+        self.all_alike(&format!("{does} tensors of different shapes"), |a, b| {
+            a == b
+        })?;
         Ok(self.shapes[0])
     }
 
-    /// Refuses inputs that are not all `same` as the first (`what` says how).
+    /// Refuses inputs that are not all `same` as the first (`why` says how they differ).
     pub fn all_alike(
         &self,
-        what: &str,
+        why: &str,
         same: impl Fn(Shape, Shape) -> bool,
     ) -> Result<(), ModelError> {
         let first = self.shapes[0];
         match self.shapes.iter().find(|&&s| !same(first, s)) {
             None => Ok(()),
-            Some(s) => Err(self.error(format!(
-                "inputs must have {what}: {}×{}×{} and {}×{}×{}",
-                first.height, first.width, first.channels, s.height, s.width, s.channels
-            ))),
+            Some(s) => Err(self.error(format!("{why}: {first} and {s}"))),
         }
     }
 }

@@ -13,7 +13,7 @@ impl Op for Mul {
     }
 
     fn derive(&self, at: &Inputs) -> Result<LayerInfo, ModelError> {
-        at.elementwise().map(|s| at.free(s))
+        at.elementwise("multiplies").map(|s| at.free(s))
     }
 }
 

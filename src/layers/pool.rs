@@ -62,6 +62,14 @@ impl PoolLayer {
         }
     }
 
+    /// The window `size` by `stride` (height, width) padded `[top, bottom, left, right]`.
+    pub fn with_window(mut self, size: (u32, u32), stride: (u32, u32), pad: [u32; 4]) -> Self {
+        (self.size, self.stride, self.padding) = (size.0, stride.0, pad[0]);
+        let fields = super::window_fields(size, stride, pad);
+        [self.size_w, self.stride_w, self.pad_bottom, self.pad_left, self.pad_right] = fields;
+        self
+    }
+
     /// A global pool (e.g. global average pooling before the classifier).
     pub const fn global(mode: PoolMode) -> Self {
         let mut p = PoolLayer::new(mode, 1, 1);

@@ -18,8 +18,8 @@ impl Op for Scale {
         let (input, f) = (at.shapes[0], at.shapes[1]);
         if f.height != 1 || f.width != 1 || f.channels != input.channels {
             return Err(at.error(format!(
-                "scale factors must be 1×1×{}, found {}×{}×{}",
-                input.channels, f.height, f.width, f.channels
+                "scales a {input} map by {f} factors, expected 1×1×{}",
+                input.channels
             )));
         }
         Ok(at.free(input))

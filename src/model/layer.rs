@@ -32,6 +32,13 @@ impl Shape {
     }
 }
 
+/// `H×W×C`, as messages write a shape.
+impl std::fmt::Display for Shape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}×{}×{}", self.height, self.width, self.channels)
+    }
+}
+
 /// A max-pool fused to the output of a conv layer (no padding).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -119,6 +119,18 @@ pub struct DevicePlan {
     pub reads: Vec<TensorRows>,
 }
 
+impl DevicePlan {
+    /// Its rows at conv layer `m`, when the block holds it.
+    pub fn layer_rows(&self, m: usize) -> Option<&LayerRows> {
+        self.layers.iter().find(|l| l.layer == m)
+    }
+
+    /// Its neurons at FL `j`, when the block holds it.
+    pub fn neurons_of(&self, j: usize) -> Option<&Neurons> {
+        self.neurons.iter().find(|n| n.layer == j)
+    }
+}
+
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct BlockPlan {
     pub round: usize,

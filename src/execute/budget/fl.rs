@@ -10,11 +10,7 @@ use crate::solver::{BlockPlan, DevicePlan};
 /// A device's partial sum of the closing FL `j` (`no` outputs) of a `conv+fc` round:
 /// its inputs flattened, the product, the upload, adding it at the gateway.
 pub(super) fn partial_sum(dev: &DevicePlan, j: usize, no: u64) -> Cost {
-    let n = dev
-        .neurons
-        .iter()
-        .find(|n| n.layer == j)
-        .map_or(0, |n| rows(n.inputs));
+    let n = dev.neurons_of(j).map_or(0, |n| rows(n.inputs));
     let mut cost = Cost::default();
     cost.elements(n);
     cost.add(fc(n, no));
@@ -44,7 +40,7 @@ pub(super) fn fc_round(net: &Network, block: &BlockPlan) -> (Cost, u64) {
         Case::FcModel => {
             all.store(last.output.elements() as u32);
             for dev in &block.devices {
-                let n = dev.neurons.iter().find(|n| n.layer == block.last);
+                let n = dev.neurons_of(block.last);
                 let (i, m) = n.map_or((0, 0), |n| (rows(n.inputs), rows(n.outputs)));
                 all.store(no as u32);
                 all.add(send(i));
@@ -60,7 +56,7 @@ pub(super) fn fc_round(net: &Network, block: &BlockPlan) -> (Cost, u64) {
             all.elements(no); // the sum
             let mid_no = first.output.elements();
             for dev in &block.devices {
-                let n = dev.neurons.iter().find(|n| n.layer == block.first);
+                let n = dev.neurons_of(block.first);
                 let (i, mid) = n.map_or((0, 0), |n| (rows(n.inputs), rows(n.outputs)));
                 all.add(send(i));
                 let used = if block.case == Case::FcHybrid {
@@ -68,7 +64,7 @@ pub(super) fn fc_round(net: &Network, block: &BlockPlan) -> (Cost, u64) {
                     all.work(mid);
                     all.store(mid_no as u32);
                     all.elements(mid);
-                    let m = dev.neurons.iter().find(|n| n.layer == block.last);
+                    let m = dev.neurons_of(block.last);
                     let u = m.map_or(0, |n| rows(n.inputs));
                     all.elements(u);
                     u

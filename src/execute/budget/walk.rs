@@ -168,7 +168,7 @@ impl Walk<'_> {
                     working.store(shape(net, t).height);
                 }
             }
-            let layer = dev.layers.iter().find(|l| l.layer == m);
+            let layer = dev.layer_rows(m);
             match layer.and_then(|l| l.rows) {
                 Some(out) => {
                     let computed = layer.and_then(|l| l.computed).unwrap_or(out);
@@ -248,10 +248,7 @@ impl Walk<'_> {
 
 /// Rows of tensor `t` in the device's share (`own`).
 fn own_rows(dev: &DevicePlan, t: usize) -> u64 {
-    dev.layers
-        .iter()
-        .find(|l| l.layer == t)
-        .map_or(0, |l| rows(l.own))
+    dev.layer_rows(t).map_or(0, |l| rows(l.own))
 }
 
 /// Rows of its share of the previous round's last layer device `d` kept: its `own`

@@ -27,9 +27,7 @@ fn neurons<'p>(
     round: usize,
 ) -> Result<&'p Neurons, ExecError> {
     let n = block.devices[d]
-        .neurons
-        .iter()
-        .find(|n| n.layer == j)
+        .neurons_of(j)
         .ok_or_else(|| plan_error(round, format!("device {d} has no neurons at layer {j}")))?;
     let fits =
         |r: Option<Rows>, n: u64| r.is_none_or(|r| r.first <= r.last && u64::from(r.last) < n);

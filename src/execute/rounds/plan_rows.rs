@@ -14,9 +14,7 @@ pub fn plan_error(round: usize, message: String) -> ExecError {
 
 /// The rows device `dev` handles at spatial layer `r`.
 pub fn rows_at(dev: &DevicePlan, r: usize, round: usize) -> Result<&LayerRows, ExecError> {
-    dev.layers
-        .iter()
-        .find(|l| l.layer == r)
+    dev.layer_rows(r)
         .ok_or_else(|| plan_error(round, format!("a device has no rows for layer {r}")))
 }
 
@@ -87,11 +85,7 @@ pub fn tensor_reads(net: &Network, block: &BlockPlan, dev: &DevicePlan) -> Vec<T
     };
     let target = b.spec.target;
     let layer = net.layer(target);
-    let computed = dev
-        .layers
-        .iter()
-        .find(|l| l.layer == target)
-        .and_then(|l| l.computed);
+    let computed = dev.layer_rows(target).and_then(|l| l.computed);
     if let (true, Layer::Conv(c), Some(r)) = (
         (block.first..=block.last).contains(&target),
         layer.kind,

@@ -302,11 +302,7 @@ fn partial_sum(
     x: &RowStore,
 ) -> Result<Option<Flat>, ExecError> {
     let round = ctx.round;
-    let inputs = plan
-        .neurons
-        .iter()
-        .find(|n| n.layer == j)
-        .and_then(|n| n.inputs);
+    let inputs = plan.neurons_of(j).and_then(|n| n.inputs);
     let Some(inputs) = inputs else {
         return Ok(None);
     };

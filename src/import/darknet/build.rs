@@ -10,7 +10,7 @@ use super::section::Section;
 use super::{dag, passthrough};
 use crate::import::chain::Chain;
 use crate::import::origins::Origin;
-use crate::model::{Conv, Fc, Layer, ModelError, Network, Passthrough, Shape};
+use crate::model::{Conv, Fc, Layer, ModelError, Network, Passthrough, PoolLayer, PoolMode, Shape};
 
 /// Sections that keep the shape and cost nothing in the cost model (spec §1:
 /// "activation and batch norm are free"; dropout, softmax and the loss/detection heads
@@ -162,34 +162,25 @@ impl Builder {
         Ok(Produced::Conv(index))
     }
 
+    /// A `[maxpool]` read as the DAG form reads it, fused when that is a plain pool
+    /// (Darknet's padding reaches no window: the planner's fused pools have none).
     fn maxpool(&mut self, s: &Section<'_>) -> Result<Produced, ModelError> {
         let stride = s.size_or("stride", 1, 1)?;
-        let size = s.size_or("size", 1, stride)?;
-        let padding = s.size_or("padding", 0, size - 1)?;
         for key in ["stride_x", "stride_y"] {
             s.require_neutral(key, stride, "the planner's pools have one stride")?;
         }
-        for key in ["maxpool_depth", "antialiasing"] {
-            s.require_neutral(key, 0, "not a plain max-pool")?;
-        }
         let p = self.chain.pool_target(&s.origin())?;
-        check_pool_padding(s, p.conv_out, size, stride, padding)?;
-        self.chain.fuse(p, size, stride, &s.origin())?;
+        let pool = dag::read_pool(s, PoolMode::Max, p.conv_out)?;
+        if pool != PoolLayer::new(PoolMode::Max, pool.size, stride) {
+            return Err(s.error_at("a padded maxpool".into()));
+        }
+        self.chain.fuse(p, pool.size, stride, &s.origin())?;
         Ok(Produced::Other)
     }
 
-    /// Darknet's `[avgpool]` is global: `H×W×C → 1×1×C`. A pool costs no FLOPs, so on a
-    /// square map it is exactly a fused pool of size and stride `H`.
+    /// Darknet's `[avgpool]` is global (a pool costs no FLOPs, so it fuses exactly).
     fn avgpool(&mut self, s: &Section<'_>) -> Result<Produced, ModelError> {
-        if self.chain.shape.height == 1 && self.chain.shape.width == 1 {
-            return Ok(Produced::Other);
-        }
-        let p = self.chain.pool_target(&s.origin())?;
-        let Shape { height, width, .. } = p.conv_out;
-        if height != width {
-            return Err(s.error_at("a global pool over a map that is not square".into()));
-        }
-        self.chain.fuse(p, height, height, &s.origin())?;
+        self.chain.global_pool(&s.origin())?;
         Ok(Produced::Other)
     }
 
@@ -217,45 +208,19 @@ impl Builder {
     }
 }
 
-/// A `[convolutional]` section: Darknet's `pad=1` means padding `size/2`, otherwise
-/// `padding` (default 0) is used.
+/// A `[convolutional]` as the DAG form reads it, when it is the paper's square conv
+/// with one stride and no dilation (which the DAG form ignores on a 1×1 kernel).
 pub fn read_conv(s: &Section<'_>) -> Result<Conv, ModelError> {
-    let filters = s.size("filters", 1)?;
-    let size = s.size("size", 1)?;
     let stride = s.size_or("stride", 1, 1)?;
-    let padding = s.conv_padding(size)?;
-    s.require_neutral("groups", 1, "a grouped convolution has a different cost")?;
-    s.require_neutral("dilation", 1, "a dilated kernel has a different footprint")?;
     for key in ["stride_x", "stride_y"] {
         s.require_neutral(key, stride, "the planner's convolutions have one stride")?;
     }
-    // Read (and refused) by the DAG form.
-    for key in ["antialiasing", "sway", "rotate", "stretch", "stretch_sway"] {
-        s.require_neutral(key, 0, "not a plain convolution")?;
+    s.require_neutral("dilation", 1, "a dilated kernel has a different footprint")?;
+    let conv = dag::read_conv(s)?;
+    if !conv.is_square() {
+        return Err(s.error_at("not the paper's square convolution".into()));
     }
-    Ok(Conv::same(filters, size).with_stride(stride, padding))
-}
-
-/// Darknet pads a maxpool by `padding` in total (default `size − 1`), starting windows
-/// at `−padding/2`. That equals the planner's unpadded pool only when windows start at
-/// 0 and the output size is the same; otherwise the rows each device needs would differ.
-fn check_pool_padding(
-    s: &Section<'_>,
-    conv_out: Shape,
-    size: u32,
-    stride: u32,
-    padding: u32,
-) -> Result<(), ModelError> {
-    let (h, w) = (conv_out.height, conv_out.width);
-    if size > h || size > w {
-        return Ok(()); // the fused step reports the pool larger than its input
-    }
-    let darknet = |n: u32| (n + padding - size) / stride + 1;
-    let plain = |n: u32| (n - size) / stride + 1;
-    if padding / 2 == 0 && darknet(h) == plain(h) && darknet(w) == plain(w) {
-        return Ok(());
-    }
-    Err(s.error_at("a padded maxpool".into()))
+    Ok(conv)
 }
 
 /// Why a known section is refused, or that it is unknown.

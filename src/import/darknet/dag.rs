@@ -195,7 +195,7 @@ impl Dag {
 /// A `[convolutional]` as Darknet's `parse_convolutional` reads it: `stride_x` and
 /// `stride_y` override `stride`, `pad=1` means padding `size/2`, `groups` and
 /// `dilation` (ignored for 1×1 kernels) as written.
-fn read_conv(s: &Section<'_>) -> Result<Conv, ModelError> {
+pub(super) fn read_conv(s: &Section<'_>) -> Result<Conv, ModelError> {
     let filters = s.size("filters", 1)?;
     let size = s.size("size", 1)?;
     let stride = s.size_or("stride", 1, 1)?;
@@ -265,7 +265,11 @@ fn read_local(s: &Section<'_>) -> Result<Conv, ModelError> {
 /// padded by `padding/2` at the top and `padding − padding/2` at the bottom. Padding
 /// after the map that no window reaches (a 2×2/2 pool on an even map) is left out, so
 /// that such a pool is written as the plain pool it is.
-fn read_pool(s: &Section<'_>, mode: PoolMode, input: Shape) -> Result<PoolLayer, ModelError> {
+pub(super) fn read_pool(
+    s: &Section<'_>,
+    mode: PoolMode,
+    input: Shape,
+) -> Result<PoolLayer, ModelError> {
     let stride = s.size_or("stride", 1, 1)?;
     let stride_x = s.size_or("stride_x", 1, stride)?;
     let stride_y = s.size_or("stride_y", 1, stride)?;
@@ -296,11 +300,6 @@ fn read_pool(s: &Section<'_>, mode: PoolMode, input: Shape) -> Result<PoolLayer,
         }
     };
     let (bottom, right) = (after(input.height, stride_y), after(input.width, stride_x));
-    let mut pool = PoolLayer::new(mode, size, stride_y);
-    pool.padding = before;
-    pool.stride_w = (stride_x != stride_y).then_some(stride_x);
-    pool.pad_bottom = (bottom != before).then_some(bottom);
-    pool.pad_left = None;
-    pool.pad_right = (right != before).then_some(right);
-    Ok(pool)
+    let pad = [before, bottom, before, right];
+    Ok(PoolLayer::new(mode, 1, 1).with_window((size, size), (stride_y, stride_x), pad))
 }

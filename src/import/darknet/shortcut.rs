@@ -9,7 +9,7 @@
 //! (groups of `gcd` channels) and a [`Concat`](Layer::Concat) puts the untouched
 //! channels back after the sum. ResNet-18/34/50 and CSPResNeXt cfgs rely on it.
 
-use crate::import::graph::{show, Graph};
+use crate::import::graph::Graph;
 use crate::import::origins::Origin;
 use crate::model::{Layer, ModelError, PoolLayer, PoolMode, Split};
 
@@ -65,10 +65,8 @@ fn sample(
     let stride = f.width / prev.width;
     if stride < 2 || f.width != stride * prev.width || f.height != stride * prev.height {
         return Err(origin.error(format!(
-            "adds a {} map to a {} one; expected equal sizes, or `from` larger by one whole \
-             factor in both directions (Darknet then samples it with that stride)",
-            show(f),
-            show(prev)
+            "adds a {f} map to a {prev} one; expected equal sizes, or `from` larger by one whole \
+             factor in both directions (Darknet then samples it with that stride)"
         )));
     }
     g.push(

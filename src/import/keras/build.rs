@@ -8,19 +8,19 @@
 use serde_json::Value;
 
 use super::functional;
-use super::layers::{check_channels_last, CHAIN_FREE, FREE};
+use super::layers::{check_channels_last, Pad, CHAIN_FREE, FREE};
 use super::node::Node;
-use super::{padding, window};
+use super::window::{self, Of};
 use crate::import::chain::{Chain, Poolable};
 use crate::import::origins::Origin;
-use crate::model::{Conv, Fc, Layer, ModelError, Network, Shape};
+use crate::model::{Conv, Fc, Layer, ModelError, Network, PoolLayer, PoolMode};
 
 struct Builder {
     chain: Chain,
     /// After `Flatten`, a global pool or a flat `Dense`: only `Dense` may follow.
     flat: bool,
     /// Padding of a `ZeroPadding2D` waiting for its `Conv2D`, and where it was written.
-    pending_pad: Option<(u32, String)>,
+    pending_pad: Option<Pad>,
 }
 
 /// Builds and validates the model of a parsed Keras JSON document: `model.to_json()`,
@@ -80,8 +80,11 @@ fn chain(layers: &[Node<'_>], config: &Node<'_>, name: String) -> Result<Network
     for (i, layer) in layers.iter().enumerate() {
         b.layer(i, layer)?;
     }
-    if let Some((_, path)) = b.pending_pad {
-        return Err(ModelError::at(path, "ZeroPadding2D: no Conv2D after it"));
+    if let Some(pad) = b.pending_pad {
+        return Err(ModelError::at(
+            pad.path,
+            "ZeroPadding2D: no Conv2D after it",
+        ));
     }
     b.chain.finish()
 }
@@ -101,9 +104,9 @@ impl Builder {
         };
         let origin = Origin::new(layer.path.clone(), label);
         if class != "Conv2D" && class != "Convolution2D" {
-            if let Some((_, path)) = &self.pending_pad {
+            if let Some(pad) = &self.pending_pad {
                 return Err(ModelError::at(
-                    path.clone(),
+                    pad.path.clone(),
                     "ZeroPadding2D: no Conv2D after it",
                 ));
             }
@@ -139,34 +142,23 @@ impl Builder {
         Ok(())
     }
 
+    /// A conv whose window (Keras' geometry, `window::read`) is the paper's: square,
+    /// undilated, padded alike on every side.
     fn conv(&mut self, cfg: &Node<'_>, origin: Origin) -> Result<(), ModelError> {
         self.check_spatial(&origin)?;
         check_channels_last(cfg)?;
         let filters = cfg.field("filters")?.size(1)?;
-        let kernel = cfg.field("kernel_size")?.square(1)?;
-        let stride = cfg.get("strides").map_or(Ok(1), |s| s.square(1))?;
-        if let Some(d) = cfg.get("dilation_rate") {
-            if d.square(1)? != 1 {
-                return Err(d.expected("1 (a dilated kernel has a different footprint)"));
-            }
-        }
         if let Some(g) = cfg.get("groups") {
             if g.size(1)? != 1 {
                 return Err(g.expected("1 (a grouped convolution has a different cost)"));
             }
         }
-        let before = self.pending_pad.take().map_or(0, |(p, _)| p);
-        let (h, w) = (
-            self.chain.shape.height + 2 * before,
-            self.chain.shape.width + 2 * before,
-        );
-        let padding = if window::same(cfg)? {
-            padding::symmetric_same(h, w, kernel, stride)
-                .ok_or_else(|| cfg.error("asymmetric \"same\" padding"))?
-        } else {
-            0
-        };
-        let conv = Conv::same(filters, kernel).with_stride(stride, before + padding);
+        let pad = self.pending_pad.take();
+        let w = window::read(cfg, self.chain.shape, pad.as_ref(), Of::Conv)?;
+        let conv = Conv::same(filters, 1).with_window(w.size, w.stride, w.pad);
+        if w.dilation != 1 || !conv.is_square() {
+            return Err(cfg.error("a conv window that is not square and symmetric"));
+        }
         self.chain.push(Layer::Conv(conv), origin).map(drop)
     }
 
@@ -179,31 +171,20 @@ impl Builder {
     /// A max or average pool; either costs nothing, so only its geometry matters.
     fn pool(&mut self, cfg: &Node<'_>, origin: Origin) -> Result<(), ModelError> {
         check_channels_last(cfg)?;
-        let size = cfg.get("pool_size").map_or(Ok(2), |s| s.square(1))?;
-        let stride = cfg.get("strides").map_or(Ok(size), |s| s.square(1))?;
-        let same = window::same(cfg)?;
         let p = self.pool_target(&origin)?;
-        let Shape { height, width, .. } = p.conv_out;
-        let pads = |n: u32| padding::same_total(n, size, stride) != 0;
-        if same && (pads(height) || pads(width)) {
-            return Err(cfg.error("\"same\" pooling that pads (the chain's pools have none)"));
+        let w = window::read(cfg, p.conv_out, None, Of::Pool)?;
+        let pool = PoolLayer::new(PoolMode::Max, 1, 1).with_window(w.size, w.stride, w.pad);
+        if pool != PoolLayer::new(PoolMode::Max, w.size.0, w.stride.0) {
+            return Err(cfg.error("a pool window that is not square and unpadded"));
         }
-        self.chain.fuse(p, size, stride, &origin)
+        self.chain.fuse(p, w.size.0, w.stride.0, &origin)
     }
 
-    /// A global pool `H×W×C → C`, exactly a fused pool of size and stride `H` on a square map.
+    /// A global pool `H×W×C → C`, after which the tensor is flat.
     fn global_pool(&mut self, cfg: &Node<'_>, origin: Origin) -> Result<(), ModelError> {
         check_channels_last(cfg)?;
-        if self.chain.shape.height == 1 && self.chain.shape.width == 1 && !self.flat {
-            self.flat = true;
-            return Ok(());
-        }
-        let p = self.pool_target(&origin)?;
-        let Shape { height, width, .. } = p.conv_out;
-        if height != width {
-            return Err(origin.error("a global pool over a map that is not square"));
-        }
-        self.chain.fuse(p, height, height, &origin)?;
+        self.check_spatial(&origin)?;
+        self.chain.global_pool(&origin)?;
         self.flat = true;
         Ok(())
     }
@@ -227,7 +208,10 @@ impl Builder {
         };
         match sides.split_first() {
             Some((&p, rest)) if rest.iter().all(|&q| q == p) => {
-                self.pending_pad = Some((p, origin.location));
+                self.pending_pad = Some(Pad {
+                    sides: [p; 4],
+                    path: origin.location,
+                });
                 Ok(())
             }
             _ => {

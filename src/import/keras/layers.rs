@@ -4,7 +4,7 @@
 
 use super::node::Node;
 use super::window::{self, Of};
-use crate::import::graph::{show, Graph};
+use crate::import::graph::Graph;
 use crate::import::origins::Origin;
 use crate::model::{
     Bilinear, Conv, Crop, Fc, Layer, ModelError, PoolLayer, PoolMode, Shape, Upsample,
@@ -178,7 +178,7 @@ impl Call<'_, '_> {
         if t.flat {
             return Err(self.origin.error(format!(
                 "needs an image tensor, but its input is flat ({})",
-                show(self.shape(&t))
+                self.shape(&t)
             )));
         }
         check_channels_last(&self.cfg)?;
@@ -193,14 +193,7 @@ impl Call<'_, '_> {
     /// padding, reading `t`.
     fn conv_layer(&self, t: &Tensor, filters: u32, groups: u32) -> Result<Conv, ModelError> {
         let w = window::read(&self.cfg, self.shape(t), t.pad.as_ref(), Of::Conv)?;
-        let mut conv = Conv::same(filters, w.size.0).with_stride(w.stride.0, w.pad[0]);
-        [
-            conv.kernel_w,
-            conv.stride_w,
-            conv.pad_bottom,
-            conv.pad_left,
-            conv.pad_right,
-        ] = w.overrides();
+        let mut conv = Conv::same(filters, 1).with_window(w.size, w.stride, w.pad);
         conv.dilation = (w.dilation > 1).then_some(w.dilation);
         conv.groups = (groups > 1).then_some(groups);
         Ok(conv)
@@ -239,15 +232,7 @@ impl Call<'_, '_> {
     fn pool(mut self, mode: PoolMode) -> Result<Tensor, ModelError> {
         let t = self.image()?;
         let w = window::read(&self.cfg, self.shape(&t), t.pad.as_ref(), Of::Pool)?;
-        let mut pool = PoolLayer::new(mode, w.size.0, w.stride.0);
-        pool.padding = w.pad[0];
-        [
-            pool.size_w,
-            pool.stride_w,
-            pool.pad_bottom,
-            pool.pad_left,
-            pool.pad_right,
-        ] = w.overrides();
+        let pool = PoolLayer::new(mode, 1, 1).with_window(w.size, w.stride, w.pad);
         let id = self.push(Layer::Pool(pool), &[t.id])?;
         Ok(Tensor::plain(id, false))
     }
@@ -299,7 +284,11 @@ impl Call<'_, '_> {
 
     fn upsample(mut self) -> Result<Tensor, ModelError> {
         let t = self.image()?;
-        let factor = self.cfg.get("size").map_or(Ok(2), |s| s.square(1))?;
+        let size = self.cfg.get("size");
+        let (factor, w) = size.as_ref().map_or(Ok((2, 2)), |s| s.pair(1))?;
+        if let (Some(s), true) = (size, factor != w) {
+            return Err(s.expected("equal factors (the planner upsamples by one factor)"));
+        }
         // TF2's bilinear resize has half-pixel centres, as the planner's.
         let layer = match self.cfg.get("interpolation") {
             None => Layer::Upsample(Upsample { factor }),
@@ -326,9 +315,8 @@ impl Call<'_, '_> {
         }
         if t.flat && (s.height, s.width) != (1, 1) {
             return Err(self.origin.error(format!(
-                "a Dense on the flattened {} map feeds layers that are not Dense; expected \
-                 only Dense layers after a Flatten",
-                show(s)
+                "a Dense on the flattened {s} map feeds layers that are not Dense; expected \
+                 only Dense layers after a Flatten"
             )));
         }
         let id = self.push(Layer::Conv(Conv::same(units, 1)), &[t.id])?;
@@ -388,10 +376,8 @@ impl Call<'_, '_> {
             (true, false) => (b.id, a.id),
             _ => {
                 return Err(self.origin.error(format!(
-                    "multiplies {} by {}; expected maps of one shape (an elementwise product) \
-                     or a map and 1×1×C factors (a per-channel scale)",
-                    show(*sa),
-                    show(*sb)
+                    "multiplies {sa} by {sb}; expected maps of one shape (an elementwise product) \
+                     or a map and 1×1×C factors (a per-channel scale)"
                 )))
             }
         };

@@ -12,7 +12,6 @@ mod build;
 mod functional;
 mod layers;
 mod node;
-mod padding;
 mod window;
 
 use super::{json_text, limits};

@@ -116,34 +116,6 @@ impl<'a> Node<'a> {
             _ => Err(self.expected(&format!("a whole number from {min} to {MAX_SIZE}"))),
         }
     }
-
-    /// A square size written as `n` or `[n, n]` (kernel sizes, strides, pool sizes).
-    pub fn square(&self, min: u32) -> Result<u32, ModelError> {
-        if !self.is_list() {
-            return self.size(min);
-        }
-        // Errors name the pair, as the user wrote it, not an element.
-        let items: Vec<Node<'a>> = self
-            .items()?
-            .into_iter()
-            .map(|n| Node {
-                value: n.value,
-                path: self.path.clone(),
-            })
-            .collect();
-        let sizes = match items.as_slice() {
-            [a, b] => [a.size(min), b.size(min)],
-            _ => return Err(self.expected("a number or a pair [n, n]")),
-        };
-        match sizes {
-            [Ok(a), Ok(b)] if a == b => Ok(a),
-            [Ok(_), Ok(_)] => {
-                Err(self
-                    .expected("equal sizes (the planner's kernels, strides and pools are square)"))
-            }
-            [Err(e), _] | [_, Err(e)] => Err(e),
-        }
-    }
 }
 
 /// A short description of a value for messages: its JSON text, clipped, and its type.

@@ -4,7 +4,6 @@
 
 use super::layers::Pad;
 use super::node::Node;
-use super::padding::same_split;
 use crate::model::{ModelError, Shape};
 
 /// Whose window [`read`] reads.
@@ -21,23 +20,6 @@ pub struct Window {
     pub stride: (u32, u32),
     pub dilation: u32,
     pub pad: [u32; 4],
-}
-
-impl Window {
-    /// The planner's optional fields of a conv or pool, each set only where it differs
-    /// from the square, symmetric case: the width, the width's stride, then the bottom,
-    /// left and right padding (against the top's).
-    pub fn overrides(&self) -> [Option<u32>; 5] {
-        let differs = |v: u32, like: u32| (v != like).then_some(v);
-        let [top, bottom, left, right] = self.pad;
-        [
-            differs(self.size.1, self.size.0),
-            differs(self.stride.1, self.stride.0),
-            differs(bottom, top),
-            differs(left, top),
-            differs(right, top),
-        ]
-    }
 }
 
 /// The window a conv (`kernel_size`, strides 1 by default, `dilation_rate`) or a pool
@@ -82,7 +64,7 @@ fn dilation(cfg: &Node<'_>) -> Result<u32, ModelError> {
 }
 
 /// Whether the `padding` option is "same" (else "valid", also when absent).
-pub fn same(cfg: &Node<'_>) -> Result<bool, ModelError> {
+fn same(cfg: &Node<'_>) -> Result<bool, ModelError> {
     match cfg.get("padding") {
         None => Ok(false),
         Some(node) => match node.str()? {
@@ -111,4 +93,13 @@ fn padding(
         (0, 0, 0, 0)
     };
     Ok([zp[0] + top, zp[1] + bottom, zp[2] + left, zp[3] + right])
+}
+
+/// "same" padding along a side of `n` for a window spanning `span` (dilation included)
+/// with stride `s`, split as Keras/TensorFlow split it: `⌈n/s⌉` outputs, padded
+/// `max((⌈n/s⌉−1)·s + span − n, 0)` in total, `(before, after)` with the odd one after.
+fn same_split(n: u32, span: u32, s: u32) -> (u32, u32) {
+    let (n, k, s) = (u64::from(n), u64::from(span), u64::from(s));
+    let total = ((n.div_ceil(s).saturating_sub(1) * s + k).saturating_sub(n)) as u32;
+    (total / 2, total - total / 2)
 }

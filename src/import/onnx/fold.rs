@@ -85,7 +85,9 @@ pub fn fold(n: &Node) -> Option<Result<Const, ModelError>> {
     Some(eval(n, &ins))
 }
 
-fn eval(n: &Node, ins: &[Option<&Const>]) -> Result<Const, ModelError> {
+/// `n`'s output from its inputs `ins` (`None`: omitted): values where all are known,
+/// else dims only.
+pub fn eval(n: &Node, ins: &[Option<&Const>]) -> Result<Const, ModelError> {
     let get = |k: usize| {
         ins.get(k)
             .copied()
@@ -142,7 +144,7 @@ fn elements(dims: &[i64]) -> usize {
 }
 
 /// numpy's broadcast of several dims lists.
-pub fn broadcast(n: &Node, all: &[&[i64]]) -> Result<Vec<i64>, ModelError> {
+fn broadcast(n: &Node, all: &[&[i64]]) -> Result<Vec<i64>, ModelError> {
     let rank = all.iter().map(|d| d.len()).max().unwrap_or(0);
     check_rank(rank).map_err(|m| n.err(m))?;
     let mut out = vec![1i64; rank];
@@ -230,32 +232,38 @@ fn floats(v: &Vals) -> Vec<f64> {
 }
 
 fn is_comparison(op: &str) -> bool {
-    matches!(
-        op,
-        "Equal" | "Less" | "Greater" | "LessOrEqual" | "GreaterOrEqual" | "And" | "Or" | "Xor"
-    )
+    compare(op, 0, 0).is_some()
+}
+
+/// A comparison or logical op, on integers or floats alike (ONNX gives 0 or 1).
+fn compare<T: PartialOrd + Default>(op: &str, a: T, b: T) -> Option<bool> {
+    let (x, y) = (a != T::default(), b != T::default());
+    Some(match op {
+        "Equal" => a == b,
+        "Less" => a < b,
+        "Greater" => a > b,
+        "LessOrEqual" => a <= b,
+        "GreaterOrEqual" => a >= b,
+        "And" => x && y,
+        "Or" => x || y,
+        "Xor" => x != y,
+        _ => return None,
+    })
 }
 
 /// ONNX's integer arithmetic: int64 wraps, division truncates toward zero, `Mod`
 /// takes the divisor's sign unless `fmod`.
 fn int_op(op: &str, fmod: bool, a: i64, b: i64) -> Result<i64, &'static str> {
-    let nonzero = || {
-        if b == 0 {
-            Err("an integer division by zero")
-        } else {
-            Ok(())
-        }
-    };
+    if let Some(t) = compare(op, a, b) {
+        return Ok(i64::from(t));
+    }
     Ok(match op {
+        "Div" | "Mod" if b == 0 => return Err("an integer division by zero"),
         "Add" | "Sum" => a.wrapping_add(b),
         "Sub" => a.wrapping_sub(b),
         "Mul" => a.wrapping_mul(b),
-        "Div" => {
-            nonzero()?;
-            a.wrapping_div(b)
-        }
+        "Div" => a.wrapping_div(b),
         "Mod" => {
-            nonzero()?;
             let r = a.wrapping_rem(b);
             if !fmod && r != 0 && ((r < 0) != (b < 0)) {
                 r.wrapping_add(b)
@@ -270,21 +278,14 @@ fn int_op(op: &str, fmod: bool, a: i64, b: i64) -> Result<i64, &'static str> {
             Err(_) => a.wrapping_pow(u32::MAX - u32::from(b % 2 == 0)),
         },
         "Min" => a.min(b),
-        "Max" => a.max(b),
-        "Equal" => i64::from(a == b),
-        "Less" => i64::from(a < b),
-        "Greater" => i64::from(a > b),
-        "LessOrEqual" => i64::from(a <= b),
-        "GreaterOrEqual" => i64::from(a >= b),
-        "And" => i64::from(a != 0 && b != 0),
-        "Or" => i64::from(a != 0 || b != 0),
-        // Xor
-        _ => i64::from((a != 0) != (b != 0)),
+        _ => a.max(b),
     })
 }
 
 fn float_op(op: &str, a: f64, b: f64) -> f64 {
-    let bool = |t: bool| f64::from(u8::from(t));
+    if let Some(t) = compare(op, a, b) {
+        return f64::from(u8::from(t));
+    }
     match op {
         "Add" | "Sum" => a + b,
         "Sub" => a - b,
@@ -293,15 +294,7 @@ fn float_op(op: &str, a: f64, b: f64) -> f64 {
         "Mod" => a % b,
         "Pow" => a.powf(b),
         "Min" => a.min(b),
-        "Max" => a.max(b),
-        "Equal" => bool(a == b),
-        "Less" => bool(a < b),
-        "Greater" => bool(a > b),
-        "LessOrEqual" => bool(a <= b),
-        "GreaterOrEqual" => bool(a >= b),
-        "And" => bool(a != 0.0 && b != 0.0),
-        "Or" => bool(a != 0.0 || b != 0.0),
-        _ => bool((a != 0.0) != (b != 0.0)),
+        _ => a.max(b),
     }
 }
 

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use super::node::Node;
 use super::proto::{GraphProto, NodeProto};
 use super::value::{from_tensor, Act, Value};
-use crate::import::origins::{step, Draft, Origin};
+use crate::import::origins::{output, step, Draft, Origin};
 use crate::import::preview;
 use crate::model::limits::MAX_LAYERS;
 use crate::model::{Conv, GatewayHead, HeadOp, Layer, ModelError, Network, Shape};
@@ -160,27 +160,7 @@ impl<'a> Graph<'a> {
             )));
         }
         let shapes: Vec<Shape> = ins.iter().map(|&l| self.shapes[l]).collect();
-        let first = shapes[0];
-        let shape = match layer {
-            Layer::Add | Layer::Mul | Layer::Scale => first,
-            Layer::Concat => {
-                if let Some(s) = shapes
-                    .iter()
-                    .find(|s| (s.height, s.width) != (first.height, first.width))
-                {
-                    return Err(origin.error(format!(
-                        "inputs of {}×{} and {}×{} cannot be concatenated (the planner joins \
-                         channels of one height and width)",
-                        first.height, first.width, s.height, s.width
-                    )));
-                }
-                let channels: u64 = shapes.iter().map(|s| u64::from(s.channels)).sum();
-                let channels = u32::try_from(channels)
-                    .map_err(|_| origin.error(format!("{channels} channels is too many")))?;
-                Shape::new(first.height, first.width, channels)
-            }
-            _ => step(first, layer).map_err(|m| origin.error(m))?.output,
-        };
+        let shape = output(layer, &shapes).map_err(|m| origin.error(m))?;
         self.shapes.push(shape);
         Ok(Act::new(self.draft.push(layer, ins, origin.clone()), shape))
     }

@@ -15,7 +15,7 @@ use std::rc::Rc;
 use super::graph::Graph;
 use super::node::Node;
 use super::ops::FREE;
-use super::value::{list, Act, Head, Value};
+use super::value::{list, Act, Const, Head, Value};
 use super::{fold, shape};
 use crate::model::ModelError;
 
@@ -137,35 +137,15 @@ fn outputs(n: &Node) -> Option<Vec<Vec<i64>>> {
     let axis = |default: i64| fold::axis(n, n.attrs.int_or("axis", default), x.len()).ok();
     let one = |d: Vec<i64>| Some(vec![d]);
     match n.op() {
-        "Reshape" => one(shape::resolve(n, &x, n.int_input(1).ok()??).ok()?),
-        "Transpose" => match n.attrs.ints("perm") {
-            Some(p) => one(permuted(&x, p)?),
-            None => one(x.into_iter().rev().collect()),
-        },
-        "Flatten" => {
-            let a = fold::axis(n, n.attrs.int_or("axis", 1), x.len() + 1).ok()?;
-            let product = |d: &[i64]| d.iter().try_fold(1i64, |p, &v| p.checked_mul(v));
-            one(vec![product(&x[..a])?, product(&x[a..])?])
-        }
-        "Squeeze" | "Unsqueeze" => one(squeezed(n, &x)?),
-        "Concat" => {
-            let a = axis(0)?;
-            let mut out = x.clone();
-            for k in 1..n.inputs.len() {
-                out[a] = out[a].checked_add(*dims_of(n, k)?.get(a)?)?;
-            }
-            one(out)
+        "Reshape" | "Flatten" | "Transpose" | "Squeeze" | "Unsqueeze" => {
+            one(shape::view_dims(n, &x).ok()?)
         }
         "Split" => {
             let a = axis(0)?;
-            let sizes = split_sizes(n, x[a])?;
+            let sizes = shape::split_sizes(n, x[a]).ok()?;
             Some(sizes.into_iter().map(|s| with(&x, a, s)).collect())
         }
         "Slice" => one(sliced(n, &x)?),
-        "Gather" => {
-            let a = axis(0)?;
-            one([&x[..a], &dims_of(n, 1)?, &x[a + 1..]].concat())
-        }
         // YOLOv8's DFL: 1×1, stride 1, unpadded.
         "Conv" => {
             let w = dims_of(n, 1)?;
@@ -174,13 +154,16 @@ fn outputs(n: &Node) -> Option<Vec<Vec<i64>>> {
             let plain = w.get(2..) == Some(&[1, 1][..]) && all("pads", 0) && all("strides", 1);
             (plain && x.len() == 4).then(|| vec![vec![x[0], w[0], x[2], x[3]]])
         }
-        "Add" | "Sub" | "Mul" | "Div" | "Pow" | "Max" | "Min" | "Sum" => {
-            let all: Vec<Vec<i64>> = (0..n.inputs.len())
-                .filter(|&k| n.input(k).is_some())
-                .map(|k| dims_of(n, k))
+        // The constant folder's shape rules, on the inputs' dims alone.
+        "Concat" | "Gather" | "Add" | "Sub" | "Mul" | "Div" | "Pow" | "Max" | "Min" | "Sum" => {
+            let ins: Vec<Option<Const>> = (0..n.inputs.len())
+                .map(|k| match n.input(k) {
+                    None => Some(None),
+                    Some(_) => dims_of(n, k).map(|d| Some(Const::unknown(d))),
+                })
                 .collect::<Option<_>>()?;
-            let refs: Vec<&[i64]> = all.iter().map(Vec::as_slice).collect();
-            one(fold::broadcast(n, &refs).ok()?)
+            let refs: Vec<Option<&Const>> = ins.iter().map(Option::as_ref).collect();
+            one(fold::eval(n, &refs).ok()?.dims)
         }
         // Cost-free ops keep the shape.
         _ => one(x),
@@ -192,52 +175,6 @@ fn with(dims: &[i64], a: usize, size: i64) -> Vec<i64> {
     let mut d = dims.to_vec();
     d[a] = size;
     d
-}
-
-/// Squeeze or Unsqueeze of `x` by the `axes` given.
-fn squeezed(n: &Node, x: &[i64]) -> Option<Vec<i64>> {
-    let axes = n.ints_or_input("axes", 1).ok()??;
-    let squeeze = n.op() == "Squeeze";
-    let out_rank = if squeeze {
-        x.len()
-    } else {
-        x.len() + axes.len()
-    };
-    let axes: Vec<usize> = (axes.iter())
-        .map(|&a| fold::axis(n, a, out_rank).ok())
-        .collect::<Option<_>>()?;
-    if squeeze {
-        return Some(
-            (0..x.len())
-                .filter(|i| !axes.contains(i))
-                .map(|i| x[i])
-                .collect(),
-        );
-    }
-    let mut rest = x.iter();
-    (0..out_rank)
-        .map(|i| {
-            if axes.contains(&i) {
-                Some(1)
-            } else {
-                rest.next().copied()
-            }
-        })
-        .collect()
-}
-
-/// The sizes a Split cuts `len` into: given, or `num_outputs` (else one per output)
-/// parts of `⌈len/k⌉`, the last one smaller.
-fn split_sizes(n: &Node, len: i64) -> Option<Vec<i64>> {
-    if let Some(s) = n.ints_or_input("split", 1).ok()? {
-        return Some(s);
-    }
-    let outs = n.proto.output.len() as i64;
-    let k = n.attrs.int_or("num_outputs", outs).clamp(1, outs.max(1));
-    let chunk = len.checked_add(k - 1)? / k;
-    (0..k)
-        .map(|i| Some(chunk.min(len.checked_sub(i.checked_mul(chunk)?)?)))
-        .collect()
 }
 
 /// Slice of `x` (steps of at least 1).

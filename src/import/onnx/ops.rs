@@ -6,7 +6,6 @@ use super::graph::Graph;
 use super::node::Node;
 use super::value::{list, Act, Const, Value, View};
 use super::{fold, head, pointwise, shape, spatial};
-use crate::import::graph::show;
 use crate::model::{Fc, Layer, ModelError, Shape};
 
 /// Ops that keep the shape and cost nothing in the cost model (spec §1: activations,
@@ -210,7 +209,7 @@ fn join(g: &mut Graph, n: &Node, acts: &[(usize, Act)]) -> Result<Value, ModelEr
          (squeeze-excitation)",
         shapes
             .iter()
-            .map(|&s| show(s))
+            .map(Shape::to_string)
             .collect::<Vec<_>>()
             .join(", ")
     )))

@@ -5,19 +5,24 @@
 //! arithmetic on them is in [`super::fold`]).
 
 use super::graph::Graph;
-use super::head;
 use super::node::Node;
-use super::value::{from_tensor, list, Act, Const, Data, Value, View, MAX_RANK};
+use super::value::{check_rank, from_tensor, list, Act, Const, Data, Value, View, MAX_RANK};
+use super::{fold, head};
 use crate::model::{Crop, Layer, ModelError, Shuffle, Split};
 
 /// Flatten, Reshape, Transpose, Squeeze, Unsqueeze.
 pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
-    let target = match n.op() {
-        "Reshape" => Some((n.int_input(1)?).ok_or_else(|| n.err("the shape input is missing"))?),
-        _ => None,
-    };
     let x = match n.input(0) {
-        Some(Value::Const(c)) => return const_view(n, c, target),
+        // A weight reshaped, BN statistics unsqueezed: the dims change, the values (if
+        // known) do not.
+        Some(Value::Const(c)) => {
+            let data = if n.op() == "Transpose" && c.dims.len() > 1 {
+                Data::Unknown
+            } else {
+                c.data.clone()
+            };
+            return Ok(Value::Const(Const::new(view_dims(n, &c.dims)?, data)));
+        }
         _ => n.act(0)?,
     };
     if x.pad != [0; 4] {
@@ -25,7 +30,7 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     }
     let dims = x.dims();
     let out: Vec<i64> = match n.op() {
-        "Reshape" => resolve(n, &dims, target.unwrap_or_default())?,
+        "Reshape" => view_dims(n, &dims)?,
         "Transpose" => return transpose(g, n, x),
         "Flatten" => {
             let axis = n.attrs.int_or("axis", 1);
@@ -232,38 +237,42 @@ pub fn resolve(n: &Node, dims: &[i64], target: Vec<i64>) -> Result<Vec<i64>, Mod
     Ok(out)
 }
 
-/// A view op on a constant (a weight reshaped, BN statistics unsqueezed): its dims
-/// change, its values (if known) do not.
-fn const_view(n: &Node, c: &Const, target: Option<Vec<i64>>) -> Result<Value, ModelError> {
-    let dims = match n.op() {
-        "Reshape" => resolve(n, &c.dims, target.unwrap_or_default())?,
+/// The dims a view op (Reshape, Flatten, Transpose, Squeeze, Unsqueeze) gives a tensor
+/// of `dims` (a constant, or a detection head's values).
+pub fn view_dims(n: &Node, dims: &[i64]) -> Result<Vec<i64>, ModelError> {
+    let out = match n.op() {
+        "Reshape" => match n.int_input(1)? {
+            Some(target) => resolve(n, dims, target)?,
+            None => return Err(n.err("the shape input is missing")),
+        },
         "Flatten" => {
-            let first = c.dims.first().copied().unwrap_or(1).max(1);
-            vec![first, (c.len() / first as u64).min(i64::MAX as u64) as i64]
+            // Flatten's axis may also be the rank (all dims before it).
+            let (axis, rank) = (n.attrs.int_or("axis", 1), dims.len() as i64);
+            let a = if axis == rank {
+                axis as usize
+            } else {
+                fold::axis(n, axis, dims.len())?
+            };
+            let product = |d: &[i64]| d.iter().try_fold(1i64, |p, &v| p.checked_mul(v.max(0)));
+            match (product(&dims[..a]), product(&dims[a..])) {
+                (Some(outer), Some(inner)) => vec![outer, inner],
+                _ => return Err(n.err(format!("dims {} have too many elements", list(dims)))),
+            }
         }
         "Transpose" => match n.attrs.ints("perm") {
-            Some(p) => head::permuted(&c.dims, p).ok_or_else(|| {
-                n.err(format!(
-                    "perm {} does not fit dims {}",
-                    list(p),
-                    list(&c.dims)
-                ))
+            Some(p) => head::permuted(dims, p).ok_or_else(|| {
+                n.err(format!("perm {} does not fit dims {}", list(p), list(dims)))
             })?,
-            None => c.dims.iter().rev().copied().collect(),
+            None => dims.iter().rev().copied().collect(),
         },
-        _ => const_squeezed(n, &c.dims)?,
+        _ => squeezed(n, dims)?,
     };
-    super::value::check_rank(dims.len()).map_err(|m| n.err(m))?;
-    let data = if n.op() == "Transpose" && c.dims.len() > 1 {
-        Data::Unknown
-    } else {
-        c.data.clone()
-    };
-    Ok(Value::Const(Const { dims, data }))
+    check_rank(out.len()).map_err(|m| n.err(m))?;
+    Ok(out)
 }
 
-/// Squeeze or Unsqueeze of a constant's `dims` (Squeeze without axes: every 1).
-fn const_squeezed(n: &Node, dims: &[i64]) -> Result<Vec<i64>, ModelError> {
+/// Squeeze or Unsqueeze of `dims` (Squeeze without axes: every 1).
+fn squeezed(n: &Node, dims: &[i64]) -> Result<Vec<i64>, ModelError> {
     let axes = n.ints_or_input("axes", 1)?.unwrap_or_default();
     // Axes are unique and fit the rank, so more axes than MAX_RANK never fit (and would
     // make the loops below quadratic in a hostile file's list).
@@ -343,25 +352,7 @@ pub fn split(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
             "axis {axis}: the planner splits channels only (axis 1)"
         )));
     }
-    let outs = n.proto.output.len() as i64;
-    let c = i64::from(x.shape.channels);
-    let sizes = match (n.ints_or_input("split", 1)?, n.attrs.int("num_outputs")) {
-        (Some(s), _) => s,
-        (None, Some(k)) => num_outputs(n, k, outs, c)?,
-        (None, None) if outs == 0 || c % outs != 0 => {
-            return Err(n.err(format!("{c} channels do not split into {outs} equal parts")))
-        }
-        (None, None) => vec![c / outs; outs as usize],
-    };
-    if sizes.len() as i64 != outs
-        || sizes.iter().any(|&s| s < 0)
-        || sizes.iter().try_fold(0i64, |a, &b| a.checked_add(b)) != Some(c)
-    {
-        return Err(n.err(format!(
-            "split {} does not cut {c} channels into {outs} outputs",
-            list(&sizes)
-        )));
-    }
+    let sizes = split_sizes(n, i64::from(x.shape.channels))?;
     let mut values = Vec::with_capacity(sizes.len());
     let mut start = 0;
     for (k, &len) in sizes.iter().enumerate() {
@@ -379,6 +370,30 @@ pub fn split(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
         start += len;
     }
     Ok(values)
+}
+
+/// The sizes a Split cuts `c` channels (or a detection head's axis) into: `split`,
+/// `num_outputs` parts, or equal parts, one per output.
+pub fn split_sizes(n: &Node, c: i64) -> Result<Vec<i64>, ModelError> {
+    let outs = n.proto.output.len() as i64;
+    let sizes = match (n.ints_or_input("split", 1)?, n.attrs.int("num_outputs")) {
+        (Some(s), _) => s,
+        (None, Some(k)) => num_outputs(n, k, outs, c)?,
+        (None, None) if outs == 0 || c % outs != 0 => {
+            return Err(n.err(format!("{c} channels do not split into {outs} equal parts")))
+        }
+        (None, None) => vec![c / outs; outs as usize],
+    };
+    if sizes.len() as i64 != outs
+        || sizes.iter().any(|&s| s < 0)
+        || sizes.iter().try_fold(0i64, |a, &b| a.checked_add(b)) != Some(c)
+    {
+        return Err(n.err(format!(
+            "split {} does not cut {c} channels into {outs} outputs",
+            list(&sizes)
+        )));
+    }
+    Ok(sizes)
 }
 
 /// Opset 18's `num_outputs`: parts of `⌈c/k⌉` channels, the last one smaller (also

@@ -54,11 +54,6 @@ fn pads(
     Ok(p)
 }
 
-/// `Some(v)` when `v` differs from the square case's `base`.
-fn unless(v: u32, base: u32) -> Option<u32> {
-    (v != base).then_some(v)
-}
-
 pub fn conv(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let x = n.act(0)?;
     n.check_image(&x, 0)?;
@@ -102,20 +97,13 @@ pub fn conv(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     }
     n.constants(2..3)?;
     let p = pads(n, &x, [kh, kw], [strides[0], strides[1]], dil[0])?;
-    let conv = Conv {
-        filters,
-        kernel: kh,
-        stride: strides[0],
-        padding: p[0],
-        pool: None,
-        kernel_w: unless(kw, kh),
-        stride_w: unless(strides[1], strides[0]),
-        pad_bottom: unless(p[2], p[0]),
-        pad_left: unless(p[1], p[0]),
-        pad_right: unless(p[3], p[0]),
-        dilation: unless(dil[0], 1),
-        groups: unless(group, 1),
-    };
+    let mut conv = Conv::same(filters, 1).with_window(
+        (kh, kw),
+        (strides[0], strides[1]),
+        [p[0], p[2], p[1], p[3]],
+    );
+    conv.dilation = (dil[0] > 1).then_some(dil[0]);
+    conv.groups = (group > 1).then_some(group);
     let mut a = g.push(Layer::Conv(conv), vec![x.layer], &n.origin)?;
     a.fusable = true;
     Ok(Value::Act(a))
@@ -136,19 +124,12 @@ pub fn pool(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         return Err(n.err("dilated pools are not supported"));
     }
     let p = pads(n, &x, [k[0], k[1]], [s[0], s[1]], 1)?;
-    let pool = PoolLayer {
-        mode: mode(n),
-        global: false,
-        size: k[0],
-        stride: s[0],
-        padding: p[0],
-        size_w: unless(k[1], k[0]),
-        stride_w: unless(s[1], s[0]),
-        pad_bottom: unless(p[2], p[0]),
-        pad_left: unless(p[1], p[0]),
-        pad_right: unless(p[3], p[0]),
-        ceil: n.attrs.int_or("ceil_mode", 0) != 0,
-    };
+    let mut pool = PoolLayer::new(mode(n), 1, 1).with_window(
+        (k[0], k[1]),
+        (s[0], s[1]),
+        [p[0], p[2], p[1], p[3]],
+    );
+    pool.ceil = n.attrs.int_or("ceil_mode", 0) != 0;
     let out = step(x.shape, Layer::Pool(pool))
         .map_err(|m| n.err(m))?
         .output;
