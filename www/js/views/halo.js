@@ -12,6 +12,8 @@ import { deviceHue, deviceName, isMixed } from '../cluster.js';
 import { deviceKey } from './devices.js';
 import { columnWindow } from './halo-window.js';
 
+const rowCount = (n) => `${n} row${n === 1 ? '' : 's'}`;
+
 /** With more devices than this the lanes become slivers: show this many, spread. */
 const MAX_LANES = 8;
 
@@ -123,17 +125,17 @@ export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
         // The whole band hatched (halo), the own share solid over it.
         body2 = el('rect', { x, y, width: w, height: h, fill: colour }) + el('rect', { x, y, width: w, height: h, fill: 'url(#halo-hatch)' })
           + el('rect', { x, y: top + own[0] * scale, width: w, height: Math.max(1, len(own) * scale), fill: colour });
-        text = `${Who}, ${c.title} (${c.height} rows): computes ${rowsText(rows)}; own share ${rowsText(own)}; halo ${len(rows) - len(own)} rows`;
+        text = `${Who}, ${c.title} (${rowCount(c.height)}): computes ${rowsText(rows)}; own share ${rowsText(own)}; halo ${len(rows) - len(own)} rows`;
       } else {
         body2 = el('rect', { x: x + 0.75, y, width: w - 1.5, height: h, fill: 'none', stroke: colour, 'stroke-width': 1.5 });
-        text = `${Who}, block input (${c.height} rows): needs ${rowsText(rows)}, downloaded or kept from the last round`;
+        text = `${Who}, block input (${rowCount(c.height)}): needs ${rowsText(rows)}, downloaded or kept from the last round`;
       }
       body += el('g', tip(text), body2);
     });
     const factor = total / c.height;
     const cx = x0 + (laneW * n) / 2;
     // One short fact a line, so a column of 67 units holds them all.
-    const lines = [c.title, ...c.note.split(' +').map((n, q) => (q ? `+${n}` : n)), `${c.height} rows`, `×${factor.toFixed(2)}`];
+    const lines = [c.title, ...c.note.split(' +').map((n, q) => (q ? `+${n}` : n)), rowCount(c.height), `×${factor.toFixed(2)}`];
     lines.forEach((line, q) => {
       body += txt({ x: cx, y: top + barH + 15 + q * 13, 'text-anchor': 'middle', 'font-size': q ? 10 : 11, fill: q ? theme.muted : null }, line);
     });
@@ -161,7 +163,7 @@ export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
     layers > 1
       ? ` In ${name}'s round ${block.round}, ${deviceCount(k)} compute ${firstTotal} rows of layer ${block.first}'s ${first.height} (×${(firstTotal / first.height).toFixed(2)}), ${gflop.toFixed(3)} GFLOP in all, and run ${layers} layers in one round instead of ${layers} rounds.`
       : ` ${name}'s round ${block.round} holds one layer, so its only halo is the kernel's rows at the input.`,
-    widen.length ? ` Read it from right to left: ${widen.join(', and ')}.` : '',
+    widen.length ? ` Read it from right to left: ${widen.slice(0, -1).join(', ')}${widen.length > 1 ? ' and ' : ''}${widen.at(-1)}.` : '',
   ];
   // A mixed cluster: each device's name, speed and grid, under the columns.
   const key = deviceKey(plan, block.devices, theme, left, top + barH + 58 + 13 * Math.max(...drawn.map((c) => c.note.split(' +').length)), width - left,
