@@ -45,10 +45,10 @@ pub fn import_model_bytes(bytes: &[u8]) -> Result<JsValue, JsError> {
     imported(crate::import::read_bytes_noting(bytes))
 }
 
-/// The format's name, the model as compact project JSON, where the file wrote each
-/// layer, the lines on what was read leniently (escaped like errors) and the detection
-/// head left to the gateway, in words (project JSON has no place for the last three: a
-/// plan of it says nothing of a head), or the core's error.
+/// The format's name, the model as compact project JSON (with a detection head left to
+/// the gateway), where the file wrote each layer and the lines on what was read
+/// leniently (escaped like errors; project JSON has no place for these two), the head
+/// in words, or the core's error.
 #[cfg(feature = "import")]
 fn imported(read: Result<(Format, Network, Vec<String>), ModelError>) -> Result<JsValue, JsError> {
     let (format, net, notes) = read.map_err(err)?;
@@ -68,7 +68,7 @@ fn imported(read: Result<(Format, Network, Vec<String>), ModelError>) -> Result<
             .iter()
             .map(|n| crate::model::names::escaped(n))
             .collect(),
-        head: net.gateway_head.as_ref().map(|h| h.describe()),
+        head: net.model.gateway_head.as_ref().map(|h| h.describe()),
     })
 }
 

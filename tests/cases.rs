@@ -18,6 +18,7 @@ fn net(input: Shape, layers: Vec<Layer>) -> Network {
         layers,
         passthrough: None,
         inputs: Vec::new(),
+        gateway_head: None,
     })
     .unwrap()
 }

@@ -473,6 +473,7 @@ fn the_worked_examples_of_the_dag_spec() {
             layers,
             passthrough: None,
             inputs,
+            gateway_head: None,
         })
         .unwrap()
     };

@@ -366,6 +366,7 @@ fn a_model_too_large_to_run_is_refused() {
         layers: vec![Layer::Conv(Conv::same(1, 1))],
         passthrough: None,
         inputs: Vec::new(),
+        gateway_head: None,
     };
     let net = Network::new(&huge).unwrap();
     let plan = optimal(&net, &env(1, 100.0), 1, Algorithm::Mls);

@@ -84,6 +84,7 @@ fn hostile_chain(rng: &mut Rng) -> Network {
             layers,
             passthrough: None,
             inputs: Vec::new(),
+            gateway_head: None,
         };
         if let Ok(net) = Network::new(&model) {
             return net;

@@ -195,6 +195,7 @@ fn products_in_every_partition() {
             vec![7],
             vec![8],
         ],
+        gateway_head: None,
     };
     let net = Network::new(&model).unwrap();
     let mut plans = 0;
@@ -418,6 +419,7 @@ fn yolov3_tiny() -> Model {
         layers,
         passthrough: None,
         inputs,
+        gateway_head: None,
     }
 }
 

@@ -307,6 +307,7 @@ fn a_model_at_the_reads_limit_reads_back_from_its_json() {
         layers,
         passthrough: None,
         inputs,
+        gateway_head: None,
     };
     let net = coopai::model::Network::new(&model).unwrap();
     let compact = serde_json::to_string(&net.model).unwrap();

@@ -108,11 +108,10 @@ fn check(bytes: &[u8]) -> bool {
             Ok(net) => {
                 assert!(net.len() <= limits::MAX_LAYERS);
                 assert!(net.flops() <= limits::MAX_FLOPS);
-                // The model re-validates to the same network; where the file wrote each
-                // layer and a head the importer left to the gateway are the import's
-                // words on it, not part of the model.
+                // The model (with the head the importer left to the gateway) re-validates
+                // to the same network; where the file wrote each layer is the import's
+                // word on it, not part of the model.
                 let plain = Network {
-                    gateway_head: None,
                     sources: Vec::new(),
                     ..net.clone()
                 };

@@ -10,7 +10,7 @@
 use coopai::cost::Environment;
 use coopai::execute::{scaled, verify};
 use coopai::import::onnx;
-use coopai::model::Layer;
+use coopai::model::{json, Layer};
 use coopai::solver::{solve, Algorithm};
 
 fn read(file: &str) -> Vec<u8> {
@@ -151,7 +151,7 @@ fn plans_of_detectors_name_the_head_left_to_the_gateway() {
         ("yolov8n.dynamo17.onnx", [88, 91, 94, 97, 100, 103]),
     ] {
         let net = onnx::load(&read(file)).unwrap();
-        let head = net.gateway_head.clone().expect(file);
+        let head = net.model.gateway_head.clone().expect(file);
         // Each scale's box and class convs, read by the head alone: model outputs.
         assert_eq!(head.reads, reads, "{file}");
         for &l in &reads {
@@ -167,6 +167,12 @@ fn plans_of_detectors_name_the_head_left_to_the_gateway() {
         let plan = serde_json::to_value(solve(&net, &env, Algorithm::Mls)).unwrap();
         assert_eq!(plan["gateway_head"]["reads"], serde_json::json!(reads));
         assert_eq!(plan["gateway_head"]["flops"], 1_075_200);
+        // The project JSON keeps the head (the page's links, an exported file): read
+        // back, it plans the same, head and all.
+        let back = json::parse_network(&json::to_json(&net.model)).unwrap();
+        assert_eq!(back.model.gateway_head.as_ref(), Some(&head), "{file}");
+        let again = serde_json::to_value(solve(&back, &env, Algorithm::Mls)).unwrap();
+        assert_eq!(again, plan, "{file}");
     }
     // A classifier has no head, and its plan no such field.
     for file in [
@@ -174,7 +180,7 @@ fn plans_of_detectors_name_the_head_left_to_the_gateway() {
         "shufflenet_v2_x1_0.classic.onnx",
     ] {
         let net = onnx::load(&read(file)).unwrap();
-        assert_eq!(net.gateway_head, None, "{file}");
+        assert_eq!(net.model.gateway_head, None, "{file}");
         let plan = serde_json::to_value(solve(&net, &env, Algorithm::Mls)).unwrap();
         assert!(plan.get("gateway_head").is_none(), "{file}");
     }

@@ -2,7 +2,9 @@
 //! errors for impossible models and environments.
 
 use coopai::cost::{Environment, MIN_GFLOPS, MIN_RATE};
-use coopai::model::{zoo, Conv, Fc, Layer, Model, Network, Passthrough, Pool, Shape};
+use coopai::model::{
+    zoo, Conv, Fc, GatewayHead, HeadOp, Layer, Model, Network, Passthrough, Pool, Shape,
+};
 use coopai::slicing::{back_through_conv, back_through_pool, equal_split, Rows};
 use coopai::solver::{admit, solve, Algorithm, Workload, MAX_STEPS};
 
@@ -84,6 +86,7 @@ fn chain(input: Shape, layers: Vec<Layer>) -> Model {
         layers,
         passthrough: None,
         inputs: Vec::new(),
+        gateway_head: None,
     }
 }
 
@@ -202,6 +205,34 @@ fn bad_passthroughs_are_refused() {
 }
 
 #[test]
+fn a_project_files_gateway_head_reads_model_outputs_and_says_little() {
+    let head = |reads: Vec<usize>, ops: usize, name: &str| GatewayHead {
+        reads,
+        ops: vec![
+            HeadOp {
+                op: name.into(),
+                nodes: 1
+            };
+            ops
+        ],
+        flops: 0,
+    };
+    let with = |h| Model {
+        gateway_head: Some(h),
+        ..zoo::tiny()
+    };
+    let layers = zoo::tiny().layers.len();
+    assert!(Network::new(&with(head(vec![2, layers], 3, "Concat"))).is_ok());
+    let reads = format!("gateway_head: reads must be ascending layer numbers from 1 to {layers}");
+    for bad in [vec![], vec![3, 2], vec![2, 2], vec![0, 1], vec![layers + 1]] {
+        refused(with(head(bad, 1, "Concat")), &reads);
+    }
+    let much = "gateway_head: at most 64 ops, of names up to 64 bytes";
+    refused(with(head(vec![1], 65, "Concat")), much);
+    refused(with(head(vec![1], 1, &"x".repeat(65))), much);
+}
+
+#[test]
 fn environments_are_checked() {
     assert!(Environment::new(0, 100.0, 13.6)
         .unwrap_err()
@@ -297,6 +328,7 @@ fn a_product_reads_inputs_of_one_shape_and_costs_what_an_add_costs() {
         layers,
         passthrough: None,
         inputs,
+        gateway_head: None,
     };
     let conv = |filters| Layer::Conv(Conv::same(filters, 3));
     refused(

@@ -99,6 +99,7 @@ pub fn synthetic_chain() -> Model {
         layers,
         passthrough: None,
         inputs: Vec::new(),
+        gateway_head: None,
     }
 }
 

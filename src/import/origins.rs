@@ -91,6 +91,7 @@ impl Draft {
                 layers: Vec::new(),
                 passthrough: None,
                 inputs: Vec::new(),
+                gateway_head: None,
             },
             origins: Origins::new(origin),
         }
@@ -137,6 +138,7 @@ pub fn step(input: Shape, layer: Layer) -> Result<LayerInfo, String> {
         layers: vec![layer],
         passthrough: None,
         inputs: Vec::new(),
+        gateway_head: None,
     };
     Network::new(&model)
         .map(|n| n.layers[0])

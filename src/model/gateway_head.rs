@@ -3,10 +3,13 @@
 //! no layer of the model and the plan charges them nothing, so the plan says what they
 //! are, lest a reader think the model ends at its maps.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use super::ModelError;
 
 /// The head of an imported model, decoded by the gateway from the gathered outputs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GatewayHead {
     /// The layers whose outputs it reads (1-based, ascending): model outputs.
     pub reads: Vec<usize>,
@@ -17,13 +20,39 @@ pub struct GatewayHead {
     pub flops: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct HeadOp {
     pub op: String,
     pub nodes: u32,
 }
 
+/// Most ops a head names, and the longest name: what a project file may say of it.
+const MAX_OPS: usize = 64;
+const MAX_OP_NAME: usize = 64;
+
 impl GatewayHead {
+    /// Refuses a head (from a project file) that reads no output of a model of `layers`
+    /// layers, or names more or longer ops than an importer writes.
+    pub fn check(&self, layers: usize) -> Result<(), ModelError> {
+        let refuse = |why: String| Err(ModelError::model(format!("gateway_head: {why}")));
+        let ascending = self.reads.windows(2).all(|w| w[0] < w[1]);
+        match (self.reads.first(), self.reads.last()) {
+            (Some(&first), Some(&last)) if ascending && first >= 1 && last <= layers => {}
+            _ => {
+                return refuse(format!(
+                    "reads must be ascending layer numbers from 1 to {layers}, at least one"
+                ))
+            }
+        }
+        if self.ops.len() > MAX_OPS || self.ops.iter().any(|o| o.op.len() > MAX_OP_NAME) {
+            return refuse(format!(
+                "at most {MAX_OPS} ops, of names up to {MAX_OP_NAME} bytes"
+            ));
+        }
+        Ok(())
+    }
+
     /// One line for a person: what the gateway does and what the plan charges for it.
     pub fn describe(&self) -> String {
         let nodes: u32 = self.ops.iter().map(|o| o.nodes).sum();

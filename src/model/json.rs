@@ -15,6 +15,7 @@ use serde::Deserialize;
 use super::error::ModelError;
 use super::layer::{Model, Passthrough, Pool, Shape};
 use super::network::Network;
+use super::GatewayHead;
 use crate::layers::{Kind, Layer, PoolMode, JSON_FORMS};
 
 /// Largest model file accepted, in bytes.
@@ -29,6 +30,8 @@ struct RawModel {
     layers: Vec<Fields>,
     #[serde(default)]
     passthrough: Option<Passthrough>,
+    #[serde(default)]
+    gateway_head: Option<GatewayHead>,
 }
 
 /// A layer object is read flat into `Fields`: every kind's fields optional, then
@@ -103,6 +106,7 @@ pub fn parse_model(text: &str) -> Result<Model, ModelError> {
         layers,
         passthrough: raw.passthrough,
         inputs,
+        gateway_head: raw.gateway_head,
     })
 }
 

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::GatewayHead;
 use crate::layers::Layer;
 
 /// A tensor shape `height × width × channels`.
@@ -78,6 +79,9 @@ pub struct Model {
     pub layers: Vec<Layer>,
     pub passthrough: Option<Passthrough>,
     pub inputs: Vec<Vec<usize>>,
+    /// A detection head an importer left to the gateway: kept with the model, so that
+    /// its project JSON (the page's links, `solve` of an exported file) still says it.
+    pub gateway_head: Option<GatewayHead>,
 }
 
 impl Model {
@@ -89,6 +93,7 @@ impl Model {
             layers,
             passthrough: None,
             inputs: Vec::new(),
+            gateway_head: None,
         }
     }
 
@@ -120,12 +125,15 @@ impl Serialize for Model {
                 inputs: self.inputs_of(n + 1),
             })
             .collect();
-        let mut m = s.serialize_struct("Model", 4)?;
+        let mut m = s.serialize_struct("Model", 5)?;
         m.serialize_field("name", &self.name)?;
         m.serialize_field("input", &self.input)?;
         m.serialize_field("layers", &layers)?;
         if let Some(p) = &self.passthrough {
             m.serialize_field("passthrough", p)?;
+        }
+        if let Some(h) = &self.gateway_head {
+            m.serialize_field("gateway_head", h)?;
         }
         m.end()
     }

@@ -99,9 +99,6 @@ pub struct Network {
     /// tooltips; empty for zoo models and project JSON, and then not written.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
-    /// A detection head its importer left to the gateway (set by the importer).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gateway_head: Option<super::GatewayHead>,
 }
 
 impl Network {
@@ -166,6 +163,9 @@ impl Network {
             limits::check_tensor(index, info.output)?;
             layers.push(info);
         }
+        if let Some(head) = &model.gateway_head {
+            head.check(layers.len())?;
+        }
         let consumers = consumers(&inputs);
         let network = Network {
             name: model.name.clone(),
@@ -177,7 +177,6 @@ impl Network {
             consumers,
             dag,
             sources: Vec::new(),
-            gateway_head: None,
         };
         limits::check_totals(&network)?;
         Ok(network)

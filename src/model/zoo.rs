@@ -140,6 +140,7 @@ pub fn yolov2() -> Model {
             reorg: 2,
         }),
         inputs: Vec::new(),
+        gateway_head: None,
     }
 }
 
@@ -177,6 +178,7 @@ impl Builder {
             layers: self.layers,
             passthrough: None,
             inputs: self.inputs,
+            gateway_head: None,
         }
     }
 }

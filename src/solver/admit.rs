@@ -203,6 +203,7 @@ mod tests {
             layers,
             passthrough: None,
             inputs,
+            gateway_head: None,
         })
         .unwrap()
     }

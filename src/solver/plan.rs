@@ -256,7 +256,7 @@ pub(crate) fn assemble(
         objective,
         stream_memory_bytes: held.saturating_mul(u64::from(stream.frames_in_flight)),
         stream,
-        gateway_head: net.gateway_head.clone(),
+        gateway_head: net.model.gateway_head.clone(),
     }
 }
 

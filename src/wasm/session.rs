@@ -31,18 +31,25 @@ impl Session {
     }
 
     /// The validated network: every layer's shapes, FLOPs and parameters, YOLOv2's
-    /// passthrough branch, and `texts`, each layer's kind in words (`Op::text`), so
-    /// the page learns a new kind from its one file.
+    /// passthrough branch, `texts`, each layer's kind in words (`Op::text`), so the page
+    /// learns a new kind from its one file, and `head`, a detection head the model
+    /// leaves to the gateway in words (the network view does not draw it).
     pub fn describe(&self) -> Result<JsValue, JsError> {
         #[derive(serde::Serialize)]
         struct Described<'a> {
             #[serde(flatten)]
             network: &'a Network,
             texts: Vec<String>,
+            head: Option<String>,
         }
         let network = self.planner.network();
         let texts = network.layers.iter().map(|l| l.kind.op().text(l)).collect();
-        to_js(&Described { network, texts })
+        let head = network.model.gateway_head.as_ref().map(|h| h.describe());
+        to_js(&Described {
+            network,
+            texts,
+            head,
+        })
     }
 
     /// The model in the project's JSON (compact), as `importModel` writes it: the "Your

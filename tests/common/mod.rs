@@ -78,6 +78,7 @@ pub fn random_chain(rng: &mut Rng, max_layers: u32) -> Network {
             layers,
             passthrough: None,
             inputs: Vec::new(),
+            gateway_head: None,
         };
         if let Ok(net) = Network::new(&model) {
             return net;
@@ -227,6 +228,7 @@ pub fn random_dag_with(rng: &mut Rng, max_layers: u32, extra: &[Layer]) -> Netwo
                 layers: layers.clone(),
                 passthrough: None,
                 inputs: inputs.clone(),
+                gateway_head: None,
             };
             match (out, Network::new(&model)) {
                 (_, Ok(net)) => shapes.push(net.layer(net.len()).output),
@@ -250,6 +252,7 @@ pub fn random_dag_with(rng: &mut Rng, max_layers: u32, extra: &[Layer]) -> Netwo
             layers,
             passthrough: None,
             inputs,
+            gateway_head: None,
         };
         if let Ok(net) = Network::new(&model) {
             if net.dag && net.len() <= max_layers as usize {

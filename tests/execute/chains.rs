@@ -25,6 +25,7 @@ pub fn mixed() -> Network {
         ],
         passthrough: None,
         inputs: Vec::new(),
+        gateway_head: None,
     };
     Network::new(&model).expect("a valid chain")
 }
@@ -50,6 +51,7 @@ pub fn with_passthrough() -> Network {
             reorg: 2,
         }),
         inputs: Vec::new(),
+        gateway_head: None,
     };
     Network::new(&model).expect("a valid chain")
 }
@@ -107,6 +109,7 @@ pub fn random_passthrough_chain(rng: &mut Rng) -> Network {
                 reorg: 2,
             }),
             inputs: Vec::new(),
+            gateway_head: None,
         };
         if let Ok(net) = Network::new(&model) {
             return net;

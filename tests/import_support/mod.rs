@@ -33,6 +33,7 @@ pub fn random_model(rng: &mut Rng) -> Network {
             layers,
             passthrough: None,
             inputs: Vec::new(),
+            gateway_head: None,
         };
         if rng.range(0, 3) == 0 {
             add_passthrough(rng, &mut model);

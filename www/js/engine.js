@@ -19,11 +19,10 @@ let nextId = 1;
 const pending = new Map();
 const latest = new Map();
 const networks = new Map();
-/** What the importers say of a model beside its project JSON, by that JSON: where the
- * file wrote each layer (`line 40 [convolutional]`, an ONNX node, a Keras layer) and the
- * detection head left to the gateway, in words. The project JSON the page solves from
- * carries neither, so its network gets them here. */
-const imports = new Map();
+/** Where the imported file wrote each layer (`line 40 [convolutional]`, an ONNX node, a
+ * Keras layer), by the model's project JSON: the importers give it, the project JSON the
+ * page solves from does not carry it, so its network gets it here. */
+const sources = new Map();
 const sweeps = new Map();
 /** Requests the worker dropped for a newer one (for the tests). */
 let dropped = 0;
@@ -80,12 +79,11 @@ export function readModel(text) {
   return call('read', 'read', { text }).then(remember);
 }
 
-/** Keeps an imported model's `sources` and `head` for its network (the last few models'). */
+/** Keeps an imported model's `sources` for its network (the last few models'). */
 function remember(imported) {
-  const { sources, head } = imported;
-  if (sources?.length || head) {
-    if (imports.size > 8) imports.clear();
-    imports.set(imported.json, { sources: sources?.length ? sources : undefined, head });
+  if (imported.sources?.length) {
+    if (sources.size > 8) sources.clear();
+    sources.set(imported.json, imported.sources);
   }
   return imported;
 }
@@ -105,7 +103,7 @@ export function readModelBytes(bytes) {
 export function network(s) {
   const key = source(s);
   const net = networks.get(key);
-  if (net && imports.has(key)) Object.assign(net, imports.get(key));
+  if (net && !net.sources && sources.has(key)) net.sources = sources.get(key);
   return net;
 }
 

@@ -174,6 +174,7 @@ mod tests {
             layers,
             passthrough: None,
             inputs,
+            gateway_head: None,
         })
         .unwrap()
     }

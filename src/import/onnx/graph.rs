@@ -208,7 +208,7 @@ impl<'a> Graph<'a> {
             let mut reads = self.head;
             reads.sort_unstable();
             reads.dedup();
-            net.gateway_head = Some(GatewayHead {
+            net.model.gateway_head = Some(GatewayHead {
                 reads,
                 ops: (self.head_ops.into_iter())
                     .map(|(op, nodes)| HeadOp { op, nodes })
