@@ -27,7 +27,7 @@ use super::block_sweep::{Blocks, Cursor};
 use super::cluster::{RowSplits, Split};
 use super::conv_sweep::LayerTrace;
 use super::environment::BITS_PER_ELEMENT as B;
-use super::front::undominated;
+use super::front::{keep_undominated, undominated};
 use crate::model::{Layer, Network, RowMap};
 use crate::slicing::Rows;
 
@@ -643,6 +643,7 @@ impl<'a> DagSweep<'a> {
                 let most = self.shared[a..reach].iter().max();
                 self.loads.push(sender(most.copied().unwrap_or(0)));
             }
+            keep_undominated(&mut self.loads);
         } else {
             for d in a..k {
                 self.loads[d] = sender(self.shared[d]);
