@@ -370,39 +370,44 @@ impl<'a> DagSweep<'a> {
         } else {
             self.active
         };
+        let map = layer.row_map();
+        let conv_rows = layer.conv_out.height;
+        // A conv's FLOPs per row it computes, through its pooling if any.
+        let conv = match (&layer.kind, map) {
+            (Layer::Conv(_), RowMap::Conv { pool, .. }) => Some((layer.flops_per_conv_row(), pool)),
+            (Layer::Conv(_), _) => unreachable!("a conv maps rows through its window"),
+            _ => None,
+        };
+        let row_elements = out_bits / B;
+        // One pass over the device slots, on slices of length `a` (no bounds checks).
+        let need = &mut self.need[r * k..r * k + a];
+        let outside = &mut self.outside_bits[..a];
+        let (to_bits, produced) = (&mut self.to_bits[..a], &mut self.produced[..a]);
+        let (flops, held_now) = (&mut self.flops[..a], &mut self.held_now[..a]);
         for (d, &mine) in own[..a].iter().enumerate() {
-            let mut rows = self.need[r * k + d];
+            let mut rows = need[d];
             // `r` was an input of the block until now; it is made inside from here on.
-            self.outside_bits[d] -= size(rows) * out_bits;
+            outside[d] -= size(rows) * out_bits;
             if grid {
                 rows = mine;
             }
             if exported {
                 rows = hull(rows, mine);
-                self.to_bits[d] += size(mine) * out_bits;
+                to_bits[d] += size(mine) * out_bits;
             }
-            self.need[r * k + d] = rows;
-            self.produced[d] = rows;
-        }
-
-        let map = layer.row_map();
-        let conv_rows = layer.conv_out.height;
-        if let Layer::Conv(_) = layer.kind {
-            let per_row = layer.flops_per_conv_row();
-            let RowMap::Conv { pool, .. } = map else {
-                unreachable!("a conv maps rows through its window")
-            };
-            for d in 0..a {
-                let rows = self.produced[d];
-                let computed = pool.map_or(rows, |p| {
-                    if rows.0 > rows.1 {
-                        NONE
-                    } else {
-                        p.back(rows.0, rows.1, conv_rows)
-                    }
-                });
-                self.flops[d] += size(computed) * per_row;
+            need[d] = rows;
+            produced[d] = rows;
+            if let Some((per_row, pool)) = conv {
+                let computed = match pool {
+                    Some(p) if rows.0 <= rows.1 => p.back(rows.0, rows.1, conv_rows),
+                    Some(_) => NONE,
+                    None => rows,
+                };
+                flops[d] += size(computed) * per_row;
             }
+            // Elements each device holds at this layer: the rows it makes, plus those it
+            // reads (below).
+            held_now[d] = size(rows) * row_elements;
         }
         if let Some(trace) = &mut self.trace {
             let computed = (0..self.k)
@@ -427,10 +432,6 @@ impl<'a> DagSweep<'a> {
         }
 
         self.weights += layer.params;
-        // Elements each device holds at this layer: the rows it makes, plus those it reads.
-        for (held, &rows) in self.held_now[..a].iter_mut().zip(&self.produced) {
-            *held = size(rows) * (out_bits / B);
-        }
         // Deep in a sweep every active device makes the same rows: read them back once.
         let same = self.produced[..a].iter().all(|&p| p == self.produced[0]);
         for &t in &net.inputs[r - 1] {
@@ -448,15 +449,18 @@ impl<'a> DagSweep<'a> {
                 net.layer(t).output
             };
             let in_bits = u64::from(shape.width) * u64::from(shape.channels) * B;
-            let common = same.then(|| back(map, self.produced[0], shape.height, conv_rows));
+            let produced = &self.produced[..a];
+            let common = same.then(|| back(map, produced[0], shape.height, conv_rows));
+            let need = &mut self.need[t * k..t * k + a];
+            let (outside, held_now) = (&mut self.outside_bits[..a], &mut self.held_now[..a]);
             for d in 0..a {
                 let wanted =
-                    common.unwrap_or_else(|| back(map, self.produced[d], shape.height, conv_rows));
-                self.held_now[d] += size(wanted) * (in_bits / B);
-                let old = self.need[t * k + d];
+                    common.unwrap_or_else(|| back(map, produced[d], shape.height, conv_rows));
+                held_now[d] += size(wanted) * (in_bits / B);
+                let old = need[d];
                 let new = hull(old, wanted);
-                self.need[t * k + d] = new;
-                self.outside_bits[d] += (size(new) - size(old)) * in_bits;
+                need[d] = new;
+                outside[d] += (size(new) - size(old)) * in_bits;
             }
         }
 
