@@ -673,12 +673,13 @@ fn needed_after(net: &Network, t: usize, g: usize) -> bool {
 /// row split: shares in device order, `NONE` for the idle ones at the end) lie in the
 /// need of some other device (the τo rows), for needs in any order.
 ///
-/// When every device needs the same rows (deep in a sweep), a held row is needed by
-/// another device exactly when it is in those rows and some device other than its
-/// holder needs anything. Otherwise a sweep over the needs' ends keeps, between two
-/// ends, how many devices need the rows and the sum of their indices: with one device,
-/// that sum names it. The starts and the ends are sorted apart: on most blocks the
-/// needs are ordered like the devices, and a sorted list is recognised in one pass.
+/// On most blocks the needs are ordered like the devices (starts and ends) and each
+/// overlaps or touches the next, halos around equal shares (all alike, deep in a sweep,
+/// is a case of it): the rows others need around device `d` are then two intervals,
+/// those of the devices before it and after it. Otherwise a sweep over the needs' ends
+/// keeps, between two ends, how many devices need the rows and the sum of their
+/// indices: with one device, that sum names it. The starts and the ends are sorted
+/// apart, a sorted list being recognised in one pass.
 fn rows_needed_by_others(
     needs: &[(u32, u32)],
     held: &[(u32, u32)],
@@ -686,14 +687,26 @@ fn rows_needed_by_others(
     ends: &mut Vec<(u32, usize)>,
     out: &mut [u64],
 ) {
-    if let Some(&common) = needs.first().filter(|&&c| needs.iter().all(|&n| n == c)) {
+    let chained = needs.first().is_some_and(|n| n.0 <= n.1)
+        && needs.windows(2).all(|w| {
+            let (a, b) = (w[0], w[1]);
+            a.0 <= b.0 && a.1 <= b.1 && b.0 <= b.1 && b.0 <= a.1.saturating_add(1)
+        });
+    if chained {
+        let last = needs.len() - 1;
         for (d, (slot, &share)) in out.iter_mut().zip(held).enumerate() {
-            let others = needs.len() - usize::from(d < needs.len());
-            *slot = if others > 0 {
-                size(meet(common, share))
+            let before = if d > 0 {
+                (needs[0].0, needs[(d - 1).min(last)].1)
             } else {
-                0
+                NONE
             };
+            let after = if d < last {
+                (needs[d + 1].0, needs[last].1)
+            } else {
+                NONE
+            };
+            let both = meet(before, after);
+            *slot = size(meet(before, share)) + size(meet(after, share)) - size(meet(both, share));
         }
         return;
     }
@@ -796,6 +809,8 @@ mod tests {
                 k
             };
             let alike = below(3) == 0;
+            // Some chained: each device's share widened by the same halo.
+            let halo = (below(3) == 0).then(|| below(4) as u32);
             let mut needs: Vec<(u32, u32)> = (0..n)
                 .map(|_| {
                     let (a, b) = (below(u64::from(rows)) as u32, below(u64::from(rows)) as u32);
@@ -809,6 +824,13 @@ mod tests {
             if alike {
                 let first = needs[0];
                 needs.fill(first);
+            }
+            if let Some(h) = halo {
+                for (need, share) in needs.iter_mut().zip(&held) {
+                    if share.0 <= share.1 {
+                        *need = (share.0.saturating_sub(h), (share.1 + h).min(rows - 1));
+                    }
+                }
             }
             let mut out = vec![0; k];
             rows_needed_by_others(&needs, &held, &mut starts, &mut ends, &mut out);
