@@ -496,14 +496,14 @@ impl<'a> DagSweep<'a> {
     /// same rows of every pending tensor, and the next layer is regular.
     fn collapse(&mut self) {
         let (k, a, r) = (self.stride, self.active, self.next.next());
-        if a < 2 || r == 0 || !self.net.layer(r).is_spatial() || !self.regular(r) {
+        if a < 2 || r == 0 || !self.net.layer(r).is_spatial() {
             return;
         }
         let alike = |t: usize| {
             let n = &self.need[t * k..t * k + a];
             n.iter().all(|&x| x == n[0])
         };
-        if !self.pending.iter().all(|&t| alike(t)) {
+        if !self.pending.iter().all(|&t| alike(t)) || !self.regular(r) {
             return;
         }
         let floors: Vec<Load> = (0..a)
@@ -694,19 +694,20 @@ fn rows_needed_by_others(
         });
     if chained {
         let last = needs.len() - 1;
+        let all = (needs[0].0, needs[last].1);
         for (d, (slot, &share)) in out.iter_mut().zip(held).enumerate() {
-            let before = if d > 0 {
-                (needs[0].0, needs[(d - 1).min(last)].1)
+            *slot = if d > last {
+                size(meet(all, share))
             } else {
-                NONE
+                let before = if d > 0 { (all.0, needs[d - 1].1) } else { NONE };
+                let after = if d < last {
+                    (needs[d + 1].0, all.1)
+                } else {
+                    NONE
+                };
+                let both = meet(before, after);
+                size(meet(before, share)) + size(meet(after, share)) - size(meet(both, share))
             };
-            let after = if d < last {
-                (needs[d + 1].0, needs[last].1)
-            } else {
-                NONE
-            };
-            let both = meet(before, after);
-            *slot = size(meet(before, share)) + size(meet(after, share)) - size(meet(both, share));
         }
         return;
     }
