@@ -27,7 +27,7 @@ use super::block_sweep::{Blocks, Cursor};
 use super::cluster::{RowSplits, Split};
 use super::conv_sweep::LayerTrace;
 use super::environment::BITS_PER_ELEMENT as B;
-use super::front::undominated;
+use super::front::{keep_undominated, undominated};
 use crate::model::{Layer, Network, RowMap};
 use crate::slicing::Rows;
 
@@ -371,39 +371,44 @@ impl<'a> DagSweep<'a> {
         } else {
             self.active
         };
+        let map = layer.row_map();
+        let conv_rows = layer.conv_out.height;
+        // A conv's FLOPs per row it computes, through its pooling if any.
+        let conv = match (&layer.kind, map) {
+            (Layer::Conv(_), RowMap::Conv { pool, .. }) => Some((layer.flops_per_conv_row(), pool)),
+            (Layer::Conv(_), _) => unreachable!("a conv maps rows through its window"),
+            _ => None,
+        };
+        let row_elements = out_bits / B;
+        // One pass over the device slots, on slices of length `a` (no bounds checks).
+        let need = &mut self.need[r * k..r * k + a];
+        let outside = &mut self.outside_bits[..a];
+        let (to_bits, produced) = (&mut self.to_bits[..a], &mut self.produced[..a]);
+        let (flops, held_now) = (&mut self.flops[..a], &mut self.held_now[..a]);
         for (d, &mine) in own[..a].iter().enumerate() {
-            let mut rows = self.need[r * k + d];
+            let mut rows = need[d];
             // `r` was an input of the block until now; it is made inside from here on.
-            self.outside_bits[d] -= size(rows) * out_bits;
+            outside[d] -= size(rows) * out_bits;
             if grid {
                 rows = mine;
             }
             if exported {
                 rows = hull(rows, mine);
-                self.to_bits[d] += size(mine) * out_bits;
+                to_bits[d] += size(mine) * out_bits;
             }
-            self.need[r * k + d] = rows;
-            self.produced[d] = rows;
-        }
-
-        let map = layer.row_map();
-        let conv_rows = layer.conv_out.height;
-        if let Layer::Conv(_) = layer.kind {
-            let per_row = layer.flops_per_conv_row();
-            let RowMap::Conv { pool, .. } = map else {
-                unreachable!("a conv maps rows through its window")
-            };
-            for d in 0..a {
-                let rows = self.produced[d];
-                let computed = pool.map_or(rows, |p| {
-                    if rows.0 > rows.1 {
-                        NONE
-                    } else {
-                        p.back(rows.0, rows.1, conv_rows)
-                    }
-                });
-                self.flops[d] += size(computed) * per_row;
+            need[d] = rows;
+            produced[d] = rows;
+            if let Some((per_row, pool)) = conv {
+                let computed = match pool {
+                    Some(p) if rows.0 <= rows.1 => p.back(rows.0, rows.1, conv_rows),
+                    Some(_) => NONE,
+                    None => rows,
+                };
+                flops[d] += size(computed) * per_row;
             }
+            // Elements each device holds at this layer: the rows it makes, plus those it
+            // reads (below).
+            held_now[d] = size(rows) * row_elements;
         }
         if let Some(trace) = &mut self.trace {
             let computed = (0..self.k)
@@ -428,10 +433,6 @@ impl<'a> DagSweep<'a> {
         }
 
         self.weights += layer.params;
-        // Elements each device holds at this layer: the rows it makes, plus those it reads.
-        for (held, &rows) in self.held_now[..a].iter_mut().zip(&self.produced) {
-            *held = size(rows) * (out_bits / B);
-        }
         // Deep in a sweep every active device makes the same rows: read them back once.
         let same = self.produced[..a].iter().all(|&p| p == self.produced[0]);
         for &t in &net.inputs[r - 1] {
@@ -449,15 +450,18 @@ impl<'a> DagSweep<'a> {
                 net.layer(t).output
             };
             let in_bits = u64::from(shape.width) * u64::from(shape.channels) * B;
-            let common = same.then(|| back(map, self.produced[0], shape.height, conv_rows));
+            let produced = &self.produced[..a];
+            let common = same.then(|| back(map, produced[0], shape.height, conv_rows));
+            let need = &mut self.need[t * k..t * k + a];
+            let (outside, held_now) = (&mut self.outside_bits[..a], &mut self.held_now[..a]);
             for d in 0..a {
                 let wanted =
-                    common.unwrap_or_else(|| back(map, self.produced[d], shape.height, conv_rows));
-                self.held_now[d] += size(wanted) * (in_bits / B);
-                let old = self.need[t * k + d];
+                    common.unwrap_or_else(|| back(map, produced[d], shape.height, conv_rows));
+                held_now[d] += size(wanted) * (in_bits / B);
+                let old = need[d];
                 let new = hull(old, wanted);
-                self.need[t * k + d] = new;
-                self.outside_bits[d] += (size(new) - size(old)) * in_bits;
+                need[d] = new;
+                outside[d] += (size(new) - size(old)) * in_bits;
             }
         }
 
@@ -493,14 +497,14 @@ impl<'a> DagSweep<'a> {
     /// same rows of every pending tensor, and the next layer is regular.
     fn collapse(&mut self) {
         let (k, a, r) = (self.stride, self.active, self.next.next());
-        if a < 2 || r == 0 || !self.net.layer(r).is_spatial() || !self.regular(r) {
+        if a < 2 || r == 0 || !self.net.layer(r).is_spatial() {
             return;
         }
         let alike = |t: usize| {
             let n = &self.need[t * k..t * k + a];
             n.iter().all(|&x| x == n[0])
         };
-        if !self.pending.iter().all(|&t| alike(t)) {
+        if !self.pending.iter().all(|&t| alike(t)) || !self.regular(r) {
             return;
         }
         let floors: Vec<Load> = (0..a)
@@ -644,6 +648,7 @@ impl<'a> DagSweep<'a> {
                 let most = self.shared[a..reach].iter().max();
                 self.loads.push(sender(most.copied().unwrap_or(0)));
             }
+            keep_undominated(&mut self.loads);
         } else {
             for d in a..k {
                 self.loads[d] = sender(self.shared[d]);
@@ -669,12 +674,13 @@ fn needed_after(net: &Network, t: usize, g: usize) -> bool {
 /// row split: shares in device order, `NONE` for the idle ones at the end) lie in the
 /// need of some other device (the τo rows), for needs in any order.
 ///
-/// When every device needs the same rows (deep in a sweep), a held row is needed by
-/// another device exactly when it is in those rows and some device other than its
-/// holder needs anything. Otherwise a sweep over the needs' ends keeps, between two
-/// ends, how many devices need the rows and the sum of their indices: with one device,
-/// that sum names it. The starts and the ends are sorted apart: on most blocks the
-/// needs are ordered like the devices, and a sorted list is recognised in one pass.
+/// On most blocks the needs are ordered like the devices (starts and ends) and each
+/// overlaps or touches the next, halos around equal shares (all alike, deep in a sweep,
+/// is a case of it): the rows others need around device `d` are then two intervals,
+/// those of the devices before it and after it. Otherwise a sweep over the needs' ends
+/// keeps, between two ends, how many devices need the rows and the sum of their
+/// indices: with one device, that sum names it. The starts and the ends are sorted
+/// apart, a sorted list being recognised in one pass.
 fn rows_needed_by_others(
     needs: &[(u32, u32)],
     held: &[(u32, u32)],
@@ -682,13 +688,26 @@ fn rows_needed_by_others(
     ends: &mut Vec<(u32, usize)>,
     out: &mut [u64],
 ) {
-    if let Some(&common) = needs.first().filter(|&&c| needs.iter().all(|&n| n == c)) {
+    let chained = needs.first().is_some_and(|n| n.0 <= n.1)
+        && needs.windows(2).all(|w| {
+            let (a, b) = (w[0], w[1]);
+            a.0 <= b.0 && a.1 <= b.1 && b.0 <= b.1 && b.0 <= a.1.saturating_add(1)
+        });
+    if chained {
+        let last = needs.len() - 1;
+        let all = (needs[0].0, needs[last].1);
         for (d, (slot, &share)) in out.iter_mut().zip(held).enumerate() {
-            let others = needs.len() - usize::from(d < needs.len());
-            *slot = if others > 0 {
-                size(meet(common, share))
+            *slot = if d > last {
+                size(meet(all, share))
             } else {
-                0
+                let before = if d > 0 { (all.0, needs[d - 1].1) } else { NONE };
+                let after = if d < last {
+                    (needs[d + 1].0, all.1)
+                } else {
+                    NONE
+                };
+                let both = meet(before, after);
+                size(meet(before, share)) + size(meet(after, share)) - size(meet(both, share))
             };
         }
         return;
@@ -792,6 +811,8 @@ mod tests {
                 k
             };
             let alike = below(3) == 0;
+            // Some chained: each device's share widened by the same halo.
+            let halo = (below(3) == 0).then(|| below(4) as u32);
             let mut needs: Vec<(u32, u32)> = (0..n)
                 .map(|_| {
                     let (a, b) = (below(u64::from(rows)) as u32, below(u64::from(rows)) as u32);
@@ -805,6 +826,13 @@ mod tests {
             if alike {
                 let first = needs[0];
                 needs.fill(first);
+            }
+            if let Some(h) = halo {
+                for (need, share) in needs.iter_mut().zip(&held) {
+                    if share.0 <= share.1 {
+                        *need = (share.0.saturating_sub(h), (share.1 + h).min(rows - 1));
+                    }
+                }
             }
             let mut out = vec![0; k];
             rows_needed_by_others(&needs, &held, &mut starts, &mut ends, &mut out);

@@ -26,3 +26,29 @@ pub(crate) fn undominated(loads: &[Load]) -> Vec<usize> {
     front.sort_unstable();
     front
 }
+
+/// Keeps, in order, the loads that no other covers (`≥` in FLOPs, bits and upload; of
+/// equal ones the first): a covered device is never a block's slowest, never sets a
+/// round's longest compute or transfer, and never raises `solver::dp::bound`, so the
+/// DP prices the rest only. Linear in the loads times those kept.
+pub(crate) fn keep_undominated(loads: &mut Vec<Load>) {
+    let covers =
+        |a: &Load, b: &Load| a.flops >= b.flops && a.bits() >= b.bits() && a.to_bits >= b.to_bits;
+    let mut kept = 0;
+    for i in 0..loads.len() {
+        let load = loads[i];
+        if loads[..kept].iter().any(|k| covers(k, &load)) {
+            continue;
+        }
+        let mut n = 0;
+        for j in 0..kept {
+            if !covers(&load, &loads[j]) {
+                loads[n] = loads[j];
+                n += 1;
+            }
+        }
+        loads[n] = load;
+        kept = n + 1;
+    }
+    loads.truncate(kept);
+}

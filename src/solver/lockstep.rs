@@ -87,6 +87,9 @@ impl Alike {
     /// `group` cut where its members split tensor `t` or `t − 1` differently (members
     /// of each part in their order); `None` when all agree.
     fn parts(&self, t: usize, group: &[usize]) -> Option<Vec<Vec<usize>>> {
+        if group.len() < 2 {
+            return None;
+        }
         let key = |m: usize| {
             let below = if t == 0 {
                 0
