@@ -15,12 +15,13 @@ plain_kind! {
 
 /// The two input rows (or columns, of `n`) that output `y` blends, and the second's
 /// weight: the source `(y + ½) / f − ½`, clamped at 0, counted in exact halves of `1/f`.
+/// Past the last row (a range the sweep clips) both rows are the last.
 pub(crate) fn source(y: u32, f: u32, n: u32) -> (u32, u32, f32) {
     let twice = (2 * u64::from(y) + 1).saturating_sub(u64::from(f));
     let step = 2 * u64::from(f);
     let lo = (twice / step).min(u64::from(n - 1)) as u32;
     let weight = (twice - u64::from(lo) * step) as f32 / step as f32;
-    (lo, (lo + 1).min(n - 1), weight.min(1.0))
+    (lo, (lo + 1).min(n - 1), weight)
 }
 
 /// The input rows (of `n`) that output rows `a..=b` read.
