@@ -51,15 +51,21 @@ pub(crate) trait Kernel {
     fn rows(&self, c: RowCall) -> Result<RowStore, Missing>;
 
     /// What [`Kernel::rows`] costs, in the meter's units: an upper bound, made with the
-    /// very formulas the kernel counts with. By default a layer made element by element
-    /// from each of its inputs' rows ([`per_row`]).
+    /// very formulas the kernel counts with. By default each output row is made for
+    /// [`Kernel::row_work`] and stored.
     fn cost(&self, c: &CostCall) -> Cost {
         let (out, n) = (c.layer.output, c.out.len());
         let mut cost = Cost::default();
         cost.store(out.height);
-        cost.work(mul(n, per_row_work(out, c.net.inputs[c.m - 1].len())));
+        cost.work(mul(n, self.row_work(c)));
         cost.elements(mul(n, row_len(out)));
         cost
+    }
+
+    /// The work of one output row, for the default [`Kernel::cost`]: a layer made
+    /// element by element from each of its inputs' rows ([`per_row`]).
+    fn row_work(&self, c: &CostCall) -> u64 {
+        per_row_work(c.layer.output, c.net.inputs[c.m - 1].len())
     }
 
     /// `(fan in, weights, biases)` of a kind with weights.
