@@ -44,9 +44,14 @@ export function quantity(x, unit) {
   return `${Number(x.toPrecision(3))} ${unit}`;
 }
 
+/** `1 row`, `7 rows`: a count of `word`s. */
+export function plural(n, word) {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** `1 device`, `7 devices`. */
 export function devices(n) {
-  return `${n} ${n === 1 ? 'device' : 'devices'}`;
+  return plural(n, 'device');
 }
 
 /** Ascending whole numbers as runs `[first, last]` of consecutive ones. */

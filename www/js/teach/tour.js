@@ -9,7 +9,7 @@
 // Keys: → or n next, ← or p back (not while a slider, a list or a drawing has focus),
 // Escape leaves (but in a drawing, where it closes the tooltip).
 
-import { seconds, devices, flops } from '../format.js';
+import { seconds, devices, flops, plural } from '../format.js';
 import { table } from './engine.js';
 import { cachedSweep } from '../engine.js';
 import { layerSpan, pickConvBlock } from '../views/halo.js';
@@ -18,7 +18,6 @@ import { placeTour, ringedDrawing, unplaceTour } from './tour-place.js';
 import { streamCaption } from '../views/stream-timeline.js';
 
 const pct = (x) => `${x.toFixed(1)} %`;
-const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The devices of the setting in words: `D = 10 edge devices of 13.6 GFLOPS each`, or
  * a mixed cluster's count and speeds. */

@@ -7,12 +7,10 @@
 
 import { el, svg, tip, deviceColour, txt } from '../svg.js';
 import { textWidth } from './thin.js';
-import { devices as deviceCount, rows as rowsText } from '../format.js';
+import { devices as deviceCount, plural, rows as rowsText } from '../format.js';
 import { deviceHue, deviceName, isMixed } from '../cluster.js';
 import { deviceKey } from './devices.js';
 import { columnWindow } from './halo-window.js';
-
-const rowCount = (n) => `${n} row${n === 1 ? '' : 's'}`;
 
 /** With more devices than this the lanes become slivers: show this many, spread. */
 const MAX_LANES = 8;
@@ -56,8 +54,8 @@ function why(layer) {
 /** `columns 1–11 of 283`, `◀ input–layer 9` and `layers 19–28 ▶` on the line at `y`,
  * when the block has more columns than are drawn: the controls of views/halo-window.js. */
 function windowControls(columns, from, to, left, right, y, theme) {
-  const name = (c) => (c.layer ? `layer ${c.layer}` : 'input');
-  const span = (a, z) => `${name(columns[a])}–${columns[z].layer ?? 'input'}`;
+  // Column 0 is the block's input; the last column of a span is always a layer.
+  const span = (a, z) => (columns[a].layer ? `layers ${columns[a].layer}–` : 'input–layer ') + columns[z].layer;
   let out = txt({ x: left, y, 'font-size': 11, fill: theme.muted },
     `A long block: columns ${from + 1}–${to} of ${columns.length} drawn`);
   const control = (move, text, x) => el('g', { 'data-halo-move': move, ...tip(`Show ${text.replace(/[◀▶]/g, '').trim()}`), role: 'button', cursor: 'pointer' },
@@ -125,17 +123,17 @@ export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
         // The whole band hatched (halo), the own share solid over it.
         body2 = el('rect', { x, y, width: w, height: h, fill: colour }) + el('rect', { x, y, width: w, height: h, fill: 'url(#halo-hatch)' })
           + el('rect', { x, y: top + own[0] * scale, width: w, height: Math.max(1, len(own) * scale), fill: colour });
-        text = `${Who}, ${c.title} (${rowCount(c.height)}): computes ${rowsText(rows)}; own share ${rowsText(own)}; halo ${len(rows) - len(own)} rows`;
+        text = `${Who}, ${c.title} (${plural(c.height, 'row')}): computes ${rowsText(rows)}; own share ${rowsText(own)}; halo ${len(rows) - len(own)} rows`;
       } else {
         body2 = el('rect', { x: x + 0.75, y, width: w - 1.5, height: h, fill: 'none', stroke: colour, 'stroke-width': 1.5 });
-        text = `${Who}, block input (${rowCount(c.height)}): needs ${rowsText(rows)}, downloaded or kept from the last round`;
+        text = `${Who}, block input (${plural(c.height, 'row')}): needs ${rowsText(rows)}, downloaded or kept from the last round`;
       }
       body += el('g', tip(text), body2);
     });
     const factor = total / c.height;
     const cx = x0 + (laneW * n) / 2;
     // One short fact a line, so a column of 67 units holds them all.
-    const lines = [c.title, ...c.note.split(' +').map((n, q) => (q ? `+${n}` : n)), rowCount(c.height), `×${factor.toFixed(2)}`];
+    const lines = [c.title, ...c.note.split(' +').map((n, q) => (q ? `+${n}` : n)), plural(c.height, 'row'), `×${factor.toFixed(2)}`];
     lines.forEach((line, q) => {
       body += txt({ x: cx, y: top + barH + 15 + q * 13, 'text-anchor': 'middle', 'font-size': q ? 10 : 11, fill: q ? theme.muted : null }, line);
     });

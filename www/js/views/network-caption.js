@@ -3,14 +3,14 @@
 // plan on one device is a single round that runs the whole network, not a fusion), and
 // MLS's saving when MLS is shown, and an imported detection head the gateway decodes.
 
-import { devices, pct } from '../format.js';
+import { devices, plural, pct } from '../format.js';
 
 const MAX_NAMED = 5;
 
 /** One plan in words: `MLS runs 16 layers in 4 rounds on 7 devices; round 1 fuses…`. */
 function planText(p, label, net) {
   const L = net.layers.length;
-  const rounds = `${p.blocks.length} round${p.blocks.length === 1 ? '' : 's'}`;
+  const rounds = plural(p.blocks.length, 'round');
   if (p.blocks.length === 1 && p.blocks[0].case === 'single') {
     // `per_k` holds one plan per k = 1..D: with D = 1 there is nothing to split over.
     const why = p.per_k.length === 1 ? 'the only device available' : 'splitting them would cost more in transfer than it saves';
