@@ -1,6 +1,7 @@
-//! Real torch exports: torchvision's ShuffleNetV2, ConvNeXt-T and two segmentation
-//! models (LR-ASPP and DeepLabV3 on MobileNetV3-Large), ultralytics' YOLOv5n and
-//! YOLOv8n, each written by the classic exporter (opset 17) and the dynamo
+//! Real torch exports: torchvision's ShuffleNetV2, ConvNeXt-T, two segmentation
+//! models (LR-ASPP and DeepLabV3 on MobileNetV3-Large) and four single-stage detectors
+//! (SSDlite320, SSD300, RetinaNet, FCOS; the classic exporter only), ultralytics'
+//! YOLOv5n and YOLOv8n, each written by the classic exporter (opset 17) and the dynamo
 //! one, weights removed (`tests/onnx/make_real.py`). Each loads with its conv+linear
 //! FLOPs within 0.5 % of 2 × torch's own MAC count (`tests/onnx/REAL.tsv`, counted by
 //! forward hooks on torch's modules), plans on several devices, and runs through the
@@ -33,7 +34,7 @@ fn torch_counts() -> Vec<(String, u64)> {
 #[test]
 fn real_exports_load_with_torchs_flops() {
     let counts = torch_counts();
-    assert_eq!(counts.len(), 14);
+    assert_eq!(counts.len(), 18);
     for (file, torch) in counts {
         let (net, notes) =
             onnx::load_noting(&read(&file)).unwrap_or_else(|e| panic!("{file}: {e}"));
@@ -139,6 +140,64 @@ fn detectors_plan_their_backbone_on_several_devices_and_run_as_planned() {
         let report = verify(&net, &plan, 3).unwrap_or_else(|e| panic!("{file}: {e}"));
         assert!(report.ok, "{file}: {report:?}");
     }
+}
+
+#[test]
+fn torchvisions_single_stage_detectors_leave_the_selection_of_boxes_to_the_gateway() {
+    // They take one [3, H, W] picture; their transform (normalise, resize to the size
+    // exported, pad by nothing, batch the one picture) moves no rows; their heads'
+    // convs are layers; anchors, decoding, score thresholds, top-k and NMS are the
+    // gateway's, on the maps the heads' last convs output.
+    let env = Environment::new(4, 10_000.0, 13.6).unwrap();
+    for (file, side, maps, scale) in [
+        (
+            "ssdlite320_mobilenet_v3_large.classic.onnx",
+            320,
+            12,
+            Some(4),
+        ),
+        // Its extra layers shrink to 1×1 at 300: it has no smaller size.
+        ("ssd300_vgg16.classic.onnx", 300, 12, None),
+        // Run by `coopai verify --scale 8` too (docs/import.md); here its twin FCOS, whose
+        // heads add GroupNorm, keeps the debug-build test short.
+        ("retinanet_resnet50_fpn.classic.onnx", 800, 10, None),
+        ("fcos_resnet50_fpn.classic.onnx", 800, 15, Some(8)),
+    ] {
+        let full = onnx::load(&read(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let input = full.model.input;
+        assert_eq!((input.height, input.width, input.channels), (side, side, 3));
+        let head = full.model.gateway_head.clone().expect(file);
+        assert_eq!(head.reads.len(), maps, "{file}: {:?}", head.reads);
+        for &l in &head.reads {
+            assert!(full.consumers[l - 1].is_empty(), "{file}: layer {l}");
+        }
+        let ops: Vec<&str> = head.ops.iter().map(|o| o.op.as_str()).collect();
+        for op in ["NonZero", "GatherND", "If", "Reshape", "Concat"] {
+            assert!(ops.contains(&op), "{file}: {ops:?}");
+        }
+        assert_eq!(head.flops, 0, "{file}");
+        let plan = solve(&full, &env, Algorithm::Mls);
+        assert!(plan.devices > 1, "{file}: k = {}", plan.devices);
+        if let Some(scale) = scale {
+            let net = scaled(&full, scale).unwrap_or_else(|e| panic!("{file}: {e}"));
+            let plan = solve(&net, &env, Algorithm::Mls);
+            let report = verify(&net, &plan, 3).unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert!(report.ok, "{file}: {report:?}");
+        }
+    }
+}
+
+#[test]
+fn a_two_stage_detector_is_refused_where_its_second_stage_reads_the_maps() {
+    let file = "fasterrcnn_mobilenet_v3_large_320_fpn.classic.onnx";
+    let e = onnx::load(&read(file)).unwrap_err().to_string();
+    assert!(
+        e.contains(
+            "'/roi_heads/box_roi_pool/RoiAlign': RoiAlign: RoiAlign reads a layer's output \
+             together with values the detection head decoded"
+        ),
+        "{e}"
+    );
 }
 
 #[test]

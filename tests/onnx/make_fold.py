@@ -3,7 +3,7 @@ reference implementation, for the importer's constant folding (src/import/onnx/f
 
 Writes fold_cases.onnx: one opset-17 graph whose nodes are random shape-arithmetic ops
 (the ones exports build shapes with: Add … Where, Range, Expand, Tile, reductions,
-Gather, Concat, Shape, Unsqueeze, Squeeze, Reshape, Cast, Size), each checked by
+Gather, Concat, Shape, Unsqueeze, Squeeze, Reshape, Cast, Size, Slice, Transpose), each checked by
 onnx.reference.ReferenceEvaluator; every node's output value is stored as an
 initializer named `expect/<output>` (booleans as int64). The folding's unit test reads
 the graph and requires the importer's value of every output to equal ONNX's.
@@ -93,7 +93,7 @@ def main():
             continue
         op = rng.choice(BINARY + LOGIC + UNARY + REDUCE + [
             "Where", "Range", "Expand", "Tile", "Size", "Concat", "Gather", "Cast",
-            "Shape", "Unsqueeze", "Squeeze", "Reshape", "Not"])
+            "Shape", "Unsqueeze", "Squeeze", "Reshape", "Not", "Slice", "Transpose"])
         a = ints() if rng.random() < 0.85 else rng.choice(
             [n for n, v in pool.items() if v.dtype != bool and v.size <= 64])
         if a is None:
@@ -186,6 +186,37 @@ def main():
             if not ones:
                 continue
             inputs.append(seed(np.array([rng.choice(ones)], dtype=np.int64)))
+        elif op == "Transpose":
+            if x.ndim < 2:
+                continue
+            perm = list(range(x.ndim))
+            rng.shuffle(perm)
+            attrs["perm"] = perm
+        elif op == "Slice":
+            # Steps of either sign and ends past either end, as exports write them
+            # (F.pad's pads reversed: start -1, end -(2**63 - 1), step -1).
+            if x.ndim == 0:
+                continue
+            axes = rng.sample(range(x.ndim), rng.randint(1, x.ndim))
+            far = 2**63 - 1
+            starts, ends, steps = [], [], []
+            for ax in axes:
+                n = x.shape[ax]
+                step = rng.choice([1, 1, 2, 3, -1, -1, -2])
+                steps.append(step)
+                # A negative step from before the first element: the ONNX text clamps the
+                # start to 0 (one element), its numpy reference gives none; not drawn.
+                low = -n if step < 0 else -n - 2
+                starts.append(rng.choice([rng.randint(low, n + 2), -1, 0]))
+                ends.append(rng.choice([rng.randint(-n - 2, n + 2), far, -far]))
+            inputs += [seed(np.array(v, dtype=np.int64)) for v in (starts, ends)]
+            if rng.random() < 0.8 or any(st != 1 for st in steps):
+                inputs.append(seed(np.array([ax - x.ndim if rng.random() < 0.3 else ax
+                                             for ax in axes], dtype=np.int64)))
+                if rng.random() < 0.7 or any(st != 1 for st in steps):
+                    inputs.append(seed(np.array(steps, dtype=np.int64)))
+            elif sorted(axes) != list(range(len(axes))):
+                continue  # without axes, a slice covers the first axes in order
         elif op == "Reshape":
             shape = [int(x.size)]
             if x.size % 2 == 0 and rng.random() < 0.5:

@@ -1,12 +1,15 @@
 """Real torch exports of the models a review found refused, and torch's own MAC count.
 
 Exports torchvision's ShuffleNetV2 x1.0, ConvNeXt-T, LR-ASPP and DeepLabV3 (both on
-MobileNetV3-Large) and ultralytics' YOLOv5n and
+MobileNetV3-Large), SSDlite320 (MobileNetV3-Large), SSD300 (VGG16), RetinaNet and FCOS
+(both ResNet-50 FPN), and ultralytics' YOLOv5n and
 YOLOv8n (built from their yaml, no download; the Detect head in export mode, as
-`yolo export format=onnx` sets it) at 224×224 (640×640 for YOLO) with both exporters:
+`yolo export format=onnx` sets it) at 224×224 (640×640 for YOLO; each detector at the
+size its transform resizes to, one [3, H, W] picture) with both exporters:
 the classic one (`dynamo=False`, opset 17) and the dynamo one (`dynamo=True`, opset 18
 as it writes it; for the YOLOs also with `opset_version=17`, which converts the file
-down but keeps opset 18's `Split(num_outputs)`). Weights are removed (every float tensor of more than 64 values keeps
+down but keeps opset 18's `Split(num_outputs)`; the detectors with the classic one only).
+Faster R-CNN is exported too, with no count: the importer refuses it (its test). Weights are removed (every float tensor of more than 64 values keeps
 its dims but no data: the importer reads dims only), which takes each file from
 5–100 MB to a few hundred KB. Files go to real/<model>.<exporter>.onnx.
 
@@ -94,6 +97,21 @@ def segmentation(name):
     return getattr(torchvision.models.segmentation, name)(weights=None, weights_backbone=None)
 
 
+# Models that take a list of [3, H, W] pictures rather than a batch.
+PICTURES = {"ssdlite320_mobilenet_v3_large", "ssd300_vgg16", "retinanet_resnet50_fpn",
+            "fcos_resnet50_fpn"}
+
+
+REFUSED = ["fasterrcnn_mobilenet_v3_large_320_fpn"]
+
+
+def detection(name):
+    """A torchvision detector, no download. It takes a list of [3, H, W] pictures and
+    resizes each to its own size (320, 300, or 800 for RetinaNet and FCOS, the sizes
+    exported here, so the resize is the identity)."""
+    return getattr(torchvision.models.detection, name)(weights=None, weights_backbone=None)
+
+
 def export(name, model, x, dynamo, opset=None):
     model.eval()
     with tempfile.TemporaryDirectory() as tmp:
@@ -124,6 +142,13 @@ def main():
         # Segmentation: bilinear Resize (align_corners=False) back to the input size.
         "lraspp_mobilenet_v3_large": (lambda: segmentation("lraspp_mobilenet_v3_large"), 224),
         "deeplabv3_mobilenet_v3_large": (lambda: segmentation("deeplabv3_mobilenet_v3_large"), 224),
+        # Single-stage detectors: the transform before the backbone, score thresholds,
+        # top-k and NMS after the heads (the classic exporter only: the dynamo one does
+        # not trace their data-dependent selection).
+        "ssdlite320_mobilenet_v3_large": (lambda: detection("ssdlite320_mobilenet_v3_large"), 320),
+        "ssd300_vgg16": (lambda: detection("ssd300_vgg16"), 300),
+        "retinanet_resnet50_fpn": (lambda: detection("retinanet_resnet50_fpn"), 800),
+        "fcos_resnet50_fpn": (lambda: detection("fcos_resnet50_fpn"), 800),
     }
     only = sys.argv[1:]
     tsv = os.path.join(HERE, "REAL.tsv")
@@ -136,10 +161,14 @@ def main():
             continue
         model = make().eval()
         x = torch.zeros(1, 3, size, size)
+        pictures = name in PICTURES
+        if pictures:
+            x = [x[0]]
         count = 2 * macs(model, x)
         # The YOLOs also through the dynamo exporter asked for opset 17: it converts
         # down but keeps opset 18's Split(num_outputs), the slip a review saw.
-        variants = [(False, None), (True, None)] + ([(True, 17)] if "yolo" in name else [])
+        variants = [(False, None)] if pictures else \
+            [(False, None), (True, None)] + ([(True, 17)] if "yolo" in name else [])
         for dynamo, opset in variants:
             path = export(name, model, x, dynamo, opset)
             rows[os.path.basename(path)] = count
@@ -148,6 +177,14 @@ def main():
         f.write("file\ttorch_2x_macs\n")
         for file, count in rows.items():
             f.write(f"{file}\t{count}\n")
+    # A two-stage detector, which the importer refuses (its RoiAlign computes on the
+    # feature maps at the proposals the first stage decoded): kept to test the message.
+    for name in REFUSED:
+        if only and name not in only:
+            continue
+        model = detection(name).eval()
+        path = export(name, model, [torch.zeros(3, 320, 320)], False)
+        print(f"{path}: {os.path.getsize(path)} bytes (refused)", flush=True)
 
 
 if __name__ == "__main__":

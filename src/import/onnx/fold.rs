@@ -52,6 +52,7 @@ const ALSO_COMPUTED: &[&str] = &[
     "Sum",
     "Neg",
     "Abs",
+    "Reciprocal",
     "Cast",
     "Concat",
     "ReduceMax",
@@ -106,7 +107,7 @@ pub fn eval(n: &Node, ins: &[Option<&Const>]) -> Result<Const, ModelError> {
             }
             Ok(acc)
         }
-        "Neg" | "Abs" | "Floor" | "Ceil" | "Sign" | "Not" => Ok(unary(op, get(0)?)),
+        "Neg" | "Abs" | "Floor" | "Ceil" | "Sign" | "Not" | "Reciprocal" => Ok(unary(op, get(0)?)),
         "Cast" => Ok(cast(n.attrs.int_or("to", 0), get(0)?)),
         "Where" => where_(n, get(0)?, get(1)?, get(2)?),
         "Range" => range(n, get(0)?, get(1)?, get(2)?),
@@ -135,6 +136,33 @@ fn vals(c: &Const) -> Option<Vals> {
         Data::Float(v) => Some(Vals::Float(v.clone())),
         Data::Counting | Data::Unknown => None,
     }
+}
+
+/// A constant of `dims` whose element at each index (row-major) is `c`'s element at
+/// the flat index `from(index)`: how Transpose and Slice move known values.
+pub fn rearranged(c: &Const, dims: Vec<i64>, from: impl Fn(&[usize]) -> usize) -> Const {
+    let Some(v) = vals(c) else {
+        return Const::unknown(dims);
+    };
+    let shape: Vec<usize> = dims.iter().map(|&d| d.max(0) as usize).collect();
+    Const::build(dims, |count| {
+        let mut index = vec![0usize; shape.len()];
+        let mut at = Vec::with_capacity(count);
+        for _ in 0..count {
+            at.push(from(&index));
+            for a in (0..shape.len()).rev() {
+                index[a] += 1;
+                if index[a] < shape[a] {
+                    break;
+                }
+                index[a] = 0;
+            }
+        }
+        Some(match &v {
+            Vals::Int(x) => Data::Int(at.iter().map(|&i| x[i]).collect()),
+            Vals::Float(x) => Data::Float(at.iter().map(|&i| x[i]).collect()),
+        })
+    })
 }
 
 /// Elements of a tensor of `dims` (saturating: a hostile file's dims may be enormous).
@@ -300,6 +328,9 @@ fn float_op(op: &str, a: f64, b: f64) -> f64 {
 
 fn unary(op: &str, c: &Const) -> Const {
     let data = match vals(c) {
+        Some(Vals::Int(v)) if op == "Reciprocal" => {
+            Data::Float(v.into_iter().map(|x| 1.0 / x as f64).collect())
+        }
         Some(Vals::Int(v)) => Data::Int(
             v.into_iter()
                 .map(|x| match op {
@@ -322,6 +353,7 @@ fn unary(op: &str, c: &Const) -> Const {
                     "Sign" if x == 0.0 => 0.0,
                     "Sign" => x.signum(),
                     "Floor" => x.floor(),
+                    "Reciprocal" => 1.0 / x,
                     _ => x.ceil(),
                 })
                 .collect(),
@@ -690,7 +722,7 @@ fn reduced_values(
 mod tests {
     use super::super::graph::Graph;
     use super::super::proto::ModelProto;
-    use super::super::value::{from_tensor, Data, Value};
+    use super::super::value::{from_tensor, Act, Data, Value};
     use crate::model::Shape;
     use prost::Message;
 
@@ -701,7 +733,8 @@ mod tests {
         let bytes = include_bytes!("../../../tests/onnx/fold_cases.onnx");
         let model = ModelProto::decode(&bytes[..]).unwrap();
         let g = model.graph.as_ref().unwrap();
-        let mut graph = Graph::new(g, "fold".into(), "x", Shape::new(1, 1, 1), 17).unwrap();
+        let mut graph =
+            Graph::new(g, "fold".into(), "x", Act::new(0, Shape::new(1, 1, 1)), 17).unwrap();
         for (i, n) in g.node.iter().enumerate() {
             graph.node(i, n).unwrap_or_else(|e| panic!("{e}"));
         }

@@ -17,7 +17,8 @@ use crate::model::{Conv, GatewayHead, HeadOp, Layer, ModelError, Network, Shape}
 pub struct Graph<'a> {
     /// Shared, so that a node reading a name costs no copy of its value.
     values: HashMap<&'a str, Rc<Value>>,
-    consumers: HashMap<&'a str, usize>,
+    /// The op of each node that reads a name (`""` for a graph output).
+    readers: HashMap<&'a str, Vec<&'a str>>,
     draft: Draft,
     /// `shapes[0]` is the model input, `shapes[l]` the output of layer `l`.
     shapes: Vec<Shape>,
@@ -43,14 +44,18 @@ impl<'a> Graph<'a> {
         g: &'a GraphProto,
         name: String,
         input_name: &'a str,
-        input: Shape,
+        input: Act,
         opset: i64,
     ) -> Result<Self, ModelError> {
         let mut graph = Graph {
             values: HashMap::new(),
-            consumers: HashMap::new(),
-            draft: Draft::new(name, input, Origin::new(named("graph", &g.name), "ONNX")),
-            shapes: vec![input],
+            readers: HashMap::new(),
+            draft: Draft::new(
+                name,
+                input.shape,
+                Origin::new(named("graph", &g.name), "ONNX"),
+            ),
+            shapes: vec![input.shape],
             opset,
             head: Vec::new(),
             head_ops: BTreeMap::new(),
@@ -70,23 +75,28 @@ impl<'a> Graph<'a> {
                 ));
             }
         }
-        graph
-            .values
-            .insert(input_name, Rc::new(Value::Act(Act::new(0, input))));
+        graph.values.insert(input_name, Rc::new(Value::Act(input)));
         for n in &g.node {
             for i in n.input.iter().filter(|i| !i.is_empty()) {
-                *graph.consumers.entry(i).or_default() += 1;
+                graph.readers.entry(i).or_default().push(&n.op_type);
             }
         }
         for o in &g.output {
-            *graph.consumers.entry(&o.name).or_default() += 1;
+            graph.readers.entry(&o.name).or_default().push("");
         }
         Ok(graph)
     }
 
     /// How many nodes (and graph outputs) read `name`.
     pub fn consumers(&self, name: &str) -> usize {
-        self.consumers.get(name).copied().unwrap_or(0)
+        self.readers.get(name).map_or(0, Vec::len)
+    }
+
+    /// Whether every node reading `name` is an `op` (and one at least).
+    pub fn read_only_by(&self, name: &str, op: &str) -> bool {
+        self.readers
+            .get(name)
+            .is_some_and(|ops| ops.iter().all(|&o| o == op))
     }
 
     /// Reads node `index` (0-based) and defines its outputs.

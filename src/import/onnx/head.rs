@@ -38,6 +38,40 @@ const DECODE: &[&str] = &[
     "Max",
     "Min",
     "Sum",
+    // Post-processing: scores thresholded, boxes ranked and selected (SSD, RetinaNet).
+    "TopK",
+    "NonZero",
+    "GatherND",
+    "GatherElements",
+    "Greater",
+    "GreaterOrEqual",
+    "Less",
+    "LessOrEqual",
+    "Equal",
+    "And",
+    "Or",
+    "Xor",
+    "Not",
+    "Where",
+    "ReduceMin",
+    "ReduceMax",
+    "ReduceProd",
+    "ReduceSum",
+    "ArgMax",
+    "Expand",
+    "Tile",
+    "Range",
+    "ConstantOfShape",
+    "Ceil",
+    "Floor",
+    "Round",
+    "Mod",
+    "Sign",
+    "Size",
+    "If",
+    "NonMaxSuppression",
+    "ScatterND",
+    "Shape",
 ];
 
 /// Largest conv (in weights) a head may hold: YOLOv8's DFL conv has 16.
@@ -84,14 +118,15 @@ pub fn permuted(dims: &[i64], perm: &[i64]) -> Option<Vec<i64>> {
 }
 
 /// `n`'s outputs when it reads a head: heads again when it decodes, else the refusal
-/// that started the head. `Shape` of a head is left to the constant ops.
+/// that started the head. `Shape` of a head whose dims are known is left to the
+/// constant ops; of one whose dims depend on its values (after `NonZero`), a head.
 pub fn apply(n: &Node) -> Option<Result<Vec<Option<Value>>, ModelError>> {
     let why = n.inputs.iter().flatten().find_map(|v| match &**v {
         Value::Head(h) => Some(Rc::clone(&h.why)),
         _ => None,
     })?;
     let op = n.op();
-    if op == "Shape" {
+    if op == "Shape" && dims_of(n, 0).is_some() {
         return None;
     }
     let decodes = DECODE.contains(&op)
@@ -102,7 +137,15 @@ pub fn apply(n: &Node) -> Option<Result<Vec<Option<Value>>, ModelError>> {
         .iter()
         .flatten()
         .any(|v| matches!(&**v, Value::Act(_)));
-    if !decodes || joins_a_map {
+    if joins_a_map {
+        return Some(Err(n.err(format!(
+            "{op} reads a layer's output together with values the detection head decoded: \
+             a second stage that computes on the feature maps where the head points (as \
+             Faster and Mask R-CNN's RoiAlign does) is neither a layer the planner slices \
+             nor decoding the gateway can do alone"
+        ))));
+    }
+    if !decodes {
         return Some(Err((*why).clone()));
     }
     let dims = outputs(n);
@@ -145,7 +188,7 @@ fn outputs(n: &Node) -> Option<Vec<Vec<i64>>> {
             let sizes = shape::split_sizes(n, x[a]).ok()?;
             Some(sizes.into_iter().map(|s| with(&x, a, s)).collect())
         }
-        "Slice" => one(sliced(n, &x)?),
+        "Slice" => one(shape::sliced(n, &x)?),
         // YOLOv8's DFL: 1×1, stride 1, unpadded.
         "Conv" => {
             let w = dims_of(n, 1)?;
@@ -175,25 +218,6 @@ fn with(dims: &[i64], a: usize, size: i64) -> Vec<i64> {
     let mut d = dims.to_vec();
     d[a] = size;
     d
-}
-
-/// Slice of `x` (steps of at least 1).
-fn sliced(n: &Node, x: &[i64]) -> Option<Vec<i64>> {
-    let starts = n.int_input(1).ok()??;
-    let ends = n.int_input(2).ok()??;
-    let axes = (n.int_input(3).ok()?).unwrap_or_else(|| (0..starts.len() as i64).collect());
-    let steps = n.int_input(4).ok()?.unwrap_or(vec![1; starts.len()]);
-    let mut out = x.to_vec();
-    for (((&s, &e), &a), &st) in starts.iter().zip(&ends).zip(&axes).zip(&steps) {
-        let a = fold::axis(n, a, x.len()).ok()?;
-        let len = x[a];
-        if st <= 0 {
-            return None;
-        }
-        let (s, e) = (shape::clamp(s, len), shape::clamp(e, len));
-        out[a] = if e > s { (e - s - 1) / st + 1 } else { 0 };
-    }
-    Some(out)
 }
 
 /// Refuses a head (read by the graph output at `at`) that does not end at the model's

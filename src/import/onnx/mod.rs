@@ -27,6 +27,7 @@ use crate::model::limits::MAX_NAME_CHARS;
 use crate::model::{ModelError, Network, Shape};
 use graph::{named, Graph};
 use proto::{GraphProto, ModelProto};
+use value::{Act, View};
 
 pub use crate::import::limits::MAX_ONNX_BYTES;
 
@@ -110,11 +111,11 @@ fn model_name(g: &GraphProto) -> String {
     }
 }
 
-/// The one graph input that is not an initializer, as `height × width × channels`
-/// from its `[N, C, H, W]` dims. A symbolic or unknown batch is taken as 1; symbolic
-/// or unknown channels, height or width are refused (the shapes of every layer and so
-/// the plan depend on them).
-fn input(g: &GraphProto) -> Result<(&str, Shape), ModelError> {
+/// The one graph input that is not an initializer, the model input (layer 0): an image
+/// `[N, C, H, W]` or one picture `[C, H, W]` (torchvision's detection models). A
+/// symbolic or unknown batch is taken as 1; symbolic or unknown channels, height or
+/// width are refused (the shapes of every layer and so the plan depend on them).
+fn input(g: &GraphProto) -> Result<(&str, Act), ModelError> {
     let inits: std::collections::HashSet<&str> =
         g.initializer.iter().map(|t| t.name.as_str()).collect();
     let real: Vec<_> = g
@@ -139,27 +140,27 @@ fn input(g: &GraphProto) -> Result<(&str, Shape), ModelError> {
         .and_then(|t| t.shape.as_ref())
         .map(|s| s.dim.as_slice())
         .ok_or_else(|| ModelError::at(&at, "it has no tensor shape"))?;
-    if dims.len() != 4 {
-        return Err(ModelError::at(
-            &at,
-            format!("it has {} dims, expected 4 ([N, C, H, W])", dims.len()),
-        ));
-    }
-    let mut nchw = [0u32; 4];
-    for (k, (d, what)) in dims
-        .iter()
-        .zip(["batch", "channels", "height", "width"])
-        .enumerate()
-    {
-        nchw[k] = match (&d.dim_value, &d.dim_param) {
-            (Some(v), _) if k == 0 && *v != 1 => {
+    let (names, view): (&[&str], _) = match dims.len() {
+        4 => (&["batch", "channels", "height", "width"], View::Image),
+        3 => (&["channels", "height", "width"], View::Unbatched),
+        n => {
+            return Err(ModelError::at(
+                &at,
+                format!("it has {n} dims, expected 4 ([N, C, H, W]) or 3 ([C, H, W])"),
+            ))
+        }
+    };
+    let mut sizes = Vec::with_capacity(4);
+    for (d, &what) in dims.iter().zip(names) {
+        sizes.push(match (&d.dim_value, &d.dim_param) {
+            (Some(v), _) if what == "batch" && *v != 1 => {
                 return Err(ModelError::at(
                     &at,
                     format!("batch {v}: the planner plans one image (batch 1)"),
                 ))
             }
             (Some(v), _) => attrs::size(what, *v, 1).map_err(|m| ModelError::at(&at, m))?,
-            _ if k == 0 => 1,
+            _ if what == "batch" => 1,
             (None, p) => {
                 return Err(ModelError::at(
                     &at,
@@ -172,9 +173,14 @@ fn input(g: &GraphProto) -> Result<(&str, Shape), ModelError> {
                     ),
                 ))
             }
-        };
+        });
     }
-    Ok((&only.name, Shape::new(nchw[2], nchw[3], nchw[1])))
+    let [c, h, w] = sizes[sizes.len() - 3..] else {
+        unreachable!("three or four dims")
+    };
+    let mut x = Act::new(0, Shape::new(h, w, c));
+    x.view = view;
+    Ok((&only.name, x))
 }
 
 /// The graph's outputs must be the last layer (the planner plans one output), or a

@@ -29,6 +29,7 @@ pub const FREE: &[&str] = &[
     "ThresholdedRelu",
     "BatchNormalization",
     "InstanceNormalization",
+    "GroupNormalization",
     "LRN",
     "Dropout",
     "Softmax",
@@ -72,6 +73,9 @@ pub fn apply(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
     if n.op() == "Gather" && matches!(n.input(0), Some(Value::Act(_))) {
         return one(shape::gather(g, n)?);
     }
+    if n.op() == "Expand" && matches!(n.input(0), Some(Value::Act(_))) {
+        return one(expand(g, n)?);
+    }
     if let Some(c) = fold::fold(n) {
         return one(Value::Const(c?));
     }
@@ -86,6 +90,7 @@ pub fn apply(g: &mut Graph, n: &Node) -> Result<Vec<Option<Value>>, ModelError> 
         "Resize" | "Upsample" => one(spatial::upsample(g, n)?),
         "Gemm" | "MatMul" => one(fc(g, n)?),
         "LayerNormalization" => one(pointwise::layer_norm(g, n)?),
+        "ReduceL2" | "LpNormalization" => one(pointwise::channel_norm(g, n)?),
         "Concat" => one(concat(g, n)?),
         "Split" => shape::split(g, n),
         "Slice" => one(shape::slice(g, n)?),
@@ -104,6 +109,23 @@ fn unsupported(n: &Node) -> ModelError {
          Reshape, Transpose, Squeeze, Unsqueeze), cost-free activations and normalisations, \
          and arithmetic on constants (docs/import.md lists every op and how it is read)",
     )
+}
+
+/// Expand of a computed tensor to the dims it has (`F.normalize`'s `expand_as`): itself.
+fn expand(g: &Graph, n: &Node) -> Result<Value, ModelError> {
+    let x = n.act(0)?;
+    let target = (n.int_input(1)?).ok_or_else(|| n.err("the shape input is missing"))?;
+    let dims = x.dims();
+    let fits = target.len() <= dims.len()
+        && (target.iter().rev().zip(dims.iter().rev())).all(|(&t, &d)| t == 1 || t == d);
+    if !fits {
+        return Err(n.err(format!(
+            "dims {} to {}: the planner expands a computed tensor only to the dims it has",
+            list(&dims),
+            list(&target)
+        )));
+    }
+    Ok(Value::Act(pass(g, n, x)))
 }
 
 /// A cost-free op: its output is its first input, seen the same way. Other inputs
@@ -220,8 +242,11 @@ fn concat(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let present: Vec<usize> = (0..n.inputs.len())
         .filter(|&k| n.input(k).is_some())
         .collect();
-    if present.is_empty() {
-        return Err(n.err("it has no inputs"));
+    match present[..] {
+        [] => return Err(n.err("it has no inputs")),
+        // One tensor, on any axis: itself (torchvision batches one picture so).
+        [k] => return Ok(Value::Act(n.act(k)?)),
+        _ => {}
     }
     let axis = n
         .attrs
@@ -235,9 +260,6 @@ fn concat(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let mut layers = Vec::with_capacity(present.len());
     for &k in &present {
         layers.push(n.image(k)?.layer);
-    }
-    if layers.len() == 1 {
-        return Ok(Value::Act(n.image(present[0])?));
     }
     Ok(Value::Act(g.push(Layer::Concat, layers, &n.origin)?))
 }

@@ -2,7 +2,8 @@
 //! MatMul on the last axis → … → Transpose `[0, 3, 1, 2]`. A MatMul of `[1, H, W, C]`
 //! by a constant `[C, C']` does, for every pixel, what a 1×1 conv of `C'` filters does
 //! (`2·C·C'·H·W` FLOPs, each output row from the same input row), so it is planned as
-//! one; LayerNormalization over the channels is cost-free like BatchNormalization.
+//! one; LayerNormalization over the channels is cost-free like BatchNormalization, and
+//! so is an L2 norm across the channels of each pixel (SSD).
 
 use super::graph::Graph;
 use super::node::Node;
@@ -20,7 +21,11 @@ pub fn layer_norm(g: &Graph, n: &Node) -> Result<Value, ModelError> {
         View::ChannelsLast => matches!(axis, -1 | 3),
         View::Flat => matches!(axis, -1 | 1),
         View::Image => matches!(axis, 1 | -3) && x.shape.height == 1 && x.shape.width == 1,
-        View::Grouped(_) | View::Transposed(_) | View::Vector => false,
+        View::Grouped(_)
+        | View::Transposed(_)
+        | View::Vector
+        | View::Unbatched
+        | View::GroupNorm(_) => false,
     };
     if !channels || x.pad != [0; 4] {
         return Err(n.err(format!(
@@ -28,6 +33,32 @@ pub fn layer_norm(g: &Graph, n: &Node) -> Result<Value, ModelError> {
              only (the last axis of a channels-last [1, H, W, C] tensor)",
             list(&x.dims())
         )));
+    }
+    Ok(Value::Act(pass(g, n, x)))
+}
+
+/// The L2 norm across the channels at each pixel (SSD's L2Norm: `ReduceL2` over axis 1
+/// keeping it, or `LpNormalization` of axis 1), which the export then divides by: a
+/// normalisation, cost-free like BatchNormalization; the norm stands for the tensor
+/// it normalises.
+pub fn channel_norm(g: &Graph, n: &Node) -> Result<Value, ModelError> {
+    let x = n.image(0)?;
+    let over_channels = match n.op() {
+        "LpNormalization" => {
+            matches!(n.attrs.int_or("axis", -1), 1 | -3) && n.attrs.int_or("p", 2) == 2
+        }
+        _ => {
+            n.ints_or_input("axes", 1)?
+                .as_deref()
+                .is_some_and(|a| matches!(a, [1] | [-3]))
+                && n.attrs.int_or("keepdims", 1) == 1
+        }
+    };
+    if !over_channels {
+        return Err(n.err(
+            "the planner reads an L2 norm across the channels of each pixel only (axis 1, \
+             dims kept)",
+        ));
     }
     Ok(Value::Act(pass(g, n, x)))
 }

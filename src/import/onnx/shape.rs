@@ -15,13 +15,19 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let x = match n.input(0) {
         // A weight reshaped, BN statistics unsqueezed: the dims change, the values (if
         // known) do not.
+        Some(Value::Const(c)) if n.op() == "Transpose" => {
+            let perm = permutation(n, c.dims.len())?;
+            let dims = perm.iter().map(|&p| c.dims[p]).collect();
+            let strides = strides(&c.dims);
+            return Ok(Value::Const(fold::rearranged(c, dims, |index| {
+                index.iter().zip(&perm).map(|(&i, &p)| i * strides[p]).sum()
+            })));
+        }
         Some(Value::Const(c)) => {
-            let data = if n.op() == "Transpose" && c.dims.len() > 1 {
-                Data::Unknown
-            } else {
-                c.data.clone()
-            };
-            return Ok(Value::Const(Const::new(view_dims(n, &c.dims)?, data)));
+            return Ok(Value::Const(Const::new(
+                view_dims(n, &c.dims)?,
+                c.data.clone(),
+            )))
         }
         _ => n.act(0)?,
     };
@@ -41,7 +47,12 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
             }
             vec![1, x.shape.elements() as i64]
         }
-        // Squeeze and Unsqueeze: only between [1, C, 1, 1] and [1, C].
+        // Squeeze and Unsqueeze: the batch axis of one picture, or [1, C, 1, 1] ↔ [1, C].
+        _ if matches!(x.view, View::Image | View::Unbatched)
+            && [&x.image_dims()[..], &x.image_dims()[1..]].contains(&&view_dims(n, &dims)?[..]) =>
+        {
+            view_dims(n, &dims)?
+        }
         _ if x.shape.height != 1 || x.shape.width != 1 => {
             return Err(n.err(format!(
                 "dims {}: the planner squeezes only [1, C, 1, 1] to [1, C] and back",
@@ -110,6 +121,10 @@ fn view_as(g: &mut Graph, n: &Node, x: Act, out: Vec<i64>) -> Result<Value, Mode
         a.view = View::Flat;
         return Ok(Value::Act(a));
     }
+    if out[..] == image[1..] && matches!(x.view, View::Image | View::Unbatched) {
+        a.view = View::Unbatched;
+        return Ok(Value::Act(a));
+    }
     if out == image {
         return match x.view {
             View::Transposed(groups) => Ok(Value::Act(g.push(
@@ -134,6 +149,12 @@ fn view_as(g: &mut Graph, n: &Node, x: Act, out: Vec<i64>) -> Result<Value, Mode
         a.view = View::Grouped(n.size("the shuffle groups", out[1], 1)?);
         return Ok(Value::Act(a));
     }
+    let group_norm =
+        n.proto.output.len() == 1 && g.read_only_by(&n.proto.output[0], "InstanceNormalization");
+    if group_norm && x.view == View::Image && out.len() == 3 && out[0] == 1 && out[1] > 1 {
+        a.view = View::GroupNorm(n.size("the norm's groups", out[1], 1)?);
+        return Ok(Value::Act(a));
+    }
     head_or_refuse(
         g,
         &x,
@@ -148,14 +169,23 @@ fn view_as(g: &mut Graph, n: &Node, x: Act, out: Vec<i64>) -> Result<Value, Mode
     )
 }
 
-/// Gather of a computed tensor: only by the indices 0, 1, …, N − 1 along the one axis
-/// of a 1-D view, which moves nothing and gives the index's dims — how the dynamo
-/// exporter writes `as_strided` (ConvNeXt's pooled map, `[1, C, 1, 1]` → `[C]` →
-/// `[1, C, 1, 1]`). Any other index picks channels, which no layer models.
+/// Gather of a computed tensor: the picture of a batch of one, or by the indices 0, 1,
+/// …, N − 1 along the one axis of a 1-D view, which moves nothing and gives the index's
+/// dims — how the dynamo exporter writes `as_strided` (ConvNeXt's pooled map,
+/// `[1, C, 1, 1]` → `[C]` → `[1, C, 1, 1]`). Any other index picks channels, which no
+/// layer models.
 pub fn gather(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     let x = n.act(0)?;
     let index = n.konst(1)?;
     let axis = n.attrs.int_or("axis", 0);
+    // The one picture of a batch of one (torchvision's detection transform).
+    if x.view == View::Image
+        && axis == 0
+        && index.dims.is_empty()
+        && index.int_values() == Some(vec![0])
+    {
+        return view_as(g, n, x, x.image_dims()[1..].to_vec());
+    }
     if x.view != View::Vector || !matches!(axis, 0 | -1) {
         return Err(n.err(format!(
             "axis {axis} of dims {}: of a computed tensor the planner reads only a Gather \
@@ -177,14 +207,14 @@ pub fn gather(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
 
 /// A rearrangement of a layer's output image that no layer models: the start of a
 /// detection head (`super::head`), which keeps `why` for anything but decoding that
-/// reads it. Of the model input or another view, refused at once.
+/// reads it. Of the model input, or of a flattened view, refused at once.
 fn head_or_refuse(
     g: &mut Graph,
     x: &Act,
     dims: Option<Vec<i64>>,
     why: ModelError,
 ) -> Result<Value, ModelError> {
-    if x.layer == 0 || x.view != View::Image {
+    if x.layer == 0 || !matches!(x.view, View::Image | View::Grouped(_)) {
         return Err(why);
     }
     Ok(head::start(g, x, dims, why))
@@ -259,16 +289,34 @@ pub fn view_dims(n: &Node, dims: &[i64]) -> Result<Vec<i64>, ModelError> {
                 _ => return Err(n.err(format!("dims {} have too many elements", list(dims)))),
             }
         }
-        "Transpose" => match n.attrs.ints("perm") {
-            Some(p) => head::permuted(dims, p).ok_or_else(|| {
-                n.err(format!("perm {} does not fit dims {}", list(p), list(dims)))
-            })?,
-            None => dims.iter().rev().copied().collect(),
-        },
+        "Transpose" => (permutation(n, dims.len())?.iter())
+            .map(|&p| dims[p])
+            .collect(),
         _ => squeezed(n, dims)?,
     };
     check_rank(out.len()).map_err(|m| n.err(m))?;
     Ok(out)
+}
+
+/// A Transpose's `perm` (reversed axes unless given), each of `rank` axes once.
+fn permutation(n: &Node, rank: usize) -> Result<Vec<usize>, ModelError> {
+    let Some(p) = n.attrs.ints("perm") else {
+        return Ok((0..rank).rev().collect());
+    };
+    let perm: Vec<usize> = p.iter().filter_map(|&a| usize::try_from(a).ok()).collect();
+    let mut seen = vec![false; rank];
+    for &a in &perm {
+        if a >= rank || std::mem::replace(&mut seen[a], true) {
+            break;
+        }
+    }
+    if perm.len() != rank || seen.contains(&false) {
+        return Err(n.err(format!(
+            "perm {} is not an order of the {rank} axes",
+            list(p)
+        )));
+    }
+    Ok(perm)
 }
 
 /// Squeeze or Unsqueeze of `dims` (Squeeze without axes: every 1).
@@ -410,9 +458,31 @@ fn num_outputs(n: &Node, k: i64, outs: i64, c: i64) -> Result<Vec<i64>, ModelErr
     Ok(sizes)
 }
 
-/// Slice: of a 1-D constant (shape building), its values; of a tensor, a channel range
-/// and a crop of the height and width.
+/// Slice: of a constant, its values (shape building: a `torch.nn.functional.pad`
+/// reverses its pads with a step of −1); of a tensor, a channel range and a crop of
+/// the height and width.
 pub fn slice(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
+    let args = slice_args(n)?;
+    if let Some(Value::Const(c)) = n.input(0) {
+        let ranges = slice_ranges(n, &args, &c.dims)?;
+        let dims = ranges.iter().map(|r| r.count).collect();
+        let strides = strides(&c.dims);
+        return Ok(Value::Const(fold::rearranged(c, dims, |index| {
+            (ranges.iter().zip(index).zip(&strides))
+                .map(|((r, &i), &stride)| (r.first + i as i64 * r.step) as usize * stride)
+                .sum()
+        })));
+    }
+    if args.iter().any(|&(_, _, _, step)| step != 1) {
+        return Err(n.err("steps must be 1: a computed tensor is sliced by ranges of rows"));
+    }
+    let ranges: Vec<(i64, i64, i64)> = args.iter().map(|&(s, e, a, _)| (s, e, a)).collect();
+    slice_image(g, n, &ranges)
+}
+
+/// A Slice's `(start, end, axis, step)` per sliced axis: its inputs (opset 10 on) or
+/// its attributes (before), axes `0, 1, …` and steps 1 unless given.
+fn slice_args(n: &Node) -> Result<Vec<(i64, i64, i64, i64)>, ModelError> {
     let (starts, ends, axes, steps) = match n.attrs.ints("starts") {
         Some(s) => (
             s.to_vec(),
@@ -430,32 +500,73 @@ pub fn slice(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         ),
     };
     let axes = axes.unwrap_or_else(|| (0..starts.len() as i64).collect());
-    if ends.len() != starts.len()
-        || axes.len() != starts.len()
-        || steps
-            .as_ref()
-            .is_some_and(|s| s.len() != starts.len() || s.iter().any(|&v| v != 1))
-    {
-        return Err(n.err(
-            "starts, ends, axes and steps must have one value per axis, and steps must be 1",
-        ));
+    let steps = steps.unwrap_or_else(|| vec![1; starts.len()]);
+    if ends.len() != starts.len() || axes.len() != starts.len() || steps.len() != starts.len() {
+        return Err(n.err("starts, ends, axes and steps must have one value per axis"));
     }
-    let ranges: Vec<(i64, i64, i64)> = (starts.into_iter().zip(ends).zip(axes))
-        .map(|((s, e), a)| (s, e, a))
+    if steps.contains(&0) {
+        return Err(n.err("a step is 0"));
+    }
+    Ok((starts.into_iter().zip(ends).zip(axes).zip(steps))
+        .map(|(((s, e), a), st)| (s, e, a, st))
+        .collect())
+}
+
+/// One axis of a slice: its first index, step and count.
+#[derive(Clone, Copy)]
+pub struct SliceRange {
+    pub first: i64,
+    pub step: i64,
+    pub count: i64,
+}
+
+/// Each axis of `dims` sliced by `args`, clamped as ONNX defines it (a negative index
+/// counts from the end; a negative step walks down from `start` to past `end`).
+pub fn slice_ranges(
+    n: &Node,
+    args: &[(i64, i64, i64, i64)],
+    dims: &[i64],
+) -> Result<Vec<SliceRange>, ModelError> {
+    let mut ranges: Vec<SliceRange> = dims
+        .iter()
+        .map(|&d| SliceRange {
+            first: 0,
+            step: 1,
+            count: d,
+        })
         .collect();
-    match n.input(0) {
-        Some(Value::Const(c)) => Ok(Value::Const(
-            match (c.int_values(), &c.dims[..], &ranges[..]) {
-                (Some(v), [_], &[(s, e, 0)]) => {
-                    let len = v.len() as i64;
-                    let (s, e) = (clamp(s, len), clamp(e, len));
-                    Const::ints(v.get(s as usize..e as usize).unwrap_or_default().to_vec())
-                }
-                _ => Const::unknown(c.dims.clone()),
-            },
-        )),
-        _ => slice_image(g, n, &ranges),
+    for &(start, end, axis, step) in args {
+        let a = fold::axis(n, axis, dims.len())?;
+        let len = dims[a];
+        let from_end = |v: i64| if v < 0 { v.saturating_add(len) } else { v };
+        let (first, count) = if len <= 0 {
+            (0, 0)
+        } else if step > 0 {
+            let (s, e) = (from_end(start).clamp(0, len), from_end(end).clamp(0, len));
+            (s, ((e - s).max(0) + step - 1) / step)
+        } else {
+            let s = from_end(start).clamp(0, len - 1);
+            let e = from_end(end).clamp(-1, len - 1);
+            (s, ((s - e).max(0) - step - 1) / -step)
+        };
+        ranges[a] = SliceRange { first, step, count };
     }
+    Ok(ranges)
+}
+
+/// The dims of a Slice of a tensor of `dims`, when its inputs are known.
+pub fn sliced(n: &Node, dims: &[i64]) -> Option<Vec<i64>> {
+    let ranges = slice_ranges(n, &slice_args(n).ok()?, dims).ok()?;
+    Some(ranges.iter().map(|r| r.count).collect())
+}
+
+/// Row-major strides of a tensor of `dims`.
+pub fn strides(dims: &[i64]) -> Vec<usize> {
+    let mut s = vec![1usize; dims.len()];
+    for a in (0..dims.len().saturating_sub(1)).rev() {
+        s[a] = s[a + 1].saturating_mul(dims[a + 1].max(0) as usize);
+    }
+    s
 }
 
 /// A slice index `v` of an axis of `len`: from the end when negative, clamped.

@@ -193,11 +193,15 @@ pub fn global_pool(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
 /// Pad: kept on the tensor until the conv or pool that reads it folds it in.
 pub fn pad(n: &Node) -> Result<Value, ModelError> {
     let mut x = n.act(0)?;
+    let pads = (n.ints_or_input("pads", 1)?).ok_or_else(|| n.err("the pads are missing"))?;
+    // Torchvision's detection transform pads to a multiple of 32, often by nothing.
+    if pads.iter().all(|&p| p == 0) {
+        return Ok(Value::Act(x));
+    }
     n.check_image(&x, 0)?;
     if n.input(3).is_some() {
         return Err(n.err("the axes input is not supported (give pads for all four axes)"));
     }
-    let pads = (n.ints_or_input("pads", 1)?).ok_or_else(|| n.err("the pads are missing"))?;
     if pads.len() != 8 || pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0 {
         return Err(n.err(format!(
             "pads {}: the planner pads height and width only ([0, 0, top, left, 0, 0, bottom, right])",

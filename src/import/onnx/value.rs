@@ -32,6 +32,12 @@ pub enum View {
     /// `[H·W·C]`, the batch dropped too: the dynamo exporter's `as_strided`, which a
     /// Gather by the counting indices 0, 1, …, N − 1 reshapes back (`super::shape::gather`).
     Vector,
+    /// `[1, G, C·H·W / G]` read by InstanceNormalization: GroupNorm as exports write it
+    /// (Reshape, InstanceNormalization, Reshape back), which only cost-free ops read.
+    GroupNorm(u32),
+    /// `[C, H, W]`: one picture without its batch axis, as torchvision's detection models
+    /// take it; their transform batches it (Unsqueeze, or a Concat of the one picture).
+    Unbatched,
 }
 
 /// A tensor the planner computes.
@@ -77,6 +83,8 @@ impl Act {
             View::Transposed(g) => vec![1, c / i64::from(g), i64::from(g), h, w],
             View::ChannelsLast => vec![1, h, w, c],
             View::Vector => vec![c * h * w],
+            View::Unbatched => vec![c, h, w],
+            View::GroupNorm(g) => vec![1, i64::from(g), c * h * w / i64::from(g)],
         }
     }
 }
