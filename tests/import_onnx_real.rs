@@ -176,6 +176,12 @@ fn torchvisions_single_stage_detectors_leave_the_selection_of_boxes_to_the_gatew
             assert!(ops.contains(&op), "{file}: {ops:?}");
         }
         assert_eq!(head.flops, 0, "{file}");
+        // 24 to 34 kinds of op: said by the commonest six and a count of the others.
+        let words = head.describe();
+        assert!(
+            words.contains(" other kinds) decode the outputs of layers "),
+            "{file}: {words}"
+        );
         let plan = solve(&full, &env, Algorithm::Mls);
         assert!(plan.devices > 1, "{file}: k = {}", plan.devices);
         if let Some(scale) = scale {

@@ -30,6 +30,10 @@ pub struct HeadOp {
 /// Most ops a head names, and the longest name: what a project file may say of it.
 const MAX_OPS: usize = 64;
 const MAX_OP_NAME: usize = 64;
+/// A description lists every kind of op up to this many (a YOLO head has 11)…
+const MAX_KINDS_LISTED: usize = 12;
+/// …and beyond, the kinds of most nodes, then how many others.
+const COMMONEST_LISTED: usize = 6;
 
 impl GatewayHead {
     /// Refuses a head (from a project file) that reads no output of a model of `layers`
@@ -56,11 +60,19 @@ impl GatewayHead {
     /// One line for a person: what the gateway does and what the plan charges for it.
     pub fn describe(&self) -> String {
         let nodes: u32 = self.ops.iter().map(|o| o.nodes).sum();
-        let ops: Vec<String> = self
-            .ops
+        // A head that also selects boxes (SSD: 27 kinds) is named by its commonest ops.
+        let mut named: Vec<&HeadOp> = self.ops.iter().collect();
+        if named.len() > MAX_KINDS_LISTED {
+            named.sort_by_key(|o| std::cmp::Reverse(o.nodes));
+            named.truncate(COMMONEST_LISTED);
+        }
+        let mut ops: Vec<String> = named
             .iter()
             .map(|o| format!("{} {}", o.op, o.nodes))
             .collect();
+        if named.len() < self.ops.len() {
+            ops.push(format!("{} other kinds", self.ops.len() - named.len()));
+        }
         let reads: Vec<String> = self.reads.iter().map(usize::to_string).collect();
         let flops = if self.flops > 0 {
             format!(", as are its convs' {} FLOPs", self.flops)

@@ -125,11 +125,14 @@ test('captions state the plan\'s own numbers', () => withPage({}, async (page) =
   assert.deepEqual(listed(m[1]), mls.blocks.filter((b) => b.devices.some((d) => d.tau_bits > 0)).map((b) => b.round));
 
   const halo = await caption(page, 'halo');
-  m = halo.match(/In MLS's round (\d+), (\d+) devices compute (\d+) rows of layer (\d+)'s (\d+)/);
+  m = halo.match(/In MLS's round (\d+), (\d+) devices compute (\d+) rows of layer (\d+)'s (\d+) \(×([\d.]+)/);
   const block = mls.blocks[Number(m[1]) - 1];
   assert.equal(Number(m[2]), block.devices.length);
-  assert.equal(Number(m[3]), block.devices.reduce((n, d) => n + d.layers[0].rows[1] - d.layers[0].rows[0] + 1, 0));
-  assert.equal(Number(m[4]), block.first);
+  // The layer of the widest halo (×: rows computed by all ÷ rows of the layer).
+  const at = block.devices[0].layers.findIndex((l) => l.layer === Number(m[4]));
+  const rows = (i) => block.devices.reduce((n, d) => n + (d.layers[i].rows ? d.layers[i].rows[1] - d.layers[i].rows[0] + 1 : 0), 0);
+  assert.equal(Number(m[3]), rows(at));
+  assert.equal(Number(m[6]), Number((rows(at) / Number(m[5])).toFixed(2)));
 
   const fl = await caption(page, 'fl');
   const modes = [...fl.matchAll(/(data|model|hybrid) mode in round (\d+)/g)].map(([, mode, r]) => [mode, Number(r)]);

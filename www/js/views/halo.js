@@ -148,8 +148,10 @@ export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
     (windowed ? windowControls(columns, from, to, left, width - left, 56, theme) : '') +
     txt({ x: left, y: 34, 'font-size': 11, fill: theme.muted },
       'Solid: own share · hatched: halo, fetched and recomputed · outlined: input rows needed. ×n: rows computed by all ÷ rows of the layer.');
-  const first = columns[1];
-  const firstTotal = block.devices.reduce((s, dev) => s + len(first.lane(dev).rows), 0);
+  // The block's widest halo: on a chain its first layer; a branching block may start
+  // with a pool to one row, whose halo says nothing.
+  const computed = columns.slice(1).map((c) => ({ c, total: block.devices.reduce((s, dev) => s + len(c.lane(dev).rows), 0) }));
+  const widest = computed.reduce((a, b) => (b.total / b.c.height > a.total / a.c.height ? b : a));
   const blockLayers = block.devices[0].layers.map((l) => net.layers[l.layer - 1]);
   const kernels = [...new Set(blockLayers.map((l) => l.kind.kernel))].filter((q) => q > 1);
   const widen = [
@@ -159,7 +161,7 @@ export function renderHalo({ net, shown, mls, sls, state, theme, play }) {
   const caption = [
     `Each device owns ${isMixed(plan) ? `a band of layer ${block.last}'s rows in proportion to its speed` : `an equal band of layer ${block.last}'s rows`}. To compute it without talking to the others it needs a wider band of every earlier layer: the halo, which it fetches at the start and recomputes.`,
     layers > 1
-      ? ` In ${name}'s round ${block.round}, ${deviceCount(k)} compute ${firstTotal} rows of layer ${block.first}'s ${first.height} (×${(firstTotal / first.height).toFixed(2)}), ${gflop.toFixed(3)} GFLOP in all, and run ${layers} layers in one round instead of ${layers} rounds.`
+      ? ` In ${name}'s round ${block.round}, ${deviceCount(k)} compute ${widest.total} rows of layer ${widest.c.layer}'s ${widest.c.height} (×${(widest.total / widest.c.height).toFixed(2)}${widest.c.layer === block.first ? '' : ', the widest halo of the block'}), ${gflop.toFixed(3)} GFLOP in all, and run ${layers} layers in one round instead of ${layers} rounds.`
       : ` ${name}'s round ${block.round} holds one layer, so its only halo is the kernel's rows at the input.`,
     widen.length ? ` Read it from right to left: ${widen.slice(0, -1).join(', ')}${widen.length > 1 ? ' and ' : ''}${widen.at(-1)}.` : '',
   ];
