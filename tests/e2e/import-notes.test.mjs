@@ -42,6 +42,12 @@ test('the model status line names warnings and the head left to the gateway', ()
   const v5 = await openFile(page, 'yolov5n.dynamo17.onnx');
   assert.match(v5, / 1 warning: node \d+ '[^']+': Split: num_outputs .* read as opset 18 defines it\.$/);
 
+  // torchvision's SSDlite: one [3, H, W] picture; the selection of boxes (27 kinds of
+  // op) is named by its commonest kinds.
+  const ssd = await openFile(page, 'ssdlite320_mobilenet_v3_large.classic.onnx');
+  assert.match(ssd, /Detection head left to the gateway: 996 nodes \((\w+ \d+, ){6}21 other kinds\) decode the outputs of layers 102, 104, [\d, ]+; priced at zero\./);
+  await assertMatchesCli(page, join(REAL, 'ssdlite320_mobilenet_v3_large.classic.onnx'));
+
   // A classifier read as written: neither.
   const convnext = await openFile(page, 'convnext_tiny.dynamo.onnx');
   assert.doesNotMatch(convnext, /warning|gateway/);

@@ -129,10 +129,10 @@ test('captions state the plan\'s own numbers', () => withPage({}, async (page) =
   const block = mls.blocks[Number(m[1]) - 1];
   assert.equal(Number(m[2]), block.devices.length);
   // The layer of the widest halo (×: rows computed by all ÷ rows of the layer).
-  const at = block.devices[0].layers.findIndex((l) => l.layer === Number(m[4]));
+  const widest = block.devices[0].layers.findIndex((l) => l.layer === Number(m[4]));
   const rows = (i) => block.devices.reduce((n, d) => n + (d.layers[i].rows ? d.layers[i].rows[1] - d.layers[i].rows[0] + 1 : 0), 0);
-  assert.equal(Number(m[3]), rows(at));
-  assert.equal(Number(m[6]), Number((rows(at) / Number(m[5])).toFixed(2)));
+  assert.equal(Number(m[3]), rows(widest));
+  assert.equal(Number(m[6]), Number((rows(widest) / Number(m[5])).toFixed(2)));
 
   const fl = await caption(page, 'fl');
   const modes = [...fl.matchAll(/(data|model|hybrid) mode in round (\d+)/g)].map(([, mode, r]) => [mode, Number(r)]);
