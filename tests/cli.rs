@@ -433,3 +433,40 @@ fn the_work_limit_depends_on_the_algorithm() {
     ]);
     assert_eq!(v["model"]["layers"], 1000);
 }
+
+/// Values that overflow f32 are said to, not compared as equal: 140 layers each adding
+/// the previous output to itself double it past f32's range whatever the seed.
+#[test]
+fn verify_says_when_the_values_overflowed() {
+    let dir = std::env::temp_dir().join(format!("coopai-overflow-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let conv = r#"{"type": "conv", "filters": 4, "kernel": 3, "padding": 1}"#;
+    let adds: Vec<String> = (1..=140)
+        .map(|n| format!(r#"{{"type": "add", "inputs": [{n}, {n}]}}"#))
+        .collect();
+    let path = dir.join("overflow.json");
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"input": {{"height": 16, "width": 16, "channels": 3}}, "layers": [{conv}, {}, {conv}]}}"#,
+            adds.join(", ")
+        ),
+    )
+    .unwrap();
+    let path = path.to_str().unwrap();
+    let out = coopai(&[
+        "verify",
+        "--model",
+        path,
+        "--devices",
+        "2",
+        "--bandwidth",
+        "10000",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("MISMATCH: largest difference of the final output inf\nthe values overflowed f32 in round 1 (max |value| inf)"),
+        "{text}"
+    );
+}

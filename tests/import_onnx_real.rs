@@ -110,9 +110,9 @@ fn segmentation_models_upsample_bilinearly_plan_on_several_devices_and_run_as_pl
     let full = onnx::load(&read("lraspp_mobilenet_v3_large.classic.onnx")).unwrap();
     let net = scaled(&full, 2).unwrap();
     let plan = solve(&net, &env, Algorithm::Mls);
-    // Seed 1: with seed 3 the random weights (no batch norm to tame them) grow through
-    // the SE products to infinity at layer 96, which the judge refuses, as it should.
-    let report = verify(&net, &plan, 1).unwrap();
+    // Seed 3: before the executor gated its SE products, its random values grew
+    // through them to f32's infinity by layer 96.
+    let report = verify(&net, &plan, 3).unwrap();
     assert!(
         plan.devices > 1 && report.ok,
         "k = {}: {report:?}",

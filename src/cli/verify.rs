@@ -103,6 +103,14 @@ fn render(report: &VerifyReport) -> String {
         if report.ok { "ok" } else { "MISMATCH" },
         report.max_abs_diff
     );
+    if let Some(r) = (report.rounds.iter()).find(|r| !r.max_abs_value.is_finite()) {
+        out += &format!(
+            "the values overflowed f32 in round {} (max |value| {}): nothing can be compared \
+             from there on; this seed's random weights and input grow that large through \
+             the model (another --seed may not)\n",
+            r.round, r.max_abs_value
+        );
+    }
     let (e, m) = (report.estimate, report.measured);
     out += &format!(
         "budget: {:.3e} operations and {:.1} MiB estimated before the run, {:.3e} and \

@@ -33,13 +33,23 @@ pub fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
     }
     a.iter()
         .zip(b)
-        .map(|(x, y)| (x - y).abs())
+        .map(|(x, y)| magnitude(x - y))
         .fold(0.0, f32::max)
 }
 
 pub fn max_abs(a: &[f32]) -> f32 {
     meter::work(a.len() as u64);
-    a.iter().map(|x| x.abs()).fold(0.0, f32::max)
+    a.iter().map(|&x| magnitude(x)).fold(0.0, f32::max)
+}
+
+/// `|x|`, and infinite for NaN, which `f32::max` would otherwise pass over (a run whose
+/// values overflowed must not report a difference of 0).
+fn magnitude(x: f32) -> f32 {
+    if x.is_nan() {
+        f32::INFINITY
+    } else {
+        x.abs()
+    }
 }
 
 /// Whether every element of `a` is within its bound of `b`: exactly equal without

@@ -1,9 +1,10 @@
 //! Elementwise product of two or more tensors of one shape (spatial attention: Darknet's
 //! `[sam]`, a Keras `Multiply` or an ONNX `Mul` of two whole maps). It has `add`'s data
-//! flow (row `y` reads row `y` of each input) and, like it, no FLOPs.
+//! flow (row `y` reads row `y` of each input) and, like it, no FLOPs. The executor gates
+//! the first input by the others (`kernels::gate`).
 
 use super::prelude::*;
-use crate::execute::rounds::kernels::elementwise;
+use crate::execute::rounds::kernels::{elementwise, gate};
 
 pub struct Mul;
 
@@ -19,6 +20,7 @@ impl Op for Mul {
 
 impl Kernel for Mul {
     fn rows(&self, c: RowCall) -> Result<RowStore, Missing> {
-        elementwise(c, |a, v| *a *= v)
+        // Every input after the first gates it (`kernels::gate`).
+        elementwise(c, |a, v| *a *= gate(v))
     }
 }

@@ -1,7 +1,8 @@
 //! `inputs[0]` (H×W×C) times a per-channel factor `inputs[1]` (1×1×C), as in SE
-//! blocks; no FLOPs (spec §1).
+//! blocks; no FLOPs (spec §1). The executor gates by the factor (`kernels::gate`).
 
 use super::prelude::*;
+use crate::execute::rounds::kernels::gate;
 
 pub struct Scale;
 
@@ -33,7 +34,7 @@ impl Kernel for Scale {
             let factors = &lines[1][..ch];
             for (px, src) in row.chunks_exact_mut(ch).zip(lines[0].chunks_exact(ch)) {
                 for ((a, &v), &f) in px.iter_mut().zip(src).zip(factors) {
-                    *a = v * f;
+                    *a = v * gate(f);
                 }
             }
         })

@@ -143,8 +143,8 @@ def main():
         "lraspp_mobilenet_v3_large": (lambda: segmentation("lraspp_mobilenet_v3_large"), 224),
         "deeplabv3_mobilenet_v3_large": (lambda: segmentation("deeplabv3_mobilenet_v3_large"), 224),
         # Single-stage detectors: the transform before the backbone, score thresholds,
-        # top-k and NMS after the heads (the classic exporter only: the dynamo one does
-        # not trace their data-dependent selection).
+        # top-k and NMS after the heads (the classic exporter only: torch.export stops
+        # at their data-dependent selection, GuardOnDataDependentSymNode).
         "ssdlite320_mobilenet_v3_large": (lambda: detection("ssdlite320_mobilenet_v3_large"), 320),
         "ssd300_vgg16": (lambda: detection("ssd300_vgg16"), 300),
         "retinanet_resnet50_fpn": (lambda: detection("retinanet_resnet50_fpn"), 800),

@@ -132,6 +132,14 @@ pub(crate) fn same_row(y: u32, height: u32) -> u32 {
     y.min(height.saturating_sub(1))
 }
 
+/// The factor a product applies: a logistic of the gate's value. Real networks squash
+/// an SE block's or an attention map's gate (sigmoid, hard sigmoid) before the product,
+/// and the importers drop that as cost-free; without it the products of random weights
+/// grow without bound (LR-ASPP's SE blocks reach f32's infinity by layer 96).
+pub(crate) fn gate(v: f32) -> f32 {
+    1.0 / (1.0 + (-v).exp())
+}
+
 /// Inputs of one shape combined element by element by `op`, in the order listed.
 pub(crate) fn elementwise(c: RowCall, op: impl Fn(&mut f32, f32)) -> Result<RowStore, Missing> {
     per_row(c, same_row, |lines, row| {
@@ -289,9 +297,9 @@ mod tests {
     }
 
     #[test]
-    fn a_product_multiplies_element_by_element_in_the_order_listed() {
-        // Two 2×1×2 inputs and the first again: x·y·x, pixel by pixel and channel by
-        // channel (no broadcasting, no per-channel factor).
+    fn a_product_gates_its_first_input_by_the_others_element_by_element() {
+        // Two 2×1×2 inputs and the first again: x·σ(y)·σ(x), pixel by pixel and channel
+        // by channel (no broadcasting, no per-channel factor).
         let x = RowStore::full("x", 2, &[1., 2., 3., 4.]);
         let y = RowStore::full("y", 2, &[-1., 0.5, 10., 0.]);
         let n = net(
@@ -299,7 +307,12 @@ mod tests {
             vec![Layer::Conv(Conv::same(2, 1)), Layer::Mul],
             vec![vec![0], vec![0, 1, 0]],
         );
-        assert_eq!(whole(&n, 2, &none(), &[&x, &y, &x]), vec![-1., 2., 90., 0.]);
+        let sigmoid = |v: f32| 1.0 / (1.0 + (-v).exp());
+        let want: Vec<f32> = [(1., -1.), (2., 0.5), (3., 10.), (4., 0.)]
+            .iter()
+            .map(|&(a, b)| a * sigmoid(b) * sigmoid(a))
+            .collect();
+        assert_eq!(whole(&n, 2, &none(), &[&x, &y, &x]), want);
     }
 
     #[test]
