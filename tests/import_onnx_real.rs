@@ -272,3 +272,53 @@ fn the_cli_prints_the_head_left_to_the_gateway() {
         "{text}"
     );
 }
+
+/// Keras applications converted by tf2onnx (`tests/onnx/make_tf2onnx.py`): TensorFlow's
+/// `[1, H, W, C]` input transposed to NCHW first (after EfficientNet's Rescaling and
+/// Normalization), and VGG16's Dense reading a channels-last map flattened. Each plans
+/// as Keras' own JSON of the same architecture (`tests/corpus_real/keras2`, `keras3`):
+/// the same FLOPs and parameters, and where both importers build the same layers the
+/// same plans. (The ONNX importer fuses a max pool into the conv before it when exact,
+/// even in a branching model; the Keras one keeps it a layer there, so DenseNet-121,
+/// InceptionV3 and VGG16 have 3, 6 and 5 layers fewer from ONNX.)
+#[test]
+fn tf2onnx_exports_plan_as_their_keras_json_does() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    for (file, keras) in [
+        ("mobilenetv2", "keras2/mobilenet_v2"),
+        ("efficientnetb0", "keras2/efficientnet_b0"),
+        ("resnet50", "keras2/resnet50"),
+        ("densenet121", "keras2/densenet121"),
+        ("inceptionv3", "keras3/inception_v3"),
+        ("xception", "keras3/xception"),
+        ("vgg16", "keras3/vgg16"),
+    ] {
+        let path = format!("{root}/tests/onnx/tf2onnx/{file}.onnx");
+        let ours =
+            onnx::load(&std::fs::read(&path).unwrap()).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let text = std::fs::read_to_string(format!("{root}/tests/corpus_real/{keras}.keras.json"))
+            .unwrap();
+        let theirs = coopai::import::detect_and_load(&text).unwrap();
+        assert_eq!(ours.model.input, theirs.model.input, "{file}");
+        assert_eq!(
+            (ours.flops(), ours.params()),
+            (theirs.flops(), theirs.params()),
+            "{file}"
+        );
+        if ours.layers.len() != theirs.layers.len() {
+            continue;
+        }
+        for (devices, bandwidth) in [(4, 100.0), (10, 1000.0)] {
+            let env = Environment::new(devices, bandwidth, 13.6).unwrap();
+            let (a, b) = (
+                solve(&ours, &env, Algorithm::Mls),
+                solve(&theirs, &env, Algorithm::Mls),
+            );
+            assert_eq!(
+                (a.devices, a.completion_s),
+                (b.devices, b.completion_s),
+                "{file} at {devices} × {bandwidth}"
+            );
+        }
+    }
+}

@@ -33,6 +33,8 @@ import onnx
 import torch
 import torchvision
 
+from strip import strip
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "real")
 
@@ -54,33 +56,6 @@ def macs(model, x):
     for h in hooks:
         h.remove()
     return total[0]
-
-
-def strip(model):
-    """Every float tensor of more than 64 values keeps its dims, not its data."""
-    floats = {onnx.TensorProto.FLOAT, onnx.TensorProto.FLOAT16, onnx.TensorProto.DOUBLE,
-              onnx.TensorProto.BFLOAT16}
-
-    def clear(t):
-        n = 1
-        for d in t.dims:
-            n *= d
-        if t.data_type in floats and n > 64:
-            t.ClearField("raw_data")
-            del t.float_data[:]
-            del t.double_data[:]
-            del t.int32_data[:]
-            del t.external_data[:]
-            t.data_location = onnx.TensorProto.DEFAULT
-
-    for t in model.graph.initializer:
-        clear(t)
-    for n in model.graph.node:
-        for a in n.attribute:
-            if a.type == onnx.AttributeProto.TENSOR:
-                clear(a.t)
-    del model.graph.value_info[:]
-    return model
 
 
 def yolo(name):

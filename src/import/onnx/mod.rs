@@ -112,7 +112,8 @@ fn model_name(g: &GraphProto) -> String {
 }
 
 /// The one graph input that is not an initializer, the model input (layer 0): an image
-/// `[N, C, H, W]` or one picture `[C, H, W]` (torchvision's detection models). A
+/// `[N, C, H, W]`, TensorFlow's `[N, H, W, C]` transposed first (tf2onnx), or one picture
+/// `[C, H, W]` (torchvision's detection models). A
 /// symbolic or unknown batch is taken as 1; symbolic or unknown channels, height or
 /// width are refused (the shapes of every layer and so the plan depend on them).
 fn input(g: &GraphProto) -> Result<(&str, Act), ModelError> {
@@ -141,6 +142,10 @@ fn input(g: &GraphProto) -> Result<(&str, Act), ModelError> {
         .map(|s| s.dim.as_slice())
         .ok_or_else(|| ModelError::at(&at, "it has no tensor shape"))?;
     let (names, view): (&[&str], _) = match dims.len() {
+        4 if transposed_to_nchw(g, &only.name) => (
+            &["batch", "height", "width", "channels"],
+            View::ChannelsLast,
+        ),
         4 => (&["batch", "channels", "height", "width"], View::Image),
         3 => (&["channels", "height", "width"], View::Unbatched),
         n => {
@@ -175,12 +180,38 @@ fn input(g: &GraphProto) -> Result<(&str, Act), ModelError> {
             }
         });
     }
-    let [c, h, w] = sizes[sizes.len() - 3..] else {
-        unreachable!("three or four dims")
+    let [c, h, w] = match view {
+        View::ChannelsLast => [sizes[3], sizes[1], sizes[2]],
+        _ => [0, 1, 2].map(|k| sizes[sizes.len() - 3 + k]),
     };
     let mut x = Act::new(0, Shape::new(h, w, c));
     x.view = view;
     Ok((&only.name, x))
+}
+
+/// Whether every node reading `name` (one at least) is a Transpose `[0, 3, 1, 2]`, or
+/// an elementwise op whose output is read so (Keras' `Rescaling` before it): the input
+/// is then TensorFlow's `[N, H, W, C]`, as tf2onnx writes it.
+fn transposed_to_nchw(g: &GraphProto, name: &str) -> bool {
+    const RESCALING: &[&str] = &["Mul", "Add", "Sub", "Div", "Cast", "Identity"];
+    // Each step follows one more node; a chain of rescalings is short.
+    fn read(g: &GraphProto, name: &str, depth: usize) -> bool {
+        let mut readers = (g.node.iter())
+            .filter(|n| n.input.iter().any(|i| i == name))
+            .peekable();
+        depth > 0
+            && readers.peek().is_some()
+            && readers.all(|n| match n.op_type.as_str() {
+                "Transpose" => {
+                    (n.attribute.iter()).any(|a| a.name == "perm" && a.ints == [0, 3, 1, 2])
+                }
+                op if RESCALING.contains(&op) => {
+                    n.output.len() == 1 && read(g, &n.output[0], depth - 1)
+                }
+                _ => false,
+            })
+    }
+    read(g, name, 4)
 }
 
 /// The graph's outputs must be the last layer (the planner plans one output), or a

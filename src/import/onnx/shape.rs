@@ -112,7 +112,12 @@ fn view_as(g: &mut Graph, n: &Node, x: Act, out: Vec<i64>) -> Result<Value, Mode
     if out == dims {
         return Ok(Value::Act(a));
     }
-    let flat = matches!(x.view, View::Image | View::Flat | View::Vector);
+    // A channels-last map flattens in the planner's own (H, W, C) order (tf2onnx's
+    // Flatten before a Dense layer).
+    let flat = matches!(
+        x.view,
+        View::Image | View::Flat | View::Vector | View::ChannelsLast
+    );
     if out.len() == 1 && flat {
         a.view = View::Vector;
         return Ok(Value::Act(a));
