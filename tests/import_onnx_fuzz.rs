@@ -48,12 +48,15 @@ fn seeds() -> Vec<Vec<u8>> {
         .iter()
         .map(|f| std::fs::read(format!("{dir}/{f}.onnx")).unwrap())
         .collect();
-    // Real torch exports (detection head, channels-last blocks, shape arithmetic) and
-    // the folding cases.
+    // Real exports (detection heads, channels-last blocks, shape arithmetic) and the
+    // folding cases.
     for f in [
         "real/yolov8n.classic.onnx",
         "real/convnext_tiny.classic.onnx",
         "real/shufflenet_v2_x1_0.classic.onnx",
+        // One [3, H, W] picture and a selection of boxes; TensorFlow's NHWC input.
+        "real/ssdlite320_mobilenet_v3_large.classic.onnx",
+        "tf2onnx/efficientnetb0.onnx",
     ] {
         seeds.push(std::fs::read(format!("{dir}/{f}")).unwrap());
     }
