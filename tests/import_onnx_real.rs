@@ -275,7 +275,8 @@ fn the_cli_prints_the_head_left_to_the_gateway() {
 
 /// Keras applications converted by tf2onnx (`tests/onnx/make_tf2onnx.py`): TensorFlow's
 /// `[1, H, W, C]` input transposed to NCHW first (after EfficientNet's Rescaling and
-/// Normalization), and VGG16's Dense reading a channels-last map flattened. Each plans
+/// Normalization), MobileNetV3's paddings and SE blocks channels-last between
+/// transposes, and VGG16's Dense reading a channels-last map flattened. Each plans
 /// as Keras' own JSON of the same architecture (`tests/corpus_real/keras2`, `keras3`):
 /// the same FLOPs and parameters, and where both importers build the same layers the
 /// same plans. (The ONNX importer fuses a max pool into the conv before it when exact,
@@ -286,6 +287,7 @@ fn tf2onnx_exports_plan_as_their_keras_json_does() {
     let root = env!("CARGO_MANIFEST_DIR");
     for (file, keras) in [
         ("mobilenetv2", "keras2/mobilenet_v2"),
+        ("mobilenetv3small", "keras3/mobilenet_v3_small"),
         ("efficientnetb0", "keras2/efficientnet_b0"),
         ("resnet50", "keras2/resnet50"),
         ("densenet121", "keras2/densenet121"),

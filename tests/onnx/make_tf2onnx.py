@@ -1,13 +1,16 @@
 """Keras applications converted to ONNX by tf2onnx, the way TensorFlow users make ONNX
 files: the input stays TensorFlow's [1, H, W, C] and the graph transposes it to NCHW
-first (after Keras' Rescaling/Normalization for EfficientNet), and a Dense layer reads a
-channels-last map flattened (VGG16).
+first (after Keras' Rescaling/Normalization for EfficientNet), pads and pools some maps
+channels-last between transposes (MobileNetV3's ZeroPadding2D and SE blocks), and a
+Dense layer reads a channels-last map flattened (VGG16).
 
-Exports keras.applications' MobileNetV2, EfficientNetB0, ResNet50, DenseNet121,
-InceptionV3, Xception and VGG16 (weights=None, batch 1) with tf2onnx.convert.from_keras at opset
+Exports keras.applications' MobileNetV2, MobileNetV3Small, EfficientNetB0, ResNet50,
+DenseNet121, InceptionV3, Xception and VGG16 (weights=None, batch 1; 224×224 for
+MobileNetV3) with tf2onnx.convert.from_keras at opset
 13, weights removed (strip.py), to tf2onnx/<name>.onnx. The same architectures as Keras
 itself writes them are in tests/corpus_real/keras2 and keras3; tests/import_onnx_real.rs
-requires each ONNX file to plan exactly as its Keras JSON does.
+requires each ONNX file to have its Keras JSON's FLOPs and parameters, and its plans
+where both importers build the same layers.
 
 Run (TensorFlow is large; these versions are the last that tf2onnx supports together):
     python3 -m venv /tmp/tfvenv
@@ -28,14 +31,16 @@ from strip import strip  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "tf2onnx")
-MODELS = ["MobileNetV2", "EfficientNetB0", "ResNet50", "DenseNet121", "InceptionV3", "Xception",
-          "VGG16"]
+MODELS = ["MobileNetV2", "MobileNetV3Small", "EfficientNetB0", "ResNet50", "DenseNet121",
+          "InceptionV3", "Xception", "VGG16"]
 
 
 def main():
     os.makedirs(OUT, exist_ok=True)
     for name in MODELS:
-        model = getattr(tf.keras.applications, name)(weights=None)
+        # MobileNetV3's input size is left open unless given.
+        size = {"input_shape": (224, 224, 3)} if name.startswith("MobileNetV3") else {}
+        model = getattr(tf.keras.applications, name)(weights=None, **size)
         spec = (tf.TensorSpec((1,) + tuple(model.input_shape[1:]), tf.float32, name="input"),)
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, "m.onnx")

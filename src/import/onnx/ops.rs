@@ -210,7 +210,7 @@ fn join(g: &mut Graph, n: &Node, acts: &[(usize, Act)]) -> Result<Value, ModelEr
         }
         return Ok(Value::Act(a));
     }
-    if !channels_last && acts.len() == 2 && matches!(n.op(), "Add" | "Sub" | "Mul" | "Div") {
+    if acts.len() == 2 && matches!(n.op(), "Add" | "Sub" | "Mul" | "Div") {
         let (big, small) = if shapes[1].height == 1 && shapes[1].width == 1 {
             (0, 1)
         } else {
@@ -218,11 +218,12 @@ fn join(g: &mut Graph, n: &Node, acts: &[(usize, Act)]) -> Result<Value, ModelEr
         };
         let (b, s) = (shapes[big], shapes[small]);
         if s.height == 1 && s.width == 1 && s.channels == b.channels {
-            return Ok(Value::Act(g.push(
-                Layer::Scale,
-                vec![layers[big], layers[small]],
-                &n.origin,
-            )?));
+            let mut a = g.push(Layer::Scale, vec![layers[big], layers[small]], &n.origin)?;
+            // tf2onnx's SE blocks scale a channels-last map.
+            if channels_last {
+                a.view = View::ChannelsLast;
+            }
+            return Ok(Value::Act(a));
         }
     }
     Err(n.err(format!(

@@ -31,7 +31,9 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
         }
         _ => n.act(0)?,
     };
-    if x.pad != [0; 4] {
+    // A pending Pad stays on its map through a change of layout (tf2onnx pads
+    // channels-last between transposes), and through nothing else.
+    if x.pad != [0; 4] && !is_layout_change(n, x.view) {
         return Err(n.err("it reads the output of a Pad, which only a Conv or a pool can fold"));
     }
     let dims = x.dims();
@@ -99,6 +101,17 @@ fn transpose(g: &mut Graph, n: &Node, x: Act) -> Result<Value, ModelError> {
             )),
         ),
     }
+}
+
+/// Whether `n` only moves a map between `[1, C, H, W]` and channels-last `[1, H, W, C]`.
+fn is_layout_change(n: &Node, view: View) -> bool {
+    let perm = n.attrs.ints("perm");
+    n.op() == "Transpose"
+        && match view {
+            View::Image => perm == Some(&[0, 2, 3, 1][..]),
+            View::ChannelsLast => perm == Some(&[0, 3, 1, 2][..]),
+            _ => false,
+        }
 }
 
 /// `x` seen with the dims `out` (same elements, same order): a flatten, the channel

@@ -159,7 +159,14 @@ fn mode(n: &Node) -> PoolMode {
 
 /// GlobalAveragePool, GlobalMaxPool, and ReduceMean/ReduceMax over height and width.
 pub fn global_pool(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
-    let x = n.image(0)?;
+    // A reduction over axes 1 and 2 of a channels-last map (tf2onnx's SE blocks) too.
+    let channels_last = n.op().starts_with("Reduce")
+        && matches!(n.input(0), Some(Value::Act(a)) if a.view == View::ChannelsLast && a.pad == [0; 4]);
+    let x = if channels_last {
+        n.act(0)?
+    } else {
+        n.image(0)?
+    };
     let mut flat = false;
     if n.op().starts_with("Reduce") {
         let axes: Vec<i64> = (n.ints_or_input("axes", 1)?)
@@ -167,7 +174,8 @@ pub fn global_pool(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
             .into_iter()
             .map(|a| if a < 0 { a + 4 } else { a })
             .collect();
-        if axes != [2, 3] && axes != [3, 2] {
+        let spatial = if channels_last { [1, 2] } else { [2, 3] };
+        if axes != spatial && axes != [spatial[1], spatial[0]] {
             return Err(n.err(format!(
                 "axes {}: the planner reduces over height and width only (axes [2, 3], a global pool)",
                 list(&axes)
@@ -186,6 +194,8 @@ pub fn global_pool(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     };
     if flat {
         a.view = View::Flat;
+    } else if channels_last {
+        a.view = View::ChannelsLast;
     }
     Ok(Value::Act(a))
 }
@@ -198,17 +208,30 @@ pub fn pad(n: &Node) -> Result<Value, ModelError> {
     if pads.iter().all(|&p| p == 0) {
         return Ok(Value::Act(x));
     }
-    n.check_image(&x, 0)?;
+    // The height and width axes: 2 and 3, or 1 and 2 of a channels-last map (tf2onnx's
+    // ZeroPadding2D, between transposes).
+    let (h, w) = match x.view {
+        View::ChannelsLast => (1, 2),
+        _ => {
+            n.check_image(&x, 0)?;
+            (2, 3)
+        }
+    };
     if n.input(3).is_some() {
         return Err(n.err("the axes input is not supported (give pads for all four axes)"));
     }
-    if pads.len() != 8 || pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0 {
+    let spatial_only =
+        pads.len() == 8 && (0..4).all(|a| a == h || a == w || (pads[a] == 0 && pads[a + 4] == 0));
+    if !spatial_only {
         return Err(n.err(format!(
             "pads {}: the planner pads height and width only ([0, 0, top, left, 0, 0, bottom, right])",
             list(&pads)
         )));
     }
-    for (slot, &v) in [pads[2], pads[3], pads[6], pads[7]].iter().enumerate() {
+    for (slot, &v) in [pads[h], pads[w], pads[h + 4], pads[w + 4]]
+        .iter()
+        .enumerate()
+    {
         let v = n.size("padding", v, 0)?;
         x.pad[slot] = n.size("padding", i64::from(x.pad[slot]) + i64::from(v), 0)?;
     }
