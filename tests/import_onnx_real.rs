@@ -11,7 +11,7 @@
 use coopai::cost::Environment;
 use coopai::execute::{scaled, verify};
 use coopai::import::onnx;
-use coopai::model::{json, Layer};
+use coopai::model::{json, Layer, Network};
 use coopai::solver::{solve, Algorithm};
 
 fn read(file: &str) -> Vec<u8> {
@@ -133,13 +133,20 @@ fn detectors_plan_their_backbone_on_several_devices_and_run_as_planned() {
         ("convnext_tiny.dynamo.onnx", 4),
     ] {
         let full = onnx::load(&read(file)).unwrap();
-        let plan = solve(&full, &env, Algorithm::Mls);
-        assert!(plan.devices > 1, "{file}: k = {}", plan.devices);
-        let net = scaled(&full, scale).unwrap_or_else(|e| panic!("{file}: {e}"));
-        let plan = solve(&net, &env, Algorithm::Mls);
-        let report = verify(&net, &plan, 3).unwrap_or_else(|e| panic!("{file}: {e}"));
-        assert!(report.ok, "{file}: {report:?}");
+        plans_apart_and_runs_scaled(file, &full, &env, Some(scale));
     }
+}
+
+/// `full` plans on several devices at `env` and, at `1/scale` of its input, runs
+/// through the executor as planned.
+fn plans_apart_and_runs_scaled(file: &str, full: &Network, env: &Environment, scale: Option<u32>) {
+    let plan = solve(full, env, Algorithm::Mls);
+    assert!(plan.devices > 1, "{file}: k = {}", plan.devices);
+    let Some(scale) = scale else { return };
+    let net = scaled(full, scale).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let plan = solve(&net, env, Algorithm::Mls);
+    let report = verify(&net, &plan, 3).unwrap_or_else(|e| panic!("{file}: {e}"));
+    assert!(report.ok, "{file}: {report:?}");
 }
 
 #[test]
@@ -182,14 +189,7 @@ fn torchvisions_single_stage_detectors_leave_the_selection_of_boxes_to_the_gatew
             words.contains(" other kinds) decode the outputs of layers "),
             "{file}: {words}"
         );
-        let plan = solve(&full, &env, Algorithm::Mls);
-        assert!(plan.devices > 1, "{file}: k = {}", plan.devices);
-        if let Some(scale) = scale {
-            let net = scaled(&full, scale).unwrap_or_else(|e| panic!("{file}: {e}"));
-            let plan = solve(&net, &env, Algorithm::Mls);
-            let report = verify(&net, &plan, 3).unwrap_or_else(|e| panic!("{file}: {e}"));
-            assert!(report.ok, "{file}: {report:?}");
-        }
+        plans_apart_and_runs_scaled(file, &full, &env, scale);
     }
 }
 
