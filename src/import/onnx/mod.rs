@@ -26,7 +26,8 @@ use crate::import::preview;
 use crate::model::limits::MAX_NAME_CHARS;
 use crate::model::{ModelError, Network, Shape};
 use graph::{named, Graph};
-use proto::{GraphProto, ModelProto};
+use proto::{GraphProto, ModelProto, NodeProto};
+use std::collections::{HashMap, HashSet};
 use value::{Act, View};
 
 pub use crate::import::limits::MAX_ONNX_BYTES;
@@ -117,8 +118,7 @@ fn model_name(g: &GraphProto) -> String {
 /// symbolic or unknown batch is taken as 1; symbolic or unknown channels, height or
 /// width are refused (the shapes of every layer and so the plan depend on them).
 fn input(g: &GraphProto) -> Result<(&str, Act), ModelError> {
-    let inits: std::collections::HashSet<&str> =
-        g.initializer.iter().map(|t| t.name.as_str()).collect();
+    let inits: HashSet<&str> = g.initializer.iter().map(|t| t.name.as_str()).collect();
     let real: Vec<_> = g
         .input
         .iter()
@@ -191,27 +191,44 @@ fn input(g: &GraphProto) -> Result<(&str, Act), ModelError> {
 
 /// Whether every node reading `name` (one at least) is a Transpose `[0, 3, 1, 2]`, or
 /// an elementwise op whose output is read so (Keras' `Rescaling` before it): the input
-/// is then TensorFlow's `[N, H, W, C]`, as tf2onnx writes it.
+/// is then TensorFlow's `[N, H, W, C]`, as tf2onnx writes it. A walk of at most four
+/// nodes deep, each name visited once: a hostile graph costs one pass over its inputs.
 fn transposed_to_nchw(g: &GraphProto, name: &str) -> bool {
     const RESCALING: &[&str] = &["Mul", "Add", "Sub", "Div", "Cast", "Identity"];
-    // Each step follows one more node; a chain of rescalings is short.
-    fn read(g: &GraphProto, name: &str, depth: usize) -> bool {
-        let mut readers = (g.node.iter())
-            .filter(|n| n.input.iter().any(|i| i == name))
-            .peekable();
-        depth > 0
-            && readers.peek().is_some()
-            && readers.all(|n| match n.op_type.as_str() {
-                "Transpose" => {
-                    (n.attribute.iter()).any(|a| a.name == "perm" && a.ints == [0, 3, 1, 2])
-                }
-                op if RESCALING.contains(&op) => {
-                    n.output.len() == 1 && read(g, &n.output[0], depth - 1)
-                }
-                _ => false,
-            })
+    let mut readers: HashMap<&str, Vec<&NodeProto>> = HashMap::new();
+    for n in &g.node {
+        for i in &n.input {
+            readers.entry(i).or_default().push(n);
+        }
     }
-    read(g, name, 4)
+    let mut seen = HashSet::new();
+    let mut names = vec![name];
+    for _ in 0..4 {
+        let mut next = Vec::new();
+        for t in names {
+            let Some(nodes) = readers.get(t) else {
+                return false;
+            };
+            for n in nodes {
+                match n.op_type.as_str() {
+                    "Transpose"
+                        if (n.attribute.iter())
+                            .any(|a| a.name == "perm" && a.ints == [0, 3, 1, 2]) => {}
+                    op if RESCALING.contains(&op) && n.output.len() == 1 => {
+                        if seen.insert(n.output[0].as_str()) {
+                            next.push(n.output[0].as_str());
+                        }
+                    }
+                    _ => return false,
+                }
+            }
+        }
+        if next.is_empty() {
+            return true;
+        }
+        names = next;
+    }
+    false
 }
 
 /// The graph's outputs must be the last layer (the planner plans one output), or a
