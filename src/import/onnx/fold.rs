@@ -720,7 +720,7 @@ fn reduced_values(
 
 #[cfg(test)]
 mod tests {
-    use super::super::graph::Graph;
+    use super::super::graph::{Graph, Readers};
     use super::super::proto::ModelProto;
     use super::super::value::{from_tensor, Act, Data, Value};
     use crate::model::Shape;
@@ -733,8 +733,15 @@ mod tests {
         let bytes = include_bytes!("../../../tests/onnx/fold_cases.onnx");
         let model = ModelProto::decode(&bytes[..]).unwrap();
         let g = model.graph.as_ref().unwrap();
-        let mut graph =
-            Graph::new(g, "fold".into(), "x", Act::new(0, Shape::new(1, 1, 1)), 17).unwrap();
+        let mut graph = Graph::new(
+            g,
+            "fold".into(),
+            "x",
+            Act::new(0, Shape::new(1, 1, 1)),
+            17,
+            Readers::new(g),
+        )
+        .unwrap();
         for (i, n) in g.node.iter().enumerate() {
             graph.node(i, n).unwrap_or_else(|e| panic!("{e}"));
         }

@@ -3,7 +3,7 @@
 //! file's order, which ONNX requires to be topological; a name read before it is
 //! written (a cycle or a dangling input) is refused.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
 use super::node::Node;
@@ -17,8 +17,7 @@ use crate::model::{Conv, GatewayHead, HeadOp, Layer, ModelError, Network, Shape}
 pub struct Graph<'a> {
     /// Shared, so that a node reading a name costs no copy of its value.
     values: HashMap<&'a str, Rc<Value>>,
-    /// The op of each node that reads a name (`""` for a graph output).
-    readers: HashMap<&'a str, Vec<&'a str>>,
+    readers: Readers<'a>,
     draft: Draft,
     /// `shapes[0]` is the model input, `shapes[l]` the output of layer `l`.
     shapes: Vec<Shape>,
@@ -31,6 +30,40 @@ pub struct Graph<'a> {
     pub head_flops: u64,
     /// What was read leniently (schema slips of real exporters), one line each.
     pub notes: Vec<String>,
+}
+
+/// Who reads each name: the nodes that list it as an input, and the graph outputs.
+pub struct Readers<'a> {
+    nodes: HashMap<&'a str, Vec<&'a NodeProto>>,
+    outputs: HashSet<&'a str>,
+}
+
+impl<'a> Readers<'a> {
+    pub fn new(g: &'a GraphProto) -> Self {
+        let mut nodes: HashMap<&str, Vec<&NodeProto>> = HashMap::new();
+        for n in &g.node {
+            for i in n.input.iter().filter(|i| !i.is_empty()) {
+                nodes.entry(i).or_default().push(n);
+            }
+        }
+        let outputs = g.output.iter().map(|o| o.name.as_str()).collect();
+        Readers { nodes, outputs }
+    }
+
+    /// How many nodes and graph outputs read `name`.
+    pub fn count(&self, name: &str) -> usize {
+        self.nodes.get(name).map_or(0, Vec::len) + usize::from(self.outputs.contains(name))
+    }
+
+    /// Whether nodes read `name` (one at least), each as `read` accepts, and no graph
+    /// output does.
+    pub fn only(&self, name: &str, read: impl FnMut(&'a NodeProto) -> bool) -> bool {
+        !self.outputs.contains(name)
+            && self
+                .nodes
+                .get(name)
+                .is_some_and(|nodes| nodes.iter().copied().all(read))
+    }
 }
 
 /// `what 'name'` with the name clipped and made printable.
@@ -46,10 +79,11 @@ impl<'a> Graph<'a> {
         input_name: &'a str,
         input: Act,
         opset: i64,
+        readers: Readers<'a>,
     ) -> Result<Self, ModelError> {
         let mut graph = Graph {
             values: HashMap::new(),
-            readers: HashMap::new(),
+            readers,
             draft: Draft::new(
                 name,
                 input.shape,
@@ -76,27 +110,18 @@ impl<'a> Graph<'a> {
             }
         }
         graph.values.insert(input_name, Rc::new(Value::Act(input)));
-        for n in &g.node {
-            for i in n.input.iter().filter(|i| !i.is_empty()) {
-                graph.readers.entry(i).or_default().push(&n.op_type);
-            }
-        }
-        for o in &g.output {
-            graph.readers.entry(&o.name).or_default().push("");
-        }
         Ok(graph)
     }
 
     /// How many nodes (and graph outputs) read `name`.
     pub fn consumers(&self, name: &str) -> usize {
-        self.readers.get(name).map_or(0, Vec::len)
+        self.readers.count(name)
     }
 
-    /// Whether every node reading `name` is an `op` (and one at least).
+    /// Whether every node reading `name` is an `op` (and one at least, and no graph
+    /// output).
     pub fn read_only_by(&self, name: &str, op: &str) -> bool {
-        self.readers
-            .get(name)
-            .is_some_and(|ops| ops.iter().all(|&o| o == op))
+        self.readers.only(name, |n| n.op_type == op)
     }
 
     /// Reads node `index` (0-based) and defines its outputs.

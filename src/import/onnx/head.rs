@@ -110,13 +110,6 @@ pub fn tally(g: &mut Graph, n: &Node, outputs: &[Option<Value>]) {
     }
 }
 
-/// `dims` permuted by `perm`, if it fits.
-pub fn permuted(dims: &[i64], perm: &[i64]) -> Option<Vec<i64>> {
-    perm.iter()
-        .map(|&p| usize::try_from(p).ok().and_then(|p| dims.get(p).copied()))
-        .collect()
-}
-
 /// `n`'s outputs when it reads a head: heads again when it decodes, else the refusal
 /// that started the head. `Shape` of a head whose dims are known is left to the
 /// constant ops; of one whose dims depend on its values (after `NonZero`), a head.

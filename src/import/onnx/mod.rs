@@ -25,9 +25,9 @@ use prost::Message;
 use crate::import::preview;
 use crate::model::limits::MAX_NAME_CHARS;
 use crate::model::{ModelError, Network, Shape};
-use graph::{named, Graph};
+use graph::{named, Graph, Readers};
 use proto::{GraphProto, ModelProto, NodeProto};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use value::{Act, View};
 
 pub use crate::import::limits::MAX_ONNX_BYTES;
@@ -62,8 +62,9 @@ pub fn load_noting(bytes: &[u8]) -> Result<(Network, Vec<String>), ModelError> {
         .as_ref()
         .ok_or_else(|| not_onnx(0, "it has no graph".into()))?;
     let opset = opset(&model)?;
-    let (input_name, input) = input(g)?;
-    let mut graph = Graph::new(g, model_name(g), input_name, input, opset)?;
+    let readers = Readers::new(g);
+    let (input_name, input) = input(g, &readers)?;
+    let mut graph = Graph::new(g, model_name(g), input_name, input, opset, readers)?;
     for (i, n) in g.node.iter().enumerate() {
         graph.node(i, n)?;
     }
@@ -117,7 +118,7 @@ fn model_name(g: &GraphProto) -> String {
 /// `[C, H, W]` (torchvision's detection models). A
 /// symbolic or unknown batch is taken as 1; symbolic or unknown channels, height or
 /// width are refused (the shapes of every layer and so the plan depend on them).
-fn input(g: &GraphProto) -> Result<(&str, Act), ModelError> {
+fn input<'a>(g: &'a GraphProto, readers: &Readers<'a>) -> Result<(&'a str, Act), ModelError> {
     let inits: HashSet<&str> = g.initializer.iter().map(|t| t.name.as_str()).collect();
     let real: Vec<_> = g
         .input
@@ -142,7 +143,7 @@ fn input(g: &GraphProto) -> Result<(&str, Act), ModelError> {
         .map(|s| s.dim.as_slice())
         .ok_or_else(|| ModelError::at(&at, "it has no tensor shape"))?;
     let (names, view): (&[&str], _) = match dims.len() {
-        4 if transposed_to_nchw(g, &only.name) => (
+        4 if transposed_to_nchw(readers, &only.name) => (
             &["batch", "height", "width", "channels"],
             View::ChannelsLast,
         ),
@@ -193,35 +194,24 @@ fn input(g: &GraphProto) -> Result<(&str, Act), ModelError> {
 /// an elementwise op whose output is read so (Keras' `Rescaling` before it): the input
 /// is then TensorFlow's `[N, H, W, C]`, as tf2onnx writes it. A walk of at most four
 /// nodes deep, each name visited once: a hostile graph costs one pass over its inputs.
-fn transposed_to_nchw(g: &GraphProto, name: &str) -> bool {
+fn transposed_to_nchw<'a>(readers: &Readers<'a>, name: &'a str) -> bool {
     const RESCALING: &[&str] = &["Mul", "Add", "Sub", "Div", "Cast", "Identity"];
-    let mut readers: HashMap<&str, Vec<&NodeProto>> = HashMap::new();
-    for n in &g.node {
-        for i in &n.input {
-            readers.entry(i).or_default().push(n);
-        }
-    }
     let mut seen = HashSet::new();
     let mut names = vec![name];
     for _ in 0..4 {
         let mut next = Vec::new();
-        for t in names {
-            let Some(nodes) = readers.get(t) else {
-                return false;
-            };
-            for n in nodes {
-                match n.op_type.as_str() {
-                    "Transpose"
-                        if (n.attribute.iter())
-                            .any(|a| a.name == "perm" && a.ints == [0, 3, 1, 2]) => {}
-                    op if RESCALING.contains(&op) && n.output.len() == 1 => {
-                        if seen.insert(n.output[0].as_str()) {
-                            next.push(n.output[0].as_str());
-                        }
-                    }
-                    _ => return false,
+        let mut read = |n: &'a NodeProto| match n.op_type.as_str() {
+            "Transpose" => (n.attribute.iter()).any(|a| a.name == "perm" && a.ints == [0, 3, 1, 2]),
+            op if RESCALING.contains(&op) && n.output.len() == 1 => {
+                if seen.insert(n.output[0].as_str()) {
+                    next.push(n.output[0].as_str());
                 }
+                true
             }
+            _ => false,
+        };
+        if !names.iter().all(|t| readers.only(t, &mut read)) {
+            return false;
         }
         if next.is_empty() {
             return true;

@@ -50,19 +50,23 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
             vec![1, x.shape.elements() as i64]
         }
         // Squeeze and Unsqueeze: the batch axis of one picture, or [1, C, 1, 1] ↔ [1, C].
-        _ if matches!(x.view, View::Image | View::Unbatched)
-            && [&x.image_dims()[..], &x.image_dims()[1..]].contains(&&view_dims(n, &dims)?[..]) =>
-        {
-            view_dims(n, &dims)?
+        _ => {
+            let (out, image) = (view_dims(n, &dims)?, x.image_dims());
+            if matches!(x.view, View::Image | View::Unbatched)
+                && (out == image || out[..] == image[1..])
+            {
+                out
+            } else if x.shape.height != 1 || x.shape.width != 1 {
+                return Err(n.err(format!(
+                    "dims {}: the planner squeezes only [1, C, 1, 1] to [1, C] and back",
+                    list(&dims)
+                )));
+            } else if x.view == View::Flat {
+                image.to_vec()
+            } else {
+                vec![1, i64::from(x.shape.channels)]
+            }
         }
-        _ if x.shape.height != 1 || x.shape.width != 1 => {
-            return Err(n.err(format!(
-                "dims {}: the planner squeezes only [1, C, 1, 1] to [1, C] and back",
-                list(&dims)
-            )))
-        }
-        _ if x.view == View::Flat => x.image_dims().to_vec(),
-        _ => vec![1, i64::from(x.shape.channels)],
     };
     view_as(g, n, x, out)
 }
@@ -71,11 +75,8 @@ pub fn reshape(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
 /// detection head.
 fn transpose(g: &mut Graph, n: &Node, x: Act) -> Result<Value, ModelError> {
     let dims = x.dims();
-    let perm: Vec<i64> = match n.attrs.ints("perm") {
-        Some(p) => p.to_vec(),
-        None => (0..dims.len() as i64).rev().collect(),
-    };
-    let identity = perm.iter().enumerate().all(|(i, &p)| p == i as i64);
+    let perm = permutation(n, dims.len())?;
+    let identity = perm.iter().enumerate().all(|(i, &p)| p == i);
     let seen_as = |view| {
         Ok(Value::Act(Act {
             view,
@@ -91,7 +92,7 @@ fn transpose(g: &mut Graph, n: &Node, x: Act) -> Result<Value, ModelError> {
         _ => head_or_refuse(
             g,
             &x,
-            head::permuted(&dims, &perm),
+            Some(perm.iter().map(|&p| dims[p]).collect()),
             n.err(format!(
                 "perm {} of dims {}: the planner reads a Transpose only in a channel shuffle \
                  (Reshape to [1, g, C/g, H, W], Transpose [0, 2, 1, 3, 4], Reshape back), to \
@@ -494,8 +495,7 @@ pub fn slice(g: &mut Graph, n: &Node) -> Result<Value, ModelError> {
     if args.iter().any(|&(_, _, _, step)| step != 1) {
         return Err(n.err("steps must be 1: a computed tensor is sliced by ranges of rows"));
     }
-    let ranges: Vec<(i64, i64, i64)> = args.iter().map(|&(s, e, a, _)| (s, e, a)).collect();
-    slice_image(g, n, &ranges)
+    slice_image(g, n, &args)
 }
 
 /// A Slice's `(start, end, axis, step)` per sliced axis: its inputs (opset 10 on) or
@@ -532,15 +532,15 @@ fn slice_args(n: &Node) -> Result<Vec<(i64, i64, i64, i64)>, ModelError> {
 
 /// One axis of a slice: its first index, step and count.
 #[derive(Clone, Copy)]
-pub struct SliceRange {
-    pub first: i64,
-    pub step: i64,
-    pub count: i64,
+struct SliceRange {
+    first: i64,
+    step: i64,
+    count: i64,
 }
 
 /// Each axis of `dims` sliced by `args`, clamped as ONNX defines it (a negative index
 /// counts from the end; a negative step walks down from `start` to past `end`).
-pub fn slice_ranges(
+fn slice_ranges(
     n: &Node,
     args: &[(i64, i64, i64, i64)],
     dims: &[i64],
@@ -579,7 +579,7 @@ pub fn sliced(n: &Node, dims: &[i64]) -> Option<Vec<i64>> {
 }
 
 /// Row-major strides of a tensor of `dims`.
-pub fn strides(dims: &[i64]) -> Vec<usize> {
+fn strides(dims: &[i64]) -> Vec<usize> {
     let mut s = vec![1usize; dims.len()];
     for a in (0..dims.len().saturating_sub(1)).rev() {
         s[a] = s[a + 1].saturating_mul(dims[a + 1].max(0) as usize);
@@ -587,43 +587,37 @@ pub fn strides(dims: &[i64]) -> Vec<usize> {
     s
 }
 
-/// A slice index `v` of an axis of `len`: from the end when negative, clamped.
-pub fn clamp(v: i64, len: i64) -> i64 {
-    if v < 0 {
-        (v + len).max(0)
-    } else {
-        v.min(len)
-    }
-}
-
-/// Slice of an image by `(start, end, axis)` ranges: a channel range (a split), then
+/// Slice of an image by `(start, end, axis, 1)` ranges: a channel range (a split), then
 /// what is cut from the height and width (a crop).
-fn slice_image(g: &mut Graph, n: &Node, ranges: &[(i64, i64, i64)]) -> Result<Value, ModelError> {
+fn slice_image(
+    g: &mut Graph,
+    n: &Node,
+    args: &[(i64, i64, i64, i64)],
+) -> Result<Value, ModelError> {
     let x = n.image(0)?;
     let dims = x.dims();
-    let mut range = (0, dims[1]);
-    // Top, bottom, left, right: what a slice of the height and width leaves out.
-    let mut cut = [0i64; 4];
-    for &(s, e, a) in ranges {
+    for &(_, _, a, _) in args {
         let a = axis4(a);
-        let len = *dims
-            .get(a as usize)
-            .ok_or_else(|| n.err(format!("axis {a} does not fit dims {}", list(&dims))))?;
-        let (s, e) = (clamp(s, len), clamp(e, len));
-        if a == 1 {
-            range = (s, e);
-        } else if a == 2 || a == 3 {
-            let k = 2 * (a as usize - 2);
-            // An empty range cuts the whole axis, which the crop refuses.
-            (cut[k], cut[k + 1]) = (s, len - e.max(s));
-        } else if (s, e) != (0, len) {
-            return Err(n.err(format!(
-                "it slices axis {a}: the planner slices the channels (axis 1), and the height \
-                 and width (axes 2 and 3, a crop)"
-            )));
+        if dims.get(a as usize).is_none() {
+            return Err(n.err(format!("axis {a} does not fit dims {}", list(&dims))));
         }
     }
-    let x = match channel_group(n, range.0, range.1, x.shape.channels)? {
+    let [batch, chans, rows, cols] = slice_ranges(n, args, &dims)?[..] else {
+        unreachable!("an image has four dims")
+    };
+    if (batch.first, batch.count) != (0, dims[0]) {
+        return Err(n.err(
+            "it slices axis 0: the planner slices the channels (axis 1), and the height and \
+             width (axes 2 and 3, a crop)",
+        ));
+    }
+    // Top, bottom, left, right: what a slice of the height and width leaves out (all of
+    // an axis for an empty range, which the crop refuses).
+    let left_out = |r: SliceRange, len: i64| [r.first, len - r.first - r.count];
+    let [top, bottom] = left_out(rows, dims[2]);
+    let [left, right] = left_out(cols, dims[3]);
+    let cut = [top, bottom, left, right];
+    let x = match channel_group(n, chans.first, chans.first + chans.count, x.shape.channels)? {
         None => x,
         Some(sp) => g.push(Layer::Split(sp), vec![x.layer], &n.origin)?,
     };
